@@ -1,0 +1,201 @@
+"""The ``framing`` command line: a thin shell over the library.
+
+stdout carries data only (JSON by default); progress and refusals go to stderr.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from typing import Any
+
+import click
+
+from . import __version__
+from .errors import FramingError
+from .output import FORMATS, write_object, write_rows
+from .settings import setting
+
+DB_OPTION = click.option(
+    "--db",
+    type=click.Path(dir_okay=False),
+    envvar="FRAMING_DB",
+    help="Corpus database (default: $FRAMING_DB or instance/framing.db).",
+)
+
+
+def format_option(choices: tuple[str, ...] = FORMATS, default: str = "json") -> Callable:
+    return click.option(
+        "--format", "fmt", type=click.Choice(choices), default=default, show_default=True,
+        help="Output format.",
+    )
+
+
+def friendly_errors(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn the library's typed errors into one-line messages and exit status 1."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except FramingError as exc:
+            raise click.ClickException(str(exc)) from exc
+
+    return wrapper
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "-V", "--version")
+def cli() -> None:
+    """Compare how outlets, in different languages, report the same event."""
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True)
+@DB_OPTION
+@click.option("--outlet", help="Publisher of inputs that do not name one (id or name).")
+@click.option("--date", help="Date (YYYY-MM-DD) of inputs that do not carry one.")
+@click.option("--lang", help="Language (ru, uk, en, …) instead of detecting it.")
+@click.option(
+    "--max-bytes", type=int, default=None,
+    help=f"Largest input accepted, in bytes (default {setting('max_input_bytes')}).",
+)
+@click.option("-s", "--silent", is_flag=True, help="No progress bar.")
+@friendly_errors
+def ingest(
+    paths: tuple[str, ...], db: str | None, outlet: str | None, date: str | None,
+    lang: str | None, max_bytes: int | None, silent: bool,
+) -> None:
+    """Clean articles and add them to the corpus.
+
+    PATHS are text, HTML, JSON or JSON Lines files, folders of them, or - for standard
+    input. Prints a JSON summary; each refused input is also reported on stderr. Exits
+    with status 1 if any input was refused (the others are still ingested).
+
+    Example:
+
+        framing ingest corpus/seeds --db x.db
+    """
+    from .ingest import IngestOptions
+    from .ingest import ingest as run_ingest
+    from .readers import read_inputs
+    from .store import open_store
+
+    options = IngestOptions(outlet=outlet, date=date, lang=lang).validate()
+    limit = max_bytes or setting("max_input_bytes")
+    counts = {"added": 0, "unchanged": 0, "refused": 0}
+    results = []
+    with open_store(db) as store:
+        inputs = read_inputs(paths, limit, stdin=sys.stdin.buffer)
+        stream = run_ingest(inputs, store, options)
+        with click.progressbar(
+            stream, label="Ingesting", file=sys.stderr, show_pos=True,
+            hidden=silent or "-" in paths,
+        ) as progress:
+            for result in progress:
+                counts[result.status] += 1
+                results.append(result.as_dict())
+                if result.status == "refused":
+                    click.echo(f"refused {result.source}: {result.reason}", err=True)
+                elif result.warning and not silent:
+                    click.echo(f"warning {result.source}: {result.warning}", err=True)
+    write_object({**counts, "results": results}, sys.stdout)
+    if counts["refused"]:
+        sys.exit(1)
+
+
+@cli.command()
+@DB_OPTION
+@format_option()
+@friendly_errors
+def articles(db: str | None, fmt: str) -> None:
+    """List the articles in the corpus.
+
+    Columns: id, outlet, lang, date, title, n_sentences, n_removed.
+
+    Example:
+
+        framing articles --db x.db --format csv
+    """
+    from .store import open_store
+
+    columns = ("id", "outlet", "lang", "date", "title", "n_sentences", "n_removed")
+    with open_store(db) as store:
+        rows = ({k: row[k] for k in columns} for row in store.articles())
+        write_rows(rows, fmt, sys.stdout)
+
+
+@cli.command()
+@click.argument("article_id")
+@DB_OPTION
+@format_option(("json", "text"))
+@friendly_errors
+def show(article_id: str, db: str | None, fmt: str) -> None:
+    """Show one article: metadata, sentences with offsets, removed lines with reasons.
+
+    ARTICLE_ID may be a unique prefix of the id (4 characters or more).
+
+    Example:
+
+        framing show 3f2a --db x.db --format text
+    """
+    from .store import open_store
+
+    with open_store(db) as store:
+        article = store.article(article_id)
+    if fmt == "text":
+        click.echo(render_text(article))
+    else:
+        write_object(article, sys.stdout)
+
+
+def render_text(article: dict[str, Any]) -> str:
+    """A plain-text rendering of :meth:`Store.article` for reading in a terminal."""
+    meta = [
+        f"id:     {article['id']}",
+        f"title:  {article['title'] or '(none)'}",
+        f"outlet: {article['outlet_name'] or article['outlet'] or '(unknown)'}",
+        f"lang:   {article['lang'] or '(unknown)'}",
+        f"date:   {article['date'] or '(unknown)'}",
+        f"url:    {article['url'] or '(none)'}",
+    ]
+    if article["cited"]:
+        meta.append("cites:  " + ", ".join(sorted({c["outlet"] for c in article["cited"]})))
+    lines = [*meta, "", "Sentences:"]
+    lines += [f"  [{s['index']}] {s['text']}" for s in article["sentences"]]
+    if article["removed"]:
+        lines += ["", "Removed site furniture:"]
+        lines += [f"  line {r['line']} ({r['reason']}): {r['text']}" for r in article["removed"]]
+    return "\n".join(lines)
+
+
+@cli.command()
+@DB_OPTION
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--debug", is_flag=True, help="Flask's debug server with reloading.")
+@click.option("--load-sample", is_flag=True, help="Ingest the sample corpus first if needed.")
+@friendly_errors
+def serve(db: str | None, host: str, port: int, debug: bool, load_sample: bool) -> None:
+    """Serve the web app (waitress; Flask's debug server with --debug).
+
+    Example:
+
+        framing serve --load-sample --port 5000
+    """
+    from webapp import create_app
+
+    from .sample import load_sample_corpus
+
+    if load_sample:
+        summary = load_sample_corpus(db)
+        click.echo(f"Sample corpus: {summary}", err=True)
+    app = create_app({"DATABASE": db} if db else None)
+    click.echo(f"Serving on http://{host}:{port}/", err=True)
+    if debug:
+        app.run(host=host, port=port, debug=True)
+    else:
+        from waitress import serve as waitress_serve
+
+        waitress_serve(app, host=host, port=port, threads=8)

@@ -1,0 +1,187 @@
+"""The ingestion pipeline: read → (HTML → text) → header → clean → language → sentences →
+metadata → store. One function per step; :func:`ingest` runs them in order.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from .clean import clean_text
+from .errors import FramingError, InputRefused
+from .htmltext import extract_html
+from .metadata import (
+    date_from_lines,
+    date_from_url,
+    detect_language,
+    find_publisher,
+    normalise_date,
+    split_header,
+    standalone_urls,
+)
+from .outlets import Registry, load_registry
+from .readers import RawInput
+from .records import Article
+from .segment import split_sentences
+from .settings import setting
+from .store import Store
+
+LANG_CODE = re.compile(r"^[a-z]{2,3}$")
+
+
+@dataclass
+class IngestOptions:
+    """Metadata the user supplies for inputs that do not carry it (CLI flags, form fields)."""
+
+    outlet: str | None = None
+    date: str | None = None
+    lang: str | None = None
+
+    def validate(self) -> IngestOptions:
+        if self.lang is not None:
+            self.lang = self.lang.strip().lower()
+            if not LANG_CODE.match(self.lang):
+                raise FramingError(
+                    f"--lang {self.lang!r} is not a language code: use ISO 639-1, e.g. ru, uk, en"
+                )
+        if self.date is not None and normalise_date(self.date) is None:
+            raise FramingError(f"--date {self.date!r} is not a date: use YYYY-MM-DD")
+        return self
+
+
+@dataclass
+class IngestResult:
+    source: str
+    status: str  # "added" | "unchanged" | "refused"
+    article_id: str | None = None
+    title: str | None = None
+    reason: str | None = None
+    warning: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items() if v is not None}
+
+
+def article_id(clean: str) -> str:
+    """Identity of an article: a hash of its clean text (whitespace-normalised)."""
+    canonical = " ".join(clean.split())
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16]
+
+
+def _outlet_for(registry: Registry, name: str) -> tuple[str, str]:
+    """(id, display name) of a user-named outlet: the registry's if known, else a slug."""
+    entry = registry.find(name)
+    if entry:
+        return entry["id"], entry["name"]
+    slug = re.sub(r"[^\w]+", "-", name.strip().casefold()).strip("-") or "unnamed"
+    return slug, name.strip()
+
+
+def build_article(raw: RawInput, options: IngestOptions, registry: Registry) -> Article:
+    """Turn one decoded input into an article, or raise :class:`InputRefused`."""
+    fields = raw.fields
+    html_meta: dict[str, str | None] = {}
+    text = raw.text
+    if raw.kind == "html":
+        text, html_meta = extract_html(raw.text, raw.source)
+    header, text = split_header(text)
+    cleaned = clean_text(text)
+    body = cleaned.text
+    if len(body.strip()) < setting("min_body_chars"):
+        raise InputRefused(
+            raw.source,
+            "no article text left after removing site furniture"
+            f" ({len(cleaned.removed)} lines removed)",
+        )
+    removed = list(cleaned.removed)
+    lang = fields.get("lang") or options.lang
+    confidence: float | None = 1.0 if lang else None
+    if not lang:
+        lang, confidence = detect_language(body)
+    furniture = [line.text for line in removed]
+    url = (
+        fields.get("url")
+        or (header.url if header else None)
+        or html_meta.get("url")
+        or next(iter(standalone_urls(furniture)), None)
+    )
+    date = (
+        normalise_date(fields.get("date"))
+        or normalise_date(options.date)
+        or (header.date if header else None)
+        or normalise_date(html_meta.get("date"))
+        or date_from_url(url)
+        or date_from_lines(furniture)
+    )
+    named_outlet = fields.get("outlet") or options.outlet
+    if named_outlet:
+        outlet_id, outlet_name = _outlet_for(registry, named_outlet)
+    else:
+        entry = find_publisher(registry, url=url, body=body, removed=removed)
+        if entry is None and html_meta.get("sitename"):
+            entry = registry.find(html_meta["sitename"])
+        outlet_id, outlet_name = (entry["id"], entry["name"]) if entry else (None, None)
+    cited = [
+        {"outlet": m.outlet, "text": m.text, "start": m.start, "end": m.end}
+        for m in registry.citations(body)
+        if m.outlet != outlet_id
+    ]
+    return Article(
+        id=article_id(body),
+        text=body,
+        source=raw.source,
+        title=fields.get("title") or html_meta.get("title") or cleaned.title,
+        url=url,
+        date=date,
+        outlet=outlet_id,
+        outlet_name=outlet_name,
+        lang=lang,
+        lang_confidence=confidence,
+        sentences=split_sentences(body, lang),
+        removed=removed,
+        cited=cited,
+    )
+
+
+def ingest(
+    inputs: Iterable[RawInput | InputRefused],
+    store: Store,
+    options: IngestOptions | None = None,
+    registry: Registry | None = None,
+) -> Iterator[IngestResult]:
+    """Ingest every input, one transaction per article; refusals are results, not errors."""
+    options = (options or IngestOptions()).validate()
+    registry = registry or load_registry()
+    store.sync_outlets(registry.entries)
+    for item in inputs:
+        if isinstance(item, InputRefused):
+            yield IngestResult(item.source, "refused", reason=item.reason)
+            continue
+        try:
+            article = build_article(item, options, registry)
+        except InputRefused as refusal:
+            yield IngestResult(refusal.source, "refused", reason=refusal.reason)
+            continue
+        added = store.add_article(article)
+        yield IngestResult(
+            item.source,
+            "added" if added else "unchanged",
+            article.id,
+            article.title,
+            warning=language_warning(article.lang),
+        )
+
+
+def language_warning(lang: str | None) -> str | None:
+    supported = setting("supported_languages")
+    if lang is None:
+        return "language could not be detected; give it with --lang"
+    if lang not in supported:
+        return (
+            f"language {lang!r} is not one of {', '.join(supported)}: stored, but "
+            "segmentation and wording analysis are generic"
+        )
+    return None

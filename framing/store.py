@@ -1,0 +1,296 @@
+"""The corpus store: the only module that talks to SQLite.
+
+sqlite-utils 4 API: writes go through ``db.atomic()`` (one transaction per article, so a
+crash never leaves half an article) and the schema through ``Migrations``; the database
+runs in WAL mode so the web app can read while a batch ingest writes.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+from .errors import NotFound, StoreError
+from .records import Article
+
+DEFAULT_DB = Path("instance") / "framing.db"
+
+migrations = Migrations("framing")
+
+
+@migrations()
+def m001_corpus(db: Database) -> None:
+    db["outlets"].create(
+        {
+            "id": str,
+            "name": str,
+            "country": str,
+            "kind": str,
+            "ownership": str,
+            "affiliation": str,
+            "domains": str,  # JSON list
+            "languages": str,  # JSON list
+            "facts": str,  # JSON list of {claim, source}
+            "registered": int,  # 1 = from the registry, 0 = named by a user only
+        },
+        pk="id",
+    )
+    db["articles"].create(
+        {
+            "id": str,
+            "title": str,
+            "url": str,
+            "date": str,
+            "outlet_id": str,
+            "lang": str,
+            "lang_confidence": float,
+            "source": str,
+            "text": str,
+            "n_sentences": int,
+            "n_removed": int,
+            "cited": str,  # JSON list of {outlet, text, start, end}
+            "ingested_at": str,
+        },
+        pk="id",
+        foreign_keys=[("outlet_id", "outlets", "id")],
+        not_null={"text"},
+    )
+    db["sentences"].create(
+        {"article_id": str, "idx": int, "start": int, "end": int, "text": str},
+        pk=("article_id", "idx"),
+        foreign_keys=[("article_id", "articles", "id")],
+    )
+    db["removed_lines"].create(
+        {"article_id": str, "line_no": int, "text": str, "reason": str, "detail": str},
+        pk=("article_id", "line_no"),
+        foreign_keys=[("article_id", "articles", "id")],
+    )
+    db["articles"].create_index(["outlet_id"])
+    db["articles"].create_index(["date"])
+
+
+def default_db_path() -> Path:
+    """``$FRAMING_DB`` if set, else ``instance/framing.db`` under the working directory."""
+    return Path(os.environ.get("FRAMING_DB") or DEFAULT_DB)
+
+
+class Store:
+    """A corpus database. Open with :func:`open_store`; usable as a context manager."""
+
+    def __init__(self, db: Database, path: Path | None) -> None:
+        self.db = db
+        self.path = path
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.db.close()
+
+    # -- outlets -----------------------------------------------------------------------
+
+    def sync_outlets(self, outlets: Iterable[dict[str, Any]]) -> None:
+        """Write the registry's outlets (upsert: the registry file is the source of truth)."""
+        rows = [
+            {
+                "id": o["id"],
+                "name": o["name"],
+                "country": o.get("country"),
+                "kind": o.get("kind"),
+                "ownership": o.get("ownership"),
+                "affiliation": o.get("affiliation"),
+                "domains": json.dumps(o.get("domains", []), ensure_ascii=False),
+                "languages": json.dumps(o.get("languages", []), ensure_ascii=False),
+                "facts": json.dumps(o.get("facts", []), ensure_ascii=False),
+                "registered": 1,
+            }
+            for o in outlets
+        ]
+        with self.db.atomic():
+            self.db["outlets"].upsert_all(rows, pk="id")
+
+    def outlets(self) -> list[dict[str, Any]]:
+        sql = "select * from outlets order by name"
+        return [_decode_outlet(row) for row in self.db.query(sql)]
+
+    def outlet(self, outlet_id: str) -> dict[str, Any]:
+        rows = list(self.db.query("select * from outlets where id = ?", [outlet_id]))
+        if not rows:
+            raise NotFound(f"No outlet with id {outlet_id!r}. List them with: framing outlets")
+        return _decode_outlet(rows[0])
+
+    # -- articles ----------------------------------------------------------------------
+
+    def has_article(self, article_id: str) -> bool:
+        return bool(list(self.db.query("select 1 from articles where id = ?", [article_id])))
+
+    def add_article(self, article: Article) -> bool:
+        """Store an article with its sentences and removed lines in one transaction.
+
+        Returns False (and writes nothing) when an article with the same clean text is
+        already stored: the id is a hash of the clean text, so re-ingesting is a no-op.
+        """
+        with self.db.atomic():
+            if self.has_article(article.id):
+                return False
+            if article.outlet and not self._outlet_exists(article.outlet):
+                # A user named an outlet the registry does not know: keep the name, mark it.
+                self.db["outlets"].insert(
+                    {"id": article.outlet, "name": article.outlet_name or article.outlet,
+                     "domains": "[]", "languages": "[]", "facts": "[]", "registered": 0},
+                    pk="id",
+                )
+            self.db["articles"].insert(
+                {
+                    "id": article.id,
+                    "title": article.title,
+                    "url": article.url,
+                    "date": article.date,
+                    "outlet_id": article.outlet,
+                    "lang": article.lang,
+                    "lang_confidence": article.lang_confidence,
+                    "source": article.source,
+                    "text": article.text,
+                    "n_sentences": len(article.sentences),
+                    "n_removed": len(article.removed),
+                    "cited": json.dumps(article.cited, ensure_ascii=False),
+                    "ingested_at": datetime.now(UTC).isoformat(timespec="seconds"),
+                },
+                pk="id",
+            )
+            self.db["sentences"].insert_all(
+                (
+                    {"article_id": article.id, "idx": s.index, "start": s.start,
+                     "end": s.end, "text": s.text}
+                    for s in article.sentences
+                ),
+                pk=("article_id", "idx"),
+            )
+            self.db["removed_lines"].insert_all(
+                (
+                    {"article_id": article.id, "line_no": r.line_no, "text": r.text,
+                     "reason": r.reason, "detail": r.detail}
+                    for r in article.removed
+                ),
+                pk=("article_id", "line_no"),
+            )
+        return True
+
+    def _outlet_exists(self, outlet_id: str) -> bool:
+        return bool(list(self.db.query("select 1 from outlets where id = ?", [outlet_id])))
+
+    def articles(self) -> Iterator[dict[str, Any]]:
+        """Article summaries, newest first (undated last), in a stable order."""
+        sql = """
+            select a.id, a.outlet_id as outlet, o.name as outlet_name, a.lang, a.date,
+                   a.title, a.url, a.n_sentences, a.n_removed
+            from articles a left join outlets o on o.id = a.outlet_id
+            order by a.date is null, a.date desc, a.id
+        """
+        yield from self.db.query(sql)
+
+    def resolve_id(self, id_or_prefix: str) -> str:
+        """The full article id for an id or a unique prefix of one (at least 4 characters)."""
+        if len(id_or_prefix) < 4 or not all(c in "0123456789abcdef" for c in id_or_prefix):
+            raise NotFound(
+                f"No article with id {id_or_prefix!r}: ids are hexadecimal, at least 4 "
+                "characters. List them with: framing articles"
+            )
+        rows = list(
+            self.db.query(
+                "select id from articles where id >= ? and id < ? order by id limit 2",
+                [id_or_prefix, id_or_prefix + "g"],
+            )
+        )
+        if not rows:
+            raise NotFound(f"No article with id {id_or_prefix!r}. List them with: framing articles")
+        if len(rows) > 1:
+            raise NotFound(f"Article id {id_or_prefix!r} is ambiguous: give more characters.")
+        return str(rows[0]["id"])
+
+    def article(self, id_or_prefix: str) -> dict[str, Any]:
+        """One article with its sentences and removed lines, as plain data."""
+        article_id = self.resolve_id(id_or_prefix)
+        row = next(
+            self.db.query(
+                """select a.*, o.name as outlet_name from articles a
+                   left join outlets o on o.id = a.outlet_id where a.id = ?""",
+                [article_id],
+            )
+        )
+        sentences = [
+            {"index": s["idx"], "text": s["text"], "start": s["start"], "end": s["end"]}
+            for s in self.db.query(
+                "select * from sentences where article_id = ? order by idx", [article_id]
+            )
+        ]
+        removed = [
+            {"line": r["line_no"], "text": r["text"], "reason": r["reason"],
+             "detail": r["detail"]}
+            for r in self.db.query(
+                "select * from removed_lines where article_id = ? order by line_no",
+                [article_id],
+            )
+        ]
+        return {
+            "id": row["id"],
+            "title": row["title"],
+            "url": row["url"],
+            "date": row["date"],
+            "outlet": row["outlet_id"],
+            "outlet_name": row["outlet_name"],
+            "lang": row["lang"],
+            "lang_confidence": row["lang_confidence"],
+            "source": row["source"],
+            "cited": json.loads(row["cited"] or "[]"),
+            "text": row["text"],
+            "sentences": sentences,
+            "removed": removed,
+        }
+
+    def count_articles(self) -> int:
+        return int(self.db.execute("select count(*) from articles").fetchone()[0])
+
+
+def _decode_outlet(row: dict[str, Any]) -> dict[str, Any]:
+    decoded = dict(row)
+    for key in ("domains", "languages", "facts"):
+        decoded[key] = json.loads(row[key] or "[]")
+    decoded["registered"] = bool(row["registered"])
+    return decoded
+
+
+def open_store(path: str | Path | None = None) -> Store:
+    """Open (creating if needed) the corpus database at ``path`` or the default path."""
+    if path is not None and str(path) == ":memory:":
+        db = Database(memory=True)
+        db_path = None
+    else:
+        db_path = Path(path) if path is not None else default_db_path()
+        try:
+            db_path.parent.mkdir(parents=True, exist_ok=True)
+            db = Database(db_path)
+            db.execute("pragma busy_timeout = 10000")
+            db.enable_wal()
+        except (OSError, sqlite3.Error) as exc:
+            raise StoreError(
+                f"Cannot open the database {db_path}: {exc}. Check the path and its "
+                "permissions, or choose another with --db / FRAMING_DB."
+            ) from exc
+    db.execute("pragma foreign_keys = on")
+    try:
+        migrations.apply(db)
+    except sqlite3.Error as exc:
+        raise StoreError(f"Cannot prepare the database {db_path}: {exc}") from exc
+    return Store(db, db_path)

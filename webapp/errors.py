@@ -1,0 +1,31 @@
+"""One error shape: ``{"ok": false, "error": ..., "status": N}`` under /api, an HTML page
+elsewhere, with the same message."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException
+
+from framing.errors import FramingError, NotFound
+
+
+def error_response(message: str, status: int) -> Any:
+    if request.path.startswith("/api/") or request.path.endswith(".json"):
+        return jsonify({"ok": False, "error": message, "status": status}), status
+    return render_template("error.html", message=message, status=status), status
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException) -> Any:
+        return error_response(exc.description or exc.name, exc.code or 500)
+
+    @app.errorhandler(NotFound)
+    def not_found(exc: NotFound) -> Any:
+        return error_response(str(exc), 404)
+
+    @app.errorhandler(FramingError)
+    def bad_request(exc: FramingError) -> Any:
+        return error_response(str(exc), 400)
