@@ -27,7 +27,11 @@ DB_OPTION = click.option(
 
 def format_option(choices: tuple[str, ...] = FORMATS, default: str = "json") -> Callable:
     return click.option(
-        "--format", "fmt", type=click.Choice(choices), default=default, show_default=True,
+        "--format",
+        "fmt",
+        type=click.Choice(choices),
+        default=default,
+        show_default=True,
         help="Output format.",
     )
 
@@ -58,14 +62,21 @@ def cli() -> None:
 @click.option("--date", help="Date (YYYY-MM-DD) of inputs that do not carry one.")
 @click.option("--lang", help="Language (ru, uk, en, …) instead of detecting it.")
 @click.option(
-    "--max-bytes", type=int, default=None,
+    "--max-bytes",
+    type=int,
+    default=None,
     help=f"Largest input accepted, in bytes (default {setting('max_input_bytes')}).",
 )
 @click.option("-s", "--silent", is_flag=True, help="No progress bar.")
 @friendly_errors
 def ingest(
-    paths: tuple[str, ...], db: str | None, outlet: str | None, date: str | None,
-    lang: str | None, max_bytes: int | None, silent: bool,
+    paths: tuple[str, ...],
+    db: str | None,
+    outlet: str | None,
+    date: str | None,
+    lang: str | None,
+    max_bytes: int | None,
+    silent: bool,
 ) -> None:
     """Clean articles and add them to the corpus.
 
@@ -90,7 +101,10 @@ def ingest(
         inputs = read_inputs(paths, limit, stdin=sys.stdin.buffer)
         stream = run_ingest(inputs, store, options)
         with click.progressbar(
-            stream, label="Ingesting", file=sys.stderr, show_pos=True,
+            stream,
+            label="Ingesting",
+            file=sys.stderr,
+            show_pos=True,
             hidden=silent or "-" in paths,
         ) as progress:
             for result in progress:

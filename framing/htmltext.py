@@ -27,8 +27,5 @@ def extract_html(html: str, source: str) -> tuple[str, dict[str, str | None]]:
     text = getattr(doc, "text", None) if doc is not None else None
     if not text or not text.strip():
         raise InputRefused(source, "HTML page with no article text")
-    meta = {
-        key: (getattr(doc, key, None) or None)
-        for key in ("title", "date", "url", "sitename")
-    }
+    meta = {key: (getattr(doc, key, None) or None) for key in ("title", "date", "url", "sitename")}
     return text, meta

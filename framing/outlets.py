@@ -64,8 +64,9 @@ class Registry:
             {a for e in self.entries for a in self.aliases(e)}, key=len, reverse=True
         )
         alternation = "|".join(_alias_regex(a) for a in all_aliases) or "(?!)"
-        self._self_ref = self._compile(data.get("self_reference_common"), "self_reference",
-                                       alternation)
+        self._self_ref = self._compile(
+            data.get("self_reference_common"), "self_reference", alternation
+        )
         self._cited = self._compile(data.get("cited_as_common"), "cited_as", alternation)
 
     @staticmethod

@@ -147,8 +147,14 @@ class Store:
             if article.outlet and not self._outlet_exists(article.outlet):
                 # A user named an outlet the registry does not know: keep the name, mark it.
                 self.db["outlets"].insert(
-                    {"id": article.outlet, "name": article.outlet_name or article.outlet,
-                     "domains": "[]", "languages": "[]", "facts": "[]", "registered": 0},
+                    {
+                        "id": article.outlet,
+                        "name": article.outlet_name or article.outlet,
+                        "domains": "[]",
+                        "languages": "[]",
+                        "facts": "[]",
+                        "registered": 0,
+                    },
                     pk="id",
                 )
             self.db["articles"].insert(
@@ -171,16 +177,26 @@ class Store:
             )
             self.db["sentences"].insert_all(
                 (
-                    {"article_id": article.id, "idx": s.index, "start": s.start,
-                     "end": s.end, "text": s.text}
+                    {
+                        "article_id": article.id,
+                        "idx": s.index,
+                        "start": s.start,
+                        "end": s.end,
+                        "text": s.text,
+                    }
                     for s in article.sentences
                 ),
                 pk=("article_id", "idx"),
             )
             self.db["removed_lines"].insert_all(
                 (
-                    {"article_id": article.id, "line_no": r.line_no, "text": r.text,
-                     "reason": r.reason, "detail": r.detail}
+                    {
+                        "article_id": article.id,
+                        "line_no": r.line_no,
+                        "text": r.text,
+                        "reason": r.reason,
+                        "detail": r.detail,
+                    }
                     for r in article.removed
                 ),
                 pk=("article_id", "line_no"),
@@ -236,8 +252,7 @@ class Store:
             )
         ]
         removed = [
-            {"line": r["line_no"], "text": r["text"], "reason": r["reason"],
-             "detail": r["detail"]}
+            {"line": r["line_no"], "text": r["text"], "reason": r["reason"], "detail": r["detail"]}
             for r in self.db.query(
                 "select * from removed_lines where article_id = ? order by line_no",
                 [article_id],

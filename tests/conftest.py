@@ -1,0 +1,90 @@
+"""Shared fixtures: a fresh store, the seed corpus ingested once, the app and runners."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from framing.store import open_store
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "corpus" / "seeds"
+SHARED = ROOT.parent / "shared"
+
+SEED_IDS = {
+    "000": "000_57080968c63dae2c.txt",
+    "001": "001_baba75e69117e0d8.txt",
+    "002": "002_ccb178ec64053251.txt",
+    "003": "003_848a738436b41635.txt",
+}
+
+
+def pytest_report_header() -> list[str]:
+    import sqlite3
+
+    import sqlite_utils
+
+    return [f"sqlite: {sqlite3.sqlite_version}, sqlite-utils: {sqlite_utils.__version__}"]
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "framing.db"
+
+
+@pytest.fixture
+def store(db_path: Path):
+    with open_store(db_path) as opened:
+        yield opened
+
+
+@pytest.fixture(scope="session")
+def seed_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A database holding the four seed articles, built once per test session."""
+    from framing.ingest import ingest
+    from framing.readers import read_inputs
+
+    path = tmp_path_factory.mktemp("seeded") / "seeds.db"
+    with open_store(path) as opened:
+        results = list(ingest(read_inputs([str(SEEDS)], 4 * 2**20), opened))
+    assert [r.status for r in results] == ["added"] * 4, results
+    return path
+
+
+@pytest.fixture
+def seed_copy(seed_db: Path, tmp_path: Path) -> Path:
+    """A private copy of the seeded database, for tests that write."""
+    copy = tmp_path / "seeds.db"
+    shutil.copy(seed_db, copy)
+    return copy
+
+
+@pytest.fixture(scope="session")
+def seeds_by_file(seed_db: Path) -> dict[str, dict]:
+    """Each seed's stored article, keyed by its number ("000" … "003")."""
+    with open_store(seed_db) as opened:
+        by_source = {
+            Path(a["source"]).name: a
+            for a in (opened.article(row["id"]) for row in opened.articles())
+        }
+    return {number: by_source[name] for number, name in SEED_IDS.items()}
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+@pytest.fixture
+def app(seed_copy: Path):
+    from webapp import create_app
+
+    return create_app({"TESTING": True, "DATABASE": str(seed_copy)})
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()

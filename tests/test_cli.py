@@ -1,0 +1,145 @@
+"""The command line: exact outputs per format, exit statuses, messages on stderr."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from framing.cli import cli
+from framing.store import open_store
+
+from .conftest import SEEDS
+
+RU = "Пресс-секретарь Кремля Дмитрий Песков заявил журналистам, что встреча пока не обсуждается."
+
+
+def seed_rows(db: Path) -> list[dict]:
+    with open_store(db) as store:
+        return list(store.articles())
+
+
+def test_ingest_seeds_then_articles(runner: CliRunner, tmp_path: Path) -> None:
+    db = str(tmp_path / "x.db")
+    result = runner.invoke(cli, ["ingest", str(SEEDS), "--db", db, "--silent"])
+    assert result.exit_code == 0, result.stderr
+    summary = json.loads(result.stdout)
+    assert (summary["added"], summary["unchanged"], summary["refused"]) == (4, 0, 0)
+    again = runner.invoke(cli, ["ingest", str(SEEDS), "--db", db, "--silent"])
+    assert json.loads(again.stdout)["unchanged"] == 4
+
+    listing = runner.invoke(cli, ["articles", "--db", db])
+    assert listing.exit_code == 0
+    rows = json.loads(listing.stdout)
+    assert sorted(r["lang"] for r in rows) == ["en", "en", "ru", "ru"]
+    assert list(rows[0]) == ["id", "outlet", "lang", "date", "title", "n_sentences", "n_removed"]
+
+
+def test_articles_formats_exact(runner: CliRunner, seed_db: Path) -> None:
+    rows = seed_rows(seed_db)
+    columns = ["id", "outlet", "lang", "date", "title", "n_sentences", "n_removed"]
+    picked = [{c: r[c] for c in columns} for r in rows]
+
+    as_json = runner.invoke(cli, ["articles", "--db", str(seed_db)]).stdout
+    expected_json = "[\n " + ",\n ".join(json.dumps(p, ensure_ascii=False) for p in picked)
+    assert as_json == expected_json + "\n]\n"
+
+    as_jsonl = runner.invoke(cli, ["articles", "--db", str(seed_db), "--format", "jsonl"]).stdout
+    assert as_jsonl == "".join(json.dumps(p, ensure_ascii=False) + "\n" for p in picked)
+
+    as_csv = runner.invoke(cli, ["articles", "--db", str(seed_db), "--format", "csv"]).stdout
+    lines = as_csv.splitlines()
+    assert lines[0] == ",".join(columns)
+    assert len(lines) == 5
+    sputnik_2024 = next(p for p in picked if p["date"] == "2024-11-07")
+    assert (
+        f"{sputnik_2024['id']},sputnik,en,2024-11-07,Kremlin Says Russian Representatives Held No "
+        f"Contacts With Trump's Campaign Office,{sputnik_2024['n_sentences']},"
+        f"{sputnik_2024['n_removed']}"
+    ) in lines
+
+
+def test_articles_on_empty_db(runner: CliRunner, tmp_path: Path) -> None:
+    db = str(tmp_path / "empty.db")
+    assert runner.invoke(cli, ["articles", "--db", db]).stdout == "[]\n"
+    assert runner.invoke(cli, ["articles", "--db", db, "--format", "csv"]).stdout == ""
+
+
+def test_show_json_and_text(runner: CliRunner, seed_db: Path) -> None:
+    row = next(r for r in seed_rows(seed_db) if r["date"] == "2020-12-15")
+    result = runner.invoke(cli, ["show", row["id"][:6], "--db", str(seed_db)])
+    assert result.exit_code == 0
+    shown = json.loads(result.stdout)
+    assert shown["id"] == row["id"]
+    assert shown["sentences"][0] == {
+        "index": 0,
+        "text": shown["text"][: shown["sentences"][0]["end"]],
+        "start": 0,
+        "end": shown["sentences"][0]["end"],
+    }
+    assert {"line", "text", "reason", "detail"} == set(shown["removed"][0])
+
+    text = runner.invoke(cli, ["show", row["id"], "--db", str(seed_db), "--format", "text"])
+    assert text.stdout.startswith(
+        f"id:     {row['id']}\ntitle:  Putin Congratulates Biden on Election Victory\n"
+        "outlet: Sputnik\nlang:   en\ndate:   2020-12-15\n"
+    )
+    assert "\nSentences:\n  [0] " in text.stdout
+    assert "\nRemoved site furniture:\n  line " in text.stdout
+
+
+def test_show_unknown_id(runner: CliRunner, seed_db: Path) -> None:
+    result = runner.invoke(cli, ["show", "ffffffff", "--db", str(seed_db)])
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr == (
+        "Error: No article with id 'ffffffff'. List them with: framing articles\n"
+    )
+
+
+def test_ingest_reports_refusals_and_keeps_good(runner: CliRunner, tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "good.txt").write_text(RU * 2, "utf-8")
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "legacy.txt").write_bytes((RU + " Это старая кодировка.").encode("koi8_r"))
+    db = str(tmp_path / "x.db")
+    result = runner.invoke(cli, ["ingest", str(folder), "--db", db, "--silent"])
+    assert result.exit_code == 1
+    assert result.stderr == f"refused {folder / 'empty.txt'}: empty file\n"
+    summary = json.loads(result.stdout)
+    assert (summary["added"], summary["refused"]) == (2, 1)
+    assert len(seed_rows(Path(db))) == 2
+
+
+def test_ingest_stdin_jsonl_with_flags(runner: CliRunner, tmp_path: Path) -> None:
+    db = str(tmp_path / "x.db")
+    records = json.dumps({"id": "r1", "text": RU, "title": "Песков о встрече"}) + "\n"
+    result = runner.invoke(
+        cli,
+        ["ingest", "-", "--db", db, "--outlet", "TASS", "--date", "2024-11-07"],
+        input=records.encode("utf-8"),
+    )
+    assert result.exit_code == 0, result.stderr
+    [row] = seed_rows(Path(db))
+    assert (row["outlet"], row["date"], row["lang"], row["title"]) == (
+        "tass",
+        "2024-11-07",
+        "ru",
+        "Песков о встрече",
+    )
+
+
+def test_ingest_bad_flag_values(runner: CliRunner, tmp_path: Path) -> None:
+    db = str(tmp_path / "x.db")
+    result = runner.invoke(cli, ["ingest", str(SEEDS), "--db", db, "--date", "yesterday"])
+    assert result.exit_code == 1
+    assert result.stderr == "Error: --date 'yesterday' is not a date: use YYYY-MM-DD\n"
+
+
+def test_every_command_has_an_example(runner: CliRunner) -> None:
+    for name, command in cli.commands.items():
+        help_text = runner.invoke(cli, [name, "-h"]).stdout
+        assert "Example:" in help_text, name
+        assert command.help

@@ -1,0 +1,70 @@
+"""The web app: pages, their JSON twins, one error shape, escaping."""
+
+from __future__ import annotations
+
+import pytest
+
+
+def test_index_lists_the_seed_articles(client) -> None:
+    page = client.get("/")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "Putin Congratulates Biden on Election Victory" in html
+    assert "Беседа Трампа и Путина к инаугурации" in html
+    assert html.count('href="/articles/') == 4
+    assert '<link rel="alternate" type="application/json" href="/api/articles">' in html
+
+
+def test_article_page_and_twin(client) -> None:
+    articles = client.get("/api/articles").get_json()
+    assert articles["ok"] is True and len(articles["articles"]) == 4
+    komentarii = next(a for a in articles["articles"] if a["outlet"] == "komentarii")
+    page = client.get(f"/articles/{komentarii['id']}").get_data(as_text=True)
+    assert "Песков отметил в разговоре с пропагандистскими СМИ" in page
+    assert "Site furniture removed" in page and "Теги по теме" in page
+    twin = client.get(f"/api/articles/{komentarii['id']}").get_json()
+    assert twin["ok"] is True and twin["article"]["outlet"] == "komentarii"
+
+
+@pytest.mark.parametrize(
+    ("path", "status", "message"),
+    [
+        (
+            "/api/articles/ffffffff",
+            404,
+            "No article with id 'ffffffff'. List them with: framing articles",
+        ),
+        (
+            "/api/nowhere",
+            404,
+            "The requested URL was not found on the server. If you entered "
+            "the URL manually please check your spelling and try again.",
+        ),
+    ],
+)
+def test_error_shape(client, path: str, status: int, message: str) -> None:
+    response = client.get(path)
+    assert response.status_code == status
+    assert response.get_json() == {"ok": False, "error": message, "status": status}
+
+
+def test_html_error_page(client) -> None:
+    response = client.get("/articles/ffffffff")
+    assert response.status_code == 404
+    assert "No article with id &#39;ffffffff&#39;" in response.get_data(as_text=True)
+
+
+def test_article_text_is_escaped(app, tmp_path) -> None:
+    from framing.ingest import ingest
+    from framing.readers import RawInput
+    from framing.store import open_store
+
+    payload = (
+        "Обычный текст новости о событии. <script>alert(1)</script> Вставка "
+        '<img src=x onerror="alert(2)"> и "><b>жирный</b>. Конец новости здесь.'
+    )
+    with open_store(app.config["DATABASE"]) as store:
+        [result] = ingest([RawInput(source="hostile", text=payload)], store)
+    html = app.test_client().get(f"/articles/{result.article_id}").get_data(as_text=True)
+    assert "<script>alert(1)" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "<img src=x" not in html and "&lt;img src=x onerror=" in html
