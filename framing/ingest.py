@@ -24,12 +24,16 @@ from .metadata import (
 )
 from .outlets import Registry, load_registry
 from .readers import RawInput
-from .records import Article
+from .records import Article, RemovedLine
 from .segment import split_sentences
 from .settings import setting
 from .store import Store
 
 LANG_CODE = re.compile(r"^[a-z]{2,3}$")
+HEADER_DETAIL = (
+    "A metadata line (date, web address) added when the page was saved; its values are kept "
+    "as the article's date and URL."
+)
 
 
 @dataclass
@@ -97,6 +101,8 @@ def build_article(raw: RawInput, options: IngestOptions, registry: Registry) -> 
             f" ({len(cleaned.removed)} lines removed)",
         )
     removed = list(cleaned.removed)
+    if header:
+        removed.insert(0, RemovedLine(1, header.line, "metadata-header", HEADER_DETAIL))
     lang = fields.get("lang") or options.lang
     confidence: float | None = 1.0 if lang else None
     if not lang:

@@ -122,13 +122,18 @@ def normalise_date(value: str | None) -> str | None:
     return _valid_date(value)
 
 
+MEDIA_SUFFIX = re.compile(r"\.(?:jpe?g|png|gif|webp|svg|mp4|mp3|css|js)(?:[?#].*)?$", re.I)
+
+
 def standalone_urls(lines: list[str]) -> list[str]:
-    """URLs that stand alone on a line: share and canonical links of the page itself."""
+    """URLs that stand alone on a line: share and canonical links of the page itself.
+
+    Links to images and other media files (photo URLs in a page dump) are left out.
+    """
     urls = []
     for line in lines:
-        stripped = line.strip()
-        match = URL.fullmatch(stripped)
-        if match:
+        match = URL.fullmatch(line.strip())
+        if match and not MEDIA_SUFFIX.search(match.group(0)):
             urls.append(match.group(0))
     return urls
 

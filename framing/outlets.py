@@ -38,36 +38,85 @@ def _alias_key(alias: str) -> str:
     return alias.strip(QUOTES + " ").casefold().replace("ё", "е")
 
 
+def _is_quoted(alias: str) -> bool:
+    return alias != alias.strip(QUOTES + " ")
+
+
 def _alias_regex(alias: str) -> str:
-    """A regex for one alias: whole words, any style of quote marks around a quoted form."""
+    """A regex for one alias: whole words, any style of quote marks around a quoted form.
+
+    Short all-capital aliases (AP, RT, УП) match case-sensitively: in lower case they are
+    ordinary words or syllables.
+    """
     bare = alias.strip(QUOTES + " ")
     core = re.escape(bare).replace("ё", "[её]").replace("Ё", "[ЁЕ]")
     core = core.replace(r"\ ", r"\s+")
-    if alias != bare:  # the alias is only distinctive inside quote marks
+    if bare.isupper() and len(bare) <= 4:
+        core = f"(?-i:{core})"
+    if _is_quoted(alias):  # the alias is only distinctive inside quote marks
         return f"{QUOTE_CLASS_OPEN}{core}{QUOTE_CLASS_CLOSE}"
     return rf"(?<!\w){QUOTE_CLASS_OPEN}?{core}{QUOTE_CLASS_CLOSE}?(?!\w)"
+
+
+@dataclass(frozen=True)
+class Cue:
+    """A context pattern around an alias, split at ``{alias}`` so the (long) alternation of
+    all aliases is compiled once: the alias is found first, then its context is checked."""
+
+    before: re.Pattern[str]
+    after: re.Pattern[str]
+    fragment: str
+
+
+# How far before an alias a cue may start ("сообщает российское агентство …").
+CUE_WINDOW = 200
+
+
+def _compile_cues(fragments: list[str], where: str) -> list[Cue]:
+    cues = []
+    for fragment in fragments:
+        if fragment.count("{alias}") != 1:
+            raise FramingError(f"{where}: fragment {fragment!r} must contain {{alias}} once")
+        before, after = fragment.split("{alias}")
+        try:
+            cues.append(Cue(re.compile(f"(?:{before})$", re.I), re.compile(after, re.I), fragment))
+        except re.error as exc:
+            raise FramingError(
+                f"{where}: fragment {fragment!r} is not a valid regex: {exc}"
+            ) from exc
+    return cues
 
 
 class Registry:
     """Outlets by id, name, alias and domain, plus compiled publisher/citation cues."""
 
-    def __init__(self, data: dict[str, Any]) -> None:
+    def __init__(self, data: dict[str, Any], where: str = "outlets.yaml") -> None:
         self.entries: list[dict[str, Any]] = list(data.get("outlets") or [])
         self.by_id = {entry["id"]: entry for entry in self.entries}
         self._by_key: dict[str, str] = {}
+        bare_keys: set[str] = set()
         for entry in self.entries:
-            self._by_key[_alias_key(entry["id"])] = entry["id"]
-            self._by_key[_alias_key(entry["name"])] = entry["id"]
-            for alias in self.aliases(entry):
-                self._by_key.setdefault(_alias_key(alias), entry["id"])
+            for name in (entry["id"], entry["name"], *self.aliases(entry)):
+                self._by_key.setdefault(_alias_key(name), entry["id"])
+                if not _is_quoted(name):
+                    bare_keys.add(_alias_key(name))
+        # Keys whose every registered form is quoted: «Комментарии» is an outlet, the bare
+        # word комментарии ("comments") is not.
+        self._quoted_only = set(self._by_key) - bare_keys
         all_aliases = sorted(
             {a for e in self.entries for a in self.aliases(e)}, key=len, reverse=True
         )
-        alternation = "|".join(_alias_regex(a) for a in all_aliases) or "(?!)"
-        self._self_ref = self._compile(
-            data.get("self_reference_common"), "self_reference", alternation
+        self._alias_re = re.compile(
+            "|".join(_alias_regex(a) for a in all_aliases) or "(?!)", re.IGNORECASE
         )
-        self._cited = self._compile(data.get("cited_as_common"), "cited_as", alternation)
+        self._self_ref = self._cues(data, "self_reference", where)
+        self._cited = self._cues(data, "cited_as", where)
+
+    def _cues(self, data: dict[str, Any], key: str, where: str) -> list[Cue]:
+        fragments = list(data.get(f"{key}_common") or [])
+        for entry in self.entries:
+            fragments.extend(entry.get(key) or [])
+        return _compile_cues(fragments, f"{where} ({key})")
 
     @staticmethod
     def aliases(entry: dict[str, Any]) -> list[str]:
@@ -76,21 +125,15 @@ class Registry:
             return [str(a) for a in aliases]
         return [str(a) for values in aliases.values() for a in (values or [])]
 
-    def _compile(self, common: list[str] | None, key: str, alternation: str) -> re.Pattern[str]:
-        fragments = list(common or [])
-        for entry in self.entries:
-            fragments.extend(entry.get(key) or [])
-        alias_group = f"(?P<alias>{alternation})"
-        parts = [f"(?:{f.replace('{alias}', alias_group, 1)})" for f in fragments]
-        # Every fragment names the group once; rename to keep the alternation valid.
-        numbered = [p.replace("(?P<alias>", f"(?P<alias{i}>", 1) for i, p in enumerate(parts)]
-        return re.compile("|".join(numbered) or "(?!)", re.IGNORECASE)
-
     def find(self, name: str | None) -> dict[str, Any] | None:
-        """The outlet whose id, name or alias is ``name`` (case and quotes ignored)."""
-        if not name:
+        """The outlet whose id, name or alias is ``name`` (case and quote style ignored;
+        an alias registered only in quotes must be quoted)."""
+        if not name or not name.strip():
             return None
-        outlet_id = self._by_key.get(_alias_key(name))
+        key = _alias_key(name)
+        if key in self._quoted_only and not _is_quoted(name.strip()):
+            return None
+        outlet_id = self._by_key.get(key)
         return self.by_id.get(outlet_id) if outlet_id else None
 
     def by_url(self, url: str | None) -> dict[str, Any] | None:
@@ -109,16 +152,20 @@ class Registry:
                     return entry
         return None
 
-    def _mentions(self, pattern: re.Pattern[str], text: str) -> list[OutletMention]:
+    def _mentions(self, cues: list[Cue], text: str) -> list[OutletMention]:
         mentions = []
-        for match in pattern.finditer(text):
-            for group, value in match.groupdict().items():
-                if value and group.startswith("alias"):
-                    outlet = self._by_key.get(_alias_key(value))
-                    if outlet:
-                        mentions.append(
-                            OutletMention(outlet, match.start(), match.end(), match.group(0))
-                        )
+        for alias in self._alias_re.finditer(text):
+            outlet = self._by_key.get(_alias_key(alias.group(0)))
+            if outlet is None:
+                continue
+            for cue in cues:
+                after = cue.after.match(text, alias.end())
+                if after is None:
+                    continue
+                before = cue.before.search(text, max(0, alias.start() - CUE_WINDOW), alias.start())
+                if before is not None:
+                    start, end = before.start(), after.end()
+                    mentions.append(OutletMention(outlet, start, end, text[start:end]))
                     break
         return mentions
 
@@ -148,4 +195,4 @@ def load_registry(path: Path | None = None) -> Registry:
         ) from exc
     except yaml.YAMLError as exc:
         raise FramingError(f"The outlet registry {path} is not valid YAML: {exc}") from exc
-    return Registry(data)
+    return Registry(data, str(path))

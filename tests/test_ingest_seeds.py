@@ -86,7 +86,7 @@ def test_four_articles(seeds_by_file: dict[str, dict]) -> None:
 @pytest.mark.parametrize(
     ("seed", "lang", "outlet", "date", "cited"),
     [
-        ("000", "ru", None, None, {"interfax"}),
+        ("000", "ru", None, None, {"interfax", "ap"}),
         ("001", "ru", "komentarii", None, {"interfax"}),
         ("002", "en", "sputnik", "2024-11-07", set()),
         ("003", "en", "sputnik", "2020-12-15", set()),
