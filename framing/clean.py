@@ -1,21 +1,17 @@
 """Cleaning: separate the reporting in a saved news page from the site furniture around it.
 
-A page dump is a column of lines: menus and widgets, the headline, photos' credits and
-captions, the reporting, then tags, teasers, forms and site rules. As jusText and trafilatura
-do, each line is judged by its own features (length, final punctuation, share of links, digits,
-Title Case), by repetition, by its neighbours (a run of short lines is a menu; what follows
-"Tags:" is page, not article) and by known patterns kept as data, with every threshold, in
-``data/furniture.yaml``. The design is lopsided on purpose: a line of prose stays unless a rule
-is sure, because a lost sentence of reporting costs more downstream than a stray button label.
-
-Passes, in order; each only looks at lines that no earlier pass removed:
+As in jusText and trafilatura, each line is judged by its own features (length, final
+punctuation, links, digits, Title Case), by repetition, by its neighbours and by known patterns
+kept as data, with every threshold, in ``data/furniture.yaml``. The bias is deliberate: a line
+of prose stays unless a rule is sure, as a lost sentence of reporting costs more downstream
+than a stray button label. Passes, each looking only at lines no earlier pass removed:
 
 1. line rules: the dump header, links, time stamps, then the YAML patterns, markers, labels;
 2. captions: lines beside a photo credit;
 3. the start of the article (its first sentence of reporting) and, above it, the headline;
-4. repetition: a line seen twice is layout, not reporting (a long sentence keeps one copy);
-5. regions: what follows an end-of-article marker ("Tags:", "Recommended", "Community
-   standards") is page, until a sentence of reporting shows the article goes on;
+4. repetition: a line seen twice is layout (a long sentence keeps its first copy);
+5. regions: after an end-of-article marker ("Tags:", "Recommended", "Community standards")
+   the page is furniture, until a sentence of reporting shows the article goes on;
 6. structure: runs of short lines are menus, a lone short line between paragraphs is a
    subheading, and whatever is left above the article is a fragment of the page.
 """
@@ -27,6 +23,7 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from itertools import groupby
 from pathlib import Path
 from typing import Any
 
@@ -52,7 +49,7 @@ _LABEL_GAP = " \t|·•/,;:"
 _SETTINGS = """prose_min_words long_line_words title_min_words title_max_words title_max_chars
 title_min_score slug_overlap title_case_share title_case_min_words menu_min_lines menu_max_words
 heading_max_words short_repeat_words caption_block_max_lines link_density timestamp_max_chars
-vocabulary_overrides""".split()
+lead_in_min_words pattern_max_chars vocabulary_overrides""".split()
 _CODE_REASONS = """source-header headline repeated-line url timestamp photo-caption navigation
 subheading short-fragment""".split()
 _NOTES = ["headline-repeat", "caption-beside-credit", "image-url"]
@@ -145,24 +142,27 @@ def _compile(text: str, source: str) -> Furniture:
     for code in (*_CODE_REASONS, *settings["vocabulary_overrides"]):
         reason("settings", code)
 
+    def group(kind: str, i: int, g: Any, key: str) -> tuple[str, str, str, list[str]]:
+        where = f"{kind}[{i}]"
+        if not isinstance(g, dict):
+            raise fail(f"{where} must be a mapping with reason, explain and {key}.")
+        code, values = reason(where, g.get("reason")), strings(f"{where}.{key}", g.get(key))
+        return where, code, str(g.get("explain") or reasons[code]), values
+
     patterns, openers, labels, every_label = [], [], [], []
     for i, g in enumerate(data.get("patterns") or []):
-        where = f"patterns[{i}]"
-        found = regex(where, strings(f"{where}.regex", g.get("regex")))
-        patterns.append(Rule(reason(where, g.get("reason")), g.get("explain", ""), found,
-                             bool(g.get("anywhere"))))  # fmt: skip
+        where, code, explain, alternatives = group("patterns", i, g, "regex")
+        patterns.append(Rule(code, explain, regex(where, alternatives), bool(g.get("anywhere"))))
     for i, g in enumerate(data.get("openers") or []):
-        where = f"openers[{i}]"
-        then = tuple(reason(where, code) for code in strings(f"{where}.then", g.get("then")))
-        found = regex(where, strings(f"{where}.regex", g.get("regex")))
-        openers.append(Opener(reason(where, g.get("reason")), g.get("explain", ""), then, found))
+        where, code, explain, alternatives = group("openers", i, g, "regex")
+        then = tuple(reason(where, r) for r in strings(f"{where}.then", g.get("then")))
+        openers.append(Opener(code, explain, then, regex(where, alternatives)))
     for i, g in enumerate(data.get("labels") or []):
-        where = f"labels[{i}]"
+        where, code, explain, words = group("labels", i, g, "words")
         # Longest first, so "all news" wins over "news" at the same place.
-        words = sorted(strings(f"{where}.words", g.get("words")), key=len, reverse=True)
+        words = sorted(words, key=len, reverse=True)
         every_label += words
-        found = regex(where, [re.escape(w) for w in words])
-        labels.append(Rule(reason(where, g.get("reason")), g.get("explain", ""), found))
+        labels.append(Rule(code, explain, regex(where, [re.escape(w) for w in words])))
     gap = f"[{re.escape(_LABEL_GAP)}]*"
     any_label = "|".join(re.escape(w) for w in sorted(every_label, key=len, reverse=True))
     vocabulary = tuple(
@@ -191,6 +191,7 @@ class _Line:
     words: int
     key: str  # what repetition compares: casefolded, whitespace collapsed
     terminal: bool  # ends like a sentence
+    lowercase: bool  # its first letter is lowercase: it continues a sentence
     reason: str | None = None
     detail: str = ""
     opener: Opener | None = None
@@ -212,7 +213,8 @@ def clean_text(text: str, furniture: Furniture | None = None) -> CleanedText:
     if not content:
         return CleanedText(text="")
     for ln in content:
-        _classify(ln, fur, first=ln is content[0])
+        if found := _classify(ln, fur, first=ln is content[0]):
+            ln.drop(*found)
     counts = Counter(ln.key for ln in content)
     _mark_captions(content, counts, fur)
     start = _article_start(content, fur.settings)
@@ -232,33 +234,37 @@ def _split(text: str) -> list[_Line]:
         line = raw.strip()
         para += not line
         key = " ".join(line.casefold().split())
-        lines.append(_Line(no, line, para, len(line.split()), key, bool(_TERMINAL.search(line))))
+        lower = next((c.islower() for c in line if c.isalpha()), False)
+        terminal = bool(_TERMINAL.search(line))
+        lines.append(_Line(no, line, para, len(line.split()), key, terminal, lower))
     return lines
 
 
-def _classify(ln: _Line, fur: Furniture, first: bool) -> None:
-    """Pass 1: what the line is by itself."""
+def _classify(ln: _Line, fur: Furniture, first: bool) -> tuple[str, str] | None:
+    """Pass 1: what the line is by itself, as (reason, detail), or None."""
     text = ln.text
     if first and fur.header.fullmatch(text):
-        return ln.drop("source-header", fur.reasons["source-header"])
+        return "source-header", fur.reasons["source-header"]
     linked = sum(len(link) for link in _LINK.findall(text))
     if linked and linked >= fur.settings["link_density"] * len(text):
-        image = _IMAGE.search(text)
-        return ln.drop("url", fur.notes["image-url"] if image else fur.reasons["url"])
+        return "url", fur.notes["image-url"] if _IMAGE.search(text) else fur.reasons["url"]
     if not ln.terminal and _is_timestamp(text, fur):
-        return ln.drop("timestamp", fur.reasons["timestamp"])
+        return "timestamp", fur.reasons["timestamp"]
     for opener in fur.openers:
         if opener.regex.fullmatch(text):
             ln.opener = opener
-            return ln.drop(opener.reason, opener.explain)
+            return opener.reason, opener.explain
+    # Whole-line patterns describe short lines; skipping long ones bounds regex backtracking.
+    short = len(text) <= fur.settings["pattern_max_chars"]
     for rule in fur.patterns:
-        if (rule.regex.search if rule.anywhere else rule.regex.fullmatch)(text):
-            return ln.drop(rule.reason, rule.explain)
-    if fur.label_line.fullmatch(text):
+        if rule.regex.search(text) if rule.anywhere else short and rule.regex.fullmatch(text):
+            return rule.reason, rule.explain
+    if ln.words < fur.settings["long_line_words"] and fur.label_line.fullmatch(text):
         # Glued labels ("Log inPrivacy Policy") take the reason of the first one.
         head = text.lstrip(_LABEL_GAP)
         rule = max(fur.labels, key=lambda r: m.end() if (m := r.regex.match(head)) else -1)
-        ln.drop(rule.reason, rule.explain)
+        return rule.reason, rule.explain
+    return None
 
 
 def _is_timestamp(text: str, fur: Furniture) -> bool:
@@ -273,17 +279,21 @@ def _is_timestamp(text: str, fur: Furniture) -> bool:
 
 
 def _mark_captions(content: list[_Line], counts: Counter[str], fur: Furniture) -> None:
-    """Pass 2: a line right beside a photo credit is its caption if it is repeated (pages show
-    a caption under the picture and again in a viewer) or the block is just caption + credit."""
+    """Pass 2: a line beside a photo credit is a caption if it is repeated (pages show a
+    caption under the picture and again in a viewer) or if caption and credit stand alone."""
     sizes = Counter(ln.para for ln in content)
     limit = fur.settings["caption_block_max_lines"]
     for i, credit in enumerate(content):
         if credit.reason != "photo-credit":
             continue
         for ln in content[max(i - 1, 0) : i + 2]:
-            if ln.reason is None and ln.para == credit.para:
-                if counts[ln.key] > 1 or sizes[credit.para] <= limit:
-                    ln.drop("photo-caption", fur.notes["caption-beside-credit"])
+            if ln.reason is not None or ln.para != credit.para:
+                continue
+            # Captions sit above their credit. Below it, only a repeated line counts: a single
+            # one may be the headline; a full sentence may be reporting.
+            above = ln.no < credit.no and not _reporting(ln, fur.settings)
+            if counts[ln.key] > 1 or (above and sizes[credit.para] <= limit):
+                ln.drop("photo-caption", fur.notes["caption-beside-credit"])
 
 
 def _title_case(text: str, s: dict[str, Any]) -> bool:
@@ -291,6 +301,15 @@ def _title_case(text: str, s: dict[str, Any]) -> bool:
     if len(words) < s["title_case_min_words"]:
         return False
     return sum(w[0].isupper() for w in words) >= s["title_case_share"] * len(words)
+
+
+def _leads_in(ln: _Line, s: dict[str, Any]) -> bool:
+    """A line that ends mid-sentence ("Песков заявил:", "• a ceasefire;"), leading on."""
+    return ln.words >= s["lead_in_min_words"] and ln.text.rstrip(_CLOSERS)[-1:] in tuple(":;,–—")
+
+
+def _prose(ln: _Line, s: dict[str, Any]) -> bool:
+    return ln.terminal or ln.words >= s["long_line_words"] or _leads_in(ln, s)
 
 
 def _reporting(ln: _Line, s: dict[str, Any]) -> bool:
@@ -305,10 +324,18 @@ def _article_start(content: list[_Line], s: dict[str, Any]) -> int | None:
         start = next((i for i in free if content[i].terminal), None)
         if start is None:
             return None
-    # A short first paragraph ("Путин поздравил Байдена.") belongs to the reporting below it.
-    # Only "." and "…": a headline may end in "?" or "!", hardly ever in a period.
-    while start and content[start - 1].reason is None:
-        if not content[start - 1].text.rstrip(_CLOSERS).endswith((".", "…")):
+    # A short first paragraph ("Путин поздравил Байдена.") belongs to the reporting below it,
+    # and so does a line that leads into it ("Песков заявил:") or that a hard wrap cut off. Of
+    # sentence ends only "." and "…" count: a headline may end in "?" or "!", not in a period.
+    widths: dict[int, int] = {}
+    for ln in content:
+        widths[ln.para] = max(widths.get(ln.para, 0), len(ln.text))
+    while start and (prev := content[start - 1]).reason is None:
+        cur = content[start]
+        # A greedy wrap breaks a line only where the next word would not fit.
+        wrapped = len(prev.text) + len(cur.text.split()[0]) >= widths[cur.para] and prev.words > 1
+        joined = prev.para == cur.para and (cur.lowercase or wrapped)
+        if not (prev.text.rstrip(_CLOSERS).endswith((".", "…")) or _leads_in(prev, s) or joined):
             break
         start -= 1
     return start
@@ -324,14 +351,13 @@ def _pick_title(
     best, best_score = None, s["title_min_score"] - 1
     for ln in content[:start]:
         bare = ln.text.rstrip(_CLOSERS)
-        letters = [c for c in ln.text if c.isalpha()]
         if (
             ln.reason is not None
             or not s["title_min_words"] <= ln.words <= s["title_max_words"]
             or len(ln.text) > s["title_max_chars"]
             or bare.endswith((".", ",", ":", ";"))
-            or not letters
-            or letters[0].islower()
+            or not any(c.isalpha() for c in ln.text)
+            or ln.lowercase
         ):
             continue
         score = (
@@ -339,6 +365,7 @@ def _pick_title(
             + 2 * _in_slug(ln.text, slugs, s["slug_overlap"])
             + (sizes[ln.para] == 1)
             + (ln.words >= 4)
+            + (ln is content[start - 1])
         )
         if score > best_score:
             best, best_score = ln, score
@@ -413,18 +440,11 @@ def _mark_structure(content: list[_Line], start: int | None, fur: Furniture) -> 
     """Pass 6: lines no rule has named, judged by their place among the kept prose."""
     s = fur.settings
     begin = len(content) if start is None else start
-    prose = [
-        i >= begin and ln.reason is None and (ln.terminal or ln.words >= s["long_line_words"])
-        for i, ln in enumerate(content)
-    ]
-    runs = [0] * len(content)  # length of the run of non-prose lines each line is in
-    i = 0
-    while i < len(content):
-        j = i
-        while j < len(content) and not prose[j]:
-            j += 1
-        runs[i:j] = [j - i] * (j - i)
-        i = j + 1
+    prose = [i >= begin and ln.reason is None and _prose(ln, s) for i, ln in enumerate(content)]
+    runs: list[int] = []  # the length of the run of non-prose lines each line is in
+    for is_prose, group in groupby(prose):
+        size = len(list(group))
+        runs += [0 if is_prose else size] * size
     prose_paras = {ln.para for ln, p in zip(content, prose, strict=True) if p}
     sizes = Counter(ln.para for ln in content)
     last = max((i for i, p in enumerate(prose) if p), default=-1)
@@ -432,7 +452,7 @@ def _mark_structure(content: list[_Line], start: int | None, fur: Furniture) -> 
         if ln.reason is not None or prose[i]:
             continue
         in_menu = runs[i] >= s["menu_min_lines"]
-        menu_item = in_menu and ln.words <= s["menu_max_words"] and not ln.text[0].islower()
+        menu_item = in_menu and ln.words <= s["menu_max_words"] and not ln.lowercase
         if i < begin or menu_item:
             reason = "navigation" if in_menu else "short-fragment"
         elif ln.para in prose_paras:
@@ -447,14 +467,7 @@ def _mark_structure(content: list[_Line], start: int | None, fur: Furniture) -> 
 def _assemble(lines: list[_Line], title: _Line | None) -> CleanedText:
     # A removed line breaks a paragraph, as a blank line does: a caption or menu between two
     # kept lines means they were separate blocks on the page.
-    paragraphs, current = [], []
-    for ln in lines:
-        if ln.text and ln.reason is None:
-            current.append(ln.text)
-        elif current:
-            paragraphs.append("\n".join(current))
-            current = []
-    if current:
-        paragraphs.append("\n".join(current))
+    blocks = groupby(lines, key=lambda ln: bool(ln.text) and ln.reason is None)
+    paragraphs = ["\n".join(ln.text for ln in block) for kept, block in blocks if kept]
     removed = [RemovedLine(ln.no, ln.text, ln.reason, ln.detail) for ln in lines if ln.reason]
     return CleanedText("\n\n".join(paragraphs), None if title is None else title.text, removed)

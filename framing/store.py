@@ -77,6 +77,16 @@ def m001_corpus(db: Database) -> None:
     db["articles"].create_index(["date"])
 
 
+@migrations()
+def m002_embedding_cache(db: Database) -> None:
+    # Vectors keyed by (model, hash of the exact text): nothing is embedded twice, and a
+    # change of model never mixes vectors from two models.
+    db["embeddings"].create(
+        {"model_id": str, "text_hash": str, "dim": int, "vector": bytes},
+        pk=("model_id", "text_hash"),
+    )
+
+
 def default_db_path() -> Path:
     """``$FRAMING_DB`` if set, else ``instance/framing.db`` under the working directory."""
     return Path(os.environ.get("FRAMING_DB") or DEFAULT_DB)
@@ -273,6 +283,30 @@ class Store:
             "sentences": sentences,
             "removed": removed,
         }
+
+    # -- embedding cache ----------------------------------------------------------------
+
+    def cached_vectors(self, model_id: str, hashes: list[str]) -> dict[str, bytes]:
+        """Stored vectors (raw float32 bytes) for those of ``hashes`` that have one."""
+        found: dict[str, bytes] = {}
+        for start in range(0, len(hashes), 500):
+            chunk = hashes[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            sql = (
+                "select text_hash, vector from embeddings "
+                f"where model_id = ? and text_hash in ({marks})"
+            )
+            for row in self.db.query(sql, [model_id, *chunk]):
+                found[row["text_hash"]] = row["vector"]
+        return found
+
+    def cache_vectors(self, model_id: str, dim: int, vectors: dict[str, bytes]) -> None:
+        rows = (
+            {"model_id": model_id, "text_hash": h, "dim": dim, "vector": v}
+            for h, v in vectors.items()
+        )
+        with self.db.atomic():
+            self.db["embeddings"].insert_all(rows, pk=("model_id", "text_hash"), ignore=True)
 
     def count_articles(self) -> int:
         return int(self.db.execute("select count(*) from articles").fetchone()[0])

@@ -24,10 +24,9 @@ SEED_IDS = {
 
 def pytest_report_header() -> list[str]:
     import sqlite3
+    from importlib.metadata import version
 
-    import sqlite_utils
-
-    return [f"sqlite: {sqlite3.sqlite_version}, sqlite-utils: {sqlite_utils.__version__}"]
+    return [f"sqlite: {sqlite3.sqlite_version}, sqlite-utils: {version('sqlite-utils')}"]
 
 
 @pytest.fixture

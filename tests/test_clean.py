@@ -1,0 +1,584 @@
+"""The cleaning stage: the four seeds as received, made-up pages in ru, uk and en, edge cases.
+
+Every result is also checked against the contract (``check_contract``): each non-blank input
+line is either kept verbatim (minus indentation) in the body, or is the title, or is removed
+with a known reason and a one-sentence detail, and nothing else is in the body.
+"""
+
+from __future__ import annotations
+
+import re
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from framing.clean import clean_text, load_furniture
+from framing.errors import FramingError
+from framing.records import CleanedText
+
+from .conftest import SEED_IDS, SEEDS
+
+FURNITURE = load_furniture()
+BREAKS = re.compile(r"\r\n|[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
+
+
+def seed(number: str) -> str:
+    return (SEEDS / SEED_IDS[number]).read_text("utf-8")
+
+
+def blank_header(text: str) -> str:
+    """What the ingest pipeline does before calling us: blank a leading "date …" line."""
+    return re.sub(r"\A[ \t]*date \d{4}-\d{2}-\d{2}[^\n]*", "", text)
+
+
+def check_contract(text: str, result: CleanedText) -> None:
+    lines = [line.strip() for line in BREAKS.split(text)]
+    removed = {r.line_no: r for r in result.removed}
+    for r in result.removed:
+        assert r.text == lines[r.line_no - 1] != "", r
+        assert r.reason in FURNITURE.reasons, r
+        assert r.detail.endswith(".") and not re.search(r"\. [A-ZА-ЯІЇЄ]", r.detail), r
+    kept = [line for no, line in enumerate(lines, 1) if line and no not in removed]
+    assert [line for line in result.text.split("\n") if line] == kept
+    assert "\n\n\n" not in result.text and result.text == result.text.strip()
+    assert all(line == line.strip() for line in result.text.split("\n"))
+    headlines = [r.text for r in result.removed if r.reason == "headline"]
+    assert headlines == ([result.title] if result.title else [])
+
+
+def clean(text: str) -> CleanedText:
+    result = clean_text(text)
+    check_contract(text, result)
+    return result
+
+
+def reasons(result: CleanedText) -> dict[int, str]:
+    return {r.line_no: r.reason for r in result.removed}
+
+
+def reason_of(result: CleanedText, text: str) -> set[str]:
+    return {r.reason for r in result.removed if r.text == text}
+
+
+# --- the seeds -----------------------------------------------------------------------------
+
+
+def test_seed_000_is_pure_reporting() -> None:
+    text = seed("000")
+    result = clean(text)
+    assert result.title is None
+    assert result.removed == []
+    assert result.text == "\n\n".join(line.strip() for line in text.splitlines() if line.strip())
+
+
+def test_seed_001_headline_caption_tags_and_loader() -> None:
+    text = seed("001")
+    headline = "Беседа Трампа и Путина к инаугурации: в Кремле рассказали новые подробности"
+    result = clean(text)
+    assert result.title == headline
+    assert reasons(result) == {
+        1: "headline",
+        2: "repeated-line",
+        4: "repeated-line",
+        8: "photo-caption",
+        26: "tags",
+        27: "tags",
+        28: "known-furniture",
+        29: "known-furniture",
+        30: "known-furniture",
+    }
+    body = result.text
+    assert body.startswith("Россия допускает возможность контактов")
+    for sentence in [
+        '"Нет. А зачем нам связываться?" – ответил Песков на вопрос о возможных контактах.',
+        "С администрацией Байдена мы не взаимодействуем.",
+        # An editorial insertion, flagged by a later stage; for cleaning it is reporting.
+        'Напомним, что "Комментарии" писали о том, что Лавров указал',
+        "Такое заявление он сделал на пресс-конференции по итогам рабочего визита в Казахстан.",
+    ]:
+        assert sentence in body
+    for furniture in [headline, "Пєсков (фото", "Теги по теме", "Источник материала", "loader"]:
+        assert furniture not in body
+    assert body.count("\n\n") == 6  # seven paragraphs of reporting
+
+
+@pytest.mark.parametrize("prepare", [lambda t: t, blank_header], ids=["raw", "header-blanked"])
+def test_seed_002_headline_and_two_paragraphs(prepare) -> None:
+    text = prepare(seed("002"))
+    result = clean(text)
+    lines = text.splitlines()
+    assert result.title == lines[2]
+    assert result.title.startswith("Kremlin Says Russian Representatives Held No Contacts")
+    # The long paragraph keeps its missing spaces ("said.Putin's"): offsets must stay true.
+    assert result.text == f"{lines[4]}\n\n{lines[6].strip()}"
+    assert "said.Putin's speech" in result.text
+    expected = {1: "source-header", 3: "headline"} if lines[0] else {3: "headline"}
+    assert reasons(result) == expected
+
+
+SEED_003_FURNITURE = [
+    "08:33 GMT15 December 2020", "Listen Live", "COVID-19", "Confirmed cases", "JHU CSSE",
+    "Get short URL", "6612", "Subscribe", "http", "Sputnik International", "©", "Just in Time",
+    "points a finger", "Tags:", "US Election 2020,", "Community standards", "All news",
+    "Recommended", "Shooting After Christmas", "Fact Checker", "Peace or Discord", "Trending",
+    "Register", "Log in", "Password", "account", "Hello", "Privacy Policy", "GDPR",
+    "Votre message", "comment", "moderator", "push notifications", "AcceptRefuse",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("prepare", [lambda t: t, blank_header], ids=["raw", "header-blanked"])
+def test_seed_003_reporting_kept_furniture_gone(prepare) -> None:
+    text = prepare(seed("003"))
+    result = clean(text)
+    assert result.title == "Putin Congratulates Biden on Election Victory"
+    body = result.text
+    assert body.startswith("On 14 December, the Electoral College gathered across the US states")
+    assert body.endswith("The incumbent President Trump has so far refused to concede defeat.")
+    lines = text.splitlines()
+    furniture_inside = {38, 44, 45, 46}  # "Just in Time", a caption, its credit, the caption again
+    for no in range(26, 59):
+        line = lines[no - 1].strip()
+        if line and no not in furniture_inside:
+            assert line in body, no
+    for furniture in SEED_003_FURNITURE:
+        assert furniture not in body, furniture
+
+
+def test_seed_003_reasons() -> None:
+    result = clean(seed("003"))
+    by_line = reasons(result)
+    assert by_line[1] == "source-header"
+    assert by_line[2] == "timestamp"
+    assert by_line[14] == "headline"
+    assert by_line[38] == "subheading"
+    assert (by_line[44], by_line[45], by_line[46]) == (
+        "photo-caption",
+        "photo-credit",
+        "photo-caption",
+    )
+    expected = {
+        "Listen Live": "known-furniture",
+        "Get short URL": "known-furniture",
+        "6612": "counter",
+        "© Sputnik / Alexey Nikolsky": "photo-credit",
+        "COVID-19 global data": "navigation",
+        "Tags:": "tags",
+        "US Election 2020, Donald Trump, Joe Biden, Vladimir Putin, Russia": "tags",
+        "Recommended": "section-heading",
+        "Trending": "section-heading",
+        "Log inPrivacy Policy": "form-or-account",
+        "Community standards": "comment-rules",
+        "• User ID": "comment-rules",
+        "Hello, !": "form-or-account",
+        "AcceptRefuse": "privacy-notice",
+    }
+    for text, reason in expected.items():
+        assert reason_of(result, text) == {reason}, text
+    assert {reason_of(result, line.strip()).pop() for line in seed("003").splitlines()
+            if line.strip().startswith("• ")} == {"comment-rules"}  # fmt: skip
+    urls = [r for r in result.removed if r.text.startswith("https://")]
+    assert [r.reason for r in urls] == ["url", "url"]
+    assert "picture" in urls[0].detail
+    gdpr = [r for r in result.removed if "General Data Protection Regulation" in r.text]
+    assert [r.reason for r in gdpr] == ["privacy-notice"]
+
+
+def test_header_line_makes_no_difference() -> None:
+    for number in ("002", "003"):
+        raw, blanked = clean(seed(number)), clean(blank_header(seed(number)))
+        assert (raw.text, raw.title) == (blanked.text, blanked.title)
+        assert raw.removed[1:] == blanked.removed
+
+
+# --- made-up pages from other outlets ------------------------------------------------------
+
+RU_PAGE = """Главная
+Политика
+Экономика
+В мире
+Поиск
+
+Песков ответил на вопрос о переговорах с Киевом
+
+15 декабря 2023, 14:05
+Фото: РИА Новости / Иван Иванов
+Поделиться
+
+Пресс-секретарь президента России Дмитрий Песков заявил, что Москва открыта к переговорам.
+
+Читайте также: Зеленский заявил о новых поставках оружия
+
+«Мы всегда говорили, что готовы к диалогу», — сказал Песков журналистам.
+
+Реклама
+
+Он добавил, что условия остаются прежними.
+
+Подписывайтесь на наш Telegram-канал, чтобы не пропустить главное
+Мы используем файлы cookie, чтобы сайт работал лучше. Продолжая, вы соглашаетесь с этим.
+© 2023 Новостной портал. Все права защищены.
+"""
+
+UK_PAGE = """Новини
+Політика
+Економіка
+
+Зеленський провів телефонну розмову з Байденом
+
+Оновлено 12.06.2024, 10:15
+Поділитися
+
+Президент України Володимир Зеленський провів телефонну розмову з президентом США Джо Байденом.
+
+Сторони обговорили посилення протиповітряної оборони та фінансову підтримку України.
+
+Читайте також: Уряд ухвалив нове рішення щодо енергетики
+
+"Ми вдячні за підтримку", – написав Зеленський у соцмережах.
+
+Теги: Зеленський, Байден, США
+Ми використовуємо файли cookie для покращення роботи сайту.
+"""
+
+EN_PAGE = """Skip to content
+Home | World | Politics | Business
+Sign in
+
+Kremlin rejects claims of secret talks
+
+By Jane Doe
+Share this article
+12 comments
+
+MOSCOW - The Kremlin on Tuesday rejected reports that Russian officials had held secret talks.
+
+Advertisement
+
+"There were no such contacts," Kremlin spokesman Dmitry Peskov told reporters.
+
+Vladimir Putin at the Kremlin in Moscow, Russia
+Photo: AP / Alexander Zemlianichenko
+
+He declined to say whether a meeting was being prepared.
+
+Read more: Peskov says no plans for a summit
+
+Related
+Putin says Russia is ready for dialogue
+EU extends sanctions against Moscow
+
+Most read
+Oil prices climb after OPEC decision
+We use cookies to improve your experience. By continuing to use this site you agree.
+Privacy Policy | Terms of Use
+"""
+
+
+@pytest.mark.parametrize(
+    ("page", "title", "paragraphs"),
+    [
+        (RU_PAGE, "Песков ответил на вопрос о переговорах с Киевом", [
+            "Пресс-секретарь президента России Дмитрий Песков заявил, что Москва открыта к "
+            "переговорам.",
+            "«Мы всегда говорили, что готовы к диалогу», — сказал Песков журналистам.",
+            "Он добавил, что условия остаются прежними.",
+        ]),
+        (UK_PAGE, "Зеленський провів телефонну розмову з Байденом", [
+            "Президент України Володимир Зеленський провів телефонну розмову з президентом США "
+            "Джо Байденом.",
+            "Сторони обговорили посилення протиповітряної оборони та фінансову підтримку України.",
+            '"Ми вдячні за підтримку", – написав Зеленський у соцмережах.',
+        ]),
+        (EN_PAGE, "Kremlin rejects claims of secret talks", [
+            "MOSCOW - The Kremlin on Tuesday rejected reports that Russian officials had held "
+            "secret talks.",
+            '"There were no such contacts," Kremlin spokesman Dmitry Peskov told reporters.',
+            "He declined to say whether a meeting was being prepared.",
+        ]),
+    ],
+    ids=["ru", "uk", "en"],
+)  # fmt: skip
+def test_other_outlets_pages(page: str, title: str, paragraphs: list[str]) -> None:
+    result = clean(page)
+    assert result.title == title
+    assert result.text == "\n\n".join(paragraphs)
+
+
+def test_other_outlets_reasons() -> None:
+    ru, uk, en = clean(RU_PAGE), clean(UK_PAGE), clean(EN_PAGE)
+    assert reason_of(ru, "Фото: РИА Новости / Иван Иванов") == {"photo-credit"}
+    assert reason_of(ru, "15 декабря 2023, 14:05") == {"timestamp"}
+    assert reason_of(ru, "Читайте также: Зеленский заявил о новых поставках оружия") == {
+        "related-link"
+    }
+    assert reason_of(ru, "© 2023 Новостной портал. Все права защищены.") == {"page-footer"}
+    assert {r.reason for r in ru.removed if "cookie" in r.text} == {"privacy-notice"}
+    assert reason_of(uk, "Поділитися") == {"known-furniture"}
+    assert reason_of(uk, "Оновлено 12.06.2024, 10:15") == {"timestamp"}
+    assert reason_of(uk, "Теги: Зеленський, Байден, США") == {"tags"}
+    assert reason_of(en, "Share this article") == {"known-furniture"}
+    assert reason_of(en, "Advertisement") == {"known-furniture"}
+    assert reason_of(en, "By Jane Doe") == {"byline"}
+    assert reason_of(en, "12 comments") == {"counter"}
+    assert reason_of(en, "Vladimir Putin at the Kremlin in Moscow, Russia") == {"photo-caption"}
+    assert reason_of(en, "EU extends sanctions against Moscow") == {"related-link"}
+    assert reason_of(en, "Home | World | Politics | Business") == {"section-heading"}
+
+
+REPORT_A = "The two leaders spoke by telephone for almost an hour on Tuesday evening."
+REPORT_B = "Officials in both capitals described the conversation as businesslike."
+
+
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        ("Get short URL", "known-furniture"), ("Listen Live", "known-furniture"),
+        ("Subscribe", "known-furniture"), ("Log in", "form-or-account"),
+        ("Privacy Policy", "privacy-notice"), ("Источник материала", "known-furniture"),
+        ("Джерело матеріалу", "known-furniture"), ("loader", "known-furniture"),
+        ("Loading...", "known-furniture"), ("Поділитися", "known-furniture"),
+        ("Поделиться", "known-furniture"), ("Share this article", "known-furniture"),
+        ("Advertisement", "known-furniture"), ("Реклама", "known-furniture"),
+        ("Facebook Twitter Telegram", "known-furniture"),
+        ("Підписуйтесь на наш Telegram-канал", "known-furniture"),
+        ("Если вы нашли ошибку, выделите её и нажмите Ctrl+Enter.", "known-furniture"),
+        ("Читайте также: Путин провёл совещание с членами Совбеза", "related-link"),
+        ("Читайте також: Уряд ухвалив рішення", "related-link"),
+        ("Фото: РИА Новости / Иван Иванов", "photo-credit"),
+        ("© AFP / Jane Doe", "photo-credit"), ("Alexander Zemlianichenko / AP", "photo-credit"),
+        ("Дмитрий Песков (фото: пресс-служба Кремля)", "photo-caption"),
+        ("https://example.com/news/2024/06/12/story.html", "url"),
+        ("08:33 GMT15 December 2020", "timestamp"), ("15 декабря 2020, 08:33", "timestamp"),
+        ("Оновлено 12.06.2024 о 10:15", "timestamp"), ("6612", "counter"),
+        ("1.2K views", "counter"), ("5 min read", "counter"), ("by", "byline"),
+        ("Tags: Russia, USA, diplomacy", "tags"), ("Теги: Россия, США", "tags"),
+        ("Recommended", "section-heading"), ("Trending", "section-heading"),
+        ("All news", "section-heading"), ("Все новости", "section-heading"),
+        ("Усі новини", "section-heading"), ("Community standards", "comment-rules"),
+        ("Комментарии", "comments"), ("Log inPrivacy Policy", "form-or-account"),
+        ("YesNo", "form-or-account"), ("Hello, !", "form-or-account"),
+        ("We use cookies to give you the best experience on our website.", "privacy-notice"),
+        ("Мы используем файлы cookie, чтобы сайт работал лучше.", "privacy-notice"),
+        ("Ми використовуємо файли cookie для зручності користувачів.", "privacy-notice"),
+        ("Комментарии модерируются.", "comment-rules"),
+    ],
+)  # fmt: skip
+def test_known_furniture_between_paragraphs(line: str, reason: str) -> None:
+    result = clean(f"{REPORT_A}\n\n{line}\n\n{REPORT_B}\n")
+    assert [(r.line_no, r.text, r.reason) for r in result.removed] == [(3, line, reason)]
+    assert result.text == f"{REPORT_A}\n\n{REPORT_B}"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        'Peskov said Moscow would "subscribe" to any deal that respects its interests.',
+        'The banner on the page read "Listen Live" for the whole afternoon, witnesses said.',
+        "Share prices fell by three percent on Monday, the exchange said.",
+        "Subscribers to the service rose to five million, the company said.",
+        "By Monday, the Electoral College had confirmed the result.",
+        "Photo-op diplomacy is over, the minister said.",
+        "Фото, опубликованное в соцсетях, показывает колонну техники у границы.",
+        "Источник материала, близкий к Кремлю, сообщил об этом агентству.",
+        "Теги, которые ставят под публикациями, не отражают позицию редакции, сказал он.",
+        "Мы используем все доступные каналы связи, заявил Песков.",
+        "«Нет», — коротко ответил Песков.",
+        '"No."',
+        "Ні.",
+    ],
+)
+def test_reporting_that_mentions_furniture_words_is_kept(line: str) -> None:
+    text = f"{REPORT_A}\n\n{line}\n\n{REPORT_B}"
+    result = clean(text)
+    assert result.removed == []
+    assert result.text == text
+
+
+def test_marker_mid_article_does_not_cut_the_reporting() -> None:
+    text = (
+        f"{REPORT_A}\n\nЧитайте также\nПутин провел совещание с членами Совбеза\n\n"
+        f"{REPORT_B}\n\nЗаседание продолжится в среду, сообщили в пресс-службе.\n"
+    )
+    result = clean(text)
+    assert reasons(result) == {3: "section-heading", 4: "related-link"}
+    assert result.text.endswith("Заседание продолжится в среду, сообщили в пресс-службе.")
+
+
+def test_menu_of_short_lines_inside_the_body() -> None:
+    text = f"{REPORT_A}\n\nPolitics\nWorld Cup\nOpinion pieces\nMarkets today\n\n{REPORT_B}"
+    result = clean(text)
+    assert set(reasons(result).values()) <= {"navigation", "section-heading"}
+    assert result.text == f"{REPORT_A}\n\n{REPORT_B}"
+
+
+def test_policy_after_tags_is_removed_but_reporting_after_it_kept() -> None:
+    text = (
+        f"{REPORT_A}\n\nTags:\nRussia, USA\n\n"
+        "You need an account and a password to log in.\n\n"
+        "Moscow and Washington will hold a new round of talks in Geneva next month.\n"
+    )
+    result = clean(text)
+    assert reasons(result) == {3: "tags", 4: "tags", 6: "form-or-account"}
+    assert result.text.endswith("talks in Geneva next month.")
+
+
+# --- edge cases ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", ["", "\n", "  \n\t\n\u00a0\n", "\r\n\r\n"])
+def test_empty_input(text: str) -> None:
+    assert clean(text) == CleanedText(text="", title=None, removed=[])
+
+
+def test_only_furniture_gives_an_empty_body() -> None:
+    text = "Subscribe\nLog in\nShare\n© Reuters / John Smith\nhttps://example.com/\n6612\n"
+    result = clean(text)
+    assert (result.text, result.title) == ("", None)
+    assert [r.line_no for r in result.removed] == [1, 2, 3, 4, 5, 6]
+
+
+def test_short_sentence_inside_a_paragraph_is_kept() -> None:
+    text = (
+        "Журналисты спросили Пескова, состоится ли встреча на этой неделе.\n"
+        "Нет.\n"
+        "Так коротко ответил пресс-секретарь Кремля на вопрос журналистов.\n\n"
+        "Нет.\n\n"
+        "Позже он добавил, что подготовка встречи займет время."
+    )
+    result = clean(text)
+    assert result.removed == []
+    assert result.text == text
+
+
+def test_one_paragraph_article() -> None:
+    text = "Путин поздравил Байдена с победой на выборах, сообщили в Кремле."
+    assert clean(text) == CleanedText(text=text, title=None, removed=[])
+
+
+def test_short_first_paragraph_is_not_lost() -> None:
+    text = f"Путин поздравил Байдена.\n\n{REPORT_A}\n\n{REPORT_B}"
+    assert clean(text).text == text
+
+
+def test_windows_line_endings_give_the_same_result() -> None:
+    text = seed("001")
+    assert clean(text.replace("\n", "\r\n")) == clean(text)
+    assert clean(text.replace("\n", "\r")) == clean(text)
+
+
+def test_indentation_and_trailing_spaces_go_inner_text_stays() -> None:
+    text = f"    {REPORT_A}  \t\n\n\t Два  пробела   внутри строки остаются, как были.\u00a0 \n"
+    result = clean(text)
+    assert result.text == f"{REPORT_A}\n\nДва  пробела   внутри строки остаются, как были."
+
+
+def test_lines_of_a_paragraph_stay_together() -> None:
+    text = (
+        "Песков заявил журналистам:\n"
+        "«Общение не исключается».\n"
+        "Он не уточнил, когда может состояться разговор\n"
+        "двух президентов."
+    )
+    assert clean(text).text == text
+
+
+def test_hard_wrapped_paragraphs_are_kept_whole() -> None:
+    paragraphs = [
+        "Russian President Vladimir Putin has sent a letter of congratulations to Joe Biden "
+        "following the latter's victory in the US presidential election, the Kremlin said on "
+        "Tuesday.",
+        "Putin also said in his message that Moscow was ready for contacts with the new "
+        "administration.",
+    ]
+    text = "\n\n".join(textwrap.fill(p, width=60) for p in paragraphs)
+    assert clean(text).text == text
+
+
+def test_bullet_list_in_the_reporting_is_kept() -> None:
+    text = (
+        "The Kremlin listed three conditions for talks:\n\n"
+        "• a ceasefire along the current line;\n"
+        "• recognition of new borders;\n"
+        "• lifting of sanctions.\n\n"
+        "Kyiv rejected all three conditions on Wednesday, officials said."
+    )
+    assert clean(text).text == text
+
+
+def test_headline_glued_to_the_first_paragraph() -> None:
+    result = clean(f"Putin and Trump to meet in Helsinki\n{REPORT_A}\n{REPORT_B}")
+    assert result.title == "Putin and Trump to meet in Helsinki"
+    assert result.text == f"{REPORT_A}\n{REPORT_B}"
+
+
+def test_headline_below_a_photo_credit_is_not_a_caption() -> None:
+    result = clean(f"Фото: Укрінформ\nЗеленський: Україна отримає нові системи ППО\n\n{REPORT_A}")
+    assert reasons(result) == {1: "photo-credit", 2: "headline"}
+
+
+def test_relative_time_stamps() -> None:
+    for line in ("2 hours ago", "5 минут назад", "Оновлено 3 години тому"):
+        assert reasons(clean(f"{REPORT_A}\n\n{line}\n\n{REPORT_B}")) == {3: "timestamp"}, line
+
+
+def test_lede_shown_twice_keeps_one_copy() -> None:
+    text = f"{REPORT_A}\n\n{REPORT_A}\n\n{REPORT_B}"
+    result = clean(text)
+    assert reasons(result) == {3: "repeated-line"}
+    assert result.text == f"{REPORT_A}\n\n{REPORT_B}"
+
+
+def test_first_long_line_ending_in_period_is_not_a_headline() -> None:
+    result = clean(f"{REPORT_A}\n\nKremlin says no contacts\n\n{REPORT_B}")
+    assert result.title is None
+    assert reasons(result) == {3: "subheading"}
+
+
+def test_title_case_teaser_before_the_article_is_not_reporting() -> None:
+    text = f"Putin Says Russia Is Ready For Talks With Trump.\n\nTalks Set\n\n{REPORT_A}"
+    result = clean(text)
+    assert result.text == REPORT_A
+
+
+# --- the furniture file --------------------------------------------------------------------
+
+
+def test_every_reason_has_a_one_sentence_detail() -> None:
+    texts = [*FURNITURE.reasons.values(), *FURNITURE.notes.values()]
+    texts += [r.explain for r in (*FURNITURE.patterns, *FURNITURE.labels, *FURNITURE.openers)]
+    for text in texts:
+        assert text.endswith(".") and not re.search(r"\. [A-ZА-Я]", text), text
+
+
+def test_custom_furniture_file(tmp_path: Path) -> None:
+    packaged = (Path(__file__).parent.parent / "framing" / "data" / "furniture.yaml").read_text(
+        "utf-8"
+    )
+    custom = tmp_path / "furniture.yaml"
+    custom.write_text(
+        packaged.replace("words: [get short url,", "words: [weiterlesen, get short url,")
+    )
+    result = clean_text(f"{REPORT_A}\n\nWeiterlesen\n\n{REPORT_B}", load_furniture(custom))
+    assert reasons(result) == {3: "known-furniture"}
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (("regex: ['ctrl", "regex: ['(ctrl"), "not a valid regular expression"),
+        (('"yes", "no",', "yes, no,"), 'quote words like "no"'),
+        (("  menu_min_lines: 3", "  menu_lines: 3"), "missing menu_min_lines"),
+        (("reason: byline", "reason: by-line"), "reason 'by-line' has no entry"),
+        (("settings:", "settings: ["), "not valid YAML"),
+    ],
+)
+def test_broken_furniture_file_says_what_to_fix(tmp_path: Path, change, message: str) -> None:
+    packaged = (Path(__file__).parent.parent / "framing" / "data" / "furniture.yaml").read_text(
+        "utf-8"
+    )
+    broken = tmp_path / "furniture.yaml"
+    broken.write_text(packaged.replace(*change, 1))
+    with pytest.raises(FramingError, match=re.escape(message)) as caught:
+        load_furniture(broken)
+    assert str(broken) in str(caught.value)
