@@ -1,0 +1,429 @@
+"""Tests for framing.lexicon (the loaded-wording matcher) and the curated lexicon files."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+
+from framing import lexicon_mining, outlets
+from framing.lexicon import (
+    CATEGORIES,
+    FIELDS,
+    SCARE_QUOTES,
+    LexiconError,
+    LexiconHit,
+    find_loaded,
+    load_lexicon,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "corpus" / "seeds"
+LEXICONS = ROOT / "corpus" / "lexicons"
+
+
+def raw_seed(prefix: str) -> str:
+    """The seed exactly as received: bytes decoded, line ends untouched."""
+    (path,) = SEEDS.glob(f"{prefix}_*.txt")
+    return path.read_bytes().decode("utf-8")
+
+
+def flagged(text: str, lang: str) -> list[tuple[str, str]]:
+    return [(hit.text, hit.category) for hit in find_loaded(text, lang)]
+
+
+def assert_offsets(text: str, hits: list[LexiconHit]) -> None:
+    for hit in hits:
+        assert text[hit.start : hit.end] == hit.text
+
+
+# --- the seeds --------------------------------------------------------------------------------
+
+
+def test_seed_001_flags_the_outlets_own_labels() -> None:
+    text = raw_seed("001")
+    hits = find_loaded(text, "ru")
+    assert_offsets(text, hits)
+    by_text = {hit.text: hit for hit in hits}
+    assert set(by_text) == {"пропагандистскими СМИ", "страны-агрессора", "так называемых"}
+    assert by_text["страны-агрессора"].lemma == "страна-агрессор"
+    assert by_text["страны-агрессора"].category == "pejorative_label"
+    assert by_text["пропагандистскими СМИ"].lemma == "пропагандистские СМИ"
+    assert by_text["пропагандистскими СМИ"].category == "pejorative_label"
+    assert by_text["так называемых"].category == "delegitimising_qualifier"
+    for hit in hits:
+        assert hit.explanation and hit.neutral and hit.source
+        assert hit.note == ""  # the outlet's own words, not a quotation
+    # «"Комментарии"» is the outlet naming itself, not scare quotes.
+    assert all(hit.category != SCARE_QUOTES for hit in hits)
+
+
+def test_seed_000_flags_the_hedges() -> None:
+    text = raw_seed("000")
+    hits = find_loaded(text, "ru")
+    assert_offsets(text, hits)
+    assert [(h.text, h.category) for h in hits] == [
+        ("предполагаемыми", "distancing_hedge"),
+        ("якобы", "distancing_hedge"),
+        ("якобы", "distancing_hedge"),
+    ]
+    assert hits[0].lemma == "предполагаемый" and hits[0].needs_context
+    assert hits[1].confidence > hits[0].confidence  # «якобы» is a hedge in every use
+
+
+def test_seed_002_neutral_wire_copy_flags_nothing() -> None:
+    # Sputnik's English brief attributes everything with "said", "added", "replied"; its one
+    # quotation is a multi-word answer attributed to Peskov; no label, hedge or euphemism from
+    # the lexicon occurs. So nothing is flagged: loaded framing here, if any, lies in selection
+    # and emphasis, which a word list cannot see.
+    assert find_loaded(raw_seed("002"), "en") == []
+
+
+# --- morphology ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "lemma"),
+    [
+        ("ru", "Министр страны-агрессора", "страна-агрессор"),
+        ("ru", "санкции против страны-агрессора", "страна-агрессор"),
+        ("ru", "в стране-агрессоре", "страна-агрессор"),
+        ("ru", "страну агрессора", "страна-агрессор"),
+        ("ru", "пропагандистские СМИ", "пропагандистские СМИ"),
+        ("ru", "с пропагандистскими СМИ", "пропагандистские СМИ"),
+        ("ru", "пропагандистских российских СМИ", "пропагандистские СМИ"),
+        ("ru", "так называемых договоренностей", "так называемый"),
+        ("ru", "Так называемая республика", "так называемый"),
+        ("ru", "ТАК НАЗЫВАЕМОЕ перемирие", "так называемый"),
+        ("ru", "предполагаемыми нарушениями", "предполагаемый"),
+        ("ru", "предполагаемого вмешательства", "предполагаемый"),
+        ("ru", "якобы", "якобы"),
+        ("ru", "Якобы", "якобы"),
+        ("ru", "киевского режима", "киевский режим"),
+        ("ru", "киевским режимом", "киевский режим"),
+        ("ru", "Киевский режим", "киевский режим"),
+        ("ru", "киевского преступного режима", "киевский режим"),
+        ("ru", "специальной военной операции", "специальная военная операция"),
+        ("ru", "специальную военную операцию", "специальная военная операция"),
+        ("ru", "самопровозглашённой республики", "самопровозглашённый"),
+        ("ru", "самопровозглашенных властей", "самопровозглашённый"),
+        ("ru", "ВСУшников", "всушник"),
+        ("ru", "мобиков", "мобик"),
+        ("ru", "укронацистами", "укронацист"),
+        ("ru", "национал-предателей", "национал-предатель"),
+        ("uk", "країни-агресора", "країна-агресор"),
+        ("uk", "країною-агресором", "країна-агресор"),
+        ("uk", "так званих", "так званий"),
+        ("uk", "так звана республіка", "так званий"),
+        ("uk", "нібито", "нібито"),
+        ("uk", "рашисти", "рашист"),
+        ("uk", "рашистів", "рашист"),
+        ("uk", "кремлівського режиму", "кремлівський режим"),
+        ("uk", "кремлівським режимом", "кремлівський режим"),
+        ("uk", "п’ятої колони", "п'ята колона"),
+        ("uk", "м’ясорубки", "м'ясорубка"),
+        ("uk", "мобіків", "мобік"),
+        ("en", "so-called", "so-called"),
+        ("en", "So-Called", "so-called"),
+        ("en", "so called", "so-called"),
+        ("en", "allegedly", "allegedly"),
+        ("en", "the regime", "regime"),
+        ("en", "regimes", "regime"),
+        ("en", "the Kiev regime", "Kiev regime"),
+        ("en", "Kiev's regime", "Kiev regime"),
+        ("en", "puppets", "puppet"),
+        ("en", "propaganda outlets", "propaganda outlet"),
+        ("en", "a terrorist state", "terrorist state"),
+        ("en", "terrorist states", "terrorist state"),
+        ("en", "self-proclaimed", "self-proclaimed"),
+        ("en", "Banderites", "Banderite"),
+        ("en", "atrocities", "atrocity"),
+    ],
+)
+def test_inflected_forms_match(lang: str, text: str, lemma: str) -> None:
+    hits = find_loaded(text, lang)
+    assert [hit.lemma for hit in hits] == [lemma]
+    assert_offsets(text, hits)
+
+
+def test_offsets_are_into_the_text_as_given() -> None:
+    text = "Первая строка.\r\n\r\nВторая: войска страны-агрессора."
+    (hit,) = find_loaded(text, "ru")
+    assert (hit.start, hit.end) == (text.index("страны"), len(text) - 1)
+    assert hit.text == "страны-агрессора"
+
+
+def test_longest_match_wins_and_hits_do_not_overlap() -> None:
+    hits = find_loaded("Министр страны-агрессора и агрессор", "ru")
+    assert [hit.lemma for hit in hits] == ["страна-агрессор", "агрессор"]
+
+
+# --- context ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("ru", "Изменился режим работы магазина."),
+        ("ru", "Соблюдается режим тишины."),
+        ("ru", "Совещание прошло в режиме онлайн."),
+        ("ru", "Санкционный режим ужесточён."),
+        ("ru", "Предполагаемая дата визита не названа."),
+        ("ru", "Добавьте укроп и петрушку."),
+        ("uk", "Змінився режим роботи."),
+        ("uk", "Оголошено режим тиші."),
+        ("en", "The group claimed responsibility for the attack."),
+        ("en", "The flood claimed the lives of ten people."),
+        ("en", "The sanctions regime was tightened."),
+        ("en", "A strict training regime."),
+    ],
+)
+def test_literal_uses_are_not_flagged(lang: str, text: str) -> None:
+    assert find_loaded(text, lang) == []
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "lemma"),
+    [
+        ("ru", "Режим удерживает власть.", "режим"),
+        ("uk", "Режим тримається за владу.", "режим"),
+        ("en", "He claimed the vote was rigged.", "claimed"),
+        ("en", "The regime cracked down on protesters.", "regime"),
+    ],
+)
+def test_context_dependent_words_are_flagged_with_lower_confidence(
+    lang: str, text: str, lemma: str
+) -> None:
+    (hit,) = find_loaded(text, lang)
+    assert hit.lemma == lemma and hit.needs_context
+    (plain,) = find_loaded("якобы", "ru")
+    assert hit.confidence < plain.confidence
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "word"),
+    [
+        ("ru", "«Это страна-агрессор и киевский режим», — заявил Песков.", "страны-агрессора"),
+        ("ru", "Песков заявил: «Киевский режим не хочет переговоров».", "Киевский режим"),
+        ("en", '"The Kiev regime does not want peace," Peskov said.', "Kiev regime"),
+    ],
+)
+def test_hits_inside_attributed_quotations_are_marked_as_quoted(
+    lang: str, text: str, word: str
+) -> None:
+    hits = find_loaded(text, lang)
+    assert hits and all(hit.note.startswith("Inside a quotation") for hit in hits)
+    own = find_loaded(word, lang)[0]
+    assert all(hit.confidence < own.confidence for hit in hits)
+
+
+def test_unattributed_quotation_is_the_outlets_own_voice() -> None:
+    (hit,) = find_loaded("Заголовок: «Киевский режим снова лжёт» и всё.", "ru")
+    assert hit.note == ""
+
+
+# --- scare quotes ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "quoted"),
+    [
+        ("ru", 'В город вошли "освободители".', '"освободители"'),
+        ("ru", "В город вошли «освободители».", "«освободители»"),
+        ("uk", "До міста зайшли „визволителі“.", "„визволителі“"),
+        ("uk", "До міста зайшли «визволителі».", "«визволителі»"),
+        ("en", 'The "liberators" entered the town.', '"liberators"'),
+        ("en", "The “peacekeepers” stayed.", "“peacekeepers”"),
+        ("en", "Their 'referendum results' came fast.", "'referendum results'"),
+    ],
+)
+def test_scare_quotes_are_flagged(lang: str, text: str, quoted: str) -> None:
+    hits = find_loaded(text, lang)
+    assert [(hit.text, hit.category) for hit in hits] == [(quoted, SCARE_QUOTES)]
+    assert hits[0].neutral == quoted[1:-1] and hits[0].explanation
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("ru", 'Напомним, что "Комментарии" писали о том.'),  # an outlet's name
+        ("ru", "как сообщает «Интерфакс»"),
+        ("ru", "так называют «ДНР»"),  # an acronym
+        ("ru", "лидер движения «Суть времени»"),  # a title
+        ("ru", "Само слово «освободители» пришло из прошлого."),  # a word mentioned
+        ("ru", "«Нет», — ответил Песков."),  # a quoted answer
+        ("ru", "Он назвал это «провокацией»."),  # a quoted term, right after the verb
+        ("ru", "«Мы считаем корректным дождаться итогов», — сказал он."),  # too long
+        ("en", 'Trump told "Fox News" about it.'),
+        ("en", 'Asked about contacts, Peskov said "no".'),
+        ("en", 'The word "regime" is contested.'),
+        ("en", "Trump's campaign and the players' union"),  # apostrophes, not quotes
+    ],
+)
+def test_names_titles_and_quotations_are_not_scare_quotes(lang: str, text: str) -> None:
+    assert flagged(text, lang) == []
+
+
+def test_a_partial_quotation_is_reported_with_lower_confidence() -> None:
+    text = 'Trump said in November that he would "certainly concede" to Biden.'
+    (hit,) = find_loaded(text, "en")
+    assert hit.category == SCARE_QUOTES and hit.note
+    (irony,) = find_loaded('The "liberators" entered the town.', "en")
+    assert hit.confidence < irony.confidence
+
+
+def test_outlet_registry_aliases_are_not_scare_quotes(monkeypatch: pytest.MonkeyPatch) -> None:
+    text = "Об этом пишет «страна», а не «освободители»."
+    registry = outlets.Registry(
+        {"outlets": [{"id": "strana", "name": "Страна.ua", "aliases": ["страна"]}]}
+    )
+    monkeypatch.setattr(outlets, "load_registry", lambda: registry)
+    assert flagged(text, "ru") == [("«освободители»", SCARE_QUOTES)]
+
+
+# --- the lexicon files ------------------------------------------------------------------------
+
+
+REQUIRED = {
+    "ru": [
+        "страна-агрессор",
+        "пропагандистские СМИ",
+        "так называемый",
+        "якобы",
+        "предполагаемый",
+        "киевский режим",
+        "специальная военная операция",
+        "самопровозглашённый",
+    ],
+    "uk": ["країна-агресор", "так званий", "нібито", "рашист", "кремлівський режим"],
+    "en": [
+        "so-called",
+        "allegedly",
+        "regime",
+        "Kiev regime",
+        "puppet",
+        "propaganda outlet",
+        "terrorist state",
+        "self-proclaimed",
+    ],
+}
+
+
+@pytest.mark.parametrize("lang", ["ru", "uk", "en"])
+def test_lexicon_file_is_valid(lang: str) -> None:
+    raw = yaml.safe_load((LEXICONS / f"{lang}.yaml").read_text("utf-8"))
+    entries = raw["entries"]
+    assert 60 <= len(entries) <= 150
+    for entry in entries:
+        assert set(FIELDS) <= set(entry), entry["pattern"]
+        assert entry["category"] in CATEGORIES
+        assert isinstance(entry["needs_context"], bool)
+        assert entry["explanation"].strip() and entry["neutral"].strip()
+        assert entry["source"].strip()
+        assert entry["context_note"].strip() or not entry["needs_context"]
+        explanation = entry["explanation"]
+        assert not re.search("[а-яёіїєґ]", explanation, re.IGNORECASE), entry["pattern"]
+        assert 1 <= len(re.findall(r"[.!?](?:\s|$)", explanation)) <= 2, entry["pattern"]
+    patterns = [entry["pattern"].casefold() for entry in entries]
+    assert len(patterns) == len(set(patterns))
+    lexicon = load_lexicon(lang)  # also rejects entries that lemmatise to the same pattern
+    assert set(REQUIRED[lang]) <= {entry.pattern for entry in lexicon.entries}
+    assert {entry.category for entry in lexicon.entries} == set(CATEGORIES)
+
+
+@pytest.fixture
+def corpus_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "lexicons"
+    folder.mkdir()
+    shutil.copy(LEXICONS / "common.yaml", folder / "common.yaml")
+    monkeypatch.setenv("FRAMING_CORPUS", str(tmp_path))
+    return folder
+
+
+def write_lexicon(folder: Path, entries: list[dict]) -> Path:
+    path = folder / "en.yaml"
+    path.write_text(yaml.safe_dump({"entries": entries}), "utf-8")
+    return path
+
+
+GOOD = {
+    "pattern": "scoundrel",
+    "category": "pejorative_label",
+    "explanation": "An insult.",
+    "neutral": "person",
+    "source": "test",
+    "needs_context": False,
+    "context_note": "",
+}
+
+
+@pytest.mark.parametrize(
+    ("entries", "message"),
+    [
+        ([{**GOOD, "category": "rude"}], "entry 1 ('scoundrel'): category 'rude' is not one of"),
+        ([{k: v for k, v in GOOD.items() if k != "neutral"}], "missing fields ['neutral']"),
+        ([GOOD, {**GOOD, "pattern": "Scoundrels"}], "entry 2 ('Scoundrels') duplicates"),
+        ([{**GOOD, "needs_context": True}], "needs_context is true"),
+        (
+            [{**GOOD, "needs_context": True, "context_note": "x", "literal_contexts": ["a rogue"]}],
+            "must contain the entry's first word",
+        ),
+        ([{**GOOD, "explanation": " "}], "'explanation' must be a non-empty string"),
+    ],
+)
+def test_invalid_lexicon_errors_name_file_and_entry(
+    corpus_copy: Path, entries: list[dict], message: str
+) -> None:
+    path = write_lexicon(corpus_copy, entries)
+    with pytest.raises(LexiconError) as error:
+        load_lexicon("en")
+    assert str(path) in str(error.value) and message in str(error.value)
+
+
+def test_missing_lexicon_and_unknown_language(corpus_copy: Path) -> None:
+    with pytest.raises(LexiconError, match="Set FRAMING_CORPUS"):
+        load_lexicon("en")
+    with pytest.raises(LexiconError, match="use one of"):
+        load_lexicon("de")
+
+
+def test_max_gap_allows_words_between(corpus_copy: Path) -> None:
+    write_lexicon(corpus_copy, [{**GOOD, "pattern": "dirty scoundrel", "max_gap": 1}])
+    assert flagged("a dirty old scoundrel", "en") == [("dirty old scoundrel", "pejorative_label")]
+    assert flagged("a dirty, old scoundrel", "en") == []  # no gap across punctuation
+    assert flagged("dirty old rotten scoundrel", "en") == []
+
+
+# --- speed and the mining script ------------------------------------------------------------
+
+
+def test_matching_is_fast_enough_for_a_thousand_articles_a_minute() -> None:
+    seeds = [(raw_seed(p), "ru" if p < "002" else "en") for p in ("000", "001", "002", "003")]
+    texts = [(f"{text}\n{n}", lang) for n in range(50) for text, lang in seeds]
+    find_loaded(texts[0][0], "ru")  # load the lexicon and the dictionaries
+    started = time.perf_counter()
+    for text, lang in texts:
+        find_loaded(text, lang)
+    assert time.perf_counter() - started < len(texts) * 60 / 1000
+
+
+def test_mining_script_counts_in_span_occurrences(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = "The regime lied.\r\nThe sanctions regime held. A regime fell."
+    start = text.index("regime lied")
+    record = {"id": "1", "lang": "en", "text": text, "spans": []}
+    record["spans"] = [{"technique": "Loaded_Language", "start": start, "end": start + 6}]
+    (tmp_path / "semeval2023_en.jsonl").write_text(json.dumps(record) + "\n", "utf-8")
+    (tmp_path / "ptc2020_en.jsonl").write_text(json.dumps(record) + "\n", "utf-8")  # a dupe
+    lexicon_mining.main(["--data", str(tmp_path), "check", "--lang", "en"])
+    rows = {line.split("\t")[0]: line.split("\t") for line in capsys.readouterr().out.split("\n")}
+    assert rows["regime"][2:4] == ["2", "1"]  # the sanctions regime is literal; PTC copy skipped
+    lexicon_mining.main(["--data", str(tmp_path), "candidates", "--lang", "en", "--min-count", "3"])
+    out = capsys.readouterr().out
+    assert "regime\t3\t1\t0.33" in out
