@@ -193,7 +193,9 @@ def read_e5_file(path: Path) -> E5File:
     n_norm, norm_len = c.unpack("iI", "normalisation table header")
     norm = _Cursor(c.take(norm_len, "normalisation table"), path)
     norm_map: dict[int, str] = {}
-    for _ in range(max(n_norm, 0)):
+    if n_norm < 0:
+        raise c.fail("the normalisation table has a negative length")
+    for _ in range(n_norm):
         cp, count = norm.unpack("IB", "normalisation table")
         repl = norm.unpack(f"{count}I", "normalisation table")
         if cp > 0x10FFFF or any(r > 0x10FFFF for r in repl):
@@ -202,7 +204,9 @@ def read_e5_file(path: Path) -> E5File:
 
     (n_tensors,) = c.unpack("i", "tensor directory")
     tensors: dict[str, Tensor] = {}
-    for _ in range(max(n_tensors, 0)):
+    if n_tensors < 0:
+        raise c.fail("the tensor directory has a negative length")
+    for _ in range(n_tensors):
         (name_len,) = c.unpack("H", "tensor directory")
         name = c.take(name_len, "tensor directory").decode("ascii", "replace")
         dtype, count, offset, nbytes = c.unpack("BIQQ", "tensor directory")

@@ -220,7 +220,8 @@ class Store:
         """Article summaries, newest first (undated last), in a stable order."""
         sql = """
             select a.id, a.outlet_id as outlet, o.name as outlet_name, a.lang, a.date,
-                   a.title, a.url, a.n_sentences, a.n_removed
+                   a.title, a.url, a.n_sentences, a.n_removed,
+                   (select text from sentences s where s.article_id = a.id and s.idx = 0) as lead
             from articles a left join outlets o on o.id = a.outlet_id
             order by a.date is null, a.date desc, a.id
         """
@@ -278,7 +279,7 @@ class Store:
             "lang": row["lang"],
             "lang_confidence": row["lang_confidence"],
             "source": row["source"],
-            "cited": json.loads(row["cited"] or "[]"),
+            "cited": self._with_outlet_names(json.loads(row["cited"] or "[]")),
             "text": row["text"],
             "sentences": sentences,
             "removed": removed,
@@ -307,6 +308,10 @@ class Store:
         )
         with self.db.atomic():
             self.db["embeddings"].insert_all(rows, pk=("model_id", "text_hash"), ignore=True)
+
+    def _with_outlet_names(self, cited: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        names = {row["id"]: row["name"] for row in self.db.query("select id, name from outlets")}
+        return [{**c, "outlet_name": names.get(str(c["outlet"]), c["outlet"])} for c in cited]
 
     def count_articles(self) -> int:
         return int(self.db.execute("select count(*) from articles").fetchone()[0])
