@@ -110,3 +110,21 @@ def test_integrity_after_seed_ingest(seed_db: Path) -> None:
     with sqlite3.connect(seed_db) as conn:
         assert conn.execute("pragma integrity_check").fetchone()[0] == "ok"
         assert conn.execute("pragma foreign_key_check").fetchall() == []
+
+
+def test_opens_in_datasette(seed_db: Path) -> None:
+    import json
+    import subprocess
+    import sys
+
+    datasette = Path(sys.executable).with_name("datasette")
+    for table in ("outlets", "articles", "sentences", "removed_lines"):
+        done = subprocess.run(
+            [str(datasette), str(seed_db), "--get", f"/seeds/{table}.json?_shape=array"],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=True,
+        )
+        rows = json.loads(done.stdout)
+        assert rows, table
