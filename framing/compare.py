@@ -1,0 +1,164 @@
+"""The cross-lingual analysis of 2–3 articles: alignment per pair, the claim matrix,
+phrase-level insertions and quote fidelity; and event grouping over the whole store.
+
+This module runs the stages in order over what the store holds; each stage is its own
+module (:mod:`align`, :mod:`events`, :mod:`phrases`, :mod:`quotes`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import combinations
+from typing import Any
+
+import numpy as np
+
+from .align import PairAlignment, align, alignment_settings, thresholds
+from .calibration import Calibration, pair_calibration
+from .embedder import Embedder, load_embedder
+from .errors import FramingError
+from .events import ArticleVectors, group_events, pair_evidence
+from .store import Store
+from .vectors import embed_texts
+
+
+@dataclass
+class Analysis:
+    """Articles with calibrated vectors, and the calibration that made them comparable."""
+
+    articles: list[ArticleVectors]
+    calibration: Calibration
+    embedder: Embedder
+
+    def z(self, a: ArticleVectors, b: ArticleVectors) -> np.ndarray:
+        sims = a.vectors @ b.vectors.T
+        return self.calibration.z_scores(sims, a.lang, b.lang)
+
+
+def prepare(store: Store, article_ids: list[str], embedder: Embedder | None = None) -> Analysis:
+    """Load articles from the store and give them calibrated sentence vectors (cached)."""
+    embedder = embedder or load_embedder()
+    loaded = [store.article(i) for i in article_ids]
+    texts = [s["text"] for a in loaded for s in a["sentences"]]
+    raw = embed_texts(texts, embedder, store)
+    per_article, start = [], 0
+    for article in loaded:
+        count = len(article["sentences"])
+        per_article.append(raw[start : start + count])
+        start += count
+    by_lang: dict[str, list[np.ndarray]] = {}
+    for article, vectors in zip(loaded, per_article, strict=True):
+        by_lang.setdefault(article["lang"] or "", []).append(vectors)
+    calibration = pair_calibration(
+        embedder.model_id, {k: np.concatenate(v) for k, v in by_lang.items()}
+    )
+    articles = [
+        ArticleVectors(
+            id=a["id"],
+            lang=a["lang"],
+            date=a["date"],
+            title=a["title"],
+            sentences=[s["text"] for s in a["sentences"]],
+            vectors=calibration.centre(v, a["lang"]) if len(v) else v,
+        )
+        for a, v in zip(loaded, per_article, strict=True)
+    ]
+    return Analysis(articles, calibration, embedder)
+
+
+def events(store: Store, embedder: Embedder | None = None) -> list[dict[str, Any]]:
+    """Group every stored article into events."""
+    ids = [row["id"] for row in store.articles()]
+    if not ids:
+        return []
+    analysis = prepare(store, ids, embedder)
+    by_id = {a.id: a for a in analysis.articles}
+    return group_events(analysis.articles, lambda a, b: analysis.z(by_id[a], by_id[b]))
+
+
+def compare(
+    store: Store, article_ids: list[str], embedder: Embedder | None = None, phrases: bool = True
+) -> dict[str, Any]:
+    """The comparison of 2–3 stored articles, as the documented JSON contract."""
+    if not 2 <= len(article_ids) <= 3:
+        raise FramingError(f"compare takes 2 or 3 articles, not {len(article_ids)}")
+    resolved = [store.resolve_id(i) for i in article_ids]
+    if len(set(resolved)) < len(resolved):
+        raise FramingError("compare needs different articles: the same article was given twice")
+    analysis = prepare(store, resolved, embedder)
+    settings = alignment_settings()
+    event_settings = thresholds()["events"]
+    pairs_out, alignments = [], {}
+    for a, b in combinations(analysis.articles, 2):
+        z = analysis.z(a, b)
+        same_event = pair_evidence(a, b, z).same_event(event_settings)
+        alignment = align(z, settings, same_event=same_event)
+        alignments[(a.id, b.id)] = alignment
+        pairs_out.append(
+            {
+                "a": a.id,
+                "b": b.id,
+                "same_event": same_event,
+                "links": [link.as_dict() for link in alignment.links],
+                "only_a": alignment.only_a,
+                "only_b": alignment.only_b,
+            }
+        )
+    result: dict[str, Any] = {
+        "model": analysis.embedder.model_id,
+        "calibrated": analysis.calibration.calibrated,
+        "articles": [_article_out(store, a.id) for a in analysis.articles],
+        "pairs": pairs_out,
+        "claims": claim_matrix(analysis.articles, alignments),
+        "insertions": [],
+        "quotes": [],
+    }
+    if phrases:
+        from .phrase_analysis import insertions_and_quotes
+
+        result["insertions"], result["quotes"] = insertions_and_quotes(
+            analysis.articles, alignments
+        )
+    return result
+
+
+def _article_out(store: Store, article_id: str) -> dict[str, Any]:
+    article = store.article(article_id)
+    keys = ("id", "outlet", "outlet_name", "lang", "title", "date", "url", "sentences")
+    return {k: article[k] for k in keys}
+
+
+def claim_matrix(
+    articles: list[ArticleVectors], alignments: dict[tuple[str, str], PairAlignment]
+) -> list[dict[str, list[int]]]:
+    """Rows of the claim matrix: connected groups of aligned sentences across all articles.
+
+    Every sentence is in exactly one row; a row with one article is a claim only that outlet
+    reports. Rows follow the first article's order, other outlets' additions placed after
+    the row of their preceding sentence.
+    """
+    parent: dict[tuple[str, int], tuple[str, int]] = {}
+
+    def find(node: tuple[str, int]) -> tuple[str, int]:
+        parent.setdefault(node, node)
+        while parent[node] != node:
+            parent[node] = parent[parent[node]]
+            node = parent[node]
+        return node
+
+    for (a_id, b_id), alignment in alignments.items():
+        for link in alignment.links:
+            nodes = [(a_id, i) for i in link.a] + [(b_id, j) for j in link.b]
+            for node in nodes[1:]:
+                parent[find(node)] = find(nodes[0])
+    rows: dict[tuple[str, int], dict[str, list[int]]] = {}
+    order: dict[tuple[str, int], float] = {}
+    for rank, article in enumerate(articles):
+        for index in range(len(article.sentences)):
+            root = find((article.id, index))
+            rows.setdefault(root, {}).setdefault(article.id, []).append(index)
+            # Position of a row: where it first appears in the earliest article holding it,
+            # offset so later articles' own claims sort just after their neighbours.
+            position = index / max(1, len(article.sentences)) + rank * 1e-3
+            order[root] = min(order.get(root, np.inf), position)
+    return [rows[root] for root in sorted(rows, key=lambda r: order[r])]
