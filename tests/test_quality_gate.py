@@ -1,0 +1,34 @@
+"""The quality gate: accuracy figures may not fall below the floors pinned in
+tests/quality_floors.json (raise a floor when a change improves a figure; lowering one
+needs a written reason in that file)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from framing.eval_alignment import evaluate_alignment
+from framing.eval_retrieval import top1_accuracy
+from framing.store import open_store
+
+from .conftest import ROOT, SHARED
+
+FLOORS = json.loads((ROOT / "tests" / "quality_floors.json").read_text("utf-8"))
+GOLD = ROOT / "tests" / "gold" / "seed_alignment.yaml"
+
+
+def test_seed_alignment(seed_db: Path, seed_ids: dict[str, str], model) -> None:
+    with open_store(seed_db) as store:
+        scores = evaluate_alignment(store, GOLD, seed_ids, model)
+    print("seed alignment:", json.dumps(scores))
+    assert scores["f1"] >= FLOORS["seed_alignment_f1"]
+    assert scores["precision"] >= FLOORS["seed_alignment_precision"]
+
+
+@pytest.mark.parametrize("name", ["tatoeba_rus-eng", "tatoeba_ukr-eng"])
+def test_tatoeba_retrieval(model, name: str) -> None:
+    accuracy = top1_accuracy(model, SHARED / "data" / "parallel" / f"{name}.tsv")
+    print(f"{name} top-1: {accuracy:.3f}")
+    assert accuracy >= FLOORS[f"{name.replace('-', '_')}_top1"]
