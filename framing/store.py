@@ -87,6 +87,13 @@ def m002_embedding_cache(db: Database) -> None:
     )
 
 
+@migrations()
+def m003_analysis_cache(db: Database) -> None:
+    # Finished analyses (a comparison, the event grouping) keyed by everything they depend
+    # on: the articles, the model and the analysis settings. Pages and re-runs read these.
+    db["analyses"].create({"key": str, "kind": str, "created_at": str, "result": str}, pk="key")
+
+
 def default_db_path() -> Path:
     """``$FRAMING_DB`` if set, else ``instance/framing.db`` under the working directory."""
     return Path(os.environ.get("FRAMING_DB") or DEFAULT_DB)
@@ -312,6 +319,20 @@ class Store:
     def _with_outlet_names(self, cited: list[dict[str, Any]]) -> list[dict[str, Any]]:
         names = {row["id"]: row["name"] for row in self.db.query("select id, name from outlets")}
         return [{**c, "outlet_name": names.get(str(c["outlet"]), c["outlet"])} for c in cited]
+
+    def cached_analysis(self, key: str) -> Any | None:
+        rows = list(self.db.query("select result from analyses where key = ?", [key]))
+        return json.loads(rows[0]["result"]) if rows else None
+
+    def cache_analysis(self, key: str, kind: str, result: Any) -> None:
+        row = {
+            "key": key,
+            "kind": kind,
+            "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "result": json.dumps(result, ensure_ascii=False),
+        }
+        with self.db.atomic():
+            self.db["analyses"].upsert(row, pk="key")
 
     def count_articles(self) -> int:
         return int(self.db.execute("select count(*) from articles").fetchone()[0])

@@ -20,7 +20,7 @@ def embed_texts(texts: list[str], embedder: Embedder, store: Store | None = None
     Texts not yet cached are encoded in one batch and written back in one transaction.
     """
     if not texts:
-        return np.zeros((0, embedder.dim), dtype=np.float32)
+        return np.zeros((0, 0), dtype=np.float32)
     hashes = [text_hash(t) for t in texts]
     unique = dict(zip(hashes, texts, strict=True))
     cached = store.cached_vectors(embedder.model_id, list(unique)) if store else {}
@@ -32,5 +32,5 @@ def embed_texts(texts: list[str], embedder: Embedder, store: Store | None = None
         vectors.update(fresh)
         if store is not None:
             blobs = {h: np.asarray(v, dtype=np.float32).tobytes() for h, v in fresh.items()}
-            store.cache_vectors(embedder.model_id, embedder.dim, blobs)
+            store.cache_vectors(embedder.model_id, int(encoded.shape[1]), blobs)
     return np.stack([vectors[h] for h in hashes]).astype(np.float32, copy=False)
