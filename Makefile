@@ -27,3 +27,6 @@ lint: install
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache
+
+bench: install
+	$(BIN)/python benchmarks/bench_core.py

@@ -1,0 +1,146 @@
+"""`framing compare` on the seeds: the claim matrix, the contract, bad input."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from framing.cli import cli
+from framing.compare import compare
+from framing.errors import FramingError, NotFound
+from framing.store import open_store
+
+
+def index_of(article: dict, key: str) -> int:
+    [found] = [s["index"] for s in article["sentences"] if key in s["text"]]
+    return found
+
+
+@pytest.fixture(scope="module")
+def peskov_2024(seed_db: Path, seed_ids: dict[str, str], model) -> dict:
+    with open_store(seed_db) as store:
+        return compare(store, [seed_ids["001"], seed_ids["002"]], model, phrases=False)
+
+
+def linked(result: dict, key_a: str, key_b: str) -> bool:
+    ru, en = result["articles"]
+    i, j = index_of(ru, key_a), index_of(en, key_b)
+    return any(i in link["a"] and j in link["b"] for link in result["pairs"][0]["links"])
+
+
+@pytest.mark.parametrize(
+    ("ru", "en"),
+    [
+        ("А зачем нам связываться", "No, why should they have been in touch"),
+        ("Организация каждой встречи требует", "Any meeting between presidents"),
+        ("не ведутся никакие подготовительные действия", "No work is currently underway"),
+        ("Россия допускает возможность контактов", "is not excluded, Peskov said"),
+        ("не контактировала с Трампом", "did not have any contacts"),
+    ],
+)
+def test_required_links(peskov_2024: dict, ru: str, en: str) -> None:
+    assert linked(peskov_2024, ru, en)
+
+
+def test_unaligned_background_and_recap(peskov_2024: dict) -> None:
+    ru, en = peskov_2024["articles"]
+    pair = peskov_2024["pairs"][0]
+    for key in ("Напомним, что", "страны-агрессора", "рабочего визита в Казахстан"):
+        assert index_of(ru, key) in pair["only_a"], key
+    for key in (
+        "The Electoral College, the group",
+        "Kamala Harris conceded",
+        "Valdai will",
+        "non-consecutive terms",
+    ):
+        assert index_of(en, key) in pair["only_b"], key
+
+
+def test_contract(peskov_2024: dict, seed_ids: dict[str, str]) -> None:
+    assert set(peskov_2024) >= {"articles", "pairs", "claims", "insertions", "quotes"}
+    ru, en = peskov_2024["articles"]
+    assert (ru["id"], en["id"]) == (seed_ids["001"], seed_ids["002"])
+    assert set(ru) >= {"id", "outlet", "lang", "title", "date", "sentences"}
+    pair = peskov_2024["pairs"][0]
+    assert pair["same_event"] is True
+    for link in pair["links"]:
+        assert set(link) == {"a", "b", "score", "kind"} and link["kind"] in {
+            "equivalent",
+            "partial",
+        }
+    # Every sentence of both articles is in exactly one claim row.
+    for article in (ru, en):
+        rows = [i for claim in peskov_2024["claims"] for i in claim.get(article["id"], [])]
+        assert sorted(rows) == list(range(len(article["sentences"])))
+    shared = [c for c in peskov_2024["claims"] if len(c) == 2]
+    assert len(shared) == len(pair["links"])
+
+
+def test_different_events_share_nothing(seed_db: Path, seed_ids: dict[str, str], model) -> None:
+    with open_store(seed_db) as store:
+        result = compare(store, [seed_ids["002"], seed_ids["003"]], model, phrases=False)
+    assert result["pairs"][0]["same_event"] is False
+    assert result["pairs"][0]["links"] == []
+
+
+def test_three_articles_and_cache(seed_copy: Path, seed_ids: dict[str, str], model) -> None:
+    ids = [seed_ids["001"], seed_ids["002"], seed_ids["000"]]
+    with open_store(seed_copy) as store:
+        first = compare(store, ids, model, phrases=False)
+        again = compare(store, ids, model, phrases=False)
+    assert first == again
+    assert [(p["a"], p["b"]) for p in first["pairs"]] == [
+        (ids[0], ids[1]),
+        (ids[0], ids[2]),
+        (ids[1], ids[2]),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("given", "error", "message"),
+    [
+        (["001"], FramingError, "compare takes 2 or 3 articles, not 1"),
+        (["001", "001"], FramingError, "compare needs different articles"),
+        (["001", "ffffffff"], NotFound, "No article with id 'ffffffff'"),
+    ],
+)
+def test_bad_requests(seed_db: Path, seed_ids: dict[str, str], model, given, error, message):
+    ids = [seed_ids.get(g, g) for g in given]
+    with open_store(seed_db) as store, pytest.raises(error, match=message):
+        compare(store, ids, model, phrases=False)
+
+
+def test_cli_compare_with_a_file(seed_copy: Path, seed_ids: dict[str, str], tmp_path: Path):
+    other = tmp_path / "report.txt"
+    other.write_text(
+        "Kremlin spokesman Dmitry Peskov said no work is underway to organise a meeting between "
+        "Vladimir Putin and Donald Trump. Any such meeting must be well prepared, he added.\n",
+        "utf-8",
+    )
+    runner = CliRunner()
+    result = runner.invoke(
+        cli,
+        ["compare", seed_ids["001"][:6], str(other), "--db", str(seed_copy), "--no-phrases"],
+    )
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["articles"][1]["sentences"][0]["text"].startswith("Kremlin spokesman")
+    text = runner.invoke(
+        cli,
+        [
+            "compare",
+            seed_ids["001"],
+            seed_ids["002"],
+            "--db",
+            str(seed_copy),
+            "--no-phrases",
+            "--format",
+            "text",
+        ],
+    )
+    assert text.exit_code == 0
+    assert "Claim 1 (shared):" in text.stdout
+    assert "(only Sputnik (en, " in text.stdout
