@@ -1,0 +1,66 @@
+"""Highlight segments from offsets: every character kept once, in order, never nested."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from framing.markup import segments
+
+
+def test_plain_and_highlighted() -> None:
+    text = "Министр иностранных дел страны-агрессора России"
+    hit = {"start": 24, "end": 40, "category": "pejorative_label"}
+    parts = segments(text, [hit])
+    assert [(p.text, p.highlight is not None) for p in parts] == [
+        ("Министр иностранных дел ", False),
+        ("страны-агрессора", True),
+        (" России", False),
+    ]
+
+
+def test_offsets_into_the_article() -> None:
+    article = "Первое. Второе предложение с якобы словом."
+    sentence_start = 8
+    sentence = article[sentence_start:]
+    hit = {"start": article.index("якобы"), "end": article.index("якобы") + 5}
+    parts = segments(sentence, [hit], offset=sentence_start)
+    assert [p.text for p in parts if p.highlight] == ["якобы"]
+    assert all(article[p.start : p.end] == p.text for p in parts)
+
+
+def test_overlaps_do_not_nest() -> None:
+    text = "the so-called regime"
+    long = {"start": 4, "end": 20, "confidence": 0.5, "id": "long"}
+    short = {"start": 14, "end": 20, "confidence": 0.9, "id": "short"}
+    parts = segments(text, [short, long])
+    assert [(p.text, p.highlight and p.highlight["id"]) for p in parts] == [
+        ("the ", None),
+        ("so-called regime", "long"),
+    ]
+    assert parts[1].extra == [short]
+
+
+def test_hostile_text_is_not_touched() -> None:
+    text = '<script>alert(1)</script> "><img src=x onerror=alert(2)>'
+    parts = segments(text, [{"start": 0, "end": 8}])
+    assert "".join(p.text for p in parts) == text
+
+
+def test_empty_and_out_of_range() -> None:
+    assert [p.text for p in segments("", [])] == [""]
+    assert [p.text for p in segments("abc", [{"start": 5, "end": 9}, {"start": 2, "end": 2}])] == [
+        "abc"
+    ]
+
+
+@given(
+    st.text(max_size=60),
+    st.lists(st.tuples(st.integers(-5, 70), st.integers(-5, 70)), max_size=8),
+)
+def test_every_character_once_in_order(text: str, ranges: list[tuple[int, int]]) -> None:
+    highlights = [{"start": a, "end": b} for a, b in ranges]
+    parts = segments(text, highlights)
+    assert "".join(p.text for p in parts) == text
+    assert all(text[p.start : p.end] == p.text for p in parts)
+    assert all(a.end == b.start for a, b in zip(parts, parts[1:], strict=False))
