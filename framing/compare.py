@@ -62,6 +62,7 @@ def prepare(store: Store, article_ids: list[str], embedder: Embedder | None = No
             title=a["title"],
             sentences=[s["text"] for s in a["sentences"]],
             vectors=calibration.centre(v, a["lang"]) if len(v) else v,
+            starts=[s["start"] for s in a["sentences"]],
         )
         for a, v in zip(loaded, per_article, strict=True)
     ]
@@ -153,7 +154,7 @@ def _compare(
         from .phrase_analysis import insertions_and_quotes
 
         result["insertions"], result["quotes"] = insertions_and_quotes(
-            analysis.articles, alignments
+            analysis.articles, alignments, analysis.embedder
         )
     return result
 

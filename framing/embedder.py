@@ -245,5 +245,10 @@ class LazyEmbedder:
     def dim(self) -> int:  # type: ignore[override]
         return self.loaded.dim
 
+    @property
+    def model(self) -> Any:
+        """The underlying ``SentenceTransformer`` (token-level analyses need it)."""
+        return self.loaded.model  # type: ignore[attr-defined]
+
     def encode(self, texts: list[str], batch_size: int = DEFAULT_BATCH_SIZE) -> np.ndarray:
         return self.loaded.encode(texts, batch_size)

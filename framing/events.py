@@ -36,6 +36,7 @@ class ArticleVectors:
     title: str | None
     sentences: list[str]
     vectors: np.ndarray
+    starts: list[int] | None = None  # each sentence's offset in the clean text
 
     @property
     def centroid(self) -> np.ndarray:
