@@ -1,0 +1,399 @@
+"""Attribution cues: exact expectations on the seeds, synthetic ru/uk/en cases, edge cases."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from framing.attribution import (
+    KINDS,
+    AttributionError,
+    attributions,
+    sentence_sources,
+)
+from framing.attribution_cues import rules
+from framing.segment import split_sentences
+
+from .conftest import SEED_IDS, SEEDS
+
+LANGS = {"000": "ru", "001": "ru", "002": "en", "003": "en"}
+
+
+def seed(number: str) -> str:
+    return (SEEDS / SEED_IDS[number]).read_text("utf-8")
+
+
+def table(text: str, lang: str) -> list[tuple]:
+    return [(a.kind, a.who, a.text, a.quote) for a in attributions(text, lang)]
+
+
+# --- the seeds, cue by cue -------------------------------------------------------------------
+
+SEED_TABLES = {
+    "000": [
+        (
+            "named_speaker",
+            "Песков",
+            "заявил пресс-секретарь российского лидера Дмитрий Песков",
+            "indirect",
+        ),
+        ("agency", "interfax", "цитирует его «Интерфакс»", "direct"),
+        ("named_speaker", "Песков", "цитирует его", "direct"),  # «его» = Песков
+        ("named_speaker", "Песков", "сказал он", "direct"),  # "Разница совершенно очевидна…"
+        ("named_speaker", "Песков", "сказал он", "direct"),  # "Я воздержусь…"
+        ("named_speaker", "Песков", "также заметил Песков", "direct"),
+        ("media_generic", None, "сообщают американские СМИ", "indirect"),
+        ("anonymous", None, "По данным осведомленных источников", "indirect"),
+        ("agency", "interfax", "пишет Интерфакс", "indirect"),
+        ("media_generic", None, "СМИ уточняют", "indirect"),
+        # "телеканалы СNN, NBC, Fox News и агентство Associated Press сообщили"
+        ("agency", "cnn", "СNN", "indirect"),
+        ("agency", "nbc_news", "NBC", "indirect"),
+        ("agency", "fox_news", "Fox News", "indirect"),
+        ("agency", "ap", "Associated Press сообщил", "indirect"),
+        ("anonymous", None, "сообщается", "indirect"),  # impersonal: "it is reported"
+    ],
+    "001": [
+        # the raw page repeats its headline three times
+        *[("named_speaker", "Кремль", "в Кремле рассказали", "indirect")] * 3,
+        ("agency", "interfax", "Согласно сообщению агентства Интерфакс", "indirect"),
+        ("named_speaker", "Песков", "Песков отметил", "indirect"),
+        ("named_speaker", "Песков", "отметил Песков", "direct"),
+        ("named_speaker", "Песков", "по словам Пескова", "indirect"),
+        ("named_speaker", "Песков", "ответил Песков", "direct"),
+        ("named_speaker", "Песков", "Спикер Кремля также подчеркнул", "indirect"),
+        ("named_speaker", "Песков", "подытожил Дмитрий Песков", "direct"),
+        ("named_speaker", "Лавров", "Лавров указал", "indirect"),
+        (
+            "named_speaker",
+            "Лавров",
+            "Министр иностранных дел страны-агрессора России Сергей Лавров заявил",
+            "indirect",
+        ),
+        ("named_speaker", "Лавров", "заявление он сделал", "indirect"),
+    ],
+    "002": [
+        ("named_speaker", "Kremlin", "Kremlin Says", "indirect"),  # the title-case headline
+        ("named_speaker", "Peskov", "Kremlin spokesman Dmitry Peskov said", "indirect"),
+        ("named_speaker", "Peskov", "Peskov replied", "direct"),
+        ("named_speaker", "Peskov", "Peskov added", "indirect"),
+        ("named_speaker", "Peskov", "Kremlin spokesman said", "indirect"),
+        ("named_speaker", "Peskov", "the spokesman added", "indirect"),
+        ("named_speaker", "Peskov", "Peskov said", "indirect"),
+        ("named_speaker", "Peskov", "Peskov said", "indirect"),
+        ("named_speaker", "Peskov", "the official said", "indirect"),
+    ],
+    "003": [
+        ("document", "Kremlin", "the Kremlin has said in a statement", "indirect"),
+        ("document", "Kremlin", "the statement reads", "direct"),
+        ("named_speaker", "Putin", "Putin also said", "direct"),  # partial quotes follow
+        ("named_speaker", "Trump", "President Trump said", "direct"),
+        ("media_generic", None, "US media projections", "indirect"),
+        ("media_generic", None, "news media announced", "indirect"),  # photo caption, twice
+        ("media_generic", None, "news media announced", "indirect"),
+        ("named_speaker", "Putin", "President Putin revealed", "direct"),
+        ("named_speaker", "Putin", "Putin said", "direct"),
+        ("named_speaker", "Putin", "The Russian president stressed", "direct"),
+        ("named_speaker", "Putin", "Putin underlined", "direct"),
+        ("media_generic", None, "as was projected by US media", "indirect"),
+    ],
+}
+
+
+@pytest.mark.parametrize("number", sorted(SEED_TABLES))
+def test_seed_attributions(number: str) -> None:
+    assert table(seed(number), LANGS[number]) == SEED_TABLES[number]
+
+
+@pytest.mark.parametrize("number", sorted(SEED_TABLES))
+def test_offsets_point_at_the_cue(number: str) -> None:
+    text = seed(number)
+    for a in attributions(text, LANGS[number]):
+        assert text[a.start : a.end] == a.text
+        assert a.kind in KINDS
+        if a.refers_to is not None:  # the evidence for a pronoun's or role's speaker
+            assert a.refers_to < a.start
+
+
+def cue(text: str, lang: str, wording: str, nth: int = 0):
+    return [a for a in attributions(text, lang) if a.text == wording][nth]
+
+
+def test_pronouns_and_roles_point_at_the_named_cue() -> None:
+    text = seed("000")
+    said = cue(text, "ru", "сказал он")
+    assert text[said.refers_to :].startswith("заявил пресс-секретарь российского лидера")
+    text = seed("002")
+    official = cue(text, "en", "the official said")
+    assert text[official.refers_to :].startswith("Peskov said.Any meeting")
+    spokesman = cue(text, "en", "the spokesman added")  # a role goes to a speaker with it
+    assert text[spokesman.refers_to :].startswith("Peskov added")
+    text = seed("003")
+    statement = cue(text, "en", "the statement reads")
+    assert text[statement.refers_to :].startswith("the Kremlin has said in a statement")
+
+
+def sources_by_prefix(text: str, lang: str) -> dict[str, object]:
+    sentences = split_sentences(text, lang)
+    return {s.text[:30]: src for s, src in zip(sentences, sentence_sources(sentences, lang),
+                                              strict=True)}  # fmt: skip
+
+
+def test_a_multi_sentence_quote_carries_its_speaker() -> None:
+    by_prefix = sources_by_prefix(seed("000"), "ru")
+    for prefix in ('"Разница совершенно очевидна.', "Вы видите, что там предстоят о",
+                   "Этим ситуация и отличается."):  # fmt: skip
+        source = by_prefix[prefix]
+        assert source.carried and source.quote == "direct"
+        assert [(a.kind, a.who, a.text) for a in source.attributions] == [
+            ("named_speaker", "Песков", "сказал он")
+        ]
+    closing = by_prefix["Поэтому мы считаем корректным "]
+    assert not closing.carried and closing.quote == "direct"
+    assert by_prefix["Голосование в США состоялось 3"].attributions == ()
+
+
+def test_quote_sentences_of_001_and_003_are_carried() -> None:
+    by_prefix = sources_by_prefix(seed("001"), "ru")
+    inner = by_prefix["Трамп заявлял, что собирается "]  # inside «Общение … Таковы его слова»
+    assert inner.carried and [a.text for a in inner.attributions] == ["отметил Песков"]
+    by_prefix = sources_by_prefix(seed("003"), "en")
+    follow_on = by_prefix['"But to whom this confidence i']  # '"…," Putin underlined. "But …"'
+    assert follow_on.carried and [a.text for a in follow_on.attributions] == ["Putin underlined"]
+    statement = by_prefix['"In a telegram, Putin wished t']
+    assert not statement.carried and statement.kinds == ("document",)
+
+
+def test_002_attributed_and_closing_sentences() -> None:
+    sources = sources_by_prefix(seed("002"), "en")
+    attributed = [p for p, s in sources.items() if s.attributed]
+    assert len(attributed) == 9
+    for prefix in ("A presidential election took p", "The Electoral College, the gro",
+                   "Trump became the first US pres"):  # fmt: skip
+        assert not sources[prefix].attributed
+
+
+# --- synthetic cases -------------------------------------------------------------------------
+
+SYNTHETIC = [
+    (
+        "uk",
+        "Речник Кремля Дмитро Пєсков заявив, що переговори неможливі. «Ми не бачимо "
+        "підстав», — сказав він.",
+        [
+            ("named_speaker", "Пєсков", "Речник Кремля Дмитро Пєсков заявив", "indirect"),
+            ("named_speaker", "Пєсков", "сказав він", "direct"),
+        ],
+    ),
+    (
+        "uk",
+        "За словами Пєскова, контактів не було. За даними джерел, зустріч готують. Про це "
+        "повідомляють західні ЗМІ.",
+        [
+            ("named_speaker", "Пєсков", "За словами Пєскова", "indirect"),
+            ("anonymous", None, "За даними джерел", "indirect"),
+            ("media_generic", None, "повідомляють західні ЗМІ", "indirect"),
+        ],
+    ),
+    (
+        "uk",
+        "Як пише «Українська правда», джерела в Офісі президента кажуть, що рішення ухвалено.",
+        [
+            ("agency", "ukrainska_pravda", "пише «Українська правда»", "indirect"),
+            ("anonymous", None, "джерела в", "indirect"),
+        ],
+    ),
+    (
+        "uk",
+        "«Це провокація», — йдеться в заяві МЗС.",
+        [("document", "МЗС", "йдеться в заяві МЗС", "direct")],
+    ),
+    (
+        "uk",
+        "У Кремлі заявили, що не коментуватимуть ситуацію.",
+        [("named_speaker", "Кремль", "У Кремлі заявили", "indirect")],
+    ),
+    (
+        "ru",
+        "Захарова заявила, что Москва ответит. По словам Захаровой, ответ будет жестким.",
+        [
+            ("named_speaker", "Захарова", "Захарова заявила", "indirect"),  # not «Москва ответит»
+            ("named_speaker", "Захарова", "По словам Захаровой", "indirect"),
+        ],
+    ),
+    (
+        "ru",
+        "Песков: «Мы не будем комментировать».",
+        [("named_speaker", "Песков", "Песков", "direct")],
+    ),
+    (
+        "ru",
+        "Как говорится в заявлении МИД России, переговоры продолжатся.",
+        [("document", "МИД России", "говорится в заявлении МИД России", "indirect")],
+    ),
+    (
+        "ru",
+        "Об этом сообщили в Минобороны.",
+        [("named_speaker", "Минобороны", "сообщили в Минобороны", "indirect")],
+    ),
+    (
+        "ru",
+        "Источник в правительстве сообщил, что решение принято.",
+        [("anonymous", None, "Источник в", "indirect")],
+    ),
+    (
+        "en",
+        "A senior official said the talks had stalled. Officials who asked not to be named "
+        "said the deal was off.",
+        [
+            ("anonymous", None, "A senior official said", "indirect"),
+            ("anonymous", None, "Officials who asked not to be named", "indirect"),
+        ],
+    ),
+    (
+        "en",
+        "Sources familiar with the matter told Reuters that the plan was ready.",
+        [
+            ("anonymous", None, "Sources familiar", "indirect"),
+            ("agency", "reuters", "told Reuters", "indirect"),
+        ],
+    ),
+    (
+        "en",
+        "Experts said the move was symbolic. According to Peskov, nothing changed.",
+        [
+            ("anonymous", None, "Experts said", "indirect"),
+            ("named_speaker", "Peskov", "According to Peskov", "indirect"),
+        ],
+    ),
+    (
+        "en",
+        "Interfax quoted Peskov as saying that Moscow was ready.",
+        [
+            ("agency", "interfax", "Interfax quoted", "indirect"),
+            ("named_speaker", "Peskov", "quoted Peskov as saying", "indirect"),
+        ],
+    ),
+    (
+        "en",
+        "The Kremlin said in a statement that Putin would attend. The document says he will "
+        "fly on Monday.",
+        [
+            ("document", "Kremlin", "The Kremlin said in a statement", "indirect"),
+            ("document", "Kremlin", "The document says", "indirect"),
+        ],
+    ),
+    (
+        "en",
+        "The Russian Foreign Ministry said in a statement that it regretted the move.",
+        [
+            (
+                "document",
+                "Russian Foreign Ministry",
+                "The Russian Foreign Ministry said in a statement",
+                "indirect",
+            )
+        ],
+    ),
+    (
+        "en",
+        "The White House said Biden would call.",
+        [("named_speaker", "White House", "The White House said", "indirect")],
+    ),
+    (
+        "en",
+        'Lavrov said: "We are ready to talk." He added that the West was not.',
+        [
+            ("named_speaker", "Lavrov", "Lavrov said", "direct"),
+            ("named_speaker", "Lavrov", "He added", "indirect"),
+        ],
+    ),
+]
+
+
+@pytest.mark.parametrize(("lang", "text", "expected"), SYNTHETIC)
+def test_synthetic(lang: str, text: str, expected: list[tuple]) -> None:
+    assert table(text, lang) == expected
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("ru", ""),
+        ("en", "   \n"),
+        ("ru", "Погода была хорошей."),
+        ("en", "Peskov declined to comment. The decree was signed on Monday."),  # infinitive
+        ("en", "Trump was declared the winner by the networks."),  # passive: no speaker
+        ("en", "An election took place in the United States."),  # "States" is no verb
+        ("en", "Electors gathered across the US states to vote."),  # nor is "states"
+        ("ru", "Напомним, что выборы прошли в ноябре."),  # the outlet's «напомним»
+        ("uk", "Дмитро Пєсков (фото з відкритих джерел)"),  # a photo credit, not a source
+    ],
+)
+def test_no_attribution(lang: str, text: str) -> None:
+    assert attributions(text, lang) == []
+
+
+def test_nested_quotes_and_quoted_verbs() -> None:
+    text = "«Это „так называемый“ референдум, о котором Трамп заявил», — сказал он."
+    assert table(text, "ru") == [("named_speaker", None, "сказал он", "direct")]  # no antecedent
+    # a speech verb inside a quotation spread over sentences is the speaker's, not a cue
+    text = 'Песков сказал: "Первое. Трамп заявлял, что позвонит. Третье".'
+    assert [a.text for a in attributions(text, "ru")] == ["Песков сказал"]
+
+
+def test_unclosed_quotes() -> None:
+    # a quotation left open at the end of the text is still speech after its cue
+    text = "Песков сказал: «Мы не торопимся. Мы подождем. Посмотрим"
+    assert table(text, "ru") == [("named_speaker", "Песков", "Песков сказал", "direct")]
+    # a mark that never closes does not hide the cues after it
+    text = '"Unbalanced quote, Peskov said. Then he added something.'
+    assert [(a.who, a.text) for a in attributions(text, "en")] == [
+        ("Peskov", "Peskov said"),
+        ("Peskov", "he added"),
+    ]
+
+
+def test_a_lone_pronoun_has_no_speaker() -> None:
+    assert table("Он сказал.", "ru") == [("named_speaker", None, "Он сказал", None)]
+
+
+def test_sentence_like_offsets_are_kept() -> None:
+    @dataclass
+    class Line:
+        text: str
+        start: int
+        end: int
+
+    lines = [Line("Песков заявил, что контактов не было.", 100, 137),
+             Line("«Нет», — ответил он.", 138, 158)]  # fmt: skip
+    first, second = sentence_sources(lines, "ru")
+    assert first.attributions[0].start == 100 and first.attributions[0].who == "Песков"
+    assert second.attributions[0].who == "Песков"
+    assert second.attributions[0].refers_to == 100
+    assert second.quote == "direct"  # one quoted word touching the verb is still speech
+
+
+def test_language_codes() -> None:
+    assert table("Песков заявил, что всё готово.", "ru-RU")[0][1] == "Песков"
+    with pytest.raises(AttributionError, match="use one of ru, uk, en"):
+        attributions("Er sagte, dass alles bereit sei.", "de")
+
+
+def test_data_is_valid() -> None:
+    for lang in ("ru", "uk", "en"):
+        lang_rules = rules(lang)
+        assert lang_rules.speech_verbs and lang_rules.titles and lang_rules.pronouns
+        assert {p.kind for p in lang_rules.patterns} <= set(KINDS)
+
+
+@pytest.mark.parametrize("number", sorted(SEED_TABLES))
+def test_the_cleaned_body_gives_the_same_cues(number: str) -> None:
+    from framing.clean import clean_text
+
+    body = clean_text(seed(number)).text
+    found = attributions(body, LANGS[number])
+    assert all(body[a.start : a.end] == a.text for a in found)
+    raw = SEED_TABLES[number]
+    assert all(row in raw for row in table(body, LANGS[number]))  # furniture only removes cues
