@@ -1,0 +1,86 @@
+"""Batch scoring: one framing profile per input article, streamed.
+
+Inputs are read lazily and scored in bounded batches, so memory stays flat however many
+articles come in; with several workers, batches are spread over processes and results
+still come out in input order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from itertools import islice
+from typing import Any
+
+from .errors import InputRefused
+from .ingest import IngestOptions, build_article
+from .outlets import load_registry
+from .profile import ArticleText, highlights, profile
+from .readers import RawInput
+
+HIGHLIGHT_FIELDS = (
+    "sentence",
+    "start",
+    "end",
+    "text",
+    "category",
+    "source",
+    "explanation",
+    "neutral",
+    "confidence",
+)
+BATCH = 32
+
+
+def score_one(raw: RawInput, options: IngestOptions, with_model: bool = True) -> dict[str, Any]:
+    """The record for one input, or ``{"refused": source, "reason": ...}``."""
+    try:
+        article = build_article(raw, options, load_registry())
+    except InputRefused as refusal:
+        return {"refused": refusal.source, "reason": refusal.reason}
+    text = ArticleText(article.text, article.sentences, article.lang)
+    found = highlights(text, with_model)
+    return {
+        "id": article.id,
+        "input_id": raw.fields.get("id"),
+        "source": raw.source,
+        "url": article.url,
+        "outlet": article.outlet,
+        "lang": article.lang,
+        "date": article.date,
+        "title": article.title,
+        "scores": profile(text, found),
+        "highlights": [{k: h.get(k) for k in HIGHLIGHT_FIELDS} for h in found],
+    }
+
+
+def _score_args(args: tuple[RawInput, IngestOptions, bool]) -> dict[str, Any]:
+    return score_one(*args)
+
+
+def score_stream(
+    inputs: Iterable[RawInput | InputRefused],
+    options: IngestOptions | None = None,
+    workers: int = 1,
+    with_model: bool = True,
+) -> Iterator[dict[str, Any]]:
+    """Records in input order; refusals as ``{"refused", "reason"}`` records."""
+    options = (options or IngestOptions()).validate()
+    iterator = iter(inputs)
+    pool = None
+    if workers > 1:
+        import multiprocessing
+
+        pool = multiprocessing.get_context("spawn").Pool(workers)
+    try:
+        while batch := list(islice(iterator, BATCH * max(1, workers))):
+            jobs = [(item, options, with_model) for item in batch if isinstance(item, RawInput)]
+            scored = iter(pool.map(_score_args, jobs) if pool else map(_score_args, jobs))
+            for item in batch:
+                if isinstance(item, InputRefused):
+                    yield {"refused": item.source, "reason": item.reason}
+                else:
+                    yield next(scored)
+    finally:
+        if pool is not None:
+            pool.close()
+            pool.join()
