@@ -19,6 +19,7 @@ from .align import PairAlignment, align, alignment_settings, thresholds
 from .calibration import Calibration, pair_calibration
 from .embedder import Embedder, LazyEmbedder
 from .errors import FramingError
+from .event_profile import event_profiles, shared_provenance
 from .events import ArticleVectors, group_events, pair_evidence
 from .store import Store
 from .vectors import embed_texts
@@ -71,7 +72,7 @@ def prepare(store: Store, article_ids: list[str], embedder: Embedder | None = No
 
 # Bump when the analysis changes in a way the settings files do not show, so cached
 # analyses made by older code are not served.
-ANALYSIS_VERSION = 1
+ANALYSIS_VERSION = 2
 
 
 def analysis_key(kind: str, model_id: str, article_ids: list[str], **options: Any) -> str:
@@ -150,12 +151,15 @@ def _compare(
         "insertions": [],
         "quotes": [],
     }
+    cited = {a.id: store.article(a.id)["cited"] for a in analysis.articles}
     if phrases:
         from .phrase_analysis import insertions_and_quotes
 
         result["insertions"], result["quotes"] = insertions_and_quotes(
             analysis.articles, alignments, analysis.embedder
         )
+    result["profiles"] = event_profiles(result, cited)
+    result["shared_sources"] = shared_provenance(result["profiles"])
     return result
 
 
