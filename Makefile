@@ -30,3 +30,4 @@ clean:
 
 bench: install
 	$(BIN)/python benchmarks/bench_core.py
+	$(BIN)/python benchmarks/bench_score.py

@@ -54,11 +54,7 @@ def news_articles(limit_sentences: int) -> list[RawInput]:
 
 
 def sentences_of(store) -> list[str]:
-    return [
-        s["text"]
-        for row in store.articles()
-        for s in store.article(row["id"])["sentences"]
-    ]
+    return [s["text"] for row in store.articles() for s in store.article(row["id"])["sentences"]]
 
 
 def main() -> None:

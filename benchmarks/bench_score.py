@@ -1,0 +1,80 @@
+"""Benchmark of batch scoring (`make bench`): 1,000 realistic articles through
+`framing score`, as a user runs it (JSON Lines on stdin, a separate process), timing the
+whole run and reading its peak memory. Articles are the annotated data sets' texts, read
+by path and never copied."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from itertools import cycle
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT.parent / "shared" / "data" / "loaded-language"
+FILES = ("semeval2023_ru.jsonl", "semeval2023_en.jsonl", "ptc2020_en.jsonl", "unlp2025_uk_ru.jsonl")
+
+
+def records(n: int) -> list[dict]:
+    streams = []
+    for name in FILES:
+        lines = (DATA / name).read_text("utf-8").splitlines()
+        streams.append(json.loads(line) for line in lines)
+    out: list[dict] = []
+    for stream in cycle(streams):
+        item = next(stream, None)
+        if item is not None:
+            out.append({"id": item["id"], "text": item["text"], "lang": item["lang"]})
+        if len(out) >= n:
+            return out
+    return out
+
+
+def run(n: int, workers: int, model: bool) -> dict:
+    batch = records(n)
+    with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False) as handle:
+        for record in batch:
+            handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+        path = handle.name
+    command = [
+        str(Path(sys.executable).with_name("framing")),
+        "score",
+        "-",
+        "--workers",
+        str(workers),
+    ] + ([] if model else ["--no-model"])
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    start = time.perf_counter()
+    with open(path, "rb") as stdin:
+        done = subprocess.run(command, stdin=stdin, capture_output=True, check=False)
+    elapsed = time.perf_counter() - start
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    lines = done.stdout.decode().splitlines()
+    return {
+        "articles": n,
+        "scored": len(lines),
+        "workers": workers,
+        "model": model,
+        "seconds": round(elapsed, 1),
+        "articles_per_min": round(60 * len(lines) / elapsed),
+        # ru_maxrss of children is the largest single child: the main process or one worker.
+        "peak_rss_mib_largest_process": round(max(peak, before) / 1024, 1),
+        "exit_status": done.returncode,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--articles", type=int, default=1000)
+    parser.add_argument("--workers", type=int, default=2)
+    args = parser.parse_args()
+    print(json.dumps(run(args.articles, args.workers, model=True), indent=2))
+
+
+if __name__ == "__main__":
+    main()
