@@ -58,6 +58,31 @@ def _alias_regex(alias: str) -> str:
     return rf"(?<!\w){QUOTE_CLASS_OPEN}?{core}{QUOTE_CLASS_CLOSE}?(?!\w)"
 
 
+def trie_regex(words: list[str]) -> str:
+    """One regex matching any of ``words``, as a character trie: Python's ``re`` tries the
+    branches of a flat alternation one by one at every position, a trie only once."""
+    trie: dict[str, Any] = {}
+    for word in words:
+        node = trie
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def emit(node: dict[str, Any]) -> str:
+        branches = []
+        for char, child in sorted(node.items()):
+            if char == "":
+                continue
+            token = r"\s+" if char == " " else re.escape(char)
+            branches.append(token + emit(child))
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return emit(trie) or "(?!)"
+
+
 @dataclass(frozen=True)
 class Cue:
     """A context pattern around an alias, split at ``{alias}`` so the (long) alternation of
@@ -109,6 +134,12 @@ class Registry:
         self._alias_re = re.compile(
             "|".join(_alias_regex(a) for a in all_aliases) or "(?!)", re.IGNORECASE
         )
+        # A cheap first look: most texts name no outlet, and the precise alternation above
+        # is slow to run over them. Matches a superset of what it matches.
+        cores = {a.strip(QUOTES + " ") for a in all_aliases}
+        cores |= {c.replace("ё", "е").replace("Ё", "Е") for c in cores}
+        trie = trie_regex(sorted(c.lower() for c in cores))
+        self._alias_prefilter = re.compile(rf"(?<!\w)(?:{trie})(?!\w)", re.I)
         self._self_ref = self._cues(data, "self_reference", where)
         self._cited = self._cues(data, "cited_as", where)
 
@@ -153,7 +184,9 @@ class Registry:
         return None
 
     def _mentions(self, cues: list[Cue], text: str) -> list[OutletMention]:
-        mentions = []
+        mentions: list[OutletMention] = []
+        if not self._alias_prefilter.search(text):
+            return mentions
         for alias in self._alias_re.finditer(text):
             outlet = self._by_key.get(_alias_key(alias.group(0)))
             if outlet is None:
