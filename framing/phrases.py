@@ -1,24 +1,17 @@
 """Phrase-level insertions: the words of one sentence that have no counterpart in another.
 
-Token alignment in the style of SimAlign (Jalili Sabet et al. 2020, "SimAlign: High Quality
-Word Alignments without Parallel Training Data using Static and Contextualized Embeddings"):
-
-1. :func:`token_states` runs the multilingual encoder (e5-small, no "query: " prefix) over the
-   texts, batched, and keeps the subword vectors of one hidden layer with their character
-   offsets, grouped into words (``\\w+`` with inner hyphens/apostrophes; punctuation is no word).
-2. Word similarity is the cosine of the mean of a word's subword vectors, after removing the
-   mean vector of the pair (contextual states share a large common component that makes every
-   cosine high; SimAlign's vectors have it too, it just hurts argmax less than a floor).
-3. :func:`align` keeps "IterMax" links (mutual argmax, then a second round in which unaligned
-   words may link to already-aligned ones) above a similarity floor. Names and numbers written
-   alike on both sides (Песков/Peskov via transliteration, 2024/2024) are linked outright.
-4. :func:`phrase_insertions` reports maximal runs of unaligned content words (stop words per
-   language from ``data/phrases.yaml`` may sit inside a run but never start or end it; clause
-   punctuation ends a run), each tagged ``attribution`` or ``content``.
-
-The layer, floor and method were chosen on a synthetic insertion task built from Tatoeba
-translation pairs (see ``data/phrases.yaml`` for the figures). Texts longer than the model's
-512 tokens are encoded in consecutive windows, so no word is lost.
+Token alignment after SimAlign (Jalili Sabet et al. 2020), on e5-small's hidden states:
+:func:`token_states` encodes texts in batches (no "query: " prefix; texts over 512 tokens in
+windows, so no word is lost) and keeps one layer's subword vectors with character offsets,
+grouped into words (``\\w+`` with inner hyphens/apostrophes; punctuation is no word). A word
+is the mean of its subwords; similarity is the cosine after removing the pair's mean vector
+(contextual states share a large common component that makes every cosine high). :func:`align`
+keeps IterMax links above a floor; names and numbers written alike on both sides
+(Песков/Peskov by transliteration, 2024) count as aligned. :func:`phrase_insertions` reports
+maximal runs of unaligned content words (stop words may sit inside, never at an edge; clause
+punctuation ends a run) and outlets cited on one side only, tagged ``attribution`` or
+``content``. Layer, method and floors were chosen on synthetic insertions into Tatoeba
+translation pairs; they and the figures live in ``data/phrases.yaml``.
 """
 
 from __future__ import annotations
@@ -26,7 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from difflib import SequenceMatcher
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
@@ -34,21 +27,6 @@ import numpy as np
 import yaml
 
 from framing.embedder import Embedder, load_embedder
-
-__all__ = [
-    "Insertion",
-    "TokenStates",
-    "Word",
-    "align",
-    "config",
-    "insertions_from_states",
-    "phrase_insertions",
-    "phrase_insertions_batch",
-    "same_name",
-    "similarity",
-    "similarity_matrix",
-    "token_states",
-]
 
 WORD_RE = re.compile(r"\w+(?:[-'’]\w+)*")
 
@@ -79,7 +57,7 @@ class Insertion:
 
 @dataclass
 class TokenStates:
-    """One text's subword vectors (unit length) with their character spans, and its words."""
+    """One text's subword states (raw hidden vectors) with their character spans, and its words."""
 
     text: str
     offsets: np.ndarray  # (n_subwords, 2) character spans into text, whitespace trimmed
@@ -120,6 +98,8 @@ def token_states(
     texts: list[str], embedder: Embedder | None = None, layer: int | None = None
 ) -> list[TokenStates]:
     """Subword states of ``texts`` from hidden layer ``layer`` (default from the YAML)."""
+    if not texts:
+        return []
     import torch
 
     cfg = config()["model"]
@@ -127,12 +107,14 @@ def token_states(
     st = (embedder or load_embedder()).model  # type: ignore[attr-defined]
     tokenizer, model = st.tokenizer, st[0].auto_model
     window = min(int(cfg["max_tokens"]), int(st.max_seq_length)) - 2
-    enc = tokenizer(list(texts), add_special_tokens=False, return_offsets_mapping=True)
+    # verbose=False: over-long texts are expected here (they are windowed), no warning.
+    enc = tokenizer(
+        list(texts), add_special_tokens=False, return_offsets_mapping=True, verbose=False
+    )
     rows: list[tuple[int, list[int], list[tuple[int, int]]]] = []
     for t, (ids, offs) in enumerate(zip(enc["input_ids"], enc["offset_mapping"], strict=True)):
         offs = [_trim(texts[t], s, e) for s, e in offs]
-        for a, b in _windows(offs, window):
-            rows.append((t, ids[a:b], offs[a:b]))
+        rows += [(t, ids[a:b], offs[a:b]) for a, b in _windows(offs, window) if b > a]
     per_text: list[list[tuple[np.ndarray, list[tuple[int, int]]]]] = [[] for _ in texts]
     order = sorted(range(len(rows)), key=lambda r: len(rows[r][1]))
     cls, sep, pad = tokenizer.cls_token_id, tokenizer.sep_token_id, tokenizer.pad_token_id
@@ -155,6 +137,7 @@ def token_states(
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    """XLM-R's offsets include the space before a word ("▁в" = " в"): drop it."""
     while start < end and text[start].isspace():
         start += 1
     return start, end
@@ -171,9 +154,8 @@ def _assemble(text: str, parts: list[tuple[np.ndarray, list[tuple[int, int]]]], 
         while w < len(words) and words[w].end <= s:
             w += 1
         v = w
-        while v < len(words) and words[v].start < e:  # a subword may span two words
-            if e > s:
-                word_subwords[v].append(k)
+        while e > s and v < len(words) and words[v].start < e:  # may span two words ("».")
+            word_subwords[v].append(k)
             v += 1
     arr = np.asarray(offsets, dtype=np.int64).reshape(-1, 2)
     return TokenStates(text, arr, vectors.astype(np.float32), words, word_subwords)
@@ -213,11 +195,12 @@ def align(sim: np.ndarray, method: str | None = None, floor: float | None = None
         links = np.zeros((m, n), dtype=bool)
         rows, cols = linear_sum_assignment(-sim)
         links[rows, cols] = True
-    else:
-        links = _mutual(sim)
-        if method == "itermax":
-            links = _itermax(sim, links, int(cfg["iterations"]), float(cfg["alpha"]))
-    return links & (sim >= floor)
+        return links & (sim >= floor)
+    links = _mutual(sim) & (sim >= floor)
+    if method == "itermax":
+        later = max(floor, float(cfg["iter_floor"]))
+        links = _itermax(sim, links, int(cfg["iterations"]), float(cfg["alpha"]), later)
+    return links
 
 
 def _mutual(sim: np.ndarray) -> np.ndarray:
@@ -228,9 +211,12 @@ def _mutual(sim: np.ndarray) -> np.ndarray:
     return fwd & bwd
 
 
-def _itermax(sim: np.ndarray, links: np.ndarray, iterations: int, alpha: float) -> np.ndarray:
+def _itermax(
+    sim: np.ndarray, links: np.ndarray, iterations: int, alpha: float, floor: float
+) -> np.ndarray:
     """SimAlign's IterMax: argmax again over the words still unaligned on at least one side;
-    a link to an already-aligned word is damped by ``alpha``, between two aligned ones barred."""
+    a link to an already-aligned word is damped by ``alpha``, between two aligned ones barred.
+    Later links need ``floor``: a second choice is weaker evidence than a mutual first one."""
     for _ in range(iterations - 1):
         free_a = ~links.any(axis=1)[:, None]
         free_b = ~links.any(axis=0)[None, :]
@@ -239,13 +225,14 @@ def _itermax(sim: np.ndarray, links: np.ndarray, iterations: int, alpha: float) 
         allowed = free_a | free_b
         damp = np.where(free_a & free_b, 1.0, alpha)
         masked = np.where(allowed, sim * damp, -np.inf)
-        new = _mutual(masked) & allowed
+        new = _mutual(masked) & allowed & (sim >= floor)
         if not (new & ~links).any():
             break
         links = links | new
     return links
 
 
+@lru_cache(maxsize=65536)
 def _translit(word: str) -> str:
     table = config()["names"]["translit"]
     return "".join(table.get(ch, ch) for ch in word.casefold())
@@ -263,14 +250,19 @@ def same_name(a: str, b: str) -> bool:
     return ratio >= float(config()["names"]["min_ratio"])
 
 
+@cache
 def _stop_words(lang: str | None) -> frozenset[str]:
+    """The language's function words; all languages' when it is unknown."""
     lists = config()["stop_words"]
-    langs = [lang] if lang in lists else list(lists)
-    return frozenset(w for code in langs for w in lists[code])
+    return frozenset(_fold(w) for code in ([lang] if lang in lists else lists) for w in lists[code])
+
+
+def _fold(word: str) -> str:
+    return word.casefold().replace("ё", "е")
 
 
 def _is_content(word: Word, stops: frozenset[str]) -> bool:
-    return word.text.casefold().replace("ё", "е") not in stops and not word.text.isdigit()
+    return _fold(word.text) not in stops and not word.text.isdigit()
 
 
 def phrase_insertions(
@@ -295,19 +287,26 @@ def insertions_from_states(
     a: TokenStates, bs: list[TokenStates], lang_a: str | None = None
 ) -> list[Insertion]:
     """The insertions of ``a`` against ``bs``, from token states already computed."""
-    aligned = aligned_words(a, bs)
+    from framing.outlets import load_registry
+
     stops = _stop_words(lang_a)
-    b_words = [w for b in bs for w in b.words]
-    cfg = config()["insertions"]
-    out = []
-    for run in _runs(a, aligned, stops):
-        content = [w for w in run if _is_content(w, stops)]
-        names = [w for w in content if any(same_name(w.text, v.text) for v in b_words)]
-        if len(content) < int(cfg["min_content_words"]) and len(content) == len(names):
-            continue
-        start, end = run[0].start, run[-1].end
-        text = a.text[start:end]
-        out.append(Insertion(start, end, text, _kind(a.text, start, end)))
+    spans = [(s, e, False) for s, e in _runs(a, aligned_words(a, bs), stops, lang_a)]
+    # An outlet cited by a but by none of bs is an insertion as a whole, whatever its words
+    # happen to align to («Согласно сообщению агентства Интерфакс» vs "…, Peskov said").
+    registry = load_registry()
+    cited_b = {m.outlet for b in bs for m in registry.citations(b.text)}
+    for m in registry.citations(a.text):
+        inside = [w for w in a.words if m.start <= w.start and w.end <= m.end]
+        if m.outlet not in cited_b and inside:
+            spans.append((inside[0].start, inside[-1].end, True))
+    out: list[Insertion] = []
+    for start, end, cited in sorted(spans):
+        if out and start <= out[-1].end:  # overlapping: merge
+            last = out.pop()
+            start, end = last.start, max(end, last.end)
+            cited = cited or last.kind == "attribution"
+        kind = "attribution" if cited or _is_attribution(a.text[start:end]) else "content"
+        out.append(Insertion(start, end, a.text[start:end], kind))
     return out
 
 
@@ -315,51 +314,57 @@ def aligned_words(a: TokenStates, bs: list[TokenStates]) -> np.ndarray:
     """Per word of ``a``: is it linked to some word of ``bs``, or a name/number written alike?"""
     links = align(similarity(a, bs))
     aligned = links.any(axis=1) if links.shape[1] else np.zeros(len(a.words), dtype=bool)
-    b_words = [w for b in bs for w in b.words]
+    b_words = [w.text for b in bs for w in b.words]
     for i, w in enumerate(a.words):
         if not aligned[i]:
-            aligned[i] = any(same_name(w.text, v.text) for v in b_words)
+            aligned[i] = any(same_name(w.text, v) for v in b_words)
     return aligned
 
 
-def _runs(a: TokenStates, aligned: np.ndarray, stops: frozenset[str]) -> list[list[Word]]:
-    """Maximal runs of unaligned words that start and end with a content word; an aligned
-    content word or clause punctuation between two words ends a run."""
-    breaks = set(config()["insertions"]["break_chars"])
-    runs: list[list[Word]] = []
-    current: list[Word] = []
-    for i, w in enumerate(a.words):
-        gap = a.text[a.words[i - 1].end : w.start] if i else ""
+def _runs(
+    a: TokenStates, aligned: np.ndarray, stops: frozenset[str], lang: str | None
+) -> list[tuple[int, int]]:
+    """Character spans of the maximal runs of unaligned words that start and end with a
+    content word (stop words may sit inside); an aligned content word or clause punctuation
+    ends a run. A preposition just before a run joins it («в разговоре с … СМИ»)."""
+    cfg = config()["insertions"]
+    breaks = set(cfg["break_chars"])
+    attach = {_fold(w) for w in cfg["attach_left"].get(lang, [])} if lang else set()
+    words = a.words
+    joined = [
+        i > 0 and not breaks & set(a.text[words[i - 1].end : w.start]) for i, w in enumerate(words)
+    ]
+    runs: list[list[int]] = []
+    for i, w in enumerate(words):
         content = _is_content(w, stops)
-        if current and (breaks & set(gap) or (content and aligned[i])):
-            runs.append(current)
-            current = []
         if content and aligned[i]:
             continue
-        if current or (content and not aligned[i]):
-            current.append(w)
-    runs.append(current)
-    trimmed = []
+        if runs and joined[i] and runs[-1][-1] == i - 1:
+            runs[-1].append(i)
+        elif content:
+            runs.append([i])
+    spans = []
     for run in runs:
-        while run and not _is_content(run[-1], stops):
-            run = run[:-1]
-        if run:
-            trimmed.append(run)
-    return trimmed
+        while run and not _is_content(words[run[-1]], stops):
+            run.pop()
+        content = sum(_is_content(words[i], stops) for i in run)
+        if not run or content < int(cfg["min_content_words"]):
+            continue
+        first = run[0]
+        if first > 0 and joined[first] and _fold(words[first - 1].text) in attach:
+            first -= 1
+        spans.append((words[first].start, words[run[-1]].end))
+    return spans
 
 
-def _kind(text: str, start: int, end: int) -> str:
-    """ "attribution" if the run overlaps an outlet citation or begins/ends with a speech cue."""
-    from framing.outlets import load_registry
-
-    if any(m.start < end and start < m.end for m in load_registry().citations(text)):
-        return "attribution"
-    span = text[start:end].casefold()
+def _is_attribution(span: str) -> bool:
+    """Does the run begin or end with a speech/attribution cue ("said", «по словам»)?"""
+    span = span.casefold()
     for cue in _cue_res():
         for m in cue.finditer(span):
             if m.start() == 0 or m.end() == len(span):
-                return "attribution"
-    return "content"
+                return True
+    return False
 
 
 @cache

@@ -6,8 +6,10 @@ at the beginning, because sentence splitting cuts multi-sentence quotes apart).
 :func:`quote_fidelity` compares the quotations of two aligned sentences:
 
 * ``fidelity``: the cosine of the two quotes' e5 sentence embeddings mapped linearly so that
-  the median cosine of unrelated sentence pairs gives 0 and the median of translation pairs
-  gives 1 (clipped), both measured on Tatoeba rus/ukr-eng; constants in ``data/phrases.yaml``.
+  the 95th percentile of unrelated sentence pairs gives 0 and the median of translation pairs
+  gives 1 (clipped), measured on Tatoeba rus-eng and ukr-eng; per-language constants and
+  figures in ``data/phrases.yaml``. A sentence embedding barely sees a negation or a swapped
+  pronoun, so read the score with ``differences``.
 * ``differences``: per side, runs of quoted words linked to no word of the other quote by the
   token alignment of :mod:`framing.phrases`. Unlike phrase insertions, function words count
   here (a pronoun or a negation changes what was said), except the few in ``quotes.ignore``
@@ -17,6 +19,7 @@ at the beginning, because sentence splitting cuts multi-sentence quotes apart).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 import numpy as np
@@ -43,6 +46,8 @@ OPEN_BEFORE = set("([{«„“—–-/:")
 
 @dataclass
 class QuoteFidelity:
+    """The comparison of two sentences' quotations; spans and differences index the sentences."""
+
     fidelity: float  # in [0, 1]: ≈ 1 a faithful translation, ≈ 0 an unrelated quote
     cosine: float  # the raw cosine the fidelity is mapped from
     quotes_a: list[tuple[int, int]]
@@ -97,9 +102,16 @@ def _strip(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def quote_fidelity(
-    sent_a: str, sent_b: str, embedder: Embedder | None = None
+    sent_a: str,
+    sent_b: str,
+    embedder: Embedder | None = None,
+    lang_a: str | None = None,
+    lang_b: str | None = None,
 ) -> QuoteFidelity | None:
-    """Compare the quotations of two aligned sentences; ``None`` unless both quote someone."""
+    """Compare the quotations of two aligned sentences; ``None`` unless both quote someone.
+
+    Give the languages to use the calibration measured for that language with English (the
+    pooled one otherwise: Ukrainian-English cosines run lower than Russian-English ones)."""
     quotes_a, quotes_b = quoted_spans(sent_a), quoted_spans(sent_b)
     if not quotes_a or not quotes_b:
         return None
@@ -108,12 +120,20 @@ def quote_fidelity(
     text_b = " ".join(sent_b[s:e] for s, e in quotes_b)
     vectors = emb.encode([text_a, text_b])
     cosine = float(vectors[0] @ vectors[1])
-    cfg = config()["quotes"]
-    unrelated, faithful = float(cfg["unrelated"]), float(cfg["faithful"])
+    unrelated, faithful = _calibration(lang_a, lang_b)
     fidelity = float(np.clip((cosine - unrelated) / (faithful - unrelated), 0.0, 1.0))
     states_a, states_b = token_states([sent_a, sent_b], emb)
     differences = _differences(states_a, quotes_a, states_b, quotes_b)
     return QuoteFidelity(round(fidelity, 4), round(cosine, 4), quotes_a, quotes_b, differences)
+
+
+def _calibration(lang_a: str | None, lang_b: str | None) -> tuple[float, float]:
+    """(unrelated, faithful) cosines: per language when paired with English, else pooled."""
+    table = config()["quotes"]["calibration"]
+    other = {lang_a, lang_b} - {"en"}
+    key = other.pop() if len(other) == 1 and "en" in {lang_a, lang_b} else "default"
+    entry = table.get(key, table["default"])
+    return float(entry["unrelated"]), float(entry["faithful"])
 
 
 def _inside(words: list[Word], spans: list[tuple[int, int]]) -> list[int]:
@@ -126,7 +146,13 @@ def _differences(
     """Runs of quoted words without a counterpart in the other quote, on each side."""
     ia, ib = _inside(a.words, quotes_a), _inside(b.words, quotes_b)
     sim = similarity_matrix(a.word_vectors()[ia], b.word_vectors()[ib])
-    links = align(sim, floor=float(config()["quotes"]["floor"]))
+    person_a = [_person(a.words[i].text) for i in ia]
+    person_b = [_person(b.words[j].text) for j in ib]
+    for r, pa in enumerate(person_a):  # «мне» is the counterpart of "I", "we" is not of "they"
+        for c, pb in enumerate(person_b):
+            if pa and pb:
+                sim[r, c] = 1.0 if pa == pb else -1.0
+    links = align(sim)
     for r, i in enumerate(ia):  # names written alike are the same person, whatever the vectors
         for c, j in enumerate(ib):
             if same_name(a.words[i].text, b.words[j].text):
@@ -135,6 +161,16 @@ def _differences(
         "a": _runs(a, ia, links.any(axis=1)),
         "b": _runs(b, ib, links.any(axis=0)),
     }
+
+
+@cache
+def _pronoun_classes() -> dict[str, str]:
+    table = config()["quotes"]["pronouns"]
+    return {word.casefold(): person for person, words in table.items() for word in words}
+
+
+def _person(word: str) -> str | None:
+    return _pronoun_classes().get(word.casefold())
 
 
 def _runs(states: TokenStates, idx: list[int], linked: np.ndarray) -> list[dict[str, Any]]:

@@ -1,0 +1,134 @@
+"""Quoted speech: finding quotations and comparing them across languages (real e5 model)."""
+
+from __future__ import annotations
+
+import pytest
+
+from framing.embedder import load_embedder
+from framing.quotes import quote_fidelity, quoted_spans
+
+RU_QUOTE = '"Нет. А зачем нам связываться?" – ответил Песков на вопрос о возможных контактах.'
+EN_QUOTE = (
+    '"No, why should they have been in touch?" Peskov replied to the question of whether there '
+    "were contacts on the part of representatives of the Russian Federation with Trump "
+    "headquarters."
+)
+
+
+@pytest.fixture(scope="module")
+def emb():
+    return load_embedder()
+
+
+def quotes(text: str) -> list[str]:
+    return [text[s:e] for s, e in quoted_spans(text)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Он сказал: «Мы не отступим», и ушел.", ["Мы не отступим"]),
+        ("He said “we will not retreat” and left.", ["we will not retreat"]),
+        ('Він сказав: "Ми не відступимо", і пішов.', ["Ми не відступимо"]),
+        ("Er sagte: „Wir ziehen uns nicht zurück“ und ging.", ["Wir ziehen uns nicht zurück"]),
+        ("«Это „так называемый“ референдум», — сказал он.", ["Это „так называемый“ референдум"]),
+        (
+            "Газета «Коммерсант» пишет, что «переговоры зашли в тупик».",
+            ["переговоры зашли в тупик"],
+        ),
+        ('"Общение не исключается.', ["Общение не исключается."]),  # a quote cut by splitting
+        ('Таковы его слова", — отметил Песков.', ["Таковы его слова"]),
+        ("«Первая цитата», сказал он, «вторая цитата».", ["Первая цитата", "вторая цитата"]),
+        ("Unbalanced » marks « everywhere „ here", ["everywhere „ here"]),
+        ("", []),
+        ("No quotes at all, it's Peskov's sentence.", []),
+        ('«»""„“', []),
+    ],
+)
+def test_quoted_spans(text: str, expected: list[str]) -> None:
+    assert quotes(text) == expected
+
+
+def test_quoted_spans_never_crash_on_stray_marks() -> None:
+    for text in ['"', "«", "»", "„“”", '" a b "c d', "«a «b c» d", "a » b » c « d « e"]:
+        for start, end in quoted_spans(text):
+            assert 0 <= start < end <= len(text)
+
+
+def test_required_example(emb) -> None:
+    result = quote_fidelity(RU_QUOTE, EN_QUOTE, emb, lang_a="ru", lang_b="en")
+    assert result is not None
+    assert quotes(RU_QUOTE) == ["Нет. А зачем нам связываться?"]
+    assert quotes(EN_QUOTE) == ["No, why should they have been in touch?"]
+    # Related but not the same: the cosine sits among the least similar 10% of Tatoeba
+    # translations, so the score is middling rather than ≈ 1.
+    assert 0.3 <= result.fidelity <= 0.8, result
+    for side, sentence in (("a", RU_QUOTE), ("b", EN_QUOTE)):
+        for diff in result.differences[side]:
+            assert sentence[diff["start"] : diff["end"]] == diff["text"]
+    assert [d["text"] for d in result.differences["a"]] == ["нам"]
+    assert [d["text"] for d in result.differences["b"]] == ["should they have been in"]
+    pooled = quote_fidelity(RU_QUOTE, EN_QUOTE, emb)  # no languages: the pooled calibration
+    assert pooled is not None and result.fidelity < pooled.fidelity <= 0.8
+    assert pooled.differences == result.differences
+
+
+@pytest.mark.parametrize(
+    ("sent_a", "sent_b", "langs"),
+    [
+        (
+            "«Мы не допустим новой войны в Европе», — заявил министр.",
+            '"We will not allow a new war in Europe," the minister said.',
+            ("ru", "en"),
+        ),
+        (
+            "«Ми не допустимо нової війни в Європі», — заявив міністр.",
+            '"We will not allow a new war in Europe," the minister said.',
+            ("uk", "en"),
+        ),
+    ],
+)
+def test_faithful_translation_scores_high(emb, sent_a, sent_b, langs) -> None:
+    result = quote_fidelity(sent_a, sent_b, emb, *langs)
+    assert result is not None
+    assert result.fidelity >= 0.9, result
+    assert result.differences == {"a": [], "b": []}
+
+
+def test_swapped_pronoun_is_a_difference(emb) -> None:
+    result = quote_fidelity(
+        "«Мы не допустим новой войны в Европе», — заявил министр.",
+        '"They will not allow a new war in Europe," the minister said.',
+        emb,
+        lang_a="ru",
+        lang_b="en",
+    )
+    assert result is not None
+    assert [d["text"] for d in result.differences["a"]] == ["Мы"]
+    assert [d["text"] for d in result.differences["b"]] == ["They"]
+
+
+def test_unrelated_quotes_score_low(emb) -> None:
+    result = quote_fidelity(
+        "«Урожай пшеницы в этом году будет рекордным», — сообщил министр.",
+        '"The museum will be closed for renovation until spring," the director said.',
+        emb,
+        lang_a="ru",
+        lang_b="en",
+    )
+    assert result is not None
+    assert result.fidelity <= 0.2, result
+    assert result.differences["a"] and result.differences["b"]
+
+
+@pytest.mark.parametrize(
+    ("sent_a", "sent_b"),
+    [
+        ("Песков ничего не сказал.", '"No comment," Peskov said.'),
+        ('"No comment," Peskov said.', "Песков ничего не сказал."),
+        ("", ""),
+        ("«Нет»", '"No"'),  # one-word quotes are not speech to compare
+    ],
+)
+def test_no_fidelity_without_quotes_on_both_sides(emb, sent_a: str, sent_b: str) -> None:
+    assert quote_fidelity(sent_a, sent_b, emb) is None
