@@ -72,7 +72,7 @@ def prepare(store: Store, article_ids: list[str], embedder: Embedder | None = No
 
 # Bump when the analysis changes in a way the settings files do not show, so cached
 # analyses made by older code are not served.
-ANALYSIS_VERSION = 2
+ANALYSIS_VERSION = 3
 
 
 def analysis_key(kind: str, model_id: str, article_ids: list[str], **options: Any) -> str:

@@ -76,7 +76,7 @@ def _quotes(
         for i, j in sorted(alignment.pairs()):
             if not (quoted_spans(a.sentences[i]) and quoted_spans(b.sentences[j])):
                 continue
-            fidelity = quote_fidelity(a.sentences[i], b.sentences[j], embedder)
+            fidelity = quote_fidelity(a.sentences[i], b.sentences[j], embedder, a.lang, b.lang)
             if fidelity is None:
                 continue
             out.append(
