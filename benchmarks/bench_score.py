@@ -47,7 +47,7 @@ def run(n: int, workers: int, model: bool) -> dict:
         "-",
         "--workers",
         str(workers),
-    ] + ([] if model else ["--no-model"])
+    ] + (["--suggestions"] if model else [])
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     start = time.perf_counter()
     with open(path, "rb") as stdin:
@@ -73,7 +73,7 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=1000)
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
-    print(json.dumps(run(args.articles, args.workers, model=True), indent=2))
+    print(json.dumps(run(args.articles, args.workers, model=False), indent=2))
 
 
 if __name__ == "__main__":

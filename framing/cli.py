@@ -360,7 +360,11 @@ def calibrate(data: str, model: str | None) -> None:
 @click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True)
 @click.option("--outlet", help="Publisher of inputs that do not name one (id or name).")
 @click.option("--lang", help="Language (ru, uk, en) instead of detecting it.")
-@click.option("--no-model", is_flag=True, help="Lexicon and cues only: no learned detector.")
+@click.option(
+    "--suggestions",
+    is_flag=True,
+    help="Add the learned detector's suggestions (needs its trained artifact).",
+)
 @click.option("-s", "--silent", is_flag=True, help="No progress bar.")
 @friendly_errors
 def score(
@@ -369,7 +373,7 @@ def score(
     workers: int,
     outlet: str | None,
     lang: str | None,
-    no_model: bool,
+    suggestions: bool,
     silent: bool,
 ) -> None:
     """Score articles: a framing profile and highlights per article, streamed.
@@ -394,7 +398,7 @@ def score(
 
     def records() -> Any:
         nonlocal refused
-        stream = score_stream(inputs, options, workers=workers, with_model=not no_model)
+        stream = score_stream(inputs, options, workers=workers, with_model=suggestions)
         with click.progressbar(
             stream,
             label="Scoring",

@@ -30,7 +30,7 @@ class ArticleText:
     lang: str | None
 
 
-def highlights(article: ArticleText, with_model: bool = True) -> list[dict[str, Any]]:
+def highlights(article: ArticleText, with_model: bool = False) -> list[dict[str, Any]]:
     """Lexicon hits, model suggestions and editorial insertions, offsets into the text."""
     if article.lang not in LANGUAGES:
         return []

@@ -14,7 +14,7 @@ from .conftest import SEEDS
 
 @pytest.fixture(scope="module")
 def seed_records() -> dict[str, dict]:
-    result = CliRunner().invoke(cli, ["score", str(SEEDS), "--no-model", "-s"])
+    result = CliRunner().invoke(cli, ["score", str(SEEDS), "-s"])
     assert result.exit_code == 0, result.stderr
     records = [json.loads(line) for line in result.stdout.splitlines()]
     return {r["source"].split("/")[-1][:3]: r for r in records}
@@ -86,7 +86,7 @@ def test_stdin_jsonl_carries_input_id_and_refusals() -> None:
             ),
         ]
     )
-    result = CliRunner().invoke(cli, ["score", "-", "--no-model"], input=records.encode())
+    result = CliRunner().invoke(cli, ["score", "-"], input=records.encode())
     assert result.exit_code == 1
     assert result.stderr.startswith("refused stdin:2: malformed JSON line")
     out = [json.loads(line) for line in result.stdout.splitlines()]
@@ -98,7 +98,7 @@ def test_stdin_jsonl_carries_input_id_and_refusals() -> None:
 
 
 def test_csv_flattens_scores() -> None:
-    result = CliRunner().invoke(cli, ["score", str(SEEDS), "--no-model", "-s", "--format", "csv"])
+    result = CliRunner().invoke(cli, ["score", str(SEEDS), "-s", "--format", "csv"])
     header = result.stdout.splitlines()[0].split(",")
     assert "hedges_per_100_words" in header and "attributed_sentence_share" in header
     assert "loaded.pejorative_label" in header and "highlights" not in header
@@ -106,6 +106,6 @@ def test_csv_flattens_scores() -> None:
 
 
 def test_two_workers_equal_one(tmp_path) -> None:
-    one = CliRunner().invoke(cli, ["score", str(SEEDS), "--no-model", "-s"]).stdout
-    two = CliRunner().invoke(cli, ["score", str(SEEDS), "--no-model", "-s", "--workers", "2"])
+    one = CliRunner().invoke(cli, ["score", str(SEEDS), "-s"]).stdout
+    two = CliRunner().invoke(cli, ["score", str(SEEDS), "-s", "--workers", "2"])
     assert two.stdout == one
