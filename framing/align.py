@@ -113,20 +113,29 @@ def _link(group: set[tuple[int, int]], z: np.ndarray, settings: AlignmentSetting
     return Link(a=a, b=b, score=best, kind=kind)
 
 
-def _components(pairs: set[tuple[int, int]]) -> list[set[tuple[int, int]]]:
-    """Connected groups of pairs (sharing a sentence on either side)."""
-    parent: dict[tuple[str, int], tuple[str, int]] = {}
+class DisjointSets:
+    """Union-find over hashable nodes: which nodes are connected through links."""
 
-    def find(node: tuple[str, int]) -> tuple[str, int]:
-        parent.setdefault(node, node)
-        while parent[node] != node:
-            parent[node] = parent[parent[node]]
-            node = parent[node]
+    def __init__(self) -> None:
+        self.parent: dict[Any, Any] = {}
+
+    def find(self, node: Any) -> Any:
+        self.parent.setdefault(node, node)
+        while self.parent[node] != node:
+            self.parent[node] = self.parent[self.parent[node]]
+            node = self.parent[node]
         return node
 
+    def union(self, a: Any, b: Any) -> None:
+        self.parent[self.find(a)] = self.find(b)
+
+
+def _components(pairs: set[tuple[int, int]]) -> list[set[tuple[int, int]]]:
+    """Connected groups of pairs (sharing a sentence on either side)."""
+    sets = DisjointSets()
     for i, j in pairs:
-        parent[find(("a", i))] = find(("b", j))
+        sets.union(("a", i), ("b", j))
     groups: dict[tuple[str, int], set[tuple[int, int]]] = {}
     for i, j in pairs:
-        groups.setdefault(find(("a", i)), set()).add((i, j))
+        groups.setdefault(sets.find(("a", i)), set()).add((i, j))
     return list(groups.values())

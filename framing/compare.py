@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from .align import PairAlignment, align, alignment_settings, thresholds
+from .align import DisjointSets, PairAlignment, align, alignment_settings, thresholds
 from .calibration import Calibration, pair_calibration
 from .embedder import Embedder, LazyEmbedder
 from .errors import FramingError
@@ -178,25 +178,17 @@ def claim_matrix(
     reports. Rows follow the first article's order, other outlets' additions placed after
     the row of their preceding sentence.
     """
-    parent: dict[tuple[str, int], tuple[str, int]] = {}
-
-    def find(node: tuple[str, int]) -> tuple[str, int]:
-        parent.setdefault(node, node)
-        while parent[node] != node:
-            parent[node] = parent[parent[node]]
-            node = parent[node]
-        return node
-
+    sets = DisjointSets()
     for (a_id, b_id), alignment in alignments.items():
         for link in alignment.links:
             nodes = [(a_id, i) for i in link.a] + [(b_id, j) for j in link.b]
             for node in nodes[1:]:
-                parent[find(node)] = find(nodes[0])
+                sets.union(node, nodes[0])
     rows: dict[tuple[str, int], dict[str, list[int]]] = {}
     order: dict[tuple[str, int], float] = {}
     for rank, article in enumerate(articles):
         for index in range(len(article.sentences)):
-            root = find((article.id, index))
+            root = sets.find((article.id, index))
             rows.setdefault(root, {}).setdefault(article.id, []).append(index)
             # Position of a row: where it first appears in the earliest article holding it,
             # offset so later articles' own claims sort just after their neighbours.
