@@ -437,3 +437,9 @@ def _csv_record(record: dict[str, Any]) -> dict[str, Any]:
         else:
             flat[name] = value
     return flat
+
+
+from .loaded_cli import eval_loaded_command, train_detector_command  # noqa: E402
+
+cli.add_command(train_detector_command)
+cli.add_command(eval_loaded_command)
