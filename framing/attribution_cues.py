@@ -213,7 +213,7 @@ def pattern_cues(text: str, r: Rules, existing: list[Cue], quoted: Spans = ()) -
     registry = _registry()
     for pattern in r.patterns:
         for m in pattern.regex.finditer(text):
-            start, end = _trim(text, *m.span())
+            start, end = trim_edges(text, *m.span())
             if _inside(start, end, quoted):
                 continue
             blocking = [c for c in existing + found if start < c.end and c.start < end]
@@ -237,11 +237,12 @@ def pattern_cues(text: str, r: Rules, existing: list[Cue], quoted: Spans = ()) -
     return found
 
 
-def _trim(text: str, start: int, end: int) -> tuple[int, int]:
-    """Without the spaces, colons and dashes a pattern may match at its edges."""
-    while start < end and text[start] in _EDGE:
+def trim_edges(text: str, start: int, end: int, edge: str = _EDGE) -> tuple[int, int]:
+    """The span without the ``edge`` characters (spaces, colons, dashes…) a pattern may
+    match at its ends."""
+    while start < end and text[start] in edge:
         start += 1
-    while end > start and text[end - 1] in _EDGE:
+    while end > start and text[end - 1] in edge:
         end -= 1
     return start, end
 

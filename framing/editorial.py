@@ -39,6 +39,7 @@ from typing import Any
 import yaml
 
 from framing.attribution import AttributionError, attributions
+from framing.attribution_cues import trim_edges
 from framing.errors import FramingError
 from framing.outlets import load_registry
 from framing.quotes import quoted_spans
@@ -116,14 +117,6 @@ def _language(lang: str) -> _Language:
     )
 
 
-def _trim(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start] in _EDGE:
-        start += 1
-    while end > start and text[end - 1] in _EDGE:
-        end -= 1
-    return start, end
-
-
 def _self_references(sentence: str, language: _Language, found: list[Cue]) -> list[Cue]:
     """The registry's self-references, minus a recap marker they start with, plus the verb."""
     try:
@@ -157,7 +150,7 @@ def _unsourced_markers(sentence: str, language: _Language) -> list[Cue]:
     for patterns, reason in ((language.dates, "date"), (language.events, "event")):
         for pattern in patterns:
             for m in pattern.finditer(sentence):
-                start, end = _trim(sentence, *m.span())
+                start, end = trim_edges(sentence, *m.span(), _EDGE)
                 cues.append(Cue(start, end, sentence[start:end], "background",
                                 language.explanations[reason]))  # fmt: skip
     return cues
@@ -186,7 +179,7 @@ def editorial_cues(sentence: str, lang: str) -> list[Cue]:
                     attributed = _attributed(sentence, lang)
                 if attributed:
                     continue
-            start, end = _trim(sentence, *m.span())
+            start, end = trim_edges(sentence, *m.span(), _EDGE)
             add([Cue(start, end, sentence[start:end], rule.kind, rule.explanation)])
     recaps = list(found)
     add(_self_references(sentence, language, recaps))
