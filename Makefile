@@ -15,8 +15,13 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	@touch $(STAMP)
 
-run: install
-	$(BIN)/framing serve --load-sample --host 127.0.0.1 --port 5000
+# The session key must not be the development default outside debugging: make one once.
+instance/secret_key:
+	@mkdir -p instance
+	@umask 077 && $(PYTHON) -c "import secrets; print(secrets.token_hex(32))" > $@
+
+run: install instance/secret_key
+	FRAMING_SECRET_KEY=$$(cat instance/secret_key) $(BIN)/framing serve --load-sample --host 127.0.0.1 --port 5000
 
 test: install
 	$(BIN)/python -m pytest

@@ -205,7 +205,7 @@ def serve(db: str | None, host: str, port: int, debug: bool, load_sample: bool) 
     if load_sample:
         summary = load_sample_corpus(db)
         click.echo(f"Sample corpus: {summary}", err=True)
-    app = create_app({"DATABASE": db} if db else None)
+    app = create_app({"DATABASE": db, "DEBUG": debug} if db else {"DEBUG": debug})
     click.echo(f"Serving on http://{host}:{port}/", err=True)
     if debug:
         app.run(host=host, port=port, debug=True)
@@ -357,7 +357,26 @@ def calibrate(data: str, model: str | None) -> None:
 @cli.command()
 @click.argument("paths", nargs=-1, required=True)
 @format_option(("jsonl", "csv", "json"), default="jsonl")
-@click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True)
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=1,
+    show_default=True,
+    help="Worker processes (local engine, or the local Dask cluster without --scheduler).",
+)
+@click.option(
+    "--engine",
+    type=click.Choice(("local", "dask")),
+    default=setting("score_engine"),
+    show_default=True,
+    help="Where batches run: this machine's processes, or Dask (needs dask[distributed]).",
+)
+@click.option(
+    "--scheduler",
+    metavar="ADDRESS",
+    help="With --engine dask: a running Dask scheduler (tcp://HOST:8786) instead of a "
+    "local cluster; --workers is then ignored.",
+)
 @click.option("--outlet", help="Publisher of inputs that do not name one (id or name).")
 @click.option("--lang", help="Language (ru, uk, en) instead of detecting it.")
 @click.option(
@@ -371,6 +390,8 @@ def score(
     paths: tuple[str, ...],
     fmt: str,
     workers: int,
+    engine: str,
+    scheduler: str | None,
     outlet: str | None,
     lang: str | None,
     suggestions: bool,
@@ -386,11 +407,15 @@ def score(
     Example:
 
         framing score corpus/seeds --format jsonl
+
+        framing score big.jsonl --engine dask --scheduler tcp://10.0.0.5:8786
     """
     from .ingest import IngestOptions
     from .readers import read_inputs
     from .scoring import score_stream
 
+    if scheduler is not None and engine != "dask":
+        raise click.UsageError("--scheduler needs --engine dask.")
     limit = setting("max_input_bytes")
     inputs = read_inputs(paths, limit, stdin=sys.stdin.buffer)
     options = IngestOptions(outlet=outlet, lang=lang)
@@ -398,7 +423,12 @@ def score(
 
     def records() -> Any:
         nonlocal refused
-        stream = score_stream(inputs, options, workers=workers, with_model=suggestions)
+        if engine == "dask":
+            from .dask_engine import score_stream_dask
+
+            stream = score_stream_dask(inputs, options, workers, suggestions, scheduler)
+        else:
+            stream = score_stream(inputs, options, workers=workers, with_model=suggestions)
         with click.progressbar(
             stream,
             label="Scoring",

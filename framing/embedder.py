@@ -234,11 +234,14 @@ class LazyEmbedder:
         self.name = name
         self.model_id = model_id_for(name)
         self._loaded: Embedder | None = None
+        # A web server shares one instance between threads: load the model once.
+        self._lock = threading.Lock()
 
     @property
     def loaded(self) -> Embedder:
-        if self._loaded is None:
-            self._loaded = load_embedder(self.name)
+        with self._lock:
+            if self._loaded is None:
+                self._loaded = load_embedder(self.name)
         return self._loaded
 
     @property

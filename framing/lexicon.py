@@ -35,6 +35,7 @@ Confidences and windows are data, in ``corpus/lexicons/common.yaml``.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
@@ -53,13 +54,14 @@ CATEGORIES = tuple(
 )
 SCARE_QUOTES = "scare_quotes"
 FIELDS = tuple("pattern category explanation neutral source needs_context context_note".split())
-OPTIONAL_FIELDS = ("max_gap", "literal_contexts")
+OPTIONAL_FIELDS = ("max_gap", "literal_contexts", "updated")  # updated: set by curation
 SETTINGS = (
     "plain context quoted_factor quoted_note attribution_window_chars scare_quote_max_words "
     "scare_quote scare_quote_partial scare_quote_partial_note scare_quote_explanation "
     "scare_quote_source"
 ).split()
 WILDCARD = "*"
+DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 ANY = frozenset({WILDCARD})
 Pattern = tuple[frozenset[str], ...]
 
@@ -76,7 +78,12 @@ AFTER_QUOTE_RE = re.compile(r"\s*[,.!?…]?\s*(?:[-–—]+\s*)?\w")
 
 
 class LexiconError(FramingError):
-    """A lexicon file is missing, not valid YAML, or has an invalid entry."""
+    """A lexicon file is missing, not valid YAML, or has an invalid entry; ``field`` names
+    the entry's field at fault, so a form can show the message next to it."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 @dataclass(frozen=True)
@@ -91,6 +98,11 @@ class Entry:
     keys: tuple[str, ...]  # the lemma of each word: what makes two entries duplicates
     seq: Pattern  # what each position matches
     literal_contexts: tuple[Pattern, ...] = ()
+    # As written, for the glossary and the curators' form.
+    max_gap: int = 0
+    literal_text: tuple[str, ...] = ()
+    updated: str = ""
+    curated: bool = False  # from the overlay corpus/lexicons/curated/<lang>.yaml
 
 
 @dataclass(frozen=True)
@@ -154,7 +166,11 @@ def lemma_keys(lang: str, word: str) -> frozenset[str]:
         base = word.removesuffix("'s")
         return frozenset({word, base, simplemma.lemmatize(base, lang="en").casefold()})
     keys = set()
-    for parse in _morph(lang).parse(word):
+    try:
+        parses = _morph(lang).parse(word)
+    except ValueError:  # pymorphy3 asks unicodedata.name() of each letter; some have none
+        return frozenset()
+    for parse in parses:
         keys.add(normalise(parse.normal_form))
         if parse.tag.POS == "PRTF" or "pssv" in parse.tag or "actv" in parse.tag:
             own = parse.inflect({"masc", "sing", "nomn"}) or parse.inflect({"masc", "nomn"})
@@ -235,7 +251,7 @@ class Tokens:
         starts = [m.start() for m in matches]
         ends = [m.end() for m in matches]
         keys = [token_keys(lang, normalise(m.group())) for m in matches]
-        gaps = zip(ends, [*starts[1:], -1], strict=True)
+        gaps = zip(ends, [*starts[1:], -1][: len(ends)], strict=True)  # [] for a wordless text
         glued = [s >= 0 and GLUE_RE.fullmatch(text, e, s) is not None for e, s in gaps]
         return cls(starts, ends, keys, glued)
 
@@ -274,49 +290,81 @@ def _read_yaml(path: Path) -> Any:
         raise LexiconError(f"The lexicon file {path} is not valid YAML: {exc}") from exc
 
 
+def pattern_keys(lang: str, pattern: str) -> tuple[str, ...]:
+    """The lemmas of a pattern's words: two entries with the same keys are one entry."""
+    return tuple(_identity(lang, word) for word in _pattern_words(pattern) if word != WILDCARD)
+
+
 def _entry(lang: str, label: str, raw: dict[str, Any]) -> Entry:
     missing = [name for name in FIELDS if name not in raw]
     unknown = sorted(set(raw) - set(FIELDS) - set(OPTIONAL_FIELDS))
     if missing or unknown:
-        raise LexiconError(f"{label}: missing fields {missing}, unknown fields {unknown}.")
+        raise LexiconError(
+            f"{label}: missing fields {missing}, unknown fields {unknown}.", (missing + unknown)[0]
+        )
     for name in ("pattern", "explanation", "neutral", "source", "context_note"):
         if not isinstance(raw[name], str) or not (raw[name].strip() or name == "context_note"):
-            raise LexiconError(f"{label}: '{name}' must be a non-empty string.")
+            raise LexiconError(f"{label}: '{name}' must be a non-empty string.", name)
     if raw["category"] not in CATEGORIES:
-        raise LexiconError(f"{label}: category {raw['category']!r} is not one of {CATEGORIES}.")
+        raise LexiconError(
+            f"{label}: category {raw['category']!r} is not one of {CATEGORIES}.", "category"
+        )
     if not isinstance(raw["needs_context"], bool):
-        raise LexiconError(f"{label}: 'needs_context' must be true or false.")
+        raise LexiconError(f"{label}: 'needs_context' must be true or false.", "needs_context")
     if raw["needs_context"] and not raw["context_note"].strip():
         raise LexiconError(
-            f"{label}: needs_context is true: say when it is literal in context_note."
+            f"{label}: needs_context is true: say when it is literal in context_note.",
+            "context_note",
         )
     gap = raw.get("max_gap", 0)
     if not isinstance(gap, int) or isinstance(gap, bool) or not 0 <= gap <= 3:
-        raise LexiconError(f"{label}: 'max_gap' must be a whole number from 0 to 3.")
+        raise LexiconError(f"{label}: 'max_gap' must be a whole number from 0 to 3.", "max_gap")
+    updated = str(raw.get("updated", ""))  # YAML may have read it as a date
+    if "updated" in raw and not DATE_RE.fullmatch(updated):
+        raise LexiconError(f"{label}: 'updated' must be a date like 2024-11-07.", "updated")
     words = _pattern_words(raw["pattern"])
     if not words or WILDCARD in words:
-        raise LexiconError(f"{label}: the pattern needs words (for gaps use max_gap, not '*').")
-    keys = tuple(_identity(lang, word) for word in words)
+        raise LexiconError(
+            f"{label}: the pattern needs words (for gaps use max_gap, not '*').", "pattern"
+        )
+    keys = pattern_keys(lang, raw["pattern"])
     contexts = [str(context) for context in raw.get("literal_contexts") or []]
     if contexts and not raw["needs_context"]:
-        raise LexiconError(f"{label}: it has literal_contexts, so set needs_context: true.")
+        raise LexiconError(
+            f"{label}: it has literal_contexts, so set needs_context: true.", "needs_context"
+        )
     for context in contexts:
         context_words = _pattern_words(context)
         context_keys = [_identity(lang, w) for w in context_words if w != WILDCARD]
         if keys[0] not in context_keys or context_words[0] == WILDCARD:
             raise LexiconError(
                 f"{label}: literal context {context!r} must contain the entry's first word "
-                f"({keys[0]!r}) and must not start with '*'."
+                f"({keys[0]!r}) and must not start with '*'.",
+                "literal_contexts",
             )
     texts = {name: raw[name].strip() for name in FIELDS if name != "needs_context"}
     seq = compile_pattern(lang, raw["pattern"], gap)
     literal = tuple(compile_pattern(lang, context) for context in contexts)
     return Entry(**texts, needs_context=raw["needs_context"], keys=keys, seq=seq,
-                 literal_contexts=literal)  # fmt: skip
+                 literal_contexts=literal, max_gap=gap, literal_text=tuple(contexts),
+                 updated=updated)  # fmt: skip
+
+
+def lexicon_fingerprint() -> str:
+    """Changes whenever a lexicon file changes (name, size, modification time, inode): part
+    of the key of cached analyses, and what makes :func:`load_lexicon` re-read an edited file.
+    The inode catches two same-size saves within one clock tick: curated files are replaced
+    by a new file on every save (framing/curation.py)."""
+    folder = corpus_dir() / "lexicons"
+    stamps = sorted(
+        (str(p.relative_to(folder)), p.stat().st_size, p.stat().st_mtime_ns, p.stat().st_ino)
+        for p in folder.rglob("*.yaml")
+    )
+    return hashlib.sha256(repr(stamps).encode()).hexdigest()[:16]
 
 
 @cache
-def _load(lang: str, path: Path) -> Lexicon:
+def _load(lang: str, path: Path, fingerprint: str = "") -> Lexicon:
     data = _read_yaml(path)
     if not isinstance(data, dict) or not isinstance(data.get("entries"), list):
         raise LexiconError(f"{path}: expected a mapping with a list under 'entries'.")
@@ -333,6 +381,9 @@ def _load(lang: str, path: Path) -> Lexicon:
             )
         seen[entry.keys] = entry.pattern
         entries.append(entry)
+    from .curation import apply_overlay  # curation builds on this module
+
+    entries = apply_overlay(lang, path, entries)
     common_path = path.parent / "common.yaml"
     settings = (_read_yaml(common_path) or {}).get("matcher") or {}
     if missing := [name for name in SETTINGS if name not in settings]:
@@ -355,7 +406,7 @@ def load_lexicon(lang: str) -> Lexicon:
     """The lexicon of ``lang`` (ru, uk or en), validated; read once per process and path."""
     if lang not in LANGUAGES:
         raise LexiconError(f"No lexicon for language {lang!r}; use one of {LANGUAGES}.")
-    return _load(lang, lexicon_path(lang))
+    return _load(lang, lexicon_path(lang), lexicon_fingerprint())
 
 
 def find_loaded(text: str, lang: str) -> list[LexiconHit]:

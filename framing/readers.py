@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +24,7 @@ HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 JSON_SUFFIXES = {".json"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
 RECORD_FIELDS = ("id", "title", "url", "date", "outlet", "lang")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 # Legacy encodings common in Russian and Ukrainian sources, tried when UTF-8 fails.
 LEGACY_ENCODINGS = ["cp1251", "koi8_r", "koi8_u", "cp866", "mac_cyrillic", "iso8859_5", "cp1252"]
@@ -121,6 +123,13 @@ def _record(obj: object, source: str, max_bytes: int) -> RawInput:
         if value is not None and not isinstance(value, str):
             raise InputRefused(source, f"field '{name}' must be a string or null")
         fields[name] = value.strip() or None if isinstance(value, str) else None
+    for name, value in [(body_key, body), *fields.items()]:
+        # JSON's "\ud800" escapes decode to lone surrogates: not text, and no store takes them.
+        bad = _SURROGATE.search(value) if value is not None else None
+        if bad:
+            raise InputRefused(
+                source, f"field '{name}' holds an unpaired surrogate (U+{ord(bad[0]):04X}), not text"
+            )
     kind = "html" if body_key == "html" else _kind_of(body)
     return RawInput(source=source, text=body, kind=kind, fields=fields)
 

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sqlite3
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -94,6 +96,23 @@ def m003_analysis_cache(db: Database) -> None:
     db["analyses"].create({"key": str, "kind": str, "created_at": str, "result": str}, pk="key")
 
 
+@migrations()
+def m004_article_search(db: Database) -> None:
+    # Full-text search for the home page. FTS5's unicode61 tokenizer folds case in every
+    # script (SQLite's LIKE folds ASCII only, useless for Cyrillic); triggers keep it in step.
+    db["articles"].enable_fts(["title", "text"], fts_version="FTS5", create_triggers=True)
+
+
+# What to do about a refused write, by SQLite's error name; what is stored so far is kept.
+_WRITE_HINT = "Check the disk and the file's permissions, or choose another with --db / FRAMING_DB."
+_WRITE_HINTS = {
+    "SQLITE_FULL": "Free disk space and run the command again: the articles already stored "
+    "are kept and reported unchanged.",
+    "SQLITE_READONLY": "The file or its folder is read-only: make it writable, or choose "
+    "another with --db / FRAMING_DB.",
+}
+
+
 def default_db_path() -> Path:
     """``$FRAMING_DB`` if set, else ``instance/framing.db`` under the working directory."""
     return Path(os.environ.get("FRAMING_DB") or DEFAULT_DB)
@@ -115,6 +134,24 @@ class Store:
     def close(self) -> None:
         self.db.close()
 
+    @contextmanager
+    def _writing(self) -> Iterator[None]:
+        """One transaction; a write the disk or the file refuses becomes a :class:`StoreError`.
+
+        A full disk or a read-only file shows up only at the first write (often the commit),
+        and must reach the user as one line naming the database, not a traceback.
+        """
+        try:
+            with self.db.atomic():
+                yield
+        except sqlite3.IntegrityError:
+            raise  # a broken invariant of ours, not a condition of the disk
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(
+                f"Cannot write to the database {self.path or ':memory:'}: {exc}. "
+                + _WRITE_HINTS.get(getattr(exc, "sqlite_errorname", ""), _WRITE_HINT)
+            ) from exc
+
     # -- outlets -----------------------------------------------------------------------
 
     def sync_outlets(self, outlets: Iterable[dict[str, Any]]) -> None:
@@ -134,7 +171,7 @@ class Store:
             }
             for o in outlets
         ]
-        with self.db.atomic():
+        with self._writing():
             self.db["outlets"].upsert_all(rows, pk="id")
 
     def outlets(self) -> list[dict[str, Any]]:
@@ -158,7 +195,7 @@ class Store:
         Returns False (and writes nothing) when an article with the same clean text is
         already stored: the id is a hash of the clean text, so re-ingesting is a no-op.
         """
-        with self.db.atomic():
+        with self._writing():
             if self.has_article(article.id):
                 return False
             if article.outlet and not self._outlet_exists(article.outlet):
@@ -225,14 +262,45 @@ class Store:
 
     def articles(self) -> Iterator[dict[str, Any]]:
         """Article summaries, newest first (undated last), in a stable order."""
-        sql = """
+        yield from self._summaries("1", [])
+
+    def search_articles(
+        self,
+        text: str | None = None,
+        outlet: str | None = None,
+        date_from: str | None = None,
+        date_to: str | None = None,
+    ) -> list[dict[str, Any]]:
+        """Article summaries (as :meth:`articles`) matching every given filter: words of
+        ``text`` (all of them, as word prefixes, in the title or text), the outlet id, and
+        dates within ``date_from``..``date_to`` (ISO dates; undated articles drop out)."""
+        where, params = [], []
+        words = re.findall(r"\w+", text or "")
+        if words:
+            query = " ".join('"' + word.replace('"', '""') + '"*' for word in words[:20])
+            where.append("a.rowid in (select rowid from articles_fts where articles_fts match ?)")
+            params.append(query)
+        if outlet:
+            where.append("a.outlet_id = ?")
+            params.append(outlet)
+        if date_from:
+            where.append("a.date >= ?")
+            params.append(date_from)
+        if date_to:
+            where.append("a.date <= ?")
+            params.append(date_to)
+        return list(self._summaries(" and ".join(where) or "1", params))
+
+    def _summaries(self, where: str, params: list[Any]) -> Iterator[dict[str, Any]]:
+        sql = f"""
             select a.id, a.outlet_id as outlet, o.name as outlet_name, a.lang, a.date,
                    a.title, a.url, a.n_sentences, a.n_removed,
                    (select text from sentences s where s.article_id = a.id and s.idx = 0) as lead
             from articles a left join outlets o on o.id = a.outlet_id
+            where {where}
             order by a.date is null, a.date desc, a.id
         """
-        yield from self.db.query(sql)
+        yield from self.db.query(sql, params)
 
     def resolve_id(self, id_or_prefix: str) -> str:
         """The full article id for an id or a unique prefix of one (at least 4 characters)."""
@@ -313,7 +381,7 @@ class Store:
             {"model_id": model_id, "text_hash": h, "dim": dim, "vector": v}
             for h, v in vectors.items()
         )
-        with self.db.atomic():
+        with self._writing():
             self.db["embeddings"].insert_all(rows, pk=("model_id", "text_hash"), ignore=True)
 
     def _with_outlet_names(self, cited: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -331,7 +399,7 @@ class Store:
             "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
             "result": json.dumps(result, ensure_ascii=False),
         }
-        with self.db.atomic():
+        with self._writing():
             self.db["analyses"].upsert(row, pk="key")
 
     def count_articles(self) -> int:

@@ -77,11 +77,32 @@ def runner() -> CliRunner:
     return CliRunner()
 
 
+@pytest.fixture(scope="session")
+def web_db(seed_db: Path, tmp_path_factory: pytest.TempPathFactory, model) -> Path:
+    """The seed database with its events and event comparisons analysed (as a running
+    site has them cached), built once per session."""
+    from framing.compare import events
+    from framing.report import chosen_articles, comparison_report
+
+    path = tmp_path_factory.mktemp("web") / "web.db"
+    shutil.copy(seed_db, path)
+    with open_store(path) as opened:
+        for event in events(opened, model):
+            comparison_report(opened, chosen_articles(event, None), model)
+    return path
+
+
 @pytest.fixture
-def app(seed_copy: Path):
+def app(web_db: Path, tmp_path: Path, model):
+    """The web app over a private copy of the analysed seed database, sharing the
+    session's model."""
     from webapp import create_app
 
-    return create_app({"TESTING": True, "DATABASE": str(seed_copy)})
+    copy = tmp_path / "web.db"
+    shutil.copy(web_db, copy)
+    app = create_app({"TESTING": True, "DATABASE": str(copy)})
+    app.extensions["framing_embedder"] = model
+    return app
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ def test_index_lists_the_seed_articles(client) -> None:
     assert "Putin Congratulates Biden on Election Victory" in html
     assert "Беседа Трампа и Путина к инаугурации" in html
     assert html.count('href="/articles/') == 4
-    assert '<link rel="alternate" type="application/json" href="/api/articles">' in html
+    assert '<link rel="alternate" type="application/json" href="/api/home">' in html
 
 
 def test_article_page_and_twin(client) -> None:

@@ -22,6 +22,14 @@ def init_app(app: Flask) -> None:
     def http_error(exc: HTTPException) -> Any:
         return error_response(exc.description or exc.name, exc.code or 500)
 
+    @app.errorhandler(413)
+    def too_large(exc: HTTPException) -> Any:
+        limit = app.config["MAX_CONTENT_LENGTH"] / 2**20
+        return error_response(
+            f"The request is larger than the limit of {limit:.1f} MB: send fewer or smaller files.",
+            413,
+        )
+
     @app.errorhandler(NotFound)
     def not_found(exc: NotFound) -> Any:
         return error_response(str(exc), 404)

@@ -1,25 +1,90 @@
-"""HTML pages. Every value from an article is untrusted: templates autoescape it."""
+"""Home (events, search, articles) and the article page, each with its JSON twin."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
-from flask import Blueprint, render_template
+from flask import Blueprint, jsonify, render_template, request
 
-from .db import get_store
+from framing.compare import events as find_events
+from framing.errors import FramingError
+from framing.report import article_report, citations_by_sentence, score_card, sentence_marks
+
+from .db import get_embedder, get_store
 
 bp = Blueprint("pages", __name__)
+
+DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def search_filters() -> dict[str, str]:
+    """The search form's fields, checked: a malformed date is an error naming the field."""
+    found = {}
+    for name in ("q", "outlet", "from", "to"):
+        value = request.args.get(name, "").strip()
+        if value and name in ("from", "to") and not DATE.fullmatch(value):
+            raise FramingError(f"Field '{name}': {value!r} is not a date like 2024-11-07.")
+        if value:
+            found[name] = value[:200]
+    return found
+
+
+def home_data() -> dict[str, Any]:
+    store = get_store()
+    filters = search_filters()
+    articles = store.search_articles(
+        filters.get("q"), filters.get("outlet"), filters.get("from"), filters.get("to")
+    )
+    shown = {a["id"] for a in articles}
+    summaries = {a["id"]: a for a in store.articles()}
+    events = []
+    for event in find_events(store, get_embedder()):
+        if filters and not shown.intersection(event["articles"]):
+            continue
+        members = [summaries[i] for i in event["articles"] if i in summaries]
+        outlets = sorted({m["outlet_name"] or "unknown publisher" for m in members})
+        events.append({**event, "outlets": outlets, "titles": [m["title"] for m in members]})
+    return {"filters": filters, "events": events, "articles": articles}
 
 
 @bp.get("/")
 def index() -> Any:
-    return render_template("index.html", articles=list(get_store().articles()))
+    names = {a["outlet"]: a["outlet_name"] for a in get_store().articles() if a["outlet"]}
+    outlets = sorted(names.items(), key=lambda item: (item[1] or item[0]).casefold())
+    return render_template("index.html", outlets=outlets, **home_data())
+
+
+@bp.get("/api/home")
+def index_json() -> Any:
+    return jsonify({"ok": True, **home_data()})
 
 
 @bp.get("/articles/<article_id>")
 def article(article_id: str) -> Any:
-    found = get_store().article(article_id)
-    return render_template("article.html", article=found, paragraphs=paragraphs(found))
+    report = article_report(get_store(), article_id)
+    found = report["article"]
+    alone = {"articles": [found], "analysis": {found["id"]: report}}
+    return render_template(
+        "article.html",
+        report=report,
+        article=found,
+        paragraphs=paragraphs(found),
+        marks=sentence_marks(found, report["highlights"]),
+        citations=citations_by_sentence(found),
+        card=score_card(alone, found["id"]),
+    )
+
+
+@bp.get("/api/articles")
+def articles_json() -> Any:
+    return jsonify({"ok": True, "articles": home_data()["articles"]})
+
+
+@bp.get("/api/articles/<article_id>")
+def article_json(article_id: str) -> Any:
+    report = article_report(get_store(), article_id)
+    return jsonify({"ok": True, **report})
 
 
 def paragraphs(article: dict[str, Any]) -> list[list[dict[str, Any]]]:

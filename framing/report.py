@@ -1,0 +1,293 @@
+"""What a reader sees of stored articles: highlights and figures per article, and the
+comparison of an event laid out as rows. The web view and its JSON twins are built from
+these; nothing here knows about HTML.
+
+Highlights and figures depend on the article and on the lexicons, so they are cached in
+the store under a key holding both (a curator's edit to a lexicon changes the key).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+from .compare import ANALYSIS_VERSION
+from .compare import compare as run_compare
+from .compare import events as run_events
+from .embedder import Embedder
+from .errors import FramingError, NotFound
+from .lexicon import lexicon_fingerprint
+from .markup import Segment, segments
+from .profile import ArticleText, highlights, profile
+from .records import Sentence
+from .store import Store
+
+
+@cache
+def categories() -> dict[str, dict[str, str]]:
+    """Reader-facing names of highlight categories (``data/categories.yaml``)."""
+    text = resources.files("framing").joinpath("data/categories.yaml").read_text("utf-8")
+    return dict(yaml.safe_load(text)["categories"])
+
+
+@cache
+def figures() -> dict[str, dict[str, str]]:
+    """Reader-facing names of profile figures and what their evidence points at."""
+    text = resources.files("framing").joinpath("data/figures.yaml").read_text("utf-8")
+    return dict(yaml.safe_load(text)["figures"])
+
+
+def category_of(highlight: dict[str, Any]) -> str:
+    """The display category: background the outlet adds in its own voice is told apart
+    from its other asides (recaps, self-promotion, evaluation), which share one."""
+    category = str(highlight["category"])
+    if category == "editorial_background":
+        return "background"
+    return "editorial" if category.startswith("editorial_") else category
+
+
+def article_text(article: dict[str, Any]) -> ArticleText:
+    sentences = [
+        Sentence(s["index"], s["start"], s["end"], s["text"]) for s in article["sentences"]
+    ]
+    return ArticleText(article["text"], sentences, article["lang"])
+
+
+def article_analysis(store: Store, article: dict[str, Any]) -> dict[str, Any]:
+    """``{"highlights": [...], "scores": {...}}`` of a stored article (cached)."""
+    key = _key("article", article["id"], lexicon_fingerprint())
+    result = store.cached_analysis(key)
+    if result is None:
+        text = article_text(article)
+        found = highlights(text)
+        result = {"highlights": found, "scores": profile(text, found)}
+        store.cache_analysis(key, "article", result)
+    for highlight in result["highlights"]:
+        highlight["display"] = category_of(highlight)
+    return dict(result)
+
+
+def article_report(store: Store, article_id: str) -> dict[str, Any]:
+    """An article with its highlights, figures, and the events it belongs to (if known)."""
+    article = store.article(article_id)
+    return {"article": article, **article_analysis(store, article)}
+
+
+def find_event(store: Store, event_id: str, embedder: Embedder | None = None) -> dict[str, Any]:
+    for event in run_events(store, embedder):
+        if event["id"] == event_id:
+            return event
+    raise NotFound(
+        f"No event with id {event_id!r}: the corpus may have changed. See the home page."
+    )
+
+
+def chosen_articles(event: dict[str, Any], wanted: list[str] | None) -> list[str]:
+    """The 2–3 articles of ``event`` to compare: ``wanted`` (checked against the event) or
+    the first three."""
+    members = list(event["articles"])
+    if not wanted:
+        return members[:3]
+    unknown = [w for w in wanted if w not in members]
+    if unknown:
+        raise FramingError(f"Article {unknown[0]!r} is not part of this event.")
+    if not 2 <= len(set(wanted)) <= 3:
+        raise FramingError("Pick 2 or 3 different articles of the event to compare.")
+    return list(dict.fromkeys(wanted))
+
+
+def comparison_report(
+    store: Store, article_ids: list[str], embedder: Embedder | None = None
+) -> dict[str, Any]:
+    """The comparison contract of :func:`framing.compare.compare`, plus per article its
+    highlights and figures, and the claim matrix as display rows."""
+    if len(article_ids) == 1:
+        article = store.article(article_ids[0])
+        return _single(store, article)
+    result = run_compare(store, article_ids, embedder)
+    per_article, articles = {}, []
+    for article in result["articles"]:
+        stored = store.article(article["id"])
+        per_article[article["id"]] = article_analysis(store, stored)
+        articles.append({**article, "cited": stored["cited"]})
+    names = {a["id"]: a["outlet_name"] or a["title"] or "the other article" for a in articles}
+    insertions = [{**i, "against_name": names[i["against"]]} for i in result["insertions"]]
+    return {
+        **result,
+        "articles": articles,
+        "insertions": insertions,
+        "analysis": per_article,
+        "rows": claim_rows(result),
+    }
+
+
+def _single(store: Store, article: dict[str, Any]) -> dict[str, Any]:
+    keys = ("id", "outlet", "outlet_name", "lang", "title", "date", "url", "sentences", "cited")
+    only = {k: article[k] for k in keys}
+    rows = [
+        {"number": n, "kind": "only", "cells": {article["id"]: [s["index"]]}, "links": []}
+        for n, s in enumerate(article["sentences"])
+    ]
+    return {
+        "articles": [only],
+        "pairs": [],
+        "claims": [{article["id"]: [s["index"]]} for s in article["sentences"]],
+        "insertions": [],
+        "quotes": [],
+        "profiles": {},
+        "shared_sources": [],
+        "analysis": {article["id"]: article_analysis(store, article)},
+        "rows": rows,
+    }
+
+
+def claim_rows(result: dict[str, Any]) -> list[dict[str, Any]]:
+    """Each claim row with its kind ("shared" by several outlets or "only" one), the links
+    that made it (pair, score, kind) and the quotes compared in it."""
+    links_of: dict[tuple[str, int], list[dict[str, Any]]] = {}
+    for pair in result["pairs"]:
+        for link in pair["links"]:
+            record = {"a": pair["a"], "b": pair["b"], "score": link["score"], "kind": link["kind"]}
+            for index in link["a"]:
+                links_of.setdefault((pair["a"], index), []).append(record)
+    quote_rows: dict[tuple[str, int], list[int]] = {}
+    for number, quote in enumerate(result["quotes"]):
+        key = (quote["a"]["article"], quote["a"]["sentence"])
+        quote_rows.setdefault(key, []).append(number)
+    rows = []
+    for number, claim in enumerate(result["claims"]):
+        links, quotes = [], []
+        for article_id, indices in claim.items():
+            for index in indices:
+                for link in links_of.get((article_id, index), []):
+                    if link not in links:
+                        links.append(link)
+                quotes += quote_rows.get((article_id, index), [])
+        rows.append(
+            {
+                "number": number,
+                "kind": "shared" if len(claim) > 1 else "only",
+                "cells": claim,
+                "links": links,
+                "quotes": sorted(set(quotes)),
+            }
+        )
+    return rows
+
+
+def sentence_marks(
+    article: dict[str, Any], found: list[dict[str, Any]], insertions: list[dict[str, Any]] = ()
+) -> dict[int, list[Segment]]:
+    """Each sentence of ``article`` cut into plain and highlighted segments.
+
+    Highlights keep their number (``n``: the index the figures' evidence uses); phrase
+    insertions of a comparison (``insertions`` of the contract, ``n`` = their index there)
+    come as category ``phrase_insertion``.
+    """
+    marks: list[dict[str, Any]] = [{**h, "n": n} for n, h in enumerate(found)]
+    for n, insertion in enumerate(insertions):
+        if insertion["article"] == article["id"]:
+            what = "who said it" if insertion["kind"] == "attribution" else "content"
+            explanation = (
+                f"Added words ({what}): {insertion.get('against_name', 'the other article')}'s "
+                "version of this statement has nothing matching them."
+            )
+            marks.append({**insertion, "n": n, "display": "phrase_insertion",
+                          "category": "phrase_insertion", "source": "comparison",
+                          "explanation": explanation, "neutral": "", "note": ""})  # fmt: skip
+    by_sentence: dict[int, list[dict[str, Any]]] = {}
+    for mark in marks:
+        for sentence in article["sentences"]:
+            if mark["start"] < sentence["end"] and sentence["start"] < mark["end"]:
+                by_sentence.setdefault(sentence["index"], []).append(mark)
+    return {
+        s["index"]: segments(s["text"], by_sentence.get(s["index"], []), offset=s["start"])
+        for s in article["sentences"]
+    }
+
+
+def citations_by_sentence(article: dict[str, Any]) -> dict[int, list[dict[str, Any]]]:
+    """The article's citations of other outlets ("citing Interfax"), by sentence."""
+    found: dict[int, list[dict[str, Any]]] = {}
+    for cited in article.get("cited") or []:
+        for sentence in article["sentences"]:
+            if sentence["start"] <= cited["start"] < sentence["end"]:
+                found.setdefault(sentence["index"], []).append(cited)
+    return found
+
+
+def score_card(report: dict[str, Any], article_id: str) -> list[dict[str, Any]]:
+    """The figures of one article of a comparison (or alone), in display order, each with
+    its evidence resolved to what the reader is pointed at: ``{"kind": "highlight" |
+    "sentence" | "claim" | "quote", "ref": number, "text": ...}``."""
+    article = next(a for a in report["articles"] if a["id"] == article_id)
+    analysis = report["analysis"][article_id]
+    values = {**analysis["scores"], **report.get("profiles", {}).get(article_id, {})}
+    card = []
+    for name, spec in figures().items():
+        figure = values.get(name)
+        if not isinstance(figure, dict) or "value" not in figure:
+            continue
+        evidence = [
+            _evidence(spec["evidence"], ref, article, analysis, report)
+            for ref in figure["evidence"]
+        ]
+        card.append({"name": name, **spec, "value": figure["value"], "evidence": evidence})
+        if name == "loaded_total_per_100_words":
+            card += _per_category(values.get("loaded_per_100_words") or {}, analysis)
+    return card
+
+
+def _per_category(by_category: dict[str, Any], analysis: dict[str, Any]) -> list[dict]:
+    """One line per loaded-wording category found, under the total."""
+    lines = []
+    for category, figure in by_category.items():
+        info = categories().get(category, {"label": category, "legend": ""})
+        evidence = [
+            {"kind": "highlight", "ref": n, "text": analysis["highlights"][n]["text"]}
+            for n in figure["evidence"]
+        ]
+        lines.append(
+            {
+                "name": f"loaded.{category}",
+                "label": f"· {info['label']}",
+                "help": f"{info['legend']} Per 100 words.",
+                "evidence_kind": "highlights",
+                "value": figure["value"],
+                "evidence": evidence,
+            }
+        )
+    return lines
+
+
+def _evidence(
+    kind: str, ref: int, article: dict[str, Any], analysis: dict[str, Any], report: dict[str, Any]
+) -> dict[str, Any]:
+    if kind == "highlights":
+        return {"kind": "highlight", "ref": ref, "text": analysis["highlights"][ref]["text"]}
+    if kind == "sentences":
+        return {"kind": "sentence", "ref": ref, "text": article["sentences"][ref]["text"]}
+    if kind == "claims":
+        return {"kind": "claim", "ref": ref, "text": _claim_text(report, ref)}
+    quote = report["quotes"][ref]
+    return {"kind": "quote", "ref": ref, "text": _sentence_text(report, quote["a"])}
+
+
+def _claim_text(report: dict[str, Any], row: int) -> str:
+    article_id, indices = next(iter(report["claims"][row].items()))
+    return _sentence_text(report, {"article": article_id, "sentence": indices[0]})
+
+
+def _sentence_text(report: dict[str, Any], where: dict[str, Any]) -> str:
+    article = next(a for a in report["articles"] if a["id"] == where["article"])
+    return str(article["sentences"][where["sentence"]]["text"])
+
+
+def _key(kind: str, *parts: Any) -> str:
+    material = [kind, ANALYSIS_VERSION, *parts]
+    return hashlib.sha256(json.dumps(material, sort_keys=True).encode()).hexdigest()

@@ -1,0 +1,150 @@
+"""Home with events and search, the event comparison, the handout, comparing stored
+articles: pages and JSON twins (Flask test client over the analysed seeds)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+
+@pytest.fixture
+def seed_event(client, seeds_by_file) -> dict:
+    events = client.get("/api/events").get_json()["events"]
+    wanted = {seeds_by_file["001"]["id"], seeds_by_file["002"]["id"]}
+    return next(e for e in events if set(e["articles"]) == wanted)
+
+
+def test_home_lists_events_and_search(client, seeds_by_file) -> None:
+    html = client.get("/").get_data(as_text=True)
+    assert "Events" in html and "Trump, Peskov, Putin, Kremlin" in html
+    assert "Compare the reports →" in html
+    found = client.get("/api/home?q=Песков").get_json()
+    ids = {a["id"] for a in found["articles"]}
+    assert ids == {seeds_by_file["000"]["id"], seeds_by_file["001"]["id"]}
+    # Case folding in Cyrillic and a word prefix
+    assert {a["id"] for a in client.get("/api/home?q=пЕСК").get_json()["articles"]} == ids
+    assert [e["label"] for e in found["events"]] == [
+        "Trump, Peskov, Putin, Kremlin",
+        "США, Путин, Песков, Интерфакс",
+    ]
+    dated = client.get("/api/home?outlet=sputnik&from=2024-01-01").get_json()
+    assert [a["id"] for a in dated["articles"]] == [seeds_by_file["002"]["id"]]
+
+
+def test_search_with_quotes_and_operators_is_plain_text(client) -> None:
+    response = client.get('/api/home?q="OR" NEAR( * -')
+    assert response.status_code == 200
+    assert response.get_json()["articles"] == []
+
+
+def test_bad_date_names_the_field(client) -> None:
+    response = client.get("/api/home?from=7.11.2024")
+    assert response.status_code == 400
+    assert response.get_json() == {
+        "ok": False,
+        "error": "Field 'from': '7.11.2024' is not a date like 2024-11-07.",
+        "status": 400,
+    }
+
+
+def test_event_page_lines_up_the_reports(client, seed_event, seeds_by_file) -> None:
+    page = client.get(f"/events/{seed_event['id']}")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    ru, en = seeds_by_file["001"]["id"], seeds_by_file["002"]["id"]
+    # the loaded term is a highlight with its explanation and neutral alternative
+    mark = re.search(
+        r'<mark class="hl cat-pejorative_label"[^>]*>пропагандистскими СМИ</mark>', html
+    )
+    assert mark is not None
+    assert 'data-neutral="российские государственные СМИ"' in mark.group(0)
+    assert "data-explanation=" in mark.group(0) and 'data-mark="N"' in mark.group(0)
+    # shared statement on one row, with both sentences
+    row = re.search(
+        r'<div class="mrow shared" id="row-\d+">(?:(?!class="mrow).)*Зачем нам связываться',
+        html,
+        re.S | re.I,
+    )
+    assert row is not None and "why should they have been in touch" in row.group(0)
+    assert "not reported by Sputnik" in html and "not reported by Komentarii" in html
+    assert "cites Interfax" in html
+    assert f'id="s-{ru}-0"' in html and f'id="s-{en}-0"' in html
+    assert "Quote compared across languages" in html
+    assert "Shared claims left out" in html and 'href="#row-' in html
+    assert "Printable handout" in html
+
+
+def test_event_json_twin(client, seed_event) -> None:
+    twin = client.get(f"/api/events/{seed_event['id']}").get_json()
+    assert twin["ok"] is True and twin["event"]["id"] == seed_event["id"]
+    comparison = twin["comparison"]
+    assert {"articles", "pairs", "claims", "insertions", "quotes", "rows", "analysis"} <= set(
+        comparison
+    )
+    assert len(comparison["rows"]) == len(comparison["claims"])
+    komentarii = next(a for a in comparison["articles"] if a["outlet"] == "komentarii")
+    texts = [h["text"] for h in comparison["analysis"][komentarii["id"]]["highlights"]]
+    assert "пропагандистскими СМИ" in texts
+
+
+def test_every_figure_points_at_its_evidence(client, seed_event) -> None:
+    html = client.get(f"/events/{seed_event['id']}").get_data(as_text=True)
+    anchors = set(re.findall(r'id="([^"]+)"', html))
+    targets = re.findall(r'<ol class="evidence">(.*?)</ol>', html, re.S)
+    links = [href for block in targets for href in re.findall(r'href="#([^"]+)"', block)]
+    assert links, "no evidence links"
+    assert [href for href in links if href not in anchors] == []
+
+
+def test_single_report_event(client, seeds_by_file) -> None:
+    events = client.get("/api/events").get_json()["events"]
+    alone = next(e for e in events if e["articles"] == [seeds_by_file["003"]["id"]])
+    html = client.get(f"/events/{alone['id']}").get_data(as_text=True)
+    assert "Only one report of this event is in the corpus" in html
+
+
+def test_picking_articles_outside_the_event(client, seed_event, seeds_by_file) -> None:
+    other = seeds_by_file["000"]["id"]
+    response = client.get(
+        f"/api/events/{seed_event['id']}?articles={seed_event['articles'][0]}&articles={other}"
+    )
+    assert response.status_code == 400
+    assert response.get_json()["error"] == f"Article {other!r} is not part of this event."
+
+
+def test_unknown_event(client) -> None:
+    response = client.get("/api/events/000000000000")
+    assert response.status_code == 404
+    assert response.get_json()["error"] == (
+        "No event with id '000000000000': the corpus may have changed. See the home page."
+    )
+
+
+def test_handout(client, seed_event) -> None:
+    html = client.get(f"/events/{seed_event['id']}/handout").get_data(as_text=True)
+    assert "How the reports differ" in html and "Words to discuss" in html
+    assert "пропагандистскими СМИ" in html and "российские государственные СМИ" in html
+    assert "Questions for the class" in html and "@media print" not in html
+
+
+def test_compare_stored_articles(client, seeds_by_file) -> None:
+    a, b = seeds_by_file["000"]["id"], seeds_by_file["003"]["id"]
+    page = client.get(f"/compare?articles={a}&articles={b}")
+    assert page.status_code == 200
+    twin = client.get(f"/api/compare?articles={a}&articles={b}").get_json()
+    assert [x["id"] for x in twin["comparison"]["articles"]] == [a, b]
+    one = client.get(f"/api/compare?articles={a}")
+    assert one.status_code == 400
+    assert one.get_json()["error"] == (
+        "Field 'articles': give 2 or 3 different article ids to compare."
+    )
+
+
+def test_article_page_has_highlights_and_scores(client, seeds_by_file) -> None:
+    article = seeds_by_file["001"]
+    html = client.get(f"/articles/{article['id']}").get_data(as_text=True)
+    assert re.search(r'<mark class="hl cat-pejorative_label"[^>]*>страны-агрессора</mark>', html)
+    assert "Wording and sourcing" in html and "Loaded words per 100 words" in html
+    twin = client.get(f"/api/articles/{article['id']}").get_json()
+    assert twin["scores"]["loaded_total_per_100_words"]["value"] > 0

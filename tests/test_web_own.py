@@ -1,0 +1,116 @@
+"""Compare your own: CSRF, limits, field-named errors, the analysis, saving."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+
+RU = (
+    "Пресс-секретарь Кремля Дмитрий Песков заявил в четверг, что Россия не обсуждает встречу "
+    "президентов. По его словам, никакой подготовки к встрече пока не ведется. Песков "
+    "добавил, что контакты до инаугурации не исключены."
+)
+EN = (
+    "Kremlin spokesman Dmitry Peskov said on Thursday that Russia is not discussing a meeting "
+    "of the presidents. According to him, no preparations for a meeting are underway. Peskov "
+    "added that contacts before the inauguration are not excluded."
+)
+
+
+def token(client) -> str:
+    html = client.get("/compare/new").get_data(as_text=True)
+    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+
+
+def test_post_without_csrf_token_is_refused(client) -> None:
+    response = client.post("/compare/new", data={"text1": RU, "text2": EN})
+    assert response.status_code == 400
+    assert "did not come from this site (missing or wrong security token)" in response.get_data(
+        as_text=True
+    )
+
+
+def test_compare_two_pasted_texts(client) -> None:
+    response = client.post(
+        "/compare/new", data={"csrf_token": token(client), "text1": RU, "text2": EN}
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200, html[:500]
+    assert "Your comparison" in html and "not saved to the corpus" in html
+    assert 'class="mrow shared"' in html
+    assert client.get("/api/articles").get_json()["articles"].__len__() == 4  # nothing saved
+
+
+def test_compare_and_save(client) -> None:
+    data = {"csrf_token": token(client), "text1": RU, "text2": EN, "save": "yes"}
+    assert client.post("/compare/new", data=data).status_code == 200
+    assert len(client.get("/api/articles").get_json()["articles"]) == 6
+
+
+def test_one_text_is_not_enough(client) -> None:
+    response = client.post("/compare/new", data={"csrf_token": token(client), "text1": RU})
+    assert response.status_code == 400
+    assert "Give at least two articles: paste texts or choose files." in response.get_data(
+        as_text=True
+    )
+
+
+def test_wrong_file_type_names_the_file_and_others_still_go_through(client) -> None:
+    data = {
+        "csrf_token": token(client),
+        "text1": RU,
+        "text2": EN,
+        "file3": (io.BytesIO(b"%PDF-1.4 binary"), "report.pdf"),
+    }
+    response = client.post("/compare/new", data=data, content_type="multipart/form-data")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Article 3 (report.pdf): only .txt and .html files can be compared" in html
+
+
+def test_upload_over_the_limit(app) -> None:
+    app.config["MAX_CONTENT_LENGTH"] = 1000
+    client = app.test_client()
+    data = {"csrf_token": token(client), "file1": (io.BytesIO(b"x" * 5000), "big.txt")}
+    response = client.post("/compare/new", data=data, content_type="multipart/form-data")
+    assert response.status_code == 413
+    assert "larger than the limit of 0.0 MB" in response.get_data(as_text=True)
+
+
+def test_json_api(client) -> None:
+    response = client.post("/api/compare", json={"texts": [RU, {"text": EN, "outlet": "Sputnik"}]})
+    body = response.get_json()
+    assert response.status_code == 200, body
+    assert body["ok"] is True and body["saved"] is False
+    assert {a["lang"] for a in body["comparison"]["articles"]} == {"ru", "en"}
+    assert any(len(c) == 2 for c in body["comparison"]["claims"])
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ({"texts": "no"}, 'Body: expected {"texts": [{"text": ...}, ...]}.'),
+        ({"texts": [RU, 5]}, "Field texts[1]: expected an object with 'text'."),
+        ({"texts": [RU, RU]}, "Article 2: the same text as another article."),
+        (
+            {"texts": [RU, "коротко"]},
+            "Article 2: no article text left after removing site furniture (1 lines removed)",
+        ),
+        ({"texts": [RU]}, "Give at least two articles."),
+    ],
+)
+def test_json_api_errors(client, body, message) -> None:
+    response = client.post("/api/compare", json=body)
+    assert response.status_code == 400
+    assert response.get_json() == {"ok": False, "error": message, "status": 400}
+
+
+def test_refuses_dev_secret_outside_debug(seed_copy) -> None:
+    from framing.errors import FramingError
+    from webapp import create_app
+
+    with pytest.raises(FramingError, match="No secret key: set FRAMING_SECRET_KEY"):
+        create_app({"DATABASE": str(seed_copy)})
+    assert create_app({"DATABASE": str(seed_copy), "SECRET_KEY": "x" * 32}).secret_key

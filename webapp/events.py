@@ -1,0 +1,64 @@
+"""The comparison of an event's reports (the main page), its printable handout, and the
+comparison of any 2–3 stored articles; each with its JSON twin."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, jsonify, render_template, request
+
+from framing.compare import events as find_events
+from framing.errors import FramingError
+from framing.report import chosen_articles, comparison_report, find_event
+
+from .db import get_embedder, get_store
+from .views import comparison_context
+
+bp = Blueprint("events", __name__)
+
+
+def event_report(event_id: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    store = get_store()
+    event = find_event(store, event_id, get_embedder())
+    ids = chosen_articles(event, request.args.getlist("articles"))
+    return event, comparison_report(store, ids, get_embedder())
+
+
+@bp.get("/events/<event_id>")
+def event(event_id: str) -> Any:
+    found, report = event_report(event_id)
+    return render_template("event.html", event=found, **comparison_context(report))
+
+
+@bp.get("/events/<event_id>/handout")
+def handout(event_id: str) -> Any:
+    found, report = event_report(event_id)
+    return render_template("handout.html", event=found, **comparison_context(report))
+
+
+@bp.get("/api/events")
+def events_json() -> Any:
+    return jsonify({"ok": True, "events": find_events(get_store(), get_embedder())})
+
+
+@bp.get("/api/events/<event_id>")
+def event_json(event_id: str) -> Any:
+    found, report = event_report(event_id)
+    return jsonify({"ok": True, "event": found, "comparison": report})
+
+
+def stored_comparison() -> dict[str, Any]:
+    ids = list(dict.fromkeys(request.args.getlist("articles")))
+    if not 2 <= len(ids) <= 3:
+        raise FramingError("Field 'articles': give 2 or 3 different article ids to compare.")
+    return comparison_report(get_store(), ids, get_embedder())
+
+
+@bp.get("/compare")
+def compare() -> Any:
+    return render_template("event.html", event=None, **comparison_context(stored_comparison()))
+
+
+@bp.get("/api/compare")
+def compare_json() -> Any:
+    return jsonify({"ok": True, "comparison": stored_comparison()})

@@ -1,0 +1,35 @@
+"""Template helpers: display names from the data files, numbers in plain form."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+
+from framing.report import categories, figures
+
+
+def figure_value(value: Any, name: str) -> str:
+    """A figure as a reader expects it: shares as percentages, rates with one decimal."""
+    if value is None:
+        return "–"
+    if name.endswith("_share"):
+        return f"{100 * float(value):.0f}%"
+    if name == "quote_fidelity":
+        return f"{float(value):.2f}"
+    if isinstance(value, float):
+        return f"{value:.1f}"
+    return str(value)
+
+
+def short_name(name: str | None) -> str:
+    """An outlet's name without its aliases in brackets: "Komentarii (Комментарии / …)"."""
+    if not name:
+        return "this outlet"
+    return name.split(" (")[0].strip() or name
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.globals.update(categories=categories, figures=figures)
+    app.jinja_env.filters["figure"] = figure_value
+    app.jinja_env.filters["short"] = short_name

@@ -1,0 +1,181 @@
+"""Compare your own: 2–3 pasted texts or uploaded files, analysed on the spot, optionally
+saved to the corpus. The form page, and its JSON twin ``POST /api/compare``."""
+
+from __future__ import annotations
+
+import tempfile
+import threading
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from flask import Blueprint, abort, jsonify, render_template, request
+
+from framing.errors import InputRefused
+from framing.ingest import ingest
+from framing.readers import RawInput, decode_bytes
+from framing.report import comparison_report
+from framing.settings import setting
+from framing.store import Store, open_store
+
+from .db import get_embedder, get_store
+from .views import comparison_context
+
+bp = Blueprint("own", __name__)
+
+SLOTS = 3
+FILE_KINDS = {".txt": "text", ".text": "text", ".html": "html", ".htm": "html"}
+_slots = threading.BoundedSemaphore(max(1, int(setting("compare_concurrency"))))
+
+
+@dataclass
+class Submission:
+    """What came in: readable inputs, and per field the reason another was refused."""
+
+    inputs: list[RawInput] = field(default_factory=list)
+    slots: list[str] = field(default_factory=list)  # the form field each input came from
+    errors: dict[str, str] = field(default_factory=dict)
+    texts: dict[str, str] = field(default_factory=dict)  # pasted texts, to refill the form
+
+
+def read_submission(form: Any, files: Any) -> Submission:
+    """Each slot holds a pasted text (``text1``…) or a file (``file1``…), not both."""
+    found = Submission()
+    limit = int(setting("compare_max_chars"))
+    for slot in range(1, SLOTS + 1):
+        text = (form.get(f"text{slot}") or "").strip()
+        upload = files.get(f"file{slot}")
+        has_file = upload is not None and bool(upload.filename)
+        found.texts[f"text{slot}"] = text
+        name = f"Article {slot}"
+        if text and has_file:
+            found.errors[f"text{slot}"] = f"{name}: paste a text or choose a file, not both."
+            continue
+        try:
+            raw = _from_file(upload, name) if has_file else _from_text(text, name, limit)
+        except InputRefused as refusal:
+            found.errors[f"file{slot}" if has_file else f"text{slot}"] = (
+                f"{refusal.source}: {refusal.reason}"
+            )
+            continue
+        if raw is not None:
+            outlet = (form.get(f"outlet{slot}") or "").strip()[:100]
+            raw.fields = {"outlet": outlet or None}
+            found.inputs.append(raw)
+            found.slots.append(f"file{slot}" if has_file else f"text{slot}")
+    return found
+
+
+def _from_text(text: str, name: str, limit: int) -> RawInput | None:
+    if not text:
+        return None
+    if len(text) > limit:
+        raise InputRefused(name, f"too long: {len(text):,} characters (at most {limit:,})")
+    return RawInput(source=name, text=text, kind="text")
+
+
+def _from_file(upload: Any, name: str) -> RawInput:
+    filename = Path(upload.filename).name
+    source = f"{name} ({filename})"
+    kind = FILE_KINDS.get(Path(filename).suffix.lower())
+    if kind is None:
+        raise InputRefused(source, "only .txt and .html files can be compared")
+    data = upload.read()
+    text, encoding = decode_bytes(data, source)
+    return RawInput(source=source, text=text, kind=kind, encoding=encoding)
+
+
+@contextmanager
+def compare_slot() -> Any:
+    """Bound the expensive analyses running at once; a request that cannot get a slot in
+    time is refused as busy rather than queued without end."""
+    if not _slots.acquire(timeout=float(setting("compare_wait_seconds"))):
+        abort(503, description="The server is busy comparing other texts. Try again in a minute.")
+    try:
+        yield
+    finally:
+        _slots.release()
+
+
+def analyse(submission: Submission, save: bool) -> dict[str, Any]:
+    """Ingest the inputs (into the corpus, or a scratch store thrown away afterwards) and
+    compare them. Returns the report, the ids, and refusals by field."""
+    with compare_slot(), tempfile.TemporaryDirectory(prefix="framing-own-") as scratch:
+        store = get_store() if save else open_store(Path(scratch) / "own.db")
+        try:
+            return _analyse(store, submission)
+        finally:
+            if not save:
+                store.close()
+
+
+def _analyse(store: Store, submission: Submission) -> dict[str, Any]:
+    ids: list[str] = []
+    results = ingest(submission.inputs, store)
+    for slot, raw, result in zip(submission.slots, submission.inputs, results, strict=True):
+        if result.status == "refused":
+            submission.errors[slot] = f"{result.source}: {result.reason}"
+        elif result.article_id in ids:
+            submission.errors[slot] = f"{raw.source}: the same text as another article."
+        else:
+            ids.append(str(result.article_id))
+    if len(ids) < 2:
+        return {"report": None, "ids": ids}
+    return {"report": comparison_report(store, ids, get_embedder()), "ids": ids}
+
+
+@bp.get("/compare/new")
+def form() -> Any:
+    return render_template("own.html", errors={}, texts={}, outlets={}, save=False)
+
+
+@bp.post("/compare/new")
+def submit() -> Any:
+    submission = read_submission(request.form, request.files)
+    save = request.form.get("save") == "yes"
+    outcome = analyse(submission, save) if len(submission.inputs) >= 2 else {"report": None}
+    if outcome["report"] is None:
+        if len(submission.inputs) + len(submission.errors) < 2:
+            submission.errors.setdefault(
+                "form", "Give at least two articles: paste texts or choose files."
+            )
+        outlets = {k: request.form.get(k, "") for k in ("outlet1", "outlet2", "outlet3")}
+        return render_template(
+            "own.html", errors=submission.errors, texts=submission.texts, outlets=outlets,
+            save=save,
+        ), 400  # fmt: skip
+    context = comparison_context(outcome["report"], linkable=save)
+    return render_template(
+        "event.html", event=None, own=True, own_saved=save, refused=submission.errors, **context
+    )
+
+
+@bp.post("/api/compare")
+def submit_json() -> Any:
+    """JSON body ``{"texts": [{"text", "outlet"?}, ...], "save": false}``, or the form's
+    fields as multipart."""
+    if request.is_json:
+        body = request.get_json(silent=True)
+        if not isinstance(body, dict) or not isinstance(body.get("texts"), list):
+            abort(400, description='Body: expected {"texts": [{"text": ...}, ...]}.')
+        form = {}
+        for slot, item in enumerate(body["texts"][:SLOTS], 1):
+            item = {"text": item} if isinstance(item, str) else item
+            if not isinstance(item, dict) or not isinstance(item.get("text"), str):
+                abort(400, description=f"Field texts[{slot - 1}]: expected an object with 'text'.")
+            form[f"text{slot}"] = item["text"]
+            form[f"outlet{slot}"] = str(item.get("outlet") or "")
+        submission, save = read_submission(form, {}), body.get("save") is True
+    else:
+        submission = read_submission(request.form, request.files)
+        save = request.form.get("save") == "yes"
+    if len(submission.inputs) < 2:
+        message = "; ".join(submission.errors.values()) or "Give at least two articles."
+        abort(400, description=message)
+    outcome = analyse(submission, save)
+    if outcome["report"] is None:
+        abort(400, description="; ".join(submission.errors.values()))
+    return jsonify(
+        {"ok": True, "saved": save, "refused": submission.errors, "comparison": outcome["report"]}
+    )
