@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install run test lint bench clean
+.PHONY: install run test lint bench clean browser screenshots fuzz
 
 install: $(STAMP)
 
@@ -23,7 +23,15 @@ instance/secret_key:
 run: install instance/secret_key
 	FRAMING_SECRET_KEY=$$(cat instance/secret_key) $(BIN)/framing serve --load-sample --host 127.0.0.1 --port 5000
 
-test: install
+# Browser tests drive Debian's Chromium (no browser download works here): install it when
+# missing, as root or through sudo.
+browser:
+	@test -x /usr/bin/chromium -a -x /usr/bin/chromedriver || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium chromium-driver; }
+
+test: install browser
 	$(BIN)/python -m pytest
 
 lint: install
@@ -36,3 +44,9 @@ clean:
 bench: install
 	$(BIN)/python benchmarks/bench_core.py
 	$(BIN)/python benchmarks/bench_score.py
+	$(BIN)/python benchmarks/bench_dask.py
+
+# Coverage-guided fuzzing of ingest, segmentation, lexicon and alignment for 10 minutes; a
+# crashing input is written to fuzz/crash-*. The tests run the same target for 2000 inputs.
+fuzz: install
+	$(BIN)/python fuzz/fuzz_pipeline.py -max_total_time=600 -max_len=8192 -artifact_prefix=fuzz/

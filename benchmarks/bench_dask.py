@@ -35,34 +35,43 @@ def run_once(path: str, engine: str, workers: int) -> tuple[float, bytes, int]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--articles", type=int, default=400)
-    parser.add_argument("--repeat", type=int, default=1, help="runs per engine; the median")
+    parser.add_argument("--repeat", type=int, default=1, help="rounds; the median is shown")
     args = parser.parse_args()
     with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False) as handle:
         for record in records(args.articles):
             handle.write(json.dumps(record, ensure_ascii=False) + "\n")
         path = handle.name
-    rows = []
-    outputs = set()
+    timings: dict[tuple[str, int], list[tuple[float, bytes, int]]] = {c: [] for c in CONFIGS}
+    startup: dict[tuple[str, int], float] = {}
     try:
+        # Rounds interleave the engines, so a neighbour's load spike hits them alike.
+        for _ in range(args.repeat):
+            for engine, workers in CONFIGS:
+                timings[engine, workers].append(run_once(path, engine, workers))
         for engine, workers in CONFIGS:
-            runs = [run_once(path, engine, workers) for _ in range(args.repeat)]
-            seconds = statistics.median(r[0] for r in runs)
-            outputs.update(r[1] for r in runs)
-            scored = len(runs[0][1].splitlines())
-            rate = scored / seconds
-            rows.append(
-                {
-                    "engine": engine,
-                    "workers": workers,
-                    "scored": scored,
-                    "seconds": round(seconds, 1),
-                    "articles_per_s": round(rate, 2),
-                    "articles_per_s_per_worker": round(rate / workers, 2),
-                    "exit_status": runs[0][2],
-                }
-            )
+            startup[engine, workers] = run_once(os.devnull, engine, workers)[0]
     finally:
         os.unlink(path)
+    rows = []
+    outputs = {r[1] for runs in timings.values() for r in runs}
+    for (engine, workers), runs in timings.items():
+        seconds = statistics.median(r[0] for r in runs)
+        scored = len(runs[0][1].splitlines())
+        rate = scored / seconds
+        rows.append(
+            {
+                "engine": engine,
+                "workers": workers,
+                "scored": scored,
+                "seconds": round(seconds, 1),
+                "articles_per_s": round(rate, 2),
+                "articles_per_s_per_worker": round(rate / workers, 2),
+                # A run over no input: process start, plus for dask the cluster start, the
+                # workers' warm-up (registry, all lexicons) and shut-down.
+                "empty_input_seconds": round(startup[engine, workers], 1),
+                "exit_status": runs[0][2],
+            }
+        )
     base = rows[0]["articles_per_s"]
     for row in rows:
         row["ratio_to_local_1"] = round(row["articles_per_s"] / base, 2)

@@ -37,7 +37,9 @@ _LINE_BREAK = re.compile(r"\r\n|[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
 _CLOSERS = "\"'»”’“)]"
 _TERMINAL = re.compile(rf"[.!?…][{re.escape(_CLOSERS)}]*$")
 _BULLET = re.compile(r"[•·▪◦‣●*–—-]\s")
-_LINK = re.compile(r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# An address's local part starts where a token does and is at most 64 characters (RFC 5321):
+# unanchored, a long token without "@" is rescanned from each of its characters (quadratic).
+_LINK = re.compile(r"(?:https?://|www\.)\S+|(?<![\w.+-])[\w.+-]{1,64}@[\w-]+(?:\.[\w-]+)+")
 _IMAGE = re.compile(r"\.(?:jpe?g|png|gif|webp|svg|avif)(?:[?#]\S*)?$", re.IGNORECASE)
 _QUOTED = re.compile(r"«[^»]*»|“[^”]*”|„[^“”]*[“”]|\"[^\"]*\"")
 _TOKEN = re.compile(r"\d+|[^\W\d_]+(?:['’ʼ][^\W\d_]+)?")

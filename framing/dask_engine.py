@@ -6,7 +6,8 @@ scheduler address a private cluster of local worker processes is started and sto
 with the run. Read failures are reported by the client exactly as the local engine does,
 and ``score_one`` runs unchanged on the workers, so both engines give the same records.
 
-This module is imported only when ``--engine dask`` is chosen: dask is an optional extra.
+This module is imported only when ``--engine dask`` is chosen, so the local engine never
+pays for importing dask, and a missing dask is an error only for those who ask for it.
 """
 
 from __future__ import annotations
@@ -79,8 +80,8 @@ def score_stream_dask(
         threads = sum(client.nthreads().values()) or 1
         window = max(1, setting("dask_batches_per_worker") * threads)
         pending: deque[tuple[list[RawInput | InputRefused], Any]] = deque()
-        # Futures are waited on in submission order: a slow batch holds back the output
-        # (never the workers, which have the rest of the window), and order costs no buffer.
+        # Futures are awaited in submission order, so order costs no reorder buffer; a slow
+        # batch holds back the output, and the workers only once the rest of the window is done.
         while True:
             while len(pending) < window and (batch := list(islice(iterator, size))):
                 jobs = [item for item in batch if isinstance(item, RawInput)]

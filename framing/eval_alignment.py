@@ -3,7 +3,8 @@
 Sentences are named in the gold by a unique substring, so the gold survives changes of
 segmentation. The measure is precision / recall / F1 over sentence pairs (a link between
 sentences {1, 2} of one article and {5} of the other counts as the pairs (1, 5) and (2, 5)),
-micro-averaged over all annotated article pairs.
+micro-averaged over all annotated article pairs; each pair's own counts and P/R/F1 are
+reported too (``pairs``), to see where the errors are.
 """
 
 from __future__ import annotations
@@ -61,7 +62,9 @@ def evaluate_alignment(
         }
         for key, value in counts.items():
             totals[key] += value
-        per_pair.append({"a": pair["a"], "b": pair["b"], "same_event": same_event, **counts})
+        per_pair.append(
+            {"a": pair["a"], "b": pair["b"], "same_event": same_event, **counts, **_prf(counts)}
+        )
     return {**_prf(totals), "pairs": per_pair}
 
 

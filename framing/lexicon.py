@@ -30,7 +30,8 @@ text, so ``text[hit.start:hit.end]`` is the surface form («страны-агр�
   quotation cannot be told from irony, so one in a sentence with a speech verb is reported
   with lower confidence and a note.
 
-Confidences and windows are data, in ``corpus/lexicons/common.yaml``.
+Confidences and windows are data, in ``corpus/lexicons/common.yaml``. Curators' entries in
+``corpus/lexicons/curated/<lang>.yaml`` are merged over the shipped ones (``curation.py``).
 """
 
 from __future__ import annotations

@@ -128,7 +128,8 @@ def _record(obj: object, source: str, max_bytes: int) -> RawInput:
         bad = _SURROGATE.search(value) if value is not None else None
         if bad:
             raise InputRefused(
-                source, f"field '{name}' holds an unpaired surrogate (U+{ord(bad[0]):04X}), not text"
+                source,
+                f"field '{name}' holds an unpaired surrogate (U+{ord(bad[0]):04X}), not text",
             )
     kind = "html" if body_key == "html" else _kind_of(body)
     return RawInput(source=source, text=body, kind=kind, fields=fields)

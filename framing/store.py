@@ -414,6 +414,28 @@ def _decode_outlet(row: dict[str, Any]) -> dict[str, Any]:
     return decoded
 
 
+def _read_only(path: Path) -> bool:
+    """Whether the database file, or the folder its journal files go in, refuses writes."""
+    # os.access also sees a read-only mount, which refuses even root.
+    return (path.exists() and not os.access(path, os.W_OK)) or (
+        path.parent.exists() and not os.access(path.parent, os.W_OK)
+    )
+
+
+def database_stamp(path: str | Path) -> tuple[int, ...]:
+    """Changes whenever the database at ``path`` is written (its file or its WAL), read
+    without opening it: what a page cache checks on every request."""
+    stamp: list[int] = []
+    for name in (str(path), f"{path}-wal"):
+        try:
+            info = os.stat(name)
+        except FileNotFoundError:
+            stamp += [0, 0]
+            continue
+        stamp += [info.st_mtime_ns, info.st_size]
+    return tuple(stamp)
+
+
 def open_store(path: str | Path | None = None) -> Store:
     """Open (creating if needed) the corpus database at ``path`` or the default path."""
     if path is not None and str(path) == ":memory:":
@@ -427,6 +449,11 @@ def open_store(path: str | Path | None = None) -> Store:
             db.execute("pragma busy_timeout = 10000")
             db.enable_wal()
         except (OSError, sqlite3.Error) as exc:
+            if _read_only(db_path):
+                raise StoreError(
+                    f"Cannot open the database {db_path}: it is read-only ({exc}). Make the "
+                    "file and its folder writable, or choose another with --db / FRAMING_DB."
+                ) from exc
             raise StoreError(
                 f"Cannot open the database {db_path}: {exc}. Check the path and its "
                 "permissions, or choose another with --db / FRAMING_DB."

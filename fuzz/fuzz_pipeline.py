@@ -15,6 +15,7 @@ model is never loaded: alignment is fuzzed on synthetic matrices.
 from __future__ import annotations
 
 import json
+import os
 import sys
 import tempfile
 from pathlib import Path
@@ -50,7 +51,10 @@ ENCODINGS = ["utf-8", "cp1251", "koi8-r", "koi8-u", "cp866", "utf-16", "utf-32"]
 SUFFIXES = [".txt", ".html", ".json", ".jsonl", ".md", ""]
 LANGS = [None, "ru", "uk", "en", "de", "ru-RU", "xx"]
 MAX_BYTES = 64 * 1024
-SCRATCH = Path(tempfile.mkdtemp(prefix="framing-fuzz-"))
+# One scratch file per process, overwritten by each input: libFuzzer exits without running
+# Python's cleanup, so a fresh temporary folder per run would pile up.
+SCRATCH = Path(tempfile.gettempdir()) / "framing-fuzz"
+SCRATCH.mkdir(exist_ok=True)
 
 
 # --- building inputs ---------------------------------------------------------------------------
@@ -181,15 +185,15 @@ def TestOneInput(data: bytes) -> None:  # noqa: N802 (atheris's name)
         build_or_refuse(RawInput(source="fuzz.txt", text=clean, kind=kind), options)
     elif mode == 1:  # a text in some encoding, maybe followed by junk bytes, in a file
         encoded = hostile_text(fdp).encode(fdp.PickValueInList(ENCODINGS), "replace")
-        path = SCRATCH / f"input{fdp.PickValueInList(SUFFIXES)}"
+        path = SCRATCH / f"{os.getpid()}-input{fdp.PickValueInList(SUFFIXES)}"
         path.write_bytes(encoded + fdp.ConsumeBytes(fdp.ConsumeIntInRange(0, 64)))
         read_and_build(path, options)
     elif mode == 2:  # raw bytes in a file
-        path = SCRATCH / f"input{fdp.PickValueInList(SUFFIXES)}"
+        path = SCRATCH / f"{os.getpid()}-input{fdp.PickValueInList(SUFFIXES)}"
         path.write_bytes(fdp.ConsumeBytes(fdp.remaining_bytes()))
         read_and_build(path, options)
     elif mode == 3:  # JSON or JSON Lines records, some broken
-        path = SCRATCH / f"batch{fdp.PickValueInList(['.jsonl', '.json', ''])}"
+        path = SCRATCH / f"{os.getpid()}-batch{fdp.PickValueInList(['.jsonl', '.json', ''])}"
         path.write_text("\n".join(json_lines(fdp)), "utf-8", errors="surrogatepass")
         read_and_build(path, options)
     else:  # a z-score matrix for the aligner, any shape, NaN-free

@@ -60,12 +60,13 @@ def test_seeds_with_two_local_workers_equal_the_local_engine() -> None:
     assert len(dask[1].splitlines()) == 4
 
 
-def test_scheduler_address_gives_the_same_records(scheduler: str) -> None:
-    local = run(str(SEEDS), "-s", "--format", "csv")
-    assert (
-        run(str(SEEDS), "-s", "--format", "csv", "--engine", "dask", "--scheduler", scheduler)
-        == local
-    )
+def test_scheduler_address_gives_the_same_records_with_suggestions(scheduler: str) -> None:
+    # --suggestions: the workers' warm-up loads the detector too.
+    local = run(str(SEEDS), "-s", "--suggestions")
+    dask = run(str(SEEDS), "-s", "--suggestions", "--engine", "dask", "--scheduler", scheduler)
+    assert local[0] == 0 and dask == local
+    found = [h for line in dask[1].splitlines() for h in json.loads(line)["highlights"]]
+    assert any(h["source"] == "model" for h in found)
 
 
 def test_refusals_are_reported_identically(scheduler: str, mixed_inputs: Path) -> None:

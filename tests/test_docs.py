@@ -24,7 +24,11 @@ def test_ci_runs_the_readme_test_command() -> None:
     assert "set -euo pipefail" in ci
     assert [line for line in ci.splitlines() if line.startswith("make ")] == commands
     makefile = (ROOT / "Makefile").read_text("utf-8")
-    assert re.search(r"^test: install\n\t\$\(BIN\)/python -m pytest", makefile, re.MULTILINE)
+    # make test installs the Python dependencies and the browser the browser tests drive
+    assert re.search(
+        r"^test: install browser\n\t\$\(BIN\)/python -m pytest", makefile, re.MULTILINE
+    )
+    assert "apt-get install -y -qq chromium chromium-driver" in makefile
 
 
 def test_every_command_is_documented() -> None:

@@ -53,6 +53,7 @@ def budget(examples: int) -> settings:
 
 CYRILLIC = "абвгдеёжзийклмнопрстуфхцчшщъыьэюяіїєґАБВГДЕЁЖЗИЙКЛМНОПРСТУФХЦЧШЩЭЮЯІЇЄҐ'’-"
 LATIN = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ'-"
+# fmt: off
 SPECIALS = [
     # sentence ends, line breaks of every kind, blank lines
     ". ", "? ", "! ", "… ", ".", "?!", "\n", "\n\n", "\r\n", "\r", "\v", "\f", "\x85",
@@ -76,12 +77,15 @@ SPECIALS = [
     "Поделиться", "Читайте также:", "Фото: ТАСС", "Interfax", "по данным «Интерфакса»",
     "citing Reuters", "ТАСС", "РИА Новости",
 ]
+# fmt: on
 
 words = st.one_of(
     st.text(alphabet=CYRILLIC, min_size=1, max_size=14),
     st.text(alphabet=LATIN, min_size=1, max_size=14),
 )
-huge_token = st.builds(lambda ch, n: ch * n, st.sampled_from("жwЖ.«-\u200b "), st.integers(500, 6000))
+huge_token = st.builds(
+    lambda ch, n: ch * n, st.sampled_from("жwЖ.«-\u200b "), st.integers(500, 6000)
+)
 piece = st.one_of(
     words,
     words,
@@ -270,7 +274,9 @@ def test_files_of_any_bytes(scratch: Path, data: bytes, suffix: str) -> None:
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
-    lambda children: st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=5), children, max_size=3),
+    lambda children: (
+        st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=5), children, max_size=3)
+    ),
     max_leaves=8,
 )
 record = st.fixed_dictionaries(
@@ -280,7 +286,8 @@ record = st.fixed_dictionaries(
         "html": html_pages,
         "id": json_values,
         "title": st.one_of(st.text(max_size=30), json_values),
-        "date": st.sampled_from(["2024-02-30", "2024-01-05", "вчера", "", "0000-00-00"]) | json_values,
+        "date": st.sampled_from(["2024-02-30", "2024-01-05", "вчера", "", "0000-00-00"])
+        | json_values,
         "lang": st.sampled_from(["ru", "uk", "en", "de", "", "RU", "x y"]) | json_values,
         "url": st.text(max_size=30) | json_values,
         "outlet": st.sampled_from(["ТАСС", "bbc", "", "  "]) | json_values,
@@ -381,3 +388,13 @@ def test_atheris_target_runs_clean(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr[-4000:]
     assert "Done 2000 runs" in done.stderr, done.stderr[-2000:]
+
+
+def test_enormous_token_is_linear() -> None:
+    # Once quadratic: clean.py's e-mail pattern rescanned a long token from each character
+    # (about 4 minutes for this input, days for a 4 MiB one).
+    import time
+
+    start = time.monotonic()
+    build_or_refuse(RawInput(source="big.txt", text="Заголовок статьи.\n" + "ж" * 200_000))
+    assert time.monotonic() - start < 20

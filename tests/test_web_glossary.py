@@ -320,3 +320,25 @@ def test_api_adds_validates_and_escapes(client, corpus: Path) -> None:
     assert again.get_json()["entry"]["neutral"] == "electors"
     records = yaml.safe_load(overlay(corpus).read_text("utf-8"))["entries"]
     assert [r["neutral"] for r in records] == ["electors"]  # replaced, one record
+
+
+def test_renaming_a_shipped_entry_retires_the_old_pattern(curator, corpus: Path) -> None:
+    entries = curator.get("/api/lexicon?lang=en").get_json()["entries"]
+    shipped = next(e for e in entries if e["pattern"] == "so-called")
+    data = {
+        **{k: shipped[k] for k in ("category", "explanation", "neutral", "source", "context_note")},
+        "pattern": "so called thing",
+        "needs_context": "on" if shipped["needs_context"] else "",
+        "csrf_token": csrf(curator, "/glossary/en/so-called/edit"),
+    }
+    assert curator.post("/glossary/en/so-called/edit", data=data).status_code == 302
+    patterns = [e["pattern"] for e in curator.get("/api/lexicon?lang=en").get_json()["entries"]]
+    assert "so called thing" in patterns and "so-called" not in patterns
+    records = yaml.safe_load(overlay(corpus).read_text("utf-8"))["entries"]
+    assert [(r["pattern"], r.get("retired", False)) for r in records] == [
+        ("so called thing", False),
+        ("so-called", True),
+    ]
+    html = curator.get("/glossary?lang=en&q=thing").get_data(as_text=True)
+    assert 'href="/glossary/en/so%20called%20thing/edit"' in html
+    assert curator.get("/glossary/en/so%20called%20thing/edit").status_code == 200

@@ -12,6 +12,7 @@ from framing.errors import FramingError
 from framing.report import chosen_articles, comparison_report, find_event
 
 from .db import get_embedder, get_store
+from .page_cache import cached_page
 from .views import comparison_context
 
 bp = Blueprint("events", __name__)
@@ -25,23 +26,27 @@ def event_report(event_id: str) -> tuple[dict[str, Any], dict[str, Any]]:
 
 
 @bp.get("/events/<event_id>")
+@cached_page
 def event(event_id: str) -> Any:
     found, report = event_report(event_id)
     return render_template("event.html", event=found, **comparison_context(report))
 
 
 @bp.get("/events/<event_id>/handout")
+@cached_page
 def handout(event_id: str) -> Any:
     found, report = event_report(event_id)
     return render_template("handout.html", event=found, **comparison_context(report))
 
 
 @bp.get("/api/events")
+@cached_page
 def events_json() -> Any:
     return jsonify({"ok": True, "events": find_events(get_store(), get_embedder())})
 
 
 @bp.get("/api/events/<event_id>")
+@cached_page
 def event_json(event_id: str) -> Any:
     found, report = event_report(event_id)
     return jsonify({"ok": True, "event": found, "comparison": report})
@@ -55,10 +60,12 @@ def stored_comparison() -> dict[str, Any]:
 
 
 @bp.get("/compare")
+@cached_page
 def compare() -> Any:
     return render_template("event.html", event=None, **comparison_context(stored_comparison()))
 
 
 @bp.get("/api/compare")
+@cached_page
 def compare_json() -> Any:
     return jsonify({"ok": True, "comparison": stored_comparison()})

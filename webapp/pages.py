@@ -12,6 +12,7 @@ from framing.errors import FramingError
 from framing.report import article_report, citations_by_sentence, score_card, sentence_marks
 
 from .db import get_embedder, get_store
+from .page_cache import cached_page
 
 bp = Blueprint("pages", __name__)
 
@@ -49,6 +50,7 @@ def home_data() -> dict[str, Any]:
 
 
 @bp.get("/")
+@cached_page
 def index() -> Any:
     names = {a["outlet"]: a["outlet_name"] for a in get_store().articles() if a["outlet"]}
     outlets = sorted(names.items(), key=lambda item: (item[1] or item[0]).casefold())
@@ -56,11 +58,13 @@ def index() -> Any:
 
 
 @bp.get("/api/home")
+@cached_page
 def index_json() -> Any:
     return jsonify({"ok": True, **home_data()})
 
 
 @bp.get("/articles/<article_id>")
+@cached_page
 def article(article_id: str) -> Any:
     report = article_report(get_store(), article_id)
     found = report["article"]
@@ -77,11 +81,13 @@ def article(article_id: str) -> Any:
 
 
 @bp.get("/api/articles")
+@cached_page
 def articles_json() -> Any:
     return jsonify({"ok": True, "articles": home_data()["articles"]})
 
 
 @bp.get("/api/articles/<article_id>")
+@cached_page
 def article_json(article_id: str) -> Any:
     report = article_report(get_store(), article_id)
     return jsonify({"ok": True, **report})

@@ -1,0 +1,179 @@
+"""The web view in a real browser: Debian's headless Chromium driven by Playwright.
+
+The analysed seed corpus plus one hostile article are served by waitress on loopback.
+Checks what only a browser can: the highlight's popover appears, aligned statements sit
+on one line, category toggles hide highlights, and no hostile payload executes.
+"""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+HOSTILE = (
+    "Так называемых экспертов снова процитировали в новости о событии. "
+    '<script>window.__pwned = "script"</script> Вставка <img src=x onerror="window.__pwned = '
+    "'img'\"> и ссылка <a href=\"javascript:window.__pwned='href'\">жми</a>. "
+    'Кавычки "><svg onload="window.__pwned=\'svg\'"> и </mark></span></div><script>'
+    "window.__pwned='close'</script> конец. Пропагандистские СМИ \u202eесйапсе\u202c "
+    "сообщили об этом. ' onmouseover='window.__pwned=\"attr\"' Последнее предложение новости."
+)
+
+
+@pytest.fixture(scope="module")
+def site(web_db: Path, tmp_path_factory: pytest.TempPathFactory, model) -> Iterator[dict]:
+    from waitress import create_server
+
+    from framing.ingest import ingest
+    from framing.readers import RawInput
+    from framing.store import open_store
+    from webapp import create_app
+
+    path = tmp_path_factory.mktemp("browser") / "site.db"
+    shutil.copy(web_db, path)
+    with open_store(path) as store:
+        [result] = ingest([RawInput(source="hostile.txt", text=HOSTILE)], store)
+    app = create_app({"TESTING": True, "DATABASE": str(path)})
+    app.extensions["framing_embedder"] = model
+    server = create_server(app, host="127.0.0.1", port=0, threads=4)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    yield {"url": f"http://127.0.0.1:{server.effective_port}", "hostile": result.article_id}
+    server.close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator:
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (make test does)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser) -> Iterator:
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    opened = context.new_page()
+    dialogs: list[str] = []
+    opened.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    opened.dialogs = dialogs
+    yield opened
+    context.close()
+
+
+def seed_event_url(site: dict, page) -> str:
+    page.goto(site["url"] + "/")
+    page.click("text=Trump, Peskov, Putin, Kremlin")
+    page.wait_for_selector(".matrix")
+    return page.url
+
+
+def test_loaded_term_is_highlighted_with_its_popover(site, page) -> None:
+    seed_event_url(site, page)
+    mark = page.locator("mark.hl.cat-pejorative_label", has_text="пропагандистскими СМИ")
+    assert mark.count() == 1
+    assert page.locator("#popover").is_hidden()
+    mark.hover()
+    popover = page.locator("#popover")
+    popover.wait_for(state="visible")
+    text = popover.inner_text()
+    assert "NAME-CALLING" in text.upper() and "пропагандистскими СМИ" in text
+    assert "Neutral alternative: российские государственные СМИ" in text
+    # the non-colour cue: a letter after the highlight
+    after = page.evaluate(
+        "m => getComputedStyle(m, '::after').content", mark.element_handle()
+    )
+    assert after == '"N"'
+    # keyboard users get the same popover
+    page.keyboard.press("Escape")
+    mark.focus()
+    popover.wait_for(state="visible")
+
+
+def test_aligned_statements_share_a_row(site, page) -> None:
+    seed_event_url(site, page)
+    row = page.locator(".mrow.shared", has_text="why should they have been in touch")
+    cells = row.locator(".cell")
+    assert cells.count() == 2
+    tops = [cells.nth(i).bounding_box()["y"] for i in range(2)]
+    assert abs(tops[0] - tops[1]) < 1
+    both = cells.nth(0).inner_text() + cells.nth(1).inner_text()
+    assert "зачем нам связываться" in both
+    # the column headers stay in view while scrolling a long comparison
+    page.mouse.wheel(0, 2500)
+    page.wait_for_timeout(200)
+    header = page.locator(".mhead").bounding_box()
+    assert 0 <= header["y"] < 5
+
+
+def test_toggling_a_category_hides_its_highlights(site, page) -> None:
+    seed_event_url(site, page)
+    mark = page.locator("mark.hl.cat-pejorative_label", has_text="пропагандистскими СМИ")
+    shown = mark.evaluate("m => getComputedStyle(m).backgroundColor")
+    assert shown != "rgba(0, 0, 0, 0)"
+    page.locator("input[data-toggle=pejorative_label]").uncheck()
+    assert mark.evaluate("m => getComputedStyle(m).backgroundColor") == "rgba(0, 0, 0, 0)"
+    assert mark.evaluate("m => getComputedStyle(m, '::after').content") == "none"
+    other = page.locator("mark.hl.cat-editorial").first
+    assert other.evaluate("m => getComputedStyle(m).backgroundColor") != "rgba(0, 0, 0, 0)"
+    page.locator("input[data-toggle=pejorative_label]").check()
+    assert mark.evaluate("m => getComputedStyle(m).backgroundColor") == shown
+
+
+def assert_nothing_ran(page) -> None:
+    assert page.evaluate("window.__pwned") is None
+    assert page.dialogs == []
+    assert page.locator("script:not([src])").count() == 0  # none injected into the page
+    assert page.locator("main img, main svg, main a[href^=javascript]").count() == 0
+
+
+def test_hostile_article_shows_as_text(site, page) -> None:
+    page.goto(f"{site['url']}/articles/{site['hostile']}")
+    body = page.locator("article .body")
+    text = body.inner_text()
+    assert '<script>window.__pwned = "script"</script>' in text
+    assert "<img src=x onerror=" in text and "</mark></span></div><script>" in text
+    for mark in page.locator("mark.hl").all():
+        mark.hover()
+    assert_nothing_ran(page)
+
+
+def test_hostile_texts_in_compare_your_own(site, page) -> None:
+    page.goto(site["url"] + "/compare/new")
+    page.fill("#text1", HOSTILE)
+    page.fill("#text2", HOSTILE.replace("Последнее", "Другое последнее") + " Ещё фраза.")
+    page.click("button[type=submit]")
+    page.wait_for_selector(".matrix", timeout=60_000)
+    assert "Your comparison" in page.inner_text("h1")
+    for mark in page.locator("mark.hl").all()[:10]:
+        mark.hover()
+    assert "<svg onload=" in page.locator(".matrix").inner_text()
+    assert_nothing_ran(page)
+
+
+def test_handout_prints_cleanly(site, page) -> None:
+    seed_event_url(site, page)
+    page.click("text=Printable handout")
+    page.wait_for_selector("text=Words to discuss")
+    page.emulate_media(media="print")
+    assert page.locator("header.site nav").is_hidden()
+    assert page.locator("mark.hl", has_text="пропагандистскими СМИ").first.is_visible()
+    assert page.locator(".handout-terms", has_text="российские государственные СМИ").is_visible()
