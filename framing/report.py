@@ -79,9 +79,24 @@ def article_report(store: Store, article_id: str) -> dict[str, Any]:
 
 
 def find_event(store: Store, event_id: str, embedder: Embedder | None = None) -> dict[str, Any]:
-    for event in run_events(store, embedder):
+    """The event ``event_id`` names, in the current grouping of the corpus.
+
+    An event's id comes from its members, so it changes when a report joins it. An id from
+    an earlier grouping (a bookmark, a link in a handout) still finds the event now holding
+    its first report: the caller sees the new id and can redirect.
+    """
+    current = run_events(store, embedder)
+    for event in current:
         if event["id"] == event_id:
             return event
+    for grouping in store.cached_analyses("events"):
+        old = next((e for e in grouping if e.get("id") == event_id), None)
+        if old is None:
+            continue
+        for event in current:
+            if old["articles"][0] in event["articles"]:
+                return event
+        break
     raise NotFound(
         f"No event with id {event_id!r}: the corpus may have changed. See the home page."
     )

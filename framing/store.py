@@ -135,6 +135,27 @@ class Store:
         self.db.close()
 
     @contextmanager
+    def _immediate(self) -> Iterator[None]:
+        """A write transaction that takes the write lock at its start (BEGIN IMMEDIATE).
+
+        A deferred transaction that reads and then writes fails at once with "database is
+        locked" when another connection wrote in between (WAL cannot wait there); an
+        immediate one waits its turn under ``busy_timeout``. Nested: a savepoint.
+        """
+        if self.db.conn.in_transaction:
+            with self.db.atomic():
+                yield
+            return
+        self.db.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            if self.db.conn.in_transaction:
+                self.db.conn.execute("ROLLBACK")
+            raise
+        self.db.conn.execute("COMMIT")
+
+    @contextmanager
     def _writing(self) -> Iterator[None]:
         """One transaction; a write the disk or the file refuses becomes a :class:`StoreError`.
 
@@ -142,7 +163,7 @@ class Store:
         and must reach the user as one line naming the database, not a traceback.
         """
         try:
-            with self.db.atomic():
+            with self._immediate():
                 yield
         except sqlite3.IntegrityError:
             raise  # a broken invariant of ours, not a condition of the disk
@@ -391,6 +412,12 @@ class Store:
     def cached_analysis(self, key: str) -> Any | None:
         rows = list(self.db.query("select result from analyses where key = ?", [key]))
         return json.loads(rows[0]["result"]) if rows else None
+
+    def cached_analyses(self, kind: str) -> Iterator[Any]:
+        """Every cached analysis of ``kind``, newest first (older groupings of events, say)."""
+        sql = "select result from analyses where kind = ? order by created_at desc, rowid desc"
+        for row in self.db.query(sql, [kind]):
+            yield json.loads(row["result"])
 
     def cache_analysis(self, key: str, kind: str, result: Any) -> None:
         row = {

@@ -98,9 +98,7 @@ def test_loaded_term_is_highlighted_with_its_popover(site, page) -> None:
     assert "NAME-CALLING" in text.upper() and "пропагандистскими СМИ" in text
     assert "Neutral alternative: российские государственные СМИ" in text
     # the non-colour cue: a letter after the highlight
-    after = page.evaluate(
-        "m => getComputedStyle(m, '::after').content", mark.element_handle()
-    )
+    after = page.evaluate("m => getComputedStyle(m, '::after').content", mark.element_handle())
     assert after == '"N"'
     # keyboard users get the same popover
     page.keyboard.press("Escape")

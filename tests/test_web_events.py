@@ -148,3 +148,22 @@ def test_article_page_has_highlights_and_scores(client, seeds_by_file) -> None:
     assert "Wording and sourcing" in html and "Loaded words per 100 words" in html
     twin = client.get(f"/api/articles/{article['id']}").get_json()
     assert twin["scores"]["loaded_total_per_100_words"]["value"] > 0
+
+
+def test_an_old_event_link_follows_the_event_when_a_report_joins(app, seed_event, seeds_by_file):
+    from framing.ingest import ingest
+    from framing.readers import RawInput
+    from framing.store import open_store
+
+    sputnik = seeds_by_file["002"]
+    retold = " ".join(s["text"] for s in sputnik["sentences"][:-2])
+    with open_store(app.config["DATABASE"]) as store:
+        [added] = ingest([RawInput(source="retold.txt", text=retold, fields={"lang": "en"})], store)
+    client = app.test_client()
+    response = client.get(f"/events/{seed_event['id']}")
+    assert response.status_code == 302
+    now = client.get(response.headers["Location"])
+    assert now.status_code == 200
+    moved = client.get(f"/api/events/{seed_event['id']}", follow_redirects=True).get_json()
+    assert added.article_id in moved["event"]["articles"]
+    assert set(seed_event["articles"]) <= set(moved["event"]["articles"])

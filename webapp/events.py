@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, jsonify, render_template, request
+from flask import Blueprint, jsonify, redirect, render_template, request, url_for
 
 from framing.compare import events as find_events
 from framing.errors import FramingError
@@ -25,18 +25,29 @@ def event_report(event_id: str) -> tuple[dict[str, Any], dict[str, Any]]:
     return event, comparison_report(store, ids, get_embedder())
 
 
+def moved(found: dict[str, Any], event_id: str, endpoint: str) -> Any | None:
+    """A redirect to the event's current id when ``event_id`` is from an older grouping."""
+    if found["id"] == event_id:
+        return None
+    return redirect(url_for(endpoint, event_id=found["id"], **request.args.to_dict(flat=False)))
+
+
 @bp.get("/events/<event_id>")
 @cached_page
 def event(event_id: str) -> Any:
     found, report = event_report(event_id)
-    return render_template("event.html", event=found, **comparison_context(report))
+    return moved(found, event_id, "events.event") or render_template(
+        "event.html", event=found, **comparison_context(report)
+    )
 
 
 @bp.get("/events/<event_id>/handout")
 @cached_page
 def handout(event_id: str) -> Any:
     found, report = event_report(event_id)
-    return render_template("handout.html", event=found, **comparison_context(report))
+    return moved(found, event_id, "events.handout") or render_template(
+        "handout.html", event=found, **comparison_context(report)
+    )
 
 
 @bp.get("/api/events")
@@ -49,7 +60,9 @@ def events_json() -> Any:
 @cached_page
 def event_json(event_id: str) -> Any:
     found, report = event_report(event_id)
-    return jsonify({"ok": True, "event": found, "comparison": report})
+    return moved(found, event_id, "events.event_json") or jsonify(
+        {"ok": True, "event": found, "comparison": report}
+    )
 
 
 def stored_comparison() -> dict[str, Any]:
