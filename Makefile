@@ -41,12 +41,19 @@ lint: install
 clean:
 	rm -rf $(VENV) instance .pytest_cache
 
+# Pictures of the web view for the README (docs/screenshots/); look at them before committing.
+screenshots: install browser
+	$(BIN)/python docs/make_screenshots.py
+
 bench: install
+	@command -v wrk >/dev/null || { SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq wrk; }
 	$(BIN)/python benchmarks/bench_core.py
 	$(BIN)/python benchmarks/bench_score.py
 	$(BIN)/python benchmarks/bench_dask.py
+	$(BIN)/python benchmarks/bench_web.py
 
 # Coverage-guided fuzzing of ingest, segmentation, lexicon and alignment for 10 minutes; a
 # crashing input is written to fuzz/crash-*. The tests run the same target for 2000 inputs.
 fuzz: install
-	$(BIN)/python fuzz/fuzz_pipeline.py -max_total_time=600 -max_len=8192 -artifact_prefix=fuzz/
+	$(BIN)/python fuzz/fuzz_pipeline.py -max_total_time=600 -max_len=8192 -rss_limit_mb=4096 -artifact_prefix=fuzz/

@@ -11,6 +11,7 @@ import argparse
 import json
 import os
 import platform
+import resource
 import statistics
 import subprocess
 import sys
@@ -24,12 +25,19 @@ FRAMING = str(Path(sys.executable).with_name("framing"))
 CONFIGS = (("local", 1), ("dask", 1), ("dask", 2))
 
 
-def run_once(path: str, engine: str, workers: int) -> tuple[float, bytes, int]:
+def cpu_seconds() -> float:
+    """CPU time of finished children and theirs (dask's nannies reap their workers)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def run_once(path: str, engine: str, workers: int) -> tuple[float, bytes, int, float]:
     command = [FRAMING, "score", "-", "-s", "--engine", engine, "--workers", str(workers)]
+    cpu = cpu_seconds()
     start = time.perf_counter()
     with open(path, "rb") as stdin:
         done = subprocess.run(command, stdin=stdin, capture_output=True, check=False)
-    return time.perf_counter() - start, done.stdout, done.returncode
+    return time.perf_counter() - start, done.stdout, done.returncode, cpu_seconds() - cpu
 
 
 def main() -> None:
@@ -41,7 +49,7 @@ def main() -> None:
         for record in records(args.articles):
             handle.write(json.dumps(record, ensure_ascii=False) + "\n")
         path = handle.name
-    timings: dict[tuple[str, int], list[tuple[float, bytes, int]]] = {c: [] for c in CONFIGS}
+    timings: dict[tuple[str, int], list[tuple[float, bytes, int, float]]] = {c: [] for c in CONFIGS}
     startup: dict[tuple[str, int], float] = {}
     try:
         # Rounds interleave the engines, so a neighbour's load spike hits them alike.
@@ -66,6 +74,9 @@ def main() -> None:
                 "seconds": round(seconds, 1),
                 "articles_per_s": round(rate, 2),
                 "articles_per_s_per_worker": round(rate / workers, 2),
+                # All processes' CPU time: on a shared machine the wall time depends on the
+                # neighbours' load, this much less; its growth is the engine's overhead.
+                "cpu_seconds": round(statistics.median(r[3] for r in runs), 1),
                 # A run over no input: process start, plus for dask the cluster start, the
                 # workers' warm-up (registry, all lexicons) and shut-down.
                 "empty_input_seconds": round(startup[engine, workers], 1),

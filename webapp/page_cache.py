@@ -4,7 +4,8 @@ A cached event page must come back in a few milliseconds under classroom load (s
 BENCHMARKS.md): the analyses behind it are cached in the store, but rendering a long
 comparison still costs several milliseconds of Python per request. The key holds a stamp of
 the database files (any write: an article added, an analysis cached) and the lexicons'
-fingerprint (a curator's edit), so a change shows at once; a hit never opens the database. Responses carry an ETag; a browser revalidating gets 304.
+fingerprint (a curator's edit), so a change shows at once; a hit never opens the database.
+Responses carry an ETag; a browser revalidating gets 304.
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ from flask import Response, current_app, make_response, request
 
 from framing.lexicon import lexicon_fingerprint
 from framing.store import database_stamp
-
 
 MAX_PAGES = 256
 _lock = threading.Lock()

@@ -30,6 +30,11 @@ def comparison_context(report: dict[str, Any], linkable: bool = True) -> dict[st
         "cards": cards,
         "present": present,
         "linkable": linkable,
+        "handout_terms": any(
+            h["source"] == "lexicon" or h["display"] == "editorial"
+            for analysis in report["analysis"].values()
+            for h in analysis["highlights"]
+        ),
         "only_rows": {
             a["id"]: [r for r in report["rows"] if r["kind"] == "only" and a["id"] in r["cells"]]
             for a in report["articles"]

@@ -1,0 +1,70 @@
+"""Screenshots of the web view for the README (make screenshots): the sample corpus served
+by waitress on loopback, photographed in Debian's headless Chromium.
+
+Writes docs/screenshots/*.png. Run after a change to the pages, look at the images, commit
+them.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import threading
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+from waitress import create_server
+
+from framing.compare import events
+from framing.report import chosen_articles, comparison_report
+from framing.sample import load_sample_corpus
+from framing.store import open_store
+from webapp import create_app
+
+OUT = Path(__file__).resolve().parent / "screenshots"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]  # fmt: skip
+
+
+def main() -> None:
+    OUT.mkdir(exist_ok=True)
+    db = Path(tempfile.mkdtemp(prefix="framing-shots-")) / "shots.db"
+    load_sample_corpus(db)
+    with open_store(db) as store:
+        grouped = events(store)
+        for event in grouped:
+            comparison_report(store, chosen_articles(event, None))
+    main_event = max(grouped, key=lambda e: len(e["articles"]))
+    app = create_app({"DATABASE": str(db), "SECRET_KEY": os.urandom(16).hex()})
+    server = create_server(app, host="127.0.0.1", port=0)
+    threading.Thread(target=server.run, daemon=True).start()
+    base = f"http://127.0.0.1:{server.effective_port}"
+    first = main_event["articles"][0]
+    shots = [
+        ("home", "/", None, True),
+        ("event", f"/events/{main_event['id']}", None, False),
+        ("event-full", f"/events/{main_event['id']}", None, True),
+        ("event-popover", f"/events/{main_event['id']}", "mark.hl[id].cat-pejorative_label", False),
+        ("article", f"/articles/{first}", None, True),
+        ("handout", f"/events/{main_event['id']}/handout", None, True),
+        ("glossary", "/glossary?lang=ru", None, False),
+        ("compare-your-own", "/compare/new", None, False),
+    ]
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 900})
+        for name, path, hover, full in shots:
+            page.goto(base + path)
+            if hover:
+                mark = page.locator(hover).first
+                mark.scroll_into_view_if_needed()
+                mark.hover()
+                page.wait_for_selector("#popover:not([hidden])")
+            page.screenshot(path=str(OUT / f"{name}.png"), full_page=full)
+            print(f"docs/screenshots/{name}.png")
+        browser.close()
+    server.close()
+
+
+if __name__ == "__main__":
+    main()
