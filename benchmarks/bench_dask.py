@@ -66,6 +66,7 @@ def main() -> None:
         seconds = statistics.median(r[0] for r in runs)
         scored = len(runs[0][1].splitlines())
         rate = scored / seconds
+        cpu = statistics.median(r[3] for r in runs)
         rows.append(
             {
                 "engine": engine,
@@ -76,7 +77,9 @@ def main() -> None:
                 "articles_per_s_per_worker": round(rate / workers, 2),
                 # All processes' CPU time: on a shared machine the wall time depends on the
                 # neighbours' load, this much less; its growth is the engine's overhead.
-                "cpu_seconds": round(statistics.median(r[3] for r in runs), 1),
+                "cpu_seconds": round(cpu, 1),
+                # How many cores the run got: below the worker count, neighbours took the rest.
+                "cores_used": round(cpu / seconds, 2),
                 # A run over no input: process start, plus for dask the cluster start, the
                 # workers' warm-up (registry, all lexicons) and shut-down.
                 "empty_input_seconds": round(startup[engine, workers], 1),

@@ -120,7 +120,9 @@ def _client(scheduler: str | None, workers: int) -> Iterator[Any]:
             threads_per_worker=1,
             processes=True,
             host="127.0.0.1",  # nothing listens beyond this machine
-            dashboard_address=None,
+            # The scheduler always serves HTTP (metrics); on port 0 of loopback it never
+            # collides with another cluster's 8787 nor listens beyond this machine.
+            dashboard_address="127.0.0.1:0",
             silence_logs=logging.CRITICAL,  # failures reach the client as exceptions
         )
         try:

@@ -1,0 +1,61 @@
+"""`compare` on awkward input: one sentence, another language, a 2,000-sentence article."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from framing.compare import compare
+from framing.ingest import ingest
+from framing.readers import RawInput
+from framing.store import open_store
+
+PAIRS = Path(__file__).resolve().parents[2] / "shared" / "data" / "parallel"
+
+
+def add(store, text: str, source: str, **fields) -> str:
+    [result] = ingest([RawInput(source=source, text=text, fields=fields)], store)
+    assert result.status in ("added", "unchanged"), result
+    return str(result.article_id)
+
+
+def test_one_sentence_article(seed_copy: Path, seed_ids: dict[str, str], model) -> None:
+    with open_store(seed_copy) as store:
+        one = add(store, "No work is currently underway to organize a meeting, Peskov said.", "one")
+        result = compare(store, [one, seed_ids["001"]], model)
+    pair = result["pairs"][0]
+    assert len(result["articles"][0]["sentences"]) == 1
+    assert len(pair["links"]) <= 1 and len(pair["only_b"]) >= 15
+    # every sentence of both is in exactly one claim row
+    cells = [(a, i) for claim in result["claims"] for a, ids in claim.items() for i in ids]
+    assert len(cells) == len(set(cells)) == 1 + len(result["articles"][1]["sentences"])
+
+
+def test_unsupported_language_is_still_aligned(seed_copy: Path, seed_ids: dict[str, str], model):
+    german = (
+        "Kremlsprecher Dmitri Peskow sagte, es werde derzeit nicht an einem Treffen zwischen "
+        "Putin und Trump gearbeitet. Jedes Treffen der Präsidenten müsse gut vorbereitet sein. "
+        "Auf die Frage nach Kontakten zum Wahlkampfteam antwortete er: Nein, warum auch? "
+        "Russische Vertreter hätten keine Kontakte mit Trumps Wahlkampfteam gehabt, sagte "
+        "Peskow am Donnerstag. Ein Gespräch zwischen Putin und Trump vor dessen Amtseinführung "
+        "sei nicht ausgeschlossen, so Peskow."
+    )
+    with open_store(seed_copy) as store:
+        de = add(store, german, "de.txt")
+        result = compare(store, [de, seed_ids["002"]], model)
+    assert result["articles"][0]["lang"] == "de"
+    assert result["pairs"][0]["links"], "the multilingual model aligns German too"
+    assert result["profiles"][de]["editorial_insertions"]["value"] == 0  # no rules for de
+
+
+def test_two_thousand_sentence_article(seed_copy: Path, seed_ids: dict[str, str], model) -> None:
+    sentences = []
+    for name in ("tatoeba_rus-eng.tsv", "tatoeba_ukr-eng.tsv"):
+        sentences += [line.split("\t")[0] for line in (PAIRS / name).read_text().splitlines()]
+    text = "\n\n".join(" ".join(sentences[i : i + 5]) for i in range(0, len(sentences), 5))
+    with open_store(seed_copy) as store:
+        long = add(store, text, "long.txt", lang="ru")
+        result = compare(store, [long, seed_ids["002"]], model)
+    assert len(result["articles"][0]["sentences"]) >= 1900
+    pair = result["pairs"][0]
+    linked = {i for link in pair["links"] for i in link["a"]}
+    assert len(linked) + len(pair["only_a"]) == len(result["articles"][0]["sentences"])
