@@ -253,9 +253,20 @@ def events(db: str | None, model: str | None, fmt: str) -> None:
 @MODEL_OPTION
 @format_option(("json", "text"))
 @click.option("--no-phrases", is_flag=True, help="Skip phrase insertions and quote fidelity.")
+@click.option(
+    "--same-event",
+    is_flag=True,
+    help="Take the articles as reports of one event instead of judging it from shared "
+    "claims and dates (short texts cannot show three shared claims).",
+)
 @friendly_errors
 def compare(
-    articles: tuple[str, ...], db: str | None, model: str | None, fmt: str, no_phrases: bool
+    articles: tuple[str, ...],
+    db: str | None,
+    model: str | None,
+    fmt: str,
+    no_phrases: bool,
+    same_event: bool,
 ) -> None:
     """Align 2 or 3 articles sentence by sentence across languages.
 
@@ -273,7 +284,13 @@ def compare(
 
     with open_store(db) as store:
         ids = [_article_or_file(store, given) for given in articles]
-        result = run_compare(store, ids, LazyEmbedder(model), phrases=not no_phrases)
+        result = run_compare(
+            store,
+            ids,
+            LazyEmbedder(model),
+            phrases=not no_phrases,
+            same_event=True if same_event else None,
+        )
     if fmt == "text":
         click.echo(render_comparison(result))
     else:

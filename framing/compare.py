@@ -99,11 +99,18 @@ def events(store: Store, embedder: Embedder | None = None) -> list[dict[str, Any
 
 
 def compare(
-    store: Store, article_ids: list[str], embedder: Embedder | None = None, phrases: bool = True
+    store: Store,
+    article_ids: list[str],
+    embedder: Embedder | None = None,
+    phrases: bool = True,
+    same_event: bool | None = None,
 ) -> dict[str, Any]:
     """The comparison of 2–3 stored articles, as the documented JSON contract.
 
-    Cached in the store: the same articles, model and settings give the stored result.
+    ``same_event``: None judges each pair from its shared claims and dates (a pair judged
+    to report different events needs stronger links); True is the user's word that the
+    articles report one event (short texts cannot share the three claims the judgement
+    needs). Cached in the store: the same articles, model and settings give the stored result.
     """
     if not 2 <= len(article_ids) <= 3:
         raise FramingError(f"compare takes 2 or 3 articles, not {len(article_ids)}")
@@ -111,17 +118,18 @@ def compare(
     if len(set(resolved)) < len(resolved):
         raise FramingError("compare needs different articles: the same article was given twice")
     embedder = embedder or LazyEmbedder()
-    key = analysis_key("compare", embedder.model_id, resolved, phrases=phrases)
+    options = {"phrases": phrases} | ({} if same_event is None else {"same_event": same_event})
+    key = analysis_key("compare", embedder.model_id, resolved, **options)
     cached = store.cached_analysis(key)
     if cached is not None:
         return dict(cached)
-    result = _compare(store, resolved, embedder, phrases)
+    result = _compare(store, resolved, embedder, phrases, same_event)
     store.cache_analysis(key, "compare", result)
     return result
 
 
 def _compare(
-    store: Store, resolved: list[str], embedder: Embedder, phrases: bool
+    store: Store, resolved: list[str], embedder: Embedder, phrases: bool, given: bool | None
 ) -> dict[str, Any]:
     analysis = prepare(store, resolved, embedder)
     settings = alignment_settings()
@@ -129,7 +137,7 @@ def _compare(
     pairs_out, alignments = [], {}
     for a, b in combinations(analysis.articles, 2):
         z = analysis.z(a, b)
-        same_event = pair_evidence(a, b, z).same_event(event_settings)
+        same_event = pair_evidence(a, b, z).same_event(event_settings) if given is None else given
         alignment = align(z, settings, same_event=same_event)
         alignments[(a.id, b.id)] = alignment
         pairs_out.append(

@@ -117,14 +117,17 @@ def chosen_articles(event: dict[str, Any], wanted: list[str] | None) -> list[str
 
 
 def comparison_report(
-    store: Store, article_ids: list[str], embedder: Embedder | None = None
+    store: Store,
+    article_ids: list[str],
+    embedder: Embedder | None = None,
+    same_event: bool | None = None,
 ) -> dict[str, Any]:
     """The comparison contract of :func:`framing.compare.compare`, plus per article its
     highlights and figures, and the claim matrix as display rows."""
     if len(article_ids) == 1:
         article = store.article(article_ids[0])
         return _single(store, article)
-    result = run_compare(store, article_ids, embedder)
+    result = run_compare(store, article_ids, embedder, same_event=same_event)
     per_article, articles = {}, []
     for article in result["articles"]:
         stored = store.article(article["id"])

@@ -59,3 +59,22 @@ def test_two_thousand_sentence_article(seed_copy: Path, seed_ids: dict[str, str]
     pair = result["pairs"][0]
     linked = {i for link in pair["links"] for i in link["a"]}
     assert len(linked) + len(pair["only_a"]) == len(result["articles"][0]["sentences"])
+
+
+def test_short_texts_align_when_the_user_says_same_event(seed_copy: Path, model) -> None:
+    texts = [
+        "В Кремле пока не обсуждают возможную встречу Путина с избранным президентом США. "
+        "Российские представители не связывались с командой Трампа, сообщил Песков.",
+        "Moscow has no plans yet for a summit with the president-elect, Kremlin spokesman "
+        "Dmitry Peskov told reporters. He said Russian officials had not been in touch with "
+        "Trump's campaign.",
+    ]
+    with open_store(seed_copy) as store:
+        ids = [add(store, text, f"short{n}") for n, text in enumerate(texts)]
+        judged = compare(store, ids, model, phrases=False)
+        told = compare(store, ids, model, phrases=False, same_event=True)
+    assert judged["pairs"][0]["same_event"] is False
+    assert told["pairs"][0]["same_event"] is True
+    # the paraphrased lede (z ≈ 6.4) links only under the same-event bar
+    assert [link["a"] for link in judged["pairs"][0]["links"]] == [[1]]
+    assert [link["a"] for link in told["pairs"][0]["links"]] == [[0], [1]]

@@ -122,7 +122,10 @@ def _analyse(store: Store, submission: Submission) -> dict[str, Any]:
             ids.append(str(result.article_id))
     if len(ids) < 2:
         return {"report": None, "ids": ids}
-    return {"report": comparison_report(store, ids, get_embedder()), "ids": ids}
+    # The form asks for reports of one event: take the user's word for it (short texts
+    # cannot share the three claims the automatic judgement needs).
+    report = comparison_report(store, ids, get_embedder(), same_event=True)
+    return {"report": report, "ids": ids}
 
 
 @bp.get("/compare/new")
