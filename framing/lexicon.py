@@ -36,6 +36,7 @@ Confidences and windows are data, in ``corpus/lexicons/common.yaml``. Curators' 
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import re
 from dataclasses import dataclass, field
@@ -515,20 +516,59 @@ def _find(lex: Lexicon, text: str) -> list[LexiconHit]:
     mentions = [(s, e) for s, e, c in quotes if len(c.split()) <= 2 and _mentioned(lex, text, s)]
     settings = lex.settings
     hits: list[LexiconHit] = []
+    taken, in_mention, in_speech = _Spans(), _Spans(mentions), _Spans(spoken)
     for start, end, _, entry in sorted(found, key=lambda f: (-f[2], f[0], f[3].needs_context)):
-        if any(start < hit.end and hit.start < end for hit in hits) or any(
-            s < start and end < e for s, e in mentions
-        ):
+        if taken.overlaps(start, end) or in_mention.contains(start, end):
             continue
+        taken.add(start, end)
         confidence = float(settings["context" if entry.needs_context else "plain"])
-        quoted = any(s < start and end < e for s, e in spoken)
+        quoted = in_speech.contains(start, end)
         factor, note = (settings["quoted_factor"], settings["quoted_note"]) if quoted else (1, "")
         hit = LexiconHit(start, end, text[start:end], entry.pattern, entry.category,
                          entry.explanation, entry.neutral, entry.source, entry.needs_context,
                          round(confidence * factor, 3), note)  # fmt: skip
         hits.append(hit)
     for start, end, content in quotes:
-        if not any(start < hit.end and hit.start < end for hit in hits):
+        if not taken.overlaps(start, end):
             hit = _scare_quote(lex, text, start, end, content)
             hits.extend([hit] if hit else [])
     return sorted(hits, key=lambda h: h.start)
+
+
+class _Spans:
+    """Character spans, queried in O(log n): a text with tens of thousands of hits and
+    quotes must not cost a scan of all of them per candidate (quadratic in the text).
+
+    Spans are kept in layers of non-overlapping spans sorted by start (quotes nest one
+    level, so there are few layers); in a layer only the span starting last before a
+    position can contain or overlap it.
+    """
+
+    def __init__(self, spans: list[tuple[int, int]] = ()) -> None:
+        self.layers: list[tuple[list[int], list[int]]] = []
+        for start, end in sorted(spans):
+            self.add(start, end)
+
+    def add(self, start: int, end: int) -> None:
+        for starts, ends in self.layers:
+            i = bisect.bisect_left(starts, start)
+            if (i == 0 or ends[i - 1] <= start) and (i == len(starts) or end <= starts[i]):
+                starts.insert(i, start)
+                ends.insert(i, end)
+                return
+        self.layers.append(([start], [end]))
+
+    def overlaps(self, start: int, end: int) -> bool:
+        for starts, ends in self.layers:
+            i = bisect.bisect_left(starts, end)
+            if i and ends[i - 1] > start:
+                return True
+        return False
+
+    def contains(self, start: int, end: int) -> bool:
+        """Whether a span strictly encloses [start, end) (s < start and end < e)."""
+        for starts, ends in self.layers:
+            i = bisect.bisect_left(starts, start)
+            if i and end < ends[i - 1]:
+                return True
+        return False
