@@ -32,22 +32,23 @@ def moved(found: dict[str, Any], event_id: str, endpoint: str) -> Any | None:
     return redirect(url_for(endpoint, event_id=found["id"], **request.args.to_dict(flat=False)))
 
 
+def event_page(event_id: str, template: str, endpoint: str) -> Any:
+    found, report = event_report(event_id)
+    return moved(found, event_id, endpoint) or render_template(
+        template, event=found, **comparison_context(report)
+    )
+
+
 @bp.get("/events/<event_id>")
 @cached_page
 def event(event_id: str) -> Any:
-    found, report = event_report(event_id)
-    return moved(found, event_id, "events.event") or render_template(
-        "event.html", event=found, **comparison_context(report)
-    )
+    return event_page(event_id, "event.html", "events.event")
 
 
 @bp.get("/events/<event_id>/handout")
 @cached_page
 def handout(event_id: str) -> Any:
-    found, report = event_report(event_id)
-    return moved(found, event_id, "events.handout") or render_template(
-        "handout.html", event=found, **comparison_context(report)
-    )
+    return event_page(event_id, "handout.html", "events.handout")
 
 
 @bp.get("/api/events")
