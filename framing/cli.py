@@ -205,6 +205,8 @@ def serve(db: str | None, host: str, port: int, debug: bool, load_sample: bool) 
     if load_sample:
         summary = load_sample_corpus(db)
         click.echo(f"Sample corpus: {summary}", err=True)
+        click.echo("Analysing its events (once; cached in the store)…", err=True)
+        _warm_events(db)
     app = create_app({"DATABASE": db, "DEBUG": debug} if db else {"DEBUG": debug})
     click.echo(f"Serving on http://{host}:{port}/", err=True)
     if debug:
@@ -213,6 +215,20 @@ def serve(db: str | None, host: str, port: int, debug: bool, load_sample: bool) 
         from waitress import serve as waitress_serve
 
         waitress_serve(app, host=host, port=port, threads=8)
+
+
+def _warm_events(db: str | None) -> None:
+    """Group the corpus into events and compare each event's reports, so that the first
+    visitor of the home and event pages does not wait for the model."""
+    from .compare import events
+    from .embedder import LazyEmbedder
+    from .report import chosen_articles, comparison_report
+    from .store import open_store
+
+    embedder = LazyEmbedder()
+    with open_store(db) as store:
+        for event in events(store, embedder):
+            comparison_report(store, chosen_articles(event, None), embedder)
 
 
 MODEL_OPTION = click.option(

@@ -1,0 +1,64 @@
+"""`framing serve`: refuses to run without a secret key; with --load-sample it stores the
+sample corpus and its analysed events before serving."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+FRAMING = Path(sys.executable).parent / "framing"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def test_serve_refuses_the_development_key(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "FRAMING_SECRET_KEY"}
+    done = subprocess.run(
+        [str(FRAMING), "serve", "--db", str(tmp_path / "x.db"), "--port", str(free_port())],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 1
+    assert "No secret key: set FRAMING_SECRET_KEY" in done.stderr
+
+
+def test_serve_with_the_sample_corpus(tmp_path: Path) -> None:
+    db, port = tmp_path / "site.db", free_port()
+    env = {**os.environ, "FRAMING_SECRET_KEY": "k" * 40}
+    with subprocess.Popen(
+        [str(FRAMING), "serve", "--db", str(db), "--load-sample", "--port", str(port)],
+        env=env,
+        stderr=subprocess.PIPE,
+        text=True,
+    ) as server:
+        try:
+            for _ in range(600):
+                try:
+                    with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/events") as r:
+                        events = json.load(r)["events"]
+                    break
+                except OSError:
+                    assert server.poll() is None, server.stderr.read()
+                    time.sleep(0.2)
+            assert {len(e["articles"]) for e in events} == {1, 2}
+            connection = sqlite3.connect(db)
+            kinds = {row[0] for row in connection.execute("select kind from analyses")}
+            connection.close()
+            assert {"events", "compare", "article"} <= kinds  # analysed before the first visit
+        finally:
+            server.terminate()
+            said = server.communicate(timeout=30)[1]
+    assert "Analysing its events" in said
