@@ -167,3 +167,17 @@ def test_an_old_event_link_follows_the_event_when_a_report_joins(app, seed_event
     moved = client.get(f"/api/events/{seed_event['id']}", follow_redirects=True).get_json()
     assert added.article_id in moved["event"]["articles"]
     assert set(seed_event["articles"]) <= set(moved["event"]["articles"])
+
+
+def test_every_highlight_kind_has_a_name_and_a_style() -> None:
+    from pathlib import Path
+
+    from framing.lexicon import CATEGORIES, SCARE_QUOTES
+    from framing.report import categories
+
+    css = (Path(__file__).resolve().parents[1] / "webapp/static/style.css").read_text()
+    produced = {*CATEGORIES, SCARE_QUOTES, "editorial", "background", "model_suggestion"}
+    assert produced | {"phrase_insertion"} == set(categories())
+    for key, info in categories().items():
+        assert info["label"] and info["legend"] and len(info["mark"]) == 1, key
+        assert f".cat-{key} {{" in css and f".hide-{key} .cat-{key}" in css, key
