@@ -98,7 +98,7 @@ def build_article(raw: RawInput, options: IngestOptions, registry: Registry) -> 
         raise InputRefused(
             raw.source,
             "no article text left after removing site furniture"
-            f" ({len(cleaned.removed)} lines removed)",
+            f" ({len(cleaned.removed)} line{'' if len(cleaned.removed) == 1 else 's'} removed)",
         )
     removed = list(cleaned.removed)
     if header:

@@ -96,7 +96,7 @@ def test_json_api(client) -> None:
         ({"texts": [RU, RU]}, "Article 2: the same text as another article."),
         (
             {"texts": [RU, "коротко"]},
-            "Article 2: no article text left after removing site furniture (1 lines removed)",
+            "Article 2: no article text left after removing site furniture (1 line removed)",
         ),
         ({"texts": [RU]}, "Give at least two articles."),
     ],
