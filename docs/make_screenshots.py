@@ -15,8 +15,7 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 from waitress import create_server
 
-from framing.compare import events
-from framing.report import chosen_articles, comparison_report
+from framing.report import analyse_events
 from framing.sample import load_sample_corpus
 from framing.store import open_store
 from webapp import create_app
@@ -38,9 +37,7 @@ def main() -> None:
     db = Path(tempfile.mkdtemp(prefix="framing-shots-")) / "shots.db"
     load_sample_corpus(db)
     with open_store(db) as store:
-        grouped = events(store)
-        for event in grouped:
-            comparison_report(store, chosen_articles(event, None))
+        grouped = analyse_events(store)
     main_event = max(grouped, key=lambda e: len(e["articles"]))
     app = create_app({"DATABASE": str(db), "SECRET_KEY": os.urandom(16).hex()})
     server = create_server(app, host="127.0.0.1", port=0)

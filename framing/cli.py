@@ -36,6 +36,14 @@ def format_option(choices: tuple[str, ...] = FORMATS, default: str = "json") -> 
     )
 
 
+def progress_bar(stream: Any, label: str, paths: tuple[str, ...], silent: bool) -> Any:
+    """The progress bar of a batch command: on stderr, hidden with --silent or when the
+    input is stdin (``-``)."""
+    return click.progressbar(
+        stream, label=label, file=sys.stderr, show_pos=True, hidden=silent or "-" in paths
+    )
+
+
 def friendly_errors(func: Callable[..., Any]) -> Callable[..., Any]:
     """Turn the library's typed errors into one-line messages and exit status 1."""
 
@@ -100,13 +108,7 @@ def ingest(
     with open_store(db) as store:
         inputs = read_inputs(paths, limit, stdin=sys.stdin.buffer)
         stream = run_ingest(inputs, store, options)
-        with click.progressbar(
-            stream,
-            label="Ingesting",
-            file=sys.stderr,
-            show_pos=True,
-            hidden=silent or "-" in paths,
-        ) as progress:
+        with progress_bar(stream, "Ingesting", paths, silent) as progress:
             for result in progress:
                 counts[result.status] += 1
                 results.append(result.as_dict())
@@ -200,13 +202,16 @@ def serve(db: str | None, host: str, port: int, debug: bool, load_sample: bool) 
     """
     from webapp import create_app
 
+    from .report import analyse_events
     from .sample import load_sample_corpus
+    from .store import open_store
 
     if load_sample:
         summary = load_sample_corpus(db)
         click.echo(f"Sample corpus: {summary}", err=True)
         click.echo("Analysing its events (once; cached in the store)…", err=True)
-        _warm_events(db)
+        with open_store(db) as store:
+            analyse_events(store)
     app = create_app({"DATABASE": db, "DEBUG": debug} if db else {"DEBUG": debug})
     click.echo(f"Serving on http://{host}:{port}/", err=True)
     if debug:
@@ -215,20 +220,6 @@ def serve(db: str | None, host: str, port: int, debug: bool, load_sample: bool) 
         from waitress import serve as waitress_serve
 
         waitress_serve(app, host=host, port=port, threads=8)
-
-
-def _warm_events(db: str | None) -> None:
-    """Group the corpus into events and compare each event's reports, so that the first
-    visitor of the home and event pages does not wait for the model."""
-    from .compare import events
-    from .embedder import LazyEmbedder
-    from .report import chosen_articles, comparison_report
-    from .store import open_store
-
-    embedder = LazyEmbedder()
-    with open_store(db) as store:
-        for event in events(store, embedder):
-            comparison_report(store, chosen_articles(event, None), embedder)
 
 
 MODEL_OPTION = click.option(
@@ -462,13 +453,7 @@ def score(
             stream = score_stream_dask(inputs, options, workers, suggestions, scheduler)
         else:
             stream = score_stream(inputs, options, workers=workers, with_model=suggestions)
-        with click.progressbar(
-            stream,
-            label="Scoring",
-            file=sys.stderr,
-            show_pos=True,
-            hidden=silent or "-" in paths,
-        ) as progress:
+        with progress_bar(stream, "Scoring", paths, silent) as progress:
             for record in progress:
                 if "refused" in record:
                     refused += 1

@@ -8,8 +8,10 @@ the store under a key holding both (a curator's edit to a lexicon changes the ke
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import json
+from collections.abc import Callable
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -100,6 +102,15 @@ def find_event(store: Store, event_id: str, embedder: Embedder | None = None) ->
     raise NotFound(
         f"No event with id {event_id!r}: the corpus may have changed. See the home page."
     )
+
+
+def analyse_events(store: Store, embedder: Embedder | None = None) -> list[dict[str, Any]]:
+    """Group the corpus into events and compare each event's reports (the first three), so
+    that home and event pages are served from the cache. Returns the events."""
+    grouped = run_events(store, embedder)
+    for event in grouped:
+        comparison_report(store, chosen_articles(event, None), embedder)
+    return grouped
 
 
 def chosen_articles(event: dict[str, Any], wanted: list[str] | None) -> list[str]:
@@ -219,10 +230,10 @@ def sentence_marks(
                           "category": "phrase_insertion", "source": "comparison",
                           "explanation": explanation, "neutral": "", "note": ""})  # fmt: skip
     by_sentence: dict[int, list[dict[str, Any]]] = {}
+    over = _sentences_over(article)
     for mark in marks:
-        for sentence in article["sentences"]:
-            if mark["start"] < sentence["end"] and sentence["start"] < mark["end"]:
-                by_sentence.setdefault(sentence["index"], []).append(mark)
+        for index in over(mark["start"], mark["end"]):
+            by_sentence.setdefault(index, []).append(mark)
     return {
         s["index"]: segments(s["text"], by_sentence.get(s["index"], []), offset=s["start"])
         for s in article["sentences"]
@@ -232,11 +243,28 @@ def sentence_marks(
 def citations_by_sentence(article: dict[str, Any]) -> dict[int, list[dict[str, Any]]]:
     """The article's citations of other outlets ("citing Interfax"), by sentence."""
     found: dict[int, list[dict[str, Any]]] = {}
+    over = _sentences_over(article)
     for cited in article.get("cited") or []:
-        for sentence in article["sentences"]:
-            if sentence["start"] <= cited["start"] < sentence["end"]:
-                found.setdefault(sentence["index"], []).append(cited)
+        for index in over(cited["start"], cited["start"] + 1):
+            found.setdefault(index, []).append(cited)
     return found
+
+
+def _sentences_over(article: dict[str, Any]) -> Callable[[int, int], list[int]]:
+    """A lookup of the sentences overlapping [start, end): sentences are sorted and do not
+    overlap, so a bisect finds them (a 2,000-sentence article is not scanned per mark)."""
+    sentences = article["sentences"]
+    ends = [s["end"] for s in sentences]
+
+    def over(start: int, end: int) -> list[int]:
+        found = []
+        for sentence in sentences[bisect.bisect_right(ends, start) :]:
+            if sentence["start"] >= end:
+                break
+            found.append(sentence["index"])
+        return found
+
+    return over
 
 
 def score_card(report: dict[str, Any], article_id: str) -> list[dict[str, Any]]:

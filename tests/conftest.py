@@ -81,14 +81,12 @@ def runner() -> CliRunner:
 def web_db(seed_db: Path, tmp_path_factory: pytest.TempPathFactory, model) -> Path:
     """The seed database with its events and event comparisons analysed (as a running
     site has them cached), built once per session."""
-    from framing.compare import events
-    from framing.report import chosen_articles, comparison_report
+    from framing.report import analyse_events
 
     path = tmp_path_factory.mktemp("web") / "web.db"
     shutil.copy(seed_db, path)
     with open_store(path) as opened:
-        for event in events(opened, model):
-            comparison_report(opened, chosen_articles(event, None), model)
+        analyse_events(opened, model)
     return path
 
 

@@ -3,6 +3,7 @@ comparison of any 2–3 stored articles; each with its JSON twin."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, jsonify, redirect, render_template, request, url_for
@@ -18,24 +19,23 @@ from .views import comparison_context
 bp = Blueprint("events", __name__)
 
 
-def event_report(event_id: str) -> tuple[dict[str, Any], dict[str, Any]]:
+def event_view(event_id: str, endpoint: str, render: Callable[[dict, dict], Any]) -> Any:
+    """``render(event, comparison)``; or, for an id from an older grouping, a redirect to
+    the event's current id (before anything is compared)."""
     store = get_store()
-    event = find_event(store, event_id, get_embedder())
-    ids = chosen_articles(event, request.args.getlist("articles"))
-    return event, comparison_report(store, ids, get_embedder())
-
-
-def moved(found: dict[str, Any], event_id: str, endpoint: str) -> Any | None:
-    """A redirect to the event's current id when ``event_id`` is from an older grouping."""
-    if found["id"] == event_id:
-        return None
-    return redirect(url_for(endpoint, event_id=found["id"], **request.args.to_dict(flat=False)))
+    found = find_event(store, event_id, get_embedder())
+    if found["id"] != event_id:
+        args = request.args.to_dict(flat=False)
+        return redirect(url_for(endpoint, event_id=found["id"], **args))
+    ids = chosen_articles(found, request.args.getlist("articles"))
+    return render(found, comparison_report(store, ids, get_embedder()))
 
 
 def event_page(event_id: str, template: str, endpoint: str) -> Any:
-    found, report = event_report(event_id)
-    return moved(found, event_id, endpoint) or render_template(
-        template, event=found, **comparison_context(report)
+    return event_view(
+        event_id,
+        endpoint,
+        lambda found, report: render_template(template, event=found, **comparison_context(report)),
     )
 
 
@@ -60,9 +60,10 @@ def events_json() -> Any:
 @bp.get("/api/events/<event_id>")
 @cached_page
 def event_json(event_id: str) -> Any:
-    found, report = event_report(event_id)
-    return moved(found, event_id, "events.event_json") or jsonify(
-        {"ok": True, "event": found, "comparison": report}
+    return event_view(
+        event_id,
+        "events.event_json",
+        lambda found, report: jsonify({"ok": True, "event": found, "comparison": report}),
     )
 
 

@@ -101,13 +101,14 @@ def compare_slot() -> Any:
 def analyse(submission: Submission, save: bool) -> dict[str, Any]:
     """Ingest the inputs (into the corpus, or a scratch store thrown away afterwards) and
     compare them. Returns the report, the ids, and refusals by field."""
-    with compare_slot(), tempfile.TemporaryDirectory(prefix="framing-own-") as scratch:
-        store = get_store() if save else open_store(Path(scratch) / "own.db")
-        try:
+    with compare_slot():
+        if save:
+            return _analyse(get_store(), submission)
+        with (
+            tempfile.TemporaryDirectory(prefix="framing-own-") as scratch,
+            open_store(Path(scratch) / "own.db") as store,
+        ):
             return _analyse(store, submission)
-        finally:
-            if not save:
-                store.close()
 
 
 def _analyse(store: Store, submission: Submission) -> dict[str, Any]:

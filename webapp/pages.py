@@ -31,12 +31,20 @@ def search_filters() -> dict[str, str]:
     return found
 
 
-def home_data() -> dict[str, Any]:
-    store = get_store()
+def searched_articles() -> tuple[dict[str, str], list[dict[str, Any]]]:
+    """The search form's fields and the article summaries matching them."""
     filters = search_filters()
-    articles = store.search_articles(
+    articles = get_store().search_articles(
         filters.get("q"), filters.get("outlet"), filters.get("from"), filters.get("to")
     )
+    return filters, articles
+
+
+def home_data() -> dict[str, Any]:
+    """Events and articles matching the search, and (``outlets``) the outlets that have
+    articles, for the search form."""
+    store = get_store()
+    filters, articles = searched_articles()
     shown = {a["id"] for a in articles}
     summaries = {a["id"]: a for a in store.articles()}
     events = []
@@ -46,21 +54,23 @@ def home_data() -> dict[str, Any]:
         members = [summaries[i] for i in event["articles"] if i in summaries]
         outlets = sorted({m["outlet_name"] or "unknown publisher" for m in members})
         events.append({**event, "outlets": outlets, "titles": [m["title"] for m in members]})
-    return {"filters": filters, "events": events, "articles": articles}
+    names = {a["outlet"]: a["outlet_name"] for a in summaries.values() if a["outlet"]}
+    choices = sorted(names.items(), key=lambda item: (item[1] or item[0]).casefold())
+    return {"filters": filters, "events": events, "articles": articles, "outlets": choices}
 
 
 @bp.get("/")
 @cached_page
 def index() -> Any:
-    names = {a["outlet"]: a["outlet_name"] for a in get_store().articles() if a["outlet"]}
-    outlets = sorted(names.items(), key=lambda item: (item[1] or item[0]).casefold())
-    return render_template("index.html", outlets=outlets, **home_data())
+    return render_template("index.html", **home_data())
 
 
 @bp.get("/api/home")
 @cached_page
 def index_json() -> Any:
-    return jsonify({"ok": True, **home_data()})
+    data = home_data()
+    del data["outlets"]  # the search form's choices
+    return jsonify({"ok": True, **data})
 
 
 @bp.get("/articles/<article_id>")
@@ -83,7 +93,7 @@ def article(article_id: str) -> Any:
 @bp.get("/api/articles")
 @cached_page
 def articles_json() -> Any:
-    return jsonify({"ok": True, "articles": home_data()["articles"]})
+    return jsonify({"ok": True, "articles": searched_articles()[1]})
 
 
 @bp.get("/api/articles/<article_id>")
