@@ -49,6 +49,7 @@ bench: install
 	@command -v wrk >/dev/null || { SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq wrk; }
 	$(BIN)/python benchmarks/bench_core.py
+	$(BIN)/framing eval-alignment --ceiling --format text
 	$(BIN)/python benchmarks/bench_score.py
 	$(BIN)/python benchmarks/bench_dask.py
 	$(BIN)/python benchmarks/bench_web.py

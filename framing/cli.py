@@ -487,7 +487,9 @@ def _csv_record(record: dict[str, Any]) -> dict[str, Any]:
     return flat
 
 
+from .alignment_cli import eval_alignment_command  # noqa: E402
 from .loaded_cli import eval_loaded_command, train_detector_command  # noqa: E402
 
 cli.add_command(train_detector_command)
 cli.add_command(eval_loaded_command)
+cli.add_command(eval_alignment_command)

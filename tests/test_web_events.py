@@ -67,7 +67,8 @@ def test_event_page_lines_up_the_reports(client, seed_event, seeds_by_file) -> N
         re.S | re.I,
     )
     assert row is not None and "why should they have been in touch" in row.group(0)
-    assert "not reported by Sputnik" in html and "not reported by Komentarii" in html
+    assert "no counterpart found in Sputnik" in html
+    assert "no counterpart found in Komentarii" in html
     assert "cites Interfax" in html
     assert f'id="s-{ru}-0"' in html and f'id="s-{en}-0"' in html
     assert "Quote compared across languages" in html

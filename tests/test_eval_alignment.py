@@ -1,0 +1,87 @@
+"""The alignment evaluation: scoring, the hindsight ceiling, and `framing eval-alignment`."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+from click.testing import CliRunner
+
+from framing.cli import cli
+from framing.eval_alignment import GoldPair, alignment_ceiling, score_pairs
+
+from .conftest import ROOT, SEEDS
+
+
+def _pair(z: list[list[float]], expected: set[tuple[int, int]]) -> GoldPair:
+    return GoldPair("a", "b", np.array(z), expected, same_event=True)
+
+
+def test_ceiling_takes_the_best_bar_and_the_best_aligner_setting() -> None:
+    # Gold: (0, 0) strong, (1, 0) a weak many-to-one member; (2, 1) is a strong false pair.
+    pair = _pair([[7.0, 1.0], [4.0, 1.0], [1.0, 6.0]], {(0, 0), (1, 0)})
+    ceiling = alignment_ceiling([pair], grid=[3.0, 5.0, 6.5])
+    # One bar: 3.0 takes both gold pairs and the false one (F1 0.8); 6.5 only (0, 0) (0.667).
+    assert ceiling["one_bar"] == {
+        "precision": 0.667,
+        "recall": 1.0,
+        "f1": 0.8,
+        "bar": 3.0,
+        "tp": 2,
+        "fp": 1,
+        "fn": 0,
+    }
+    # The aligner: anchors at 6.5 keep (2, 1) out, attaching at 3.0 brings (1, 0) in.
+    assert ceiling["aligner"]["f1"] == 1.0
+    assert (ceiling["aligner"]["anchor_z"], ceiling["aligner"]["attach_z"]) == (6.5, 3.0)
+    assert ceiling["gold_ranks"] == {
+        "gold_pairs": 2,
+        "best_of_row_or_column": 2,
+        "below_the_strongest_false_pair": 1,
+    }
+
+
+def test_pairs_without_gold_links_count_only_their_false_links() -> None:
+    linked = _pair([[7.0]], {(0, 0)})
+    unlinked = GoldPair("c", "d", np.array([[9.0]]), set(), same_event=False)
+    scores = score_pairs([linked, unlinked])
+    # 9.0 passes even the cross-event bar (7.5): a false link of the unlinked pair.
+    assert (scores["precision"], scores["recall"]) == (0.5, 1.0)
+    assert [p["fp"] for p in scores["pairs"]] == [0, 1]
+    assert alignment_ceiling([unlinked])["gold_ranks"]["gold_pairs"] == 0
+
+
+def test_eval_alignment_on_the_seeds(model) -> None:
+    result = CliRunner().invoke(cli, ["eval-alignment", "--ceiling", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    scores = json.loads(result.output)
+    floors = json.loads((ROOT / "tests" / "quality_floors.json").read_text("utf-8"))
+    assert scores["f1"] >= floors["seed_alignment_f1"]
+    assert [(p["a"], p["b"]) for p in scores["pairs"]] == [
+        ("001", "002"),
+        ("000", "003"),
+        ("001", "000"),
+        ("002", "003"),
+    ]
+    # The ceiling is at least what the shipped settings reach.
+    assert scores["ceiling"]["aligner"]["f1"] >= scores["f1"]
+    assert scores["ceiling"]["gold_ranks"]["gold_pairs"] == 23
+    text = CliRunner().invoke(cli, ["eval-alignment", "--format", "text"])
+    assert text.output.splitlines()[1].startswith("  001-002 (same event): P ")
+
+
+def test_eval_alignment_names_missing_articles(tmp_path: Path) -> None:
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    shutil.copy(SEEDS / "001_baba75e69117e0d8.txt", folder / "001_report.txt")
+    gold = ROOT / "tests" / "gold" / "seed_alignment.yaml"
+    result = CliRunner().invoke(
+        cli, ["eval-alignment", "--gold", str(gold), "--articles", str(folder)]
+    )
+    assert result.exit_code == 1
+    assert result.output == (
+        f"Error: seed_alignment.yaml names articles 000, 002, 003, but {folder} holds no "
+        "file called NAME_….txt for them\n"
+    )
