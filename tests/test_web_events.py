@@ -72,7 +72,7 @@ def test_event_page_lines_up_the_reports(client, seed_event, seeds_by_file) -> N
     assert "cites Interfax" in html
     assert f'id="s-{ru}-0"' in html and f'id="s-{en}-0"' in html
     assert "Quote compared across languages" in html
-    assert "Shared claims left out" in html and 'href="#row-' in html
+    assert "Others&#39; claims not found here" in html and 'href="#row-' in html
     assert "Printable handout" in html
 
 
