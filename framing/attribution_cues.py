@@ -19,7 +19,7 @@ from typing import Any
 import yaml
 
 from framing.errors import FramingError
-from framing.lexicon import normalise
+from framing.morphology import normalise
 from framing.outlets import Registry, load_registry
 from framing.speakers import (
     WORD_RE,

@@ -39,8 +39,9 @@ from typing import Any
 import numpy as np
 
 from .errors import FramingError
-from .lexicon import LANGUAGES, QUOTE_RE, find_loaded, lemma_keys, normalise
+from .lexicon import LANGUAGES, QUOTE_RE, find_loaded
 from .loaded_data import Span, word_spans
+from .morphology import lemma_keys, normalise
 
 FEATURE_VERSION = 2
 SENTENCE_BREAK_RE = re.compile(r"[.!?…]+[\"'»”“)\]]*\s|\n")

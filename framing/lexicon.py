@@ -40,13 +40,25 @@ import bisect
 import hashlib
 import re
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from .errors import FramingError
+from .morphology import (
+    WILDCARD,
+    WORD_RE,
+    Pattern,
+    Tokens,
+    compile_pattern,
+    identity_key,
+    lemma_keys,
+    normalise,
+    pattern_words,
+    word_forms,
+)
 from .settings import corpus_dir
 
 LANGUAGES = ("ru", "uk", "en")
@@ -62,15 +74,9 @@ SETTINGS = (
     "scare_quote scare_quote_partial scare_quote_partial_note scare_quote_explanation "
     "scare_quote_source"
 ).split()
-WILDCARD = "*"
 DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
-ANY = frozenset({WILDCARD})
-Pattern = tuple[frozenset[str], ...]
 
-WORD_RE = re.compile(r"[^\W_]+(?:['’ʼ`][^\W_]+)*")
 LETTERS_RE = re.compile(r"[^\W\d_]+(?:[-‐‑'’ʼ][^\W\d_]+)*")
-# What may stand between two words of one pattern: spaces, one line break, hyphens, quotes.
-GLUE_RE = re.compile(r"[ \t\u00a0\-‐‑–«»\"„“”'‘’]*(?:\r?\n[ \t\u00a0]*)?")
 QUOTE_RE = re.compile(
     r"«(?P<a>[^«»\n]{1,3000})»|„(?P<b>[^„“”\n]{1,3000})[“”]|“(?P<c>[^“”\n]{1,3000})”"
     r"|\"(?P<d>[^\"\n]{1,3000})\"|(?<!\w)[‘'](?P<e>[^‘’'\n]{1,80})[’'](?!\w)"
@@ -145,134 +151,6 @@ class Lexicon:
         return _find(self, text)
 
 
-# --- words and lemmas -----------------------------------------------------------------------
-
-
-def normalise(word: str) -> str:
-    return word.casefold().replace("ё", "е").replace("’", "'").replace("ʼ", "'").replace("`", "'")
-
-
-@cache
-def _morph(lang: str) -> Any:
-    import pymorphy3
-
-    return pymorphy3.MorphAnalyzer(lang=lang)
-
-
-@lru_cache(maxsize=300_000)
-def lemma_keys(lang: str, word: str) -> frozenset[str]:
-    """Every lemma ``word`` (already normalised) may have; en also keeps the word itself."""
-    if lang == "en":
-        import simplemma
-
-        base = word.removesuffix("'s")
-        return frozenset({word, base, simplemma.lemmatize(base, lang="en").casefold()})
-    keys = set()
-    try:
-        parses = _morph(lang).parse(word)
-    except ValueError:  # pymorphy3 asks unicodedata.name() of each letter; some have none
-        return frozenset()
-    for parse in parses:
-        keys.add(normalise(parse.normal_form))
-        if parse.tag.POS == "PRTF" or "pssv" in parse.tag or "actv" in parse.tag:
-            own = parse.inflect({"masc", "sing", "nomn"}) or parse.inflect({"masc", "nomn"})
-            if own is not None:
-                keys.add(normalise(own.word))
-    return frozenset(keys)
-
-
-@lru_cache(maxsize=300_000)
-def token_keys(lang: str, word: str) -> frozenset[str]:
-    """What a word of a text offers for matching: its lemmas and the word itself."""
-    return lemma_keys(lang, word) | {word}
-
-
-def entry_key(lang: str, word: str) -> str:
-    """The lemma an entry word stands for: that of its most likely reading."""
-    word = normalise(word)
-    if lang == "en":
-        return word
-    parse = _morph(lang).parse(word)[0]
-    own = parse.inflect({"masc", "sing", "nomn"}) if parse.tag.POS == "PRTF" else None
-    return normalise(own.word if own is not None else parse.normal_form)
-
-
-def word_forms(lang: str, word: str) -> frozenset[str]:
-    """What an entry word matches: its lemma, itself if it is a lemma too, and more forms
-    where lemmatising may fail."""
-    key, word = entry_key(lang, word), normalise(word)
-    forms = {key}
-    if lang == "en":  # simplemma keeps the plural of words it does not know ("Banderites")
-        forms.update({key + "s", key + "es"} | ({key[:-1] + "ies"} if key.endswith("y") else set()))
-        return frozenset(forms)
-    parses = _morph(lang).parse(word)
-    forms.update({word} & lemma_keys(lang, word))
-    if not any(parse.is_known for parse in parses):  # slang: each form's lemma is a guess
-        for parse in parses[:6]:
-            if parse.tag.POS in {"NOUN", "ADJF"}:
-                forms.update(normalise(form.word) for form in parse.lexeme)
-    return frozenset(forms)
-
-
-def _identity(lang: str, word: str) -> str:
-    """The lemma by which two entries are duplicates ("scoundrel" and "Scoundrels")."""
-    return (
-        min(lemma_keys(lang, normalise(word)), key=len) if lang == "en" else entry_key(lang, word)
-    )
-
-
-def _pattern_words(pattern: str) -> list[str]:
-    words: list[str] = []
-    for chunk in pattern.split():
-        words.extend([WILDCARD] if chunk == WILDCARD else WORD_RE.findall(chunk))
-    return words
-
-
-def compile_pattern(lang: str, pattern: str, gap: int = 0) -> Pattern:
-    """What each position of ``pattern`` matches; ``gap`` optional words between words."""
-    seq: list[frozenset[str]] = []
-    for word in _pattern_words(pattern):
-        if seq and gap and word != WILDCARD:
-            seq.extend([ANY] * gap)
-        seq.append(ANY if word == WILDCARD else word_forms(lang, word))
-    return tuple(seq)
-
-
-@dataclass
-class Tokens:
-    """The words of a text: offsets, match keys, and whether each is glued to the next."""
-
-    starts: list[int]
-    ends: list[int]
-    keys: list[frozenset[str]]
-    glued: list[bool]
-
-    @classmethod
-    def of(cls, text: str, lang: str) -> Tokens:
-        matches = list(WORD_RE.finditer(text))
-        starts = [m.start() for m in matches]
-        ends = [m.end() for m in matches]
-        keys = [token_keys(lang, normalise(m.group())) for m in matches]
-        gaps = zip(ends, [*starts[1:], -1][: len(ends)], strict=True)  # [] for a wordless text
-        glued = [s >= 0 and GLUE_RE.fullmatch(text, e, s) is not None for e, s in gaps]
-        return cls(starts, ends, keys, glued)
-
-    def match(self, i: int, seq: Pattern) -> int | None:
-        """The index after the last token if ``seq`` matches from token ``i``, else None."""
-        if i < 0 or i >= len(self.keys) or seq[0].isdisjoint(self.keys[i]):
-            return None
-        return self._step(i + 1, seq, 1)
-
-    def _step(self, pos: int, seq: Pattern, k: int) -> int | None:
-        if k == len(seq):
-            return pos
-        if pos >= len(self.keys) or not self.glued[pos - 1]:
-            return None
-        if seq[k] is ANY:
-            return self._step(pos + 1, seq, k + 1) or self._step(pos, seq, k + 1)
-        return None if seq[k].isdisjoint(self.keys[pos]) else self._step(pos + 1, seq, k + 1)
-
-
 # --- loading and validation -----------------------------------------------------------------
 
 
@@ -294,7 +172,7 @@ def _read_yaml(path: Path) -> Any:
 
 def pattern_keys(lang: str, pattern: str) -> tuple[str, ...]:
     """The lemmas of a pattern's words: two entries with the same keys are one entry."""
-    return tuple(_identity(lang, word) for word in _pattern_words(pattern) if word != WILDCARD)
+    return tuple(identity_key(lang, word) for word in pattern_words(pattern) if word != WILDCARD)
 
 
 def _entry(lang: str, label: str, raw: dict[str, Any]) -> Entry:
@@ -324,7 +202,7 @@ def _entry(lang: str, label: str, raw: dict[str, Any]) -> Entry:
     updated = str(raw.get("updated", ""))  # YAML may have read it as a date
     if "updated" in raw and not DATE_RE.fullmatch(updated):
         raise LexiconError(f"{label}: 'updated' must be a date like 2024-11-07.", "updated")
-    words = _pattern_words(raw["pattern"])
+    words = pattern_words(raw["pattern"])
     if not words or WILDCARD in words:
         raise LexiconError(
             f"{label}: the pattern needs words (for gaps use max_gap, not '*').", "pattern"
@@ -336,8 +214,8 @@ def _entry(lang: str, label: str, raw: dict[str, Any]) -> Entry:
             f"{label}: it has literal_contexts, so set needs_context: true.", "needs_context"
         )
     for context in contexts:
-        context_words = _pattern_words(context)
-        context_keys = [_identity(lang, w) for w in context_words if w != WILDCARD]
+        context_words = pattern_words(context)
+        context_keys = [identity_key(lang, w) for w in context_words if w != WILDCARD]
         if keys[0] not in context_keys or context_words[0] == WILDCARD:
             raise LexiconError(
                 f"{label}: literal context {context!r} must contain the entry's first word "

@@ -32,7 +32,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from .lexicon import SCARE_QUOTES, Lexicon, Tokens, entry_key, load_lexicon, normalise
+from .lexicon import SCARE_QUOTES, Lexicon, load_lexicon
+from .morphology import Tokens, entry_key, normalise
 
 DEFAULT_DATA = Path("../shared/data/loaded-language")
 DEFAULT_TECHNIQUES = ("Loaded_Language", "Name_Calling-Labeling", "Name_Calling,Labeling", "Doubt")

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import FramingError
-from .lexicon import WORD_RE
+from .morphology import WORD_RE
 
 # ``../shared/data/loaded-language`` relative to the repository root.
 DEFAULT_DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "loaded-language"

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from framing.lexicon import _morph, lemma_keys, normalise
+from framing.morphology import analyzer, lemma_keys, normalise
 
 if TYPE_CHECKING:
     from framing.attribution_cues import Rules
@@ -50,7 +50,7 @@ class Speaker:
 
 @lru_cache(maxsize=100_000)
 def parses(lang: str, word: str) -> tuple[Any, ...]:
-    return tuple(_morph(lang).parse(word))
+    return tuple(analyzer(lang).parse(word))
 
 
 @lru_cache(maxsize=100_000)
