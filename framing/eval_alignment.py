@@ -162,9 +162,11 @@ def evaluate_folder(
             names = sorted({p[side] for p in gold["pairs"] for side in ("a", "b")})
             missing = [n for n in names if n not in by_name]
             if missing:
+                refused = [f"{Path(r.source).name}: {r.reason}" for r in results if r.reason]
                 raise FramingError(
                     f"{gold_path.name} names articles {', '.join(missing)}, but {folder} "
                     f"holds no file called NAME_….txt for them"
+                    + (f" (refused: {'; '.join(refused)})" if refused else "")
                 )
             pairs = gold_pairs(store, gold_path, {n: by_name[n] for n in names}, embedder)
     scores = score_pairs(pairs)

@@ -76,6 +76,7 @@ def test_eval_alignment_names_missing_articles(tmp_path: Path) -> None:
     folder = tmp_path / "articles"
     folder.mkdir()
     shutil.copy(SEEDS / "001_baba75e69117e0d8.txt", folder / "001_report.txt")
+    (folder / "000_empty.txt").write_text("", "utf-8")
     gold = ROOT / "tests" / "gold" / "seed_alignment.yaml"
     result = CliRunner().invoke(
         cli, ["eval-alignment", "--gold", str(gold), "--articles", str(folder)]
@@ -83,5 +84,5 @@ def test_eval_alignment_names_missing_articles(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert result.output == (
         f"Error: seed_alignment.yaml names articles 000, 002, 003, but {folder} holds no "
-        "file called NAME_….txt for them\n"
+        "file called NAME_….txt for them (refused: 000_empty.txt: empty file)\n"
     )
