@@ -13,7 +13,9 @@ than a stray button label. Passes, each looking only at lines no earlier pass re
 5. regions: after an end-of-article marker ("Tags:", "Recommended", "Community standards")
    the page is furniture, until a sentence of reporting shows the article goes on;
 6. structure: runs of short lines are menus, a lone short line between paragraphs is a
-   subheading, and whatever is left above the article is a fragment of the page.
+   subheading, and whatever is left above the article is a fragment of the page. A text with
+   no sentence ending at all but lines of several words (a social-media post) has no
+   "above": its lines are judged as paragraphs of prose.
 """
 
 from __future__ import annotations
@@ -226,8 +228,24 @@ def clean_text(text: str, furniture: Furniture | None = None) -> CleanedText:
     _mark_repeats(content, counts, title, fur)
     if start is not None:
         _mark_regions(content[start:], fur)
-    _mark_structure(content, start, fur)
+    _mark_structure(content, start, fur, post=start is None and _has_phrases(content, fur))
     return _assemble(lines, title)
+
+
+def _has_phrases(content: list[_Line], fur: Furniture) -> bool:
+    """Whether a line no rule named reads as text: with no sentence ending anywhere, the
+    text is then a post (a Telegram message ending in a date, a quote, an emoji), not a page
+    around an article. A menu-only page has no such line."""
+    return any(ln.reason is None and _phrase(ln, fur.settings) for ln in content)
+
+
+def _phrase(ln: _Line, s: dict[str, Any]) -> bool:
+    """Several words that are not a menu bar ("Главная | Новости | …") or Title Case."""
+    return (
+        len(_WORD.findall(ln.text)) >= s["prose_min_words"]
+        and ln.text.count("|") < 2
+        and not _title_case(ln.text, s)
+    )
 
 
 def _split(text: str) -> list[_Line]:
@@ -438,11 +456,17 @@ def _mark_regions(lines: list[_Line], fur: Furniture) -> None:
         ln.drop(reason, fur.reasons[reason])
 
 
-def _mark_structure(content: list[_Line], start: int | None, fur: Furniture) -> None:
-    """Pass 6: lines no rule has named, judged by their place among the kept prose."""
+def _mark_structure(
+    content: list[_Line], start: int | None, fur: Furniture, post: bool = False
+) -> None:
+    """Pass 6: lines no rule has named, judged by their place among the kept prose. In a
+    ``post`` nothing lies above an article, and a line of several words counts as prose."""
     s = fur.settings
-    begin = len(content) if start is None else start
-    prose = [i >= begin and ln.reason is None and _prose(ln, s) for i, ln in enumerate(content)]
+    begin = 0 if post else len(content) if start is None else start
+    prose = [
+        i >= begin and ln.reason is None and (_prose(ln, s) or (post and _phrase(ln, s)))
+        for i, ln in enumerate(content)
+    ]
     runs: list[int] = []  # the length of the run of non-prose lines each line is in
     for is_prose, group in groupby(prose):
         size = len(list(group))

@@ -541,6 +541,50 @@ def test_title_case_teaser_before_the_article_is_not_reporting() -> None:
     assert result.text == REPORT_A
 
 
+# --- posts: texts with no sentence ending at all ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "post",
+    [
+        # Telegram posts from the UNLP 2025 data (the first two were refused before).
+        "Зеленский не знает, как набрать больше людей в ряды ВСУ. Это серьезный вызов для "
+        "него и его команды, 05.03.2024",
+        "пока все пуски что есть собаками Ту-22М3 были по Полтавской/Харьковской областям\n"
+        "взлетели собаки с Шайковки",
+        "«Реальная загадка, почему Китай и Россия нас больше не боятся»\n"
+        "Саркастичный пост на просторах американских соцсетей",
+        "Конашенков говорит, что в корабль дрон не попал. Дрон показывает, что попал. "
+        "Даже не знаю кому верить. ))",
+    ],
+)
+def test_a_post_without_final_punctuation_is_kept(post: str) -> None:
+    assert clean(post).text == post
+
+
+def test_a_post_loses_its_channel_furniture() -> None:
+    post = (
+        "Канцлер ФРГ Шольц заявляет, что Байден лучше Трампа, и поэтому хочет его "
+        "переизбрания — Reuters\n\nhttps://t.me/example\n\nПодписаться\n | \nПрислать новость"
+    )
+    result = clean(post)
+    assert result.text.startswith("Канцлер ФРГ Шольц заявляет") and result.text.endswith("Reuters")
+    assert [r.reason for r in result.removed][0] == "url"
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        "Главная\nНовости\nСпорт\nКонтакты\nО нас",
+        "Главная | Новости | Спорт | Контакты | О нас | Реклама",
+        "Home | World | Business | Opinion | Sport | Culture",
+        "Latest News From Our Newsroom Today And Tomorrow",
+    ],
+)
+def test_a_menu_without_sentences_is_still_all_furniture(page: str) -> None:
+    assert clean(page).text == ""
+
+
 # --- the furniture file --------------------------------------------------------------------
 
 
