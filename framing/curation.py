@@ -7,7 +7,7 @@ whose pattern has the same lemmas as a shipped one replaces it; a record with
 merges the overlay, and the lexicon fingerprint covers the whole folder, so a save
 invalidates every cached analysis.
 
-Saves are validated with the shipped files' rules (``lexicon._entry``) before anything is
+Saves are validated with the shipped files' rules (``lexicon.parse_entry``) before anything is
 written, then written atomically (a temporary file renamed over the old one) under a lock:
 a reader never sees half a file, and two curators saving at once lose nothing.
 """
@@ -31,11 +31,11 @@ from .lexicon import (
     LANGUAGES,
     Entry,
     LexiconError,
-    _entry,
-    _read_yaml,
     lexicon_path,
     load_lexicon,
+    parse_entry,
     pattern_keys,
+    read_lexicon_yaml,
 )
 
 RETIRED = "retired"
@@ -56,7 +56,7 @@ def read_overlay(path: Path) -> list[dict[str, Any]]:
     """The overlay's raw records, in file order; none when the file does not exist."""
     if not path.exists():
         return []
-    data = _read_yaml(path) or {}
+    data = read_lexicon_yaml(path) or {}
     records = data.get("entries") if isinstance(data, dict) else None
     if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
         raise LexiconError(f"{path}: expected a mapping with a list of entries under 'entries'.")
@@ -89,7 +89,7 @@ def apply_overlay(lang: str, shipped: Path, entries: list[Entry]) -> list[Entry]
         entry = None
         if keys is None:
             fields = {k: v for k, v in record.items() if k != RETIRED}
-            entry = replace(_entry(lang, label, fields), curated=True)
+            entry = replace(parse_entry(lang, label, fields), curated=True)
             keys = entry.keys
         if keys in seen:
             raise LexiconError(f"{label} duplicates {seen[keys]!r}; keep one of the two.")
@@ -190,7 +190,7 @@ def save_entry(
         entry = None
         if keys is None:
             record.pop(RETIRED, None)
-            entry = _entry(lang, label, record)
+            entry = parse_entry(lang, label, record)
             keys = entry.keys
             record = _ordered(record, entry)
         elif keys not in current:
@@ -249,7 +249,7 @@ def _record_keys(lang: str, record: dict[str, Any]) -> tuple[str, ...]:
 
 
 def _shipped_keys(lang: str) -> set[tuple[str, ...]]:
-    data = _read_yaml(lexicon_path(lang)) or {}
+    data = read_lexicon_yaml(lexicon_path(lang)) or {}
     return {_record_keys(lang, r) for r in data.get("entries") or [] if isinstance(r, dict)}
 
 

@@ -158,7 +158,8 @@ def lexicon_path(lang: str) -> Path:
     return corpus_dir() / "lexicons" / f"{lang}.yaml"
 
 
-def _read_yaml(path: Path) -> Any:
+def read_lexicon_yaml(path: Path) -> Any:
+    """A lexicon file's YAML; a LexiconError names the file when it cannot be read or parsed."""
     try:
         return yaml.safe_load(path.read_text("utf-8"))
     except OSError as exc:
@@ -175,7 +176,9 @@ def pattern_keys(lang: str, pattern: str) -> tuple[str, ...]:
     return tuple(identity_key(lang, word) for word in pattern_words(pattern) if word != WILDCARD)
 
 
-def _entry(lang: str, label: str, raw: dict[str, Any]) -> Entry:
+def parse_entry(lang: str, label: str, raw: dict[str, Any]) -> Entry:
+    """One entry from its YAML mapping, validated (``label`` names it in errors); the
+    shipped files and curators' edits go through the same checks."""
     missing = [name for name in FIELDS if name not in raw]
     unknown = sorted(set(raw) - set(FIELDS) - set(OPTIONAL_FIELDS))
     if missing or unknown:
@@ -245,7 +248,7 @@ def lexicon_fingerprint() -> str:
 
 @cache
 def _load(lang: str, path: Path, fingerprint: str = "") -> Lexicon:
-    data = _read_yaml(path)
+    data = read_lexicon_yaml(path)
     if not isinstance(data, dict) or not isinstance(data.get("entries"), list):
         raise LexiconError(f"{path}: expected a mapping with a list under 'entries'.")
     entries: list[Entry] = []
@@ -253,7 +256,7 @@ def _load(lang: str, path: Path, fingerprint: str = "") -> Lexicon:
     for number, raw in enumerate(data["entries"], start=1):
         if not isinstance(raw, dict):
             raise LexiconError(f"{path}: entry {number} is not a mapping of fields.")
-        entry = _entry(lang, f"{path}: entry {number} ({raw.get('pattern')!r})", raw)
+        entry = parse_entry(lang, f"{path}: entry {number} ({raw.get('pattern')!r})", raw)
         if entry.keys in seen:
             raise LexiconError(
                 f"{path}: entry {number} ({entry.pattern!r}) duplicates {seen[entry.keys]!r}; "
@@ -265,7 +268,7 @@ def _load(lang: str, path: Path, fingerprint: str = "") -> Lexicon:
 
     entries = apply_overlay(lang, path, entries)
     common_path = path.parent / "common.yaml"
-    settings = (_read_yaml(common_path) or {}).get("matcher") or {}
+    settings = (read_lexicon_yaml(common_path) or {}).get("matcher") or {}
     if missing := [name for name in SETTINGS if name not in settings]:
         raise LexiconError(f"{common_path}: 'matcher' lacks the settings {missing}.")
     return Lexicon(
