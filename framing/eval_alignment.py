@@ -87,17 +87,15 @@ def score_pairs(pairs: list[GoldPair], **overrides: float) -> dict[str, Any]:
     """Micro P/R/F1 of the aligner (settings from alignment.yaml, or ``overrides``) on
     ``pairs``, with each pair's own figures."""
     settings = alignment_settings(**overrides)
-    totals = {"tp": 0, "fp": 0, "fn": 0}
-    per_pair = []
-    for pair in pairs:
-        found = align(pair.z, settings, same_event=pair.same_event).pairs()
-        counts = _counts(found, pair.expected)
-        for key, value in counts.items():
-            totals[key] += value
-        per_pair.append(
-            {"a": pair.a, "b": pair.b, "same_event": pair.same_event, **counts, **_prf(counts)}
-        )
-    return {**_prf(totals), "pairs": per_pair}
+    counted = [
+        (pair, _counts(align(pair.z, settings, same_event=pair.same_event).pairs(), pair.expected))
+        for pair in pairs
+    ]
+    per_pair = [
+        {"a": pair.a, "b": pair.b, "same_event": pair.same_event, **counts, **_prf(counts)}
+        for pair, counts in counted
+    ]
+    return {**_prf(_summed(counts for _, counts in counted)), "pairs": per_pair}
 
 
 # Hindsight grids of the ceiling: z from 1 to 9 in steps of 0.25 (the gold pairs of the seeds
@@ -176,11 +174,17 @@ def evaluate_folder(
 
 
 def _scored(setting: dict[str, float], found: list[tuple[set, GoldPair]]) -> dict[str, Any]:
-    totals = {"tp": 0, "fp": 0, "fn": 0}
-    for pairs_found, gold in found:
-        for key, value in _counts(pairs_found, gold.expected).items():
-            totals[key] += value
+    totals = _summed(_counts(pairs_found, gold.expected) for pairs_found, gold in found)
     return {**_prf(totals), **setting, **totals}
+
+
+def _summed(counts: Iterable[dict[str, int]]) -> dict[str, int]:
+    """Micro-averaging: tp, fp and fn added up over article pairs."""
+    totals = {"tp": 0, "fp": 0, "fn": 0}
+    for one in counts:
+        for key, value in one.items():
+            totals[key] += value
+    return totals
 
 
 def _at_least(z: np.ndarray, bar: float) -> set[tuple[int, int]]:

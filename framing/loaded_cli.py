@@ -16,7 +16,7 @@ from pathlib import Path
 
 import click
 
-from .errors import FramingError
+from .cli_options import format_option, friendly_errors
 from .loaded_data import DEFAULT_DATA, SETS
 from .output import write_object
 
@@ -38,6 +38,7 @@ DATA_OPTION = click.option(
     help="Folder to write the artifact to [default: the package's data/detector].",
 )
 @click.option("-s", "--silent", is_flag=True, help="No progress messages on stderr.")
+@friendly_errors
 def train_detector_command(data: Path | None, out: Path | None, silent: bool) -> None:
     """Train the loaded-wording detector on the train split of the annotated data.
 
@@ -55,10 +56,7 @@ def train_detector_command(data: Path | None, out: Path | None, silent: bool) ->
     def progress(message: str) -> None:
         click.echo(message, err=True)
 
-    try:
-        report = train_detector(data or DEFAULT_DATA, out, progress=None if silent else progress)
-    except FramingError as exc:
-        raise click.ClickException(str(exc)) from exc
+    report = train_detector(data or DEFAULT_DATA, out, progress=None if silent else progress)
     write_object(report, sys.stdout)
 
 
@@ -77,14 +75,8 @@ def train_detector_command(data: Path | None, out: Path | None, silent: bool) ->
     default=None,
     help="At most this many records per set and language (a fixed subsample).",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["json", "text"]),
-    default="json",
-    show_default=True,
-    help="Output format.",
-)
+@format_option(("json", "text"))
+@friendly_errors
 def eval_loaded_command(
     data: Path | None, sets: tuple[str, ...], limit: int | None, fmt: str
 ) -> None:
@@ -101,10 +93,7 @@ def eval_loaded_command(
     """
     from .eval_loaded import evaluate, render_text
 
-    try:
-        report = evaluate(data or DEFAULT_DATA, sets=sets or tuple(SETS), limit=limit)
-    except FramingError as exc:
-        raise click.ClickException(str(exc)) from exc
+    report = evaluate(data or DEFAULT_DATA, sets=sets or tuple(SETS), limit=limit)
     if fmt == "text":
         click.echo(render_text(report))
     else:
