@@ -23,18 +23,18 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from framing.alignment.embedder import load_embedder  # noqa: E402
 from framing.compare import compare, events  # noqa: E402
-from framing.embedder import load_embedder  # noqa: E402
 from framing.ingest import ingest  # noqa: E402
-from framing.readers import RawInput  # noqa: E402
 from framing.store import open_store  # noqa: E402
+from framing.text.readers import RawInput  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data" / "loaded-language"
 
 
 def news_articles(limit_sentences: int) -> list[RawInput]:
     """Articles from SemEval ru/en, in turn, until about ``limit_sentences`` sentences."""
-    from framing.segment import split_sentences
+    from framing.text.segment import split_sentences
 
     streams = []
     for name, lang in (("semeval2023_ru.jsonl", "ru"), ("semeval2023_en.jsonl", "en")):

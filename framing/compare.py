@@ -15,14 +15,20 @@ from typing import Any
 
 import numpy as np
 
-from .align import DisjointSets, PairAlignment, align, alignment_settings, thresholds
-from .calibration import Calibration, pair_calibration
-from .embedder import Embedder, LazyEmbedder
-from .errors import FramingError
-from .event_profile import event_profiles, shared_provenance
-from .events import ArticleVectors, group_events, pair_evidence
-from .store import Store
-from .vectors import embed_texts
+from framing.alignment.align import (
+    DisjointSets,
+    PairAlignment,
+    align,
+    alignment_settings,
+    thresholds,
+)
+from framing.alignment.calibration import Calibration, pair_calibration
+from framing.alignment.embedder import Embedder, LazyEmbedder
+from framing.alignment.event_figures import event_profiles, shared_provenance
+from framing.alignment.grouping import ArticleVectors, group_events, pair_evidence
+from framing.alignment.vectors import embed_texts
+from framing.errors import FramingError
+from framing.store import Store
 
 
 @dataclass
@@ -81,7 +87,7 @@ def analysis_key(kind: str, model_id: str, article_ids: list[str], **options: An
     return hashlib.sha256(json.dumps(material, sort_keys=True).encode()).hexdigest()
 
 
-def events(store: Store, embedder: Embedder | None = None) -> list[dict[str, Any]]:
+def group_stored_events(store: Store, embedder: Embedder | None = None) -> list[dict[str, Any]]:
     """Group every stored article into events (cached in the store per corpus state)."""
     embedder = embedder or LazyEmbedder()
     ids = sorted(row["id"] for row in store.articles())
@@ -161,7 +167,7 @@ def _compare(
     }
     cited = {a.id: store.article(a.id)["cited"] for a in analysis.articles}
     if phrases:
-        from .phrase_analysis import insertions_and_quotes
+        from framing.alignment.phrase_analysis import insertions_and_quotes
 
         result["insertions"], result["quotes"] = insertions_and_quotes(
             analysis.articles, alignments, analysis.embedder

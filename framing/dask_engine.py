@@ -19,11 +19,11 @@ from contextlib import contextmanager
 from itertools import islice
 from typing import Any
 
-from .errors import FramingError, InputRefused
-from .ingest import IngestOptions
-from .readers import RawInput
-from .scoring import score_one
-from .settings import setting
+from framing.errors import FramingError, InputRefused
+from framing.ingest import IngestOptions
+from framing.scoring import score_one
+from framing.settings import setting
+from framing.text.readers import RawInput
 
 try:
     from distributed import WorkerPlugin
@@ -42,14 +42,14 @@ class WarmUp(WorkerPlugin):  # type: ignore[misc,valid-type]
         self.with_model = with_model
 
     def setup(self, worker: Any) -> None:
-        from .lexicon import LANGUAGES, load_lexicon
-        from .outlets import load_registry
+        from framing.outlets import load_registry
+        from framing.wording.lexicon import LANGUAGES, load_lexicon
 
         load_registry()
         for lang in LANGUAGES:
             load_lexicon(lang)
         if self.with_model:
-            from .detector import load_model
+            from framing.wording.detector import load_model
 
             load_model()
 

@@ -10,10 +10,14 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from .clean import clean_text
-from .errors import FramingError, InputRefused
-from .htmltext import extract_html
-from .metadata import (
+from framing.errors import FramingError, InputRefused
+from framing.outlets import Registry, load_registry
+from framing.records import Article, RemovedLine
+from framing.settings import setting
+from framing.store import Store
+from framing.text.clean import clean_text
+from framing.text.htmltext import extract_html
+from framing.text.metadata import (
     date_from_lines,
     date_from_url,
     detect_language,
@@ -22,12 +26,8 @@ from .metadata import (
     split_header,
     standalone_urls,
 )
-from .outlets import Registry, load_registry
-from .readers import RawInput
-from .records import Article, RemovedLine
-from .segment import split_sentences
-from .settings import setting
-from .store import Store
+from framing.text.readers import RawInput
+from framing.text.segment import split_sentences
 
 LANG_CODE = re.compile(r"^[a-z]{2,3}$")
 HEADER_DETAIL = (

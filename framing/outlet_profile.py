@@ -13,10 +13,10 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from .errors import FramingError, NotFound
-from .outlets import Registry, load_registry
-from .report import article_analysis
-from .store import Store
+from framing.errors import FramingError, NotFound
+from framing.outlets import Registry, load_registry
+from framing.report import article_analysis
+from framing.store import Store
 
 SUMMARY_KEYS = ("id", "name", "country", "kind", "affiliation", "languages")
 CATEGORY_FIGURE = "loaded_per_100_words"  # a figure per category, averaged on its own

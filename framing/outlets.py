@@ -16,8 +16,8 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from .errors import FramingError
-from .settings import corpus_dir
+from framing.errors import FramingError
+from framing.settings import corpus_dir
 
 QUOTES = "«»\"„“”'‘’"
 QUOTE_CLASS_OPEN = "[«\"„“”'‘]"
@@ -84,7 +84,7 @@ def trie_regex(words: list[str]) -> str:
 
 
 @dataclass(frozen=True)
-class Cue:
+class OutletCue:
     """A context pattern around an alias, split at ``{alias}`` so the (long) alternation of
     all aliases is compiled once: the alias is found first, then its context is checked."""
 
@@ -97,14 +97,16 @@ class Cue:
 CUE_WINDOW = 200
 
 
-def _compile_cues(fragments: list[str], where: str) -> list[Cue]:
+def _compile_cues(fragments: list[str], where: str) -> list[OutletCue]:
     cues = []
     for fragment in fragments:
         if fragment.count("{alias}") != 1:
             raise FramingError(f"{where}: fragment {fragment!r} must contain {{alias}} once")
         before, after = fragment.split("{alias}")
         try:
-            cues.append(Cue(re.compile(f"(?:{before})$", re.I), re.compile(after, re.I), fragment))
+            cues.append(
+                OutletCue(re.compile(f"(?:{before})$", re.I), re.compile(after, re.I), fragment)
+            )
         except re.error as exc:
             raise FramingError(
                 f"{where}: fragment {fragment!r} is not a valid regex: {exc}"
@@ -143,7 +145,7 @@ class Registry:
         self._self_ref = self._cues(data, "self_reference", where)
         self._cited = self._cues(data, "cited_as", where)
 
-    def _cues(self, data: dict[str, Any], key: str, where: str) -> list[Cue]:
+    def _cues(self, data: dict[str, Any], key: str, where: str) -> list[OutletCue]:
         fragments = list(data.get(f"{key}_common") or [])
         for entry in self.entries:
             fragments.extend(entry.get(key) or [])
@@ -183,7 +185,7 @@ class Registry:
                     return entry
         return None
 
-    def _mentions(self, cues: list[Cue], text: str) -> list[OutletMention]:
+    def _mentions(self, cues: list[OutletCue], text: str) -> list[OutletMention]:
         mentions: list[OutletMention] = []
         if not self._alias_prefilter.search(text):
             return mentions

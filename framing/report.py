@@ -18,16 +18,15 @@ from typing import Any
 
 import yaml
 
-from .compare import ANALYSIS_VERSION
-from .compare import compare as run_compare
-from .compare import events as run_events
-from .embedder import Embedder
-from .errors import FramingError, NotFound
-from .lexicon import lexicon_fingerprint
-from .markup import Segment, segments
-from .profile import ArticleText, highlights, profile
-from .records import Sentence
-from .store import Store
+from framing.alignment.embedder import Embedder
+from framing.compare import ANALYSIS_VERSION, group_stored_events
+from framing.compare import compare as run_compare
+from framing.errors import FramingError, NotFound
+from framing.markup import Segment, segments
+from framing.records import Sentence
+from framing.store import Store
+from framing.wording.lexicon import lexicon_fingerprint
+from framing.wording.profile import ArticleText, highlights, profile
 
 
 @cache
@@ -87,7 +86,7 @@ def find_event(store: Store, event_id: str, embedder: Embedder | None = None) ->
     an earlier grouping (a bookmark, a link in a handout) still finds the event now holding
     its first report: the caller sees the new id and can redirect.
     """
-    current = run_events(store, embedder)
+    current = group_stored_events(store, embedder)
     for event in current:
         if event["id"] == event_id:
             return event
@@ -107,7 +106,7 @@ def find_event(store: Store, event_id: str, embedder: Embedder | None = None) ->
 def analyse_events(store: Store, embedder: Embedder | None = None) -> list[dict[str, Any]]:
     """Group the corpus into events and compare each event's reports (the first three), so
     that home and event pages are served from the cache. Returns the events."""
-    grouped = run_events(store, embedder)
+    grouped = group_stored_events(store, embedder)
     for event in grouped:
         comparison_report(store, chosen_articles(event, None), embedder)
     return grouped

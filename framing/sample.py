@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-from .ingest import ingest
-from .readers import read_inputs
-from .settings import corpus_dir, setting
-from .store import open_store
+from framing.ingest import ingest
+from framing.settings import corpus_dir, setting
+from framing.store import open_store
+from framing.text.readers import read_inputs
 
 
 def sample_dir() -> Path:

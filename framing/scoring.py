@@ -11,11 +11,11 @@ from collections.abc import Iterable, Iterator
 from itertools import islice
 from typing import Any
 
-from .errors import InputRefused
-from .ingest import IngestOptions, build_article
-from .outlets import load_registry
-from .profile import ArticleText, highlights, profile
-from .readers import RawInput
+from framing.errors import InputRefused
+from framing.ingest import IngestOptions, build_article
+from framing.outlets import load_registry
+from framing.text.readers import RawInput
+from framing.wording.profile import ArticleText, highlights, profile
 
 HIGHLIGHT_FIELDS = (
     "sentence",

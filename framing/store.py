@@ -20,8 +20,8 @@ from typing import Any
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
-from .errors import NotFound, StoreError
-from .records import Article
+from framing.errors import NotFound, StoreError
+from framing.records import Article
 
 DEFAULT_DB = Path("instance") / "framing.db"
 

@@ -26,14 +26,14 @@ import numpy as np
 # Instrument only our own code: coverage feedback from it is what guides the fuzzer, and
 # instrumenting numpy, pymorphy3 or trafilatura would only slow every run.
 with atheris.instrument_imports(include=["framing"]):
-    from framing.align import align, alignment_settings
+    from framing.alignment.align import align, alignment_settings
     from framing.errors import InputRefused
     from framing.ingest import IngestOptions, article_id, build_article
-    from framing.lexicon import CATEGORIES, SCARE_QUOTES, find_loaded
     from framing.outlets import load_registry
-    from framing.readers import RawInput, read_file
     from framing.records import Sentence
-    from framing.segment import split_sentences
+    from framing.text.readers import RawInput, read_file
+    from framing.text.segment import split_sentences
+    from framing.wording.lexicon import CATEGORIES, SCARE_QUOTES, find_loaded
 
 PIECES = [
     ". ", "? ", "! ", "… ", ".", "\n", "\n\n", "\r\n", "\r", "\v", "\f", "\x85", "\u2028",

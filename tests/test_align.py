@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from framing.align import align, alignment_settings, mutual_best
+from framing.alignment.align import align, alignment_settings, mutual_best
 
 SETTINGS = alignment_settings(anchor_z=5.0, attach_z=4.0, equivalent_z=6.5, cross_event_z=7.5)
 

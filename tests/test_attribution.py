@@ -6,14 +6,14 @@ from dataclasses import dataclass
 
 import pytest
 
-from framing.attribution import (
+from framing.text.segment import split_sentences
+from framing.wording.attribution import (
     KINDS,
     AttributionError,
     attributions,
     sentence_sources,
 )
-from framing.attribution_cues import rules
-from framing.segment import split_sentences
+from framing.wording.attribution_cues import rules
 
 from .conftest import SEED_IDS, SEEDS
 
@@ -390,7 +390,7 @@ def test_data_is_valid() -> None:
 
 @pytest.mark.parametrize("number", sorted(SEED_TABLES))
 def test_the_cleaned_body_gives_the_same_cues(number: str) -> None:
-    from framing.clean import clean_text
+    from framing.text.clean import clean_text
 
     body = clean_text(seed(number)).text
     found = attributions(body, LANGS[number])

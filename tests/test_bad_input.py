@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from framing.cli import cli
+from framing.cli.main import cli
 
 from .conftest import ROOT
 
@@ -204,7 +204,7 @@ def distribution(name):
 
 
 md.distribution = distribution
-from framing.cli import cli
+from framing.cli.main import cli
 
 sys.exit(cli(sys.argv[1:]))
 """

@@ -39,8 +39,8 @@ def site(web_db: Path, tmp_path_factory: pytest.TempPathFactory, model) -> Itera
     from waitress import create_server
 
     from framing.ingest import ingest
-    from framing.readers import RawInput
     from framing.store import open_store
+    from framing.text.readers import RawInput
     from webapp import create_app
 
     path = tmp_path_factory.mktemp("browser") / "site.db"

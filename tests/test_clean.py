@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from framing.clean import clean_text, load_furniture
 from framing.errors import FramingError
 from framing.records import CleanedText
+from framing.text.clean import clean_text, load_furniture
 
 from .conftest import SEED_IDS, SEEDS
 

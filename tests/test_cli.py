@@ -7,7 +7,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from framing.cli import cli
+from framing.cli.main import cli
 from framing.store import open_store
 
 from .conftest import SEEDS

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from framing.cli import cli
+from framing.cli.main import cli
 from framing.compare import compare
 from framing.errors import FramingError, NotFound
 from framing.store import open_store

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from framing.compare import compare
 from framing.ingest import ingest
-from framing.readers import RawInput
 from framing.store import open_store
+from framing.text.readers import RawInput
 
 PAIRS = Path(__file__).resolve().parents[2] / "shared" / "data" / "parallel"
 

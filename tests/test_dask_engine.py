@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from framing.cli import cli
-from framing.readers import RawInput
+from framing.cli.main import cli
+from framing.text.readers import RawInput
 
 from .conftest import SEED_IDS, SEEDS
 

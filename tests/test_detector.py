@@ -9,7 +9,10 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from framing.detector import (
+from framing.cli.lab_loaded import train_detector_command
+from framing.lab.detector_train import train_detector
+from framing.lab.loaded_data import is_test
+from framing.wording.detector import (
     DetectorError,
     Suggestion,
     artifact_dir,
@@ -18,9 +21,6 @@ from framing.detector import (
     spans_from_tokens,
     token_features,
 )
-from framing.detector_train import train_detector
-from framing.loaded_cli import train_detector_command
-from framing.loaded_data import is_test
 
 LOADED = {
     "en": "The corrupt regime's thugs brutally crushed the peaceful protesters.",
@@ -162,7 +162,7 @@ def artifact_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     """A private copy of the shipped artifact that load_model reads instead."""
     import shutil
 
-    from framing import detector
+    from framing.wording import detector
 
     folder = tmp_path / "detector"
     shutil.copytree(Path(str(artifact_dir())), folder)

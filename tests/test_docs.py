@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from framing.cli import cli
+from framing.cli.main import cli
 from framing.settings import all_settings
 
 from .conftest import ROOT

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from framing.attribution import AttributionError, sentence_sources
-from framing.editorial import EDITORIAL_KINDS, editorial_cues, is_background
-from framing.segment import split_sentences
+from framing.text.segment import split_sentences
+from framing.wording.attribution import AttributionError, sentence_sources
+from framing.wording.editorial import EDITORIAL_KINDS, editorial_cues, is_background
 
 from .conftest import SEED_IDS, SEEDS
 

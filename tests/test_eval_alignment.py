@@ -9,8 +9,8 @@ from pathlib import Path
 import numpy as np
 from click.testing import CliRunner
 
-from framing.cli import cli
-from framing.eval_alignment import GoldPair, alignment_ceiling, score_pairs
+from framing.cli.main import cli
+from framing.lab.eval_alignment import GoldPair, alignment_ceiling, score_pairs
 
 from .conftest import ROOT, SEEDS
 

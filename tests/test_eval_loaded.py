@@ -9,9 +9,9 @@ import time
 import pytest
 from click.testing import CliRunner
 
-from framing.eval_loaded import evaluate, render_text, span_prf, token_prf
-from framing.loaded_cli import eval_loaded_command
-from framing.loaded_data import (
+from framing.cli.lab_loaded import eval_loaded_command
+from framing.lab.eval_loaded import evaluate, render_text, span_prf, token_prf
+from framing.lab.loaded_data import (
     DataError,
     fold_of,
     is_test,

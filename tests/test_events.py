@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from framing.compare import events
-from framing.events import days_apart
+from framing.alignment.grouping import days_apart
+from framing.compare import group_stored_events
 from framing.store import open_store
 
 
 def test_seed_events(seed_db: Path, seed_ids: dict[str, str], model) -> None:
     with open_store(seed_db) as store:
-        found = events(store, model)
+        found = group_stored_events(store, model)
     by_article = {article: event for event in found for article in event["articles"]}
     peskov_2024 = by_article[seed_ids["001"]]
     assert sorted(peskov_2024["articles"]) == sorted([seed_ids["001"], seed_ids["002"]])
@@ -26,8 +26,8 @@ def test_seed_events(seed_db: Path, seed_ids: dict[str, str], model) -> None:
 
 def test_undated_articles_do_not_break_grouping(tmp_path: Path, seed_db: Path, model) -> None:
     with open_store(seed_db) as store:
-        first = events(store, model)
-        again = events(store, model)  # from cached vectors: same answer
+        first = group_stored_events(store, model)
+        again = group_stored_events(store, model)  # from cached vectors: same answer
     assert first == again
 
 
@@ -38,4 +38,4 @@ def test_days_apart() -> None:
 
 def test_empty_store(tmp_path: Path, model) -> None:
     with open_store(tmp_path / "empty.db") as store:
-        assert events(store, model) == []
+        assert group_stored_events(store, model) == []

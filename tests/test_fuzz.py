@@ -31,14 +31,14 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from framing.align import alignment_settings
+from framing.alignment.align import alignment_settings
 from framing.errors import InputRefused
 from framing.ingest import IngestOptions, article_id, build_article
-from framing.lexicon import CATEGORIES, SCARE_QUOTES, find_loaded
 from framing.outlets import load_registry
-from framing.readers import RawInput, read_file, read_stdin
 from framing.records import Article, Sentence
-from framing.segment import split_sentences
+from framing.text.readers import RawInput, read_file, read_stdin
+from framing.text.segment import split_sentences
+from framing.wording.lexicon import CATEGORIES, SCARE_QUOTES, find_loaded
 
 from .conftest import ROOT
 
@@ -347,7 +347,7 @@ z_matrices = hnp.arrays(
 @example(z=np.full((1, 1), 9.0), same_event=True)
 @example(z=np.full((4, 4), 6.0), same_event=True)
 def test_alignment_links_are_valid(z: np.ndarray, same_event: bool) -> None:
-    from framing.align import align
+    from framing.alignment.align import align
 
     n, m = z.shape
     result = align(z, alignment_settings(), same_event=same_event)

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from framing.ingest import ingest
-from framing.readers import read_inputs
+from framing.text.readers import read_inputs
 
 from .conftest import SEEDS
 

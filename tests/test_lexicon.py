@@ -1,4 +1,4 @@
-"""Tests for framing.lexicon (the loaded-wording matcher) and the curated lexicon files."""
+"""Tests for framing.wording.lexicon (the loaded-wording matcher) and the curated lexicon files."""
 
 from __future__ import annotations
 
@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from framing import lexicon_mining, outlets
-from framing.lexicon import (
+from framing import outlets
+from framing.lab import lexicon_mining
+from framing.wording.lexicon import (
     CATEGORIES,
     FIELDS,
     SCARE_QUOTES,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from framing.embedder import load_embedder
-from framing.phrases import (
+from framing.alignment.embedder import load_embedder
+from framing.alignment.phrases import (
     Insertion,
     aligned_words,
     phrase_insertions,

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from framing.eval_alignment import evaluate_alignment
-from framing.eval_retrieval import top1_accuracy
+from framing.lab.eval_alignment import evaluate_alignment
+from framing.lab.eval_retrieval import top1_accuracy
 from framing.store import open_store
 
 from .conftest import ROOT, SHARED

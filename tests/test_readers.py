@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from framing.errors import InputRefused
-from framing.readers import RawInput, decode_bytes, read_inputs, read_stdin
+from framing.text.readers import RawInput, decode_bytes, read_inputs, read_stdin
 
 RU = "Пресс-секретарь Кремля Дмитрий Песков заявил, что встреча пока не обсуждается."
 UK = "Речник Кремля Дмитро Пєсков заявив, що зустріч поки що не обговорюється."

@@ -7,7 +7,7 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from framing.cli import cli
+from framing.cli.main import cli
 
 from .conftest import SEEDS
 

@@ -1,4 +1,4 @@
-"""Tests for framing.segment: sentence boundaries, quotes with attributions, exact offsets."""
+"""Tests for framing.text.segment: sentence boundaries, quotes with attributions, exact offsets."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import razdel
 from razdel.segmenters.sentenize import RULES
 
 from framing.records import Sentence
-from framing.segment import _language, _razdel_spans, _strip, split_sentences
+from framing.text.segment import _language, _razdel_spans, _strip, split_sentences
 
 SEEDS = Path(__file__).resolve().parent.parent / "corpus" / "seeds"
 

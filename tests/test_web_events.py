@@ -153,8 +153,8 @@ def test_article_page_has_highlights_and_scores(client, seeds_by_file) -> None:
 
 def test_an_old_event_link_follows_the_event_when_a_report_joins(app, seed_event, seeds_by_file):
     from framing.ingest import ingest
-    from framing.readers import RawInput
     from framing.store import open_store
+    from framing.text.readers import RawInput
 
     sputnik = seeds_by_file["002"]
     retold = " ".join(s["text"] for s in sputnik["sentences"][:-2])
@@ -173,8 +173,8 @@ def test_an_old_event_link_follows_the_event_when_a_report_joins(app, seed_event
 def test_every_highlight_kind_has_a_name_and_a_style() -> None:
     from pathlib import Path
 
-    from framing.lexicon import CATEGORIES, SCARE_QUOTES
     from framing.report import categories
+    from framing.wording.lexicon import CATEGORIES, SCARE_QUOTES
 
     css = (Path(__file__).resolve().parents[1] / "webapp/static/style.css").read_text()
     produced = {*CATEGORIES, SCARE_QUOTES, "editorial", "background", "model_suggestion"}

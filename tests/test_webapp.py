@@ -56,8 +56,8 @@ def test_html_error_page(client) -> None:
 
 def test_article_text_is_escaped(app, tmp_path) -> None:
     from framing.ingest import ingest
-    from framing.readers import RawInput
     from framing.store import open_store
+    from framing.text.readers import RawInput
 
     payload = (
         "Обычный текст новости о событии. <script>alert(1)</script> Вставка "

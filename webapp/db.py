@@ -6,7 +6,7 @@ import threading
 
 from flask import Flask, current_app, g
 
-from framing.embedder import Embedder, LazyEmbedder
+from framing.alignment.embedder import Embedder, LazyEmbedder
 from framing.store import Store, open_store
 
 _model_lock = threading.Lock()

@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Blueprint, jsonify, redirect, render_template, request, url_for
 
-from framing.compare import events as find_events
+from framing.compare import group_stored_events
 from framing.errors import FramingError
 from framing.report import chosen_articles, comparison_report, find_event
 
@@ -54,7 +54,7 @@ def handout(event_id: str) -> Any:
 @bp.get("/api/events")
 @cached_page
 def events_json() -> Any:
-    return jsonify({"ok": True, "events": find_events(get_store(), get_embedder())})
+    return jsonify({"ok": True, "events": group_stored_events(get_store(), get_embedder())})
 
 
 @bp.get("/api/events/<event_id>")

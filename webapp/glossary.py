@@ -1,7 +1,7 @@
 """The glossary of loaded wording (the lexicons, readable and printable) with its JSON twin,
 and the curators' editor behind the admin token.
 
-Curated entries go to the overlay files of :mod:`framing.curation`, never to the shipped
+Curated entries go to the overlay files of :mod:`framing.wording.curation`, never to the shipped
 lexicons. A browser curator logs in once (``session["curator"]``, forms carry the CSRF
 token); a script sends ``Authorization: Bearer <token>`` with a JSON entry instead.
 """
@@ -24,9 +24,9 @@ from flask import (
     url_for,
 )
 
-from framing.curation import entry_dict, find_entry, glossary, retired, save_entry
 from framing.errors import FramingError
-from framing.lexicon import CATEGORIES, LANGUAGES, LexiconError
+from framing.wording.curation import entry_dict, find_entry, glossary, retired, save_entry
+from framing.wording.lexicon import CATEGORIES, LANGUAGES, LexiconError
 
 bp = Blueprint("glossary", __name__)
 

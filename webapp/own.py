@@ -14,10 +14,10 @@ from flask import Blueprint, abort, jsonify, render_template, request
 
 from framing.errors import InputRefused
 from framing.ingest import ingest
-from framing.readers import RawInput, decode_bytes
 from framing.report import comparison_report
 from framing.settings import setting
 from framing.store import Store, open_store
+from framing.text.readers import RawInput, decode_bytes
 
 from .db import get_embedder, get_store
 from .views import comparison_context

@@ -19,8 +19,8 @@ from typing import Any
 
 from flask import Response, current_app, make_response, request
 
-from framing.lexicon import lexicon_fingerprint
 from framing.store import database_stamp
+from framing.wording.lexicon import lexicon_fingerprint
 
 MAX_PAGES = 256
 _lock = threading.Lock()

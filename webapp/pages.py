@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Blueprint, jsonify, render_template, request
 
-from framing.compare import events as find_events
+from framing.compare import group_stored_events
 from framing.errors import FramingError
 from framing.report import article_report, citations_by_sentence, score_card, sentence_marks
 
@@ -48,7 +48,7 @@ def home_data() -> dict[str, Any]:
     shown = {a["id"] for a in articles}
     summaries = {a["id"]: a for a in store.articles()}
     events = []
-    for event in find_events(store, get_embedder()):
+    for event in group_stored_events(store, get_embedder()):
         if filters and not shown.intersection(event["articles"]):
             continue
         members = [summaries[i] for i in event["articles"] if i in summaries]

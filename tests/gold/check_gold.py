@@ -11,7 +11,7 @@ from pathlib import Path
 
 import yaml
 
-from framing.segment import split_sentences
+from framing.text.segment import split_sentences
 
 HERE = Path(__file__).resolve().parent
 SEEDS = HERE.parent.parent / "corpus" / "seeds"

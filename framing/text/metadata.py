@@ -1,0 +1,202 @@
+"""Metadata: date, URL, language and publisher of an article.
+
+Missing metadata stays ``None``: an agency an article only *cites* is never taken for its
+publisher, and an undetectable language is never guessed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from typing import Any
+
+from framing.outlets import Registry
+from framing.records import RemovedLine
+from framing.settings import setting
+
+# A leading " date 2024-11-07 https://…" line, as our scraped dumps carry.
+HEADER = re.compile(r"^\s*date\s+(?P<date>\d{4}-\d{2}-\d{2})(?:\s+(?P<url>https?://\S+))?[^\n]*$")
+URL = re.compile(r"https?://[^\s<>\"'«»]+")
+URL_DATE = re.compile(r"/(?P<y>20\d{2}|19\d{2})[/-]?(?P<m>[01]\d)[/-]?(?P<d>[0-3]\d)(?=[/\d_-])")
+ISO_DATE = re.compile(r"\b(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})\b")
+MONTHS = {
+    "january": 1,
+    "february": 2,
+    "march": 3,
+    "april": 4,
+    "may": 5,
+    "june": 6,
+    "july": 7,
+    "august": 8,
+    "september": 9,
+    "october": 10,
+    "november": 11,
+    "december": 12,
+    "января": 1,
+    "февраля": 2,
+    "марта": 3,
+    "апреля": 4,
+    "мая": 5,
+    "июня": 6,
+    "июля": 7,
+    "августа": 8,
+    "сентября": 9,
+    "октября": 10,
+    "ноября": 11,
+    "декабря": 12,
+    "січня": 1,
+    "лютого": 2,
+    "березня": 3,
+    "квітня": 4,
+    "травня": 5,
+    "червня": 6,
+    "липня": 7,
+    "серпня": 8,
+    "вересня": 9,
+    "жовтня": 10,
+    "листопада": 11,
+    "грудня": 12,
+}
+DATELINE = re.compile(
+    r"(?<!\d)(?P<d>[0-3]?\d)\s*(?P<month>" + "|".join(MONTHS) + r")\s+(?P<y>(?:19|20)\d{2})\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass
+class Header:
+    date: str | None
+    url: str | None
+    line: str
+
+
+def split_header(text: str) -> tuple[Header | None, str]:
+    """Parse a leading ``date YYYY-MM-DD [URL]`` line.
+
+    Returns the header and the text with that line blanked (not deleted), so line numbers
+    of the rest stay those of the original.
+    """
+    first, sep, rest = text.partition("\n")
+    match = HEADER.match(first)
+    if not match:
+        return None, text
+    return Header(_valid_date(match["date"]), match["url"], first.strip()), sep + rest
+
+
+def _valid_date(value: str | None) -> str | None:
+    if not value:
+        return None
+    match = ISO_DATE.search(value)
+    if not match:
+        return None
+    return _ymd(int(match["y"]), int(match["m"]), int(match["d"]))
+
+
+def _ymd(year: int, month: int, day: int) -> str | None:
+    try:
+        return date(year, month, day).isoformat()
+    except ValueError:
+        return None
+
+
+def date_from_url(url: str | None) -> str | None:
+    if not url:
+        return None
+    match = URL_DATE.search(url)
+    return _ymd(int(match["y"]), int(match["m"]), int(match["d"])) if match else None
+
+
+def date_from_lines(lines: list[str]) -> str | None:
+    """A dateline such as "08:33 GMT15 December 2020" among (usually removed) page lines."""
+    for line in lines:
+        match = DATELINE.search(line)
+        if match and len(line) < 80:
+            return _ymd(int(match["y"]), MONTHS[match["month"].lower()], int(match["d"]))
+    return None
+
+
+def normalise_date(value: str | None) -> str | None:
+    """An ISO date from a user- or record-supplied value, or None if it is not a date."""
+    return _valid_date(value)
+
+
+MEDIA_SUFFIX = re.compile(r"\.(?:jpe?g|png|gif|webp|svg|mp4|mp3|css|js)(?:[?#].*)?$", re.I)
+
+
+def standalone_urls(lines: list[str]) -> list[str]:
+    """URLs that stand alone on a line: share and canonical links of the page itself.
+
+    Links to images and other media files (photo URLs in a page dump) are left out.
+    """
+    urls = []
+    for line in lines:
+        match = URL.fullmatch(line.strip())
+        if match and not MEDIA_SUFFIX.search(match.group(0)):
+            urls.append(match.group(0))
+    return urls
+
+
+# -- language ----------------------------------------------------------------------------
+
+
+@cache
+def _detector() -> Any:
+    from lingua import IsoCode639_1, LanguageDetectorBuilder
+
+    codes = [getattr(IsoCode639_1, code.upper()) for code in setting("detectable_languages")]
+    return LanguageDetectorBuilder.from_iso_codes_639_1(*codes).build()
+
+
+def detect_language(text: str) -> tuple[str | None, float | None]:
+    """``(code, confidence)`` for the text, or ``(None, None)`` when it cannot tell.
+
+    Lingua ships its models and runs offline. Only the text's first few thousand characters
+    are read: enough to decide, and bounded for huge inputs.
+    """
+    sample = text[:4000]
+    letters = sum(ch.isalpha() for ch in sample)
+    if letters < setting("min_lang_chars"):
+        return None, None
+    values = _detector().compute_language_confidence_values(sample)
+    if not values:
+        return None, None
+    best = values[0]
+    if best.value < setting("lang_min_confidence"):
+        return None, round(best.value, 3)
+    return best.language.iso_code_639_1.name.lower(), round(best.value, 3)
+
+
+# -- publisher ---------------------------------------------------------------------------
+
+
+def find_publisher(
+    registry: Registry,
+    *,
+    url: str | None,
+    body: str,
+    removed: list[RemovedLine],
+) -> dict[str, Any] | None:
+    """The outlet that published the text, from strong evidence only, or None.
+
+    In order: the page URL's domain; the outlet's own URL on a line of site furniture; a
+    self-reference in the body («Напомним, что "Комментарии" писали», "told Sputnik"); a
+    furniture line that is nothing but an outlet's name (a brand signature). An outlet the
+    body only cites is not evidence of anything but a citation.
+    """
+    outlet = registry.by_url(url)
+    if outlet:
+        return outlet
+    furniture = [line.text for line in removed]
+    for link in standalone_urls(furniture):
+        outlet = registry.by_url(link)
+        if outlet:
+            return outlet
+    for mention in registry.self_references(body):
+        return registry.by_id[mention.outlet]
+    for line in furniture:
+        outlet = registry.find(line)
+        if outlet and len(line) < 60:
+            return outlet
+    return None

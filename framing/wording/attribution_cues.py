@@ -1,0 +1,362 @@
+"""The cue finders behind :mod:`framing.wording.attribution`, one sentence at a time.
+
+Three finders run in order, each skipping what an earlier one found and what lies inside
+the ``quoted`` spans (someone's own words): :func:`agency_cues` (the outlet registry),
+:func:`pattern_cues` (the regexes of ``data/attribution.yaml``) and :func:`verb_cues` (a
+speech verb and the speaker next to it). Offsets are local to the sentence. See
+:mod:`framing.wording.attribution` for the rules as a whole.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+from framing.errors import FramingError
+from framing.outlets import Registry, load_registry
+from framing.text.morphology import normalise
+from framing.wording.speakers import (
+    WORD_RE,
+    Speaker,
+    Token,
+    boundaries,
+    is_speech_verb,
+    left,
+    right,
+    surname,
+    tokens,
+)
+
+__all__ = [
+    "KINDS",
+    "AttributionError",
+    "AttributionCue",
+    "Rules",
+    "agency_cues",
+    "pattern_cues",
+    "rules",
+    "verb_cues",
+]
+
+CAPITAL = r"(?-i:[A-ZА-ЯЁІЇЄҐ])[\w'’ʼ-]*"
+NAME = rf"(?P<name>{CAPITAL}(?:[ \t\u00a0]+{CAPITAL}){{0,2}})"
+WORDS = r"(?:[\w'’ʼ-]+[ \t\u00a0]+){0,3}"
+LIST_SPLIT_RE = re.compile(r",\s*|\s+(?:и|та|і|й|and|&)\s+")
+_EDGE = " \t\n\u00a0,:;—–-"
+Spans = Sequence[tuple[int, int]]
+KINDS = ("agency", "named_speaker", "anonymous", "document", "media_generic")
+
+
+class AttributionError(FramingError):
+    """The attribution data cannot be used for the language asked for."""
+
+
+@dataclass(frozen=True)
+class Pattern:
+    kind: str
+    regex: re.Pattern[str]
+    case: str
+    quote: str | None
+    with_agency: bool  # may overlap an agency cue («цитирует его «Интерфакс»»)
+
+
+@dataclass(frozen=True)
+class Rules:
+    lang: str
+    speech_verbs: frozenset[str]
+    titles: frozenset[str]
+    groups: frozenset[str]
+    pronouns: frozenset[str]
+    skip: frozenset[str]
+    stop: frozenset[str]
+    determiners: frozenset[str]
+    passive: frozenset[str]
+    institution_preps: frozenset[str]
+    infinitive: frozenset[str]
+    complementizers: frozenset[str]
+    noun_like: frozenset[str]
+    institution_heads: frozenset[str]
+    patterns: tuple[Pattern, ...]
+    settings: dict[str, Any] = field(hash=False, compare=False)
+
+
+@dataclass
+class AttributionCue:
+    """A cue found in one sentence; ``ref`` says who must be worked out from earlier cues."""
+
+    kind: str
+    start: int
+    end: int
+    who: str | None = None
+    quote: str | None = None  # "indirect" when the pattern says so
+    ref: str | None = None  # "pronoun", "role" or "document"
+    roles: frozenset[str] = frozenset()
+
+
+# --- data -----------------------------------------------------------------------------------
+
+
+@cache
+def _data() -> dict[str, Any]:
+    text = resources.files("framing").joinpath("data/attribution.yaml").read_text("utf-8")
+    return yaml.safe_load(text)
+
+
+@cache
+def rules(lang: str) -> Rules:
+    """The compiled rules for ``lang`` ("ru", "uk" or "en"; "ru-RU" works too)."""
+    code = re.split(r"[-_]", (lang or "").strip().lower())[0]
+    data = _data()
+    table = data["languages"].get(code)
+    if table is None:
+        known = ", ".join(data["languages"])
+        raise AttributionError(f"No attribution rules for language {lang!r}; use one of {known}.")
+
+    def words(key: str) -> frozenset[str]:
+        return frozenset(normalise(str(w)) for w in table.get(key) or [])
+
+    patterns = []
+    for number, raw in enumerate(table.get("patterns") or [], start=1):
+        source = raw["regex"].replace("{name}", NAME).replace("{words}", WORDS)
+        try:
+            regex = re.compile(source, re.IGNORECASE)
+        except re.error as exc:
+            raise AttributionError(
+                f"attribution.yaml: {code} pattern {number} is not a valid regex: {exc}"
+            ) from exc
+        if raw["kind"] not in KINDS:
+            raise AttributionError(
+                f"attribution.yaml: {code} pattern {number} has kind {raw['kind']!r}; "
+                f"use one of {', '.join(KINDS)}."
+            )
+        patterns.append(Pattern(raw["kind"], regex, raw.get("case", "nomn"), raw.get("quote"),
+                                bool(raw.get("with_agency"))))  # fmt: skip
+    return Rules(code, words("speech_verbs"), words("titles"), words("unnamed_groups"),
+                 words("pronouns"), words("skip_words"), words("stop_words"),
+                 words("determiners"), words("passive_markers"),
+                 words("institution_prepositions"), words("infinitive_markers"),
+                 words("complementizers"),
+                 words("noun_like_forms"), words("institution_heads"), tuple(patterns),
+                 dict(data["settings"]))  # fmt: skip
+
+
+def _registry() -> Registry | None:
+    try:
+        return load_registry()
+    except FramingError:  # no corpus folder: attribution works without agencies
+        return None
+
+
+# --- the finders ----------------------------------------------------------------------------
+
+
+def _inside(start: int, end: int, spans: Spans) -> bool:
+    return any(a <= start and end <= b for a, b in spans)
+
+
+def _overlaps(start: int, end: int, cues: list[AttributionCue]) -> bool:
+    return any(start < c.end and c.start < end for c in cues)
+
+
+def agency_cues(
+    text: str, r: Rules, existing: list[AttributionCue], quoted: Spans = ()
+) -> list[AttributionCue]:
+    """Outlets the registry finds cited, and outlets listed before one ("CNN, NBC и AP")."""
+    registry = _registry()
+    if registry is None:
+        return []
+    found: list[AttributionCue] = []
+    for mention in registry.citations(text):
+        if _inside(mention.start, mention.end, quoted):
+            continue
+        if _overlaps(mention.start, mention.end, existing + found):
+            continue
+        found.append(AttributionCue("agency", mention.start, mention.end, mention.outlet))
+        found.extend(_listed_before(registry, text, mention.start))
+    return found
+
+
+def _listed_before(registry: Registry, text: str, start: int) -> list[AttributionCue]:
+    """Outlets listed before a cited one that opens its cue share its verb («СNN, NBC, Fox
+    News и агентство Associated Press сообщили»). Walks back chunk by chunk while each ends
+    in an outlet name; the chunk just before the cue may only hold lowercase descriptors."""
+    first_words = [m.group() for m in WORD_RE.finditer(text, start, start + 60)][:3]
+    if not any(registry.find(" ".join(first_words[:n])) for n in range(1, len(first_words) + 1)):
+        return []  # the cue does not start with the outlet's name («цитирует его «Интерфакс»»)
+    seps = list(LIST_SPLIT_RE.finditer(text, 0, start))
+    if not seps or any(w[0].isupper() for w in WORD_RE.findall(text, seps[-1].end(), start)):
+        return []
+    found = []
+    edges = [0] + [m.end() for m in seps]
+    for n in range(len(seps) - 1, -1, -1):
+        words = list(WORD_RE.finditer(text, edges[n], seps[n].start()))
+        outlet = None
+        for size in range(1, min(3, len(words)) + 1):
+            a, b = words[-size].start(), words[-1].end()
+            outlet = registry.find(text[a:b])
+            if outlet is not None:
+                found.append(AttributionCue("agency", a, b, outlet["id"]))
+                break
+        if outlet is None:
+            break
+    return found
+
+
+def pattern_cues(
+    text: str, r: Rules, existing: list[AttributionCue], quoted: Spans = ()
+) -> list[AttributionCue]:
+    """Cues of the language's regex patterns, in their order; see data/attribution.yaml."""
+    found: list[AttributionCue] = []
+    toks = tokens(text)
+    registry = _registry()
+    for pattern in r.patterns:
+        for m in pattern.regex.finditer(text):
+            start, end = trim_edges(text, *m.span())
+            if _inside(start, end, quoted):
+                continue
+            blocking = [c for c in existing + found if start < c.end and c.start < end]
+            if start == end or any(not pattern.with_agency or c.kind != "agency" for c in blocking):
+                continue
+            cue = AttributionCue(pattern.kind, start, end, quote=pattern.quote)
+            name, pronoun = m.groupdict().get("name"), m.groupdict().get("pronoun")
+            outlet = registry.find(name) if name and registry else None
+            if outlet is not None:
+                cue.kind, cue.who = "agency", outlet["id"]
+            elif name and pattern.kind == "document":  # «заявлении МИД России»: the head noun
+                first, *rest = name.split()
+                cue.who = " ".join([surname(r, first, pattern.case), *rest])
+            elif name:  # «пресс-секретаря Кремля Дмитрия Пескова»: the surname
+                cue.who = surname(r, name.split()[-1], pattern.case)
+            elif pronoun:
+                cue.ref = "pronoun"
+            elif pattern.kind == "document":
+                _document_issuer(r, text, toks, cue)
+            found.append(cue)
+    return found
+
+
+def trim_edges(text: str, start: int, end: int, edge: str = _EDGE) -> tuple[int, int]:
+    """The span without the ``edge`` characters (spaces, colons, dashes…) a pattern may
+    match at its ends."""
+    while start < end and text[start] in edge:
+        start += 1
+    while end > start and text[end - 1] in edge:
+        end -= 1
+    return start, end
+
+
+def _document_issuer(r: Rules, text: str, toks: list[Token], cue: AttributionCue) -> None:
+    """The issuer of a statement is the speaker of its verb ("The Kremlin has said in a
+    statement"); without one, "the statement" refers back to the last document."""
+    first = next((i for i, t in enumerate(toks) if t.start == cue.start), None)
+    if first is not None and is_speech_verb(r, toks[first].norm):
+        speaker = left(r, toks, first, boundaries(toks, text))
+        if speaker is not None and speaker.kind in {"name", "institution"}:
+            cue.who = _who(r, toks, speaker)
+            cue.start = toks[speaker.start].start
+            return
+    cue.ref = "document"
+
+
+def verb_cues(
+    text: str, r: Rules, existing: list[AttributionCue], quoted: Spans = ()
+) -> list[AttributionCue]:
+    """Speech verbs with a speaker beside them ("Peskov said", «сказал он»)."""
+    toks = tokens(text)
+    bounds = boundaries(toks, text)
+    found: list[AttributionCue] = []
+    for i, tok in enumerate(toks):
+        if _inside(tok.start, tok.end, quoted) or not _verb_here(r, toks, bounds, i):
+            continue  # a verb inside a quotation is the speaker's wording
+        if _overlaps(tok.start, tok.end, existing + found):
+            continue
+        if _reported(r, toks, i, existing + found):
+            continue  # «Захарова заявила, что Москва ответит»: inside what was reported
+        speaker = left(r, toks, i, bounds)
+        if speaker is None:
+            speaker = right(r, toks, i, bounds)
+        if speaker is None or speaker.kind == "passive":
+            continue  # no speaker of its own: it continues an earlier cue ("…, adding that")
+        first = i
+        while first > 0 and not bounds[first] and toks[first - 1].norm in r.skip:
+            first -= 1  # «также заметил Песков»: the adverb belongs to the cue
+        start = min(toks[speaker.start].start, toks[first].start)
+        end = max(toks[speaker.end].end, tok.end)
+        if _overlaps(start, end, existing + found):
+            continue
+        found.append(_speaker_cue(r, toks, speaker, start, end))
+    return found
+
+
+def _reported(r: Rules, toks: list[Token], i: int, cues: list[AttributionCue]) -> bool:
+    """Is token i in a clause that a cue before it reports ("said that …")?"""
+    before = [c.end for c in cues if c.end <= toks[i].start]
+    if not before:
+        return False
+    last = max(before)
+    return any(t.norm in r.complementizers for t in toks[:i] if t.start >= last)
+
+
+def _verb_here(r: Rules, toks: list[Token], bounds: list[bool], i: int) -> bool:
+    """Is token i a speech verb in this place? en needs word order for what ru/uk tags say."""
+    tok = toks[i]
+    if not is_speech_verb(r, tok.norm):
+        return False
+    if r.lang != "en":
+        return True
+    if tok.word[0].isupper() and not _title_case(toks):
+        return False  # "the United States": a capitalised word is a name, not a verb
+    if i > 0 and not bounds[i] and toks[i - 1].norm in r.infinitive:
+        return False
+    if tok.norm in r.noun_like:  # "the US states" unless "Peskov notes that" / "states:"
+        return i + 1 == len(toks) or bounds[i + 1] or toks[i + 1].norm == "that"
+    return True
+
+
+def _title_case(toks: list[Token]) -> bool:
+    """A headline in title case ("Kremlin Says Russian Representatives Held No Contacts")."""
+    long_words = [t for t in toks if len(t.word) > 3]
+    return len(long_words) >= 3 and all(t.word[0].isupper() for t in long_words)
+
+
+def _who(r: Rules, toks: list[Token], sp: Speaker) -> str:
+    """A person by surname ("Dmitry Peskov" → Peskov); an organisation whose name ends in
+    an ``institution_heads`` word by its whole name ("Russian Foreign Ministry")."""
+    head = toks[sp.head]
+    if sp.kind == "institution":
+        return surname(r, head.word, "loct")
+    if head.norm in r.institution_heads:
+        first = sp.head
+        while first > sp.start and toks[first - 1].word[0].isupper():
+            if toks[first - 1].norm in r.determiners:
+                break
+            first -= 1
+        return " ".join(t.word for t in toks[first : sp.head + 1])
+    return surname(r, head.word)
+
+
+def _speaker_cue(r: Rules, toks: list[Token], sp: Speaker, start: int, end: int) -> AttributionCue:
+    head = toks[sp.head]
+    if sp.kind == "name":
+        run = " ".join(t.word for t in toks[sp.start : sp.end + 1] if t.word[0].isupper())
+        registry = _registry()
+        outlet = registry.find(run) if registry else None
+        if outlet is None and registry is not None:
+            outlet = registry.find(head.word)
+        if outlet is not None:
+            return AttributionCue("agency", start, end, outlet["id"])
+        return AttributionCue("named_speaker", start, end, _who(r, toks, sp), roles=sp.roles)
+    if sp.kind == "institution":
+        return AttributionCue("named_speaker", start, end, _who(r, toks, sp))
+    if sp.kind == "anonymous":
+        return AttributionCue("anonymous", start, end)
+    if sp.kind == "pronoun":
+        return AttributionCue("named_speaker", start, end, ref="pronoun")
+    phrase = [t.word for t in toks[sp.start : sp.end + 1] if t.norm not in r.determiners]
+    return AttributionCue("named_speaker", start, end, " ".join(phrase), ref="role", roles=sp.roles)

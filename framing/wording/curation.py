@@ -1,0 +1,273 @@
+"""Curators' additions and corrections to the lexicons, kept apart from the shipped files.
+
+One overlay file per language, ``corpus/lexicons/curated/<lang>.yaml``, holds entries with
+the shipped files' fields plus ``updated`` (the date of the last edit). An overlay entry
+whose pattern has the same lemmas as a shipped one replaces it; a record with
+``retired: true`` hides the shipped entry of its pattern.
+:func:`framing.wording.lexicon.load_lexicon`
+merges the overlay, and the lexicon fingerprint covers the whole folder, so a save
+invalidates every cached analysis.
+
+Saves are validated with the shipped files' rules (``lexicon.parse_entry``) before anything is
+written, then written atomically (a temporary file renamed over the old one) under a lock:
+a reader never sees half a file, and two curators saving at once lose nothing.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import threading
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from framing.errors import FramingError, NotFound
+from framing.wording.lexicon import (
+    CATEGORIES,
+    FIELDS,
+    LANGUAGES,
+    Entry,
+    LexiconError,
+    lexicon_path,
+    load_lexicon,
+    parse_entry,
+    pattern_keys,
+    read_lexicon_yaml,
+)
+
+RETIRED = "retired"
+HEADER = (
+    "# Curated lexicon entries, written by the web app's glossary editor (framing/curation.py).\n"
+    "# Same fields as ../{lang}.yaml plus `updated`; an entry with the pattern of a shipped\n"
+    "# entry replaces it, and `retired: true` hides it. Edit with care: the app re-reads it.\n"
+)
+_lock = threading.Lock()
+
+
+def overlay_path(lang: str, shipped: Path | None = None) -> Path:
+    """The overlay beside the shipped lexicon file ``shipped`` (default: the corpus's)."""
+    return (shipped or lexicon_path(lang)).parent / "curated" / f"{lang}.yaml"
+
+
+def read_overlay(path: Path) -> list[dict[str, Any]]:
+    """The overlay's raw records, in file order; none when the file does not exist."""
+    if not path.exists():
+        return []
+    data = read_lexicon_yaml(path) or {}
+    records = data.get("entries") if isinstance(data, dict) else None
+    if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
+        raise LexiconError(f"{path}: expected a mapping with a list of entries under 'entries'.")
+    return records
+
+
+def _retired_keys(lang: str, label: str, record: dict[str, Any]) -> tuple[str, ...] | None:
+    """The keys a ``retired: true`` record hides, or None for an ordinary entry."""
+    flag = record.get(RETIRED, False)
+    if not isinstance(flag, bool):
+        raise LexiconError(f"{label}: '{RETIRED}' must be true or false.", RETIRED)
+    if not flag:
+        return None
+    pattern = record.get("pattern")
+    keys = pattern_keys(lang, pattern) if isinstance(pattern, str) else ()
+    if not keys:
+        raise LexiconError(f"{label}: a retired entry needs the pattern it retires.", "pattern")
+    return keys
+
+
+def apply_overlay(lang: str, shipped: Path, entries: list[Entry]) -> list[Entry]:
+    """``entries`` (from the file ``shipped``) with the overlay's replacements, additions
+    (at the end) and retirements applied."""
+    path = overlay_path(lang, shipped)
+    merged: dict[tuple[str, ...], Entry | None] = {entry.keys: entry for entry in entries}
+    seen: dict[tuple[str, ...], Any] = {}
+    for number, record in enumerate(read_overlay(path), start=1):
+        label = f"{path}: entry {number} ({record.get('pattern')!r})"
+        keys = _retired_keys(lang, label, record)
+        entry = None
+        if keys is None:
+            fields = {k: v for k, v in record.items() if k != RETIRED}
+            entry = replace(parse_entry(lang, label, fields), curated=True)
+            keys = entry.keys
+        if keys in seen:
+            raise LexiconError(f"{label} duplicates {seen[keys]!r}; keep one of the two.")
+        seen[keys] = record.get("pattern")
+        merged[keys] = entry  # None: retired
+    return [entry for entry in merged.values() if entry is not None]
+
+
+def _check_lang(lang: str) -> None:
+    if lang not in LANGUAGES:
+        raise NotFound(f"No lexicon for language {lang!r}; use one of {', '.join(LANGUAGES)}.")
+
+
+def entry_dict(lang: str, entry: Entry) -> dict[str, Any]:
+    """An entry as plain data, with its fields as written."""
+    return {
+        "lang": lang,
+        "pattern": entry.pattern,
+        "category": entry.category,
+        "explanation": entry.explanation,
+        "neutral": entry.neutral,
+        "needs_context": entry.needs_context,
+        "context_note": entry.context_note,
+        "literal_contexts": list(entry.literal_text),
+        "max_gap": entry.max_gap,
+        "source": entry.source,
+        "curated": entry.curated,
+        "updated": entry.updated,
+    }
+
+
+def glossary(
+    lang: str | None = None, category: str | None = None, text: str | None = None
+) -> list[dict[str, Any]]:
+    """Entries of one language (or all) and category (or all) whose pattern, explanation,
+    neutral alternative or notes contain ``text``; by language, category, then pattern."""
+    if lang and lang not in LANGUAGES:
+        raise FramingError(f"Field 'lang': {lang!r} is not one of {', '.join(LANGUAGES)}.")
+    if category and category not in CATEGORIES:
+        raise FramingError(f"Field 'category': {category!r} is not one of {', '.join(CATEGORIES)}.")
+    needle = (text or "").strip().casefold()
+    found = []
+    for code in [lang] if lang else LANGUAGES:
+        for entry in load_lexicon(code).entries:
+            if category and entry.category != category:
+                continue
+            words = (entry.pattern, entry.explanation, entry.neutral, entry.context_note)
+            if needle and needle not in " ".join(words).casefold():
+                continue
+            found.append(entry_dict(code, entry))
+    order = {name: n for n, name in enumerate(CATEGORIES)}
+    found.sort(
+        key=lambda e: (LANGUAGES.index(e["lang"]), order[e["category"]], e["pattern"].casefold())
+    )
+    return found
+
+
+def find_entry(lang: str, pattern: str) -> Entry:
+    """The entry of ``lang`` whose pattern is ``pattern`` (or has the same lemmas)."""
+    _check_lang(lang)
+    entries = load_lexicon(lang).entries
+    keys = pattern_keys(lang, pattern)
+    for entry in entries:
+        if entry.pattern == pattern or entry.keys == keys:
+            return entry
+    raise NotFound(f"No {lang} lexicon entry with the pattern {pattern!r}.")
+
+
+def retired(lang: str) -> list[str]:
+    """Patterns of shipped entries the overlay hides."""
+    _check_lang(lang)
+    return [str(r.get("pattern")) for r in read_overlay(overlay_path(lang)) if r.get(RETIRED)]
+
+
+def save_entry(
+    lang: str,
+    raw: dict[str, Any],
+    *,
+    replaces: str | None = None,
+    new: bool = False,
+    today: date | None = None,
+) -> dict[str, Any]:
+    """Validate ``raw`` (an entry, or ``{"pattern", "retired": true}``) and write it to the
+    overlay, stamped ``updated``; returns it as :func:`entry_dict` gives it (``retired``
+    records as given). ``replaces``: the pattern of the entry being edited (a renamed
+    shipped entry is retired); ``new``: refuse a pattern that already has an entry.
+    Raises :class:`LexiconError` (with ``field``) and writes nothing when it is invalid."""
+    _check_lang(lang)
+    record = {k: v for k, v in raw.items() if k != "updated"}
+    record["updated"] = (today or date.today()).isoformat()
+    label = f"{lang} entry {raw.get('pattern')!r}"
+    with _lock:
+        current = {entry.keys: entry for entry in load_lexicon(lang).entries}
+        old_keys = pattern_keys(lang, replaces) if replaces is not None else None
+        if old_keys is not None and old_keys not in current:
+            raise NotFound(f"No {lang} lexicon entry with the pattern {replaces!r}.")
+        keys = _retired_keys(lang, label, record)
+        entry = None
+        if keys is None:
+            record.pop(RETIRED, None)
+            entry = parse_entry(lang, label, record)
+            keys = entry.keys
+            record = _ordered(record, entry)
+        elif keys not in current:
+            raise LexiconError(
+                f"{label}: there is no entry with this pattern to retire.", "pattern"
+            )
+        else:
+            record = {"pattern": record["pattern"], RETIRED: True, "updated": record["updated"]}
+        clash = current.get(keys)
+        if clash is not None and (new or (old_keys is not None and keys != old_keys)):
+            raise LexiconError(
+                f"{label}: an entry with this pattern already exists ({clash.pattern!r}); "
+                "edit that one instead.",
+                "pattern",
+            )
+        shipped = _shipped_keys(lang)
+        path = overlay_path(lang)
+        stale = {keys, old_keys}
+        records = [r for r in read_overlay(path) if _record_keys(lang, r) not in stale]
+        if entry is not None or keys in shipped:  # retiring a curated-only entry deletes it
+            records.append(record)
+        if old_keys is not None and old_keys != keys and old_keys in shipped:
+            records.append({"pattern": replaces, RETIRED: True, "updated": record["updated"]})
+        _write(path, lang, records)
+    return record if entry is None else entry_dict(lang, replace(entry, curated=True))
+
+
+def revert_entry(lang: str, pattern: str) -> None:
+    """Drop the overlay's record of ``pattern``: a shipped entry comes back as shipped, a
+    curated-only one is gone."""
+    _check_lang(lang)
+    keys = pattern_keys(lang, pattern)
+    with _lock:
+        path = overlay_path(lang)
+        records = read_overlay(path)
+        kept = [r for r in records if _record_keys(lang, r) != keys]
+        if len(kept) == len(records):
+            raise NotFound(f"No curated {lang} entry with the pattern {pattern!r}.")
+        _write(path, lang, kept)
+
+
+def _ordered(record: dict[str, Any], entry: Entry) -> dict[str, Any]:
+    """The record with the shipped files' field order, trimmed texts, defaults left out."""
+    out: dict[str, Any] = {name: getattr(entry, name) for name in FIELDS}
+    if entry.max_gap:
+        out["max_gap"] = entry.max_gap
+    if entry.literal_text:
+        out["literal_contexts"] = list(entry.literal_text)
+    out["updated"] = record["updated"]
+    return out
+
+
+def _record_keys(lang: str, record: dict[str, Any]) -> tuple[str, ...]:
+    pattern = record.get("pattern")
+    return pattern_keys(lang, pattern) if isinstance(pattern, str) else ()
+
+
+def _shipped_keys(lang: str) -> set[tuple[str, ...]]:
+    data = read_lexicon_yaml(lexicon_path(lang)) or {}
+    return {_record_keys(lang, r) for r in data.get("entries") or [] if isinstance(r, dict)}
+
+
+def _write(path: Path, lang: str, records: list[dict[str, Any]]) -> None:
+    """Replace ``path`` atomically: the temporary file's name does not end in .yaml, so the
+    lexicon fingerprint never sees it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = HEADER.format(lang=lang) + yaml.safe_dump(
+        {"entries": records}, allow_unicode=True, sort_keys=False, width=100
+    )
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{lang}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(text)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,201 @@
+"""Editorial cues: where a sentence speaks in the outlet's own voice rather than a source's.
+
+``editorial_cues(sentence, lang)`` returns :class:`EditorialCue` records (offsets into the sentence)
+of four kinds, each with a one-sentence explanation a teacher can read aloud:
+
+* ``recap`` — the outlet reminds readers of earlier reporting («Напомним, что…», «Нагадаємо»,
+  "As Sputnik reported earlier", "Recall that");
+* ``self_promotion`` — the outlet advertises itself («Читайте также», "Subscribe to our") or
+  names itself as a source: every self-reference the outlet registry finds
+  (``Registry.self_references``), cut to the name and its verb («"Комментарии" писали»);
+* ``background`` — outlet-authored context: a marker at the start of the sentence («Ранее»,
+  «Как известно», "It is worth noting", and "Meanwhile," only when the sentence names no
+  source), or, in a sentence with no attribution and no quotation, a calendar date
+  ("on November 5", «3 ноября», "from 2017-2021") or a past/scheduled-event marker ("took
+  place", «состоится», "the first … since");
+* ``evaluative_aside`` — the outlet's own judgement outside quotes («что, впрочем,
+  неудивительно», "Tellingly,", ", clearly,").
+
+Patterns and explanations are data (``data/editorial.yaml``). Cues inside quotation marks are
+dropped (they are the speaker's words), as are later cues overlapping earlier ones.
+
+``is_background(sentence, lang)`` — the sentence is outlet-authored background when it starts
+with a recap or background marker, or when it has no attribution cue (see
+:mod:`framing.wording.attribution`), no quotation, at least ``background_min_words`` words,
+and a date
+or event marker. Limits: a sentence is judged alone, so the middle of a multi-sentence quote
+(which has no quote marks of its own) counts as the outlet's voice, and background without a
+date or marker ("Harris conceded defeat …") is missed; an unattributed lead with a calendar
+date would be taken for background (leads name their source or a weekday in practice).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+from framing.alignment.quote_fidelity import quoted_spans
+from framing.errors import FramingError
+from framing.outlets import load_registry
+from framing.wording.attribution import AttributionError, attributions
+from framing.wording.attribution_cues import trim_edges
+
+__all__ = ["EDITORIAL_KINDS", "EditorialCue", "editorial_cues", "is_background"]
+
+EDITORIAL_KINDS = ("recap", "self_promotion", "background", "evaluative_aside")
+_WORD = re.compile(r"[^\W_]+")
+_EDGE = " \t\n,.:;—–-«»\"„“”'"
+_LEAD = re.compile(r"(?:[\s,:;—–-]+|(?-i:[^\W\d_A-ZА-ЯЁІЇЄҐ][\w-]*)\s+)*")
+
+
+@dataclass(frozen=True)
+class EditorialCue:
+    """A span of the sentence in the outlet's own voice: ``sentence[start:end] == text``."""
+
+    start: int
+    end: int
+    text: str
+    kind: str
+    explanation: str
+
+
+@dataclass(frozen=True)
+class _Rule:
+    kind: str
+    regex: re.Pattern[str]
+    explanation: str
+    unless_attributed: bool
+
+
+@dataclass(frozen=True)
+class _Language:
+    rules: tuple[_Rule, ...]
+    dates: tuple[re.Pattern[str], ...]
+    events: tuple[re.Pattern[str], ...]
+    self_reference_tail: re.Pattern[str]
+    explanations: dict[str, str]
+    min_words: int
+
+
+@cache
+def _language(lang: str) -> _Language:
+    data: dict[str, Any] = yaml.safe_load(
+        resources.files("framing").joinpath("data/editorial.yaml").read_text("utf-8")
+    )
+    code = re.split(r"[-_]", (lang or "").strip().lower())[0]
+    table = data["languages"].get(code)
+    if table is None:
+        known = ", ".join(data["languages"])
+        raise AttributionError(f"No editorial cues for language {lang!r}; use one of {known}.")
+
+    def compile_(source: str) -> re.Pattern[str]:
+        return re.compile(source, re.IGNORECASE)
+
+    rules = tuple(
+        _Rule(
+            raw["kind"],
+            compile_(raw["regex"]),
+            raw["explanation"].strip(),
+            bool(raw.get("unless_attributed")),
+        )
+        for raw in table["cues"]
+    )
+    unknown = {rule.kind for rule in rules} - set(EDITORIAL_KINDS)
+    if unknown:
+        raise AttributionError(f"editorial.yaml: unknown kinds {sorted(unknown)} for {code}.")
+    return _Language(
+        rules=rules,
+        dates=tuple(compile_(p) for p in table.get("dates") or []),
+        events=tuple(compile_(p) for p in table.get("events") or []),
+        self_reference_tail=compile_(table["self_reference_tail"]),
+        explanations={k: " ".join(v.split()) for k, v in data["explanations"].items()},
+        min_words=int(data["settings"]["background_min_words"]),
+    )
+
+
+def _self_references(
+    sentence: str, language: _Language, found: list[EditorialCue]
+) -> list[EditorialCue]:
+    """The registry's self-references, minus a recap marker they start with, plus the verb."""
+    try:
+        mentions = load_registry().self_references(sentence)
+    except FramingError:  # no corpus folder: no outlet names to look for
+        return []
+    cues = []
+    for mention in mentions:
+        start, end = mention.start, mention.end
+        for cue in found:
+            if cue.kind == "recap" and cue.start <= start < cue.end < end:
+                start = cue.end
+        tail = language.self_reference_tail.match(sentence, end)
+        end = tail.end() if tail else end
+        # what is left after «Напомним, что »: punctuation and lowercase words («раніше»)
+        start = _LEAD.match(sentence, start, end).end()
+        cues.append(EditorialCue(start, end, sentence[start:end], "self_promotion",
+                        language.explanations["self_reference"]))  # fmt: skip
+    return cues
+
+
+def _attributed(sentence: str, lang: str) -> bool:
+    return bool(attributions(sentence, lang))
+
+
+def _unsourced_markers(sentence: str, language: _Language) -> list[EditorialCue]:
+    """Dates and event markers, for a sentence in the outlet's voice (checked by the caller)."""
+    if len(_WORD.findall(sentence)) < language.min_words:
+        return []
+    cues = []
+    for patterns, reason in ((language.dates, "date"), (language.events, "event")):
+        for pattern in patterns:
+            for m in pattern.finditer(sentence):
+                start, end = trim_edges(sentence, *m.span(), _EDGE)
+                cues.append(EditorialCue(start, end, sentence[start:end], "background",
+                                language.explanations[reason]))  # fmt: skip
+    return cues
+
+
+def editorial_cues(sentence: str, lang: str) -> list[EditorialCue]:
+    """Cues of the outlet's own voice in one sentence (ru, uk or en), in order."""
+    if not sentence.strip():
+        return []
+    language = _language(lang)
+    quotes = quoted_spans(sentence)
+    attributed: bool | None = None  # worked out only when a rule needs it
+    found: list[EditorialCue] = []
+
+    def add(cues: list[EditorialCue]) -> None:
+        for cue in cues:
+            if cue.start >= cue.end or any(qs <= cue.start and cue.end <= qe for qs, qe in quotes):
+                continue
+            if not any(cue.start < c.end and c.start < cue.end for c in found):
+                found.append(cue)
+
+    for rule in language.rules:
+        for m in rule.regex.finditer(sentence):
+            if rule.unless_attributed:
+                if attributed is None:
+                    attributed = _attributed(sentence, lang)
+                if attributed:
+                    continue
+            start, end = trim_edges(sentence, *m.span(), _EDGE)
+            add([EditorialCue(start, end, sentence[start:end], rule.kind, rule.explanation)])
+    recaps = list(found)
+    add(_self_references(sentence, language, recaps))
+    if not quotes:
+        if attributed is None:
+            attributed = _attributed(sentence, lang)
+        if not attributed:
+            add(_unsourced_markers(sentence, language))
+    return sorted(found, key=lambda c: c.start)
+
+
+def is_background(sentence: str, lang: str) -> bool:
+    """Is the sentence background the outlet adds itself? (rule in the module docstring)"""
+    # recap and background markers are anchored at the start; dates and event markers only
+    # become cues in a sentence with no attribution and no quotation
+    return any(c.kind in {"recap", "background"} for c in editorial_cues(sentence, lang))

@@ -1,0 +1,455 @@
+"""Loaded-wording lexicons (``corpus/lexicons/<lang>.yaml``) and a morphology-aware matcher.
+
+``find_loaded(text, lang)`` returns ``LexiconHit`` records whose offsets index the given
+text, so ``text[hit.start:hit.end]`` is the surface form («страны-агрессора» for the entry
+«страна-агрессор»). How it matches:
+
+* **Lemmas.** Each distinct word is lemmatised once (LRU cache): pymorphy3 for ru/uk, where
+  every parse counts and a participle keeps its own lemma («предполагаемыми» →
+  «предполагаемый», not only «предполагать»); simplemma for en. Keys are case-folded, with
+  ё → е and one apostrophe. An entry word unknown to the dictionary (slang) also matches
+  every form pymorphy3 inflects it to; an English one also matches its plural.
+* **Patterns.** An entry is a sequence of words; compounds are split at hyphens, and a hyphen
+  or a space joins words alike. Between two pattern words only spaces, a hyphen or quote
+  marks may stand, unless the entry's ``max_gap`` allows that many other words. A one-word
+  entry also matches one part of a compound. Entries are indexed by the forms of their first
+  word; of overlapping hits the longest wins.
+* **Context.** A ``needs_context`` entry may list ``literal_contexts``: patterns containing
+  it (``*`` = one optional word) that make it literal («режим работы», "claimed
+  responsibility"); such hits are dropped, the others get the lower ``context`` confidence.
+  A hit inside a quotation of three or more words attributed by a speech verb just after
+  («…», — сказал Песков; "…," he said) or before («Песков заявил: "…"») is the outlet
+  quoting someone: it gets a note and a lower confidence. The speaker's name is not checked.
+* **Scare quotes.** One or two lowercase words in quotation marks («"освободители"»,
+  „визволителі“, "liberators") are reported as ``scare_quotes`` unless they are an outlet
+  alias in the outlet registry (when there is one), start with a capital or are all-caps
+  (names, titles, acronyms: «"Комментарии"», «ДНР»), follow a mention cue («слово "режим"»,
+  the word "regime"; lexicon hits there are dropped too), or are quoted speech (right after
+  a speech verb, said "no", or attributed like a long quotation). Limits: a capitalised scare
+  quote is missed, a lowercase name not in the registry is flagged, and a short partial
+  quotation cannot be told from irony, so one in a sentence with a speech verb is reported
+  with lower confidence and a note.
+
+Confidences and windows are data, in ``corpus/lexicons/common.yaml``. Curators' entries in
+``corpus/lexicons/curated/<lang>.yaml`` are merged over the shipped ones (``curation.py``).
+"""
+
+from __future__ import annotations
+
+import bisect
+import hashlib
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from framing.errors import FramingError
+from framing.settings import corpus_dir
+from framing.text.morphology import (
+    WILDCARD,
+    WORD_RE,
+    Pattern,
+    Tokens,
+    compile_pattern,
+    identity_key,
+    lemma_keys,
+    normalise,
+    pattern_words,
+    word_forms,
+)
+
+LANGUAGES = ("ru", "uk", "en")
+CATEGORIES = tuple(
+    "pejorative_label delegitimising_qualifier distancing_hedge emotive_intensifier "
+    "euphemism propaganda_cliche".split()
+)
+SCARE_QUOTES = "scare_quotes"
+FIELDS = tuple("pattern category explanation neutral source needs_context context_note".split())
+OPTIONAL_FIELDS = ("max_gap", "literal_contexts", "updated")  # updated: set by curation
+SETTINGS = (
+    "plain context quoted_factor quoted_note attribution_window_chars scare_quote_max_words "
+    "scare_quote scare_quote_partial scare_quote_partial_note scare_quote_explanation "
+    "scare_quote_source"
+).split()
+DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+LETTERS_RE = re.compile(r"[^\W\d_]+(?:[-‐‑'’ʼ][^\W\d_]+)*")
+QUOTE_RE = re.compile(
+    r"«(?P<a>[^«»\n]{1,3000})»|„(?P<b>[^„“”\n]{1,3000})[“”]|“(?P<c>[^“”\n]{1,3000})”"
+    r"|\"(?P<d>[^\"\n]{1,3000})\"|(?<!\w)[‘'](?P<e>[^‘’'\n]{1,80})[’'](?!\w)"
+)
+SENTENCE_END_RE = re.compile(r"[.!?…]\s|\n")
+AFTER_QUOTE_RE = re.compile(r"\s*[,.!?…]?\s*(?:[-–—]+\s*)?\w")
+
+
+class LexiconError(FramingError):
+    """A lexicon file is missing, not valid YAML, or has an invalid entry; ``field`` names
+    the entry's field at fault, so a form can show the message next to it."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+@dataclass(frozen=True)
+class Entry:
+    pattern: str
+    category: str
+    explanation: str
+    neutral: str
+    source: str
+    needs_context: bool
+    context_note: str
+    keys: tuple[str, ...]  # the lemma of each word: what makes two entries duplicates
+    seq: Pattern  # what each position matches
+    literal_contexts: tuple[Pattern, ...] = ()
+    # As written, for the glossary and the curators' form.
+    max_gap: int = 0
+    literal_text: tuple[str, ...] = ()
+    updated: str = ""
+    curated: bool = False  # from the overlay corpus/lexicons/curated/<lang>.yaml
+
+
+@dataclass(frozen=True)
+class LexiconHit:
+    """One flagged span: ``lemma`` is the entry's pattern (the quoted words for scare quotes);
+    ``confidence`` is lower for context-dependent words and quotations, which ``note`` says."""
+
+    start: int
+    end: int
+    text: str
+    lemma: str
+    category: str
+    explanation: str
+    neutral: str
+    source: str
+    needs_context: bool
+    confidence: float
+    note: str = ""
+
+
+@dataclass
+class Lexicon:
+    lang: str
+    path: Path
+    entries: list[Entry]
+    speech_verbs: frozenset[str]
+    mention_cues: frozenset[str]
+    settings: dict[str, Any]
+    index: dict[str, list[Entry]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for entry in self.entries:
+            for form in entry.seq[0]:
+                self.index.setdefault(form, []).append(entry)
+
+    def find(self, text: str) -> list[LexiconHit]:
+        """Loaded wording and scare quotes in ``text``, in order, without overlaps."""
+        return _find(self, text)
+
+
+# --- loading and validation -----------------------------------------------------------------
+
+
+def lexicon_path(lang: str) -> Path:
+    return corpus_dir() / "lexicons" / f"{lang}.yaml"
+
+
+def read_lexicon_yaml(path: Path) -> Any:
+    """A lexicon file's YAML; a LexiconError names the file when it cannot be read or parsed."""
+    try:
+        return yaml.safe_load(path.read_text("utf-8"))
+    except OSError as exc:
+        raise LexiconError(
+            f"Cannot read the lexicon file {path}: {exc.strerror}. "
+            "Set FRAMING_CORPUS to the folder holding lexicons/."
+        ) from exc
+    except yaml.YAMLError as exc:
+        raise LexiconError(f"The lexicon file {path} is not valid YAML: {exc}") from exc
+
+
+def pattern_keys(lang: str, pattern: str) -> tuple[str, ...]:
+    """The lemmas of a pattern's words: two entries with the same keys are one entry."""
+    return tuple(identity_key(lang, word) for word in pattern_words(pattern) if word != WILDCARD)
+
+
+def parse_entry(lang: str, label: str, raw: dict[str, Any]) -> Entry:
+    """One entry from its YAML mapping, validated (``label`` names it in errors); the
+    shipped files and curators' edits go through the same checks."""
+    missing = [name for name in FIELDS if name not in raw]
+    unknown = sorted(set(raw) - set(FIELDS) - set(OPTIONAL_FIELDS))
+    if missing or unknown:
+        raise LexiconError(
+            f"{label}: missing fields {missing}, unknown fields {unknown}.", (missing + unknown)[0]
+        )
+    for name in ("pattern", "explanation", "neutral", "source", "context_note"):
+        if not isinstance(raw[name], str) or not (raw[name].strip() or name == "context_note"):
+            raise LexiconError(f"{label}: '{name}' must be a non-empty string.", name)
+    if raw["category"] not in CATEGORIES:
+        raise LexiconError(
+            f"{label}: category {raw['category']!r} is not one of {CATEGORIES}.", "category"
+        )
+    if not isinstance(raw["needs_context"], bool):
+        raise LexiconError(f"{label}: 'needs_context' must be true or false.", "needs_context")
+    if raw["needs_context"] and not raw["context_note"].strip():
+        raise LexiconError(
+            f"{label}: needs_context is true: say when it is literal in context_note.",
+            "context_note",
+        )
+    gap = raw.get("max_gap", 0)
+    if not isinstance(gap, int) or isinstance(gap, bool) or not 0 <= gap <= 3:
+        raise LexiconError(f"{label}: 'max_gap' must be a whole number from 0 to 3.", "max_gap")
+    updated = str(raw.get("updated", ""))  # YAML may have read it as a date
+    if "updated" in raw and not DATE_RE.fullmatch(updated):
+        raise LexiconError(f"{label}: 'updated' must be a date like 2024-11-07.", "updated")
+    words = pattern_words(raw["pattern"])
+    if not words or WILDCARD in words:
+        raise LexiconError(
+            f"{label}: the pattern needs words (for gaps use max_gap, not '*').", "pattern"
+        )
+    keys = pattern_keys(lang, raw["pattern"])
+    contexts = [str(context) for context in raw.get("literal_contexts") or []]
+    if contexts and not raw["needs_context"]:
+        raise LexiconError(
+            f"{label}: it has literal_contexts, so set needs_context: true.", "needs_context"
+        )
+    for context in contexts:
+        context_words = pattern_words(context)
+        context_keys = [identity_key(lang, w) for w in context_words if w != WILDCARD]
+        if keys[0] not in context_keys or context_words[0] == WILDCARD:
+            raise LexiconError(
+                f"{label}: literal context {context!r} must contain the entry's first word "
+                f"({keys[0]!r}) and must not start with '*'.",
+                "literal_contexts",
+            )
+    texts = {name: raw[name].strip() for name in FIELDS if name != "needs_context"}
+    seq = compile_pattern(lang, raw["pattern"], gap)
+    literal = tuple(compile_pattern(lang, context) for context in contexts)
+    return Entry(**texts, needs_context=raw["needs_context"], keys=keys, seq=seq,
+                 literal_contexts=literal, max_gap=gap, literal_text=tuple(contexts),
+                 updated=updated)  # fmt: skip
+
+
+def lexicon_fingerprint() -> str:
+    """Changes whenever a lexicon file changes (name, size, modification time, inode): part
+    of the key of cached analyses, and what makes :func:`load_lexicon` re-read an edited file.
+    The inode catches two same-size saves within one clock tick: curated files are replaced
+    by a new file on every save (framing/curation.py)."""
+    folder = corpus_dir() / "lexicons"
+    stamps = sorted(
+        (str(p.relative_to(folder)), p.stat().st_size, p.stat().st_mtime_ns, p.stat().st_ino)
+        for p in folder.rglob("*.yaml")
+    )
+    return hashlib.sha256(repr(stamps).encode()).hexdigest()[:16]
+
+
+@cache
+def _load(lang: str, path: Path, fingerprint: str = "") -> Lexicon:
+    data = read_lexicon_yaml(path)
+    if not isinstance(data, dict) or not isinstance(data.get("entries"), list):
+        raise LexiconError(f"{path}: expected a mapping with a list under 'entries'.")
+    entries: list[Entry] = []
+    seen: dict[tuple[str, ...], str] = {}
+    for number, raw in enumerate(data["entries"], start=1):
+        if not isinstance(raw, dict):
+            raise LexiconError(f"{path}: entry {number} is not a mapping of fields.")
+        entry = parse_entry(lang, f"{path}: entry {number} ({raw.get('pattern')!r})", raw)
+        if entry.keys in seen:
+            raise LexiconError(
+                f"{path}: entry {number} ({entry.pattern!r}) duplicates {seen[entry.keys]!r}; "
+                "merge the two entries."
+            )
+        seen[entry.keys] = entry.pattern
+        entries.append(entry)
+    from framing.wording.curation import apply_overlay  # curation builds on this module
+
+    entries = apply_overlay(lang, path, entries)
+    common_path = path.parent / "common.yaml"
+    settings = (read_lexicon_yaml(common_path) or {}).get("matcher") or {}
+    if missing := [name for name in SETTINGS if name not in settings]:
+        raise LexiconError(f"{common_path}: 'matcher' lacks the settings {missing}.")
+    return Lexicon(
+        lang=lang,
+        path=path,
+        entries=entries,
+        speech_verbs=_forms(lang, data.get("speech_verbs")),
+        mention_cues=_forms(lang, data.get("mention_cues")),
+        settings=settings,
+    )
+
+
+def _forms(lang: str, words: list[str] | None) -> frozenset[str]:
+    return frozenset(form for word in words or [] for form in word_forms(lang, str(word)))
+
+
+def load_lexicon(lang: str) -> Lexicon:
+    """The lexicon of ``lang`` (ru, uk or en), validated; read once per process and path."""
+    if lang not in LANGUAGES:
+        raise LexiconError(f"No lexicon for language {lang!r}; use one of {LANGUAGES}.")
+    return _load(lang, lexicon_path(lang), lexicon_fingerprint())
+
+
+def find_loaded(text: str, lang: str) -> list[LexiconHit]:
+    """Loaded wording in ``text`` (offsets into ``text`` exactly as given)."""
+    return load_lexicon(lang).find(text)
+
+
+# --- matching -------------------------------------------------------------------------------
+
+
+def _is_outlet(name: str) -> bool:
+    """Whether ``name`` is an outlet alias in the outlet registry (False without a registry)."""
+    from framing.outlets import load_registry
+
+    try:
+        return load_registry().find(name) is not None
+    except FramingError:
+        return False
+
+
+def _quotes(text: str) -> list[tuple[int, int, str]]:
+    """Quotations as (start, end, content), outer ones and those one level inside them."""
+    found = []
+    for outer in QUOTE_RE.finditer(text):
+        group = next(name for name, value in outer.groupdict().items() if value is not None)
+        found.append((outer.start(), outer.end(), outer.group(group)))
+        for inner in QUOTE_RE.finditer(text, outer.start(group), outer.end(group)):
+            name = next(n for n, v in inner.groupdict().items() if v is not None)
+            found.append((inner.start(), inner.end(), inner.group(name)))
+    return found
+
+
+def _words(fragment: str) -> list[str]:
+    return [normalise(word) for word in WORD_RE.findall(fragment)]
+
+
+def _has_verb(lex: Lexicon, words: list[str]) -> bool:
+    return any(lemma_keys(lex.lang, w) & lex.speech_verbs for w in words)
+
+
+def _attributed(lex: Lexicon, text: str, start: int, end: int) -> bool:
+    """Whether the quotation text[start:end] is attributed to a speaker by a speech verb."""
+    window = int(lex.settings["attribution_window_chars"])
+    after = text[end : end + window].split("\n")[0]
+    if AFTER_QUOTE_RE.match(after) and _has_verb(lex, _words(after)[:4]):
+        return True
+    before = text[max(0, start - window) : start].split("\n")[-1]
+    return before.rstrip().endswith(":") and _has_verb(lex, _words(before)[-6:])
+
+
+def _mentioned(lex: Lexicon, text: str, start: int) -> bool:
+    """Whether the quotation at ``start`` follows a mention cue («слово», "the term")."""
+    before = _words(text[max(0, start - 40) : start])
+    return bool(before) and not lemma_keys(lex.lang, before[-1]).isdisjoint(lex.mention_cues)
+
+
+def _scare_quote(lex: Lexicon, text: str, start: int, end: int, content: str) -> LexiconHit | None:
+    words = content.split()
+    if not 1 <= len(words) <= lex.settings["scare_quote_max_words"] or " ".join(words) != content:
+        return None
+    if not all(LETTERS_RE.fullmatch(word) for word in words):
+        return None
+    if content[0].isupper() or any(len(w) > 1 and w.isupper() for w in words):
+        return None  # a name, title or acronym («Комментарии», "Fox News", «ДНР»)
+    if _mentioned(lex, text, start):
+        return None  # a word mentioned, not used: «слово "режим"», the word "regime"
+    before = _words(text[max(0, start - 60) : start].split("\n")[-1])
+    if _has_verb(lex, before[-2:]) or _attributed(lex, text, start, end):
+        return None  # a quoted answer or term: said "no"; «нет», — ответил он
+    if _is_outlet(content):
+        return None
+    sentence_start = max((m.end() for m in SENTENCE_END_RE.finditer(text, 0, start)), default=0)
+    sentence_end = SENTENCE_END_RE.search(text, end)
+    sentence = text[sentence_start : sentence_end.start() if sentence_end else len(text)]
+    partial = _has_verb(lex, _words(sentence))
+    settings = lex.settings
+    confidence = float(settings["scare_quote_partial" if partial else "scare_quote"])
+    note = settings["scare_quote_partial_note"] if partial else ""
+    return LexiconHit(start, end, text[start:end], normalise(content), SCARE_QUOTES,
+                      settings["scare_quote_explanation"], content, settings["scare_quote_source"],
+                      True, confidence, note)  # fmt: skip
+
+
+def _literal(tokens: Tokens, entry: Entry, i: int, j: int) -> bool:
+    """Whether a literal context of ``entry`` covers the hit on tokens i..j-1."""
+    for context in entry.literal_contexts:
+        for start in range(max(0, i - len(context) + 1), i + 1):
+            end = tokens.match(start, context)
+            if end is not None and end >= j:
+                return True
+    return False
+
+
+def _find(lex: Lexicon, text: str) -> list[LexiconHit]:
+    tokens = Tokens.of(text, lex.lang)
+    found: list[tuple[int, int, int, Entry]] = []
+    for i, keys in enumerate(tokens.keys):
+        candidates = {id(e): e for key in keys for e in lex.index.get(key, ())}
+        for entry in candidates.values():
+            j = tokens.match(i, entry.seq)
+            if j is not None and not (entry.needs_context and _literal(tokens, entry, i, j)):
+                found.append((tokens.starts[i], tokens.ends[j - 1], j - i, entry))
+    quotes = _quotes(text)
+    spoken = [(s, e) for s, e, c in quotes if len(c.split()) > 2 and _attributed(lex, text, s, e)]
+    mentions = [(s, e) for s, e, c in quotes if len(c.split()) <= 2 and _mentioned(lex, text, s)]
+    settings = lex.settings
+    hits: list[LexiconHit] = []
+    taken, in_mention, in_speech = _Spans(), _Spans(mentions), _Spans(spoken)
+    for start, end, _, entry in sorted(found, key=lambda f: (-f[2], f[0], f[3].needs_context)):
+        if taken.overlaps(start, end) or in_mention.contains(start, end):
+            continue
+        taken.add(start, end)
+        confidence = float(settings["context" if entry.needs_context else "plain"])
+        quoted = in_speech.contains(start, end)
+        factor, note = (settings["quoted_factor"], settings["quoted_note"]) if quoted else (1, "")
+        hit = LexiconHit(start, end, text[start:end], entry.pattern, entry.category,
+                         entry.explanation, entry.neutral, entry.source, entry.needs_context,
+                         round(confidence * factor, 3), note)  # fmt: skip
+        hits.append(hit)
+    for start, end, content in quotes:
+        if not taken.overlaps(start, end):
+            hit = _scare_quote(lex, text, start, end, content)
+            hits.extend([hit] if hit else [])
+    return sorted(hits, key=lambda h: h.start)
+
+
+class _Spans:
+    """Character spans, queried in O(log n): a text with tens of thousands of hits and
+    quotes must not cost a scan of all of them per candidate (quadratic in the text).
+
+    Spans are kept in layers of non-overlapping spans sorted by start (quotes nest one
+    level, so there are few layers); in a layer only the span starting last before a
+    position can contain or overlap it.
+    """
+
+    def __init__(self, spans: list[tuple[int, int]] = ()) -> None:
+        self.layers: list[tuple[list[int], list[int]]] = []
+        for start, end in sorted(spans):
+            self.add(start, end)
+
+    def add(self, start: int, end: int) -> None:
+        for starts, ends in self.layers:
+            i = bisect.bisect_left(starts, start)
+            if (i == 0 or ends[i - 1] <= start) and (i == len(starts) or end <= starts[i]):
+                starts.insert(i, start)
+                ends.insert(i, end)
+                return
+        self.layers.append(([start], [end]))
+
+    def overlaps(self, start: int, end: int) -> bool:
+        for starts, ends in self.layers:
+            i = bisect.bisect_left(starts, end)
+            if i and ends[i - 1] > start:
+                return True
+        return False
+
+    def contains(self, start: int, end: int) -> bool:
+        """Whether a span strictly encloses [start, end) (s < start and end < e)."""
+        for starts, ends in self.layers:
+            i = bisect.bisect_left(starts, start)
+            if i and end < ends[i - 1]:
+                return True
+        return False

@@ -1,0 +1,145 @@
+"""The framing profile of an article: figures about its wording and sourcing, each with
+the evidence it counts, and the highlights a reader sees.
+
+Every figure is ``{"value": ..., "evidence": [...]}``: evidence is a list of highlight
+numbers (indices into ``highlights``) or sentence indices, so a page can open exactly what a
+number counts. The figures describe wording and sourcing; they are no verdict on truth.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from framing.records import Sentence
+from framing.wording.attribution import sentence_sources
+from framing.wording.editorial import editorial_cues
+from framing.wording.lexicon import LANGUAGES, find_loaded
+
+WORD = re.compile(r"\w+(?:[-'’]\w+)*")
+HEDGE_CATEGORIES = {"distancing_hedge"}
+
+
+@dataclass(frozen=True)
+class ArticleText:
+    """What a profile needs: the clean text, its sentences and language."""
+
+    text: str
+    sentences: list[Sentence]
+    lang: str | None
+
+
+def highlights(article: ArticleText, with_model: bool = False) -> list[dict[str, Any]]:
+    """Lexicon hits, model suggestions and editorial insertions, offsets into the text."""
+    if article.lang not in LANGUAGES:
+        return []
+    found: list[dict[str, Any]] = []
+    for hit in find_loaded(article.text, article.lang):
+        found.append(
+            {
+                "start": hit.start,
+                "end": hit.end,
+                "text": hit.text,
+                "category": hit.category,
+                "source": "lexicon",
+                "explanation": hit.explanation,
+                "neutral": hit.neutral,
+                "confidence": hit.confidence,
+                "note": hit.note,
+            }
+        )
+    if with_model:
+        found += _model_suggestions(article, found)
+    for sentence in article.sentences:
+        for cue in editorial_cues(sentence.text, article.lang):
+            found.append(
+                {
+                    "start": sentence.start + cue.start,
+                    "end": sentence.start + cue.end,
+                    "text": cue.text,
+                    "category": f"editorial_{cue.kind}",
+                    "source": "insertion",
+                    "explanation": cue.explanation,
+                    "neutral": "",
+                    "confidence": 1.0,
+                    "note": "",
+                }
+            )
+    found.sort(key=lambda h: (h["start"], -h["end"]))
+    for highlight in found:
+        highlight["sentence"] = _sentence_of(article.sentences, highlight["start"])
+    return found
+
+
+def _model_suggestions(article: ArticleText, lexicon: list[dict[str, Any]]) -> list[dict]:
+    """The learned detector's suggestions that no lexicon hit already covers."""
+    from framing.wording.detector import detect_loaded
+
+    taken = [(h["start"], h["end"]) for h in lexicon]
+    out = []
+    for s in detect_loaded(article.text, str(article.lang)):
+        if any(s.start < end and start < s.end for start, end in taken):
+            continue
+        out.append(
+            {
+                "start": s.start,
+                "end": s.end,
+                "text": s.text,
+                "category": "model_suggestion",
+                "source": "model",
+                "explanation": "The detector, trained on annotated propaganda data, "
+                "suggests this wording may be loaded. Check it: it is a suggestion.",
+                "neutral": "",
+                "confidence": round(float(s.confidence), 3),
+                "note": "",
+            }
+        )
+    return out
+
+
+def _sentence_of(sentences: list[Sentence], offset: int) -> int | None:
+    for sentence in sentences:
+        if sentence.start <= offset < sentence.end:
+            return sentence.index
+    return None
+
+
+def _share(indices: list[int], total: int) -> dict[str, Any]:
+    return {"value": round(len(indices) / total, 3) if total else None, "evidence": indices}
+
+
+def _per_100(evidence: list[int], words: int) -> dict[str, Any]:
+    value = round(100 * len(evidence) / words, 2) if words else None
+    return {"value": value, "evidence": evidence}
+
+
+def profile(article: ArticleText, found: list[dict[str, Any]]) -> dict[str, Any]:
+    """The figures of one article, from its highlights (see module doc)."""
+    words = len(WORD.findall(article.text))
+    total = len(article.sentences)
+    by_category: dict[str, list[int]] = {}
+    for number, h in enumerate(found):
+        if h["source"] == "lexicon":
+            by_category.setdefault(h["category"], []).append(number)
+    hedges = [n for n, h in enumerate(found) if h["category"] in HEDGE_CATEGORIES]
+    suggestions = [n for n, h in enumerate(found) if h["source"] == "model"]
+    editorial = sorted(
+        {h["sentence"] for h in found if h["source"] == "insertion" and h["sentence"] is not None}
+    )
+    sources = sentence_sources(article.sentences, article.lang) if article.lang in LANGUAGES else []
+    attributed = [s.index for s in sources if s.attributed]
+    direct = [s.index for s in sources if s.quote == "direct"]
+    anonymous = [s.index for s in sources if "anonymous" in s.kinds]
+    return {
+        "words": words,
+        "sentences": total,
+        "loaded_per_100_words": {c: _per_100(e, words) for c, e in sorted(by_category.items())},
+        "loaded_total_per_100_words": _per_100([n for e in by_category.values() for n in e], words),
+        "hedges_per_100_words": _per_100(hedges, words),
+        "model_suggestions_per_100_words": _per_100(suggestions, words),
+        "attributed_sentence_share": _share(attributed, total),
+        "direct_quote_share": _share(direct, total),
+        "anonymous_source_share": _share(anonymous, total),
+        "editorial_insertion_share": _share(editorial, total),
+    }

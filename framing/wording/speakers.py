@@ -1,0 +1,268 @@
+"""Speakers next to a speech verb: the word-level half of :mod:`framing.wording.attribution`.
+
+A sentence is cut into words (:func:`tokens`) with a flag per word saying whether punctuation
+stands before it (:func:`boundaries`). :func:`left` and :func:`right` look for a speech
+verb's speaker on either side, within ``speaker_window`` words and never across punctuation:
+a pronoun («сказал он»), a name run in the nominative («Сергей Лавров», "Dmitry Peskov"), a
+role («спикер Кремля», "the official"), a group ("experts") or an institution after «в»/«у»
+(«в Кремле заявили»). ru/uk use pymorphy3 for case and number (a subject is nominative:
+«Спикер Кремля подчеркнул» has the role «Спикер», not «Кремля»); en has no case endings, so
+only the word next to the verb may head the phrase.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+from framing.text.morphology import analyzer, lemma_keys, normalise
+
+if TYPE_CHECKING:
+    from framing.wording.attribution_cues import Rules
+
+WORD_RE = re.compile(r"[^\W_]+(?:[-'’ʼ][^\W_]+)*")
+# What ends a speaker phrase between two words: punctuation, quote marks, a spaced dash.
+BOUNDARY_RE = re.compile(r"[,.;:!?()\[\]«»\"“”„…—–\n]|\s-\s")
+POSSESSIVE_RE = re.compile(r"['’]s$")
+
+
+@dataclass(frozen=True)
+class Token:
+    start: int
+    end: int
+    word: str
+    norm: str
+
+
+@dataclass
+class Speaker:
+    kind: str  # "name", "institution", "role", "pronoun", "group", "anonymous", "passive"
+    start: int  # token indices of the phrase, inclusive
+    end: int
+    head: int
+    roles: frozenset[str] = frozenset()
+
+
+# --- words ----------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=100_000)
+def parses(lang: str, word: str) -> tuple[Any, ...]:
+    return tuple(analyzer(lang).parse(word))
+
+
+@lru_cache(maxsize=100_000)
+def is_speech_verb(r: Rules, norm: str) -> bool:
+    if r.lang == "en":
+        return bool(lemma_keys("en", norm) & r.speech_verbs)
+    for parse in parses(r.lang, norm):
+        tag = parse.tag
+        if normalise(parse.normal_form) in r.speech_verbs and tag.POS in {"VERB", "GRND"}:
+            # «напомним», «скажите» are the outlet addressing its readers, not a source
+            if not {"1per", "2per", "impr"} & set(tag.grammemes):
+                return True
+    return False
+
+
+def _lemma_in(r: Rules, norm: str, words: frozenset[str]) -> bool:
+    return norm in words or bool(lemma_keys(r.lang, norm) & words)
+
+
+def _is_plural(r: Rules, tok: Token) -> bool:
+    if r.lang == "en":
+        return tok.norm not in r.titles and tok.norm.endswith("s")
+    found = parses(r.lang, tok.norm)
+    return bool(found) and all("plur" in p.tag for p in found if p.tag.POS == "NOUN")
+
+
+def _nominative(r: Rules, tok: Token) -> bool:
+    """Can the (capitalised) word be a subject? Always in en; ru/uk ask pymorphy3."""
+    if r.lang == "en":
+        return True
+    for p in parses(r.lang, tok.norm):
+        if {"LATN", "UNKN"} & set(p.tag.grammemes):
+            return True
+        if p.tag.POS in {"NOUN", "ADJF"} and "nomn" in p.tag:
+            return True
+    return False
+
+
+def classify(r: Rules, tok: Token) -> str:
+    """What a word can be in a speaker phrase: pronoun, group, role, name or other."""
+    if tok.norm in r.pronouns:
+        return "pronoun"
+    if _lemma_in(r, tok.norm, r.groups):
+        return "group"
+    if _lemma_in(r, tok.norm, r.titles) and _nominative(r, tok):
+        return "role"
+    if tok.word[0].isupper() and tok.norm not in r.stop and tok.norm not in r.determiners:
+        return "name" if _nominative(r, tok) else "other"
+    return "other"
+
+
+def surname(r: Rules, word: str, case: str = "nomn") -> str:
+    """The word as a name in the nominative («Пескова» → «Песков»); en words as written."""
+    word = POSSESSIVE_RE.sub("", word)
+    if r.lang == "en" or word.isupper():
+        return word
+    found = parses(r.lang, normalise(word))
+    if case == "nomn" and any("nomn" in p.tag for p in found):
+        return word
+    for p in found:
+        if case in p.tag and p.tag.POS in {"NOUN", "ADJF"}:
+            form = p.inflect({"nomn"})
+            if form is not None:
+                return form.word[:1].upper() + form.word[1:]
+    return word
+
+
+# --- phrases --------------------------------------------------------------------------------
+
+
+def tokens(text: str) -> list[Token]:
+    return [
+        Token(m.start(), m.end(), m.group(), normalise(m.group())) for m in WORD_RE.finditer(text)
+    ]
+
+
+def boundaries(toks: list[Token], text: str) -> list[bool]:
+    """``b[k]``: punctuation stands between token k-1 and token k."""
+    return [True] + [
+        BOUNDARY_RE.search(text, toks[k - 1].end, toks[k].start) is not None
+        for k in range(1, len(toks))
+    ]
+
+
+def _roles(r: Rules, toks: list[Token], a: int, b: int) -> frozenset[str]:
+    found = set()
+    for t in toks[a : b + 1]:
+        found |= lemma_keys(r.lang, t.norm) & r.titles
+        if t.norm in r.titles:
+            found.add(t.norm)
+    return frozenset(found)
+
+
+def _finish(r: Rules, toks: list[Token], kind: str, head: int, start: int, end: int) -> Speaker:
+    """Name the phrase: a plural role or one after "a"/"an" is an unnamed source."""
+    if kind == "group":
+        return Speaker("anonymous", start, end, head)
+    if kind == "role":
+        indefinite = any(t.norm in {"a", "an"} for t in toks[start:head])
+        if indefinite or _is_plural(r, toks[head]):
+            return Speaker("anonymous", start, end, head)
+    return Speaker(kind, start, end, head, _roles(r, toks, start, end))
+
+
+def left(r: Rules, toks: list[Token], i: int, bounds: list[bool]) -> Speaker | None:
+    """The speaker before the verb: «Песков заявил», "Kremlin spokesman said", "he added"."""
+    window = int(r.settings["speaker_window"])
+    k = i - 1
+    while k >= 0 and not bounds[k + 1] and toks[k].norm in r.skip:
+        k -= 1
+    if k < 0 or bounds[k + 1]:
+        return None
+    if toks[k].norm in r.passive:
+        return Speaker("passive", k, k, k)
+    institution = _institution(r, toks, bounds, i, k, -1)
+    if institution is not None:
+        return institution
+    j, head, kind = k, None, "other"
+    while j >= 0 and k - j < window:
+        tok = toks[j]
+        if tok.norm in r.stop:
+            return None
+        kind = classify(r, tok)
+        if kind != "other":
+            head = j
+            break
+        if r.lang == "en" or bounds[j]:
+            return None  # en has no case endings: only the word next to the verb is a subject
+        j -= 1
+    if head is None:
+        return None
+    if kind == "pronoun":
+        return Speaker("pronoun", head, k, head)
+    start = head
+    while start > 0 and not bounds[start] and head - start < window:
+        prev = toks[start - 1]
+        if prev.norm in r.stop:
+            break
+        start -= 1
+    # the phrase begins at its leftmost role, name or article («Министр ... Сергей Лавров»)
+    while (
+        start < head
+        and classify(r, toks[start]) not in {"role", "name", "group"}
+        and (toks[start].norm not in r.determiners)
+    ):
+        start += 1
+    return _finish(r, toks, kind, head, start, k)
+
+
+def _institution(
+    r: Rules, toks: list[Token], bounds: list[bool], i: int, k: int, step: int
+) -> Speaker | None:
+    """«в Кремле заявили», «сообщили в Минобороны России»: a plural verb and a capitalised
+    place after «в»/«у» (k is the word next to the verb, step the direction)."""
+    if not r.institution_preps or not any(
+        "plur" in p.tag for p in parses(r.lang, toks[i].norm) if p.tag.POS == "VERB"
+    ):
+        return None
+    if step < 0:  # walk left over the place's capitalised words to the preposition
+        j = k
+        while j > 0 and k - j < 3 and toks[j].word[0].isupper() and not bounds[j]:
+            if toks[j - 1].norm in r.institution_preps:
+                return Speaker("institution", j - 1, k, j)
+            j -= 1
+        return None
+    if toks[k].norm in r.institution_preps and k + 1 < len(toks) and not bounds[k + 1]:
+        if toks[k + 1].word[0].isupper():
+            end = k + 1
+            while end + 1 < len(toks) and not bounds[end + 1] and toks[end + 1].word[0].isupper():
+                end += 1
+            return Speaker("institution", k, min(end, k + 3), k + 1)
+    return None
+
+
+def right(r: Rules, toks: list[Token], i: int, bounds: list[bool]) -> Speaker | None:
+    """The speaker after the verb: «сказал он», «заявил пресс-секретарь … Дмитрий Песков»."""
+    window = int(r.settings["speaker_window"])
+    k = i + 1
+    while k < len(toks) and not bounds[k] and toks[k].norm in r.skip:
+        k += 1
+    if k >= len(toks) or bounds[k]:
+        return None
+    if classify(r, toks[k]) == "pronoun":
+        return Speaker("pronoun", k, k, k)
+    institution = _institution(r, toks, bounds, i, k, 1)
+    if institution is not None:
+        return institution
+    role = name = None
+    last = k
+    j = k
+    while j < len(toks) and j - k < window and (j == k or not bounds[j]):
+        tok = toks[j]
+        if tok.norm in r.stop:
+            break
+        kind = classify(r, tok)
+        if kind == "name":
+            name = j
+            while j + 1 < len(toks) and not bounds[j + 1] and classify(r, toks[j + 1]) == "name":
+                j += 1
+                name = j
+            last = j
+            break
+        if kind in {"role", "group"}:
+            role = role if role is not None else (j, kind)
+            last = j
+        elif tok.word[0].isupper():
+            last = j  # «спикер Кремля»: a capitalised modifier
+        elif r.lang == "en" and tok.norm not in r.determiners:
+            break
+        j += 1
+    if name is not None:
+        return _finish(r, toks, "name", name, k, last)
+    if role is not None:
+        return _finish(r, toks, role[1], role[0], k, last)
+    return None
