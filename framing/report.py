@@ -13,10 +13,7 @@ import hashlib
 import json
 from collections.abc import Callable
 from functools import cache
-from importlib import resources
 from typing import Any
-
-import yaml
 
 from framing.alignment.embedder import Embedder
 from framing.compare import ANALYSIS_VERSION, group_stored_events
@@ -24,6 +21,7 @@ from framing.compare import compare as run_compare
 from framing.errors import FramingError, NotFound
 from framing.markup import Segment, segments
 from framing.records import Sentence
+from framing.settings import packaged_yaml
 from framing.store import Store
 from framing.wording.lexicon import lexicon_fingerprint
 from framing.wording.profile import ArticleText, highlights, profile
@@ -32,15 +30,13 @@ from framing.wording.profile import ArticleText, highlights, profile
 @cache
 def categories() -> dict[str, dict[str, str]]:
     """Reader-facing names of highlight categories (``data/categories.yaml``)."""
-    text = resources.files("framing").joinpath("data/categories.yaml").read_text("utf-8")
-    return dict(yaml.safe_load(text)["categories"])
+    return dict(packaged_yaml("categories.yaml")["categories"])
 
 
 @cache
 def figures() -> dict[str, dict[str, str]]:
     """Reader-facing names of profile figures and what their evidence points at."""
-    text = resources.files("framing").joinpath("data/figures.yaml").read_text("utf-8")
-    return dict(yaml.safe_load(text)["figures"])
+    return dict(packaged_yaml("figures.yaml")["figures"])
 
 
 def category_of(highlight: dict[str, Any]) -> str:

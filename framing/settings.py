@@ -20,10 +20,24 @@ class Setting:
     flag: str | None = None
 
 
+def packaged_text(name: str) -> str:
+    """The text of a file shipped in ``framing/data/`` (``name`` relative to it)."""
+    return resources.files("framing").joinpath("data", name).read_text("utf-8")
+
+
+@cache
+def packaged_yaml(name: str) -> Any:
+    """A YAML file shipped in ``framing/data/``, parsed once per process.
+
+    Every module that reads its rules or thresholds from data goes through here, so there
+    is one loader and one cache. The result is shared: callers must not mutate it.
+    """
+    return yaml.safe_load(packaged_text(name))
+
+
 @cache
 def all_settings() -> dict[str, Setting]:
-    text = resources.files("framing").joinpath("data/settings.yaml").read_text("utf-8")
-    raw = yaml.safe_load(text)
+    raw = packaged_yaml("settings.yaml")
     return {
         name: Setting(name, spec["default"], spec["help"], spec.get("flag"))
         for name, spec in raw.items()

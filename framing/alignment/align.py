@@ -17,12 +17,11 @@ Cost: one similarity matrix, O(n·m) time and memory for articles of n and m sen
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cache
-from importlib import resources
 from typing import Any
 
 import numpy as np
-import yaml
+
+from framing.settings import packaged_yaml
 
 
 @dataclass(frozen=True)
@@ -55,10 +54,8 @@ class PairAlignment:
         return {(i, j) for link in self.links for i in link.a for j in link.b}
 
 
-@cache
 def thresholds() -> dict[str, dict[str, Any]]:
-    text = resources.files("framing").joinpath("data/alignment.yaml").read_text("utf-8")
-    return yaml.safe_load(text)
+    return packaged_yaml("alignment.yaml")
 
 
 def alignment_settings(**overrides: float) -> AlignmentSettings:

@@ -20,22 +20,19 @@ import re
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import cache, lru_cache
-from importlib import resources
 from typing import Any
 
 import numpy as np
-import yaml
 
 from framing.alignment.embedder import Embedder, inference_lock, load_embedder
+from framing.settings import packaged_yaml
 
 WORD_RE = re.compile(r"\w+(?:[-'’]\w+)*")
 
 
-@cache
 def config() -> dict[str, Any]:
     """The settings in ``framing/data/phrases.yaml`` (read once)."""
-    source = resources.files("framing") / "data" / "phrases.yaml"
-    return yaml.safe_load(source.read_text(encoding="utf-8"))
+    return packaged_yaml("phrases.yaml")
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,6 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from itertools import groupby
 from pathlib import Path
 from typing import Any
@@ -33,6 +32,7 @@ import yaml
 
 from framing.errors import FramingError
 from framing.records import CleanedText, RemovedLine
+from framing.settings import packaged_text
 
 # The breaks str.splitlines() knows, so our line numbers agree with any other reader's.
 _LINE_BREAK = re.compile(r"\r\n|[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
@@ -108,8 +108,7 @@ def load_furniture(path: Path | str | None = None) -> Furniture:
 
 @cache
 def _packaged() -> Furniture:
-    source = resources.files("framing") / "data" / "furniture.yaml"
-    return _compile(source.read_text("utf-8"), "framing/data/furniture.yaml")
+    return _compile(packaged_text("furniture.yaml"), "framing/data/furniture.yaml")
 
 
 def _compile(text: str, source: str) -> Furniture:

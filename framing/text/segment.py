@@ -36,10 +36,8 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from itertools import islice
 
-import yaml
 from razdel.rule import JOIN, SPLIT
 from razdel.segmenters.punct import DASHES, ENDINGS
 from razdel.segmenters.sentenize import (
@@ -53,6 +51,7 @@ from razdel.segmenters.sentenize import (
 from razdel.segmenters.sokr import SOKRS
 
 from framing.records import Sentence
+from framing.settings import packaged_yaml
 
 _Rule = Callable[[SentSplit], str | None]
 
@@ -98,10 +97,8 @@ def _normalise(lang: str | None) -> str | None:
     return re.split(r"[-_]", lang.strip().lower())[0] if lang else None
 
 
-@lru_cache(maxsize=1)
 def _data() -> dict:
-    source = resources.files("framing") / "data" / "segmentation.yaml"
-    return yaml.safe_load(source.read_text(encoding="utf-8"))
+    return packaged_yaml("segmentation.yaml")
 
 
 @lru_cache(maxsize=8)

@@ -13,13 +13,11 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import resources
 from typing import Any
-
-import yaml
 
 from framing.errors import FramingError
 from framing.outlets import Registry, load_registry
+from framing.settings import packaged_yaml
 from framing.text.morphology import normalise
 from framing.wording.speakers import (
     WORD_RE,
@@ -102,10 +100,8 @@ class AttributionCue:
 # --- data -----------------------------------------------------------------------------------
 
 
-@cache
 def _data() -> dict[str, Any]:
-    text = resources.files("framing").joinpath("data/attribution.yaml").read_text("utf-8")
-    return yaml.safe_load(text)
+    return packaged_yaml("attribution.yaml")
 
 
 @cache

@@ -34,14 +34,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from typing import Any
-
-import yaml
 
 from framing.alignment.quote_fidelity import quoted_spans
 from framing.errors import FramingError
 from framing.outlets import load_registry
+from framing.settings import packaged_yaml
 from framing.wording.attribution import AttributionError, attributions
 from framing.wording.attribution_cues import trim_edges
 
@@ -84,9 +82,7 @@ class _Language:
 
 @cache
 def _language(lang: str) -> _Language:
-    data: dict[str, Any] = yaml.safe_load(
-        resources.files("framing").joinpath("data/editorial.yaml").read_text("utf-8")
-    )
+    data: dict[str, Any] = packaged_yaml("editorial.yaml")
     code = re.split(r"[-_]", (lang or "").strip().lower())[0]
     table = data["languages"].get(code)
     if table is None:
