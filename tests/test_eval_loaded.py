@@ -18,8 +18,8 @@ from framing.lab.loaded_data import (
     merge_spans,
     read_set,
     token_labels,
-    word_spans,
 )
+from framing.text.morphology import word_spans
 
 from .conftest import ROOT, SHARED
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from framing.alignment.embedder import load_embedder
-from framing.alignment.quote_fidelity import quote_fidelity, quoted_spans
+from framing.alignment.quote_fidelity import quote_fidelity
+from framing.text.quoting import quoted_spans
 
 RU_QUOTE = '"Нет. А зачем нам связываться?" – ответил Песков на вопрос о возможных контактах.'
 EN_QUOTE = (

@@ -14,7 +14,8 @@ from framing.alignment.align import PairAlignment
 from framing.alignment.embedder import Embedder
 from framing.alignment.grouping import ArticleVectors
 from framing.alignment.phrases import phrase_insertions_batch
-from framing.alignment.quote_fidelity import quote_fidelity, quoted_spans
+from framing.alignment.quote_fidelity import quote_fidelity
+from framing.text.quoting import quoted_spans
 
 
 def insertions_and_quotes(

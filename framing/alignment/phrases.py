@@ -26,8 +26,7 @@ import numpy as np
 
 from framing.alignment.embedder import Embedder, inference_lock, load_embedder
 from framing.settings import packaged_yaml
-
-WORD_RE = re.compile(r"\w+(?:[-'’]\w+)*")
+from framing.text.morphology import TEXT_WORD_RE
 
 
 def config() -> dict[str, Any]:
@@ -73,7 +72,7 @@ class TokenStates:
 
 
 def _words(text: str) -> list[Word]:
-    return [Word(m.start(), m.end(), m.group()) for m in WORD_RE.finditer(text)]
+    return [Word(m.start(), m.end(), m.group()) for m in TEXT_WORD_RE.finditer(text)]
 
 
 def _windows(offsets: list[tuple[int, int]], size: int) -> list[tuple[int, int]]:

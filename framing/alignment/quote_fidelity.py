@@ -1,8 +1,6 @@
 """Quote fidelity: how faithfully one outlet's quotation renders another's, across languages.
 
-:func:`quoted_spans` finds quotations in «…», „…“, “…” and "…" (nested marks stay inside the
-outer quotation; a mark left open runs to the end of the text and a lone closing mark starts
-at the beginning, because sentence splitting cuts multi-sentence quotes apart).
+Quotations are found by :func:`framing.text.quoting.quoted_spans`.
 :func:`quote_fidelity` compares the quotations of two aligned sentences:
 
 * ``fidelity``: the cosine of the two quotes' e5 sentence embeddings mapped linearly so that
@@ -27,7 +25,6 @@ import numpy as np
 
 from framing.alignment.embedder import Embedder, load_embedder
 from framing.alignment.phrases import (
-    WORD_RE,
     TokenStates,
     Word,
     align,
@@ -36,13 +33,9 @@ from framing.alignment.phrases import (
     similarity_matrix,
     token_states,
 )
+from framing.text.quoting import quoted_spans
 
 __all__ = ["QuoteFidelity", "quote_fidelity", "quoted_spans"]
-
-# Closing marks accepted for each opening mark (German „…“ and English “…” share “).
-PAIRS = {"«": "»", "„": "“”", "“": "”", '"': '"'}
-CLOSERS = set('»“”"')
-OPEN_BEFORE = set("([{«„“—–-/:")
 
 
 @dataclass
@@ -54,52 +47,6 @@ class QuoteFidelity:
     quotes_a: list[tuple[int, int]]
     quotes_b: list[tuple[int, int]]
     differences: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
-
-
-def _opens(text: str, i: int) -> bool:
-    """Does the straight quote at ``i`` open (after a space or bracket, before a letter)?"""
-    before = text[i - 1] if i else " "
-    after = text[i + 1] if i + 1 < len(text) else " "
-    return (before.isspace() or before in OPEN_BEFORE) and not after.isspace()
-
-
-def quoted_spans(text: str) -> list[tuple[int, int]]:
-    """Character spans of the outermost quotations of two or more words (marks excluded)."""
-    stack: list[tuple[str, int]] = []  # open marks and their positions
-    spans: list[tuple[int, int]] = []
-    last_end = 0
-    for i, ch in enumerate(text):
-        if ch not in PAIRS and ch not in CLOSERS:
-            continue
-        match = next((k for k in range(len(stack) - 1, -1, -1) if ch in PAIRS[stack[k][0]]), None)
-        if match is not None:  # closes an open mark (and any unclosed ones inside it)
-            opener = stack[match][1]
-            del stack[match:]
-            if not stack:
-                spans.append((opener + 1, i))
-                last_end = i + 1
-        elif ch in PAIRS and (ch != '"' or _opens(text, i)):
-            stack.append((ch, i))
-        elif not stack:  # a closing mark with no opening one: the quote began earlier
-            spans.append((last_end, i))
-            last_end = i + 1
-    if stack:  # left open: the quotation runs to the end of the text
-        spans.append((stack[0][1] + 1, len(text)))
-    min_words = int(config()["quotes"]["min_words"])
-    out = []
-    for start, end in spans:
-        start, end = _strip(text, start, end)
-        if len(WORD_RE.findall(text[start:end])) >= min_words:
-            out.append((start, end))
-    return out
-
-
-def _strip(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and (text[start].isspace() or text[start] in "—–-"):
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end
 
 
 def quote_fidelity(

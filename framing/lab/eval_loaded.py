@@ -29,8 +29,8 @@ from framing.lab.loaded_data import (
     read_sets,
     split_unit,
     token_labels,
-    word_spans,
 )
+from framing.text.morphology import word_spans
 from framing.wording.detector import detect_loaded, load_model
 from framing.wording.lexicon import find_loaded
 
@@ -88,7 +88,7 @@ def span_prf(pairs: Iterable[tuple[Sequence[Span], Sequence[Span]]]) -> dict[str
 def token_prf(pairs: Iterable[tuple[str, Sequence[Span], Sequence[Span]]]) -> dict[str, float]:
     """Token-level P/R/F1 of the positive class over ``(text, predicted, gold)`` triples.
 
-    Tokens are the words of :func:`framing.lab.loaded_data.word_spans` (letters and digits with
+    Tokens are the words of :func:`framing.text.morphology.word_spans` (letters and digits with
     inner apostrophes; punctuation, emoji and spaces are not tokens). A token is positive in
     the prediction (the gold) when it shares a character with a predicted (gold) span. Counts
     are pooled over all texts, then F1 = 2TP / (2TP + FP + FN); F1 is 1 if no token is

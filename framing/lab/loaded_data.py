@@ -14,7 +14,7 @@ the lowest fifth; everything else is *train*, cut into ``FOLDS`` folds by the sa
 cross-validation. The split depends on the id only, so the PTC articles, which reuse the ids of
 the SemEval-2023 English ones (same articles, re-annotated), land on the same side in both sets.
 
-**Tokens.** Words as the lexicon sees them (``framing.wording.lexicon.WORD_RE``: letters and digits,
+**Tokens.** Words as the lexicon sees them (``framing.text.morphology.WORD_RE``: letters and digits,
 inner apostrophes; hyphens and punctuation split). A token is positive when it overlaps a span.
 """
 
@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from framing.errors import FramingError
-from framing.text.morphology import WORD_RE
+from framing.text.morphology import Span
 
 # ``../shared/data/loaded-language`` relative to the repository root.
 DEFAULT_DATA = Path(__file__).resolve().parents[3] / "shared" / "data" / "loaded-language"
@@ -43,8 +43,6 @@ UNLP_LOADED = "loaded_language"
 SPLIT_SALT = "framing-loaded-v1"
 TEST_SHARE = 0.2
 FOLDS = 5
-
-Span = tuple[int, int]
 
 
 class DataError(FramingError):
@@ -164,11 +162,6 @@ def merge_spans(spans: Sequence[Span]) -> list[Span]:
         else:
             merged.append([start, end])
     return [(s, e) for s, e in merged]
-
-
-def word_spans(text: str) -> list[Span]:
-    """The word tokens of ``text`` as character spans (the lexicon's notion of a word)."""
-    return [m.span() for m in WORD_RE.finditer(text)]
 
 
 def token_labels(tokens: Sequence[Span], spans: Sequence[Span]) -> list[bool]:

@@ -18,9 +18,21 @@ WILDCARD = "*"
 ANY = frozenset({WILDCARD})
 Pattern = tuple[frozenset[str], ...]
 
+# The two word patterns of the whole package. A lexicon word keeps hyphenated parts apart, so
+# that a pattern can match «страны-агрессора» word by word with the hyphen as glue; a text word
+# is what a reader counts as one word (hyphenated compounds whole).
 WORD_RE = re.compile(r"[^\W_]+(?:['’ʼ`][^\W_]+)*")
+TEXT_WORD_RE = re.compile(r"[^\W_]+(?:[-'’ʼ`][^\W_]+)*")
 # What may stand between two words of one pattern: spaces, one line break, hyphens, quotes.
 GLUE_RE = re.compile(r"[ \t\u00a0\-‐‑–«»\"„“”'‘’]*(?:\r?\n[ \t\u00a0]*)?")
+
+
+Span = tuple[int, int]
+
+
+def word_spans(text: str) -> list[Span]:
+    """The word tokens of ``text`` as character spans (the lexicon's notion of a word)."""
+    return [m.span() for m in WORD_RE.finditer(text)]
 
 
 def normalise(word: str) -> str:

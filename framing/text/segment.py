@@ -52,6 +52,7 @@ from razdel.segmenters.sokr import SOKRS
 
 from framing.records import Sentence
 from framing.settings import packaged_yaml
+from framing.text.morphology import TEXT_WORD_RE
 
 _Rule = Callable[[SentSplit], str | None]
 
@@ -65,7 +66,6 @@ _GLUED = re.compile(r"\.(?=[^\W\d_])")
 _TOKEN_END = re.compile(r"\S{1,64}$")
 _PAIR = re.compile(r"([^\W\d_]+)\s*\.\s*([^\W\d_]+)\s*$")
 _LAST_WORD = re.compile(r"[^\W\d_]+$")
-_WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
 _CLOSING_QUOTES = '"»”“'
 _OPENING_QUOTES = "\"«“„‘'"
 _GLUE_AFTER = _CLOSING_QUOTES + "')’"
@@ -267,7 +267,7 @@ def _is_attribution(
         return last in _CLOSING_QUOTES or (last in ENDINGS and before in _CLOSING_QUOTES)
     if not closed:
         return False
-    found = islice(_WORD.finditer(text, a, b), language.verb_window + 1)
+    found = islice(TEXT_WORD_RE.finditer(text, a, b), language.verb_window + 1)
     words = [word.group().lower() for word in found]
     if breaks and len(words) > language.verb_window:
         return False  # on its own line, an attribution must be all there is
@@ -282,7 +282,7 @@ def _merge_short_fragments(
     limit = language.short_max_words
     for i, (a, b, breaks) in enumerate(units):
         start = a if carried is None else carried
-        short = sum(1 for _ in islice(_WORD.finditer(text, a, b), limit + 1)) <= limit
+        short = sum(1 for _ in islice(TEXT_WORD_RE.finditer(text, a, b), limit + 1)) <= limit
         if short and carried is None and breaks == 0 and _closes_quote(text, a, b):
             spans[-1] = (spans[-1][0], b)  # 'Это точно».' belongs to the quote it closes
             continue

@@ -57,6 +57,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Protocol
 
+from framing.text.morphology import TEXT_WORD_RE
 from framing.text.segment import split_sentences
 from framing.wording.attribution_cues import (
     KINDS,
@@ -82,7 +83,6 @@ __all__ = [
 _OPENERS = {"«": "»", "„": "“”", "“": "”", '"': '"'}
 _CLOSERS = set('»“”"')
 _OPEN_BEFORE = set("([{«„“—–-/: \t\n")
-_WORD = re.compile(r"[^\W_]+(?:[-'’ʼ][^\W_]+)*")
 _TOUCH_BEFORE = re.compile(r"[\s»\"“”'’.,!?…:;—–-]*")
 _TOUCH_AFTER = re.compile(r"(?:[\s,—–-]*|(?:\s*[\w-]+){0,3}\s*:\s*)[«\"„“]?\s*")
 _STARTS_QUOTED = re.compile(r"\s*(?:[—–-]\s*)?[«\"„“]")
@@ -240,7 +240,7 @@ def _quoted_regions(
 
 
 def _words(text: str, start: int = 0, end: int | None = None) -> int:
-    return len(_WORD.findall(text, start, len(text) if end is None else end))
+    return len(TEXT_WORD_RE.findall(text, start, len(text) if end is None else end))
 
 
 def _touches(
@@ -300,7 +300,7 @@ def _sentence_cues(
     direct = _direct(text, cues, speech, int(r.settings["min_quote_words"]))
     covered = [(c.start, c.end) for c in cues] + quotations
     reported = sum(
-        1 for m in _WORD.finditer(text) if not any(a <= m.start() < b for a, b in covered)
+        1 for m in TEXT_WORD_RE.finditer(text) if not any(a <= m.start() < b for a, b in covered)
     )
     out = []
     for n, cue in enumerate(cues):

@@ -18,9 +18,8 @@ from typing import Any
 from framing.errors import FramingError
 from framing.outlets import Registry, load_registry
 from framing.settings import packaged_yaml
-from framing.text.morphology import normalise
+from framing.text.morphology import TEXT_WORD_RE, normalise
 from framing.wording.speakers import (
-    WORD_RE,
     Speaker,
     Token,
     boundaries,
@@ -182,16 +181,16 @@ def _listed_before(registry: Registry, text: str, start: int) -> list[Attributio
     """Outlets listed before a cited one that opens its cue share its verb («СNN, NBC, Fox
     News и агентство Associated Press сообщили»). Walks back chunk by chunk while each ends
     in an outlet name; the chunk just before the cue may only hold lowercase descriptors."""
-    first_words = [m.group() for m in WORD_RE.finditer(text, start, start + 60)][:3]
+    first_words = [m.group() for m in TEXT_WORD_RE.finditer(text, start, start + 60)][:3]
     if not any(registry.find(" ".join(first_words[:n])) for n in range(1, len(first_words) + 1)):
         return []  # the cue does not start with the outlet's name («цитирует его «Интерфакс»»)
     seps = list(LIST_SPLIT_RE.finditer(text, 0, start))
-    if not seps or any(w[0].isupper() for w in WORD_RE.findall(text, seps[-1].end(), start)):
+    if not seps or any(w[0].isupper() for w in TEXT_WORD_RE.findall(text, seps[-1].end(), start)):
         return []
     found = []
     edges = [0] + [m.end() for m in seps]
     for n in range(len(seps) - 1, -1, -1):
-        words = list(WORD_RE.finditer(text, edges[n], seps[n].start()))
+        words = list(TEXT_WORD_RE.finditer(text, edges[n], seps[n].start()))
         outlet = None
         for size in range(1, min(3, len(words)) + 1):
             a, b = words[-size].start(), words[-1].end()

@@ -30,73 +30,25 @@ from framing.wording.lexicon import (
     CATEGORIES,
     FIELDS,
     LANGUAGES,
+    RETIRED,
     Entry,
     LexiconError,
     lexicon_path,
     load_lexicon,
+    overlay_path,
     parse_entry,
     pattern_keys,
     read_lexicon_yaml,
+    read_overlay,
+    retired_keys,
 )
 
-RETIRED = "retired"
 HEADER = (
     "# Curated lexicon entries, written by the web app's glossary editor (framing/curation.py).\n"
     "# Same fields as ../{lang}.yaml plus `updated`; an entry with the pattern of a shipped\n"
     "# entry replaces it, and `retired: true` hides it. Edit with care: the app re-reads it.\n"
 )
 _lock = threading.Lock()
-
-
-def overlay_path(lang: str, shipped: Path | None = None) -> Path:
-    """The overlay beside the shipped lexicon file ``shipped`` (default: the corpus's)."""
-    return (shipped or lexicon_path(lang)).parent / "curated" / f"{lang}.yaml"
-
-
-def read_overlay(path: Path) -> list[dict[str, Any]]:
-    """The overlay's raw records, in file order; none when the file does not exist."""
-    if not path.exists():
-        return []
-    data = read_lexicon_yaml(path) or {}
-    records = data.get("entries") if isinstance(data, dict) else None
-    if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
-        raise LexiconError(f"{path}: expected a mapping with a list of entries under 'entries'.")
-    return records
-
-
-def _retired_keys(lang: str, label: str, record: dict[str, Any]) -> tuple[str, ...] | None:
-    """The keys a ``retired: true`` record hides, or None for an ordinary entry."""
-    flag = record.get(RETIRED, False)
-    if not isinstance(flag, bool):
-        raise LexiconError(f"{label}: '{RETIRED}' must be true or false.", RETIRED)
-    if not flag:
-        return None
-    pattern = record.get("pattern")
-    keys = pattern_keys(lang, pattern) if isinstance(pattern, str) else ()
-    if not keys:
-        raise LexiconError(f"{label}: a retired entry needs the pattern it retires.", "pattern")
-    return keys
-
-
-def apply_overlay(lang: str, shipped: Path, entries: list[Entry]) -> list[Entry]:
-    """``entries`` (from the file ``shipped``) with the overlay's replacements, additions
-    (at the end) and retirements applied."""
-    path = overlay_path(lang, shipped)
-    merged: dict[tuple[str, ...], Entry | None] = {entry.keys: entry for entry in entries}
-    seen: dict[tuple[str, ...], Any] = {}
-    for number, record in enumerate(read_overlay(path), start=1):
-        label = f"{path}: entry {number} ({record.get('pattern')!r})"
-        keys = _retired_keys(lang, label, record)
-        entry = None
-        if keys is None:
-            fields = {k: v for k, v in record.items() if k != RETIRED}
-            entry = replace(parse_entry(lang, label, fields), curated=True)
-            keys = entry.keys
-        if keys in seen:
-            raise LexiconError(f"{label} duplicates {seen[keys]!r}; keep one of the two.")
-        seen[keys] = record.get("pattern")
-        merged[keys] = entry  # None: retired
-    return [entry for entry in merged.values() if entry is not None]
 
 
 def _check_lang(lang: str) -> None:
@@ -187,7 +139,7 @@ def save_entry(
         old_keys = pattern_keys(lang, replaces) if replaces is not None else None
         if old_keys is not None and old_keys not in current:
             raise NotFound(f"No {lang} lexicon entry with the pattern {replaces!r}.")
-        keys = _retired_keys(lang, label, record)
+        keys = retired_keys(lang, label, record)
         entry = None
         if keys is None:
             record.pop(RETIRED, None)

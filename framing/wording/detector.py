@@ -39,9 +39,9 @@ from typing import Any
 import numpy as np
 
 from framing.errors import FramingError
-from framing.lab.loaded_data import Span, word_spans
-from framing.text.morphology import lemma_keys, normalise
-from framing.wording.lexicon import LANGUAGES, QUOTE_RE, find_loaded
+from framing.text.morphology import Span, lemma_keys, normalise, word_spans
+from framing.text.quoting import QUOTE_RE
+from framing.wording.lexicon import LANGUAGES, find_loaded
 
 FEATURE_VERSION = 2
 SENTENCE_BREAK_RE = re.compile(r"[.!?…]+[\"'»”“)\]]*\s|\n")

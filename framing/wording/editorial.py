@@ -36,17 +36,17 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from framing.alignment.quote_fidelity import quoted_spans
 from framing.errors import FramingError
 from framing.outlets import load_registry
 from framing.settings import packaged_yaml
+from framing.text.morphology import TEXT_WORD_RE
+from framing.text.quoting import quoted_spans
 from framing.wording.attribution import AttributionError, attributions
 from framing.wording.attribution_cues import trim_edges
 
 __all__ = ["EDITORIAL_KINDS", "EditorialCue", "editorial_cues", "is_background"]
 
 EDITORIAL_KINDS = ("recap", "self_promotion", "background", "evaluative_aside")
-_WORD = re.compile(r"[^\W_]+")
 _EDGE = " \t\n,.:;—–-«»\"„“”'"
 _LEAD = re.compile(r"(?:[\s,:;—–-]+|(?-i:[^\W\d_A-ZА-ЯЁІЇЄҐ][\w-]*)\s+)*")
 
@@ -143,7 +143,7 @@ def _attributed(sentence: str, lang: str) -> bool:
 
 def _unsourced_markers(sentence: str, language: _Language) -> list[EditorialCue]:
     """Dates and event markers, for a sentence in the outlet's voice (checked by the caller)."""
-    if len(_WORD.findall(sentence)) < language.min_words:
+    if len(TEXT_WORD_RE.findall(sentence)) < language.min_words:
         return []
     cues = []
     for patterns, reason in ((language.dates, "date"), (language.events, "event")):

@@ -39,7 +39,7 @@ from __future__ import annotations
 import bisect
 import hashlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -60,6 +60,7 @@ from framing.text.morphology import (
     pattern_words,
     word_forms,
 )
+from framing.text.quoting import QUOTE_RE
 
 LANGUAGES = ("ru", "uk", "en")
 CATEGORIES = tuple(
@@ -77,10 +78,6 @@ SETTINGS = (
 DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 LETTERS_RE = re.compile(r"[^\W\d_]+(?:[-‐‑'’ʼ][^\W\d_]+)*")
-QUOTE_RE = re.compile(
-    r"«(?P<a>[^«»\n]{1,3000})»|„(?P<b>[^„“”\n]{1,3000})[“”]|“(?P<c>[^“”\n]{1,3000})”"
-    r"|\"(?P<d>[^\"\n]{1,3000})\"|(?<!\w)[‘'](?P<e>[^‘’'\n]{1,80})[’'](?!\w)"
-)
 SENTENCE_END_RE = re.compile(r"[.!?…]\s|\n")
 AFTER_QUOTE_RE = re.compile(r"\s*[,.!?…]?\s*(?:[-–—]+\s*)?\w")
 
@@ -233,6 +230,62 @@ def parse_entry(lang: str, label: str, raw: dict[str, Any]) -> Entry:
                  updated=updated)  # fmt: skip
 
 
+# --- curators' overlay (read here, written by framing.wording.curation) ----------------------
+
+RETIRED = "retired"
+
+
+def overlay_path(lang: str, shipped: Path | None = None) -> Path:
+    """The overlay beside the shipped lexicon file ``shipped`` (default: the corpus's)."""
+    return (shipped or lexicon_path(lang)).parent / "curated" / f"{lang}.yaml"
+
+
+def read_overlay(path: Path) -> list[dict[str, Any]]:
+    """The overlay's raw records, in file order; none when the file does not exist."""
+    if not path.exists():
+        return []
+    data = read_lexicon_yaml(path) or {}
+    records = data.get("entries") if isinstance(data, dict) else None
+    if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
+        raise LexiconError(f"{path}: expected a mapping with a list of entries under 'entries'.")
+    return records
+
+
+def retired_keys(lang: str, label: str, record: dict[str, Any]) -> tuple[str, ...] | None:
+    """The keys a ``retired: true`` record hides, or None for an ordinary entry."""
+    flag = record.get(RETIRED, False)
+    if not isinstance(flag, bool):
+        raise LexiconError(f"{label}: '{RETIRED}' must be true or false.", RETIRED)
+    if not flag:
+        return None
+    pattern = record.get("pattern")
+    keys = pattern_keys(lang, pattern) if isinstance(pattern, str) else ()
+    if not keys:
+        raise LexiconError(f"{label}: a retired entry needs the pattern it retires.", "pattern")
+    return keys
+
+
+def apply_overlay(lang: str, shipped: Path, entries: list[Entry]) -> list[Entry]:
+    """``entries`` (from the file ``shipped``) with the overlay's replacements, additions
+    (at the end) and retirements applied."""
+    path = overlay_path(lang, shipped)
+    merged: dict[tuple[str, ...], Entry | None] = {entry.keys: entry for entry in entries}
+    seen: dict[tuple[str, ...], Any] = {}
+    for number, record in enumerate(read_overlay(path), start=1):
+        label = f"{path}: entry {number} ({record.get('pattern')!r})"
+        keys = retired_keys(lang, label, record)
+        entry = None
+        if keys is None:
+            fields = {k: v for k, v in record.items() if k != RETIRED}
+            entry = replace(parse_entry(lang, label, fields), curated=True)
+            keys = entry.keys
+        if keys in seen:
+            raise LexiconError(f"{label} duplicates {seen[keys]!r}; keep one of the two.")
+        seen[keys] = record.get("pattern")
+        merged[keys] = entry  # None: retired
+    return [entry for entry in merged.values() if entry is not None]
+
+
 def lexicon_fingerprint() -> str:
     """Changes whenever a lexicon file changes (name, size, modification time, inode): part
     of the key of cached analyses, and what makes :func:`load_lexicon` re-read an edited file.
@@ -264,8 +317,6 @@ def _load(lang: str, path: Path, fingerprint: str = "") -> Lexicon:
             )
         seen[entry.keys] = entry.pattern
         entries.append(entry)
-    from framing.wording.curation import apply_overlay  # curation builds on this module
-
     entries = apply_overlay(lang, path, entries)
     common_path = path.parent / "common.yaml"
     settings = (read_lexicon_yaml(common_path) or {}).get("matcher") or {}

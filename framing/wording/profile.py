@@ -8,16 +8,15 @@ number counts. The figures describe wording and sourcing; they are no verdict on
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any
 
 from framing.records import Sentence
+from framing.text.morphology import TEXT_WORD_RE
 from framing.wording.attribution import sentence_sources
 from framing.wording.editorial import editorial_cues
 from framing.wording.lexicon import LANGUAGES, find_loaded
 
-WORD = re.compile(r"\w+(?:[-'’]\w+)*")
 HEDGE_CATEGORIES = {"distancing_hedge"}
 
 
@@ -116,7 +115,7 @@ def _per_100(evidence: list[int], words: int) -> dict[str, Any]:
 
 def profile(article: ArticleText, found: list[dict[str, Any]]) -> dict[str, Any]:
     """The figures of one article, from its highlights (see module doc)."""
-    words = len(WORD.findall(article.text))
+    words = len(TEXT_WORD_RE.findall(article.text))
     total = len(article.sentences)
     by_category: dict[str, list[int]] = {}
     for number, h in enumerate(found):

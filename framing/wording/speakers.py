@@ -17,12 +17,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from framing.text.morphology import analyzer, lemma_keys, normalise
+from framing.text.morphology import TEXT_WORD_RE, analyzer, lemma_keys, normalise
 
 if TYPE_CHECKING:
     from framing.wording.attribution_cues import Rules
 
-WORD_RE = re.compile(r"[^\W_]+(?:[-'’ʼ][^\W_]+)*")
 # What ends a speaker phrase between two words: punctuation, quote marks, a spaced dash.
 BOUNDARY_RE = re.compile(r"[,.;:!?()\[\]«»\"“”„…—–\n]|\s-\s")
 POSSESSIVE_RE = re.compile(r"['’]s$")
@@ -123,7 +122,8 @@ def surname(r: Rules, word: str, case: str = "nomn") -> str:
 
 def tokens(text: str) -> list[Token]:
     return [
-        Token(m.start(), m.end(), m.group(), normalise(m.group())) for m in WORD_RE.finditer(text)
+        Token(m.start(), m.end(), m.group(), normalise(m.group()))
+        for m in TEXT_WORD_RE.finditer(text)
     ]
 
 
