@@ -7,8 +7,7 @@ module (:mod:`align`, :mod:`events`, :mod:`phrases`, :mod:`quotes`).
 
 from __future__ import annotations
 
-import hashlib
-import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from itertools import combinations
 from typing import Any
@@ -28,7 +27,7 @@ from framing.alignment.event_figures import event_profiles, shared_provenance
 from framing.alignment.grouping import ArticleVectors, group_events, pair_evidence
 from framing.alignment.vectors import embed_texts
 from framing.errors import FramingError
-from framing.store import Store
+from framing.store import Store, analysis_key
 
 
 @dataclass
@@ -44,10 +43,16 @@ class Analysis:
         return self.calibration.z_scores(sims, a.lang, b.lang)
 
 
-def prepare(store: Store, article_ids: list[str], embedder: Embedder | None = None) -> Analysis:
-    """Load articles from the store and give them calibrated sentence vectors (cached)."""
+def prepare(
+    store: Store,
+    article_ids: list[str],
+    embedder: Embedder | None = None,
+    loaded: Mapping[str, dict[str, Any]] | None = None,
+) -> Analysis:
+    """Give stored articles calibrated sentence vectors (cached); ``loaded`` holds articles
+    the caller has already read, by id, so no article is read twice."""
     embedder = embedder or LazyEmbedder()
-    loaded = [store.article(i) for i in article_ids]
+    loaded = [(loaded or {}).get(i) or store.article(i) for i in article_ids]
     texts = [s["text"] for a in loaded for s in a["sentences"]]
     raw = embed_texts(texts, embedder, store)
     per_article, start = [], 0
@@ -76,24 +81,13 @@ def prepare(store: Store, article_ids: list[str], embedder: Embedder | None = No
     return Analysis(articles, calibration, embedder)
 
 
-# Bump when the analysis changes in a way the settings files do not show, so cached
-# analyses made by older code are not served.
-ANALYSIS_VERSION = 3
-
-
-def analysis_key(kind: str, model_id: str, article_ids: list[str], **options: Any) -> str:
-    """Everything an analysis depends on, hashed: a cached result is valid for this key."""
-    material = [kind, ANALYSIS_VERSION, model_id, article_ids, thresholds(), options]
-    return hashlib.sha256(json.dumps(material, sort_keys=True).encode()).hexdigest()
-
-
 def group_stored_events(store: Store, embedder: Embedder | None = None) -> list[dict[str, Any]]:
     """Group every stored article into events (cached in the store per corpus state)."""
     embedder = embedder or LazyEmbedder()
     ids = sorted(row["id"] for row in store.articles())
     if not ids:
         return []
-    key = analysis_key("events", embedder.model_id, ids)
+    key = analysis_key("events", embedder.model_id, ids, thresholds())
     cached = store.cached_analysis(key)
     if cached is not None:
         return list(cached)
@@ -110,6 +104,7 @@ def compare(
     embedder: Embedder | None = None,
     phrases: bool = True,
     same_event: bool | None = None,
+    loaded: Mapping[str, dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """The comparison of 2–3 stored articles, as the documented JSON contract.
 
@@ -117,6 +112,7 @@ def compare(
     to report different events needs stronger links); True is the user's word that the
     articles report one event (short texts cannot share the three claims the judgement
     needs). Cached in the store: the same articles, model and settings give the stored result.
+    ``loaded``: the articles, by full id, if the caller has read them already.
     """
     if not 2 <= len(article_ids) <= 3:
         raise FramingError(f"compare takes 2 or 3 articles, not {len(article_ids)}")
@@ -125,19 +121,24 @@ def compare(
         raise FramingError("compare needs different articles: the same article was given twice")
     embedder = embedder or LazyEmbedder()
     options = {"phrases": phrases} | ({} if same_event is None else {"same_event": same_event})
-    key = analysis_key("compare", embedder.model_id, resolved, **options)
+    key = analysis_key("compare", embedder.model_id, resolved, thresholds(), options)
     cached = store.cached_analysis(key)
     if cached is not None:
         return dict(cached)
-    result = _compare(store, resolved, embedder, phrases, same_event)
+    articles = {i: (loaded or {}).get(i) or store.article(i) for i in resolved}
+    result = _compare(articles, store, embedder, phrases, same_event)
     store.cache_analysis(key, "compare", result)
     return result
 
 
 def _compare(
-    store: Store, resolved: list[str], embedder: Embedder, phrases: bool, given: bool | None
+    loaded: dict[str, dict[str, Any]],
+    store: Store,
+    embedder: Embedder,
+    phrases: bool,
+    given: bool | None,
 ) -> dict[str, Any]:
-    analysis = prepare(store, resolved, embedder)
+    analysis = prepare(store, list(loaded), embedder, loaded)
     settings = alignment_settings()
     event_settings = thresholds()["events"]
     pairs_out, alignments = [], {}
@@ -159,13 +160,13 @@ def _compare(
     result: dict[str, Any] = {
         "model": analysis.embedder.model_id,
         "calibrated": analysis.calibration.calibrated,
-        "articles": [_article_out(store, a.id) for a in analysis.articles],
+        "articles": [_article_out(loaded[a.id]) for a in analysis.articles],
         "pairs": pairs_out,
         "claims": claim_matrix(analysis.articles, alignments),
         "insertions": [],
         "quotes": [],
     }
-    cited = {a.id: store.article(a.id)["cited"] for a in analysis.articles}
+    cited = {a.id: loaded[a.id]["cited"] for a in analysis.articles}
     if phrases:
         from framing.alignment.phrase_analysis import insertions_and_quotes
 
@@ -177,8 +178,7 @@ def _compare(
     return result
 
 
-def _article_out(store: Store, article_id: str) -> dict[str, Any]:
-    article = store.article(article_id)
+def _article_out(article: dict[str, Any]) -> dict[str, Any]:
     keys = ("id", "outlet", "outlet_name", "lang", "title", "date", "url", "sentences")
     return {k: article[k] for k in keys}
 

@@ -9,20 +9,18 @@ the store under a key holding both (a curator's edit to a lexicon changes the ke
 from __future__ import annotations
 
 import bisect
-import hashlib
-import json
 from collections.abc import Callable
 from functools import cache
 from typing import Any
 
 from framing.alignment.embedder import Embedder
-from framing.compare import ANALYSIS_VERSION, group_stored_events
 from framing.compare import compare as run_compare
+from framing.compare import group_stored_events
 from framing.errors import FramingError, NotFound
 from framing.markup import Segment, segments
 from framing.records import Sentence
 from framing.settings import packaged_yaml
-from framing.store import Store
+from framing.store import Store, analysis_key
 from framing.wording.lexicon import lexicon_fingerprint
 from framing.wording.profile import ArticleText, highlights, profile
 
@@ -57,7 +55,7 @@ def article_text(article: dict[str, Any]) -> ArticleText:
 
 def article_analysis(store: Store, article: dict[str, Any]) -> dict[str, Any]:
     """``{"highlights": [...], "scores": {...}}`` of a stored article (cached)."""
-    key = _key("article", article["id"], lexicon_fingerprint())
+    key = analysis_key("article", article["id"], lexicon_fingerprint())
     result = store.cached_analysis(key)
     if result is None:
         text = article_text(article)
@@ -133,10 +131,11 @@ def comparison_report(
     if len(article_ids) == 1:
         article = store.article(article_ids[0])
         return _single(store, article)
-    result = run_compare(store, article_ids, embedder, same_event=same_event)
+    loaded = {a["id"]: a for a in map(store.article, article_ids)}
+    result = run_compare(store, article_ids, embedder, same_event=same_event, loaded=loaded)
     per_article, articles = {}, []
     for article in result["articles"]:
-        stored = store.article(article["id"])
+        stored = loaded[article["id"]]
         per_article[article["id"]] = article_analysis(store, stored)
         articles.append({**article, "cited": stored["cited"]})
     names = {a["id"]: a["outlet_name"] or a["title"] or "the other article" for a in articles}
@@ -327,8 +326,3 @@ def _claim_text(report: dict[str, Any], row: int) -> str:
 def _sentence_text(report: dict[str, Any], where: dict[str, Any]) -> str:
     article = next(a for a in report["articles"] if a["id"] == where["article"])
     return str(article["sentences"][where["sentence"]]["text"])
-
-
-def _key(kind: str, *parts: Any) -> str:
-    material = [kind, ANALYSIS_VERSION, *parts]
-    return hashlib.sha256(json.dumps(material, sort_keys=True).encode()).hexdigest()

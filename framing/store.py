@@ -7,6 +7,7 @@ runs in WAL mode so the web app can read while a batch ingest writes.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -116,6 +117,18 @@ _WRITE_HINTS = {
 def default_db_path() -> Path:
     """``$FRAMING_DB`` if set, else ``instance/framing.db`` under the working directory."""
     return Path(os.environ.get("FRAMING_DB") or DEFAULT_DB)
+
+
+# Bump when an analysis changes in a way the settings files do not show, so cached
+# analyses made by older code are not served.
+ANALYSIS_VERSION = 3
+
+
+def analysis_key(kind: str, *parts: Any) -> str:
+    """The key of a cached analysis: everything its result depends on, hashed. Every
+    cached analysis (events, comparisons, article highlights) is keyed here."""
+    material = [kind, ANALYSIS_VERSION, *parts]
+    return hashlib.sha256(json.dumps(material, sort_keys=True).encode()).hexdigest()
 
 
 class Store:
@@ -410,6 +423,7 @@ class Store:
         return [{**c, "outlet_name": names.get(str(c["outlet"]), c["outlet"])} for c in cited]
 
     def cached_analysis(self, key: str) -> Any | None:
+        """The result cached under ``key`` (see :func:`analysis_key`), or None."""
         rows = list(self.db.query("select result from analyses where key = ?", [key]))
         return json.loads(rows[0]["result"]) if rows else None
 
