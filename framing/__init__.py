@@ -1,6 +1,63 @@
 """framing: compare how outlets, in different languages, report the same event.
 
-Importing the package is cheap: no model, database or network is touched here.
+The public API, for scripts and notebooks (the CLI and the web app are shells over it)::
+
+    from framing import open_store, read_inputs, ingest, compare, group_stored_events
+
+    with open_store("corpus.db") as store:
+        results = list(ingest(read_inputs(["articles/"], 4 * 2**20), store))
+        events = group_stored_events(store)
+        matrix = compare(store, events[0]["articles"][:2])
+
+Importing the package is cheap: no model, database or network is touched here, and each
+name below is imported on first use. The layout behind it:
+
+- ``framing.text``: a page to sentences, words and quotes;
+- ``framing.wording``: one article's wording and sourcing (lexicon, detector, attribution);
+- ``framing.alignment``: across languages (embedder, calibration, alignment, event grouping);
+- ``framing.lab``: evaluation and training, never imported at run time;
+- ``framing.cli``: the ``framing`` command.
 """
 
+from __future__ import annotations
+
+from importlib import import_module
+from typing import Any
+
 __version__ = "0.1.0"
+
+# Public name -> the module that defines it.
+_EXPORTS = {
+    "ingest": "framing.ingest",
+    "IngestOptions": "framing.ingest",
+    "IngestResult": "framing.ingest",
+    "read_inputs": "framing.text.readers",
+    "RawInput": "framing.text.readers",
+    "compare": "framing.compare",
+    "group_stored_events": "framing.compare",
+    "comparison_report": "framing.report",
+    "score_stream": "framing.scoring",
+    "score_one": "framing.scoring",
+    "Store": "framing.store",
+    "open_store": "framing.store",
+    "load_embedder": "framing.alignment.embedder",
+    "FramingError": "framing.errors",
+    "InputRefused": "framing.errors",
+    "NotFound": "framing.errors",
+    "StoreError": "framing.errors",
+}
+
+__all__ = ["__version__", *_EXPORTS]
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'framing' has no attribute {name!r}")
+    value = getattr(import_module(module), name)
+    globals()[name] = value  # later lookups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

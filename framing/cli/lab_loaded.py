@@ -17,8 +17,12 @@ from pathlib import Path
 import click
 
 from framing.cli.options import format_option, friendly_errors
-from framing.lab.loaded_data import DEFAULT_DATA, SETS
 from framing.output import write_object
+from framing.settings import packaged_yaml
+
+# The set names come from the data file the lab reads, so that registering these commands
+# imports nothing from framing.lab (the lab is imported only when a command runs).
+SET_NAMES = sorted(packaged_yaml("loaded_sets.yaml")["sets"])
 
 DATA_OPTION = click.option(
     "--data",
@@ -56,6 +60,8 @@ def train_detector_command(data: Path | None, out: Path | None, silent: bool) ->
     def progress(message: str) -> None:
         click.echo(message, err=True)
 
+    from framing.lab.loaded_data import DEFAULT_DATA
+
     report = train_detector(data or DEFAULT_DATA, out, progress=None if silent else progress)
     write_object(report, sys.stdout)
 
@@ -66,7 +72,7 @@ def train_detector_command(data: Path | None, out: Path | None, silent: bool) ->
     "--set",
     "sets",
     multiple=True,
-    type=click.Choice(sorted(SETS)),
+    type=click.Choice(SET_NAMES),
     help="A data set to score; repeat for several [default: all].",
 )
 @click.option(
@@ -92,8 +98,9 @@ def eval_loaded_command(
         framing eval-loaded --data ../shared/data/loaded-language --format text
     """
     from framing.lab.eval_loaded import evaluate, render_text
+    from framing.lab.loaded_data import DEFAULT_DATA
 
-    report = evaluate(data or DEFAULT_DATA, sets=sets or tuple(SETS), limit=limit)
+    report = evaluate(data or DEFAULT_DATA, sets=sets or tuple(SET_NAMES), limit=limit)
     if fmt == "text":
         click.echo(render_text(report))
     else:

@@ -27,17 +27,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from framing.errors import FramingError
+from framing.settings import packaged_yaml
 from framing.text.morphology import Span
 
 # ``../shared/data/loaded-language`` relative to the repository root.
-DEFAULT_DATA = Path(__file__).resolve().parents[3] / "shared" / "data" / "loaded-language"
-SETS = {
-    "semeval2023_en": "semeval2023_en.jsonl",
-    "semeval2023_ru": "semeval2023_ru.jsonl",
-    "ptc2020_en": "ptc2020_en.jsonl",
-    "unlp2025": "unlp2025_uk_ru.jsonl",
-}
-NEWS_SETS = ("semeval2023_en", "semeval2023_ru", "ptc2020_en")
+_SETS_FILE = packaged_yaml("loaded_sets.yaml")
+DEFAULT_DATA = (Path(__file__).resolve().parents[2] / _SETS_FILE["default_folder"]).resolve()
+SETS: dict[str, str] = dict(_SETS_FILE["sets"])
+NEWS_SETS = tuple(_SETS_FILE["news_sets"])
 LOADED_TECHNIQUES = frozenset({"Loaded_Language", "Name_Calling-Labeling", "Name_Calling,Labeling"})
 UNLP_LOADED = "loaded_language"
 SPLIT_SALT = "framing-loaded-v1"
