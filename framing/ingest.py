@@ -9,6 +9,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 from framing.errors import FramingError, InputRefused
 from framing.outlets import Registry, load_registry
@@ -64,6 +65,7 @@ class IngestResult:
     title: str | None = None
     reason: str | None = None
     warning: str | None = None
+    fetched: dict[str, Any] | None = None  # for a link: final URL, time, size (fetch.py)
 
     def as_dict(self) -> dict[str, Any]:
         return {k: v for k, v in self.__dict__.items() if v is not None}
@@ -82,6 +84,22 @@ def _outlet_for(registry: Registry, name: str) -> tuple[str, str]:
         return entry["id"], entry["name"]
     slug = re.sub(r"[^\w]+", "-", name.strip().casefold()).strip("-") or "unnamed"
     return slug, name.strip()
+
+
+def _site(url: str | None) -> str:
+    host = (urlsplit(url).hostname or "") if url else ""
+    return host.removeprefix("www.").removeprefix("m.")
+
+
+def page_url(canonical: str | None, fetch: dict[str, Any] | None) -> str | None:
+    """The URL of an HTML page: its own canonical URL, except that a fetched page may only
+    name one on the site it was fetched from (a page on any host could otherwise claim to be
+    a tass.ru article and be taken for TASS's); else the URL it was fetched from."""
+    if fetch is None:
+        return canonical
+    if canonical and _site(canonical) == _site(fetch["final_url"]):
+        return canonical
+    return str(fetch["final_url"])
 
 
 def build_article(raw: RawInput, options: IngestOptions, registry: Registry) -> Article:
@@ -111,7 +129,7 @@ def build_article(raw: RawInput, options: IngestOptions, registry: Registry) -> 
     url = (
         fields.get("url")
         or (header.url if header else None)
-        or html_meta.get("url")
+        or page_url(html_meta.get("url"), raw.fetch)
         or next(iter(standalone_urls(furniture)), None)
     )
     date = (
@@ -169,7 +187,7 @@ def ingest(
         try:
             article = build_article(item, options, registry)
         except InputRefused as refusal:
-            yield IngestResult(refusal.source, "refused", reason=refusal.reason)
+            yield IngestResult(refusal.source, "refused", reason=refusal.reason, fetched=item.fetch)
             continue
         added = store.add_article(article)
         yield IngestResult(
@@ -178,6 +196,7 @@ def ingest(
             article.id,
             article.title,
             warning=language_warning(article.lang),
+            fetched=item.fetch,
         )
 
 

@@ -53,13 +53,16 @@ def ingest(
 ) -> None:
     """Clean articles and add them to the corpus.
 
-    PATHS are text, HTML, JSON or JSON Lines files, folders of them, or - for standard
-    input. Prints a JSON summary; each refused input is also reported on stderr. Exits
-    with status 1 if any input was refused (the others are still ingested).
+    PATHS are text, HTML, JSON or JSON Lines files, folders of them, http(s) links to
+    article pages, or - for standard input. Prints a JSON summary; each refused input is
+    also reported on stderr. Exits with status 1 if any input was refused (the others are
+    still ingested).
 
     Example:
 
         framing ingest corpus/seeds --db x.db
+
+        framing ingest https://www.example.org/news/1.html --db x.db
     """
     from framing.ingest import IngestOptions
     from framing.ingest import ingest as run_ingest
@@ -233,9 +236,9 @@ def compare(
 ) -> None:
     """Align 2 or 3 articles sentence by sentence across languages.
 
-    ARTICLES are ids (or unique prefixes) of stored articles, or files, which are ingested
-    first. Prints the claim matrix: which statements the outlets share, which one adds,
-    which it leaves out, plus phrase-level insertions and quote fidelity.
+    ARTICLES are ids (or unique prefixes) of stored articles, or files or http(s) links,
+    which are ingested first. Prints the claim matrix: which statements the outlets share,
+    which one adds, which it leaves out, plus phrase-level insertions and quote fidelity.
 
     Example:
 
@@ -266,9 +269,10 @@ def _article_or_file(store: Any, given: str) -> str:
 
     from framing.errors import FramingError
     from framing.ingest import ingest as run_ingest
+    from framing.text.fetch import is_url
     from framing.text.readers import read_inputs
 
-    if not Path(given).is_file():
+    if not is_url(given) and not Path(given).is_file():
         return str(store.resolve_id(given))
     results = list(run_ingest(read_inputs([given], setting("max_input_bytes")), store))
     if len(results) != 1:

@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from charset_normalizer import from_bytes
 
@@ -48,6 +48,9 @@ class RawInput:
     kind: str = "text"
     encoding: str = "utf-8"
     fields: dict[str, str | None] = field(default_factory=dict)
+    # For a fetched web page: the link, the final URL, when and how it was fetched
+    # (framing.text.fetch.Fetched.summary); None for files and records.
+    fetch: dict[str, Any] | None = None
 
 
 def decode_bytes(data: bytes, source: str) -> tuple[str, str]:
@@ -248,8 +251,16 @@ def iter_files(path: Path) -> Iterator[Path]:
 def read_inputs(
     paths: Iterable[str], max_bytes: int, stdin: BinaryIO | None = None
 ) -> Iterator[RawInput | InputRefused]:
-    """All inputs named by ``paths`` (files, folders, or ``-`` for ``stdin``), in order."""
+    """All inputs named by ``paths`` (files, folders, http(s) links, or ``-`` for
+    ``stdin``), in order."""
+    policy = None
     for name in paths:
+        if name.lower().startswith(("http://", "https://")):
+            from framing.text.fetch import FetchPolicy, fetch_input
+
+            policy = policy or FetchPolicy.from_settings()
+            yield fetch_input(name, policy)
+            continue
         if name == "-":
             if stdin is None:
                 yield InputRefused("stdin", "no standard input available")
