@@ -32,9 +32,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     )
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
 
-    from . import db, errors, events, filters, glossary, outlets, own, pages
+    from . import coverage, db, errors, events, filters, glossary, outlets, own, pages
 
     db.init_app(app)
+    coverage.init_app(app)
     errors.init_app(app)
     security.init_app(app)
     filters.init_app(app)

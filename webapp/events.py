@@ -9,6 +9,7 @@ from typing import Any
 from flask import Blueprint, jsonify, redirect, render_template, request, url_for
 
 from framing.compare import group_stored_events
+from framing.coverage import event_coverage
 from framing.errors import FramingError
 from framing.report import chosen_articles, comparison_report, find_event
 
@@ -63,7 +64,14 @@ def event_json(event_id: str) -> Any:
     return event_view(
         event_id,
         "events.event_json",
-        lambda found, report: jsonify({"ok": True, "event": found, "comparison": report}),
+        lambda found, report: jsonify(
+            {
+                "ok": True,
+                "event": found,
+                "coverage": event_coverage(get_store(), found),
+                "comparison": report,
+            }
+        ),
     )
 
 

@@ -8,6 +8,7 @@ from typing import Any
 from flask import Blueprint, jsonify, render_template
 
 from framing.outlet_profile import outlet_list, outlet_report
+from framing.outlet_trends import monthly_figures
 from framing.report import figures
 
 from .db import get_store
@@ -46,4 +47,5 @@ def outlet(outlet_id: str) -> Any:
 
 @bp.get("/api/outlets/<outlet_id>")
 def outlet_json(outlet_id: str) -> Any:
-    return jsonify({"ok": True, **outlet_report(get_store(), outlet_id)})
+    report = outlet_report(get_store(), outlet_id)
+    return jsonify({"ok": True, **report, "over_time": monthly_figures(report["articles"])})

@@ -198,7 +198,9 @@ def events(db: str | None, model: str | None, fmt: str) -> None:
     """Group the stored articles that report the same event, across languages.
 
     Each event: id, articles (ids), label (key names), date_from, date_to, languages,
-    cohesion (share of sentences with a counterpart, averaged over member pairs).
+    cohesion (share of sentences with a counterpart, averaged over member pairs), and
+    coverage (reporting outlets grouped by the registry's facts, languages, first and
+    last report, outlets of the corpus with no stored report of it).
 
     Example:
 
@@ -206,10 +208,11 @@ def events(db: str | None, model: str | None, fmt: str) -> None:
     """
     from framing.alignment.embedder import LazyEmbedder
     from framing.compare import group_stored_events
+    from framing.coverage import events_with_coverage
     from framing.store import open_store
 
     with open_store(db) as store:
-        found = group_stored_events(store, LazyEmbedder(model))
+        found = events_with_coverage(store, group_stored_events(store, LazyEmbedder(model)))
     write_rows(found, fmt, sys.stdout)
 
 
