@@ -16,13 +16,13 @@ from pathlib import Path
 SEEDS = Path(__file__).resolve().parent.parent / "corpus" / "seeds"
 
 
-def article_page(seed: str, site: str, canonical: str, published: str) -> bytes:
+def article_page(seed: str, site: str, canonical: str, published: str, extra: str = "") -> bytes:
     """A news page around a seed text: menu, the article, a footer, and its metadata."""
     [path] = SEEDS.glob(f"{seed}_*.txt")
     lines = [line.strip() for line in path.read_text("utf-8").splitlines() if line.strip()]
     lines = [line for line in lines if not line.startswith("date ")]  # the saver's header
     title, paragraphs = lines[0], lines[1:]
-    body = "\n".join(f"<p>{html.escape(p)}</p>" for p in paragraphs if p != title)
+    body = "\n".join(f"<p>{html.escape(p)}</p>" for p in [*paragraphs, extra] if p and p != title)
     return f"""<!doctype html>
 <html><head><meta charset="utf-8"><title>{html.escape(title)}</title>
 <link rel="canonical" href="{html.escape(canonical)}">
@@ -74,6 +74,12 @@ class Pages(BaseHTTPRequestHandler):
             page = article_page("001", "Sputnik", f"{base}/news/cp1251.html", "2024-11-07")
             text = page.decode().replace('charset="utf-8"', 'charset="windows-1251"')
             self._send(200, text.encode("cp1251"), "text/html; charset=windows-1251")
+        elif path == "/news/ru-updated.html":  # the seed with a paragraph added: a new text
+            update = "Обновлено: в Кремле добавили, что график президента пока не составлен."
+            page = article_page(
+                "001", "Sputnik", f"{base}/news/ru-updated.html", "2024-11-07", update
+            )
+            self._send(200, page, "text/html; charset=utf-8")
         elif path == "/moved":
             self._redirect("/news/ru.html")
         elif path == "/to-private":

@@ -92,7 +92,7 @@ def test_json_api(client) -> None:
     ("body", "message"),
     [
         ({"texts": "no"}, 'Body: expected {"texts": [{"text": ...}, ...]}.'),
-        ({"texts": [RU, 5]}, "Field texts[1]: expected an object with 'text'."),
+        ({"texts": [RU, 5]}, "Field texts[1]: expected an object with 'text' or 'url'."),
         ({"texts": [RU, RU]}, "Article 2: the same text as another article."),
         (
             {"texts": [RU, "коротко"]},

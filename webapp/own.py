@@ -17,6 +17,7 @@ from framing.ingest import ingest
 from framing.report import comparison_report
 from framing.settings import setting
 from framing.store import Store, open_store
+from framing.text.fetch import fetch, is_url, to_input
 from framing.text.readers import RawInput, decode_bytes
 
 from .db import get_embedder, get_store
@@ -37,33 +38,45 @@ class Submission:
     slots: list[str] = field(default_factory=list)  # the form field each input came from
     errors: dict[str, str] = field(default_factory=dict)
     texts: dict[str, str] = field(default_factory=dict)  # pasted texts, to refill the form
+    fetched: dict[str, dict[str, Any]] = field(default_factory=dict)  # links, by slot field
 
 
 def read_submission(form: Any, files: Any) -> Submission:
-    """Each slot holds a pasted text (``text1``…) or a file (``file1``…), not both."""
+    """Each slot holds a pasted text (``text1``…), a file (``file1``…) or a link
+    (``url1``…), one of them."""
     found = Submission()
     limit = int(setting("compare_max_chars"))
     for slot in range(1, SLOTS + 1):
         text = (form.get(f"text{slot}") or "").strip()
         upload = files.get(f"file{slot}")
         has_file = upload is not None and bool(upload.filename)
+        link = (form.get(f"url{slot}") or "").strip()
         found.texts[f"text{slot}"] = text
+        found.texts[f"url{slot}"] = link
         name = f"Article {slot}"
-        if text and has_file:
-            found.errors[f"text{slot}"] = f"{name}: paste a text or choose a file, not both."
-            continue
-        try:
-            raw = _from_file(upload, name) if has_file else _from_text(text, name, limit)
-        except InputRefused as refusal:
-            found.errors[f"file{slot}" if has_file else f"text{slot}"] = (
-                f"{refusal.source}: {refusal.reason}"
+        if sum((bool(text), has_file, bool(link))) > 1:
+            found.errors[f"text{slot}"] = (
+                f"{name}: paste a text, choose a file or give a link, only one of them."
             )
+            continue
+        where = f"file{slot}" if has_file else f"url{slot}" if link else f"text{slot}"
+        try:
+            if has_file:
+                raw = _from_file(upload, name)
+            elif link:
+                raw = _from_url(link, name)
+            else:
+                raw = _from_text(text, name, limit)
+        except InputRefused as refusal:
+            found.errors[where] = f"{refusal.source}: {refusal.reason}"
             continue
         if raw is not None:
             outlet = (form.get(f"outlet{slot}") or "").strip()[:100]
             raw.fields = {"outlet": outlet or None}
             found.inputs.append(raw)
-            found.slots.append(f"file{slot}" if has_file else f"text{slot}")
+            found.slots.append(where)
+            if raw.fetch is not None:
+                found.fetched[where] = dict(raw.fetch)
     return found
 
 
@@ -73,6 +86,19 @@ def _from_text(text: str, name: str, limit: int) -> RawInput | None:
     if len(text) > limit:
         raise InputRefused(name, f"too long: {len(text):,} characters (at most {limit:,})")
     return RawInput(source=name, text=text, kind="text")
+
+
+def _from_url(link: str, name: str) -> RawInput:
+    """A page fetched with the limits of :mod:`framing.text.fetch` (no private addresses)."""
+    source = f"{name} ({link[:200]})"
+    if not is_url(link):
+        raise InputRefused(source, "a link must start with http:// or https://")
+    try:
+        raw = to_input(fetch(link))
+    except InputRefused as refusal:
+        raise InputRefused(source, refusal.reason) from None
+    raw.source = source
+    return raw
 
 
 def _from_file(upload: Any, name: str) -> RawInput:
@@ -115,6 +141,8 @@ def _analyse(store: Store, submission: Submission) -> dict[str, Any]:
     ids: list[str] = []
     results = ingest(submission.inputs, store)
     for slot, raw, result in zip(submission.slots, submission.inputs, results, strict=True):
+        if slot in submission.fetched:  # "unchanged": this page's text is already stored
+            submission.fetched[slot]["status"] = result.status
         if result.status == "refused":
             submission.errors[slot] = f"{result.source}: {result.reason}"
         elif result.article_id in ids:
@@ -151,14 +179,15 @@ def submit() -> Any:
         ), 400  # fmt: skip
     context = comparison_context(outcome["report"], linkable=save)
     return render_template(
-        "event.html", event=None, own=True, own_saved=save, refused=submission.errors, **context
-    )
+        "event.html", event=None, own=True, own_saved=save, refused=submission.errors,
+        fetched=submission.fetched, **context,
+    )  # fmt: skip
 
 
 @bp.post("/api/compare")
 def submit_json() -> Any:
-    """JSON body ``{"texts": [{"text", "outlet"?}, ...], "save": false}``, or the form's
-    fields as multipart."""
+    """JSON body ``{"texts": [{"text" or "url", "outlet"?}, ...], "save": false}``, or the
+    form's fields as multipart."""
     if request.is_json:
         body = request.get_json(silent=True)
         if not isinstance(body, dict) or not isinstance(body.get("texts"), list):
@@ -166,9 +195,11 @@ def submit_json() -> Any:
         form = {}
         for slot, item in enumerate(body["texts"][:SLOTS], 1):
             item = {"text": item} if isinstance(item, str) else item
-            if not isinstance(item, dict) or not isinstance(item.get("text"), str):
-                abort(400, description=f"Field texts[{slot - 1}]: expected an object with 'text'.")
-            form[f"text{slot}"] = item["text"]
+            if not isinstance(item, dict) or not isinstance(item.get("text", item.get("url")), str):
+                where = f"Field texts[{slot - 1}]"
+                abort(400, description=f"{where}: expected an object with 'text' or 'url'.")
+            form[f"text{slot}"] = str(item.get("text") or "")
+            form[f"url{slot}"] = str(item.get("url") or "")
             form[f"outlet{slot}"] = str(item.get("outlet") or "")
         submission, save = read_submission(form, {}), body.get("save") is True
     else:
@@ -181,5 +212,11 @@ def submit_json() -> Any:
     if outcome["report"] is None:
         abort(400, description="; ".join(submission.errors.values()))
     return jsonify(
-        {"ok": True, "saved": save, "refused": submission.errors, "comparison": outcome["report"]}
+        {
+            "ok": True,
+            "saved": save,
+            "refused": submission.errors,
+            "fetched": submission.fetched,
+            "comparison": outcome["report"],
+        }
     )
