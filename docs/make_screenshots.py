@@ -66,6 +66,14 @@ def main() -> None:
                 page.wait_for_selector("#popover:not([hidden])")
             page.screenshot(path=str(OUT / f"{name}.png"), full_page=full)
             print(f"docs/screenshots/{name}.png")
+        # One part of a page: the event's coverage block, an outlet's figures by month.
+        for name, path, selector in [
+            ("coverage", f"/events/{main_event['id']}", "#coverage"),
+            ("outlet-over-time", "/outlets/sputnik", "#over-time"),
+        ]:
+            page.goto(base + path)
+            page.locator(selector).screenshot(path=str(OUT / f"{name}.png"))
+            print(f"docs/screenshots/{name}.png")
         browser.close()
     server.close()
 

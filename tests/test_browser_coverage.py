@@ -50,7 +50,7 @@ def test_coverage_block_shows_who_reported_and_who_has_no_report(site: str, page
     for i in range(2):
         bar = rows.nth(i).locator(".cov-bar").bounding_box()
         cell = rows.nth(i).locator(".cov-bar-cell").bounding_box()
-        assert 0.45 < bar["width"] / (cell["width"] - 8) < 0.55  # less the cell's padding
+        assert 0.45 < bar["width"] / (cell["width"] - 9.6) < 0.55  # less the padding (.6rem)
     assert "state-owned and state-controlled" in chart.inner_text()
     # the facts behind the grouping, with their sources, one click away
     source = block.locator("details.cov-outlets a.source").first
