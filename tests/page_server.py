@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import gzip
 import html
+import ssl
 import threading
 import time
 from collections.abc import Iterator
@@ -133,11 +134,15 @@ class Pages(BaseHTTPRequestHandler):
 
 
 @contextmanager
-def page_server() -> Iterator[str]:
-    """Serve :class:`Pages` on 127.0.0.1 at a free port; yields its base URL."""
+def page_server(tls: ssl.SSLContext | None = None) -> Iterator[str]:
+    """Serve :class:`Pages` on 127.0.0.1 at a free port (over TLS with ``tls``); yields its
+    base URL."""
     server = ThreadingHTTPServer(("127.0.0.1", 0), Pages)
     server.daemon_threads = True
-    server.base = f"http://127.0.0.1:{server.server_port}"  # type: ignore[attr-defined]
+    scheme = "https" if tls else "http"
+    if tls:
+        server.socket = tls.wrap_socket(server.socket, server_side=True)
+    server.base = f"{scheme}://127.0.0.1:{server.server_port}"  # type: ignore[attr-defined]
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

@@ -229,3 +229,23 @@ def test_cli_compare_two_links(base: str, db_path: Path) -> None:
     )
     assert refused.exit_code == 1
     assert f"Error: {base}/to-metadata: redirected to http://169.254.169.254/" in refused.stderr
+
+
+def test_certificates_are_verified(tmp_path: Path) -> None:
+    """A page over TLS with a self-signed certificate is refused: the pinned connection
+    still verifies the certificate against the host name."""
+    import ssl
+    import subprocess
+
+    key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"]
+        + ["-subj", "/CN=127.0.0.1", "-keyout", str(key), "-out", str(cert)],
+        check=True,
+        capture_output=True,
+    )
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    with page_server(tls=context) as base:
+        assert base.startswith("https://")
+        assert "TLS failed: CERTIFICATE_VERIFY_FAILED" in refusal(f"{base}/news/ru.html")

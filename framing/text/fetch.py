@@ -259,6 +259,10 @@ def fetch(url: str, policy: FetchPolicy | None = None) -> Fetched:
                         "Accept-Encoding": "gzip, identity",
                     },
                 )
+                # http.client drops conn.sock once a response will close the connection; the
+                # socket itself lives on in the response, and its timeout must follow the
+                # deadline while the body is read.
+                sock = conn.sock
                 response = conn.getresponse()
                 if response.status in REDIRECTS:
                     location = response.getheader("Location")
@@ -277,7 +281,7 @@ def fetch(url: str, policy: FetchPolicy | None = None) -> Fetched:
                         f"not a web page: the server sent {content_type}"
                         " (only HTML or plain-text pages are fetched)"
                     )
-                raw = _read_body(response, conn.sock, deadline, policy.max_bytes)
+                raw = _read_body(response, sock, deadline, policy.max_bytes)
                 encoding = (response.getheader("Content-Encoding") or "").strip().lower()
                 body = _decompress(raw, encoding, policy.max_bytes)
                 return Fetched(
