@@ -36,6 +36,8 @@ _EXPORTS = {
     "compare": "framing.compare",
     "group_stored_events": "framing.compare",
     "comparison_report": "framing.report",
+    "event_coverage": "framing.coverage",
+    "fetch": "framing.text.fetch",
     "score_stream": "framing.scoring",
     "score_one": "framing.scoring",
     "Store": "framing.store",

@@ -12,23 +12,18 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import date, timedelta
-from functools import cache
-from importlib import resources
 from typing import Any
-
-import yaml
 
 from framing.errors import FramingError
 from framing.outlets import Registry, load_registry
+from framing.settings import packaged_yaml
 from framing.store import Store
 
 UNKNOWN = "unknown"
 
 
-@cache
 def coverage_config() -> dict[str, Any]:
-    text = resources.files("framing").joinpath("data/coverage.yaml").read_text("utf-8")
-    return dict(yaml.safe_load(text))
+    return dict(packaged_yaml("coverage.yaml"))
 
 
 def _registry() -> Registry | None:
