@@ -131,6 +131,10 @@ def test_loopback_is_refused_unless_a_setting_allows_it(
     # a name is checked after resolution: localhost is loopback too
     local = base.replace("127.0.0.1", "localhost")
     assert "localhost resolves to a loopback address" in refusal(f"{local}/news/ru.html")
+    # the classic spellings of 127.0.0.1 that string checks miss resolve to it too
+    for spelling in ("0x7f000001", "2130706433", "127.1", "[::ffff:127.0.0.1]"):
+        reason = refusal(base.replace("127.0.0.1", spelling) + "/news/ru.html")
+        assert "a loopback address" in reason, (spelling, reason)
 
 
 @pytest.mark.parametrize(
