@@ -189,15 +189,27 @@ def ingest(
         except InputRefused as refusal:
             yield IngestResult(refusal.source, "refused", reason=refusal.reason, fetched=item.fetch)
             continue
+        earlier = store.article_ids_at(article.url) if item.fetch and article.url else []
         added = store.add_article(article)
         yield IngestResult(
             item.source,
             "added" if added else "unchanged",
             article.id,
             article.title,
-            warning=language_warning(article.lang),
+            warning=_changed_page(earlier, article.id) or language_warning(article.lang),
             fetched=item.fetch,
         )
+
+
+def _changed_page(earlier: list[str], article_id: str) -> str | None:
+    """For a fetched page: a note when its URL already holds a different stored text."""
+    others = [other for other in earlier if other != article_id]
+    if not others:
+        return None
+    return (
+        f"the page has changed since it was stored as article {', '.join(others)}; "
+        "its new text is stored as a new article"
+    )
 
 
 def language_warning(lang: str | None) -> str | None:

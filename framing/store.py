@@ -223,6 +223,12 @@ class Store:
     def has_article(self, article_id: str) -> bool:
         return bool(list(self.db.query("select 1 from articles where id = ?", [article_id])))
 
+    def article_ids_at(self, url: str) -> list[str]:
+        """Ids of the stored articles taken from ``url`` (a page fetched again after it
+        changed holds a new text, so a new article)."""
+        rows = self.db.query("select id from articles where url = ? order by id", [url])
+        return [row["id"] for row in rows]
+
     def add_article(self, article: Article) -> bool:
         """Store an article with its sentences and removed lines in one transaction.
 

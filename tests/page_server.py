@@ -15,6 +15,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 SEEDS = Path(__file__).resolve().parent.parent / "corpus" / "seeds"
+PAGE_VERSIONS = {"live": 0}  # a test sets the version the live page serves
 
 
 def article_page(seed: str, site: str, canonical: str, published: str, extra: str = "") -> bytes:
@@ -80,6 +81,13 @@ class Pages(BaseHTTPRequestHandler):
             page = article_page(
                 "001", "Sputnik", f"{base}/news/ru-updated.html", "2024-11-07", update
             )
+            self._send(200, page, "text/html; charset=utf-8")
+        elif path == "/news/live.html":  # a live page: its text depends on PAGE_VERSIONS
+            update = (
+                "Обновлено в 15:00: Песков ответил на новые вопросы журналистов."
+                * (PAGE_VERSIONS["live"])
+            )
+            page = article_page("001", "Sputnik", f"{base}/news/live.html", "2024-11-07", update)
             self._send(200, page, "text/html; charset=utf-8")
         elif path == "/moved":
             self._redirect("/news/ru.html")

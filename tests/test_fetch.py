@@ -253,3 +253,22 @@ def test_certificates_are_verified(tmp_path: Path) -> None:
     with page_server(tls=context) as base:
         assert base.startswith("https://")
         assert "TLS failed: CERTIFICATE_VERIFY_FAILED" in refusal(f"{base}/news/ru.html")
+
+
+def test_a_changed_page_is_a_new_article_with_a_warning(base: str, store) -> None:
+    """The same URL fetched after the page changed: a new text, so a new article, and the
+    result says which stored article it updates."""
+    from tests.page_server import PAGE_VERSIONS
+
+    url = f"{base}/news/live.html"
+    PAGE_VERSIONS["live"] = 0
+    [first] = ingest([fetch_input(url)], store)
+    PAGE_VERSIONS["live"] = 1
+    [second] = ingest([fetch_input(url)], store)
+    [third] = ingest([fetch_input(url)], store)
+    assert (first.status, second.status, third.status) == ("added", "added", "unchanged")
+    assert first.warning is None
+    assert second.warning == (
+        f"the page has changed since it was stored as article {first.article_id}; "
+        "its new text is stored as a new article"
+    )
