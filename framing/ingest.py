@@ -27,7 +27,7 @@ from framing.text.metadata import (
     split_header,
     standalone_urls,
 )
-from framing.text.readers import RawInput
+from framing.text.readers import RawInput, display_name
 from framing.text.segment import split_sentences
 
 LANG_CODE = re.compile(r"^[a-z]{2,3}$")
@@ -46,6 +46,8 @@ class IngestOptions:
     lang: str | None = None
 
     def validate(self) -> IngestOptions:
+        for name in ("outlet", "date", "lang"):
+            _refuse_undecodable(f"--{name}", getattr(self, name))
         if self.lang is not None:
             self.lang = self.lang.strip().lower()
             if not LANG_CODE.match(self.lang):
@@ -57,6 +59,16 @@ class IngestOptions:
         return self
 
 
+def _refuse_undecodable(flag: str, value: str | None) -> None:
+    """Refuse an argument holding bytes that are not UTF-8 (Python passes them on as lone
+    surrogates, which no store or terminal takes) before anything is read or written."""
+    if value is not None and any("\ud800" <= ch <= "\udfff" for ch in value):
+        shown = display_name(value)
+        raise FramingError(
+            f"{flag} '{shown}' is not text: it holds bytes that are not UTF-8. Give it in UTF-8."
+        )
+
+
 @dataclass
 class IngestResult:
     source: str
@@ -66,6 +78,7 @@ class IngestResult:
     reason: str | None = None
     warning: str | None = None
     fetched: dict[str, Any] | None = None  # for a link: final URL, time, size (fetch.py)
+    decoding: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {k: v for k, v in self.__dict__.items() if v is not None}
@@ -167,6 +180,7 @@ def build_article(raw: RawInput, options: IngestOptions, registry: Registry) -> 
         sentences=split_sentences(body, lang),
         removed=removed,
         cited=cited,
+        decoding=raw.decoding,
     )
 
 
@@ -198,6 +212,7 @@ def ingest(
             article.title,
             warning=_changed_page(earlier, article.id) or language_warning(article.lang),
             fetched=item.fetch,
+            decoding=item.decoding,
         )
 
 

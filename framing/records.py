@@ -64,3 +64,4 @@ class Article:
     sentences: list[Sentence] = field(default_factory=list)
     removed: list[RemovedLine] = field(default_factory=list)
     cited: list[dict[str, object]] = field(default_factory=list)
+    decoding: str | None = None  # how the bytes were read when they were not clean UTF-8

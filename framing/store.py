@@ -104,6 +104,13 @@ def m004_article_search(db: Database) -> None:
     db["articles"].enable_fts(["title", "text"], fts_version="FTS5", create_triggers=True)
 
 
+@migrations()
+def m015_decoding(db: Database) -> None:
+    # How an article's bytes were read when they were not clean UTF-8 (a legacy code page,
+    # or stray bytes replaced): a fallback is reported, never silent (``framing show``).
+    db["articles"].add_column("decoding", str)
+
+
 # What to do about a refused write, by SQLite's error name; what is stored so far is kept.
 _WRITE_HINT = "Check the disk and the file's permissions, or choose another with --db / FRAMING_DB."
 _WRITE_HINTS = {
@@ -186,6 +193,12 @@ class Store:
                 + _WRITE_HINTS.get(getattr(exc, "sqlite_errorname", ""), _WRITE_HINT)
             ) from exc
 
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Several writes as one: all are kept, or (on an exception) none."""
+        with self._writing():
+            yield
+
     # -- outlets -----------------------------------------------------------------------
 
     def sync_outlets(self, outlets: Iterable[dict[str, Any]]) -> None:
@@ -265,6 +278,7 @@ class Store:
                     "n_sentences": len(article.sentences),
                     "n_removed": len(article.removed),
                     "cited": json.dumps(article.cited, ensure_ascii=False),
+                    "decoding": article.decoding,
                     "ingested_at": datetime.now(UTC).isoformat(timespec="seconds"),
                 },
                 pk="id",
@@ -395,6 +409,7 @@ class Store:
             "lang_confidence": row["lang_confidence"],
             "source": row["source"],
             "cited": self._with_outlet_names(json.loads(row["cited"] or "[]")),
+            "decoding": row["decoding"],
             "text": row["text"],
             "sentences": sentences,
             "removed": removed,
@@ -483,13 +498,42 @@ def database_stamp(path: str | Path) -> tuple[int, ...]:
     return tuple(stamp)
 
 
-def open_store(path: str | Path | None = None) -> Store:
-    """Open (creating if needed) the corpus database at ``path`` or the default path."""
+def _apply_migrations(db: Database) -> None:
+    """Bring the schema up to date, safely when several processes open a new database.
+
+    Migrations.apply reads which migrations are pending and then writes in deferred
+    transactions: two processes creating one new database both read "nothing applied", and
+    the loser of the write race fails at once with "database is locked" (a deferred
+    transaction cannot wait for a lock it wants to upgrade). Under BEGIN IMMEDIATE the
+    second one waits (busy_timeout), then finds nothing pending; the migrations' own
+    transactions nest as savepoints.
+    """
+    if not migrations.pending(db):
+        return  # the usual case: a read, no lock taken
+    db.conn.execute("BEGIN IMMEDIATE")
+    try:
+        migrations.apply(db)
+    except BaseException:
+        if db.conn.in_transaction:
+            db.conn.execute("ROLLBACK")
+        raise
+    db.conn.execute("COMMIT")
+
+
+def open_store(path: str | Path | None = None, create: bool = True) -> Store:
+    """Open the corpus database at ``path`` or the default path, creating it if needed;
+    with ``create=False`` (commands that only read) a missing database is an error, so a
+    mistyped --db never leaves an empty database and folders behind."""
     if path is not None and str(path) == ":memory:":
         db = Database(memory=True)
         db_path = None
     else:
         db_path = Path(path) if path is not None else default_db_path()
+        if not create and not db_path.exists():
+            raise StoreError(
+                f"No database at {db_path}: nothing was ingested there. Check --db / "
+                f"FRAMING_DB, or add articles first with: framing ingest PATH --db {db_path}"
+            )
         try:
             db_path.parent.mkdir(parents=True, exist_ok=True)
             db = Database(db_path)
@@ -507,7 +551,7 @@ def open_store(path: str | Path | None = None) -> Store:
             ) from exc
     db.execute("pragma foreign_keys = on")
     try:
-        migrations.apply(db)
+        _apply_migrations(db)
     except sqlite3.Error as exc:
         raise StoreError(f"Cannot prepare the database {db_path}: {exc}") from exc
     return Store(db, db_path)

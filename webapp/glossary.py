@@ -28,6 +28,8 @@ from framing.errors import FramingError
 from framing.wording.curation import entry_dict, find_entry, glossary, retired, save_entry
 from framing.wording.lexicon import CATEGORIES, LANGUAGES, LexiconError
 
+from .security import refuse_if_throttled, token_failed
+
 bp = Blueprint("glossary", __name__)
 
 DISABLED = (
@@ -108,9 +110,11 @@ def login() -> Any:
     if request.method == "POST":
         if not admin_token():
             abort(403, description=DISABLED)
+        refuse_if_throttled()
         if token_ok(request.form.get("token", "")):
             session["curator"] = True
             return redirect(url_for("glossary.index"))
+        token_failed()
         error = BAD_TOKEN
     page = render_template(
         "glossary_login.html",
@@ -195,8 +199,10 @@ def add_json(lang: str) -> Any:
     """Add or replace (same pattern) one entry; ``{"pattern", "retired": true}`` retires one."""
     if not admin_token():
         abort(403, description=DISABLED)
+    refuse_if_throttled()
     scheme, _, sent = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not token_ok(sent.strip()):
+        token_failed()
         abort(401, description=BEARER_NEEDED)
     raw = request.get_json(silent=True)
     if not isinstance(raw, dict):

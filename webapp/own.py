@@ -18,7 +18,7 @@ from framing.report import comparison_report
 from framing.settings import setting
 from framing.store import Store, open_store
 from framing.text.fetch import fetch, is_url, to_input
-from framing.text.readers import RawInput, decode_bytes
+from framing.text.readers import RawInput, decode_bytes, refuse_surrogates
 
 from .db import get_embedder, get_store
 from .views import comparison_context
@@ -60,7 +60,9 @@ def read_submission(form: Any, files: Any) -> Submission:
             )
             continue
         where = f"file{slot}" if has_file else f"url{slot}" if link else f"text{slot}"
+        outlet = (form.get(f"outlet{slot}") or "").strip()[:100]
         try:
+            refuse_surrogates(outlet, name, "outlet")
             if has_file:
                 raw = _from_file(upload, name)
             elif link:
@@ -71,7 +73,6 @@ def read_submission(form: Any, files: Any) -> Submission:
             found.errors[where] = f"{refusal.source}: {refusal.reason}"
             continue
         if raw is not None:
-            outlet = (form.get(f"outlet{slot}") or "").strip()[:100]
             raw.fields = {"outlet": outlet or None}
             found.inputs.append(raw)
             found.slots.append(where)
@@ -85,6 +86,7 @@ def _from_text(text: str, name: str, limit: int) -> RawInput | None:
         return None
     if len(text) > limit:
         raise InputRefused(name, f"too long: {len(text):,} characters (at most {limit:,})")
+    refuse_surrogates(text, name, "text")
     return RawInput(source=name, text=text, kind="text")
 
 
@@ -189,7 +191,10 @@ def submit_json() -> Any:
     """JSON body ``{"texts": [{"text" or "url", "outlet"?}, ...], "save": false}``, or the
     form's fields as multipart."""
     if request.is_json:
-        body = request.get_json(silent=True)
+        try:
+            body = request.get_json(silent=True)
+        except RecursionError:  # json gives up on deep nesting this way, not as bad JSON
+            abort(400, description="Body: JSON nested too deeply.")
         if not isinstance(body, dict) or not isinstance(body.get("texts"), list):
             abort(400, description='Body: expected {"texts": [{"text": ...}, ...]}.')
         form = {}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Any
 
 from flask import Blueprint, jsonify, render_template, request
@@ -16,7 +17,18 @@ from .page_cache import cached_page
 
 bp = Blueprint("pages", __name__)
 
-DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def is_date(value: str) -> bool:
+    """A real calendar date written YYYY-MM-DD (2024-13-45 has the shape, not the date)."""
+    if not DATE.fullmatch(value):
+        return False
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
 
 
 def search_filters() -> dict[str, str]:
@@ -24,7 +36,7 @@ def search_filters() -> dict[str, str]:
     found = {}
     for name in ("q", "outlet", "from", "to"):
         value = request.args.get(name, "").strip()
-        if value and name in ("from", "to") and not DATE.fullmatch(value):
+        if value and name in ("from", "to") and not is_date(value):
             raise FramingError(f"Field '{name}': {value!r} is not a date like 2024-11-07.")
         if value:
             found[name] = value[:200]

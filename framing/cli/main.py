@@ -36,7 +36,7 @@ def cli() -> None:
 @click.option("--lang", help="Language (ru, uk, en, …) instead of detecting it.")
 @click.option(
     "--max-bytes",
-    type=int,
+    type=click.IntRange(min=1),
     default=None,
     help=f"Largest input accepted, in bytes (default {setting('max_input_bytes')}).",
 )
@@ -82,8 +82,10 @@ def ingest(
                 results.append(result.as_dict())
                 if result.status == "refused":
                     click.echo(f"refused {result.source}: {result.reason}", err=True)
-                elif result.warning and not silent:
-                    click.echo(f"warning {result.source}: {result.warning}", err=True)
+                    continue
+                for warning in (result.decoding, result.warning):
+                    if warning and not silent:
+                        click.echo(f"warning {result.source}: {warning}", err=True)
     write_object({**counts, "results": results}, sys.stdout)
     if counts["refused"]:
         sys.exit(1)
@@ -105,7 +107,7 @@ def articles(db: str | None, fmt: str) -> None:
     from framing.store import open_store
 
     columns = ("id", "outlet", "lang", "date", "title", "n_sentences", "n_removed")
-    with open_store(db) as store:
+    with open_store(db, create=False) as store:
         rows = ({k: row[k] for k in columns} for row in store.articles())
         write_rows(rows, fmt, sys.stdout)
 
@@ -126,7 +128,7 @@ def show(article_id: str, db: str | None, fmt: str) -> None:
     """
     from framing.store import open_store
 
-    with open_store(db) as store:
+    with open_store(db, create=False) as store:
         article = store.article(article_id)
     if fmt == "text":
         click.echo(render_text(article))
@@ -144,6 +146,8 @@ def render_text(article: dict[str, Any]) -> str:
         f"date:   {article['date'] or '(unknown)'}",
         f"url:    {article['url'] or '(none)'}",
     ]
+    if article.get("decoding"):
+        meta.append(f"read:   {article['decoding']}")
     if article["cited"]:
         meta.append("cites:  " + ", ".join(sorted({c["outlet"] for c in article["cited"]})))
     lines = [*meta, "", "Sentences:"]
@@ -172,7 +176,10 @@ def serve(db: str | None, host: str, port: int, debug: bool, load_sample: bool) 
     from framing.sample import load_sample_corpus
     from framing.store import open_store
     from webapp import create_app
+    from webapp.security import check_secret_key
 
+    if setting("secret_key"):
+        check_secret_key(setting("secret_key"))  # before the minutes --load-sample takes
     if load_sample:
         summary = load_sample_corpus(db)
         click.echo(f"Sample corpus: {summary}", err=True)
@@ -211,7 +218,7 @@ def events(db: str | None, model: str | None, fmt: str) -> None:
     from framing.coverage import events_with_coverage
     from framing.store import open_store
 
-    with open_store(db) as store:
+    with open_store(db, create=False) as store:
         found = events_with_coverage(store, group_stored_events(store, LazyEmbedder(model)))
     write_rows(found, fmt, sys.stdout)
 
@@ -247,12 +254,17 @@ def compare(
 
         framing compare 7883 65b2 --db x.db --format text
     """
+    from pathlib import Path
+
     from framing.alignment.embedder import LazyEmbedder
     from framing.compare import compare as run_compare
     from framing.store import open_store
 
-    with open_store(db) as store:
-        ids = [_article_or_file(store, given) for given in articles]
+    with open_store(db, create=any(Path(given).is_file() for given in articles)) as store:
+        # Files are ingested in one transaction with the ids' checks: a command that fails
+        # (a file of many records, an unknown id) leaves the store as it was.
+        with store.transaction():
+            ids = [_article_or_file(store, given) for given in articles]
         result = run_compare(
             store,
             ids,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +26,11 @@ JSON_SUFFIXES = {".json"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
 RECORD_FIELDS = ("id", "title", "url", "date", "outlet", "lang")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]+")
+# A record's body may be max_bytes of UTF-8; as JSON escapes (\uXXXX) it takes up to 3 times
+# that, plus the other fields: a stdin line longer than this cannot hold an acceptable record.
+_LINE_FACTOR = 3
+_LINE_SLACK = 64 * 1024
 
 # Legacy encodings common in Russian and Ukrainian sources, tried when UTF-8 fails.
 LEGACY_ENCODINGS = ["cp1251", "koi8_r", "koi8_u", "cp866", "mac_cyrillic", "iso8859_5", "cp1252"]
@@ -51,6 +57,31 @@ class RawInput:
     # For a fetched web page: the link, the final URL, when and how it was fetched
     # (framing.text.fetch.Fetched.summary); None for files and records.
     fetch: dict[str, Any] | None = None
+    decoding: str | None = None  # how a text that was not clean UTF-8 was read, to report
+
+
+@dataclass
+class Decoded:
+    """Decoded text, the encoding used, and a note when that was a fallback from UTF-8."""
+
+    text: str
+    encoding: str
+    note: str | None = None
+
+
+def display_name(name: str | os.PathLike[str]) -> str:
+    """A file name fit to print and store: bytes that are not UTF-8 (a cp1251-named file,
+    which Python hands over as lone surrogates) shown as ``\\xNN`` escapes."""
+    return os.fsencode(name).decode("utf-8", "backslashreplace")
+
+
+def size_text(n_bytes: int) -> str:
+    """A byte count for messages: MiB, KiB or bytes, whichever reads naturally."""
+    if n_bytes >= 2**20:
+        return f"{n_bytes / 2**20:.1f} MiB"
+    if n_bytes >= 2**10:
+        return f"{n_bytes / 2**10:.1f} KiB"
+    return f"{n_bytes} bytes"
 
 
 def decode_bytes(data: bytes, source: str) -> tuple[str, str]:
@@ -59,26 +90,61 @@ def decode_bytes(data: bytes, source: str) -> tuple[str, str]:
     Returns ``(text, encoding)``; raises :class:`InputRefused` for empty, binary or
     undecodable input.
     """
+    decoded = decode_reported(data, source)
+    return decoded.text, decoded.encoding
+
+
+def decode_reported(data: bytes, source: str) -> Decoded:
+    """As :func:`decode_bytes`, with a note whenever the text was not clean UTF-8 (or a
+    BOM-marked encoding), so a fallback is never silent."""
     if not data.strip():
         raise InputRefused(source, "empty file" if not data else "empty file (only whitespace)")
     for bom, encoding in BOMS:
         if data.startswith(bom):
             try:
-                return data.decode(encoding), encoding.replace("-sig", "")
+                return Decoded(data.decode(encoding), encoding.replace("-sig", ""))
             except UnicodeDecodeError as exc:
                 raise InputRefused(source, f"undecodable bytes after a {encoding} BOM") from exc
     if b"\x00" in data:
         raise InputRefused(source, "binary file (contains NUL bytes), not text")
     try:
-        return _checked(data.decode("utf-8"), source), "utf-8"
+        return Decoded(_checked(data.decode("utf-8"), source), "utf-8")
     except UnicodeDecodeError:
         pass
+    replaced = data.decode("utf-8", errors="replace")
+    n_bad = replaced.count("\ufffd") - data.count("\ufffd".encode())
+    n_good = sum(1 for ch in replaced if ord(ch) > 127) - replaced.count("\ufffd")
+    if n_good >= 10 * n_bad:
+        # Mostly valid UTF-8 with a few broken bytes: a legacy code page would turn every
+        # valid character into mojibake ("РїСЂРёРІРµС‚"), so keep UTF-8 and show the strays.
+        return _with_replacements(replaced, n_bad, source)
     best = from_bytes(data, cp_isolation=LEGACY_ENCODINGS).best()
     if best is None:
         raise InputRefused(
             source, "undecodable bytes: not UTF-8, UTF-16 or a known Cyrillic legacy encoding"
         )
-    return _checked(str(best), source), best.encoding
+    text = str(best)
+    if best.encoding != "cp1252" and _stray_cyrillic(text):
+        # A Cyrillic code page that yields no Cyrillic words, only letters scattered in
+        # another script: stray bytes in an English (ASCII) text, not a Russian one.
+        return _with_replacements(replaced, n_bad, source)
+    note = f"not UTF-8: decoded as {best.encoding}, a guess from its bytes: check the text"
+    return Decoded(_checked(text, source), best.encoding, note)
+
+
+def _with_replacements(replaced: str, n_bad: int, source: str) -> Decoded:
+    plural = "" if n_bad == 1 else "s"
+    note = f"not valid UTF-8: {n_bad} undecodable byte{plural} replaced with U+FFFD"
+    return Decoded(_checked(replaced, source), "utf-8", note)
+
+
+def _stray_cyrillic(text: str) -> bool:
+    """Whether the Cyrillic letters of ``text`` mostly stand alone (runs of 1-2 letters):
+    Russian or Ukrainian text is words of Cyrillic letters, mis-decoded strays are not."""
+    runs = [len(run) for run in _CYRILLIC.findall(text)]
+    if not runs:
+        return False
+    return sum(n for n in runs if n >= 3) < sum(runs) / 2
 
 
 def _checked(text: str, source: str) -> str:
@@ -92,12 +158,25 @@ def _checked(text: str, source: str) -> str:
 def _read_limited(handle: BinaryIO, source: str, max_bytes: int) -> bytes:
     data = handle.read(max_bytes + 1)
     if len(data) > max_bytes:
-        raise InputRefused(
-            source,
-            f"too large: more than {max_bytes / 2**20:.1f} MiB "
-            "(raise the limit with --max-bytes if this really is one article)",
-        )
+        raise InputRefused(source, _too_large(max_bytes))
     return data
+
+
+def _too_large(max_bytes: int) -> str:
+    return (
+        f"too large: more than {size_text(max_bytes)} "
+        "(raise the limit with --max-bytes if this really is one article)"
+    )
+
+
+def refuse_surrogates(value: str | None, source: str, name: str) -> None:
+    """Refuse a field holding a lone surrogate: JSON's "\\ud800" escapes decode to one, which
+    is not text, and no store, page or terminal takes it."""
+    bad = _SURROGATE.search(value) if value is not None else None
+    if bad:
+        raise InputRefused(
+            source, f"field '{name}' holds an unpaired surrogate (U+{ord(bad[0]):04X}), not text"
+        )
 
 
 def _kind_of(text: str) -> str:
@@ -127,13 +206,7 @@ def _record(obj: object, source: str, max_bytes: int) -> RawInput:
             raise InputRefused(source, f"field '{name}' must be a string or null")
         fields[name] = value.strip() or None if isinstance(value, str) else None
     for name, value in [(body_key, body), *fields.items()]:
-        # JSON's "\ud800" escapes decode to lone surrogates: not text, and no store takes them.
-        bad = _SURROGATE.search(value) if value is not None else None
-        if bad:
-            raise InputRefused(
-                source,
-                f"field '{name}' holds an unpaired surrogate (U+{ord(bad[0]):04X}), not text",
-            )
+        refuse_surrogates(value, source, name)
     kind = "html" if body_key == "html" else _kind_of(body)
     return RawInput(source=source, text=body, kind=kind, fields=fields)
 
@@ -189,20 +262,21 @@ def _from_text(text: str, source: str, suffix: str, max_bytes: int):
 
 def read_file(path: Path, max_bytes: int) -> Iterator[RawInput | InputRefused]:
     """Inputs from one file (a JSON/JSONL file may hold many records)."""
-    source = str(path)
+    source = display_name(path)
     try:
         with path.open("rb") as handle:
             data = _read_limited(handle, source, max_bytes * 50 if _is_records(path) else max_bytes)
-        text, encoding = decode_bytes(data, source)
+        decoded = decode_reported(data, source)
     except InputRefused as refusal:
         yield refusal
         return
     except OSError as exc:
         yield InputRefused(source, f"cannot read: {exc.strerror or exc}")
         return
-    for item in _from_text(text, source, path.suffix.lower(), max_bytes):
+    for item in _from_text(decoded.text, source, path.suffix.lower(), max_bytes):
         if isinstance(item, RawInput):
-            item.encoding = encoding
+            item.encoding = decoded.encoding
+            item.decoding = decoded.note
         yield item
 
 
@@ -214,8 +288,13 @@ def read_stdin(stream: BinaryIO, max_bytes: int) -> Iterator[RawInput | InputRef
     """Inputs from standard input: JSON Lines records (streamed), JSON, HTML or plain text."""
     first = stream.peek(1)[:1] if hasattr(stream, "peek") else b""
     if first == b"{":
-        # Stream JSON Lines record by record so memory stays flat however long the input.
-        for number, raw in enumerate(stream, 1):
+        # Stream JSON Lines record by record so memory stays flat however long the input,
+        # and bound each line while reading it: one endless line must not fill memory.
+        line_limit = max_bytes * _LINE_FACTOR + _LINE_SLACK
+        for number, raw in enumerate(_bounded_lines(stream, line_limit), 1):
+            if raw is None:
+                yield InputRefused(f"stdin:{number}", _too_large(max_bytes))
+                continue
             try:
                 line = raw.decode("utf-8")
             except UnicodeDecodeError:
@@ -229,11 +308,29 @@ def read_stdin(stream: BinaryIO, max_bytes: int) -> Iterator[RawInput | InputRef
                 yield item
         return
     try:
-        text, _ = decode_bytes(_read_limited(stream, "stdin", max_bytes * 50), "stdin")
+        decoded = decode_reported(_read_limited(stream, "stdin", max_bytes * 50), "stdin")
     except InputRefused as refusal:
         yield refusal
         return
-    yield from _from_text(text, "stdin", "", max_bytes)
+    for item in _from_text(decoded.text, "stdin", "", max_bytes):
+        if isinstance(item, RawInput):
+            item.encoding, item.decoding = decoded.encoding, decoded.note
+        yield item
+
+
+def _bounded_lines(stream: BinaryIO, limit: int) -> Iterator[bytes | None]:
+    """The lines of ``stream``, each read with at most ``limit`` bytes in memory; a longer
+    line is skipped (read through in chunks) and yields ``None`` in its place."""
+    while True:
+        line = stream.readline(limit + 1)
+        if not line:
+            return
+        if len(line) <= limit or line.endswith(b"\n"):
+            yield line
+            continue
+        while line and not line.endswith(b"\n"):
+            line = stream.readline(2**16)
+        yield None
 
 
 def iter_files(path: Path) -> Iterator[Path]:
@@ -269,7 +366,31 @@ def read_inputs(
             continue
         path = Path(name)
         if not path.exists():
-            yield InputRefused(name, "no such file or folder")
+            yield InputRefused(display_name(name), "no such file or folder")
             continue
+        walked = path.is_dir()
         for file_path in iter_files(path):
+            special = _special_kind(file_path) if walked else None
+            if special:
+                # Opening a FIFO waits for a writer forever; a device may never end. A file
+                # named on the command line is read as asked (e.g. <(cmd) is a pipe).
+                yield InputRefused(
+                    display_name(file_path), f"not a regular file ({special}): skipped"
+                )
+                continue
             yield from read_file(file_path, max_bytes)
+
+
+def _special_kind(path: Path) -> str | None:
+    """What ``path`` is when it is not a regular file (after symlinks), else None."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return None  # read_file reports why it cannot be read
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISFIFO(mode):
+        return "a named pipe"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "not a file"
