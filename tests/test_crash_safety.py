@@ -164,3 +164,55 @@ def test_killed_ingest_resumes_without_loss_or_half_articles(batch: Path, tmp_pa
     )
     _check_whole_articles(killed_db)
     assert _snapshot(killed_db) == expected
+
+
+# A child that SIGKILLs itself at the exact point between an article's row and its sentences
+# (the third article's), instead of hoping a timed kill lands inside the write.
+KILL_BETWEEN_WRITES = """
+import os, signal, sys
+import sqlite_utils.db
+from framing.cli.main import cli
+
+insert_all = sqlite_utils.db.Table.insert_all
+seen = 0
+
+def insert_all_then_die(self, *args, **kwargs):
+    global seen
+    if self.name == "sentences":
+        seen += 1
+        if seen == 3:
+            os.kill(os.getpid(), signal.SIGKILL)
+    return insert_all(self, *args, **kwargs)
+
+sqlite_utils.db.Table.insert_all = insert_all_then_die
+cli(sys.argv[1:], prog_name="framing")
+"""
+
+
+def test_kill_between_an_article_and_its_sentences(batch: Path, tmp_path: Path) -> None:
+    import os
+    import shutil
+    import sys
+
+    folder = tmp_path / "five"
+    folder.mkdir()
+    for path in sorted(batch.iterdir())[:5]:
+        shutil.copy(path, folder)
+    db = tmp_path / "killed.db"
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    args = ["ingest", "--silent", "--db", str(db), str(folder)]
+    killed = subprocess.run(
+        [sys.executable, "-c", KILL_BETWEEN_WRITES, *args], env=env, capture_output=True
+    )
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    assert _count(db) == 2  # the third article's row died with its transaction
+    _check_whole_articles(db)
+    resumed = subprocess.run(
+        [sys.executable, "-c", "from framing.cli.main import cli; cli()", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert resumed.returncode == 0, resumed.stderr
+    assert (json.loads(resumed.stdout)["unchanged"], json.loads(resumed.stdout)["added"]) == (2, 3)
+    _check_whole_articles(db)

@@ -41,8 +41,9 @@ CLI = "from framing.cli.main import cli; cli(prog_name='framing')"
 def framing(*args: str | bytes, **kwargs) -> subprocess.CompletedProcess[bytes]:
     """The CLI of this tree in a process of its own (argv may hold any bytes)."""
     env = {**os.environ, "PYTHONPATH": str(ROOT), **kwargs.pop("env", {})}
+    kwargs.setdefault("timeout", 300)
     return subprocess.run(
-        [sys.executable, "-c", CLI, *args], capture_output=True, env=env, timeout=300, **kwargs
+        [sys.executable, "-c", CLI, *args], capture_output=True, env=env, **kwargs
     )
 
 
@@ -195,7 +196,7 @@ def test_session_cookie_is_samesite_lax(client) -> None:
 def test_fifo_in_a_folder_is_refused_not_waited_for(tmp_path: Path) -> None:
     folder = five_files(tmp_path / "in")
     os.mkfifo(folder / "3b.txt")
-    done = framing("ingest", "-s", "--db", str(tmp_path / "x.db"), str(folder))
+    done = framing("ingest", "-s", "--db", str(tmp_path / "x.db"), str(folder), timeout=60)
     assert done.returncode == 1
     assert (
         done.stderr.decode()
