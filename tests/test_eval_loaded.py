@@ -4,7 +4,6 @@ figures on the held-out test fifth may not fall below tests/loaded_floors.json."
 from __future__ import annotations
 
 import json
-import time
 
 import pytest
 from click.testing import CliRunner
@@ -21,11 +20,17 @@ from framing.lab.loaded_data import (
 )
 from framing.text.morphology import word_spans
 
-from .conftest import ROOT, SHARED
+from .conftest import ROOT, SHARED, need_shared
 
 DATA = SHARED / "data" / "loaded-language"
 FLOORS = json.loads((ROOT / "tests" / "loaded_floors.json").read_text("utf-8"))
-needs_data = pytest.mark.skipif(not DATA.is_dir(), reason=f"no annotated data in {DATA}")
+# Not a skipif: in CI a missing data folder fails the tests with the reason (need_shared).
+needs_data = pytest.mark.usefixtures("loaded_data")
+
+
+@pytest.fixture(scope="module")
+def loaded_data() -> None:
+    need_shared(DATA)
 
 
 # --- the SemEval-2020 Task 11 span measure -----------------------------------------------------
@@ -139,17 +144,14 @@ LIMIT = FLOORS["limit_per_set_and_language"]
 
 @pytest.fixture(scope="module")
 def report() -> dict:
-    started = time.perf_counter()
-    result = evaluate(DATA, limit=LIMIT)
-    result["seconds"] = time.perf_counter() - started
-    return result
+    need_shared(DATA)
+    return evaluate(DATA, limit=LIMIT)  # its duration: benchmarks/bench_speed.py
 
 
 @needs_data
-def test_evaluation_is_quick_and_on_the_test_split(report: dict) -> None:
+def test_evaluation_is_on_the_test_split(report: dict) -> None:
     print(render_text(report))
     assert report["split"] == "test" and "held-out" in report["note"]
-    assert report["seconds"] < 45
 
 
 @needs_data

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import time
 from pathlib import Path
 
 import pytest
@@ -403,14 +402,15 @@ def test_max_gap_allows_words_between(corpus_copy: Path) -> None:
 # --- speed and the mining script ------------------------------------------------------------
 
 
-def test_matching_is_fast_enough_for_a_thousand_articles_a_minute() -> None:
-    seeds = [(raw_seed(p), "ru" if p < "002" else "en") for p in ("000", "001", "002", "003")]
-    texts = [(f"{text}\n{n}", lang) for n in range(50) for text, lang in seeds]
-    find_loaded(texts[0][0], "ru")  # load the lexicon and the dictionaries
-    started = time.perf_counter()
-    for text, lang in texts:
-        find_loaded(text, lang)
-    assert time.perf_counter() - started < len(texts) * 60 / 1000
+def test_matching_a_repeated_article_finds_the_same_hits() -> None:
+    # How fast (a thousand articles a minute): benchmarks/bench_speed.py, not a timed
+    # assert here. What must hold at any speed: the same text gives the same hits.
+    text = raw_seed("001")
+    first = [(h.start, h.end, h.category) for h in find_loaded(text, "ru")]
+    assert first
+    for n in range(5):
+        again = [(h.start, h.end, h.category) for h in find_loaded(f"{text}\n{n}", "ru")]
+        assert again == first
 
 
 def test_mining_script_counts_in_span_occurrences(

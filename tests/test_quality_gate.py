@@ -13,7 +13,7 @@ from framing.lab.eval_alignment import evaluate_alignment
 from framing.lab.eval_retrieval import top1_accuracy
 from framing.store import open_store
 
-from .conftest import ROOT, SHARED
+from .conftest import ROOT, SHARED, need_shared
 
 FLOORS = json.loads((ROOT / "tests" / "quality_floors.json").read_text("utf-8"))
 GOLD = ROOT / "tests" / "gold" / "seed_alignment.yaml"
@@ -29,6 +29,8 @@ def test_seed_alignment(seed_db: Path, seed_ids: dict[str, str], model) -> None:
 
 @pytest.mark.parametrize("name", ["tatoeba_rus-eng", "tatoeba_ukr-eng"])
 def test_tatoeba_retrieval(model, name: str) -> None:
-    accuracy = top1_accuracy(model, SHARED / "data" / "parallel" / f"{name}.tsv")
+    path = SHARED / "data" / "parallel" / f"{name}.tsv"
+    need_shared(path)
+    accuracy = top1_accuracy(model, path)
     print(f"{name} top-1: {accuracy:.3f}")
     assert accuracy >= FLOORS[f"{name.replace('-', '_')}_top1"]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -378,19 +377,17 @@ def test_offsets_hold_for_any_text() -> None:
     check()
 
 
-def test_two_thousand_sentences_are_fast() -> None:
+def test_two_thousand_sentences() -> None:
+    # How fast: benchmarks/bench_speed.py (budget 2 s), not a timed assert here.
     article = "\n\n".join(seed(prefix) for prefix in ("000", "001", "002"))
-    text = "\n\n".join([article] * 40)
-    started = time.perf_counter()
-    sentences = split_sentences(text, "ru")
-    elapsed = time.perf_counter() - started
-    assert len(sentences) >= 2_000
-    assert elapsed < 2.0, f"{len(sentences)} sentences took {elapsed:.2f}s"
+    one = split_sentences(article, "ru")
+    sentences = split_sentences("\n\n".join([article] * 40), "ru")
+    assert len(sentences) == 40 * len(one) >= 2_000
 
 
-def test_long_runs_of_joins_stay_linear() -> None:
-    # razdel's own driver rebuilds the sentence at each join: about 6 s here, growing as n².
+def test_long_runs_of_joins_are_one_sentence() -> None:
+    # razdel's own driver rebuilds the sentence at each join (about 6 s here, growing as
+    # n²); ours is linear: timed in benchmarks/bench_speed.py (budget 4 s).
     text = "a. " * 150_000
-    started = time.perf_counter()
-    assert len(split_sentences(text, "en")) == 1
-    assert time.perf_counter() - started < 4.0
+    [sentence] = split_sentences(text, "en")
+    assert (sentence.start, sentence.end) == (0, len(text.rstrip()))
