@@ -62,6 +62,7 @@ def test_articles_formats_exact(runner: CliRunner, seed_db: Path) -> None:
 
 def test_articles_on_empty_db(runner: CliRunner, tmp_path: Path) -> None:
     db = str(tmp_path / "empty.db")
+    open_store(db).close()  # a database with no articles (a missing one is an error)
     assert runner.invoke(cli, ["articles", "--db", db]).stdout == "[]\n"
     assert runner.invoke(cli, ["articles", "--db", db, "--format", "csv"]).stdout == ""
 

@@ -10,6 +10,7 @@ tests/test_browser_hostile.py.
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
@@ -515,3 +516,21 @@ def test_forged_csrf_tokens_are_refused(app, seed_copy: Path, path: str, kind: s
     assert count(seed_copy) == before
     assert not overlay.exists() or not any(overlay.iterdir())
     assert "Log out" in victim.get("/glossary").get_data(as_text=True)  # still logged in
+
+
+def test_uploaded_file_keeps_its_decoding_note(app, client, seed_copy: Path, model) -> None:
+    app.extensions["framing_embedder"] = model
+    stray = (EN.format(n=1)[:60].encode() + b"\x81" + EN.format(n=1)[60:].encode()) * 2
+    data = {
+        "file1": (io.BytesIO(stray), "stray.txt"),
+        "text2": EN.format(n=2) + EN.format(n=3),
+        "save": "yes",
+        "csrf_token": login_token(client),
+    }
+    response = client.post("/api/compare", data=data, content_type="multipart/form-data")
+    assert response.status_code == 200, response.get_json()
+    first = response.get_json()["comparison"]["articles"][0]["id"]
+    shown = CliRunner().invoke(cli, ["show", first, "--db", str(seed_copy)])
+    assert json.loads(shown.stdout)["decoding"] == (
+        "not valid UTF-8: 2 undecodable bytes replaced with U+FFFD"
+    )

@@ -18,7 +18,7 @@ from framing.report import comparison_report
 from framing.settings import setting
 from framing.store import Store, open_store
 from framing.text.fetch import fetch, is_url, to_input
-from framing.text.readers import RawInput, decode_bytes, refuse_surrogates
+from framing.text.readers import RawInput, decode_reported, refuse_surrogates
 
 from .db import get_embedder, get_store
 from .views import comparison_context
@@ -109,9 +109,14 @@ def _from_file(upload: Any, name: str) -> RawInput:
     kind = FILE_KINDS.get(Path(filename).suffix.lower())
     if kind is None:
         raise InputRefused(source, "only .txt and .html files can be compared")
-    data = upload.read()
-    text, encoding = decode_bytes(data, source)
-    return RawInput(source=source, text=text, kind=kind, encoding=encoding)
+    decoded = decode_reported(upload.read(), source)
+    return RawInput(
+        source=source,
+        text=decoded.text,
+        kind=kind,
+        encoding=decoded.encoding,
+        decoding=decoded.note,  # stored with a saved article, shown by framing show
+    )
 
 
 @contextmanager
