@@ -14,6 +14,7 @@ model is never loaded: alignment is fuzzed on synthetic matrices.
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import sys
@@ -31,7 +32,7 @@ with atheris.instrument_imports(include=["framing"]):
     from framing.ingest import IngestOptions, article_id, build_article
     from framing.outlets import load_registry
     from framing.records import Sentence
-    from framing.text.readers import RawInput, read_file
+    from framing.text.readers import RawInput, read_file, read_stdin
     from framing.text.segment import split_sentences
     from framing.wording.lexicon import CATEGORIES, SCARE_QUOTES, find_loaded
 
@@ -192,6 +193,14 @@ def TestOneInput(data: bytes) -> None:  # noqa: N802 (atheris's name)
         path = SCRATCH / f"{os.getpid()}-input{fdp.PickValueInList(SUFFIXES)}"
         path.write_bytes(fdp.ConsumeBytes(fdp.remaining_bytes()))
         read_and_build(path, options)
+    elif mode == 3 and fdp.ConsumeBool():  # JSON Lines on stdin, lines bounded while read
+        lines = "\n".join(json_lines(fdp)).encode("utf-8", errors="surrogatepass")
+        stream = io.BufferedReader(io.BytesIO(b"{" + lines))  # peek() as sys.stdin has
+        for item in read_stdin(stream, fdp.ConsumeIntInRange(1, 4096)):
+            if isinstance(item, InputRefused):
+                check_refusal(item, "stdin")
+            else:
+                build_or_refuse(item, options)
     elif mode == 3:  # JSON or JSON Lines records, some broken
         path = SCRATCH / f"{os.getpid()}-batch{fdp.PickValueInList(['.jsonl', '.json', ''])}"
         path.write_text("\n".join(json_lines(fdp)), "utf-8", errors="surrogatepass")
