@@ -5,10 +5,12 @@ identical to that of an uninterrupted run."""
 from __future__ import annotations
 
 import json
+import os
 import random
 import signal
 import sqlite3
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -16,7 +18,9 @@ import pytest
 
 from .conftest import ROOT
 
-FRAMING = ROOT / ".venv" / "bin" / "framing"
+# The CLI of this tree, whichever virtualenv runs the tests (a worktree has none of its own).
+FRAMING = [sys.executable, "-c", "from framing.cli.main import cli; cli(prog_name='framing')"]
+ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
 N_ARTICLES = 300
 
 RU_SUBJECTS = ["Министр", "Представитель МИД", "Губернатор", "Пресс-секретарь", "Депутат"]
@@ -67,7 +71,8 @@ def batch(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def _ingest(db: Path, folder: Path) -> subprocess.Popen[str]:
     return subprocess.Popen(
-        [str(FRAMING), "ingest", "--silent", "--db", str(db), str(folder)],
+        [*FRAMING, "ingest", "--silent", "--db", str(db), str(folder)],
+        env=ENV,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -190,16 +195,14 @@ cli(sys.argv[1:], prog_name="framing")
 
 
 def test_kill_between_an_article_and_its_sentences(batch: Path, tmp_path: Path) -> None:
-    import os
     import shutil
-    import sys
 
     folder = tmp_path / "five"
     folder.mkdir()
     for path in sorted(batch.iterdir())[:5]:
         shutil.copy(path, folder)
     db = tmp_path / "killed.db"
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env = ENV
     args = ["ingest", "--silent", "--db", str(db), str(folder)]
     killed = subprocess.run(
         [sys.executable, "-c", KILL_BETWEEN_WRITES, *args], env=env, capture_output=True
@@ -208,7 +211,7 @@ def test_kill_between_an_article_and_its_sentences(batch: Path, tmp_path: Path) 
     assert _count(db) == 2  # the third article's row died with its transaction
     _check_whole_articles(db)
     resumed = subprocess.run(
-        [sys.executable, "-c", "from framing.cli.main import cli; cli()", *args],
+        [*FRAMING, *args],
         env=env,
         capture_output=True,
         text=True,
