@@ -254,17 +254,20 @@ def compare(
 
         framing compare 7883 65b2 --db x.db --format text
     """
-    from pathlib import Path
 
     from framing.alignment.embedder import LazyEmbedder
     from framing.compare import compare as run_compare
     from framing.store import open_store
 
-    with open_store(db, create=any(Path(given).is_file() for given in articles)) as store:
-        # Files are ingested in one transaction with the ids' checks: a command that fails
-        # (a file of many records, an unknown id) leaves the store as it was.
+    # Files and links are read (and fetched) first, outside any transaction; then ingested in
+    # one transaction with the ids' checks, so a command that fails (a file of many records,
+    # an unknown id) leaves the store as it was.
+    read = [_read_if_input(given) for given in articles]
+    with open_store(db, create=any(items is not None for items in read)) as store:
         with store.transaction():
-            ids = [_article_or_file(store, given) for given in articles]
+            ids = [
+                _stored_id(store, given, items) for given, items in zip(articles, read, strict=True)
+            ]
         result = run_compare(
             store,
             ids,
@@ -278,23 +281,31 @@ def compare(
         write_object(result, sys.stdout)
 
 
-def _article_or_file(store: Any, given: str) -> str:
-    """The id of a stored article, ingesting ``given`` first when it names a file."""
+def _read_if_input(given: str) -> list[Any] | None:
+    """The inputs a file or http(s) link holds; None when ``given`` is an article id."""
     from pathlib import Path
 
-    from framing.errors import FramingError
-    from framing.ingest import ingest as run_ingest
     from framing.text.fetch import is_url
     from framing.text.readers import read_inputs
 
     if not is_url(given) and not Path(given).is_file():
+        return None
+    return list(read_inputs([given], setting("max_input_bytes")))
+
+
+def _stored_id(store: Any, given: str, items: list[Any] | None) -> str:
+    """The id of a stored article, ingesting the one input ``given`` held first."""
+    from framing.errors import FramingError
+    from framing.ingest import ingest as run_ingest
+
+    if items is None:
         return str(store.resolve_id(given))
-    results = list(run_ingest(read_inputs([given], setting("max_input_bytes")), store))
-    if len(results) != 1:
+    if len(items) != 1:
         raise FramingError(f"{given}: compare takes files holding one article each")
-    if results[0].status == "refused":
-        raise FramingError(f"{results[0].source}: {results[0].reason}")
-    return str(results[0].article_id)
+    [result] = run_ingest(items, store)
+    if result.status == "refused":
+        raise FramingError(f"{result.source}: {result.reason}")
+    return str(result.article_id)
 
 
 def render_comparison(result: dict[str, Any]) -> str:
