@@ -109,6 +109,8 @@ def pages(site: dict) -> dict[str, str]:
     "kind", ["event", "handout", "compare", "article", "outlet", "outlets", "home", "glossary"]
 )
 def test_hostile_text_is_text_on_every_page(site, page, kind: str) -> None:  # noqa: F811
+    blocked: list[str] = []  # the CSP must block nothing of the app's own pages
+    page.on("console", lambda m: blocked.append(m.text) if "Content Security" in m.text else 0)
     page.goto(site["url"] + pages(site)[kind])
     shown = page.locator("main").inner_text()
     expected = {
@@ -126,6 +128,7 @@ def test_hostile_text_is_text_on_every_page(site, page, kind: str) -> None:  # n
     for mark in page.locator("mark.hl").all()[:8]:
         mark.hover()
     assert_nothing_ran(page)
+    assert blocked == []
 
 
 def test_hostile_search_query_stays_in_its_field(site, page) -> None:  # noqa: F811

@@ -146,7 +146,7 @@ def test_event_page_and_twin_show_coverage(client) -> None:
     assert "Coverage in this corpus" in html
     assert "state-owned and state-controlled" in html
     assert 'href="https://en.wikipedia.org/wiki/Sputnik_(news_agency)"' in html
-    assert 'style="width: 50.0%"' in html
+    assert 'class="cov-bar w-50"' in html  # a class: the CSP forbids style attributes
     twin = client.get(f"/api/events/{briefing['id']}").get_json()
     assert twin["coverage"]["reports"] == 2
     assert twin["coverage"]["not_covered_by"] == []
