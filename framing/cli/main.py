@@ -176,17 +176,16 @@ def serve(db: str | None, host: str, port: int, debug: bool, load_sample: bool) 
     from framing.sample import load_sample_corpus
     from framing.store import open_store
     from webapp import create_app
-    from webapp.security import check_secret_key
 
-    if setting("secret_key"):
-        check_secret_key(setting("secret_key"))  # before the minutes --load-sample takes
+    # The app first: it checks the secret key, so a missing or weak one is refused before
+    # the minutes --load-sample takes, not after.
+    app = create_app({"DATABASE": db, "DEBUG": debug} if db else {"DEBUG": debug})
     if load_sample:
         summary = load_sample_corpus(db)
         click.echo(f"Sample corpus: {summary}", err=True)
         click.echo("Analysing its events (once; cached in the store)…", err=True)
         with open_store(db) as store:
             analyse_events(store)
-    app = create_app({"DATABASE": db, "DEBUG": debug} if db else {"DEBUG": debug})
     click.echo(f"Serving on http://{host}:{port}/", err=True)
     if debug:
         app.run(host=host, port=port, debug=True)
