@@ -166,6 +166,17 @@ def test_api_compare_refuses_what_is_not_text(client, body: str, message: str) -
     assert response.get_json() == {"ok": False, "error": message, "status": 400}
 
 
+def test_api_lexicon_refuses_deep_json(client) -> None:
+    response = client.post(
+        "/api/lexicon/en",
+        data="[" * 100_000 + "]" * 100_000,
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {TOKEN}"},
+    )
+    assert response.status_code == 400
+    assert response.get_json()["error"] == "Body: JSON nested too deeply."
+
+
 # --- 4. security headers and cookies on every response --------------------------------------
 
 PAGES = ["/glossary", "/outlets", "/compare/new", "/glossary/login", "/api/lexicon?lang=en"]

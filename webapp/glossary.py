@@ -204,7 +204,10 @@ def add_json(lang: str) -> Any:
     if scheme.lower() != "bearer" or not token_ok(sent.strip()):
         token_failed()
         abort(401, description=BEARER_NEEDED)
-    raw = request.get_json(silent=True)
+    try:
+        raw = request.get_json(silent=True)
+    except RecursionError:  # json gives up on deep nesting this way, not as bad JSON
+        abort(400, description="Body: JSON nested too deeply.")
     if not isinstance(raw, dict):
         abort(400, description=NOT_JSON)
     entry = save_entry(lang, raw)
