@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from framing.alignment.embedder import load_embedder  # noqa: E402
-from framing.compare import compare, events  # noqa: E402
+from framing.compare import compare, group_stored_events  # noqa: E402
 from framing.ingest import ingest  # noqa: E402
 from framing.store import open_store  # noqa: E402
 from framing.text.readers import RawInput  # noqa: E402
@@ -78,7 +78,7 @@ def main() -> None:
                 raw_rates.append(n_sentences / (time.perf_counter() - start))
 
                 start = time.perf_counter()
-                found = events(store, model)
+                found = group_stored_events(store, model)
                 ids = [row["id"] for row in store.articles()][:2]
                 compare(store, ids, model, phrases=False)
                 first = time.perf_counter() - start
@@ -86,7 +86,7 @@ def main() -> None:
                 pipeline_rates.append(n_sentences / first)
 
                 start = time.perf_counter()
-                events(store, model)
+                group_stored_events(store, model)
                 compare(store, ids, model, phrases=False)
                 cached_times.append(time.perf_counter() - start)
     raw = statistics.median(raw_rates)
