@@ -24,7 +24,8 @@ from framing.alignment.align import (
 from framing.alignment.calibration import Calibration, pair_calibration
 from framing.alignment.embedder import Embedder, LazyEmbedder
 from framing.alignment.event_figures import event_profiles, shared_provenance
-from framing.alignment.grouping import ArticleVectors, group_events, pair_evidence
+from framing.alignment.grouping import ArticleVectors, asked_same_event, group_events
+from framing.alignment.guard import sentence_guard
 from framing.alignment.vectors import embed_texts
 from framing.errors import FramingError
 from framing.store import Store, analysis_key
@@ -108,10 +109,11 @@ def compare(
 ) -> dict[str, Any]:
     """The comparison of 2–3 stored articles, as the documented JSON contract.
 
-    ``same_event``: None judges each pair from its shared claims and dates (a pair judged
-    to report different events needs stronger links); True is the user's word that the
-    articles report one event (short texts cannot share the three claims the judgement
-    needs). Cached in the store: the same articles, model and settings give the stored result.
+    ``same_event``: None takes a pair as one event unless its dates are far apart (then its
+    shared claims decide; a pair judged to report different events needs stronger links);
+    True is the user's word that the articles report one event whatever their dates. Each
+    link carries its tier ("same statement" or "possible counterpart") and z score. Cached in
+    the store: the same articles, model and settings give the stored result.
     ``loaded``: the articles, by full id, if the caller has read them already.
     """
     if not 2 <= len(article_ids) <= 3:
@@ -140,21 +142,25 @@ def _compare(
 ) -> dict[str, Any]:
     analysis = prepare(store, list(loaded), embedder, loaded)
     settings = alignment_settings()
-    event_settings = thresholds()["events"]
     pairs_out, alignments = [], {}
     for a, b in combinations(analysis.articles, 2):
         z = analysis.z(a, b)
-        same_event = pair_evidence(a, b, z).same_event(event_settings) if given is None else given
-        alignment = align(z, settings, same_event=same_event)
+        same_event = asked_same_event(a, b, z) if given is None else given
+        guard = sentence_guard(a.sentences, a.lang, b.sentences, b.lang)
+        alignment = align(z, settings, same_event=same_event, guard=guard)
         alignments[(a.id, b.id)] = alignment
+        shown = alignment.links + alignment.candidates
+        shown_a = {i for link in shown for i in link.a}
+        shown_b = {j for link in shown for j in link.b}
         pairs_out.append(
             {
                 "a": a.id,
                 "b": b.id,
                 "same_event": same_event,
-                "links": [link.as_dict() for link in alignment.links],
-                "only_a": alignment.only_a,
-                "only_b": alignment.only_b,
+                "links": [link.as_dict() for link in sorted(shown, key=_link_order)],
+                # No counterpart found: neither a link nor a candidate.
+                "only_a": [i for i in range(len(a.sentences)) if i not in shown_a],
+                "only_b": [j for j in range(len(b.sentences)) if j not in shown_b],
             }
         )
     result: dict[str, Any] = {
@@ -178,6 +184,10 @@ def _compare(
     return result
 
 
+def _link_order(link: Any) -> tuple[int, int, str]:
+    return (min(link.a), min(link.b), link.tier)
+
+
 def _article_out(article: dict[str, Any]) -> dict[str, Any]:
     keys = ("id", "outlet", "outlet_name", "lang", "title", "date", "url", "sentences")
     return {k: article[k] for k in keys}
@@ -189,15 +199,30 @@ def claim_matrix(
     """Rows of the claim matrix: connected groups of aligned sentences across all articles.
 
     Every sentence is in exactly one row; a row with one article is a claim only that outlet
-    reports. Rows follow the first article's order, other outlets' additions placed after
-    the row of their preceding sentence.
+    reports. Confident links make rows; so does a possible counterpart between two sentences
+    that have no confident link, the best-scoring first, one per sentence (a sentence with
+    two candidates, or a candidate already linked, keeps them in the pair's links only, so a
+    row never mixes a confident claim with an unchecked one). Rows follow the first
+    article's order, other outlets' additions placed after the row of their preceding
+    sentence.
     """
     sets = DisjointSets()
+    linked: set[tuple[str, int]] = set()
     for (a_id, b_id), alignment in alignments.items():
         for link in alignment.links:
             nodes = [(a_id, i) for i in link.a] + [(b_id, j) for j in link.b]
+            linked.update(nodes)
             for node in nodes[1:]:
                 sets.union(node, nodes[0])
+    possible = [
+        (link.score, (a_id, link.a[0]), (b_id, link.b[0]))
+        for (a_id, b_id), alignment in alignments.items()
+        for link in alignment.candidates
+    ]
+    for _, node_a, node_b in sorted(possible, key=lambda c: -c[0]):
+        if not {node_a, node_b} & linked:
+            sets.union(node_a, node_b)
+            linked.update((node_a, node_b))
     rows: dict[tuple[str, int], dict[str, list[int]]] = {}
     order: dict[tuple[str, int], float] = {}
     for rank, article in enumerate(articles):

@@ -170,14 +170,16 @@ def _single(store: Store, article: dict[str, Any]) -> dict[str, Any]:
 
 
 def claim_rows(result: dict[str, Any]) -> list[dict[str, Any]]:
-    """Each claim row with its kind ("shared" by several outlets or "only" one), the links
-    that made it (pair, score, kind) and the quotes compared in it."""
-    links_of: dict[tuple[str, int], list[dict[str, Any]]] = {}
+    """Each claim row with its kind ("shared" by several outlets with a confident link,
+    "possible" when only a possible counterpart joins them, "only" one outlet), the links
+    that made it (pair, score, kind, tier) and the quotes compared in it."""
+    links_of: dict[tuple[str, int], list[tuple[dict[str, Any], int]]] = {}
     for pair in result["pairs"]:
         for link in pair["links"]:
-            record = {"a": pair["a"], "b": pair["b"], "score": link["score"], "kind": link["kind"]}
+            record = {"a": pair["a"], "b": pair["b"], "score": link["score"], "kind": link["kind"],
+                      "tier": link.get("tier", "same statement")}  # fmt: skip
             for index in link["a"]:
-                links_of.setdefault((pair["a"], index), []).append(record)
+                links_of.setdefault((pair["a"], index), []).append((record, link["b"][0]))
     quote_rows: dict[tuple[str, int], list[int]] = {}
     for number, quote in enumerate(result["quotes"]):
         key = (quote["a"]["article"], quote["a"]["sentence"])
@@ -187,20 +189,31 @@ def claim_rows(result: dict[str, Any]) -> list[dict[str, Any]]:
         links, quotes = [], []
         for article_id, indices in claim.items():
             for index in indices:
-                for link in links_of.get((article_id, index), []):
-                    if link not in links:
+                for link, b_index in links_of.get((article_id, index), []):
+                    # A possible counterpart shows in a row only when both its sentences are
+                    # there (else it points into another row, listed in the pair's links).
+                    inside = b_index in claim.get(link["b"], [])
+                    if link not in links and (link["tier"] == "same statement" or inside):
                         links.append(link)
                 quotes += quote_rows.get((article_id, index), [])
         rows.append(
             {
                 "number": number,
-                "kind": "shared" if len(claim) > 1 else "only",
+                "kind": _row_kind(claim, links),
                 "cells": claim,
                 "links": links,
                 "quotes": sorted(set(quotes)),
             }
         )
     return rows
+
+
+def _row_kind(claim: dict[str, list[int]], links: list[dict[str, Any]]) -> str:
+    """ "shared" (a confident link), "possible" (only a possible counterpart, for a reader to
+    check) or "only" (one outlet)."""
+    if len(claim) == 1:
+        return "only"
+    return "shared" if any(link["tier"] == "same statement" for link in links) else "possible"
 
 
 def sentence_marks(

@@ -9,13 +9,23 @@ matrix (as for translations) but a set of links:
 2. **Attachments**: a sentence whose most similar counterpart is an anchored sentence joins
    that anchor's link if it scores at least ``attach_z`` (many-to-one: a lede, a paraphrase and
    the quote behind them all map to one sentence of the other outlet);
-3. **Links** are the connected groups of those pairs; everything else is unaligned.
+3. **Links** are the connected groups of those pairs: the confident tier, "same statement";
+4. **Candidates**: a sentence left without a link shows its best one or two counterparts
+   scoring at least ``candidate_z`` (the best of their row or column, well above chance but
+   below the confident bars) as "possible counterpart", for a reader to check: on real
+   reports most true counterparts are paraphrases or partial claims at z 2-5, where a
+   decision would be wrong half the time but a short list of candidates holds them;
+5. A **guard** (:mod:`framing.alignment.guard`) can veto a pair as "same statement"
+   (negation, modality or a different named participant): it is shown as a candidate.
+
+Everything else is unaligned: "no counterpart found".
 
 Cost: one similarity matrix, O(n·m) time and memory for articles of n and m sentences.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,6 +40,14 @@ class AlignmentSettings:
     attach_z: float
     equivalent_z: float
     cross_event_z: float
+    candidate_z: float
+    candidates: float  # how many counterparts an unlinked sentence shows, at most
+
+
+SAME = "same statement"
+POSSIBLE = "possible counterpart"
+# A guard looks at one sentence pair and names why it cannot be the same statement, or None.
+Guard = Callable[[int, int], str | None]
 
 
 @dataclass
@@ -38,20 +56,34 @@ class Link:
     b: list[int]
     score: float  # the best pair's z-score
     kind: str  # "equivalent" | "partial"
+    tier: str = SAME  # SAME | POSSIBLE
+    check: str | None = None  # why a reader should check it (a guard's reason)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"a": self.a, "b": self.b, "score": round(self.score, 2), "kind": self.kind}
+        out = {"a": self.a, "b": self.b, "score": round(self.score, 2), "kind": self.kind}
+        out["tier"] = self.tier
+        if self.check:
+            out["check"] = self.check
+        return out
 
 
 @dataclass
 class PairAlignment:
-    links: list[Link] = field(default_factory=list)
-    only_a: list[int] = field(default_factory=list)
+    links: list[Link] = field(default_factory=list)  # the confident tier
+    only_a: list[int] = field(default_factory=list)  # sentences without a confident link
     only_b: list[int] = field(default_factory=list)
+    candidates: list[Link] = field(default_factory=list)  # possible counterparts, one pair each
 
     def pairs(self) -> set[tuple[int, int]]:
-        """Every (sentence of a, sentence of b) pair the links imply."""
+        """Every (sentence of a, sentence of b) pair the confident links imply."""
         return {(i, j) for link in self.links for i in link.a for j in link.b}
+
+    def candidate_pairs(self) -> set[tuple[int, int]]:
+        return {(link.a[0], link.b[0]) for link in self.candidates}
+
+    def shown_pairs(self) -> set[tuple[int, int]]:
+        """Every pair a reader is shown: confident links and possible counterparts."""
+        return self.pairs() | self.candidate_pairs()
 
 
 def thresholds() -> dict[str, dict[str, Any]]:
@@ -72,12 +104,30 @@ def mutual_best(z: np.ndarray, floor: float) -> list[tuple[int, int]]:
     return [(i, int(j)) for i, j in enumerate(row_best) if col_best[j] == i and z[i, j] >= floor]
 
 
-def align(z: np.ndarray, settings: AlignmentSettings, same_event: bool = True) -> PairAlignment:
-    """Align two articles from their sentence z-score matrix (rows: a, columns: b)."""
+def align(
+    z: np.ndarray,
+    settings: AlignmentSettings,
+    same_event: bool = True,
+    guard: Guard | None = None,
+) -> PairAlignment:
+    """Align two articles from their sentence z-score matrix (rows: a, columns: b).
+
+    ``same_event`` False (a pair nobody asked for, judged to report different events) raises
+    the bar to ``cross_event_z`` and shows no candidates.
+    """
     n, m = z.shape
     if n == 0 or m == 0:
         return PairAlignment(only_a=list(range(n)), only_b=list(range(m)))
     anchor_floor = settings.anchor_z if same_event else settings.cross_event_z
+    scores, vetoed = z, dict[tuple[int, int], str]()
+    if guard is not None:
+        # A vetoed pair cannot anchor: otherwise its row and column stay "taken" by it.
+        z = z.copy()
+        for i, j in np.argwhere(z >= min(anchor_floor, settings.attach_z)):
+            reason = guard(int(i), int(j))
+            if reason:
+                vetoed[(int(i), int(j))] = reason
+                z[i, j] = min(z[i, j], anchor_floor - 1e-6, settings.attach_z - 1e-6)
     anchors = mutual_best(z, anchor_floor)
     pairs = set(anchors)
     if same_event:
@@ -95,11 +145,41 @@ def align(z: np.ndarray, settings: AlignmentSettings, same_event: bool = True) -
     links.sort(key=lambda link: (min(link.a), min(link.b)))
     linked_a = {i for link in links for i in link.a}
     linked_b = {j for link in links for j in link.b}
-    return PairAlignment(
-        links=links,
-        only_a=[i for i in range(n) if i not in linked_a],
-        only_b=[j for j in range(m) if j not in linked_b],
-    )
+    only_a = [i for i in range(n) if i not in linked_a]
+    only_b = [j for j in range(m) if j not in linked_b]
+    found = PairAlignment(links=links, only_a=only_a, only_b=only_b)
+    if same_event:
+        found.candidates = _candidates(scores, settings, only_a, only_b, pairs, vetoed)
+    return found
+
+
+def _candidates(
+    z: np.ndarray,
+    settings: AlignmentSettings,
+    only_a: list[int],
+    only_b: list[int],
+    linked: set[tuple[int, int]],
+    vetoed: dict[tuple[int, int], str],
+) -> list[Link]:
+    """Each unlinked sentence's best ``candidates`` counterparts at ``candidate_z`` or above
+    (the counterpart may itself be linked: a second paraphrase of a linked claim). ``z`` is
+    the unguarded matrix: a vetoed pair still ranks by its own score."""
+    keep = int(settings.candidates)
+    found: set[tuple[int, int]] = set()
+    for i in only_a:
+        for j in np.argsort(-z[i])[:keep]:
+            if z[i, j] >= settings.candidate_z:
+                found.add((i, int(j)))
+    for j in only_b:
+        for i in np.argsort(-z[:, j])[:keep]:
+            if z[i, j] >= settings.candidate_z:
+                found.add((int(i), j))
+    # A vetoed pair that would have been linked is shown too, with the guard's reason.
+    found |= {pair for pair in vetoed if pair[0] in only_a or pair[1] in only_b}
+    return [
+        Link([i], [j], float(z[i, j]), "partial", POSSIBLE, vetoed.get((i, j)))
+        for i, j in sorted(found - linked)
+    ]
 
 
 def _link(group: set[tuple[int, int]], z: np.ndarray, settings: AlignmentSettings) -> Link:

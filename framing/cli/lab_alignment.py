@@ -73,12 +73,16 @@ def eval_alignment_command(
 
 def as_text(scores: dict) -> str:
     """A few lines a person reads: overall, per pair, and the ceiling if measured."""
-    lines = [f"alignment: {_prf(scores)}"]
+    lines = [f"alignment, every link shown: {_prf(scores)}"]
+    for tier, figures in scores["tiers"].items():
+        lines.append(f"  tier {tier!r}: {_prf(figures)}")
+    lines.append(f"  candidate recall: {scores['candidate_recall']:.3f}")
     for pair in scores["pairs"]:
         event = "same event" if pair["same_event"] else "different events"
         lines.append(
             f"  {pair['a']}-{pair['b']} ({event}): {_prf(pair)} "
-            f"(tp {pair['tp']}, fp {pair['fp']}, fn {pair['fn']})"
+            f"(tp {pair['tp']}, fp {pair['fp']}, fn {pair['fn']}; "
+            f"confident P {pair['confident_precision']:.3f})"
         )
     if "ceiling" in scores:
         ceiling = scores["ceiling"]

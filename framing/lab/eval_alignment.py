@@ -6,6 +6,12 @@ sentences {1, 2} of one article and {5} of the other counts as the pairs (1, 5) 
 micro-averaged over all annotated article pairs; each pair's own counts and P/R/F1 are
 reported too (``pairs``), to see where the errors are.
 
+The top-level figures count every pair a reader is shown: confident links ("same
+statement") and possible counterparts. ``tiers`` gives each tier's own P/R/F1, and
+``candidate_recall`` the share of gold pairs whose counterpart is shown for the sentence (a
+confident link or one of its candidates). Pairs are aligned as ``framing compare`` does:
+one event unless the dates are far apart, with the polarity and participant guard.
+
 :func:`alignment_ceiling` asks a different question: how far could the aligner go on this
 gold with this embedding model if its thresholds were chosen with hindsight, on the very
 pairs being scored? It bounds what tuning can buy, and so tells a threshold problem from a
@@ -23,9 +29,10 @@ from typing import Any
 import numpy as np
 import yaml
 
-from framing.alignment.align import align, alignment_settings, thresholds
+from framing.alignment.align import Guard, PairAlignment, align, alignment_settings
 from framing.alignment.embedder import Embedder
-from framing.alignment.grouping import pair_evidence
+from framing.alignment.grouping import asked_same_event
+from framing.alignment.guard import sentence_guard
 from framing.compare import prepare
 from framing.errors import FramingError
 from framing.store import Store, open_store
@@ -40,6 +47,7 @@ class GoldPair:
     z: np.ndarray
     expected: set[tuple[int, int]]
     same_event: bool  # as the event judgement decides it, not as the gold says
+    guard: Guard | None = None
 
 
 def sentence_index(sentences: list[str], key: str, where: str) -> int:
@@ -67,8 +75,8 @@ def gold_pairs(
             for y in link["b"]
         }
         z = analysis.z(a, b)
-        same_event = pair_evidence(a, b, z).same_event(thresholds()["events"])
-        out.append(GoldPair(pair["a"], pair["b"], z, expected, same_event))
+        guard = sentence_guard(a.sentences, a.lang, b.sentences, b.lang)
+        out.append(GoldPair(pair["a"], pair["b"], z, expected, asked_same_event(a, b, z), guard))
     return out
 
 
@@ -83,19 +91,42 @@ def evaluate_alignment(
     return score_pairs(gold_pairs(store, gold_path, article_ids, embedder), **overrides)
 
 
+def align_gold(pair: GoldPair, **overrides: float) -> PairAlignment:
+    """The aligner on one gold pair, as ``framing compare`` runs it."""
+    settings = alignment_settings(**overrides)
+    return align(pair.z, settings, same_event=pair.same_event, guard=pair.guard)
+
+
 def score_pairs(pairs: list[GoldPair], **overrides: float) -> dict[str, Any]:
     """Micro P/R/F1 of the aligner (settings from alignment.yaml, or ``overrides``) on
-    ``pairs``, with each pair's own figures."""
-    settings = alignment_settings(**overrides)
-    counted = [
-        (pair, _counts(align(pair.z, settings, same_event=pair.same_event).pairs(), pair.expected))
-        for pair in pairs
-    ]
+    ``pairs``: of every pair shown, per tier, the candidate recall, and each pair's own."""
+    found = [(pair, align_gold(pair, **overrides)) for pair in pairs]
+    shown = [_counts(a.shown_pairs(), p.expected) for p, a in found]
+    confident = [_counts(a.pairs(), p.expected) for p, a in found]
+    possible = [_counts(a.candidate_pairs(), p.expected) for p, a in found]
     per_pair = [
-        {"a": pair.a, "b": pair.b, "same_event": pair.same_event, **counts, **_prf(counts)}
-        for pair, counts in counted
+        {
+            "a": pair.a,
+            "b": pair.b,
+            "same_event": pair.same_event,
+            **counts,
+            **_prf(counts),
+            "confident_precision": _prf(sure)["precision"],
+            "candidate_recall": _prf(counts)["recall"],
+        }
+        for (pair, _), counts, sure in zip(found, shown, confident, strict=True)
     ]
-    return {**_prf(_summed(counts for _, counts in counted)), "pairs": per_pair}
+    totals = _summed(shown)
+    return {
+        **_prf(totals),
+        "tiers": {
+            "same statement": {**_prf(_summed(confident)), **_summed(confident)},
+            "possible counterpart": {**_prf(_summed(possible)), **_summed(possible)},
+        },
+        # Every gold pair shown for its sentence: a confident link or one of its candidates.
+        "candidate_recall": _prf(totals)["recall"],
+        "pairs": per_pair,
+    }
 
 
 # Hindsight grids of the ceiling: z from 1 to 9 in steps of 0.25 (the gold pairs of the seeds
@@ -143,6 +174,17 @@ def evaluate_folder(
     """Ingest the articles of ``folder`` into a scratch store and score the aligner on
     ``gold_path`` (plus its hindsight ceiling when asked). A gold name ("001") names the
     file of ``folder`` whose name starts with it and an underscore (``001_….txt``)."""
+    pairs = folder_gold_pairs(folder, gold_path, embedder)
+    scores = score_pairs(pairs)
+    if ceiling:
+        scores["ceiling"] = alignment_ceiling(pairs)
+    return scores
+
+
+def folder_gold_pairs(
+    folder: Path, gold_path: Path, embedder: Embedder | None = None
+) -> list[GoldPair]:
+    """The gold pairs of ``gold_path`` over the articles of ``folder`` (a scratch store)."""
     from framing.ingest import ingest
     from framing.settings import setting
     from framing.text.readers import read_inputs
@@ -167,11 +209,7 @@ def evaluate_folder(
                     f"holds no file called NAME_….txt for them"
                     + (f" (refused: {'; '.join(refused)})" if refused else "")
                 )
-            pairs = gold_pairs(store, gold_path, {n: by_name[n] for n in names}, embedder)
-    scores = score_pairs(pairs)
-    if ceiling:
-        scores["ceiling"] = alignment_ceiling(pairs)
-    return scores
+            return gold_pairs(store, gold_path, {n: by_name[n] for n in names}, embedder)
 
 
 def _scored(setting: dict[str, float], found: list[tuple[set, GoldPair]]) -> dict[str, Any]:

@@ -1,0 +1,101 @@
+"""The polarity, modality and participant guard: two sentences that say opposite things
+about the same people, or the same thing about different people, score high in e5 (the
+words are nearly the same) but are not the same statement.
+
+"The Kremlin does not rule out contact with Trump" against "no plans to communicate with
+the outgoing Biden": both are one negation about a US president, and e5 puts them at z 7.
+The guard compares three cheap signals of each sentence and vetoes a confident link when
+one differs (the pair is still shown, as a possible counterpart for a reader to check):
+
+- **polarity**: whether the sentence is negated at all (particles and denial words, per
+  language; presence, not parity: "denied ... pure fiction" is one denial, not two);
+- **modality**: "not excluded / possible" is its own mood, not a negation;
+- **participants**: the names in each sentence (capitalised words),
+  compared across scripts by a consonant skeleton ("Трампом" and "Trump" are both ``trm``);
+  two sentences that both name someone but share no name are about different people.
+
+Word lists are data (``data/alignment.yaml``, ``guard``). The guard errs towards vetoing:
+a false veto costs a confident link but not the pair (it stays shown as a candidate).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from framing.alignment.align import Guard, thresholds
+
+WORD = re.compile(r"[^\W\d_][\w'’-]*")
+CYRILLIC = dict(
+    zip(
+        "абвгґдеёєжзиіїйклмнопрстуфхцчшщъыьэюя",
+        "a b v g g d e e e zh z i i i j k l m n o p r s t u f kh z ch sh sh _ y _ e ju ja".split(),
+        strict=True,
+    )
+)
+# Sounds spelt differently across the scripts, made one: "Москва"/"Moscow", "Шольц"/"Scholz".
+LATIN = [("sch", "sh"), ("ck", "k"), ("ph", "f"), ("ts", "z"), ("tz", "z"), ("c", "k"),
+         ("q", "k"), ("w", "v"), ("x", "ks")]  # fmt: skip
+NOT_CONSONANT = re.compile(r"[aeiouyjh_'’-]")
+
+
+@dataclass(frozen=True)
+class Reading:
+    negations: int
+    possible: bool
+    names: frozenset[str]  # capitalised words after the first
+    first: str  # the first word's skeleton: a name there counts only if the other side has it
+
+
+@cache
+def _patterns(lang: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    words = thresholds()["guard"]
+    cues = words["negation"].get(lang, []) + words["denial"].get(lang, [])
+    negation = re.compile(r"(?<!\w)(?:" + "|".join(cues) + ")", re.IGNORECASE)
+    possible = re.compile(r"(?<!\w)(?:" + "|".join(words["possible"].get(lang, [])) + ")",
+                          re.IGNORECASE)  # fmt: skip
+    return negation, possible
+
+
+def skeleton(word: str) -> str:
+    """A name's consonants in Latin letters, the first three: "Трампом", "Trump" -> "trm"."""
+    text = "".join(CYRILLIC.get(ch, ch) for ch in word.lower())
+    for spelt, sound in LATIN:
+        text = text.replace(spelt, sound)
+    text = NOT_CONSONANT.sub("", text)
+    text = re.sub(r"(.)\1+", r"\1", text)
+    return text[:3]
+
+
+def read(sentence: str, lang: str | None) -> Reading:
+    negation, possible = _patterns(lang or "en")
+    found_possible = possible.findall(sentence)
+    # "not excluded" holds a negation that is part of the mood: remove it before counting.
+    rest = possible.sub(" ", sentence)
+    words = [m.group(0) for m in WORD.finditer(sentence)]
+    names = {skeleton(w) for w in words[1:] if w[0].isupper() and len(w) > 2} - {""}
+    first = skeleton(words[0]) if words else ""
+    return Reading(len(negation.findall(rest)), bool(found_possible), frozenset(names), first)
+
+
+def differs(a: Reading, b: Reading) -> str | None:
+    """Why two readings cannot be one statement, or None."""
+    if bool(a.negations) != bool(b.negations):
+        return "one side is negated"
+    if a.possible != b.possible:
+        return "one side says it is possible, the other does not"
+    # The first word is always capitalised ("Трамп также ...", "This is ..."): it counts as
+    # a name only when the other side names it too.
+    if a.names and b.names and not (a.names | {a.first}) & (b.names | {b.first}):
+        return "different people named"
+    return None
+
+
+def sentence_guard(
+    sentences_a: list[str], lang_a: str | None, sentences_b: list[str], lang_b: str | None
+) -> Guard:
+    """The guard of one article pair, for :func:`framing.alignment.align.align`."""
+    read_a = [read(s, lang_a) for s in sentences_a]
+    read_b = [read(s, lang_b) for s in sentences_b]
+    return lambda i, j: differs(read_a[i], read_b[j])
