@@ -50,3 +50,84 @@ def test_empty_and_single_sentence_articles() -> None:
     assert align(np.zeros((2, 0)), SETTINGS).only_a == [0, 1]
     one = align(np.array([[9.0]]), SETTINGS)
     assert one.pairs() == {(0, 0)}
+
+
+CANDIDATES = alignment_settings(
+    anchor_z=5.0,
+    attach_z=6.0,
+    equivalent_z=6.5,
+    cross_event_z=7.5,
+    candidate_mutual_z=3.0,
+    candidate_z=3.0,
+    candidates=1,
+)
+
+
+def test_an_unlinked_sentence_shows_its_best_candidate() -> None:
+    z = np.full((3, 3), 0.0)
+    z[0, 0] = 7.0  # confident
+    z[1, 1], z[1, 2] = 4.0, 3.5  # row 1: best 4.0 (a candidate), second 3.5 (one shown only)
+    z[0, 2] = 3.8  # column 2's own best is row 0, so column 2 does not show row 1 either
+    z[2, 1] = 2.0  # row 2: below candidate_z, no counterpart found
+    result = align(z, CANDIDATES)
+    assert result.pairs() == {(0, 0)}
+    assert result.candidate_pairs() == {(1, 1), (0, 2)}
+    assert {x.tier for x in result.candidates} == {"possible counterpart"}
+    assert result.shown_pairs() == {(0, 0), (1, 1), (0, 2)}
+    two = align(z, alignment_settings(**{**CANDIDATES.__dict__, "candidates": 2}))
+    assert two.candidate_pairs() == {(1, 1), (1, 2), (0, 2)}
+
+
+def test_mutual_best_pairs_among_the_unlinked_are_candidates_at_a_lower_bar() -> None:
+    settings = alignment_settings(**{**CANDIDATES.__dict__, "candidate_z": 9.0})
+    z = np.full((3, 3), 0.0)
+    z[0, 0] = 7.0  # confident
+    z[1, 1] = 3.2  # mutual best of the rest: a candidate
+    z[2, 1] = 3.1  # row 2's best, but column 1 prefers row 1: not shown
+    z[0, 2] = 4.0  # column 2's best is the linked row 0: not a mutual pair of the rest
+    assert align(z, settings).candidate_pairs() == {(1, 1)}
+
+
+def test_a_candidate_may_point_at_a_linked_sentence() -> None:
+    z = np.full((2, 2), 0.0)
+    z[0, 0] = 7.0
+    z[1, 0] = 5.5  # below attach_z: not a link, but the best counterpart of sentence 1
+    result = align(z, CANDIDATES)
+    assert result.pairs() == {(0, 0)} and result.candidate_pairs() == {(1, 0)}
+
+
+def test_a_guard_veto_turns_a_link_into_a_candidate_with_its_reason() -> None:
+    z = np.full((2, 2), 0.0)
+    z[0, 0], z[1, 1] = 8.0, 7.0
+
+    class Vetoes11:
+        def veto(self, i: int, j: int) -> str | None:
+            return "one side is negated" if (i, j) == (1, 1) else None
+
+        def allows_equivalent(self, i: int, j: int) -> bool:
+            return True
+
+    result = align(z, CANDIDATES, guard=Vetoes11())
+    assert result.pairs() == {(0, 0)}
+    [candidate] = result.candidates
+    assert (candidate.a, candidate.b, candidate.score) == ([1], [1], 7.0)
+    assert (candidate.kind, candidate.check) == ("partial", "one side is negated")
+
+
+def test_pairs_across_events_show_no_candidates() -> None:
+    z = np.full((2, 2), 4.0)
+    assert align(z, CANDIDATES, same_event=False).candidates == []
+
+
+def test_a_guard_can_keep_a_link_partial() -> None:
+    z = np.array([[8.0]])
+
+    class NeverEquivalent:
+        def veto(self, i: int, j: int) -> str | None:
+            return None
+
+        def allows_equivalent(self, i: int, j: int) -> bool:
+            return False
+
+    assert [x.kind for x in align(z, CANDIDATES).links] == ["equivalent"]
+    assert [x.kind for x in align(z, CANDIDATES, guard=NeverEquivalent()).links] == ["partial"]

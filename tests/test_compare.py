@@ -67,16 +67,58 @@ def test_contract(peskov_2024: dict, seed_ids: dict[str, str]) -> None:
     pair = peskov_2024["pairs"][0]
     assert pair["same_event"] is True
     for link in pair["links"]:
-        assert set(link) == {"a", "b", "score", "kind"} and link["kind"] in {
-            "equivalent",
-            "partial",
-        }
+        assert {"a", "b", "score", "kind", "tier"} <= set(link) <= {*link, "check"}
+        assert link["kind"] in {"equivalent", "partial"}
+        assert link["tier"] in {"same statement", "possible counterpart"}
+        if link["tier"] == "possible counterpart":
+            assert len(link["a"]) == len(link["b"]) == 1 and link["kind"] == "partial"
+    tiers = {link["tier"] for link in pair["links"]}
+    assert tiers == {"same statement", "possible counterpart"}
     # Every sentence of both articles is in exactly one claim row.
     for article in (ru, en):
         rows = [i for claim in peskov_2024["claims"] for i in claim.get(article["id"], [])]
         assert sorted(rows) == list(range(len(article["sentences"])))
+    # Shared rows: one per confident link, plus possible counterparts between sentences with
+    # no confident link (one per sentence); no sentence shown is also "no counterpart found".
+    confident = [x for x in pair["links"] if x["tier"] == "same statement"]
+    sure = {i for x in confident for i in x["a"]} | {-1 - j for x in confident for j in x["b"]}
+    free = [
+        x
+        for x in pair["links"]
+        if x["tier"] == "possible counterpart" and not {x["a"][0], -1 - x["b"][0]} & sure
+    ]
     shared = [c for c in peskov_2024["claims"] if len(c) == 2]
-    assert len(shared) == len(pair["links"])
+    assert len(confident) <= len(shared) <= len(confident) + len(free)
+    shown_a = {i for x in pair["links"] for i in x["a"]}
+    assert not shown_a & set(pair["only_a"])
+
+
+def test_negation_and_another_president_are_not_the_same_statement(
+    seed_copy: Path, model, tmp_path: Path
+) -> None:
+    """The issue's example: "does not rule out contact with Trump" and "no plans to
+    communicate with the outgoing Biden" scored 7 and were linked as equivalent. This pair
+    scores 6.4, above the anchor bar: without the guard it is a confident link."""
+    ru = tmp_path / "ru.txt"
+    ru.write_text(
+        "Песков: Кремль не исключает контактов Путина с Трампом.\n",
+        "utf-8",
+    )
+    en = tmp_path / "en.txt"
+    en.write_text(
+        "Peskov said the Kremlin has no plans for contacts between Putin and Biden.\n",
+        "utf-8",
+    )
+    result = CliRunner().invoke(
+        cli, ["compare", str(ru), str(en), "--db", str(seed_copy), "--no-phrases", "--same-event"]
+    )
+    assert result.exit_code == 0, result.stderr
+    links = json.loads(result.stdout)["pairs"][0]["links"]
+    assert links, "the pair is still shown, for a reader to check"
+    [link] = links
+    assert link["score"] >= 5.5
+    assert (link["tier"], link["kind"]) == ("possible counterpart", "partial")
+    assert link["check"] == "one side is negated"
 
 
 def test_different_events_share_nothing(seed_db: Path, seed_ids: dict[str, str], model) -> None:

@@ -53,6 +53,21 @@ def test_pairs_without_gold_links_count_only_their_false_links() -> None:
     assert alignment_ceiling([unlinked])["gold_ranks"]["gold_pairs"] == 0
 
 
+def test_tiers_and_candidate_recall() -> None:
+    # (0, 0) is a confident link; (1, 1) at 5.0 is under the anchor bar (5.5) but over the
+    # candidate bar (4.5): shown as a possible counterpart; (2, 2) at 2.0 is not shown.
+    z = [[7.0, 1.0, 1.0], [1.0, 5.0, 1.0], [1.0, 1.0, 2.0]]
+    scores = score_pairs([_pair(z, {(0, 0), (1, 1), (2, 2)})], anchor_z=5.5, candidate_z=4.5)
+    assert (scores["tiers"]["same statement"]["tp"], scores["tiers"]["same statement"]["fn"]) == (
+        1,
+        2,
+    )
+    assert scores["tiers"]["possible counterpart"]["tp"] == 1
+    assert (scores["tp"], scores["fp"], scores["fn"]) == (2, 0, 1)
+    assert scores["candidate_recall"] == 0.667
+    assert scores["pairs"][0]["confident_precision"] == 1.0
+
+
 def test_eval_alignment_on_the_seeds(model) -> None:
     result = CliRunner().invoke(cli, ["eval-alignment", "--ceiling", "--format", "json"])
     assert result.exit_code == 0, result.output
@@ -65,11 +80,15 @@ def test_eval_alignment_on_the_seeds(model) -> None:
         ("001", "000"),
         ("002", "003"),
     ]
-    # The ceiling is at least what the shipped settings reach.
-    assert scores["ceiling"]["aligner"]["f1"] >= scores["f1"]
+    # The ceiling (confident links only) is at least what the shipped settings reach.
+    assert scores["ceiling"]["aligner"]["f1"] >= scores["tiers"]["same statement"]["f1"]
+    assert scores["candidate_recall"] == scores["recall"]
     assert scores["ceiling"]["gold_ranks"]["gold_pairs"] == 23
-    text = CliRunner().invoke(cli, ["eval-alignment", "--format", "text"])
-    assert text.output.splitlines()[1].startswith("  001-002 (same event): P ")
+    text = CliRunner().invoke(cli, ["eval-alignment", "--format", "text"]).output.splitlines()
+    assert text[0].startswith("alignment, every link shown: P ")
+    assert text[1].startswith("  tier 'same statement': P ")
+    assert text[3].startswith("  candidate recall: ")
+    assert text[4].startswith("  001-002 (same event): P ")
 
 
 def test_eval_alignment_names_missing_articles(tmp_path: Path) -> None:

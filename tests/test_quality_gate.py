@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from framing.lab.eval_alignment import evaluate_alignment
+from framing.lab.eval_alignment import evaluate_alignment, evaluate_folder
 from framing.lab.eval_retrieval import top1_accuracy
 from framing.store import open_store
 
@@ -24,7 +24,18 @@ def test_seed_alignment(seed_db: Path, seed_ids: dict[str, str], model) -> None:
         scores = evaluate_alignment(store, GOLD, seed_ids, model)
     print("seed alignment:", json.dumps(scores))
     assert scores["f1"] >= FLOORS["seed_alignment_f1"]
-    assert scores["precision"] >= FLOORS["seed_alignment_precision"]
+    assert scores["tiers"]["same statement"]["precision"] >= FLOORS["seed_alignment_precision"]
+
+
+def test_real_dev_alignment(model) -> None:
+    """The real dev gold: 13 same-event pairs of Russian, Ukrainian and English outlets."""
+    gold = ROOT / "tests" / "gold"
+    scores = evaluate_folder(gold / "real_articles", gold / "real_alignment.yaml", model)
+    print("real dev alignment:", json.dumps({k: v for k, v in scores.items() if k != "pairs"}))
+    assert scores["f1"] >= FLOORS["real_alignment_f1"]
+    confident = scores["tiers"]["same statement"]["precision"]
+    assert confident >= FLOORS["real_alignment_confident_precision"]
+    assert scores["candidate_recall"] >= FLOORS["real_alignment_candidate_recall"]
 
 
 @pytest.mark.parametrize("name", ["tatoeba_rus-eng", "tatoeba_ukr-eng"])

@@ -10,9 +10,10 @@ matrix (as for translations) but a set of links:
    that anchor's link if it scores at least ``attach_z`` (many-to-one: a lede, a paraphrase and
    the quote behind them all map to one sentence of the other outlet);
 3. **Links** are the connected groups of those pairs: the confident tier, "same statement";
-4. **Candidates**: a sentence left without a link shows its best one or two counterparts
-   scoring at least ``candidate_z`` (the best of their row or column, well above chance but
-   below the confident bars) as "possible counterpart", for a reader to check: on real
+4. **Candidates**: among the sentences left without a link, mutual best pairs at
+   ``candidate_mutual_z``, and each one's best counterpart at ``candidate_z`` (well above
+   chance but below the confident bars), are shown as "possible counterpart", for a reader
+   to check: on real
    reports most true counterparts are paraphrases or partial claims at z 2-5, where a
    decision would be wrong half the time but a short list of candidates holds them;
 5. A **guard** (:mod:`framing.alignment.guard`) can veto a pair as "same statement"
@@ -25,9 +26,8 @@ Cost: one similarity matrix, O(n·m) time and memory for articles of n and m sen
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -40,14 +40,23 @@ class AlignmentSettings:
     attach_z: float
     equivalent_z: float
     cross_event_z: float
+    candidate_mutual_z: float
     candidate_z: float
-    candidates: float  # how many counterparts an unlinked sentence shows, at most
+    candidates: float  # how many best counterparts an unlinked sentence shows
 
 
 SAME = "same statement"
 POSSIBLE = "possible counterpart"
-# A guard looks at one sentence pair and names why it cannot be the same statement, or None.
-Guard = Callable[[int, int], str | None]
+
+
+class Guard(Protocol):
+    """Looks at one sentence pair (row i of a, column j of b)."""
+
+    def veto(self, i: int, j: int) -> str | None:
+        """Why the pair cannot be the same statement (it is shown as a candidate), or None."""
+
+    def allows_equivalent(self, i: int, j: int) -> bool:
+        """Whether the pair may be called "equivalent" (else at most "partial")."""
 
 
 @dataclass
@@ -124,7 +133,7 @@ def align(
         # A vetoed pair cannot anchor: otherwise its row and column stay "taken" by it.
         z = z.copy()
         for i, j in np.argwhere(z >= min(anchor_floor, settings.attach_z)):
-            reason = guard(int(i), int(j))
+            reason = guard.veto(int(i), int(j))
             if reason:
                 vetoed[(int(i), int(j))] = reason
                 z[i, j] = min(z[i, j], anchor_floor - 1e-6, settings.attach_z - 1e-6)
@@ -141,7 +150,7 @@ def align(
             i = int(z[:, j].argmax())
             if j not in anchored_b and i in anchored_a and z[i, j] >= settings.attach_z:
                 pairs.add((i, j))
-    links = [_link(group, z, settings) for group in _components(pairs)]
+    links = [_link(group, z, settings, guard) for group in _components(pairs)]
     links.sort(key=lambda link: (min(link.a), min(link.b)))
     linked_a = {i for link in links for i in link.a}
     linked_b = {j for link in links for j in link.b}
@@ -161,11 +170,16 @@ def _candidates(
     linked: set[tuple[int, int]],
     vetoed: dict[tuple[int, int], str],
 ) -> list[Link]:
-    """Each unlinked sentence's best ``candidates`` counterparts at ``candidate_z`` or above
-    (the counterpart may itself be linked: a second paraphrase of a linked claim). ``z`` is
-    the unguarded matrix: a vetoed pair still ranks by its own score."""
+    """Possible counterparts of the sentences left without a link: the mutual best pairs
+    among them at ``candidate_mutual_z`` (the row-or-column-best structure again, one level
+    down), and each one's best ``candidates`` counterparts at ``candidate_z`` (which may
+    themselves be linked: a second paraphrase of a linked claim). ``z`` is the unguarded
+    matrix: a vetoed pair still ranks by its own score."""
     keep = int(settings.candidates)
     found: set[tuple[int, int]] = set()
+    if only_a and only_b:
+        rest = z[np.ix_(only_a, only_b)]
+        found |= {(only_a[r], only_b[c]) for r, c in mutual_best(rest, settings.candidate_mutual_z)}
     for i in only_a:
         for j in np.argsort(-z[i])[:keep]:
             if z[i, j] >= settings.candidate_z:
@@ -182,12 +196,17 @@ def _candidates(
     ]
 
 
-def _link(group: set[tuple[int, int]], z: np.ndarray, settings: AlignmentSettings) -> Link:
-    best = max(float(z[i, j]) for i, j in group)
+def _link(
+    group: set[tuple[int, int]], z: np.ndarray, settings: AlignmentSettings, guard: Guard | None
+) -> Link:
+    best_pair = max(group, key=lambda pair: float(z[pair]))
+    best = float(z[best_pair])
     a = sorted({i for i, _ in group})
     b = sorted({j for _, j in group})
-    kind = "equivalent" if best >= settings.equivalent_z else "partial"
-    return Link(a=a, b=b, score=best, kind=kind)
+    equivalent = best >= settings.equivalent_z and (
+        guard is None or guard.allows_equivalent(*best_pair)
+    )
+    return Link(a=a, b=b, score=best, kind="equivalent" if equivalent else "partial")
 
 
 class DisjointSets:

@@ -5,7 +5,9 @@ words are nearly the same) but are not the same statement.
 "The Kremlin does not rule out contact with Trump" against "no plans to communicate with
 the outgoing Biden": both are one negation about a US president, and e5 puts them at z 7.
 The guard compares three cheap signals of each sentence and vetoes a confident link when
-one differs (the pair is still shown, as a possible counterpart for a reader to check):
+one differs (the pair is still shown, as a possible counterpart for a reader to check),
+and keeps a link "partial", never "equivalent", unless the negations and the names agree
+in full:
 
 - **polarity**: whether the sentence is negated at all (particles and denial words, per
   language; presence, not parity: "denied ... pure fiction" is one denial, not two);
@@ -24,7 +26,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from framing.alignment.align import Guard, thresholds
+from framing.alignment.align import thresholds
 
 WORD = re.compile(r"[^\W\d_][\w'’-]*")
 CYRILLIC = dict(
@@ -49,13 +51,17 @@ class Reading:
 
 
 @cache
-def _patterns(lang: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
+def _patterns(lang: str) -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     words = thresholds()["guard"]
-    cues = words["negation"].get(lang, []) + words["denial"].get(lang, [])
-    negation = re.compile(r"(?<!\w)(?:" + "|".join(cues) + ")", re.IGNORECASE)
+    negation = re.compile(
+        r"(?<!\w)(?:" + "|".join(words["negation"].get(lang, [])) + ")", re.IGNORECASE
+    )
+    denial = re.compile(
+        r"(?<!\w)(?:" + "|".join(words["denial"].get(lang, [])) + ")", re.IGNORECASE
+    )
     possible = re.compile(r"(?<!\w)(?:" + "|".join(words["possible"].get(lang, [])) + ")",
                           re.IGNORECASE)  # fmt: skip
-    return negation, possible
+    return negation, denial, possible
 
 
 def skeleton(word: str) -> str:
@@ -69,14 +75,16 @@ def skeleton(word: str) -> str:
 
 
 def read(sentence: str, lang: str | None) -> Reading:
-    negation, possible = _patterns(lang or "en")
+    negation, denial, possible = _patterns(lang or "en")
     found_possible = possible.findall(sentence)
     # "not excluded" holds a negation that is part of the mood: remove it before counting.
     rest = possible.sub(" ", sentence)
     words = [m.group(0) for m in WORD.finditer(sentence)]
     names = {skeleton(w) for w in words[1:] if w[0].isupper() and len(w) > 2} - {""}
     first = skeleton(words[0]) if words else ""
-    return Reading(len(negation.findall(rest)), bool(found_possible), frozenset(names), first)
+    # Denial words count once however many ("denied ... pure fiction, false" is one denial).
+    negations = len(negation.findall(rest)) + int(bool(denial.search(rest)))
+    return Reading(negations, bool(found_possible), frozenset(names), first)
 
 
 def differs(a: Reading, b: Reading) -> str | None:
@@ -92,10 +100,33 @@ def differs(a: Reading, b: Reading) -> str | None:
     return None
 
 
+def equivalent_readings(a: Reading, b: Reading) -> bool:
+    """Whether two readings may be called the same claim in full ("equivalent"): the same
+    number of negations and every name of each found in the other (a stricter test than
+    :func:`differs`, which would drop the link; this only keeps it "partial")."""
+    if a.negations != b.negations:
+        return False
+    names_a, names_b = a.names | {a.first}, b.names | {b.first}
+    return a.names <= names_b and b.names <= names_a
+
+
+class SentenceGuard:
+    """The guard of one article pair, for :func:`framing.alignment.align.align`."""
+
+    def __init__(
+        self, sentences_a: list[str], lang_a: str | None, sentences_b: list[str], lang_b: str | None
+    ) -> None:
+        self.read_a = [read(s, lang_a) for s in sentences_a]
+        self.read_b = [read(s, lang_b) for s in sentences_b]
+
+    def veto(self, i: int, j: int) -> str | None:
+        return differs(self.read_a[i], self.read_b[j])
+
+    def allows_equivalent(self, i: int, j: int) -> bool:
+        return equivalent_readings(self.read_a[i], self.read_b[j])
+
+
 def sentence_guard(
     sentences_a: list[str], lang_a: str | None, sentences_b: list[str], lang_b: str | None
-) -> Guard:
-    """The guard of one article pair, for :func:`framing.alignment.align.align`."""
-    read_a = [read(s, lang_a) for s in sentences_a]
-    read_b = [read(s, lang_b) for s in sentences_b]
-    return lambda i, j: differs(read_a[i], read_b[j])
+) -> SentenceGuard:
+    return SentenceGuard(sentences_a, lang_a, sentences_b, lang_b)

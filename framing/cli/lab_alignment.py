@@ -100,3 +100,32 @@ def as_text(scores: dict) -> str:
 
 def _prf(figures: dict) -> str:
     return f"P {figures['precision']:.3f} R {figures['recall']:.3f} F1 {figures['f1']:.3f}"
+
+
+@click.command("eval-guard")
+@click.option(
+    "--ntrex",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    default=None,
+    help="NTREX news documents, one sentence a line: id, en, ru, uk [default: "
+    "../shared/data/parallel/ntrex128_news_en_ru_uk.jsonl beside the repository].",
+)
+@click.option("--documents", default=30, show_default=True, help="How many documents to use.")
+@MODEL_OPTION
+@friendly_errors
+def eval_guard_command(ntrex: Path | None, documents: int, model: str | None) -> None:
+    """Count synthetic negations and swapped names linked as "same statement".
+
+    Each Russian and Ukrainian NTREX sentence is aligned against its document's English
+    sentences with its own translation negated, or with a shared name swapped; prints, per
+    kind, how many such pairs the aligner links with and without the polarity and
+    participant guard (JSON).
+
+    Example:
+
+        framing eval-guard --documents 30
+    """
+    from framing.alignment.embedder import LazyEmbedder
+    from framing.lab.eval_guard import DEFAULT_NTREX, evaluate_guard
+
+    write_object(evaluate_guard(ntrex or DEFAULT_NTREX, LazyEmbedder(model), documents), sys.stdout)

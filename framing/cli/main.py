@@ -472,9 +472,10 @@ def _csv_record(record: dict[str, Any]) -> dict[str, Any]:
     return flat
 
 
-from framing.cli.lab_alignment import eval_alignment_command  # noqa: E402
+from framing.cli.lab_alignment import eval_alignment_command, eval_guard_command  # noqa: E402
 from framing.cli.lab_loaded import eval_loaded_command, train_detector_command  # noqa: E402
 
 cli.add_command(train_detector_command)
 cli.add_command(eval_loaded_command)
 cli.add_command(eval_alignment_command)
+cli.add_command(eval_guard_command)

@@ -119,6 +119,7 @@ def score_pairs(pairs: list[GoldPair], **overrides: float) -> dict[str, Any]:
     totals = _summed(shown)
     return {
         **_prf(totals),
+        **totals,
         "tiers": {
             "same statement": {**_prf(_summed(confident)), **_summed(confident)},
             "possible counterpart": {**_prf(_summed(possible)), **_summed(possible)},

@@ -1,0 +1,76 @@
+"""The polarity, modality and participant guard (no model needed)."""
+
+from __future__ import annotations
+
+import pytest
+
+from framing.alignment.guard import differs, equivalent_readings, read, sentence_guard, skeleton
+
+
+@pytest.mark.parametrize(
+    ("cyrillic", "latin"),
+    [("Трампом", "Trump"), ("Байдена", "Biden"), ("Шольц", "Scholz"), ("Москва", "Moscow"),
+     ("Пєсков", "Peskov"), ("Зеленский", "Zelenskyy"), ("Дніпро", "Dnipro")],
+)  # fmt: skip
+def test_names_match_across_scripts(cyrillic: str, latin: str) -> None:
+    assert skeleton(cyrillic) == skeleton(latin)
+
+
+def test_not_excluded_against_no_plans() -> None:
+    ru = read("В Кремле не исключают общения Путина с Трампом до инаугурации.", "ru")
+    en = read("The Kremlin has no plans to communicate with the outgoing Biden team.", "en")
+    assert ru.possible and not ru.negations  # "not excluded" is a mood, not a negation
+    assert en.negations and not en.possible
+    assert differs(ru, en) == "one side is negated"
+
+
+@pytest.mark.parametrize(
+    ("a", "lang_a", "b", "lang_b", "reason"),
+    [
+        # the same claim in two languages: no veto
+        ("Контакт между Путиным и Трампом до инаугурации не исключается.", "ru",
+         "Contact between Putin and Trump before the inauguration is not excluded.", "en", None),
+        ("Песков опроверг сообщения о разговоре Путина и Трампа.", "ru",
+         "The Kremlin denied reports of a Putin-Trump call: pure fiction.", "en", None),
+        # a bare answer is not a negation of the claim
+        ("Нет. А зачем нам связываться?", "ru", "No, why should they have been in touch?", "en",
+         None),
+        # a negated claim
+        ("Путин поговорил с Трампом по телефону.", "ru",
+         "Putin did not speak to Trump by phone.", "en", "one side is negated"),
+        # the same act by other people
+        ("Шольц поговорил с Путиным по телефону.", "ru",
+         "Macron spoke with Erdogan by phone.", "en", "different people named"),
+        # a sentence naming nobody is not "about other people"
+        ("Это чистая выдумка.", "ru", "This is pure fiction.", "en", None),
+    ],
+)  # fmt: skip
+def test_differs(a: str, lang_a: str, b: str, lang_b: str, reason: str | None) -> None:
+    assert differs(read(a, lang_a), read(b, lang_b)) == reason
+
+
+def test_sentence_guard_indexes_both_sides() -> None:
+    guard = sentence_guard(
+        ["Путин приедет.", "Путин не приедет."], "ru", ["Putin will come."], "en"
+    )
+    assert guard.veto(0, 0) is None and guard.allows_equivalent(0, 0)
+    assert guard.veto(1, 0) == "one side is negated"
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "equivalent"),
+    [
+        ("Песков заявил, что Путин не говорил с Трампом.", "Peskov said Putin did not talk to "
+         "Trump.", True),
+        # a second negation: not vetoed (both negated) but never "equivalent"
+        ("Песков не заявил, что Путин не говорил с Трампом.", "Peskov said Putin did not talk to "
+         "Trump.", False),
+        # one name swapped among several: not "different people", but never "equivalent"
+        ("Песков заявил, что Путин говорил с Трампом.", "Peskov said Putin talked to Macron.",
+         False),
+    ],
+)  # fmt: skip
+def test_equivalent_needs_the_same_negations_and_names(a: str, b: str, equivalent: bool) -> None:
+    ra, rb = read(a, "ru"), read(b, "en")
+    assert differs(ra, rb) is None
+    assert equivalent_readings(ra, rb) is equivalent
