@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from framing.alignment.grouping import days_apart
+import numpy as np
+import pytest
+
+from framing.alignment.grouping import ArticleVectors, PairEvidence, asked_same_event, days_apart
 from framing.compare import group_stored_events
 from framing.store import open_store
 
@@ -39,3 +42,32 @@ def test_days_apart() -> None:
 def test_empty_store(tmp_path: Path, model) -> None:
     with open_store(tmp_path / "empty.db") as store:
         assert group_stored_events(store, model) == []
+
+
+SETTINGS = {"min_shared_claims": 3, "min_shared_claims_short": 2, "min_shared_share": 0.2,
+            "max_gap_days": 7}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("shorter", "needed"), [(4, 2), (7, 2), (10, 2), (11, 3), (14, 3), (40, 3)]
+)
+def test_shared_claims_needed_scale_with_the_shorter_article(shorter: int, needed: int) -> None:
+    evidence = PairEvidence(shared_claims=2, share=2 / shorter, days_apart=1, shorter=shorter)
+    assert evidence.claims_needed(SETTINGS) == needed
+    assert evidence.same_event(SETTINGS) is (needed == 2 and 2 / shorter >= 0.2)
+
+
+def _article(date: str | None, sentences: int = 3) -> ArticleVectors:
+    vectors = np.eye(sentences, 4)
+    return ArticleVectors("x", "en", date, None, ["s"] * sentences, vectors)
+
+
+def test_asked_pairs_are_one_event_unless_dated_far_apart() -> None:
+    nothing_shared = np.zeros((3, 3))
+    near = _article("2024-11-07"), _article("2024-11-11")
+    assert asked_same_event(*near, nothing_shared) is True
+    far = _article("2024-11-07"), _article("2020-12-15")
+    assert asked_same_event(*far, nothing_shared) is False
+    undated = _article(None), _article("2024-11-11")
+    assert asked_same_event(*undated, nothing_shared) is False  # the shared claims decide
+    assert asked_same_event(*undated, np.eye(3) * 9.0) is True
