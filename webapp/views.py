@@ -36,7 +36,13 @@ def comparison_context(report: dict[str, Any], linkable: bool = True) -> dict[st
             for h in analysis["highlights"]
         ),
         "only_rows": {
-            a["id"]: [r for r in report["rows"] if r["kind"] == "only" and a["id"] in r["cells"]]
+            # A possible counterpart is not a confirmed shared statement: the handout lists
+            # it with what the aligner found no confident counterpart for.
+            a["id"]: [
+                r
+                for r in report["rows"]
+                if r["kind"] in ("only", "possible") and a["id"] in r["cells"]
+            ]
             for a in report["articles"]
         },
     }
