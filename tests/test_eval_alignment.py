@@ -106,3 +106,34 @@ def test_eval_alignment_names_missing_articles(tmp_path: Path) -> None:
         f"Error: seed_alignment.yaml names articles 000, 002, 003, but {folder} holds no "
         "file called NAME_….txt for them (refused: 000_empty.txt: empty file)\n"
     )
+
+
+def test_real_gold_keys_and_coverage(tmp_path: Path) -> None:
+    """Every key of the real dev gold names one sentence, and every sentence of both
+    articles is accounted for exactly once per pair (a link, only_a or only_b)."""
+    import yaml
+
+    from framing.ingest import ingest
+    from framing.lab.eval_alignment import sentence_index
+    from framing.settings import setting
+    from framing.store import open_store
+    from framing.text.readers import read_inputs
+
+    folder = ROOT / "tests" / "gold" / "real_articles"
+    gold = yaml.safe_load((ROOT / "tests" / "gold" / "real_alignment.yaml").read_text("utf-8"))
+    with open_store(tmp_path / "gold.db") as store:
+        results = list(ingest(read_inputs([str(folder)], setting("max_input_bytes")), store))
+        sentences = {
+            Path(r.source).name.split("_", 1)[0]: [
+                s["text"] for s in store.article(r.article_id)["sentences"]
+            ]
+            for r in results
+        }
+    assert len(sentences) == 18 and len(gold["pairs"]) == 13
+    for pair in gold["pairs"]:
+        for side, only in (("a", "only_a"), ("b", "only_b")):
+            text = sentences[pair[side]]
+            where = f"{pair['a']}-{pair['b']}"
+            used = [sentence_index(text, k, where) for x in pair["links"] for k in x[side]]
+            used += [sentence_index(text, k, where) for k in pair[only]]
+            assert sorted(used) == list(range(len(text))), (where, side)
