@@ -119,6 +119,12 @@ def test_negation_and_another_president_are_not_the_same_statement(
     assert link["score"] >= 5.5
     assert (link["tier"], link["kind"]) == ("possible counterpart", "partial")
     assert link["check"] == "one side is negated"
+    text = CliRunner().invoke(
+        cli,
+        ["compare", str(ru), str(en), "--db", str(seed_copy), "--no-phrases", "--same-event",
+         "--format", "text"],
+    )  # fmt: skip
+    assert text.stdout.startswith("Claim 1 (possible counterpart, check):\n")
 
 
 def test_different_events_share_nothing(seed_db: Path, seed_ids: dict[str, str], model) -> None:

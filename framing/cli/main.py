@@ -314,9 +314,22 @@ def render_comparison(result: dict[str, Any]) -> str:
         a["id"]: f"{a['outlet_name'] or 'unknown outlet'} ({a['lang'] or '?'}, {a['id'][:6]})"
         for a in result["articles"]
     }
+    confident = {
+        (pair[side], index)
+        for pair in result["pairs"]
+        for link in pair["links"]
+        if link.get("tier", "same statement") == "same statement"
+        for side in ("a", "b")
+        for index in link[side]
+    }
     lines = []
     for number, claim in enumerate(result["claims"], 1):
-        shared = "shared" if len(claim) > 1 else "only " + names[next(iter(claim))]
+        if len(claim) == 1:
+            shared = "only " + names[next(iter(claim))]
+        elif any((a_id, i) in confident for a_id, indices in claim.items() for i in indices):
+            shared = "shared"
+        else:
+            shared = "possible counterpart, check"
         lines.append(f"Claim {number} ({shared}):")
         for article_id, indices in claim.items():
             sentences = articles[article_id]["sentences"]
