@@ -50,7 +50,7 @@ class PairEvidence:
     shared_claims: int
     share: float
     days_apart: int | None
-    shorter: int = 0  # sentences of the shorter article
+    shorter: int  # sentences of the shorter article
 
     def claims_needed(self, settings: dict[str, Any]) -> int:
         """``min_shared_claims`` scaled to the shorter article: a wire story of 6-10
