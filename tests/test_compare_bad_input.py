@@ -76,8 +76,10 @@ def test_short_texts_align_when_the_user_says_same_event(seed_copy: Path, model)
         ids = [add(store, text, f"short{n}") for n, text in enumerate(texts)]
         judged = compare(store, ids, model, phrases=False)
         told = compare(store, ids, model, phrases=False, same_event=True)
-    assert judged["pairs"][0]["same_event"] is False
+    # Two-sentence reports that both claims link are one event without the user's word:
+    # min_shared_claims scales with the shorter article (a fifth of it, at least 2).
+    assert judged["pairs"][0]["same_event"] is True
     assert told["pairs"][0]["same_event"] is True
-    # the paraphrased lede (z ≈ 6.4) links only under the same-event bar
-    assert [link["a"] for link in judged["pairs"][0]["links"]] == [[1]]
+    # the paraphrased lede (z ≈ 6.4) links under the same-event bar
     assert [link["a"] for link in told["pairs"][0]["links"]] == [[0], [1]]
+    assert judged["pairs"][0]["links"] == told["pairs"][0]["links"]
