@@ -223,8 +223,9 @@ def test_hits_inside_attributed_quotations_are_marked_as_quoted(
 
 
 def test_unattributed_quotation_is_the_outlets_own_voice() -> None:
-    (hit,) = find_loaded("Заголовок: «Киевский режим снова лжёт» и всё.", "ru")
-    assert hit.note == ""
+    hits = find_loaded("Заголовок: «Киевский режим снова лжёт» и всё.", "ru")
+    assert [hit.text for hit in hits] == ["Киевский режим", "лжёт"]
+    assert all(hit.note == "" for hit in hits)
 
 
 # --- scare quotes ---------------------------------------------------------------------------------
@@ -452,3 +453,36 @@ def test_mining_script_counts_in_span_occurrences(
 def test_predpolagaemyj_sense_by_context(text: str, hedge: bool) -> None:
     found = [hit.category for hit in find_loaded(text, "ru")]
     assert ("distancing_hedge" in found) is hedge
+
+
+# --- issue 13: labels for heads of state, verbs and adverbs that accuse ---------------------------
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "expected"),
+    [
+        ("ru", "Кремль снова лжёт и цинично врёт о потерях.", ["лжёт", "цинично", "врёт"]),
+        ("ru", "Фюрер в бункере нагло отрицает очевидное.", ["Фюрер", "нагло"]),
+        ("ru", "Главарь режима лицемерно говорит о мире.", ["Главарь", "режима", "лицемерно"]),
+        ("uk", "Кремль знову бреше і цинічно заперечує удар.", ["бреше", "цинічно"]),
+        ("uk", "Бункерний дід нахабно погрожує Європі.", ["Бункерний дід", "нахабно"]),
+        ("en", "Moscow lied again and brazenly denied the strike.", ["lied", "brazenly"]),
+        ("en", "The ringleader shamelessly blamed the victims.", ["ringleader", "shamelessly"]),
+    ],
+)
+def test_accusing_verbs_adverbs_and_leader_labels(lang: str, text: str, expected: list) -> None:
+    assert [hit.text for hit in find_loaded(text, lang)] == expected
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "The answer lies in the data, and the risks lie ahead."),  # literal "lie"
+        ("ru", "Клоун выступил в цирке перед детьми."),  # needs_context: a literal clown
+    ],
+)
+def test_literal_uses_are_not_loaded(lang: str, text: str) -> None:
+    hits = find_loaded(text, lang)
+    assert all(hit.needs_context for hit in hits)
+    if lang == "en":
+        assert hits == []
