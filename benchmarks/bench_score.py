@@ -47,7 +47,7 @@ def run(n: int, workers: int, model: bool) -> dict:
         "-",
         "--workers",
         str(workers),
-    ] + (["--suggestions"] if model else [])
+    ] + ([] if model else ["--no-suggestions"])
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     start = time.perf_counter()
     with open(path, "rb") as stdin:
@@ -72,8 +72,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--articles", type=int, default=1000)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--no-suggestions",
+        action="store_true",
+        help="lexicon only; the default, like `framing score`, adds the detector's suggestions",
+    )
     args = parser.parse_args()
-    print(json.dumps(run(args.articles, args.workers, model=False), indent=2))
+    print(json.dumps(run(args.articles, args.workers, model=not args.no_suggestions), indent=2))
 
 
 if __name__ == "__main__":
