@@ -25,6 +25,7 @@ from framing.wording.detector import (
     load_model,
     sentence_ids,
     spans_from_tokens,
+    text_kind,
 )
 from framing.wording.token_states import pieces, word_spans
 
@@ -57,18 +58,30 @@ def test_artifact_is_small_data() -> None:
         np.load(handle, allow_pickle=False).close()  # plain arrays: loading runs no code
     thresholds = json.loads(folder.joinpath("thresholds.json").read_text("utf-8"))
     assert set(thresholds) == {"en", "ru", "uk"}
-    assert all(0 < value < 1 for value in thresholds.values())
+    for kinds in thresholds.values():
+        assert set(kinds) == {"post", "article"} and all(0 < v < 1 for v in kinds.values())
+        assert kinds["article"] >= kinds["post"]  # news: fewer, surer suggestions
     model = load_model()
     assert model.arrays["w1"].shape == (2 * 384 + 1 + 3 + 1, model.config["hidden"])
     assert 1 <= model.layer <= 12
 
 
 @pytest.mark.parametrize("lang", ["en", "ru", "uk"])
-def test_flags_loaded_wording_not_a_neutral_sentence(lang: str) -> None:
+def test_flags_loaded_wording(lang: str) -> None:
     found = detect_loaded(LOADED[lang], lang)
     assert found, LOADED[lang]
     assert_offsets(LOADED[lang], found)
-    assert detect_loaded(NEUTRAL[lang], lang) == []
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_a_neutral_article_gets_no_suggestion(lang: str) -> None:
+    # the neutral sentences, as a news article of several paragraphs: judged as an article
+    text = "\n\n".join([NEUTRAL[lang]] * 40)
+    assert detect_loaded(text, lang) == []
+
+
+def test_text_kind() -> None:
+    assert text_kind(150, 150) == "post" and text_kind(151, 150) == "article"
 
 
 def test_offsets_index_the_text_as_given() -> None:
@@ -190,7 +203,15 @@ def test_train_detector_writes_a_loadable_artifact(
     data = _tiny_data(tmp_path)
     out = tmp_path / "artifact"
     messages: list[str] = []
-    overrides = {"epochs": 2, "hidden": 16, "max_records": {}}
+    every = {"en": ["ptc2020_en"], "ru": ["semeval2023_ru", "unlp2025"], "uk": ["unlp2025"]}
+    overrides = {
+        "epochs": 2,
+        "hidden": 16,
+        "max_records": {},
+        "post_max_words": 0,  # every tiny record counts as an article
+        "select_on": {"post": {"en": [], "ru": [], "uk": []}, "article": every},
+        "fallback": {lang: {"post": [lang, "article"]} for lang in every},
+    }
     report = train_detector(data, out, progress=messages.append, overrides=overrides)
     assert report["written"] == str(out) and messages
     assert set(report["languages"]) == {"en", "ru", "uk"}
@@ -201,7 +222,7 @@ def test_train_detector_writes_a_loadable_artifact(
     with np.load(out / "head.npz", allow_pickle=False) as arrays:
         assert arrays["w1"].dtype == np.float16 and arrays["w1"].shape[1] == 16
     # the training data's loaded words score above its plain words (cross-validated)
-    assert report["languages"]["ru"]["cross_validated"]["semeval2023_ru"]["f1"] > 0.5
+    assert report["languages"]["ru"]["cross_validated_articles"]["semeval2023_ru"]["f1"] > 0.5
     assert list((tmp_path / "cache").glob("framing-detector-states/*.npy"))  # states cached
 
 
@@ -232,10 +253,11 @@ def test_stale_or_broken_artifact_says_how_to_fix(artifact_copy: Path) -> None:
     with pytest.raises(DetectorError, match="Retrain it with `framing train-detector`"):
         load_model()
     (artifact_copy / "config.json").write_text(json.dumps(config))
-    (artifact_copy / "thresholds.json").write_text('{"en": 0.5}')
+    kinds = {"post": 0.5, "article": 0.5}
+    (artifact_copy / "thresholds.json").write_text(json.dumps({"en": kinds, "ru": 0.5}))
     with pytest.raises(DetectorError, match=r"no threshold for \['ru', 'uk'\]"):
         load_model()
-    (artifact_copy / "thresholds.json").write_text('{"en": 0.5, "ru": 0.5, "uk": 0.5}')
+    (artifact_copy / "thresholds.json").write_text(json.dumps(dict.fromkeys(LOADED, kinds)))
     (artifact_copy / "head.npz").write_bytes(b"not an npz")
     with pytest.raises(DetectorError, match="Cannot read the detector head"):
         load_model()

@@ -16,9 +16,16 @@ threads on a shared two-core machine spun thirty times slower).
 
 Thresholds: the train records are cut into folds by a hash of their id
 (:func:`framing.lab.loaded_data.fold_of`; PTC and SemEval en share ids, so one article never
-sits on both sides); each fold is predicted by a head trained on the others, and each
-language's threshold maximises the mean F1 over its ``select_on`` sets on these out-of-fold
-probabilities, with the official measures. The shipped head is then trained on all train
+sits on both sides); each fold is predicted by a head trained on the others. Each language
+gets two thresholds, for posts (texts of up to ``post_max_words`` words) and for articles
+(:func:`framing.wording.detector.text_kind`), chosen on these out-of-fold probabilities
+with the official measures over the ``select_on`` sets of that kind (UNLP posts for posts,
+news for articles): F1 for posts, F-beta with
+``article_beta`` (0.5: precision counts twice) for articles, because a reader of news is
+better served by few suggestions that hold than by many that do not. A kind a language has
+no annotated text of takes a ``fallback`` threshold (uk articles: ru's; en posts: en
+articles').
+The shipped head is then trained on all train
 records. Hyperparameters are data, in ``data/detector/training.json``.
 """
 
@@ -47,6 +54,7 @@ from framing.wording.detector import (
     save_model,
     sentence_ids,
     spans_from_tokens,
+    text_kind,
 )
 from framing.wording.lexicon import find_loaded
 
@@ -155,18 +163,30 @@ def score(examples: list[Example], probs: list[np.ndarray], threshold: float) ->
     return scores
 
 
+def f_beta(scores: dict[str, float], beta: float) -> float:
+    p, r = scores["precision"], scores["recall"]
+    return (1 + beta**2) * p * r / (beta**2 * p + r) if p > 0 and r > 0 else 0.0
+
+
 def choose_threshold(
-    examples: list[Example], probs: list[np.ndarray], grid: list[float], wanted: list[str]
-) -> tuple[float, dict[str, Any]]:
-    """The threshold of ``grid`` with the best mean F1 over the sets ``wanted``."""
-    best: tuple[float, float, dict[str, Any]] = (-1.0, 0.5, {})
+    examples: list[Example],
+    probs: list[np.ndarray],
+    grid: list[float],
+    wanted: list[str],
+    beta: float = 1.0,
+) -> tuple[float, dict[str, Any]] | None:
+    """The threshold of ``grid`` with the best mean F-beta over the sets ``wanted``, and the
+    scores there; None when no example belongs to those sets."""
+    best: tuple[float, float, dict[str, Any]] | None = None
     for threshold in grid:
         scores = score(examples, probs, threshold)
-        f1s = [scores[name]["f1"] for name in wanted if name in scores]
-        objective = float(np.mean(f1s)) if f1s else 0.0
-        if objective > best[0]:
+        fs = [f_beta(scores[name], beta) for name in wanted if name in scores]
+        if not fs:
+            return None
+        objective = float(np.mean(fs))
+        if best is None or objective > best[0]:
             best = (objective, float(threshold), scores)
-    return best[1], best[2]
+    return None if best is None else (best[1], best[2])
 
 
 def _rounded(scores: dict[str, Any]) -> dict[str, Any]:
@@ -221,24 +241,38 @@ def train_detector(
     if not any(e.labels.any() for e in examples):
         raise DetectorError(f"No positive tokens in {data_dir}: is it the right folder?")
     oof = cross_validate(examples, settings, say)
-    thresholds, report_langs = {}, {}
+    thresholds: dict[str, dict[str, float]] = {}
+    report_langs: dict[str, Any] = {}
+    post_max = int(settings["post_max_words"])
     for lang in settings["languages"]:
         mine = [i for i, e in enumerate(examples) if e.doc.lang == lang]
-        chosen, cv = choose_threshold(
-            [examples[i] for i in mine],
-            [oof[i] for i in mine],
-            settings["threshold_grid"],
-            settings["select_on"][lang],
-        )
-        thresholds[lang] = chosen
+        chosen: dict[str, float] = {}
         report_langs[lang] = {
             "records": len(mine),
             "tokens": int(sum(examples[i].labels.size for i in mine)),
             "positive_tokens": int(sum(examples[i].labels.sum() for i in mine)),
-            "threshold": chosen,
-            "cross_validated": _rounded(cv),
         }
-        say(f"{lang}: threshold {chosen}, cross-validated {report_langs[lang]['cross_validated']}")
+        for kind, beta in (("post", 1.0), ("article", float(settings["article_beta"]))):
+            rows = [i for i in mine if text_kind(examples[i].labels.size, post_max) == kind]
+            found = choose_threshold(
+                [examples[i] for i in rows],
+                [oof[i] for i in rows],
+                settings["threshold_grid"],
+                settings["select_on"][kind][lang],
+                beta,
+            )
+            if found is not None:
+                chosen[kind] = found[0]
+                report_langs[lang][f"cross_validated_{kind}s"] = _rounded(found[1])
+        thresholds[lang] = chosen
+    for lang, chosen in thresholds.items():  # a kind with no annotated text in this language
+        for kind, (other, other_kind) in settings["fallback"].get(lang, {}).items():
+            if other_kind in thresholds.get(other, {}):
+                chosen.setdefault(kind, thresholds[other][other_kind])
+        if set(chosen) != {"post", "article"}:
+            raise DetectorError(f"No threshold for {lang}: add a fallback in training.json.")
+        report_langs[lang]["thresholds"] = chosen
+        say(f"{lang}: thresholds {chosen}")
     say("training the shipped head on every train record")
     arrays = fit_head(examples, settings)
     config = {
@@ -246,6 +280,7 @@ def train_detector(
         "languages": list(settings["languages"]),
         "layer": int(settings["layer"]),
         "hidden": int(settings["hidden"]),
+        "post_max_words": int(settings["post_max_words"]),
         "trained_on": {name: "train split (is_test(id) false)" for name in settings["sets"]},
     }
     model = Model(config, arrays, thresholds)
