@@ -106,7 +106,7 @@ def test_a_long_unbroken_text_is_read_in_windows() -> None:
     assert len(parts) == 5 and parts[-1][3] == len(tokens)
     found = detect_loaded(text, "ru")
     assert_offsets(text, found)
-    assert found and found[-1].end == len(text)  # the last window was encoded too
+    assert any(s.start >= parts[-1][0] for s in found)  # the last window was encoded too
 
 
 def test_bad_language_or_type_says_how_to_fix() -> None:
