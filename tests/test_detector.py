@@ -15,6 +15,7 @@ from click.testing import CliRunner
 from framing.cli.lab_loaded import train_detector_command
 from framing.lab.detector_train import train_detector
 from framing.lab.loaded_data import is_test
+from framing.text.morphology import word_spans
 from framing.wording.detector import (
     DetectorError,
     Suggestion,
@@ -27,7 +28,7 @@ from framing.wording.detector import (
     spans_from_tokens,
     text_kind,
 )
-from framing.wording.token_states import pieces, word_spans
+from framing.wording.token_states import pieces
 
 from .conftest import ROOT
 

@@ -22,7 +22,8 @@ from pathlib import Path
 import numpy as np
 
 from framing.lab.loaded_data import Doc, read_sets, subsample, token_labels
-from framing.wording.token_states import load_encoder, word_spans
+from framing.text.morphology import word_spans
+from framing.wording.token_states import load_encoder
 
 CACHE_VERSION = 1
 

@@ -10,14 +10,11 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
-from importlib import resources
 from typing import Any
-
-import yaml
 
 from framing.outlets import Registry
 from framing.records import RemovedLine
-from framing.settings import setting
+from framing.settings import packaged_yaml, setting
 
 # A leading " date 2024-11-07 https://…" line, as our scraped dumps carry.
 HEADER = re.compile(r"^\s*date\s+(?P<date>\d{4}-\d{2}-\d{2})(?:\s+(?P<url>https?://\S+))?[^\n]*$")
@@ -225,8 +222,7 @@ def detect_language(text: str) -> tuple[str | None, float | None]:
 
 @cache
 def _publisher_rules() -> tuple[int, re.Pattern[str]]:
-    text = resources.files("framing").joinpath("data/publisher.yaml").read_text("utf-8")
-    data = yaml.safe_load(text)
+    data = packaged_yaml("publisher.yaml")
     return int(data["lede_chars"]), re.compile(data["recap"], re.IGNORECASE)
 
 

@@ -32,8 +32,9 @@ from typing import Any
 import numpy as np
 
 from framing.errors import FramingError
+from framing.text.morphology import Span, word_spans
 from framing.wording.lexicon import LANGUAGES, find_loaded
-from framing.wording.token_states import Span, load_encoder, word_spans
+from framing.wording.token_states import load_encoder
 
 FEATURE_VERSION = 3
 SENTENCE_BREAK_RE = re.compile(r"[.!?…]+[\"'»”“)\]]*\s|\n")

@@ -9,7 +9,8 @@ is what lets ``framing score`` keep its speed with suggestions on by default.
 A text is cut into pieces at sentence ends and line breaks (long sentences into windows of
 ``WINDOW_WORDS`` words); pieces are encoded in batches of similar length, and each word's
 state is the mean of the states of the subword tokens that overlap it. Words are the
-lexicon's words (:func:`word_spans`), so training and run time see the same tokens.
+lexicon's words (:func:`framing.text.morphology.word_spans`), so training and run time see
+the same tokens.
 
 Loading is lazy and once per process; importing this module does not import torch.
 """
@@ -25,9 +26,7 @@ from typing import Any
 
 import numpy as np
 
-from framing.text.morphology import WORD_RE
-
-Span = tuple[int, int]
+from framing.text.morphology import Span
 
 PIECE_BREAK_RE = re.compile(r"[.!?…]+[\"'»”“)\]]*\s+|\n+")
 WINDOW_WORDS = 120  # a longer piece is cut into windows; about 200 subword tokens each
@@ -36,11 +35,6 @@ BATCH_TOKENS = 4096  # subword tokens per forward pass (padding included)
 
 _lock = threading.Lock()
 _encoders: dict[int, StateEncoder] = {}
-
-
-def word_spans(text: str) -> list[Span]:
-    """The word tokens of ``text`` as character spans (the lexicon's notion of a word)."""
-    return [m.span() for m in WORD_RE.finditer(text)]
 
 
 def pieces(text: str, tokens: Sequence[Span]) -> list[tuple[int, int, int, int]]:
