@@ -20,10 +20,10 @@ DATA = ROOT.parent / "shared" / "data" / "loaded-language"
 FILES = ("semeval2023_ru.jsonl", "semeval2023_en.jsonl", "ptc2020_en.jsonl", "unlp2025_uk_ru.jsonl")
 
 
-def records(n: int) -> list[dict]:
+def records(n: int, data: Path = DATA) -> list[dict]:
     streams = []
     for name in FILES:
-        lines = (DATA / name).read_text("utf-8").splitlines()
+        lines = (data / name).read_text("utf-8").splitlines()
         streams.append(json.loads(line) for line in lines)
     out: list[dict] = []
     for stream in cycle(streams):
@@ -35,8 +35,8 @@ def records(n: int) -> list[dict]:
     return out
 
 
-def run(n: int, workers: int, model: bool) -> dict:
-    batch = records(n)
+def run(n: int, workers: int, model: bool, data: Path = DATA) -> dict:
+    batch = records(n, data)
     with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False) as handle:
         for record in batch:
             handle.write(json.dumps(record, ensure_ascii=False) + "\n")
@@ -47,7 +47,7 @@ def run(n: int, workers: int, model: bool) -> dict:
         "-",
         "--workers",
         str(workers),
-    ] + (["--suggestions"] if model else [])
+    ] + ([] if model else ["--no-suggestions"])
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     start = time.perf_counter()
     with open(path, "rb") as stdin:
@@ -72,8 +72,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--articles", type=int, default=1000)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--data", type=Path, default=DATA, help="the annotated data sets' folder")
+    parser.add_argument(
+        "--no-suggestions",
+        action="store_true",
+        help="lexicon only; the default, like `framing score`, adds the detector's suggestions",
+    )
     args = parser.parse_args()
-    print(json.dumps(run(args.articles, args.workers, model=False), indent=2))
+    model = not args.no_suggestions
+    print(json.dumps(run(args.articles, args.workers, model, args.data), indent=2))
 
 
 if __name__ == "__main__":

@@ -25,6 +25,7 @@ from framing.text.metadata import (
     find_publisher,
     normalise_date,
     split_header,
+    split_title_date,
     standalone_urls,
 )
 from framing.text.readers import RawInput, display_name
@@ -145,11 +146,15 @@ def build_article(raw: RawInput, options: IngestOptions, registry: Registry) -> 
         or page_url(html_meta.get("url"), raw.fetch)
         or next(iter(standalone_urls(furniture)), None)
     )
+    title, title_date = split_title_date(
+        fields.get("title") or html_meta.get("title") or cleaned.title
+    )
     date = (
         normalise_date(fields.get("date"))
         or normalise_date(options.date)
         or (header.date if header else None)
         or normalise_date(html_meta.get("date"))
+        or title_date
         or date_from_url(url)
         or date_from_lines(furniture)
     )
@@ -157,9 +162,8 @@ def build_article(raw: RawInput, options: IngestOptions, registry: Registry) -> 
     if named_outlet:
         outlet_id, outlet_name = _outlet_for(registry, named_outlet)
     else:
-        entry = find_publisher(registry, url=url, body=body, removed=removed)
-        if entry is None and html_meta.get("sitename"):
-            entry = registry.find(html_meta["sitename"])
+        sitename = html_meta.get("sitename")
+        entry = find_publisher(registry, url=url, body=body, removed=removed, sitename=sitename)
         outlet_id, outlet_name = (entry["id"], entry["name"]) if entry else (None, None)
     cited = [
         {"outlet": m.outlet, "text": m.text, "start": m.start, "end": m.end}
@@ -170,7 +174,7 @@ def build_article(raw: RawInput, options: IngestOptions, registry: Registry) -> 
         id=article_id(body),
         text=body,
         source=raw.source,
-        title=fields.get("title") or html_meta.get("title") or cleaned.title,
+        title=title,
         url=url,
         date=date,
         outlet=outlet_id,

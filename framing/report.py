@@ -2,8 +2,10 @@
 comparison of an event laid out as rows. The web view and its JSON twins are built from
 these; nothing here knows about HTML.
 
-Highlights and figures depend on the article and on the lexicons, so they are cached in
-the store under a key holding both (a curator's edit to a lexicon changes the key).
+Highlights and figures depend on the article, the lexicons and the detector, so they are
+cached in the store under a key holding all three (a curator's edit to a lexicon or a
+retrained detector changes the key). The highlights are those of ``framing score``: lexicon
+hits plus the detector's suggestions.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from framing.markup import Segment, segments
 from framing.records import Sentence
 from framing.settings import packaged_yaml
 from framing.store import Store, analysis_key
+from framing.wording.detector import detector_fingerprint
 from framing.wording.lexicon import lexicon_fingerprint
 from framing.wording.profile import ArticleText, highlights, profile
 
@@ -55,7 +58,7 @@ def article_text(article: dict[str, Any]) -> ArticleText:
 
 def article_analysis(store: Store, article: dict[str, Any]) -> dict[str, Any]:
     """``{"highlights": [...], "scores": {...}}`` of a stored article (cached)."""
-    key = analysis_key("article", article["id"], lexicon_fingerprint())
+    key = analysis_key("article", article["id"], lexicon_fingerprint(), detector_fingerprint())
     result = store.cached_analysis(key)
     if result is None:
         text = article_text(article)

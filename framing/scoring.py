@@ -31,7 +31,7 @@ HIGHLIGHT_FIELDS = (
 BATCH = 32
 
 
-def score_one(raw: RawInput, options: IngestOptions, with_model: bool = False) -> dict[str, Any]:
+def score_one(raw: RawInput, options: IngestOptions, with_model: bool = True) -> dict[str, Any]:
     """The record for one input, or ``{"refused": source, "reason": ...}``."""
     try:
         article = build_article(raw, options, load_registry())
@@ -61,7 +61,7 @@ def score_stream(
     inputs: Iterable[RawInput | InputRefused],
     options: IngestOptions | None = None,
     workers: int = 1,
-    with_model: bool = False,
+    with_model: bool = True,
 ) -> Iterator[dict[str, Any]]:
     """Records in input order; refusals as ``{"refused", "reason"}`` records."""
     options = (options or IngestOptions()).validate()

@@ -1,8 +1,11 @@
-"""The learned loaded-wording detector: the shipped artifact, offsets, odd inputs."""
+"""The contextual loaded-wording detector: the shipped artifact, offsets, odd inputs, the
+head's inputs, training end to end, and that run-time code never imports the lab."""
 
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -12,15 +15,22 @@ from click.testing import CliRunner
 from framing.cli.lab_loaded import train_detector_command
 from framing.lab.detector_train import train_detector
 from framing.lab.loaded_data import is_test
+from framing.text.morphology import word_spans
 from framing.wording.detector import (
     DetectorError,
     Suggestion,
     artifact_dir,
+    beyond_lexicon,
     detect_loaded,
+    head_inputs,
     load_model,
+    sentence_ids,
     spans_from_tokens,
-    token_features,
+    text_kind,
 )
+from framing.wording.token_states import pieces
+
+from .conftest import ROOT
 
 LOADED = {
     "en": "The corrupt regime's thugs brutally crushed the peaceful protesters.",
@@ -43,23 +53,36 @@ def assert_offsets(text: str, found: list[Suggestion]) -> None:
 
 def test_artifact_is_small_data() -> None:
     folder = artifact_dir()
-    size = sum(folder.joinpath(n).stat().st_size for n in ("weights.npz", "config.json"))
-    assert size < 5 * 2**20
-    with folder.joinpath("weights.npz").open("rb") as handle:
+    size = sum(f.stat().st_size for f in Path(str(folder)).iterdir() if f.is_file())
+    assert size < 30 * 2**20
+    with folder.joinpath("head.npz").open("rb") as handle:
         np.load(handle, allow_pickle=False).close()  # plain arrays: loading runs no code
     thresholds = json.loads(folder.joinpath("thresholds.json").read_text("utf-8"))
     assert set(thresholds) == {"en", "ru", "uk"}
-    assert all(0 < value < 1 for value in thresholds.values())
+    for kinds in thresholds.values():
+        assert set(kinds) == {"post", "article"} and all(0 < v < 1 for v in kinds.values())
+        assert kinds["article"] >= kinds["post"]  # news: fewer, surer suggestions
     model = load_model()
-    assert set(model.weights) == {"en", "ru", "uk"}
+    assert model.arrays["w1"].shape == (2 * 384 + 1 + 3 + 1, model.config["hidden"])
+    assert 1 <= model.layer <= 12
 
 
 @pytest.mark.parametrize("lang", ["en", "ru", "uk"])
-def test_flags_loaded_wording_not_a_neutral_sentence(lang: str) -> None:
+def test_flags_loaded_wording(lang: str) -> None:
     found = detect_loaded(LOADED[lang], lang)
     assert found, LOADED[lang]
     assert_offsets(LOADED[lang], found)
-    assert detect_loaded(NEUTRAL[lang], lang) == []
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_a_neutral_article_gets_no_suggestion(lang: str) -> None:
+    # the neutral sentences, as a news article of several paragraphs: judged as an article
+    text = "\n\n".join([NEUTRAL[lang]] * 40)
+    assert detect_loaded(text, lang) == []
+
+
+def test_text_kind() -> None:
+    assert text_kind(150, 150) == "post" and text_kind(151, 150) == "article"
 
 
 def test_offsets_index_the_text_as_given() -> None:
@@ -77,6 +100,16 @@ def test_empty_and_odd_inputs(text: str, lang: str) -> None:
     assert_offsets(text, found)
 
 
+def test_a_long_unbroken_text_is_read_in_windows() -> None:
+    text = " ".join(["проклятые бандеровские каратели"] * 200)  # 600 words, no sentence end
+    tokens = word_spans(text)
+    parts = pieces(text, tokens)
+    assert len(parts) == 5 and parts[-1][3] == len(tokens)
+    found = detect_loaded(text, "ru")
+    assert_offsets(text, found)
+    assert any(s.start >= parts[-1][0] for s in found)  # the last window was encoded too
+
+
 def test_bad_language_or_type_says_how_to_fix() -> None:
     with pytest.raises(DetectorError, match="use one of"):
         detect_loaded("text", "de")
@@ -86,21 +119,54 @@ def test_bad_language_or_type_says_how_to_fix() -> None:
 
 def test_runs_stop_at_sentence_ends_and_line_breaks() -> None:
     text = "evil liars. brutal thugs\nvile"
-    features = token_features(text, "en")
-    found = spans_from_tokens(text, features.tokens, [0.9] * len(features.tokens), 0.5)
+    tokens = word_spans(text)
+    found = spans_from_tokens(text, tokens, [0.9] * len(tokens), 0.5)
     assert [s.text for s in found] == ["evil liars", "brutal thugs", "vile"]
     assert [s.confidence for s in found] == [0.9, 0.9, 0.9]
-    assert spans_from_tokens(text, features.tokens, [0.4] * 5, 0.5) == []
+    assert spans_from_tokens(text, tokens, [0.4] * 5, 0.5) == []
 
 
-def test_features_see_the_lexicon_and_quotes() -> None:
-    features = token_features('They call them "liberators". Evil regime.', "en")
-    words = ["they", "call", "them", "liberators", "evil", "regime"]
-    names = dict(zip(words, features.names, strict=True))
-    assert "qs" in names["liberators"]
-    assert any(name.startswith("lexcat:") for name in names["liberators"])
-    assert "w:evil" in names["evil"] and "bos" in names["evil"]
-    assert features.sentence == [0, 0, 0, 0, 1, 1]
+def test_head_inputs_see_neighbours_in_the_sentence_only() -> None:
+    text = "Evil regime. Good news"
+    tokens = word_spans(text)
+    sentence = sentence_ids(text, tokens)
+    assert sentence.tolist() == [0, 0, 1, 1]
+    states = np.arange(4, dtype=np.float32)[:, None] * np.ones((4, 2), dtype=np.float32)
+    lexicon = np.array([0, 1, 0, 0], dtype=np.float32)
+    rows = head_inputs(states, sentence, lexicon, "ru", ["en", "ru", "uk"])
+    assert rows.shape == (4, 2 + 2 + 1 + 3 + 1)
+    assert rows[:, 2].tolist() == [1.0, 0.0, 3.0, 2.0]  # "regime" never sees "Good"
+    assert rows[:, 4].tolist() == [0.0, 1.0, 0.0, 0.0]
+    assert rows[:, 5:8].tolist() == [[0.0, 1.0, 0.0]] * 4
+    assert 0 < rows[0, 8] < 1 and len(set(rows[:, 8].tolist())) == 1
+
+
+def test_suggestions_beyond_the_lexicon() -> None:
+    text = "evil lying regime, again"
+    found = [Suggestion(0, 17, "evil lying regime", 0.9), Suggestion(19, 24, "again", 0.8)]
+    assert beyond_lexicon(found, [], text) == found
+    # the lexicon explains "lying": the suggestion keeps the words around it
+    assert beyond_lexicon(found, [(5, 10)], text) == [
+        Suggestion(0, 4, "evil", 0.9),
+        Suggestion(11, 17, "regime", 0.9),
+        Suggestion(19, 24, "again", 0.8),
+    ]
+    assert beyond_lexicon(found, [(0, 24)], text) == []
+
+
+def test_run_time_code_never_imports_the_lab() -> None:
+    code = (
+        "import sys\n"
+        "from framing.scoring import score_one\n"
+        "from framing.wording.detector import detect_loaded\n"
+        "detect_loaded('Киевский режим снова лжёт.', 'ru')\n"
+        "import webapp\n"
+        "print(sorted(m for m in sys.modules if m.startswith('framing.lab')))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == "[]"
 
 
 # --- training, end to end on a tiny synthetic data set -------------------------------------------
@@ -111,7 +177,7 @@ def _tiny_data(folder: Path) -> Path:
     loaded = {"en": "vile thugs", "ru": "гнусные бандиты", "uk": "мерзенні бандити"}
     plain = {"en": "the city council met", "ru": "городской совет собрался",
              "uk": "міська рада зібралася"}  # fmt: skip
-    files = {"semeval2023_en.jsonl": ["en"], "semeval2023_ru.jsonl": ["ru"],
+    files = {"ptc2020_en.jsonl": ["en"], "semeval2023_ru.jsonl": ["ru"],
              "unlp2025_uk_ru.jsonl": ["uk", "ru"]}  # fmt: skip
     for name, langs in files.items():
         lines = []
@@ -131,24 +197,34 @@ def _tiny_data(folder: Path) -> Path:
     return folder
 
 
-def test_train_detector_writes_a_loadable_artifact(tmp_path: Path) -> None:
+def test_train_detector_writes_a_loadable_artifact(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TMPDIR", str(tmp_path / "cache"))  # the state cache goes there
     data = _tiny_data(tmp_path)
     out = tmp_path / "artifact"
     messages: list[str] = []
-    report = train_detector(data, out, progress=messages.append, overrides={"n_features": 4096})
+    every = {"en": ["ptc2020_en"], "ru": ["semeval2023_ru", "unlp2025"], "uk": ["unlp2025"]}
+    overrides = {
+        "epochs": 2,
+        "hidden": 16,
+        "max_records": {},
+        "post_max_words": 0,  # every tiny record counts as an article
+        "select_on": {"post": {"en": [], "ru": [], "uk": []}, "article": every},
+        "fallback": {lang: {"post": [lang, "article"]} for lang in every},
+    }
+    report = train_detector(data, out, progress=messages.append, overrides=overrides)
     assert report["written"] == str(out) and messages
     assert set(report["languages"]) == {"en", "ru", "uk"}
     ru_train = [n for n in range(30) if not is_test(f"semeval2023_ru.jsonl-{n}")]
     ru_train += [n for n in range(1, 30, 2) if not is_test(f"unlp2025_uk_ru.jsonl-{n}")]
     assert report["languages"]["ru"]["records"] == len(ru_train)  # the train split only
-    assert sorted(p.name for p in out.iterdir()) == [
-        "config.json",
-        "thresholds.json",
-        "weights.npz",
-    ]
-    with np.load(out / "weights.npz", allow_pickle=False) as arrays:
-        assert arrays["en_weights"].dtype == np.int8
-        assert arrays["en_weights"].shape == (4096,)
+    assert sorted(p.name for p in out.iterdir()) == ["config.json", "head.npz", "thresholds.json"]
+    with np.load(out / "head.npz", allow_pickle=False) as arrays:
+        assert arrays["w1"].dtype == np.float16 and arrays["w1"].shape[1] == 16
+    # the training data's loaded words score above its plain words (cross-validated)
+    assert report["languages"]["ru"]["cross_validated_articles"]["semeval2023_ru"]["f1"] > 0.5
+    assert list((tmp_path / "cache").glob("framing-detector-states/*.npy"))  # states cached
 
 
 def test_train_detector_without_data_says_how_to_fix(tmp_path: Path) -> None:
@@ -178,8 +254,13 @@ def test_stale_or_broken_artifact_says_how_to_fix(artifact_copy: Path) -> None:
     with pytest.raises(DetectorError, match="Retrain it with `framing train-detector`"):
         load_model()
     (artifact_copy / "config.json").write_text(json.dumps(config))
-    (artifact_copy / "thresholds.json").write_text('{"en": 0.5}')
+    kinds = {"post": 0.5, "article": 0.5}
+    (artifact_copy / "thresholds.json").write_text(json.dumps({"en": kinds, "ru": 0.5}))
     with pytest.raises(DetectorError, match=r"no threshold for \['ru', 'uk'\]"):
+        load_model()
+    (artifact_copy / "thresholds.json").write_text(json.dumps(dict.fromkeys(LOADED, kinds)))
+    (artifact_copy / "head.npz").write_bytes(b"not an npz")
+    with pytest.raises(DetectorError, match="Cannot read the detector head"):
         load_model()
     (artifact_copy / "thresholds.json").unlink()
     with pytest.raises(DetectorError, match="Rebuild it with `framing train-detector"):

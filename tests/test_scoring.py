@@ -59,10 +59,23 @@ def test_evidence_points_at_highlights(seed_records: dict[str, dict]) -> None:
 
 
 def test_002_neutral_reporting_has_no_loaded_words(seed_records: dict[str, dict]) -> None:
-    # Sputnik's 2024 report attributes everything and uses no lexicon term: what slant it
-    # has is in its selection (background paragraph), which the editorial cues show.
+    # Sputnik's 2024 report attributes everything and uses no lexicon term. Its closing
+    # paragraph of dates and "took place" is not counted as its own asides any more: a
+    # teacher marked those false alarms (they made its share 36 %).
     assert flagged(seed_records["002"]) == []
-    assert seed_records["002"]["scores"]["editorial_insertion_share"]["value"] > 0
+    assert seed_records["002"]["scores"]["editorial_insertion_share"]["value"] == 0
+
+
+def test_suggestions_by_default_and_no_suggestions_for_lexicon_only() -> None:
+    text = "Киевский режим снова цинично лжёт, а его марионетки устроили кровавую бойню."
+    record = json.dumps({"id": "x", "text": text, "lang": "ru"})
+    default = CliRunner().invoke(cli, ["score", "-", "-s"], input=record.encode())
+    plain = CliRunner().invoke(cli, ["score", "-", "-s", "--no-suggestions"], input=record.encode())
+    sources = {h["source"] for h in json.loads(default.stdout)["highlights"]}
+    assert sources == {"lexicon", "model"}
+    for h in json.loads(default.stdout)["highlights"]:
+        assert h["category"] and 0 < h["confidence"] <= 1
+    assert {h["source"] for h in json.loads(plain.stdout)["highlights"]} == {"lexicon"}
 
 
 def test_stdin_jsonl_carries_input_id_and_refusals() -> None:

@@ -402,9 +402,11 @@ def calibrate(data: str, model: str | None) -> None:
 @click.option("--outlet", help="Publisher of inputs that do not name one (id or name).")
 @click.option("--lang", help="Language (ru, uk, en) instead of detecting it.")
 @click.option(
-    "--suggestions",
-    is_flag=True,
-    help="Add the learned detector's suggestions (needs its trained artifact).",
+    "--suggestions/--no-suggestions",
+    default=True,
+    show_default=True,
+    help="Add the contextual detector's suggestions to the lexicon hits, as the web view "
+    "does; --no-suggestions shows lexicon hits only.",
 )
 @click.option("-s", "--silent", is_flag=True, help="No progress bar.")
 @friendly_errors
@@ -429,6 +431,8 @@ def score(
     Example:
 
         framing score corpus/seeds --format jsonl
+
+        framing score corpus/seeds --no-suggestions
 
         framing score big.jsonl --engine dask --scheduler tcp://10.0.0.5:8786
     """

@@ -8,9 +8,11 @@ Two official measures, implemented exactly:
 * :func:`token_prf` — binary per-token F1 of the positive class, UNLP 2025's span measure.
 
 :func:`evaluate` scores three systems per data set and language: the curated lexicon alone,
-the learned detector alone, and their union. Only the held-out *test* fifth of each set (a hash
-of the record id, see :mod:`framing.lab.loaded_data`) is scored: the shipped detector was trained on
-the other four fifths, and its thresholds were chosen by cross-validation inside them.
+the contextual detector alone, and their union as ``framing score`` shows it by default
+(lexicon hits plus the suggestions that overlap no lexicon hit). Only the held-out *test*
+fifth of each set (a hash of the record id, see :mod:`framing.lab.loaded_data`) is scored:
+the shipped detector was trained on the other four fifths, and its thresholds were chosen by
+cross-validation inside them.
 """
 
 from __future__ import annotations
@@ -27,11 +29,11 @@ from framing.lab.loaded_data import (
     Span,
     merge_spans,
     read_sets,
-    split_unit,
+    subsample,
     token_labels,
 )
 from framing.text.morphology import word_spans
-from framing.wording.detector import detect_loaded, load_model
+from framing.wording.detector import beyond_lexicon, detect_loaded, load_model
 from framing.wording.lexicon import find_loaded
 
 SYSTEMS = ("lexicon", "detector", "union")
@@ -112,13 +114,6 @@ def token_prf(pairs: Iterable[tuple[str, Sequence[Span], Sequence[Span]]]) -> di
 # --- the three systems on the held-out split ------------------------------------------------
 
 
-def subsample(docs: list[Doc], limit: int | None) -> list[Doc]:
-    """At most ``limit`` records, the same ones on every run (lowest hash of the id)."""
-    if limit is None or len(docs) <= limit:
-        return docs
-    return sorted(docs, key=lambda doc: split_unit(f"sample:{doc.id}"))[:limit]
-
-
 def _score(measure: str, docs: list[Doc], predicted: list[list[Span]]) -> dict[str, float]:
     if measure == "token":
         scores = token_prf((d.text, p, d.gold) for d, p in zip(docs, predicted, strict=True))
@@ -132,10 +127,14 @@ def evaluate_docs(set_name: str, lang: str, docs: list[Doc]) -> dict[str, Any]:
     measure = "token" if set_name not in NEWS_SETS else "span"
     load_model()  # read once, outside the timing; the detector runs the lexicon matcher too
     started = time.perf_counter()
-    detector = [[(s.start, s.end) for s in detect_loaded(doc.text, lang)] for doc in docs]
+    suggestions = [detect_loaded(doc.text, lang) for doc in docs]
+    detector = [[(s.start, s.end) for s in found] for found in suggestions]
     seconds = time.perf_counter() - started
     lexicon = [[(h.start, h.end) for h in find_loaded(doc.text, lang)] for doc in docs]
-    union = [merge_spans([*a, *b]) for a, b in zip(lexicon, detector, strict=True)]
+    union = [
+        sorted([*a, *[(s.start, s.end) for s in beyond_lexicon(found, a, doc.text)]])
+        for a, found, doc in zip(lexicon, suggestions, docs, strict=True)
+    ]
     row: dict[str, Any] = {
         "set": set_name,
         "lang": lang,

@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from framing.lab.loaded_data import is_test
 from framing.text.morphology import Tokens, entry_key, normalise
 from framing.wording.lexicon import SCARE_QUOTES, Lexicon, load_lexicon
 
@@ -47,8 +48,12 @@ SCARE_KEY = "<scare quotes>"
 Doc = tuple[str, str, list[tuple[int, int]]]
 
 
-def documents(data: Path, lang: str, techniques: tuple[str, ...]) -> Iterator[Doc]:
-    """(dataset label, text, gold spans) for every record of ``lang``.
+def documents(
+    data: Path, lang: str, techniques: tuple[str, ...], split: str = "all"
+) -> Iterator[Doc]:
+    """(dataset label, text, gold spans) for every record of ``lang``; ``split="train"``
+    leaves out the held-out test fifth (:func:`framing.lab.loaded_data.is_test`), so that
+    entries mined here are measured honestly by ``framing eval-loaded``.
 
     PTC-2020 articles that SemEval-2023 also holds (the same ids, 263 of 303) are read once,
     from the first file: a record is skipped when its whitespace-normalised opening was seen.
@@ -63,6 +68,8 @@ def documents(data: Path, lang: str, techniques: tuple[str, ...]) -> Iterator[Do
                 record = json.loads(line)
                 opening = " ".join(record["text"].split())[:150]
                 if record.get("lang") != lang or opening in seen:
+                    continue
+                if split == "train" and is_test(str(record["id"])):
                     continue
                 seen.add(opening)
                 spans: list[tuple[int, int]] = []
@@ -138,7 +145,7 @@ def wilson_lower(hits: int, total: int, z: float = 1.96) -> float:
 
 
 def print_candidates(args: argparse.Namespace) -> None:
-    docs = documents(args.data, args.lang, tuple(args.techniques))
+    docs = documents(args.data, args.lang, tuple(args.techniques), args.split)
     counts = candidates(docs, args.lang, args.ngram)
     base = counts.words_inside / max(1, counts.words)
     print(f"# {counts.words} words, {base:.1%} inside gold spans", file=sys.stderr)
@@ -167,7 +174,8 @@ def check(docs: Iterator[Doc], lexicon: Lexicon) -> Counts:
 
 def print_check(args: argparse.Namespace) -> None:
     lexicon = load_lexicon(args.lang)
-    counts = check(documents(args.data, args.lang, tuple(args.techniques)), lexicon)
+    docs = documents(args.data, args.lang, tuple(args.techniques), args.split)
+    counts = check(docs, lexicon)
     print("pattern\tcategory\ttotal\tinside\tby_dataset")
     rows = [(e.pattern, e.category) for e in lexicon.entries] + [(SCARE_KEY, SCARE_QUOTES)]
     for key, category in rows:
@@ -183,6 +191,9 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="the corpora's folder")
     parser.add_argument("--techniques", nargs="+", default=list(DEFAULT_TECHNIQUES))
+    parser.add_argument(
+        "--split", choices=("all", "train"), default="all", help="train: without the test fifth"
+    )
     commands = parser.add_subparsers(dest="command", required=True)
     mine = commands.add_parser("candidates", help="lemmas ranked by in-span occurrences")
     mine.add_argument("--lang", choices=sorted(FILES), required=True)

@@ -149,6 +149,13 @@ def read_sets(data_dir: Path, sets: Sequence[str], split: str = "all") -> list[D
     return [doc for doc in docs if is_test(doc.id) == (split == "test")]
 
 
+def subsample(docs: list[Doc], limit: int | None) -> list[Doc]:
+    """At most ``limit`` records, the same ones on every run (lowest hash of the id)."""
+    if not limit or len(docs) <= limit:
+        return docs
+    return sorted(docs, key=lambda doc: split_unit(f"sample:{doc.id}"))[:limit]
+
+
 def merge_spans(spans: Sequence[Span]) -> list[Span]:
     """Spans sharing at least one character joined into one, in order (touching ones stay
     apart, as in the SemEval-2020 Task 11 scorer)."""

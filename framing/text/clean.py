@@ -94,6 +94,7 @@ class Furniture:
     label_line: re.Pattern[str]
     vocabulary: tuple[tuple[str, re.Pattern[str]], ...]
     date_words: frozenset[str]
+    keep: re.Pattern[str]  # lines that are the report's own, whatever their shape
 
 
 def load_furniture(path: Path | str | None = None) -> Furniture:
@@ -183,6 +184,7 @@ def _compile(text: str, source: str) -> Furniture:
         label_line=regex("labels", [f"{gap}(?:(?:{any_label}){gap})+" if any_label else "(?!)"]),
         vocabulary=vocabulary,
         date_words=frozenset(w.casefold() for w in strings("date_words", data.get("date_words"))),
+        keep=regex("keep", strings("keep", data.get("keep") or []) or ["(?!)"]),
     )
 
 
@@ -198,9 +200,11 @@ class _Line:
     reason: str | None = None
     detail: str = ""
     opener: Opener | None = None
+    keep: bool = False  # an attribution line ("Source: X"): never dropped
 
     def drop(self, reason: str, detail: str) -> None:
-        self.reason, self.detail = reason, detail
+        if not self.keep:
+            self.reason, self.detail = reason, detail
 
 
 def clean_text(text: str, furniture: Furniture | None = None) -> CleanedText:
@@ -264,6 +268,9 @@ def _classify(ln: _Line, fur: Furniture, first: bool) -> tuple[str, str] | None:
     text = ln.text
     if first and fur.header.fullmatch(text):
         return "source-header", fur.reasons["source-header"]
+    if fur.keep.fullmatch(text):
+        ln.keep = True
+        return None
     linked = sum(len(link) for link in _LINK.findall(text))
     if linked and linked >= fur.settings["link_density"] * len(text):
         return "url", fur.notes["image-url"] if _IMAGE.search(text) else fur.reasons["url"]

@@ -14,7 +14,7 @@ from typing import Any
 
 from framing.outlets import Registry
 from framing.records import RemovedLine
-from framing.settings import setting
+from framing.settings import packaged_yaml, setting
 
 # A leading " date 2024-11-07 https://…" line, as our scraped dumps carry.
 HEADER = re.compile(r"^\s*date\s+(?P<date>\d{4}-\d{2}-\d{2})(?:\s+(?P<url>https?://\S+))?[^\n]*$")
@@ -61,6 +61,32 @@ MONTHS = {
 }
 DATELINE = re.compile(
     r"(?<!\d)(?P<d>[0-3]?\d)\s*(?P<month>" + "|".join(MONTHS) + r")\s+(?P<y>(?:19|20)\d{2})\b",
+    re.IGNORECASE,
+)
+
+WEEKDAYS = (
+    r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|понедельник|вторник|среда|"
+    r"четверг|пятница|суббота|воскресенье|понеділок|вівторок|середа|четвер|п[ʼ'’]ятниця|"
+    r"субота|неділя),?\s+"
+)
+_MONTH = "(?P<month>" + "|".join(MONTHS) + ")"
+_TIME = r"(?:,?\s*(?:в|о|at)?\s*[0-2]?\d:[0-5]\d(?::[0-5]\d)?(?:\s*[AaPp]\.?[Mm]\.?)?)?"
+# A date (with weekday and time) that a page glued onto its headline: "… Thursday, November 7,
+# 2024 2:21:13 PM", "… 7 ноября 2024, 14:21", "… 07.11.2024 14:21".
+TITLE_DATE = re.compile(
+    r"[\s|•·,–—-]*(?<!\w)(?:"
+    + WEEKDAYS
+    + r")?(?:"
+    + _MONTH
+    + r"\s+(?P<d1>[0-3]?\d)(?:st|nd|rd|th)?,?\s+(?P<y1>(?:19|20)\d{2})"
+    + r"|(?P<d2>[0-3]?\d)\s+"
+    + _MONTH.replace("month", "month2")
+    + r"\s+(?P<y2>(?:19|20)\d{2})"
+    + r"(?:\s*(?:года|г\.|року|р\.))?"
+    + r"|(?P<d3>[0-3]?\d)\.(?P<m3>[01]?\d)\.(?P<y3>(?:19|20)\d{2})"
+    + r"|(?P<y4>(?:19|20)\d{2})-(?P<m4>[01]\d)-(?P<d4>[0-3]\d))"
+    + _TIME
+    + r"\s*$",
     re.IGNORECASE,
 )
 
@@ -117,6 +143,29 @@ def date_from_lines(lines: list[str]) -> str | None:
     return None
 
 
+def split_title_date(title: str | None) -> tuple[str | None, str | None]:
+    """``(title, date)``: a date (weekday, time) at the end of a headline line moves out of the
+    title into the article's date ("… with Trump Thursday, November 7, 2024 2:21:13 PM").
+    A title that is nothing but a date is left alone: it is no headline to clean."""
+    if not title:
+        return title, None
+    match = TITLE_DATE.search(title)
+    if not match or match.start() == 0:
+        return title, None
+    g = match.groupdict()
+    if g["y1"]:
+        day = _ymd(int(g["y1"]), MONTHS[g["month"].lower()], int(g["d1"]))
+    elif g["y2"]:
+        day = _ymd(int(g["y2"]), MONTHS[g["month2"].lower()], int(g["d2"]))
+    elif g["y3"]:
+        day = _ymd(int(g["y3"]), int(g["m3"]), int(g["d3"]))
+    else:
+        day = _ymd(int(g["y4"]), int(g["m4"]), int(g["d4"]))
+    if day is None:
+        return title, None
+    return title[: match.start()].rstrip(" \t|•·,–—-"), day
+
+
 def normalise_date(value: str | None) -> str | None:
     """An ISO date from a user- or record-supplied value, or None if it is not a date."""
     return _valid_date(value)
@@ -171,32 +220,51 @@ def detect_language(text: str) -> tuple[str | None, float | None]:
 # -- publisher ---------------------------------------------------------------------------
 
 
+@cache
+def _publisher_rules() -> tuple[int, re.Pattern[str]]:
+    data = packaged_yaml("publisher.yaml")
+    return int(data["lede_chars"]), re.compile(data["recap"], re.IGNORECASE)
+
+
+def own_voice_mention(registry: Registry, body: str) -> dict[str, Any] | None:
+    """The outlet a body names *as itself*: a self-reference in its dateline or after a recap
+    of its own reporting (``data/publisher.yaml``); any other outlet the body names is a
+    source it retells, never its publisher."""
+    lede, recap = _publisher_rules()
+    for mention in registry.self_references(body):
+        if mention.start < lede or recap.match(mention.text):
+            return registry.by_id[mention.outlet]
+    return None
+
+
 def find_publisher(
     registry: Registry,
     *,
     url: str | None,
     body: str,
     removed: list[RemovedLine],
+    sitename: str | None = None,
 ) -> dict[str, Any] | None:
-    """The outlet that published the text, from strong evidence only, or None.
+    """The outlet that published the text, from the page first, or None.
 
-    In order: the page URL's domain; the outlet's own URL on a line of site furniture; a
-    self-reference in the body («Напомним, что "Комментарии" писали», "told Sputnik"); a
-    furniture line that is nothing but an outlet's name (a brand signature). An outlet the
-    body only cites is not evidence of anything but a citation.
+    In order: the page URL's domain; the page's own site name (``og:site_name``); the
+    outlet's own URL on a line of site furniture; a furniture line that is nothing but an
+    outlet's name (a byline or brand signature); last, the body naming its own outlet in its
+    dateline or a recap (:func:`own_voice_mention`). An outlet the body only names or cites
+    ("CNN learned …") is not evidence of anything but a source.
     """
     outlet = registry.by_url(url)
     if outlet:
+        return outlet
+    if sitename and (outlet := registry.find(sitename)):
         return outlet
     furniture = [line.text for line in removed]
     for link in standalone_urls(furniture):
         outlet = registry.by_url(link)
         if outlet:
             return outlet
-    for mention in registry.self_references(body):
-        return registry.by_id[mention.outlet]
     for line in furniture:
         outlet = registry.find(line)
         if outlet and len(line) < 60:
             return outlet
-    return None
+    return own_voice_mention(registry, body)

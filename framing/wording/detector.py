@@ -1,28 +1,21 @@
-"""A learned detector of loaded wording: suggestions beyond the curated lexicon.
+"""A contextual detector of loaded wording: suggestions beyond the curated lexicon.
 
 ``detect_loaded(text, lang)`` classifies every word token of ``text`` (the lexicon's notion of
 a word) and returns :class:`Suggestion` records for runs of flagged tokens, with offsets that
-index ``text`` exactly as given. It is trained (``framing.lab.detector_train``) on the SemEval-2023
-and UNLP 2025 annotations of loaded language and name calling, so a suggestion means "words of
-the kind annotators marked as loaded", not a verdict.
+index ``text`` exactly as given. It is trained (``framing.lab.detector_train``) on the
+SemEval-2023 (ru, en), PTC 2020 (en) and UNLP 2025 (uk, ru) annotations, so a suggestion means
+"words of the kind annotators marked as loaded or manipulative", not a verdict.
 
-The model is linear (logistic regression) over hashed sparse features of each token:
-
-* the lowercased word, its lemmas (pymorphy3 for ru/uk, simplemma for en; the lexicon's
-  helpers) and the character 3- to 5-grams of the word in boundary marks (``<word>``);
-* the words two to the left and right, the lemmas of the adjacent ones, and the two bigrams;
-* shape (capitalised, all caps, digits), first or last word of its sentence, the sentence
-  ending with ``!`` or ``?``, the first line of a text of several lines (a headline);
-* whether the curated lexicon flags the word or a neighbour, and under which category;
-* whether the word stands inside quotation marks, and in a short quotation (scare quotes);
-* the words of its sentence, a bag scaled to length ``sentence_weight`` (the sentence's tone).
-
-Features are hashed (scikit-learn's ``FeatureHasher``, MurmurHash3) into ``n_features`` slots,
-so the artifact is a vector of int8 weights per language (``data/detector/weights.npz``, read
-with ``allow_pickle=False``: data, never code) plus ``config.json``. The decision threshold of
-each language lives in ``data/detector/thresholds.json``; a token is flagged when its probability
-reaches it. Tokens are joined into one suggestion while they are consecutive and no sentence
-end or line break falls between them; its confidence is the mean probability of its tokens.
+Each word is read in context by the first ``layer`` layers of the shipped e5-small encoder
+(:mod:`framing.wording.token_states`): the input of a small head is the word's state, the
+mean state of its two neighbours in the sentence, whether the curated lexicon flags it, the
+language, and the length of the text. The head is a one-hidden-layer perceptron stored as
+float16 arrays (``data/detector/head.npz``, read with ``allow_pickle=False``: data, never
+code) with its ``config.json``; each language's decision threshold, chosen by
+cross-validation, lives in ``thresholds.json``. A token is flagged when its probability
+reaches the threshold; flagged tokens form one suggestion while they are consecutive and no
+sentence end or line break falls between them; its confidence is the mean probability of
+its tokens.
 """
 
 from __future__ import annotations
@@ -39,14 +32,15 @@ from typing import Any
 import numpy as np
 
 from framing.errors import FramingError
-from framing.text.morphology import Span, lemma_keys, normalise, word_spans
-from framing.text.quoting import QUOTE_RE
+from framing.text.morphology import Span, word_spans
 from framing.wording.lexicon import LANGUAGES, find_loaded
+from framing.wording.token_states import load_encoder
 
-FEATURE_VERSION = 2
+FEATURE_VERSION = 3
 SENTENCE_BREAK_RE = re.compile(r"[.!?…]+[\"'»”“)\]]*\s|\n")
-SHORT_QUOTE_WORDS = 3
-NGRAMS = (3, 4, 5)
+HEAD_FILE = "head.npz"
+KINDS = ("post", "article")
+LONG_TEXT_WORDS = 2000  # the length feature saturates here
 
 
 class DetectorError(FramingError):
@@ -63,123 +57,66 @@ class Suggestion:
     confidence: float
 
 
-# --- features -------------------------------------------------------------------------------
+# --- inputs of the head ---------------------------------------------------------------------
 
 
-def _char_ngrams(word: str) -> list[str]:
-    marked = f"<{word}>"
-    return [f"c:{marked[i : i + n]}" for n in NGRAMS for i in range(len(marked) - n + 1)]
-
-
-def _inside(spans: Sequence[tuple[int, int, str]], tokens: Sequence[Span]) -> list[str | None]:
-    """For each token, the tag of the span containing it (spans sorted, not overlapping)."""
-    tags: list[str | None] = []
+def inside(spans: Sequence[tuple[int, int]], tokens: Sequence[Span]) -> np.ndarray:
+    """For each token, whether it lies inside one of ``spans`` (sorted by start)."""
+    flags = np.zeros(len(tokens), dtype=np.float32)
     j = 0
-    for start, end in tokens:
-        while j < len(spans) and spans[j][1] <= start:
+    ordered = sorted(spans)
+    for i, (start, end) in enumerate(tokens):
+        while j < len(ordered) and ordered[j][1] <= start:
             j += 1
-        inside = j < len(spans) and spans[j][0] <= start and end <= spans[j][1]
-        tags.append(spans[j][2] if inside else None)
-    return tags
+        k = j
+        while k < len(ordered) and ordered[k][0] < end:
+            if ordered[k][0] <= start and end <= ordered[k][1]:
+                flags[i] = 1.0
+                break
+            k += 1
+    return flags
 
 
-def _quote_spans(text: str) -> list[tuple[int, int, str]]:
-    found = []
-    for match in QUOTE_RE.finditer(text):
-        words = len(word_spans(match.group()))
-        found.append((match.start(), match.end(), "qs" if words <= SHORT_QUOTE_WORDS else "ql"))
-    return found
-
-
-def _sentences(text: str, tokens: Sequence[Span]) -> tuple[list[int], list[str]]:
-    """Each token's sentence number, and each sentence's closing mark (``!``, ``?`` or "")."""
+def sentence_ids(text: str, tokens: Sequence[Span]) -> np.ndarray:
+    """Each token's sentence number (sentence ends and line breaks separate sentences)."""
     breaks = [m.start() for m in SENTENCE_BREAK_RE.finditer(text)]
-    ids, j = [], 0
-    for start, _ in tokens:
+    ids = np.zeros(len(tokens), dtype=np.int64)
+    j = 0
+    for i, (start, _) in enumerate(tokens):
         while j < len(breaks) and breaks[j] < start:
             j += 1
-        ids.append(j)
-    ends = []
-    for k in range(len(breaks) + 1):
-        mark = text[breaks[k]] if k < len(breaks) else text.rstrip()[-1:]
-        ends.append(mark if mark in "!?" else "")
-    return ids, ends
+        ids[i] = j
+    return ids
 
 
-@dataclass
-class Features:
-    """The word tokens of a text, each token's feature strings (before hashing), each token's
-    sentence number, and the words of each sentence (its bag-of-words context)."""
-
-    tokens: list[Span]
-    names: list[list[str]]
-    sentence: list[int]
-    bags: list[list[str]]
-
-
-def token_features(text: str, lang: str) -> Features:
-    """The features of every word token of ``text`` (see the module docstring)."""
-    tokens = word_spans(text)
-    if not tokens:
-        return Features([], [], [], [])
-    words = [normalise(text[s:e]) for s, e in tokens]
-    lemmas = [sorted(lemma_keys(lang, w) - {w}) for w in words]
-    hits = [(h.start, h.end, h.category) for h in find_loaded(text, lang)]
-    lexicon = _inside(hits, tokens)
-    quoted = _inside(_quote_spans(text), tokens)
-    sentence, closing = _sentences(text, tokens)
-    stripped = text.rstrip()
-    first_line = text.find("\n") if "\n" in stripped else -1  # a headline needs a body
-    n = len(tokens)
-    out = []
-    for i, ((start, end), word) in enumerate(zip(tokens, words, strict=True)):
-        surface = text[start:end]
-        f = [f"w:{word}", *(f"l:{x}" for x in lemmas[i]), *_char_ngrams(word), "bias"]
-        for o in (-2, -1, 1, 2):
-            k = i + o
-            same = 0 <= k < n and sentence[k] == sentence[i]
-            f.append(f"w{o}:{words[k]}" if same else f"w{o}:<s>")
-            if same and o in (-1, 1):
-                f.extend(f"l{o}:{x}" for x in lemmas[k])
-                if lexicon[k]:
-                    f.append(f"lex{o}")
-        prev = words[i - 1] if i and sentence[i - 1] == sentence[i] else "<s>"
-        after = words[i + 1] if i + 1 < n and sentence[i + 1] == sentence[i] else "</s>"
-        f += [f"b-:{prev}|{word}", f"b+:{word}|{after}"]
-        if surface[:1].isupper():
-            f.append("cap" if not surface.isupper() or len(surface) == 1 else "upper")
-        if any(ch.isdigit() for ch in surface):
-            f.append("digit")
-        if prev == "<s>":
-            f.append("bos")
-        if after == "</s>":
-            f.append("eos")
-        if closing[sentence[i]]:
-            f.append(f"end:{closing[sentence[i]]}")
-        if start < first_line:
-            f.append("line0")
-        if lexicon[i]:
-            f += ["lex", f"lexcat:{lexicon[i]}"]
-        if quoted[i]:
-            f.append(quoted[i])
-        out.append(f)
-    bags: list[list[str]] = [[] for _ in range(sentence[-1] + 1)]
-    for k, word in zip(sentence, words, strict=True):
-        bags[k].append(f"s:{word}")
-    return Features(tokens, out, sentence, bags)
+def head_inputs(
+    states: np.ndarray, sentence: np.ndarray, lexicon: np.ndarray, lang: str, languages: list[str]
+) -> np.ndarray:
+    """The head's input rows: state, neighbours' mean state (same sentence only), lexicon
+    flag, language one-hot, and the text's length in words on a log scale (a short post and
+    a long article differ in how much of them annotators mark, and one threshold per language
+    must serve both)."""
+    n, dim = states.shape
+    neighbours = np.zeros((n, dim), dtype=np.float32)
+    count = np.zeros((n, 1), dtype=np.float32)
+    if n > 1:
+        same = (sentence[1:] == sentence[:-1]).astype(np.float32)[:, None]
+        neighbours[1:] += states[:-1] * same
+        count[1:] += same
+        neighbours[:-1] += states[1:] * same
+        count[:-1] += same
+    neighbours /= np.maximum(count, 1.0)
+    language = np.zeros((n, len(languages)), dtype=np.float32)
+    language[:, languages.index(lang)] = 1.0
+    length = np.full((n, 1), min(np.log1p(n) / np.log1p(LONG_TEXT_WORDS), 1.0), np.float32)
+    return np.hstack([states, neighbours, lexicon[:, None], language, length]).astype(np.float32)
 
 
-def feature_matrix(features: Features, n_features: int, sentence_weight: float) -> Any:
-    """Hashed features, one CSR row per token: the token's own features (value 1 each) plus
-    its sentence's bag of words, scaled to length ``sentence_weight``."""
-    from sklearn.preprocessing import normalize
-
-    hasher = _hasher(n_features)
-    if not features.tokens:
-        return hasher.transform([[]])[:0]
-    own = hasher.transform(features.names)
-    bags = normalize(hasher.transform(features.bags)) * sentence_weight
-    return (own + bags[features.sentence]).tocsr().astype(np.float32)
+def text_kind(words: int, post_max_words: int) -> str:
+    """``post`` up to ``post_max_words`` words, else ``article``. Annotators of manipulative
+    Telegram posts marked a third of their words, of news about a twentieth; one threshold
+    for both either floods an article with suggestions or misses most of a post's."""
+    return "post" if words <= post_max_words else "article"
 
 
 # --- the shipped artifact -------------------------------------------------------------------
@@ -191,30 +128,34 @@ def artifact_dir() -> Any:
 
 @dataclass(frozen=True)
 class Model:
-    """Weights per language over hashed features, and the threshold of each language."""
+    """The head's weights, its configuration and each language's threshold."""
 
     config: dict[str, Any]
-    weights: dict[str, np.ndarray]
-    bias: dict[str, float]
-    thresholds: dict[str, float]
+    arrays: dict[str, np.ndarray]  # w1 (inputs × hidden), b1, w2 (hidden), b2 (1)
+    thresholds: dict[str, dict[str, float]]  # language -> text kind -> threshold
 
-    def matrix(self, features: Features) -> Any:
-        config = self.config
-        return feature_matrix(features, int(config["n_features"]), config["sentence_weight"])
+    def threshold(self, lang: str, words: int) -> float:
+        """The threshold for a text of ``words`` words: a short text (a post, a paste of a
+        few sentences) is judged like the Telegram posts it was tuned on, an article like
+        the news; see :func:`text_kind`."""
+        return self.thresholds[lang][text_kind(words, int(self.config["post_max_words"]))]
 
-    def probabilities(self, features: Features, lang: str) -> np.ndarray:
-        """The probability that each token is loaded."""
-        if not features.tokens:
+    def probabilities(self, inputs: np.ndarray) -> np.ndarray:
+        """The probability that each input row's token is loaded."""
+        if not len(inputs):
             return np.zeros(0)
-        scores = self.matrix(features) @ self.weights[lang] + self.bias[lang]
-        return 1.0 / (1.0 + np.exp(-scores))
+        a = self.arrays
+        hidden = inputs @ a["w1"] + a["b1"]
+        hidden = 0.5 * hidden * (1.0 + np.tanh(0.7978845608 * (hidden + 0.044715 * hidden**3)))
+        return 1.0 / (1.0 + np.exp(-(hidden @ a["w2"] + a["b2"])))
 
+    @property
+    def layer(self) -> int:
+        return int(self.config["layer"])
 
-@cache
-def _hasher(n_features: int) -> Any:
-    from sklearn.feature_extraction import FeatureHasher
-
-    return FeatureHasher(n_features=n_features, input_type="string", alternate_sign=False)
+    @property
+    def languages(self) -> list[str]:
+        return list(self.config["languages"])
 
 
 def _read_json(name: str) -> dict[str, Any]:
@@ -230,7 +171,7 @@ def _read_json(name: str) -> dict[str, Any]:
 
 @cache
 def load_model() -> Model:
-    """The shipped detector (read once per process)."""
+    """The shipped detector head (read once per process; the encoder loads on first use)."""
     config = _read_json("config.json")
     thresholds = _read_json("thresholds.json")
     if config.get("feature_version") != FEATURE_VERSION:
@@ -238,45 +179,55 @@ def load_model() -> Model:
             f"The detector artifact has feature version {config.get('feature_version')}, this "
             f"code expects {FEATURE_VERSION}. Retrain it with `framing train-detector`."
         )
-    if missing := sorted(set(config["languages"]) - set(thresholds)):
+    missing = sorted(
+        lang
+        for lang in config["languages"]
+        if not isinstance(thresholds.get(lang), dict) or set(thresholds[lang]) != set(KINDS)
+    )
+    if missing:
         raise DetectorError(
             f"data/detector/thresholds.json has no threshold for {missing}; retrain with "
-            "`framing train-detector` or add one (a probability between 0 and 1)."
+            "`framing train-detector` or give each language a probability between 0 and 1 "
+            f"for each text kind {KINDS}."
         )
-    path = artifact_dir().joinpath("weights.npz")
+    path = artifact_dir().joinpath(HEAD_FILE)
     try:
         with path.open("rb") as handle, np.load(handle, allow_pickle=False) as data:
-            arrays = {name: data[name] for name in data.files}
-        weights = {
-            lang: arrays[f"{lang}_weights"].astype(np.float32) * float(arrays[f"{lang}_scale"][0])
-            for lang in config["languages"]
-        }
-        bias = {lang: float(arrays[f"{lang}_bias"][0]) for lang in config["languages"]}
+            arrays = {name: data[name].astype(np.float32) for name in ("w1", "b1", "w2", "b2")}
     except (OSError, ValueError, KeyError) as exc:
         raise DetectorError(
-            f"Cannot read the detector weights {path}: {exc}. Rebuild them with "
+            f"Cannot read the detector head {path}: {exc}. Rebuild it with "
             "`framing train-detector`."
         ) from exc
-    return Model(config, weights, bias, {k: float(v) for k, v in thresholds.items()})
+    thresholds = {
+        lang: {k: float(v) for k, v in kinds.items()} for lang, kinds in thresholds.items()
+    }
+    return Model(config, arrays, thresholds)
+
+
+@cache
+def detector_fingerprint() -> str:
+    """A hash of the shipped artifact: cached analyses made with another detector are stale."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for name in ("config.json", "thresholds.json", HEAD_FILE):
+        path = artifact_dir().joinpath(name)
+        digest.update(path.read_bytes() if path.is_file() else b"-")
+    return digest.hexdigest()[:16]
 
 
 def save_model(folder: Path, model: Model) -> None:
-    """Write ``model`` as config.json, thresholds.json and weights.npz.
-
-    Weights are quantised to int8 with one scale per language (max |w| / 127): the step,
-    about 0.02 in log-odds, is far below what separates a loaded token from a neutral one,
-    and the file shrinks fourfold. Zeros (unused hash slots) compress away.
-    """
-    arrays: dict[str, np.ndarray] = {}
-    for lang, dense in model.weights.items():
-        scale = float(np.abs(dense).max()) / 127 or 1.0
-        arrays[f"{lang}_weights"] = np.round(dense / scale).astype(np.int8)
-        arrays[f"{lang}_scale"] = np.array([scale])
-        arrays[f"{lang}_bias"] = np.array([model.bias[lang]])
+    """Write ``model`` as head.npz (float16: half the bytes, and the head's decisions do not
+    move at that precision), config.json and thresholds.json."""
     folder.mkdir(parents=True, exist_ok=True)
-    np.savez_compressed(folder / "weights.npz", **arrays)
+    arrays = {name: value.astype(np.float16) for name, value in model.arrays.items()}
+    np.savez_compressed(folder / HEAD_FILE, **arrays)
     (folder / "config.json").write_text(json.dumps(model.config, indent=2) + "\n", "utf-8")
-    rounded = {lang: round(value, 4) for lang, value in model.thresholds.items()}
+    rounded = {
+        lang: {kind: round(value, 4) for kind, value in kinds.items()}
+        for lang, kinds in model.thresholds.items()
+    }
     (folder / "thresholds.json").write_text(json.dumps(rounded, indent=2) + "\n", "utf-8")
 
 
@@ -308,6 +259,47 @@ def spans_from_tokens(
     return found
 
 
+def token_probabilities(
+    text: str, lang: str, model: Model | None = None
+) -> tuple[list[Span], np.ndarray]:
+    """The word tokens of ``text`` and each one's probability of being loaded."""
+    model = model or load_model()
+    tokens = word_spans(text)
+    if not tokens:
+        return tokens, np.zeros(0)
+    states = load_encoder(model.layer).word_states(text, tokens)[0]
+    lexicon = inside([(h.start, h.end) for h in find_loaded(text, lang)], tokens)
+    inputs = head_inputs(states, sentence_ids(text, tokens), lexicon, lang, model.languages)
+    return tokens, model.probabilities(inputs)
+
+
+def beyond_lexicon(
+    suggestions: Sequence[Suggestion], lexicon: Sequence[tuple[int, int]], source: str
+) -> list[Suggestion]:
+    """The parts of the suggestions that no lexicon hit covers: what a reader sees besides
+    the lexicon's explained hits (``framing score``, the web view and ``eval-loaded``'s union
+    alike). A suggestion around a hit («режим снова цинично лжёт» around «лжёт») keeps its
+    other words, cut to whole words; ``source`` is the text the offsets index."""
+    taken = sorted(lexicon)
+    out: list[Suggestion] = []
+    for s in suggestions:
+        pieces = [(s.start, s.end)]
+        for b, e in taken:
+            pieces = [p for start, end in pieces for p in _minus(start, end, b, e)]
+        for start, end in pieces:
+            words = word_spans(source[start:end])
+            if words:
+                a, z = start + words[0][0], start + words[-1][1]
+                out.append(Suggestion(a, z, source[a:z], s.confidence))
+    return out
+
+
+def _minus(start: int, end: int, b: int, e: int) -> list[tuple[int, int]]:
+    if e <= start or end <= b:
+        return [(start, end)]
+    return [p for p in ((start, b), (e, end)) if p[0] < p[1]]
+
+
 def detect_loaded(text: str, lang: str) -> list[Suggestion]:
     """Loaded wording the detector suggests in ``text`` (offsets into ``text`` as given)."""
     if lang not in LANGUAGES:
@@ -315,6 +307,5 @@ def detect_loaded(text: str, lang: str) -> list[Suggestion]:
     if not isinstance(text, str):
         raise DetectorError(f"detect_loaded needs a str, got {type(text).__name__}.")
     model = load_model()
-    features = token_features(text, lang)
-    probs = model.probabilities(features, lang)
-    return spans_from_tokens(text, features.tokens, probs.tolist(), model.thresholds[lang])
+    tokens, probs = token_probabilities(text, lang, model)
+    return spans_from_tokens(text, tokens, probs.tolist(), model.threshold(lang, len(tokens)))

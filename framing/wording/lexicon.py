@@ -72,7 +72,7 @@ FIELDS = tuple("pattern category explanation neutral source needs_context contex
 OPTIONAL_FIELDS = ("max_gap", "literal_contexts", "updated")  # updated: set by curation
 SETTINGS = (
     "plain context quoted_factor quoted_note attribution_window_chars scare_quote_max_words "
-    "scare_quote scare_quote_partial scare_quote_partial_note scare_quote_explanation "
+    "scare_quote scare_quote_explanation "
     "scare_quote_source"
 ).split()
 DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -415,10 +415,13 @@ def _scare_quote(lex: Lexicon, text: str, start: int, end: int, content: str) ->
     sentence_start = max((m.end() for m in SENTENCE_END_RE.finditer(text, 0, start)), default=0)
     sentence_end = SENTENCE_END_RE.search(text, end)
     sentence = text[sentence_start : sentence_end.start() if sentence_end else len(text)]
-    partial = _has_verb(lex, _words(sentence))
+    if _has_verb(lex, _words(sentence)):
+        # a speech verb in the sentence makes the quoted words the speaker's ("he would
+        # "certainly concede""): a teacher marked such hits false alarms, so none is reported
+        return None
     settings = lex.settings
-    confidence = float(settings["scare_quote_partial" if partial else "scare_quote"])
-    note = settings["scare_quote_partial_note"] if partial else ""
+    confidence = float(settings["scare_quote"])
+    note = ""
     return LexiconHit(start, end, text[start:end], normalise(content), SCARE_QUOTES,
                       settings["scare_quote_explanation"], content, settings["scare_quote_source"],
                       True, confidence, note)  # fmt: skip

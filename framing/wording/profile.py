@@ -29,8 +29,9 @@ class ArticleText:
     lang: str | None
 
 
-def highlights(article: ArticleText, with_model: bool = False) -> list[dict[str, Any]]:
-    """Lexicon hits, model suggestions and editorial insertions, offsets into the text."""
+def highlights(article: ArticleText, with_model: bool = True) -> list[dict[str, Any]]:
+    """Lexicon hits, detector suggestions (unless ``with_model`` is false) and editorial
+    insertions, offsets into the text. ``framing score`` and the web view show the same."""
     if article.lang not in LANGUAGES:
         return []
     found: list[dict[str, Any]] = []
@@ -72,14 +73,13 @@ def highlights(article: ArticleText, with_model: bool = False) -> list[dict[str,
 
 
 def _model_suggestions(article: ArticleText, lexicon: list[dict[str, Any]]) -> list[dict]:
-    """The learned detector's suggestions that no lexicon hit already covers."""
-    from framing.wording.detector import detect_loaded
+    """The contextual detector's suggestions that no lexicon hit already covers."""
+    from framing.wording.detector import beyond_lexicon, detect_loaded
 
     taken = [(h["start"], h["end"]) for h in lexicon]
     out = []
-    for s in detect_loaded(article.text, str(article.lang)):
-        if any(s.start < end and start < s.end for start, end in taken):
-            continue
+    found = detect_loaded(article.text, str(article.lang))
+    for s in beyond_lexicon(found, taken, article.text):
         out.append(
             {
                 "start": s.start,
@@ -87,8 +87,9 @@ def _model_suggestions(article: ArticleText, lexicon: list[dict[str, Any]]) -> l
                 "text": s.text,
                 "category": "model_suggestion",
                 "source": "model",
-                "explanation": "The detector, trained on annotated propaganda data, "
-                "suggests this wording may be loaded. Check it: it is a suggestion.",
+                "explanation": "The contextual detector, trained on news and posts annotated "
+                "for loaded and manipulative wording, suggests this may be loaded. "
+                "To check: it is a suggestion, not a lexicon entry.",
                 "neutral": "",
                 "confidence": round(float(s.confidence), 3),
                 "note": "",

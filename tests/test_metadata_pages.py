@@ -1,0 +1,118 @@
+"""Metadata from real pages: the publisher from the page, attribution lines kept, a date
+glued to a headline moved into the article's date (issue 13, cases from real pastes)."""
+
+from __future__ import annotations
+
+import pytest
+
+from framing.ingest import IngestOptions, build_article
+from framing.outlets import load_registry
+from framing.text.clean import clean_text
+from framing.text.metadata import split_title_date
+from framing.text.readers import RawInput
+
+BODY = (
+    "Переговори щодо обміну полоненими тривають, заявив у четвер представник "
+    "Координаційного штабу.\n\n"
+    "За його словами, сторони погодили списки, але дата обміну ще не визначена.\n\n"
+)
+CNN_LAST = "CNN learned from two officials that the exchange could take place next week."
+
+
+def build(text: str, **fields: str) -> object:
+    return build_article(
+        RawInput("paste", text, fields=dict(fields)), IngestOptions(), load_registry()
+    )
+
+
+def test_an_outlet_named_in_the_last_sentence_is_not_the_publisher() -> None:
+    article = build(BODY + CNN_LAST)
+    assert article.outlet is None
+
+
+def test_the_page_url_names_the_publisher_over_the_body() -> None:
+    url = "https://www.pravda.com.ua/news/2025/02/6/7497000/"
+    article = build(BODY + CNN_LAST, url=url)
+    assert article.outlet == "ukrainska_pravda"
+
+
+def test_the_site_name_names_the_publisher_over_the_body() -> None:
+    html = (
+        '<html><head><meta property="og:site_name" content="Ukrainska Pravda">'
+        "<title>Обмін полоненими</title></head><body>"
+        + "".join(f"<p>{p}</p>" for p in (BODY + CNN_LAST).split("\n\n"))
+        + "</body></html>"
+    )
+    raw = RawInput("page.html", html, kind="html")
+    article = build_article(raw, IngestOptions(), load_registry())
+    assert article.outlet == "ukrainska_pravda"
+
+
+def test_a_recap_naming_the_outlet_itself_still_identifies_it() -> None:
+    text = BODY + 'Напомним, что "Комментарии" писали об этом обмене ранее на этой неделе.'
+    assert build(text).outlet == "komentarii"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Source: RIA Novosti, a Kremlin-aligned Russian news outlet",
+        "Источник: РИА Новости",
+        "Джерело: Укрінформ",
+    ],
+)
+def test_source_lines_are_kept_as_attribution(line: str) -> None:
+    text = (
+        "Russia says it is ready for talks\n\n"
+        "Kremlin spokesman Dmitry Peskov said on Thursday that Moscow was open to contacts "
+        "with the new US administration, but no meeting had been scheduled yet.\n\n"
+        f"{line}\n\n"
+        "Analysts in Kyiv said the statement repeated earlier positions and offered nothing "
+        "new to Ukraine or its allies.\n"
+    )
+    cleaned = clean_text(text)
+    assert line in cleaned.text
+    assert line not in [removed.text for removed in cleaned.removed]
+
+
+def test_a_photo_source_is_still_furniture() -> None:
+    text = (
+        "Kremlin spokesman Dmitry Peskov said on Thursday that Moscow was open to contacts "
+        "with the new US administration, but no meeting had been scheduled yet.\n\n"
+        "Photo source: Reuters\n\n"
+        "Analysts in Kyiv said the statement repeated earlier positions and offered nothing "
+        "new to Ukraine or its allies.\n"
+    )
+    assert "Photo source" not in clean_text(text).text
+
+
+UAWIRE = (
+    "Kremlin: Putin is ready for talks with Trump Thursday, November 7, 2024 2:21:13 PM\n\n"
+    "Kremlin spokesman Dmitry Peskov said on Thursday that Moscow was open to contacts with "
+    "the new US administration, but no meeting had been scheduled yet.\n\n"
+    "He added that any dialogue would depend on Washington's willingness to take Russian "
+    "interests into account.\n"
+)
+
+
+def test_a_date_in_the_title_line_becomes_the_date_and_leaves_the_title() -> None:
+    article = build(UAWIRE)
+    assert article.title == "Kremlin: Putin is ready for talks with Trump"
+    assert article.date == "2024-11-07"
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("Песков о переговорах — 7 ноября 2024, 14:21", ("Песков о переговорах", "2024-11-07")),
+        (
+            "Зеленський: ми не відступимо | 07.11.2024 14:21",
+            ("Зеленський: ми не відступимо", "2024-11-07"),
+        ),
+        ("A 2024 plan for peace", ("A 2024 plan for peace", None)),
+        ("November 7, 2024", ("November 7, 2024", None)),  # nothing but a date: no headline
+        ("Talks on February 30, 2024", ("Talks on February 30, 2024", None)),  # no such day
+    ],
+)
+def test_split_title_date(title: str, expected: tuple[str, str | None]) -> None:
+    assert split_title_date(title) == expected
