@@ -28,6 +28,7 @@ from framing.alignment.grouping import ArticleVectors, asked_same_event, group_e
 from framing.alignment.guard import sentence_guard
 from framing.alignment.vectors import embed_texts
 from framing.errors import FramingError
+from framing.event_index import Progress, incremental_supported, update_events
 from framing.store import Store, analysis_key
 
 
@@ -82,21 +83,54 @@ def prepare(
     return Analysis(articles, calibration, embedder)
 
 
-def group_stored_events(store: Store, embedder: Embedder | None = None) -> list[dict[str, Any]]:
-    """Group every stored article into events (cached in the store per corpus state)."""
+def group_stored_events(
+    store: Store, embedder: Embedder | None = None, progress: Progress | None = None
+) -> list[dict[str, Any]]:
+    """Group every stored article into events (cached in the store per corpus state).
+
+    With a calibrated model the grouping is incremental (:mod:`framing.event_index`): only
+    new articles are embedded and only new candidate pairs aligned. ``progress(stage,
+    done, total)`` hears how far that got.
+    """
     embedder = embedder or LazyEmbedder()
-    ids = sorted(row["id"] for row in store.articles())
+    ids = store.article_ids()
     if not ids:
         return []
     key = analysis_key("events", embedder.model_id, ids, thresholds())
     cached = store.cached_analysis(key)
     if cached is not None:
         return list(cached)
-    analysis = prepare(store, ids, embedder)
-    by_id = {a.id: a for a in analysis.articles}
-    found = group_events(analysis.articles, lambda a, b: analysis.z(by_id[a], by_id[b]))
+    if incremental_supported(embedder.model_id):
+        settings_key = analysis_key("event-evidence", embedder.model_id, thresholds())
+        found = update_events(store, embedder, settings_key, progress or (lambda *_: None))
+    else:  # vectors centred on this corpus's own means: only a batch grouping is consistent
+        analysis = prepare(store, ids, embedder)
+        by_id = {a.id: a for a in analysis.articles}
+        found = group_events(analysis.articles, lambda a, b: analysis.z(by_id[a], by_id[b]))
     store.cache_analysis(key, "events", found)
     return found
+
+
+def finished_events(store: Store, model_id: str) -> tuple[list[dict[str, Any]], list[str]]:
+    """The newest finished grouping and the ids of articles it does not cover yet.
+
+    Never embeds or aligns anything: what a page shows while an analysis runs elsewhere.
+    An empty list of pending ids with a stale grouping can happen after a settings change;
+    :func:`events_up_to_date` tells.
+    """
+    ids = store.article_ids()
+    latest = store.latest_analysis("events") or []
+    covered = {i for event in latest for i in event["articles"]}
+    present = set(ids)
+    events = [e for e in latest if present.issuperset(e["articles"])]
+    return events, [i for i in ids if i not in covered]
+
+
+def events_up_to_date(store: Store, model_id: str) -> bool:
+    """Whether the grouping of the corpus as it is now is already in the store."""
+    ids = store.article_ids()
+    key = analysis_key("events", model_id, ids, thresholds())
+    return not ids or store.cached_analysis(key) is not None
 
 
 def compare(

@@ -76,14 +76,21 @@ def article_report(store: Store, article_id: str) -> dict[str, Any]:
     return {"article": article, **article_analysis(store, article)}
 
 
-def find_event(store: Store, event_id: str, embedder: Embedder | None = None) -> dict[str, Any]:
+def find_event(
+    store: Store,
+    event_id: str,
+    embedder: Embedder | None = None,
+    current: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
     """The event ``event_id`` names, in the current grouping of the corpus.
 
     An event's id comes from its members, so it changes when a report joins it. An id from
     an earlier grouping (a bookmark, a link in a handout) still finds the event now holding
-    its first report: the caller sees the new id and can redirect.
+    its first report: the caller sees the new id and can redirect. ``current``: a grouping
+    to look in (a page passes the last finished one instead of waiting for a new one).
     """
-    current = group_stored_events(store, embedder)
+    if current is None:
+        current = group_stored_events(store, embedder)
     for event in current:
         if event["id"] == event_id:
             return event

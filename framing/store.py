@@ -111,6 +111,27 @@ def m015_decoding(db: Database) -> None:
     db["articles"].add_column("decoding", str)
 
 
+@migrations()
+def m016_event_index(db: Database) -> None:
+    # The incremental event index (framing.event_index): each article's mean calibrated
+    # sentence vector and the evidence of each candidate pair, so adding 10 articles to
+    # 10,000 embeds and aligns only the new ones. Keyed by what they depend on (model and
+    # calibration; plus the event settings for evidence): a change starts a fresh index.
+    db["article_centroids"].create(
+        {"index_key": str, "article_id": str, "centroid": bytes},
+        pk=("index_key", "article_id"),
+    )
+    db["pair_evidence"].create(
+        {"index_key": str, "a": str, "b": str, "evidence": str},
+        pk=("index_key", "a", "b"),
+    )
+    # What a background analysis is doing, for pages that must not wait for it.
+    db["analysis_progress"].create(
+        {"kind": str, "stage": str, "done": int, "total": int, "updated_at": str, "error": str},
+        pk="kind",
+    )
+
+
 # What to do about a refused write, by SQLite's error name; what is stored so far is kept.
 _WRITE_HINT = "Check the disk and the file's permissions, or choose another with --db / FRAMING_DB."
 _WRITE_HINTS = {
@@ -466,6 +487,73 @@ class Store:
 
     def count_articles(self) -> int:
         return int(self.db.execute("select count(*) from articles").fetchone()[0])
+
+    # -- event index (incremental grouping) ----------------------------------------------
+
+    def article_ids(self) -> list[str]:
+        return [row[0] for row in self.db.execute("select id from articles order by id")]
+
+    def grouping_metadata(self) -> Iterator[dict[str, Any]]:
+        """Every article's id, lang, date and title with its sentence texts, by id."""
+        sentences: dict[str, list[str]] = {}
+        sql = "select article_id, text from sentences order by article_id, idx"
+        for article_id, text in self.db.execute(sql):
+            sentences.setdefault(article_id, []).append(text)
+        for row in self.db.query("select id, lang, date, title from articles order by id"):
+            yield {**row, "sentences": sentences.get(row["id"], [])}
+
+    def article_sentences(self, article_id: str) -> list[str]:
+        sql = "select text from sentences where article_id = ? order by idx"
+        return [row[0] for row in self.db.execute(sql, [article_id])]
+
+    def centroids(self, index_key: str) -> dict[str, bytes]:
+        sql = "select article_id, centroid from article_centroids where index_key = ?"
+        return {row[0]: row[1] for row in self.db.execute(sql, [index_key])}
+
+    def save_centroids(self, index_key: str, centroids: dict[str, bytes]) -> None:
+        rows = (
+            {"index_key": index_key, "article_id": i, "centroid": c} for i, c in centroids.items()
+        )
+        with self._writing():
+            self.db["article_centroids"].upsert_all(rows, pk=("index_key", "article_id"))
+
+    def pair_evidence(self, index_key: str) -> dict[tuple[str, str], dict[str, Any]]:
+        sql = "select a, b, evidence from pair_evidence where index_key = ?"
+        return {(a, b): json.loads(e) for a, b, e in self.db.execute(sql, [index_key])}
+
+    def pair_evidence_keys(self) -> list[tuple[str, str]]:
+        """Every stored evidence pair, in the order they were stored (any index key)."""
+        return [(a, b) for a, b in self.db.execute("select a, b from pair_evidence order by rowid")]
+
+    def save_pair_evidence(
+        self, index_key: str, evidence: dict[tuple[str, str], dict[str, Any]]
+    ) -> None:
+        rows = (
+            {"index_key": index_key, "a": a, "b": b, "evidence": json.dumps(e)}
+            for (a, b), e in evidence.items()
+        )
+        with self._writing():
+            self.db["pair_evidence"].upsert_all(rows, pk=("index_key", "a", "b"))
+
+    def latest_analysis(self, kind: str) -> Any | None:
+        """The newest cached analysis of ``kind`` (the last finished grouping, say)."""
+        return next(self.cached_analyses(kind), None)
+
+    def set_progress(self, kind: str, stage: str, done: int, total: int, error: str = "") -> None:
+        row = {
+            "kind": kind,
+            "stage": stage,
+            "done": done,
+            "total": total,
+            "updated_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "error": error,
+        }
+        with self._writing():
+            self.db["analysis_progress"].upsert(row, pk="kind")
+
+    def progress(self, kind: str) -> dict[str, Any] | None:
+        rows = list(self.db.query("select * from analysis_progress where kind = ?", [kind]))
+        return rows[0] if rows else None
 
 
 def _decode_outlet(row: dict[str, Any]) -> dict[str, Any]:

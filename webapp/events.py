@@ -8,12 +8,11 @@ from typing import Any
 
 from flask import Blueprint, jsonify, redirect, render_template, request, url_for
 
-from framing.compare import group_stored_events
 from framing.coverage import event_coverage
 from framing.errors import FramingError
 from framing.report import chosen_articles, comparison_report, find_event
 
-from .db import get_embedder, get_store
+from .db import finished_analysis, get_embedder, get_store
 from .page_cache import cached_page
 from .views import comparison_context
 
@@ -24,7 +23,7 @@ def event_view(event_id: str, endpoint: str, render: Callable[[dict, dict], Any]
     """``render(event, comparison)``; or, for an id from an older grouping, a redirect to
     the event's current id (before anything is compared)."""
     store = get_store()
-    found = find_event(store, event_id, get_embedder())
+    found = find_event(store, event_id, current=finished_analysis()["events"])
     if found["id"] != event_id:
         args = request.args.to_dict(flat=False)
         return redirect(url_for(endpoint, event_id=found["id"], **args))
@@ -55,7 +54,8 @@ def handout(event_id: str) -> Any:
 @bp.get("/api/events")
 @cached_page
 def events_json() -> Any:
-    return jsonify({"ok": True, "events": group_stored_events(get_store(), get_embedder())})
+    analysis = finished_analysis()  # never waits: the grouping runs in the background
+    return jsonify({"ok": True, "events": analysis["events"], "analysis": analysis["status"]})
 
 
 @bp.get("/api/events/<event_id>")

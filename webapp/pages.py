@@ -8,11 +8,10 @@ from typing import Any
 
 from flask import Blueprint, jsonify, render_template, request
 
-from framing.compare import group_stored_events
 from framing.errors import FramingError
 from framing.report import article_report, citations_by_sentence, score_card, sentence_marks
 
-from .db import get_embedder, get_store
+from .db import finished_analysis, get_store
 from .page_cache import cached_page
 
 bp = Blueprint("pages", __name__)
@@ -59,8 +58,9 @@ def home_data() -> dict[str, Any]:
     filters, articles = searched_articles()
     shown = {a["id"] for a in articles}
     summaries = {a["id"]: a for a in store.articles()}
+    analysis = finished_analysis()  # never waits: the grouping runs in the background
     events = []
-    for event in group_stored_events(store, get_embedder()):
+    for event in analysis["events"]:
         if filters and not shown.intersection(event["articles"]):
             continue
         members = [summaries[i] for i in event["articles"] if i in summaries]
@@ -68,7 +68,13 @@ def home_data() -> dict[str, Any]:
         events.append({**event, "outlets": outlets, "titles": [m["title"] for m in members]})
     names = {a["outlet"]: a["outlet_name"] for a in summaries.values() if a["outlet"]}
     choices = sorted(names.items(), key=lambda item: (item[1] or item[0]).casefold())
-    return {"filters": filters, "events": events, "articles": articles, "outlets": choices}
+    return {
+        "filters": filters,
+        "events": events,
+        "articles": articles,
+        "outlets": choices,
+        "analysis": analysis["status"],
+    }
 
 
 @bp.get("/")

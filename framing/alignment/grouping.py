@@ -124,12 +124,26 @@ def group_events(articles: list[ArticleVectors], z_of: Any) -> list[dict[str, An
 
     Every article belongs to exactly one event (a lone report is an event of one article).
     """
+    by_id = {a.id: a for a in articles}
+    centroids = np.stack([a.centroid for a in articles]) if articles else np.zeros((0, 1))
+    candidates = candidate_pairs([a.id for a in articles], centroids)
+    evidence = {
+        (a_id, b_id): pair_evidence(by_id[a_id], by_id[b_id], z_of(a_id, b_id))
+        for a_id, b_id in candidates
+    }
+    return merge_events(articles, evidence)
+
+
+def merge_events(
+    articles: list[ArticleVectors], evidence: dict[tuple[str, str], PairEvidence]
+) -> list[dict[str, Any]]:
+    """Events from the evidence of candidate pairs: greedily from the strongest pair down.
+
+    Only ``id``, ``date``, ``lang`` and ``sentences`` of the articles are read (not their
+    vectors), so an incremental update can merge a large corpus from stored evidence.
+    """
     settings = thresholds()["events"]
     by_id = {a.id: a for a in articles}
-    candidates = _candidate_pairs(articles, int(settings["neighbours"]))
-    evidence: dict[tuple[str, str], PairEvidence] = {}
-    for a_id, b_id in candidates:
-        evidence[(a_id, b_id)] = pair_evidence(by_id[a_id], by_id[b_id], z_of(a_id, b_id))
     group_of = {a.id: a.id for a in articles}
     members: dict[str, list[str]] = {a.id: [a.id] for a in articles}
     ranked = sorted(evidence.items(), key=lambda item: (-item[1].share, item[0]))
@@ -145,17 +159,28 @@ def group_events(articles: list[ArticleVectors], z_of: Any) -> list[dict[str, An
     return [_event(ids, by_id, evidence) for ids in _ordered(members.values(), by_id)]
 
 
-def _candidate_pairs(articles: list[ArticleVectors], neighbours: int) -> list[tuple[str, str]]:
-    """Pairs worth aligning: each article with its nearest neighbours by centroid."""
-    if len(articles) <= neighbours + 1:
-        return sorted(_ordered_pair(a.id, b.id) for a, b in combinations(articles, 2))
-    centroids = np.stack([a.centroid for a in articles])
-    sims = centroids @ centroids.T
-    np.fill_diagonal(sims, -np.inf)
+# Rows of the centroid similarity matrix computed at once: bounds memory at any corpus size.
+_BLOCK = 1024
+
+
+def candidate_pairs(ids: list[str], centroids: np.ndarray) -> list[tuple[str, str]]:
+    """Pairs worth aligning: each article with its nearest neighbours by centroid.
+
+    ``centroids`` holds one unit row per id. Computed in blocks of rows, so 10,000
+    articles never need the full 10,000 × 10,000 matrix in memory.
+    """
+    neighbours = int(thresholds()["events"]["neighbours"])
+    if len(ids) <= neighbours + 1:
+        return sorted(_ordered_pair(a, b) for a, b in combinations(ids, 2))
     pairs = set()
-    for i, row in enumerate(sims):
-        for j in np.argsort(-row)[:neighbours]:
-            pairs.add(_ordered_pair(articles[i].id, articles[int(j)].id))
+    for start in range(0, len(ids), _BLOCK):
+        sims = centroids[start : start + _BLOCK] @ centroids.T
+        for offset in range(len(sims)):
+            sims[offset, start + offset] = -np.inf
+        nearest = np.argsort(-sims, axis=1)[:, :neighbours]
+        for offset, row in enumerate(nearest):
+            for j in row:
+                pairs.add(_ordered_pair(ids[start + offset], ids[int(j)]))
     return sorted(pairs)
 
 

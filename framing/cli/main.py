@@ -41,6 +41,13 @@ def cli() -> None:
     help=f"Largest input accepted, in bytes (default {setting('max_input_bytes')}).",
 )
 @click.option("-s", "--silent", is_flag=True, help="No progress bar.")
+@click.option(
+    "--analyse",
+    is_flag=True,
+    help="Then bring the event grouping up to date (incremental: only new articles are "
+    "embedded and aligned); adds the number of events to the summary.",
+)
+@MODEL_OPTION
 @friendly_errors
 def ingest(
     paths: tuple[str, ...],
@@ -50,6 +57,8 @@ def ingest(
     lang: str | None,
     max_bytes: int | None,
     silent: bool,
+    analyse: bool,
+    model: str | None,
 ) -> None:
     """Clean articles and add them to the corpus.
 
@@ -86,7 +95,10 @@ def ingest(
                 for warning in (result.decoding, result.warning):
                     if warning and not silent:
                         click.echo(f"warning {result.source}: {warning}", err=True)
-    write_object({**counts, "results": results}, sys.stdout)
+        summary: dict[str, Any] = {**counts, "results": results}
+        if analyse:
+            summary["events"] = len(analyse_events_incrementally(store, model, silent))
+    write_object(summary, sys.stdout)
     if counts["refused"]:
         sys.exit(1)
 
@@ -193,6 +205,18 @@ def serve(db: str | None, host: str, port: int, debug: bool, load_sample: bool) 
         from waitress import serve as waitress_serve
 
         waitress_serve(app, host=host, port=port, threads=8)
+
+
+def analyse_events_incrementally(store: Any, model: str | None, silent: bool) -> list[dict]:
+    """The event grouping after an ingest, with its stages reported on stderr."""
+    from framing.alignment.embedder import LazyEmbedder
+    from framing.compare import group_stored_events
+
+    def report(stage: str, done: int, total: int) -> None:
+        if not silent and total:
+            click.echo(f"\r{stage} {done}/{total}", err=True, nl=done >= total)
+
+    return group_stored_events(store, LazyEmbedder(model), report)
 
 
 @cli.command()
