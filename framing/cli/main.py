@@ -223,14 +223,29 @@ def analyse_events_incrementally(store: Any, model: str | None, silent: bool) ->
 @DB_OPTION
 @MODEL_OPTION
 @format_option()
+@click.option(
+    "--engine",
+    type=click.Choice(["local", "dask"]),
+    default="local",
+    show_default=True,
+    help="Where new sentences are embedded: this process, or a Dask cluster.",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=2,
+    show_default=True,
+    help="With --engine dask: worker processes of the local cluster.",
+)
 @friendly_errors
-def events(db: str | None, model: str | None, fmt: str) -> None:
+def events(db: str | None, model: str | None, fmt: str, engine: str, workers: int) -> None:
     """Group the stored articles that report the same event, across languages.
 
     Each event: id, articles (ids), label (key names), date_from, date_to, languages,
     cohesion (share of sentences with a counterpart, averaged over member pairs), and
     coverage (reporting outlets grouped by the registry's facts, languages, first and
     last report, outlets of the corpus with no stored report of it).
+    Incremental: only articles added since the last grouping are embedded and aligned.
 
     Example:
 
@@ -242,7 +257,14 @@ def events(db: str | None, model: str | None, fmt: str) -> None:
     from framing.store import open_store
 
     with open_store(db, create=False) as store:
-        found = events_with_coverage(store, group_stored_events(store, LazyEmbedder(model)))
+        if engine == "dask":
+            from framing.dask_embedding import DaskEmbedder
+
+            with DaskEmbedder(model, workers) as embedder:
+                found = group_stored_events(store, embedder)
+        else:
+            found = group_stored_events(store, LazyEmbedder(model))
+        found = events_with_coverage(store, found)
     write_rows(found, fmt, sys.stdout)
 
 
