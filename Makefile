@@ -57,6 +57,8 @@ bench: install
 	$(BIN)/python benchmarks/bench_web.py
 	$(BIN)/python benchmarks/bench_fetch.py
 	$(BIN)/python benchmarks/bench_speed.py
+	$(BIN)/python benchmarks/bench_int8.py
+	$(BIN)/python benchmarks/bench_scale.py --sizes 300,1000
 
 # Coverage-guided fuzzing of ingest, segmentation, lexicon and alignment for 10 minutes; a
 # crashing input is written to fuzz/crash-*. The tests run the same target for 2000 inputs.

@@ -92,6 +92,21 @@ def event_figures(store, found: list[dict], sources: dict[str, str]) -> dict:
     return {"pair_precision": round(precision, 3), "pair_recall": round(recall, 3)}
 
 
+def cold_home(db: Path, model: str | None) -> float:
+    """Seconds for the home page of a freshly started app (empty page cache), the
+    background analysis off: what the first visitor after an ingest waits."""
+    from webapp import create_app
+
+    config = {"TESTING": True, "DATABASE": str(db), "BACKGROUND_ANALYSIS": False, "MODEL": model}
+    app = create_app(config)
+    client = app.test_client()
+    start = time.perf_counter()
+    response = client.get("/")
+    elapsed = time.perf_counter() - start
+    assert response.status_code == 200, response.status_code
+    return round(elapsed, 3)
+
+
 def run_one(n: int, model_name: str | None, db: Path, reuse: bool) -> dict:
     """One N in this process: ingest, group, add 50, group again."""
     from framing.alignment.embedder import LazyEmbedder
@@ -108,6 +123,7 @@ def run_one(n: int, model_name: str | None, db: Path, reuse: bool) -> dict:
             start = time.perf_counter()
             results = list(ingest(base, store))
             result["ingest_s"] = round(time.perf_counter() - start, 1)
+            result["cold_home_before_analysis_s"] = cold_home(db, model_name)
             start = time.perf_counter()
             found = group_stored_events(store, embedder)
             result["group_s"] = round(time.perf_counter() - start, 1)
@@ -117,6 +133,7 @@ def run_one(n: int, model_name: str | None, db: Path, reuse: bool) -> dict:
             result["events"] = len(found)
             result |= event_figures(store, found, sources)
         result["rss_after_group_mib"] = round(peak_rss_mib(), 1)
+        result["cold_home_after_analysis_s"] = cold_home(db, model_name)
         start = time.perf_counter()
         list(ingest(extra, store))
         group_stored_events(store, embedder)

@@ -6,6 +6,7 @@ than the grouping's neighbour count, so the nearest-neighbour candidate step is 
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -107,3 +108,22 @@ def test_uncalibrated_model_groups_in_one_batch(tmp_path: Path, model, articles)
 def store_ids(path: Path) -> list[str]:
     with open_store(path) as store:
         return store.article_ids()
+
+
+def test_ingest_analyse_groups_the_new_articles(tmp_path: Path, model, articles) -> None:
+    from click.testing import CliRunner
+
+    from framing.cli.main import cli
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for raw in articles[:3]:  # one NTREX document in three languages
+        (folder / (raw.source.replace(":", "_") + ".txt")).write_text(raw.text, "utf-8")
+    db = str(tmp_path / "x.db")
+    result = CliRunner().invoke(cli, ["ingest", str(folder), "--db", db, "--analyse"])
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout)
+    assert summary["added"] == 3 and summary["events"] == 1
+    assert "aligning 3/3" in result.stderr
+    with open_store(db) as store:
+        assert len(store.pair_evidence_keys()) == 3  # every pair of three articles, once

@@ -36,3 +36,19 @@ def top1_accuracy(embedder: Embedder, path: Path) -> float:
     sources, targets = read_pairs(path)
     sims = embedder.encode(sources) @ embedder.encode(targets).T
     return float(np.mean(sims.argmax(axis=1) == np.arange(len(sources))))
+
+
+def within_document_top1(embedder: Embedder, path: Path, source: str = "ru") -> float:
+    """NTREX: share of ``source`` sentences whose nearest English sentence *of the same
+    document* is their translation. The candidates are same-topic sentences of one news
+    story, so this is far harder than Tatoeba (the hard case of aligning one event)."""
+    import json
+
+    try:
+        rows = [json.loads(line) for line in path.read_text("utf-8").splitlines() if line]
+    except OSError as exc:
+        raise FramingError(f"{path}: cannot read ({exc.strerror}). Give the data folder.") from exc
+    docs = np.array([r["id"] for r in rows])
+    sims = embedder.encode([r[source] for r in rows]) @ embedder.encode([r["en"] for r in rows]).T
+    sims = np.where(docs[:, None] == docs[None, :], sims, -np.inf)
+    return float(np.mean(sims.argmax(axis=1) == np.arange(len(rows))))
