@@ -161,6 +161,9 @@ def test_an_old_event_link_follows_the_event_when_a_report_joins(app, seed_event
     with open_store(app.config["DATABASE"]) as store:
         [added] = ingest([RawInput(source="retold.txt", text=retold, fields={"lang": "en"})], store)
     client = app.test_client()
+    # Pages never run the grouping: the home page starts it in the background; wait for it.
+    assert client.get("/api/home").get_json()["analysis"]["pending"] == 1
+    assert app.extensions["framing_analysis"].wait(timeout=600)
     response = client.get(f"/events/{seed_event['id']}")
     assert response.status_code == 302
     now = client.get(response.headers["Location"])
