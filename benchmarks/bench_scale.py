@@ -107,6 +107,32 @@ def cold_home(db: Path, model: str | None) -> float:
     return round(elapsed, 3)
 
 
+def home_after_ingest(n: int, model_name: str | None, keep: Path | None) -> dict:
+    """The first visitor after a large ingest: N articles stored, none analysed yet."""
+    import tempfile
+
+    from framing.ingest import ingest
+    from framing.store import open_store
+
+    with tempfile.TemporaryDirectory() as tmp:
+        db = (keep or Path(tmp)) / f"home-{n}.db"
+        with open_store(db) as store:
+            if store.count_articles() < n:
+                start = time.perf_counter()
+                list(ingest(corpus(n), store))
+                ingest_s = round(time.perf_counter() - start, 1)
+            else:
+                ingest_s = None
+        times = [cold_home(db, model_name) for _ in range(5)]
+    return {
+        "n": n,
+        "ingest_s": ingest_s,
+        "cold_home_s_median": statistics.median(times),
+        "cold_home_s_max": max(times),
+        "load": round(os.getloadavg()[0], 1),
+    }
+
+
 def run_one(n: int, model_name: str | None, db: Path, reuse: bool) -> dict:
     """One N in this process: ingest, group, add 50, group again."""
     from framing.alignment.embedder import LazyEmbedder
@@ -145,17 +171,8 @@ def run_one(n: int, model_name: str | None, db: Path, reuse: bool) -> dict:
 def encode_rates(models: list[str], sentences: int, repeat: int) -> dict:
     """Each model's encode rate on the same news sentences, alternated, ``repeat`` times."""
     from framing.alignment.embedder import load_embedder
-    from framing.text.segment import split_sentences
 
-    texts: list[str] = []
-    for raw in corpus(2000):
-        if not raw.source.startswith("news:"):
-            continue
-        lang = raw.fields["lang"]
-        texts += [s.text for s in split_sentences(raw.text.replace("\r\n", "\n"), lang)]
-        if len(texts) >= sentences:
-            break
-    texts = texts[:sentences]
+    texts = news_texts(sentences)
     loaded = {name: load_embedder(name) for name in models}
     for embedder in loaded.values():
         embedder.encode(texts[:64])  # warm up: first batches pay for allocations
@@ -172,6 +189,50 @@ def encode_rates(models: list[str], sentences: int, repeat: int) -> dict:
     return out
 
 
+def dask_rates(model_name: str | None, sentences: int, repeat: int) -> dict:
+    """The embedding step's rate: this process vs a local Dask cluster of 1 and 2 workers
+    (each worker one torch thread), on the same news sentences; cluster start excluded."""
+    from framing.alignment.embedder import load_embedder
+    from framing.dask_embedding import DaskEmbedder
+
+    texts = news_texts(sentences)
+    rates: dict[str, float] = {}
+    local = load_embedder(model_name)
+    rates["local"] = _median_rate(local, texts, repeat)
+    for workers in (1, 2):
+        with DaskEmbedder(model_name, workers) as embedder:
+            embedder.encode(texts[: 64 * workers])  # every worker loads its model
+            rates[f"dask_{workers}"] = _median_rate(embedder, texts, repeat)
+    return {
+        "sentences": len(texts),
+        "rate_per_s_median": rates,
+        "dask_2_vs_local": round(rates["dask_2"] / rates["local"], 2),
+        "dask_2_vs_dask_1": round(rates["dask_2"] / rates["dask_1"], 2),
+    }
+
+
+def _median_rate(embedder, texts: list[str], repeat: int) -> float:
+    rates = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        embedder.encode(texts)
+        rates.append(len(texts) / (time.perf_counter() - start))
+    return round(statistics.median(rates), 1)
+
+
+def news_texts(sentences: int) -> list[str]:
+    from framing.text.segment import split_sentences
+
+    texts: list[str] = []
+    for raw in corpus(2000):
+        if raw.source.startswith("news:"):
+            text = raw.text.replace("\r\n", "\n")
+            texts += [s.text for s in split_sentences(text, raw.fields["lang"])]
+        if len(texts) >= sentences:
+            break
+    return texts[:sentences]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", default="1000", help="comma-separated N (default 1000)")
@@ -185,10 +246,26 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--keep", type=Path, default=None, help="keep stores in this folder")
     parser.add_argument("--reuse", action="store_true", help="reuse kept stores of size N")
+    parser.add_argument(
+        "--home-after-ingest",
+        type=int,
+        default=None,
+        metavar="N",
+        help="only ingest N articles (no analysis) and time the cold home page, 5 times",
+    )
+    parser.add_argument(
+        "--engine",
+        choices=["local", "dask"],
+        default="local",
+        help="dask: also time the embedding step on a local Dask cluster of 1 and 2 workers",
+    )
     parser.add_argument("--one", type=int, default=None, help=argparse.SUPPRESS)
     parser.add_argument("--db", type=Path, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
 
+    if args.home_after_ingest:
+        print(json.dumps(home_after_ingest(args.home_after_ingest, args.model, args.keep)))
+        return
     if args.one is not None:  # a child process: one N, figures as JSON on stdout
         print(json.dumps(run_one(args.one, args.model, args.db, args.reuse)))
         return
@@ -199,6 +276,8 @@ def main() -> None:
     if args.compare_models:
         models = args.compare_models.split(",")
         report["encode"] = encode_rates(models, args.sentences, args.repeat)
+    if args.engine == "dask":
+        report["dask_embedding"] = dask_rates(args.model, args.sentences, args.repeat)
     runs = []
     import tempfile
 
