@@ -55,8 +55,11 @@ def centroid_key(model_id: str, calibration: Calibration) -> str:
 
 
 def evidence_key(centroids: str, analysis_key: str) -> str:
-    """Evidence also depends on the event settings, which ``analysis_key`` hashes."""
-    return "evidence:" + hashlib.sha256(f"{centroids}|{analysis_key}".encode()).hexdigest()[:32]
+    """Evidence also depends on the event settings, which ``analysis_key`` hashes, and on
+    what a :class:`PairEvidence` holds (stored rows of another shape are not reused)."""
+    shape = ",".join(field.name for field in dataclasses.fields(PairEvidence))
+    material = f"{centroids}|{analysis_key}|{shape}"
+    return "evidence:" + hashlib.sha256(material.encode()).hexdigest()[:32]
 
 
 def incremental_supported(model_id: str) -> bool:
