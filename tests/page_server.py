@@ -64,7 +64,7 @@ class Pages(BaseHTTPRequestHandler):
         base = self.server.base  # type: ignore[attr-defined]
         path = self.path
         if path == "/news/ru.html":
-            page = article_page("001", "Sputnik", f"{base}/news/ru-canonical", "2024-11-07")
+            page = article_page("001", "Comments.ua", f"{base}/news/ru-canonical", "2024-11-07")
             self._send(200, page, "text/html; charset=utf-8")
         elif path == "/news/en.html":
             page = article_page("002", "Sputnik", f"{base}/news/en", "2024-11-07")
@@ -79,7 +79,7 @@ class Pages(BaseHTTPRequestHandler):
         elif path == "/news/ru-updated.html":  # the seed with a paragraph added: a new text
             update = "Обновлено: в Кремле добавили, что график президента пока не составлен."
             page = article_page(
-                "001", "Sputnik", f"{base}/news/ru-updated.html", "2024-11-07", update
+                "001", "Comments.ua", f"{base}/news/ru-updated.html", "2024-11-07", update
             )
             self._send(200, page, "text/html; charset=utf-8")
         elif path == "/news/live.html":  # a live page: its text depends on PAGE_VERSIONS

@@ -54,41 +54,48 @@ def site(web_db: Path, tmp_path_factory: pytest.TempPathFactory, model) -> Itera
     shutil.copytree(ROOT / "corpus", corpus, ignore=shutil.ignore_patterns("curated"))
     before = os.environ.get("FRAMING_CORPUS")
     os.environ["FRAMING_CORPUS"] = str(corpus)
-    save_entry("en", ENTRY, new=True)
-    path = folder / "site.db"
-    shutil.copy(web_db, path)
-    fields = {"title": TITLE, "outlet": OUTLET}
-    second = HOSTILE.replace("Последнее", "Другое последнее") + " Ещё одна фраза о событии."
-    with open_store(path) as store:
-        results = list(
-            ingest(
-                [
-                    RawInput(source="hostile.txt", text=HOSTILE, fields=dict(fields)),
-                    RawInput(source="hostile2.txt", text=second, fields=dict(fields)),
-                ],
-                store,
+    # Restore the corpus folder even when setting up fails: a leaked curated entry would
+    # change every later test's lexicon.
+    try:
+        save_entry("en", ENTRY, new=True)
+        path = folder / "site.db"
+        shutil.copy(web_db, path)
+        fields = {"title": TITLE, "outlet": OUTLET}
+        second = HOSTILE.replace("Последнее", "Другое последнее") + " Ещё одна фраза о событии."
+        with open_store(path) as store:
+            results = list(
+                ingest(
+                    [
+                        RawInput(source="hostile.txt", text=HOSTILE, fields=dict(fields)),
+                        RawInput(source="hostile2.txt", text=second, fields=dict(fields)),
+                    ],
+                    store,
+                )
             )
-        )
-    app = create_app({"TESTING": True, "DATABASE": str(path)})
-    app.extensions["framing_embedder"] = model
-    server = create_server(app, host="127.0.0.1", port=0, threads=4)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    client = app.test_client()
-    article = client.get(f"/api/articles/{results[0].article_id}").get_json()["article"]
-    events = client.get("/api/events").get_json()["events"]
-    [event] = [e for e in events if results[0].article_id in e["articles"]]
-    yield {
-        "url": f"http://127.0.0.1:{server.effective_port}",
-        "ids": [r.article_id for r in results],
-        "outlet": article["outlet"],
-        "event": event["id"],
-    }
-    server.close()
-    if before is None:
-        del os.environ["FRAMING_CORPUS"]
-    else:
-        os.environ["FRAMING_CORPUS"] = before
+        app = create_app({"TESTING": True, "DATABASE": str(path)})
+        app.extensions["framing_embedder"] = model
+        server = create_server(app, host="127.0.0.1", port=0, threads=4)
+        thread = threading.Thread(target=server.run, daemon=True)
+        thread.start()
+        client = app.test_client()
+        article = client.get(f"/api/articles/{results[0].article_id}").get_json()["article"]
+        # Pages never group in a request: the first one starts the background analysis.
+        client.get("/api/home")
+        assert app.extensions["framing_analysis"].wait(timeout=600)
+        events = client.get("/api/events").get_json()["events"]
+        [event] = [e for e in events if results[0].article_id in e["articles"]]
+        yield {
+            "url": f"http://127.0.0.1:{server.effective_port}",
+            "ids": [r.article_id for r in results],
+            "outlet": article["outlet"],
+            "event": event["id"],
+        }
+        server.close()
+    finally:
+        if before is None:
+            del os.environ["FRAMING_CORPUS"]
+        else:
+            os.environ["FRAMING_CORPUS"] = before
 
 
 def pages(site: dict) -> dict[str, str]:

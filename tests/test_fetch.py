@@ -50,7 +50,7 @@ def test_a_page_is_fetched_and_ingested_with_its_own_metadata(base: str, store) 
     article = store.article(result.article_id)
     assert article["url"] == f"{base}/news/ru-canonical"  # the page's canonical URL
     assert article["date"] == "2024-11-07"  # the page's publication date
-    assert article["outlet"] == "komentarii"  # its text names itself: «Комментарии» писали
+    assert article["outlet"] == "komentarii"  # the page's own site name (og:site_name)
     assert article["lang"] == "ru"
     assert article["text"].startswith("Россия допускает возможность контактов")
     assert "All rights reserved" not in article["text"]  # the page's footer is no article
