@@ -189,9 +189,20 @@ def serve(db: str | None, host: str, port: int, debug: bool, load_sample: bool) 
     from framing.store import open_store
     from webapp import create_app
 
-    # The app first: it checks the secret key, so a missing or weak one is refused before
-    # the minutes --load-sample takes, not after.
-    app = create_app({"DATABASE": db, "DEBUG": debug} if db else {"DEBUG": debug})
+    config: dict[str, Any] = {"DATABASE": db, "DEBUG": debug} if db else {"DEBUG": debug}
+    if not debug and not setting("secret_key"):
+        # As Datasette does: a key for this process only, so `serve` works out of the box.
+        import secrets
+
+        config["SECRET_KEY"] = secrets.token_hex(32)
+        click.echo(
+            "Warning: FRAMING_SECRET_KEY is not set; using a key made for this process "
+            "(sessions and form tokens end when the server restarts).",
+            err=True,
+        )
+    # The app first: it checks the secret key, so a weak one is refused before the
+    # minutes --load-sample takes, not after.
+    app = create_app(config)
     if load_sample:
         summary = load_sample_corpus(db)
         click.echo(f"Sample corpus: {summary}", err=True)
@@ -302,6 +313,7 @@ def compare(
 
     from framing.alignment.embedder import LazyEmbedder
     from framing.compare import compare as run_compare
+    from framing.links import apply_corrections
     from framing.store import open_store
 
     # Files and links are read (and fetched) first, outside any transaction; then ingested in
@@ -320,6 +332,8 @@ def compare(
             phrases=not no_phrases,
             same_event=True if same_event else None,
         )
+        # Readers' corrections (web app, `framing links import`) win over the aligner.
+        result = apply_corrections(result, store.corrections(ids))
     if fmt == "text":
         click.echo(render_comparison(result))
     else:
@@ -537,8 +551,10 @@ def _csv_record(record: dict[str, Any]) -> dict[str, Any]:
 
 from framing.cli.lab_alignment import eval_alignment_command, eval_guard_command  # noqa: E402
 from framing.cli.lab_loaded import eval_loaded_command, train_detector_command  # noqa: E402
+from framing.cli.links import links_group  # noqa: E402
 
 cli.add_command(train_detector_command)
 cli.add_command(eval_loaded_command)
 cli.add_command(eval_alignment_command)
 cli.add_command(eval_guard_command)
+cli.add_command(links_group)
