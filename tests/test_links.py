@@ -209,3 +209,12 @@ def test_export_import_and_gold_from_db(pair, runner, seed_copy: Path, tmp_path:
     figures = json.loads(scored.output)
     assert [(p["tp"], p["fp"], p["fn"]) for p in figures["pairs"]] == [(0, 0, 1)]
     assert figures["recall"] == 0.0
+
+
+def test_gold_from_db_needs_corrections(runner, seed_copy: Path) -> None:
+    done = runner.invoke(cli, ["eval-alignment", "--gold-from-db", str(seed_copy)])
+    assert done.exit_code == 1
+    assert "No corrections in the database to score against" in done.output
+    both = runner.invoke(cli, ["eval-alignment", "--gold-from-db", str(seed_copy), "--ceiling"])
+    assert both.exit_code == 1
+    assert "--ceiling needs a gold file" in both.output
