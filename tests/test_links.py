@@ -95,6 +95,11 @@ def test_corrections_win_in_framing_compare(pair, runner, seed_copy: Path) -> No
     assert applied["verdict"] == "added" and applied["a_sentence"] in (quote, statement)
     tiers = {link["tier"] for pair in result["pairs"] for link in pair["links"]}
     assert "confirmed by a reader" in tiers
+    text = runner.invoke(
+        cli, ["compare", ru["id"], en["id"], "--db", str(seed_copy), "--format", "text"]
+    )
+    block = text.output.split("Общение не исключается.")[0].rsplit("Claim ", 1)[1]
+    assert block.startswith(tuple(f"{n} (shared, confirmed by a reader)" for n in range(1, 40)))
 
 
 def test_a_sentence_key_survives_resegmentation() -> None:

@@ -374,19 +374,19 @@ def render_comparison(result: dict[str, Any]) -> str:
         a["id"]: f"{a['outlet_name'] or 'unknown outlet'} ({a['lang'] or '?'}, {a['id'][:6]})"
         for a in result["articles"]
     }
-    confident = {
-        (pair[side], index)
-        for pair in result["pairs"]
-        for link in pair["links"]
-        if link.get("tier", "same statement") == "same statement"
-        for side in ("a", "b")
-        for index in link[side]
-    }
+    tier_of: dict[str, set[tuple[str, int]]] = {}  # tier -> the sentences in such links
+    for pair in result["pairs"]:
+        for link in pair["links"]:
+            into = tier_of.setdefault(link.get("tier", "same statement"), set())
+            into.update((pair[side], index) for side in ("a", "b") for index in link[side])
     lines = []
     for number, claim in enumerate(result["claims"], 1):
+        nodes = {(a_id, i) for a_id, indices in claim.items() for i in indices}
         if len(claim) == 1:
             shared = "only " + names[next(iter(claim))]
-        elif any((a_id, i) in confident for a_id, indices in claim.items() for i in indices):
+        elif nodes & tier_of.get("confirmed by a reader", set()):
+            shared = "shared, confirmed by a reader"  # a reader's verdict (framing.links)
+        elif nodes & tier_of.get("same statement", set()):
             shared = "shared"
         else:
             shared = "possible counterpart, check"

@@ -278,7 +278,7 @@ def evaluate_db_corrections(store: Store, embedder: Embedder | None = None) -> d
     for (a, b), judged in sorted(reader_gold(store).items()):
         result = run_compare(store, [a, b], embedder, phrases=False)
         [pair] = result["pairs"]
-        confident = [x for x in pair["links"] if x.get("tier", "same statement") == "same statement"]
+        confident = [x for x in pair["links"] if x.get("tier") in (None, "same statement")]
         found = {(i, j) for link in confident for i in link["a"] for j in link["b"]}
         if pair["a"] != a:  # the aligner's pair in the reverse order
             found = {(j, i) for i, j in found}
