@@ -181,6 +181,9 @@ def test_search_across_scripts_and_undated_reports_in_range(client, seeds_by_fil
     assert got[ru]["date"] is None and got[ru]["in_event_range"] is True
     # an undated report of an event outside the range stays out
     assert seeds_by_file["000"]["id"] not in got
+    # the article list's own twin agrees
+    listed = client.get("/api/articles?from=2024-11-01&to=2024-11-30").get_json()["articles"]
+    assert {a["id"] for a in listed} == {ru, en}
 
 
 def test_the_picker_names_outlets_not_ids(app, client, seeds_by_file) -> None:

@@ -49,11 +49,15 @@ def search_filters() -> dict[str, str]:
 
 
 def searched_articles() -> tuple[dict[str, str], list[dict[str, Any]]]:
-    """The search form's fields and the article summaries matching them."""
+    """The search form's fields and the article summaries matching them (with dates, the
+    undated reports of events in the range too: see :func:`with_undated_members`)."""
     filters = search_filters()
     articles = get_store().search_articles(
         filters.get("q"), filters.get("outlet"), filters.get("from"), filters.get("to")
     )
+    if filters.get("from") or filters.get("to"):
+        # the last finished grouping: a search never waits for a background analysis
+        articles = with_undated_members(filters, articles, finished_analysis()["events"])
     return filters, articles
 
 
@@ -67,8 +71,6 @@ def home_data() -> dict[str, Any]:
     store = get_store()
     filters, articles = searched_articles()
     analysis = finished_analysis()  # never waits: the grouping runs in the background
-    if filters.get("from") or filters.get("to"):
-        articles = with_undated_members(filters, articles, analysis["events"])
     shown = {a["id"] for a in articles}
     summaries = {a["id"]: a for a in store.articles()}
     events = []
