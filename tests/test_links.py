@@ -223,3 +223,57 @@ def test_gold_from_db_needs_corrections(runner, seed_copy: Path) -> None:
     both = runner.invoke(cli, ["eval-alignment", "--gold-from-db", str(seed_copy), "--ceiling"])
     assert both.exit_code == 1
     assert "--ceiling needs a gold file" in both.output
+
+
+def test_possible_counterparts_are_not_shared_until_confirmed() -> None:
+    """Links the aligner marks "possible counterpart" (its confidence tiers) show as
+    "possible — check"; a reader's confirmation makes them sure."""
+    from framing.report import claim_rows, event_title
+
+    sentence = {"index": 0, "start": 0, "end": 3}
+    result = {
+        "articles": [
+            {"id": "a", "lang": "en", "sentences": [{**sentence, "text": "A0."}]},
+            {"id": "b", "lang": "ru", "sentences": [{**sentence, "text": "B0."}]},
+        ],
+        "pairs": [
+            {
+                "a": "a",
+                "b": "b",
+                "links": [
+                    {
+                        "a": [0],
+                        "b": [0],
+                        "score": 4.0,
+                        "kind": "partial",
+                        "tier": "possible counterpart",
+                    }
+                ],
+                "only_a": [],
+                "only_b": [],
+            }
+        ],
+        "claims": [{"a": [0], "b": [0]}],
+        "insertions": [],
+        "quotes": [],
+    }
+    plain = apply_corrections(result, [])
+    [row] = claim_rows(plain)
+    assert row["status"] == "possible"
+    assert event_title({**plain, "rows": [row]}) is None  # nothing sure to title it by
+    confirm = {
+        "id": 7,
+        "a_article": "a",
+        "a_start": 0,
+        "a_end": 3,
+        "a_hash": text_hash("A0."),
+        "b_article": "b",
+        "b_start": 0,
+        "b_end": 3,
+        "b_hash": text_hash("B0."),
+        "verdict": "confirmed",
+    }
+    sure = apply_corrections(result, [confirm])
+    [row] = claim_rows(sure)
+    assert row["status"] == "confirmed" and row["links"][0]["corrections"] == [7]
+    assert event_title({**sure, "rows": [row]}) == {"text": "A0.", "lang": "en"}
