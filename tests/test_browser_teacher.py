@@ -171,7 +171,15 @@ def test_translate_control_only_where_the_browser_can(site, page, browser) -> No
         assert first.get_attribute("lang") == "en"
         assert first.inner_text().startswith("[en] ")
         assert able.locator(".cell[lang=en] .translation").count() == 0  # already English
-        assert url.startswith(site["url"])
+        # the handout too, so an English class gets translations on paper
+        able.goto(url + "/handout")
+        able.locator("[data-translate]").wait_for(state="visible")
+        able.click("[data-translate-go]")
+        done = able.locator("ul[lang=ru] .translation").first
+        done.wait_for(state="visible")
+        assert done.inner_text().startswith("[en] ")
+        able.emulate_media(media="print")
+        assert done.is_visible() and able.locator("[data-translate]").is_hidden()
     finally:
         able.context.close()
 

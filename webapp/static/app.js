@@ -176,7 +176,7 @@
   var tr = document.querySelector("[data-translate]");
   function pageLanguages() {
     var seen = {};
-    document.querySelectorAll(".cell[lang]").forEach(function (c) {
+    document.querySelectorAll("main [lang]").forEach(function (c) {
       if (c.getAttribute("lang")) seen[c.getAttribute("lang")] = true;
     });
     return Object.keys(seen);
