@@ -171,7 +171,7 @@ def test_translate_control_only_where_the_browser_can(site, page, browser) -> No
         able.goto(url + "/handout")
         able.locator("[data-translate]").wait_for(state="visible")
         able.click("[data-translate-go]")
-        done = able.locator("ul[lang=ru] .translation").first
+        done = able.locator("main [lang=ru] .translation").first
         done.wait_for(state="visible")
         assert done.inner_text().startswith("[en] ")
         able.emulate_media(media="print")
