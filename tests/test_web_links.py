@@ -198,6 +198,9 @@ def test_the_picker_names_outlets_not_ids(app, client, seeds_by_file) -> None:
     raw.fields = {"outlet": "UAWire"}
     with open_store(app.config["DATABASE"]) as store:
         [result] = ingest([raw], store)
+    # Pages never run the grouping: the home page starts it in the background; wait for it.
+    client.get("/api/home")
+    assert app.extensions["framing_analysis"].wait(timeout=600)
     events = client.get("/api/events").get_json()["events"]
     [event] = [e for e in events if len(e["articles"]) == 3]
     html = client.get(f"/events/{event['id']}").get_data(as_text=True)
