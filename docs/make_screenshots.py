@@ -74,8 +74,30 @@ def main() -> None:
             page.goto(base + path)
             page.locator(selector).screenshot(path=str(OUT / f"{name}.png"))
             print(f"docs/screenshots/{name}.png")
+        teacher_shots(browser, base, main_event["id"])
         browser.close()
     server.close()
+
+
+def teacher_shots(browser, base: str, event_id: str) -> None:
+    """The README's "For teachers": adding a missing link (the moment after "Link…"), and
+    the comparison on a phone."""
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    page.goto(f"{base}/events/{event_id}")
+    sentence = page.locator(".sentence", has_text="Общение не исключается.").first
+    article, index = sentence.get_attribute("id").split("-")[1:]
+    page.click(f"button.link-from[data-link-article='{article}'][data-link-sentence='{index}']")
+    sentence.scroll_into_view_if_needed()
+    page.evaluate("window.scrollBy(0, -120)")
+    page.mouse.move(5, 5)  # no highlight's popover over the picture
+    page.wait_for_timeout(200)
+    page.screenshot(path=str(OUT / "teacher-correct.png"))
+    print("docs/screenshots/teacher-correct.png")
+    phone = browser.new_page(viewport={"width": 390, "height": 844})
+    phone.goto(f"{base}/events/{event_id}")
+    phone.evaluate("document.querySelector('.matrix').scrollIntoView()")
+    phone.screenshot(path=str(OUT / "event-390.png"))
+    print("docs/screenshots/event-390.png")
 
 
 if __name__ == "__main__":

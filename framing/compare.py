@@ -156,8 +156,7 @@ def compare(
     if len(set(resolved)) < len(resolved):
         raise FramingError("compare needs different articles: the same article was given twice")
     embedder = embedder or LazyEmbedder()
-    options = {"phrases": phrases} | ({} if same_event is None else {"same_event": same_event})
-    key = analysis_key("compare", embedder.model_id, resolved, thresholds(), options)
+    key = _compare_key(embedder, resolved, phrases, same_event)
     cached = store.cached_analysis(key)
     if cached is not None:
         return dict(cached)
@@ -165,6 +164,22 @@ def compare(
     result = _compare(articles, store, embedder, phrases, same_event)
     store.cache_analysis(key, "compare", result)
     return result
+
+
+def cached_compare(
+    store: Store, article_ids: list[str], embedder: Embedder, same_event: bool | None = None
+) -> dict[str, Any] | None:
+    """The stored comparison of these articles, or None when it was never made (a page
+    that only shows a summary should not start a comparison)."""
+    found = store.cached_analysis(_compare_key(embedder, article_ids, True, same_event))
+    return None if found is None else dict(found)
+
+
+def _compare_key(
+    embedder: Embedder, resolved: list[str], phrases: bool, same_event: bool | None
+) -> str:
+    options = {"phrases": phrases} | ({} if same_event is None else {"same_event": same_event})
+    return analysis_key("compare", embedder.model_id, resolved, thresholds(), options)
 
 
 def _compare(

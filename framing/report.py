@@ -11,19 +11,22 @@ hits plus the detector's suggestions.
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Callable
 from functools import cache
 from typing import Any
 
 from framing.alignment.embedder import Embedder
+from framing.compare import cached_compare, group_stored_events
 from framing.compare import compare as run_compare
-from framing.compare import group_stored_events
 from framing.errors import FramingError, NotFound
+from framing.links import CONFIDENT_TIERS, apply_corrections, row_status
 from framing.markup import Segment, segments
 from framing.records import Sentence
 from framing.settings import packaged_yaml
 from framing.store import Store, analysis_key
 from framing.wording.detector import detector_fingerprint
+from framing.wording.glosses import neutral_gloss
 from framing.wording.lexicon import lexicon_fingerprint
 from framing.wording.profile import ArticleText, highlights, profile
 
@@ -67,6 +70,8 @@ def article_analysis(store: Store, article: dict[str, Any]) -> dict[str, Any]:
         store.cache_analysis(key, "article", result)
     for highlight in result["highlights"]:
         highlight["display"] = category_of(highlight)
+        # An English gloss of a Russian or Ukrainian neutral alternative, for any class.
+        highlight["neutral_en"] = neutral_gloss(article["lang"], highlight.get("neutral"))
     return dict(result)
 
 
@@ -142,7 +147,9 @@ def comparison_report(
         article = store.article(article_ids[0])
         return _single(store, article)
     loaded = {a["id"]: a for a in map(store.article, article_ids)}
-    result = run_compare(store, article_ids, embedder, same_event=same_event, loaded=loaded)
+    found = run_compare(store, article_ids, embedder, same_event=same_event, loaded=loaded)
+    # Readers' corrections win over the aligner (the cached result stays the aligner's).
+    result = apply_corrections(found, store.corrections([a["id"] for a in found["articles"]]))
     per_article, articles = {}, []
     for article in result["articles"]:
         stored = loaded[article["id"]]
@@ -163,7 +170,13 @@ def _single(store: Store, article: dict[str, Any]) -> dict[str, Any]:
     keys = ("id", "outlet", "outlet_name", "lang", "title", "date", "url", "sentences", "cited")
     only = {k: article[k] for k in keys}
     rows = [
-        {"number": n, "kind": "only", "cells": {article["id"]: [s["index"]]}, "links": []}
+        {
+            "number": n,
+            "kind": "only",
+            "status": None,
+            "cells": {article["id"]: [s["index"]]},
+            "links": [],
+        }
         for n, s in enumerate(article["sentences"])
     ]
     return {
@@ -174,6 +187,7 @@ def _single(store: Store, article: dict[str, Any]) -> dict[str, Any]:
         "quotes": [],
         "profiles": {},
         "shared_sources": [],
+        "corrections": [],
         "analysis": {article["id"]: article_analysis(store, article)},
         "rows": rows,
     }
@@ -186,8 +200,16 @@ def claim_rows(result: dict[str, Any]) -> list[dict[str, Any]]:
     links_of: dict[tuple[str, int], list[tuple[dict[str, Any], int]]] = {}
     for pair in result["pairs"]:
         for link in pair["links"]:
-            record = {"a": pair["a"], "b": pair["b"], "score": link["score"], "kind": link["kind"],
-                      "tier": link.get("tier", "same statement")}  # fmt: skip
+            record = {
+                "a": pair["a"],
+                "b": pair["b"],
+                "a_sentences": link["a"],
+                "b_sentences": link["b"],
+                "score": link["score"],
+                "kind": link["kind"],
+                "tier": link.get("tier", "same statement"),
+                "corrections": link.get("corrections", []),
+            }
             for index in link["a"]:
                 links_of.setdefault((pair["a"], index), []).append((record, link["b"][0]))
     quote_rows: dict[tuple[str, int], list[int]] = {}
@@ -203,13 +225,14 @@ def claim_rows(result: dict[str, Any]) -> list[dict[str, Any]]:
                     # A possible counterpart shows in a row only when both its sentences are
                     # there (else it points into another row, listed in the pair's links).
                     inside = b_index in claim.get(link["b"], [])
-                    if link not in links and (link["tier"] == "same statement" or inside):
+                    if link not in links and (link["tier"] in CONFIDENT_TIERS or inside):
                         links.append(link)
                 quotes += quote_rows.get((article_id, index), [])
         rows.append(
             {
                 "number": number,
                 "kind": _row_kind(claim, links),
+                "status": row_status(links) if len(claim) > 1 else None,
                 "cells": claim,
                 "links": links,
                 "quotes": sorted(set(quotes)),
@@ -223,7 +246,7 @@ def _row_kind(claim: dict[str, list[int]], links: list[dict[str, Any]]) -> str:
     check) or "only" (one outlet)."""
     if len(claim) == 1:
         return "only"
-    return "shared" if any(link["tier"] == "same statement" for link in links) else "possible"
+    return "shared" if any(link["tier"] in CONFIDENT_TIERS for link in links) else "possible"
 
 
 def sentence_marks(
@@ -349,3 +372,81 @@ def _claim_text(report: dict[str, Any], row: int) -> str:
 def _sentence_text(report: dict[str, Any], where: dict[str, Any]) -> str:
     article = next(a for a in report["articles"] if a["id"] == where["article"])
     return str(article["sentences"][where["sentence"]]["text"])
+
+
+def event_title(report: dict[str, Any], limit: int = 120) -> dict[str, str] | None:
+    """What an event is about, in the words of its reports: the statement most of them
+    share (confirmed links first, then the aligner's strongest), in English when one report
+    is English, shortened. ``{"text", "lang"}``; None when they share nothing sure."""
+    rows = [r for r in report["rows"] if r["kind"] == "shared" and r.get("status") != "possible"]
+    if not rows:
+        return None
+
+    def strength(row: dict[str, Any]) -> tuple[int, bool, float]:
+        scores = [link["score"] for link in row["links"] if link["score"] is not None]
+        return len(row["cells"]), row.get("status") == "confirmed", max(scores, default=0.0)
+
+    best = max(rows, key=strength)  # the earliest of equals: max keeps the first
+    articles = {a["id"]: a for a in report["articles"]}
+    english = [aid for aid in best["cells"] if articles[aid]["lang"] == "en"]
+    chosen = (english or list(best["cells"]))[0]
+    text = " ".join(articles[chosen]["sentences"][i]["text"] for i in best["cells"][chosen])
+    return {"text": shorten(text, limit), "lang": articles[chosen]["lang"] or ""}
+
+
+def event_headline(
+    store: Store, event: dict[str, Any], embedder: Embedder | None
+) -> dict[str, str] | None:
+    """:func:`event_title` of an event from its stored comparison (never computed here:
+    the home page lists events without comparing them); a lone report's own title."""
+    members = list(event["articles"])
+    if len(members) == 1:
+        article = store.article(members[0])
+        text = article["title"] or (article["sentences"] or [{"text": ""}])[0]["text"]
+        return {"text": shorten(text, 120), "lang": article["lang"] or ""} if text else None
+    if embedder is None:
+        return None
+    found = cached_compare(store, members[:3], embedder)
+    if found is None:
+        return None
+    corrected = apply_corrections(found, store.corrections(members[:3]))
+    return event_title({**corrected, "rows": claim_rows(corrected)})
+
+
+# A short closing clause that says who spoke (", Peskov said."; " – сказал Песков.").
+_SPEAKER_TAIL = re.compile(r"(?:,|\s[–—])\s[^,–—]{2,40}$")
+
+
+def shorten(text: str, limit: int) -> str:
+    """``text`` cut at a word boundary to at most ``limit`` characters, with an ellipsis;
+    a short closing clause naming the speaker is kept, so a headline still says who."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    tail = _SPEAKER_TAIL.search(text)
+    keep = text[tail.start() :] if tail else ""
+    room = limit - len(keep) - 1
+    cut = text[: tail.start() if tail else limit][:room].rsplit(" ", 1)[0].rstrip(",;:—–- ")
+    return cut + "…" + keep
+
+
+def matrix_records(report: dict[str, Any]) -> list[dict[str, Any]]:
+    """The claim matrix as flat records (CSV export): row number, kind, how sure, and one
+    column per report with its sentences (empty: not found by the aligner)."""
+    columns = {
+        a["id"]: f"{a['outlet_name'] or 'unknown outlet'} ({a['lang'] or '?'}, {a['id'][:8]})"
+        for a in report["articles"]
+    }
+    texts = {a["id"]: a["sentences"] for a in report["articles"]}
+    records = []
+    for row in report["rows"]:
+        record: dict[str, Any] = {
+            "row": row["number"] + 1,
+            "kind": row["kind"],
+            "status": row.get("status") or "",
+        }
+        for article_id, column in columns.items():
+            indices = row["cells"].get(article_id, [])
+            record[column] = " ".join(texts[article_id][i]["text"] for i in indices)
+        records.append(record)
+    return records

@@ -23,8 +23,14 @@ from sqlite_utils.migrations import Migrations
 
 from framing.errors import NotFound, StoreError
 from framing.records import Article
+from framing.text.fold import fold, search_stem
 
 DEFAULT_DB = Path("instance") / "framing.db"
+# The columns of a link correction (see m014_link_corrections), as exported and imported.
+CORRECTION_FIELDS = (
+    "event_id a_article a_start a_end a_hash a_text b_article b_start b_end b_hash b_text "
+    "verdict created_at"
+).split()
 
 migrations = Migrations("framing")
 
@@ -130,6 +136,47 @@ def m016_event_index(db: Database) -> None:
         {"kind": str, "stage": str, "done": int, "total": int, "updated_at": str, "error": str},
         pk="kind",
     )
+
+
+@migrations()
+def m014_link_corrections(db: Database) -> None:
+    # A reader's verdicts on sentence links (confirmed, rejected, added). Sentences are keyed
+    # by article, character span and a hash of their text, not by index: a change to the
+    # segmenter renumbers sentences but leaves the article's text (and id) as it was.
+    db["link_corrections"].create(
+        {
+            "id": int,
+            "event_id": str,
+            "a_article": str,
+            "a_start": int,
+            "a_end": int,
+            "a_hash": str,
+            "a_text": str,
+            "b_article": str,
+            "b_start": int,
+            "b_end": int,
+            "b_hash": str,
+            "b_text": str,
+            "verdict": str,
+            "created_at": str,
+        },
+        pk="id",
+        not_null={"a_article", "b_article", "verdict"},
+    )
+    db["link_corrections"].create_index(["a_article", "b_article"])
+
+
+@migrations()
+def m014_search_folded(db: Database) -> None:
+    # Search across scripts: each article's title and text folded to one Latin skeleton
+    # (framing.text.fold), so «Пєсков», «Песков» and "Peskov" find the same articles.
+    # Written by add_article (the fold is Python, so no trigger can keep it in step).
+    db.execute("create virtual table articles_folded using fts5(body)")
+    for row in db.query("select rowid, title, text from articles"):
+        db.execute(
+            "insert into articles_folded (rowid, body) values (?, ?)",
+            [row["rowid"], fold(f"{row['title'] or ''}\n{row['text']}")],
+        )
 
 
 # What to do about a refused write, by SQLite's error name; what is stored so far is kept.
@@ -304,6 +351,11 @@ class Store:
                 },
                 pk="id",
             )
+            self.db.execute(
+                "insert into articles_folded (rowid, body) select rowid, ? from articles "
+                "where id = ?",
+                [fold(f"{article.title or ''}\n{article.text}"), article.id],
+            )
             self.db["sentences"].insert_all(
                 (
                     {
@@ -347,14 +399,22 @@ class Store:
         date_to: str | None = None,
     ) -> list[dict[str, Any]]:
         """Article summaries (as :meth:`articles`) matching every given filter: words of
-        ``text`` (all of them, as word prefixes, in the title or text), the outlet id, and
+        ``text`` (all of them, as word prefixes, in the title or text, in any script's
+        spelling), the outlet id, and
         dates within ``date_from``..``date_to`` (ISO dates; undated articles drop out)."""
         where, params = [], []
         words = re.findall(r"\w+", text or "")
         if words:
+            # As typed (any script), or in any script's spelling and with its ending
+            # dropped (see framing.text.fold): «Пєсков» also finds «Пескова» and "Peskov".
             query = " ".join('"' + word.replace('"', '""') + '"*' for word in words[:20])
-            where.append("a.rowid in (select rowid from articles_fts where articles_fts match ?)")
-            params.append(query)
+            stems = [search_stem(word) for word in words[:20]]
+            folded = " ".join(f'"{stem}"*' for stem in stems if stem) or query
+            where.append(
+                "(a.rowid in (select rowid from articles_fts where articles_fts match ?)"
+                " or a.rowid in (select rowid from articles_folded where articles_folded match ?))"
+            )
+            params += [query, folded]
         if outlet:
             where.append("a.outlet_id = ?")
             params.append(outlet)
@@ -484,6 +544,47 @@ class Store:
         }
         with self._writing():
             self.db["analyses"].upsert(row, pk="key")
+
+    # -- link corrections ---------------------------------------------------------------
+
+    def add_correction(self, record: dict[str, Any]) -> dict[str, Any]:
+        """Store one correction (the fields of ``CORRECTION_FIELDS``; ``created_at`` is set
+        when missing) and return it with its ``id``."""
+        row = {name: record.get(name) for name in CORRECTION_FIELDS}
+        row["created_at"] = row["created_at"] or datetime.now(UTC).isoformat(timespec="seconds")
+        with self._writing():
+            table = self.db["link_corrections"].insert(row)
+            row_id = table.last_pk
+        return {"id": row_id, **row}
+
+    def corrections(self, article_ids: Iterable[str] | None = None) -> list[dict[str, Any]]:
+        """Corrections, oldest first; with ``article_ids``, those between two of them."""
+        rows = self.db.query("select * from link_corrections order by id")
+        if article_ids is None:
+            return [dict(r) for r in rows]
+        wanted = set(article_ids)
+        return [dict(r) for r in rows if {r["a_article"], r["b_article"]} <= wanted]
+
+    def correction(self, correction_id: int) -> dict[str, Any]:
+        rows = list(self.db.query("select * from link_corrections where id = ?", [correction_id]))
+        if not rows:
+            raise NotFound(f"No correction with id {correction_id}: it may have been undone.")
+        return dict(rows[0])
+
+    def delete_correction(self, correction_id: int) -> dict[str, Any]:
+        """Undo: remove one correction; the verdict before it (or the aligner's) applies."""
+        found = self.correction(correction_id)
+        with self._writing():
+            self.db.execute("delete from link_corrections where id = ?", [correction_id])
+        return found
+
+    def has_correction(self, record: dict[str, Any]) -> bool:
+        """Whether an identical correction (same sentences, verdict and time) is stored, so
+        importing an export twice adds nothing."""
+        names = [n for n in CORRECTION_FIELDS if n != "event_id"]
+        where = " and ".join(f"{n} is ?" for n in names)
+        sql = f"select 1 from link_corrections where {where} limit 1"
+        return bool(list(self.db.query(sql, [record.get(n) for n in names])))
 
     def count_articles(self) -> int:
         return int(self.db.execute("select count(*) from articles").fetchone()[0])

@@ -501,13 +501,40 @@ FORM_POSTS = {
     "/glossary/new": {"lang": "en", "pattern": "forged entry", "category": "euphemism"},
     "/glossary/en/so-called/edit": {"pattern": "so-called", "retired": "on"},
     "/api/compare": {"text1": "A first text.", "text2": "A second text."},
+    # readers' link corrections (issue 14)
+    "/links": {
+        "a_article": "aaaa",
+        "a_sentence": "0",
+        "b_article": "bbbb",
+        "b_sentence": "0",
+        "verdict": "rejected",
+    },  # fmt: skip
+    "/links/undo": {"ids": "1"},
+    "/api/links": {
+        "a_article": "aaaa",
+        "a_sentence": "0",
+        "b_article": "bbbb",
+        "b_sentence": "0",
+        "verdict": "rejected",
+    },  # fmt: skip
+    "/api/links/1/undo": {},
 }
-JSON_POSTS = {"/api/compare", "/api/lexicon/<lang>"}  # JSON bodies: no cookie authority
+JSON_POSTS = {  # JSON bodies: no cookie authority
+    "/api/compare",
+    "/api/lexicon/<lang>",
+    "/api/links",
+    "/api/links/<int:correction_id>/undo",
+}
 
 
 def test_every_post_route_is_covered(app) -> None:
     routes = {r.rule for r in app.url_map.iter_rules() if "POST" in (r.methods or ())}
-    forms = {re.sub(r"/en/so-called/", "/<lang>/<path:pattern>/", p) for p in FORM_POSTS}
+    forms = {
+        re.sub(r"/en/so-called/", "/<lang>/<path:pattern>/", p).replace(
+            "/links/1/", "/links/<int:correction_id>/"
+        )
+        for p in FORM_POSTS
+    }
     assert routes == forms | JSON_POSTS
 
 

@@ -1,5 +1,5 @@
-"""`framing serve`: refuses to run without a secret key; with --load-sample it stores the
-sample corpus and its analysed events before serving."""
+"""`framing serve`: makes a per-process key when none is set, refuses the development key;
+with --load-sample it stores the sample corpus and its analysed events before serving."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ def free_port() -> int:
 
 
 def test_serve_refuses_the_development_key(tmp_path: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if k != "FRAMING_SECRET_KEY"}
+    env = {**os.environ, "FRAMING_SECRET_KEY": "dev"}
     done = subprocess.run(
         [str(FRAMING), "serve", "--db", str(tmp_path / "x.db"), "--port", str(free_port())],
         env=env,
@@ -33,6 +33,35 @@ def test_serve_refuses_the_development_key(tmp_path: Path) -> None:
     )
     assert done.returncode == 1
     assert "No secret key: set FRAMING_SECRET_KEY" in done.stderr
+
+
+def test_serve_without_a_key_makes_one_for_the_process(tmp_path: Path) -> None:
+    """As the serve docs say: no FRAMING_SECRET_KEY is no error, but a one-line warning."""
+    env = {k: v for k, v in os.environ.items() if k != "FRAMING_SECRET_KEY"}
+    port = free_port()
+    with subprocess.Popen(
+        [str(FRAMING), "serve", "--db", str(tmp_path / "x.db"), "--port", str(port)],
+        env=env,
+        stderr=subprocess.PIPE,
+        text=True,
+    ) as server:
+        try:
+            for _ in range(600):
+                try:
+                    with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/csrf") as r:
+                        assert json.load(r)["ok"] is True  # a session could be signed
+                    break
+                except OSError:
+                    assert server.poll() is None, server.stderr.read()
+                    time.sleep(0.2)
+        finally:
+            server.terminate()
+            said = server.communicate(timeout=30)[1]
+    warnings = [line for line in said.splitlines() if "FRAMING_SECRET_KEY" in line]
+    assert warnings == [
+        "Warning: FRAMING_SECRET_KEY is not set; using a key made for this process "
+        "(sessions and form tokens end when the server restarts)."
+    ]
 
 
 def test_serve_with_the_sample_corpus(tmp_path: Path) -> None:

@@ -21,7 +21,8 @@ def test_home_lists_events_and_search(client, seeds_by_file) -> None:
     assert "Compare the reports →" in html
     found = client.get("/api/home?q=Песков").get_json()
     ids = {a["id"] for a in found["articles"]}
-    assert ids == {seeds_by_file["000"]["id"], seeds_by_file["001"]["id"]}
+    # any script's spelling: the English report's "Peskov" matches too
+    assert ids == {seeds_by_file[n]["id"] for n in ("000", "001", "002")}
     # Case folding in Cyrillic and a word prefix
     assert {a["id"] for a in client.get("/api/home?q=пЕСК").get_json()["articles"]} == ids
     assert [e["label"] for e in found["events"]] == [
@@ -62,13 +63,14 @@ def test_event_page_lines_up_the_reports(client, seed_event, seeds_by_file) -> N
     assert "data-explanation=" in mark.group(0) and 'data-mark="N"' in mark.group(0)
     # shared statement on one row, with both sentences
     row = re.search(
-        r'<div class="mrow shared" id="row-\d+">(?:(?!class="mrow).)*Зачем нам связываться',
+        r'<div class="mrow shared" id="row-\d+"[^>]*>(?:(?!class="mrow).)*Зачем нам связываться',
         html,
         re.S | re.I,
     )
     assert row is not None and "why should they have been in touch" in row.group(0)
-    assert "no counterpart found in Sputnik" in html
-    assert "no counterpart found in Komentarii" in html
+    # an empty cell says what is known: the aligner found nothing, not "left out"
+    assert "not found by the aligner in Sputnik" in html
+    assert "not found by the aligner in Komentarii" in html
     assert "cites Interfax" in html
     assert f'id="s-{ru}-0"' in html and f'id="s-{en}-0"' in html
     assert "Quote compared across languages" in html

@@ -45,7 +45,10 @@ def test_compare_two_pasted_texts(client) -> None:
 
 def test_compare_and_save(client) -> None:
     data = {"csrf_token": token(client), "text1": RU, "text2": EN, "save": "yes"}
-    assert client.post("/compare/new", data=data).status_code == 200
+    response = client.post("/compare/new", data=data)
+    # saved: shown at its permanent address (see test_web_links for what it holds)
+    assert response.status_code == 303
+    assert "/compare?articles=" in response.headers["Location"]
     assert len(client.get("/api/articles").get_json()["articles"]) == 6
 
 

@@ -32,7 +32,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     )
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
 
-    from . import coverage, db, errors, events, filters, glossary, outlets, own, pages
+    from . import coverage, db, errors, events, filters, glossary, links, outlets, own, pages
 
     db.init_app(app)
     coverage.init_app(app)
@@ -44,4 +44,5 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(own.bp)
     app.register_blueprint(glossary.bp)
     app.register_blueprint(outlets.bp)
+    app.register_blueprint(links.bp)
     return app

@@ -12,7 +12,9 @@ from framing.errors import FramingError, NotFound
 
 
 def error_response(message: str, status: int) -> Any:
-    if request.path.startswith("/api/") or request.path.endswith(".json"):
+    # Scripts posting a form (the page's corrections) ask for JSON with Accept.
+    wants_json = request.accept_mimetypes.best == "application/json"
+    if request.path.startswith("/api/") or request.path.endswith(".json") or wants_json:
         return jsonify({"ok": False, "error": message, "status": status}), status
     return render_template("error.html", message=message, status=status), status
 

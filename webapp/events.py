@@ -3,14 +3,16 @@ comparison of any 2–3 stored articles; each with its JSON twin."""
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, Response, jsonify, redirect, render_template, request, url_for
 
 from framing.coverage import event_coverage
 from framing.errors import FramingError
-from framing.report import chosen_articles, comparison_report, find_event
+from framing.output import write_rows
+from framing.report import chosen_articles, comparison_report, find_event, matrix_records
 
 from .db import finished_analysis, get_embedder, get_store
 from .page_cache import cached_page
@@ -32,11 +34,13 @@ def event_view(event_id: str, endpoint: str, render: Callable[[dict, dict], Any]
 
 
 def event_page(event_id: str, template: str, endpoint: str) -> Any:
-    return event_view(
-        event_id,
-        endpoint,
-        lambda found, report: render_template(template, event=found, **comparison_context(report)),
-    )
+    def render(found: dict, report: dict) -> Any:
+        # The picker names every report of the event by outlet, language and date.
+        members = {a["id"]: a for a in get_store().articles() if a["id"] in found["articles"]}
+        context = comparison_context(report)
+        return render_template(template, event=found, members=members, **context)
+
+    return event_view(event_id, endpoint, render)
 
 
 @bp.get("/events/<event_id>")
@@ -76,10 +80,43 @@ def event_json(event_id: str) -> Any:
 
 
 def stored_comparison() -> dict[str, Any]:
+    """The comparison ``/compare`` names: ``articles`` (2–3 ids) and ``same_event=1`` when
+    the reader vouches that they report one event (what compare-your-own does; its result
+    page is this URL, so the permalink gives the same result)."""
     ids = list(dict.fromkeys(request.args.getlist("articles")))
     if not 2 <= len(ids) <= 3:
         raise FramingError("Field 'articles': give 2 or 3 different article ids to compare.")
-    return comparison_report(get_store(), ids, get_embedder())
+    vouched = request.args.get("same_event", "")
+    if vouched not in ("", "0", "1"):
+        raise FramingError(f"Field 'same_event': {vouched!r} is not 1 or 0.")
+    same_event = True if vouched == "1" else None
+    return comparison_report(get_store(), ids, get_embedder(), same_event=same_event)
+
+
+def csv_response(report: dict[str, Any], name: str) -> Response:
+    """The claim matrix as a CSV download."""
+    out = io.StringIO()
+    write_rows(matrix_records(report), "csv", out)
+    response = Response(out.getvalue(), mimetype="text/csv")
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+    return response
+
+
+# Not through the page cache, which keeps bodies, not headers (the download's file name);
+# the comparison behind it is cached in the store.
+@bp.get("/events/<event_id>/matrix.csv")
+def event_csv(event_id: str) -> Any:
+    return event_view(
+        event_id,
+        "events.event_csv",
+        lambda found, report: csv_response(report, f"event-{found['id']}"),
+    )
+
+
+@bp.get("/compare.csv")
+def compare_csv() -> Any:
+    report = stored_comparison()
+    return csv_response(report, "comparison-" + "-".join(a["id"][:8] for a in report["articles"]))
 
 
 @bp.get("/compare")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from flask import Flask
@@ -29,7 +30,13 @@ def short_name(name: str | None) -> str:
     return name.split(" (")[0].strip() or name
 
 
+def today() -> str:
+    """The date a page was made (a handout says when it was printed; the page script puts
+    the reader's own date in at print time, since pages are cached)."""
+    return date.today().isoformat()
+
+
 def init_app(app: Flask) -> None:
-    app.jinja_env.globals.update(categories=categories, figures=figures)
+    app.jinja_env.globals.update(categories=categories, figures=figures, today=today)
     app.jinja_env.filters["figure"] = figure_value
     app.jinja_env.filters["short"] = short_name

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, abort, jsonify, render_template, request
+from flask import Blueprint, abort, jsonify, redirect, render_template, request, url_for
 
 from framing.errors import InputRefused
 from framing.ingest import ingest
@@ -184,10 +184,16 @@ def submit() -> Any:
             "own.html", errors=submission.errors, texts=submission.texts, outlets=outlets,
             save=save,
         ), 400  # fmt: skip
+    permalink = url_for("events.compare", articles=outcome["ids"], same_event=1) if save else None
+    if permalink and not submission.errors and not submission.fetched:
+        # Saved: the result is the comparison of stored articles, so show it at its
+        # permanent address (one code path with /compare; same ids, same settings).
+        return redirect(permalink, code=303)
+    # Refusals and fetch notes are shown once, here; the permalink is offered on the page.
     context = comparison_context(outcome["report"], linkable=save)
     return render_template(
         "event.html", event=None, own=True, own_saved=save, refused=submission.errors,
-        fetched=submission.fetched, **context,
+        fetched=submission.fetched, permalink=permalink, **context,
     )  # fmt: skip
 
 
@@ -221,10 +227,16 @@ def submit_json() -> Any:
     outcome = analyse(submission, save)
     if outcome["report"] is None:
         abort(400, description="; ".join(submission.errors.values()))
+    permalink = (
+        url_for("events.compare", articles=outcome["ids"], same_event=1, _external=True)
+        if save
+        else None
+    )
     return jsonify(
         {
             "ok": True,
             "saved": save,
+            "permalink": permalink,
             "refused": submission.errors,
             "fetched": submission.fetched,
             "comparison": outcome["report"],

@@ -9,9 +9,15 @@ from typing import Any
 from flask import Blueprint, jsonify, render_template, request
 
 from framing.errors import FramingError
-from framing.report import article_report, citations_by_sentence, score_card, sentence_marks
+from framing.report import (
+    article_report,
+    citations_by_sentence,
+    event_headline,
+    score_card,
+    sentence_marks,
+)
 
-from .db import finished_analysis, get_store
+from .db import finished_analysis, get_embedder, get_store
 from .page_cache import cached_page
 
 bp = Blueprint("pages", __name__)
@@ -43,29 +49,44 @@ def search_filters() -> dict[str, str]:
 
 
 def searched_articles() -> tuple[dict[str, str], list[dict[str, Any]]]:
-    """The search form's fields and the article summaries matching them."""
+    """The search form's fields and the article summaries matching them (with dates, the
+    undated reports of events in the range too: see :func:`with_undated_members`)."""
     filters = search_filters()
     articles = get_store().search_articles(
         filters.get("q"), filters.get("outlet"), filters.get("from"), filters.get("to")
     )
+    if filters.get("from") or filters.get("to"):
+        # the last finished grouping: a search never waits for a background analysis
+        articles = with_undated_members(filters, articles, finished_analysis()["events"])
     return filters, articles
 
 
 def home_data() -> dict[str, Any]:
     """Events and articles matching the search, and (``outlets``) the outlets that have
-    articles, for the search form."""
+    articles, for the search form.
+
+    An event matches when any of its reports matches. With dates, an undated report of an
+    event whose dated reports fall in the range is kept (``in_event_range``): most outlets'
+    pages carry no machine-readable date, and dropping them would hide whole languages."""
     store = get_store()
     filters, articles = searched_articles()
+    analysis = finished_analysis()  # never waits: the grouping runs in the background
     shown = {a["id"] for a in articles}
     summaries = {a["id"]: a for a in store.articles()}
-    analysis = finished_analysis()  # never waits: the grouping runs in the background
     events = []
     for event in analysis["events"]:
         if filters and not shown.intersection(event["articles"]):
             continue
         members = [summaries[i] for i in event["articles"] if i in summaries]
         outlets = sorted({m["outlet_name"] or "unknown publisher" for m in members})
-        events.append({**event, "outlets": outlets, "titles": [m["title"] for m in members]})
+        events.append(
+            {
+                **event,
+                "outlets": outlets,
+                "titles": [m["title"] for m in members],
+                "headline": event_headline(store, event, get_embedder()),
+            }
+        )
     names = {a["outlet"]: a["outlet_name"] for a in summaries.values() if a["outlet"]}
     choices = sorted(names.items(), key=lambda item: (item[1] or item[0]).casefold())
     return {
@@ -75,6 +96,25 @@ def home_data() -> dict[str, Any]:
         "outlets": choices,
         "analysis": analysis["status"],
     }
+
+
+def with_undated_members(
+    filters: dict[str, str], articles: list[dict[str, Any]], grouped: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """``articles`` (dated, in range) plus the undated reports, matching the other filters,
+    of events whose dates overlap the range."""
+    low, high = filters.get("from", "0000-00-00"), filters.get("to", "9999-99-99")
+    in_range = {
+        member
+        for event in grouped
+        if event.get("date_from") and event["date_from"] <= high and event["date_to"] >= low
+        for member in event["articles"]
+    }
+    undated = get_store().search_articles(filters.get("q"), filters.get("outlet"))
+    extra = [
+        {**a, "in_event_range": True} for a in undated if a["date"] is None and a["id"] in in_range
+    ]
+    return articles + extra
 
 
 @bp.get("/")

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from framing.report import citations_by_sentence, score_card, sentence_marks
+from framing.report import citations_by_sentence, event_title, score_card, sentence_marks
+
+from .links import just_made
 
 
 def comparison_context(report: dict[str, Any], linkable: bool = True) -> dict[str, Any]:
@@ -35,14 +37,14 @@ def comparison_context(report: dict[str, Any], linkable: bool = True) -> dict[st
             for analysis in report["analysis"].values()
             for h in analysis["highlights"]
         ),
+        "headline": event_title(report) if len(report["articles"]) > 1 else None,
+        # Shared on the handout: rows the aligner is sure of or a reader confirmed; a
+        # possible counterpart is listed apart, for the reader to check.
+        "sure_rows": [r for r in report["rows"] if r["kind"] == "shared"],
+        "possible_rows": [r for r in report["rows"] if r["kind"] == "possible"],
+        "just_made": just_made(),
         "only_rows": {
-            # A possible counterpart is not a confirmed shared statement: the handout lists
-            # it with what the aligner found no confident counterpart for.
-            a["id"]: [
-                r
-                for r in report["rows"]
-                if r["kind"] in ("only", "possible") and a["id"] in r["cells"]
-            ]
+            a["id"]: [r for r in report["rows"] if r["kind"] == "only" and a["id"] in r["cells"]]
             for a in report["articles"]
         },
     }

@@ -38,6 +38,14 @@ DEFAULT_GOLD = Path(__file__).resolve().parents[2] / "tests" / "gold" / "seed_al
 )
 @MODEL_OPTION
 @click.option(
+    "--gold-from-db",
+    "gold_db",
+    type=click.Path(dir_okay=False, exists=True),
+    default=None,
+    help="Score against the link corrections readers made in this corpus database instead "
+    "(only the sentence pairs they judged count).",
+)
+@click.option(
     "--ceiling",
     is_flag=True,
     help="Also report the best F1 that thresholds chosen with hindsight could reach.",
@@ -45,7 +53,12 @@ DEFAULT_GOLD = Path(__file__).resolve().parents[2] / "tests" / "gold" / "seed_al
 @format_option(("json", "text"))
 @friendly_errors
 def eval_alignment_command(
-    gold: Path, articles: Path | None, model: str | None, ceiling: bool, fmt: str
+    gold: Path,
+    articles: Path | None,
+    model: str | None,
+    gold_db: str | None,
+    ceiling: bool,
+    fmt: str,
 ) -> None:
     """Score the sentence aligner against a hand-annotated gold alignment.
 
@@ -59,12 +72,26 @@ def eval_alignment_command(
     Example:
 
         framing eval-alignment --ceiling --format text
+
+        framing eval-alignment --gold-from-db instance/framing.db --format text
     """
     from framing.alignment.embedder import LazyEmbedder
     from framing.lab.eval_alignment import evaluate_folder
     from framing.sample import sample_dir
 
-    scores = evaluate_folder(articles or sample_dir(), gold, LazyEmbedder(model), ceiling)
+    if gold_db:
+        from framing.errors import FramingError
+        from framing.lab.eval_alignment import evaluate_db_corrections
+        from framing.store import open_store
+
+        if ceiling:
+            raise FramingError(
+                "--ceiling needs a gold file; it cannot be used with --gold-from-db."
+            )
+        with open_store(gold_db) as store:
+            scores = evaluate_db_corrections(store, LazyEmbedder(model))
+    else:
+        scores = evaluate_folder(articles or sample_dir(), gold, LazyEmbedder(model), ceiling)
     if fmt == "json":
         write_object(scores, sys.stdout)
     else:

@@ -189,9 +189,20 @@ def serve(db: str | None, host: str, port: int, debug: bool, load_sample: bool) 
     from framing.store import open_store
     from webapp import create_app
 
-    # The app first: it checks the secret key, so a missing or weak one is refused before
-    # the minutes --load-sample takes, not after.
-    app = create_app({"DATABASE": db, "DEBUG": debug} if db else {"DEBUG": debug})
+    config: dict[str, Any] = {"DATABASE": db, "DEBUG": debug} if db else {"DEBUG": debug}
+    if not debug and not setting("secret_key"):
+        # As Datasette does: a key for this process only, so `serve` works out of the box.
+        import secrets
+
+        config["SECRET_KEY"] = secrets.token_hex(32)
+        click.echo(
+            "Warning: FRAMING_SECRET_KEY is not set; using a key made for this process "
+            "(sessions and form tokens end when the server restarts).",
+            err=True,
+        )
+    # The app first: it checks the secret key, so a weak one is refused before the
+    # minutes --load-sample takes, not after.
+    app = create_app(config)
     if load_sample:
         summary = load_sample_corpus(db)
         click.echo(f"Sample corpus: {summary}", err=True)
@@ -302,6 +313,7 @@ def compare(
 
     from framing.alignment.embedder import LazyEmbedder
     from framing.compare import compare as run_compare
+    from framing.links import apply_corrections
     from framing.store import open_store
 
     # Files and links are read (and fetched) first, outside any transaction; then ingested in
@@ -320,6 +332,8 @@ def compare(
             phrases=not no_phrases,
             same_event=True if same_event else None,
         )
+        # Readers' corrections (web app, `framing links import`) win over the aligner.
+        result = apply_corrections(result, store.corrections(ids))
     if fmt == "text":
         click.echo(render_comparison(result))
     else:
@@ -360,19 +374,19 @@ def render_comparison(result: dict[str, Any]) -> str:
         a["id"]: f"{a['outlet_name'] or 'unknown outlet'} ({a['lang'] or '?'}, {a['id'][:6]})"
         for a in result["articles"]
     }
-    confident = {
-        (pair[side], index)
-        for pair in result["pairs"]
-        for link in pair["links"]
-        if link.get("tier", "same statement") == "same statement"
-        for side in ("a", "b")
-        for index in link[side]
-    }
+    tier_of: dict[str, set[tuple[str, int]]] = {}  # tier -> the sentences in such links
+    for pair in result["pairs"]:
+        for link in pair["links"]:
+            into = tier_of.setdefault(link.get("tier", "same statement"), set())
+            into.update((pair[side], index) for side in ("a", "b") for index in link[side])
     lines = []
     for number, claim in enumerate(result["claims"], 1):
+        nodes = {(a_id, i) for a_id, indices in claim.items() for i in indices}
         if len(claim) == 1:
             shared = "only " + names[next(iter(claim))]
-        elif any((a_id, i) in confident for a_id, indices in claim.items() for i in indices):
+        elif nodes & tier_of.get("confirmed by a reader", set()):
+            shared = "shared, confirmed by a reader"  # a reader's verdict (framing.links)
+        elif nodes & tier_of.get("same statement", set()):
             shared = "shared"
         else:
             shared = "possible counterpart, check"
@@ -537,8 +551,10 @@ def _csv_record(record: dict[str, Any]) -> dict[str, Any]:
 
 from framing.cli.lab_alignment import eval_alignment_command, eval_guard_command  # noqa: E402
 from framing.cli.lab_loaded import eval_loaded_command, train_detector_command  # noqa: E402
+from framing.cli.links import links_group  # noqa: E402
 
 cli.add_command(train_detector_command)
 cli.add_command(eval_loaded_command)
 cli.add_command(eval_alignment_command)
 cli.add_command(eval_guard_command)
+cli.add_command(links_group)

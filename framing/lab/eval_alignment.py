@@ -261,3 +261,39 @@ def _prf(counts: dict[str, int]) -> dict[str, float]:
     recall = tp / (tp + fn) if tp + fn else 1.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     return {"precision": round(precision, 3), "recall": round(recall, 3), "f1": round(f1, 3)}
+
+
+def evaluate_db_corrections(store: Store, embedder: Embedder | None = None) -> dict[str, Any]:
+    """The aligner scored against readers' corrections in ``store`` (``--gold-from-db``).
+
+    Readers judge only some sentence pairs, so only judged pairs count: a pair they linked
+    (confirmed or added) that the aligner links is a true positive, one it misses a false
+    negative; a pair they rejected that the aligner links is a false positive. Article pairs
+    are compared as ``framing compare`` does (same-event judgement from shared claims).
+    """
+    from framing.compare import compare as run_compare
+    from framing.links import gold_pairs as reader_gold
+
+    per_pair, totals = [], []
+    for (a, b), judged in sorted(reader_gold(store).items()):
+        result = run_compare(store, [a, b], embedder, phrases=False)
+        [pair] = result["pairs"]
+        confident = [x for x in pair["links"] if x.get("tier") in (None, "same statement")]
+        found = {(i, j) for link in confident for i in link["a"] for j in link["b"]}
+        if pair["a"] != a:  # the aligner's pair in the reverse order
+            found = {(j, i) for i, j in found}
+        counts = {
+            "tp": len(found & judged["linked"]),
+            "fp": len(found & judged["rejected"]),
+            "fn": len(judged["linked"] - found),
+        }
+        totals.append(counts)
+        per_pair.append(
+            {"a": a, "b": b, "same_event": pair["same_event"], **counts, **_prf(counts)}
+        )
+    if not per_pair:
+        raise FramingError(
+            "No corrections in the database to score against: confirm, reject or add links "
+            "on an event page, or import them with `framing links import`."
+        )
+    return {**_prf(_summed(totals)), "pairs": per_pair, "gold": "corrections in the database"}

@@ -27,6 +27,7 @@
     pop.appendChild(quoted);
     line("", "", mark.dataset.explanation);
     line("", "Neutral alternative:", mark.dataset.neutral);
+    line("pop-note", "In English:", mark.dataset.neutralEn);
     line("pop-note", "Note:", mark.dataset.note);
     line("pop-note", "Also:", mark.dataset.also);
     pop.hidden = false;
@@ -62,5 +63,179 @@
   });
   document.querySelectorAll("[data-print]").forEach(function (button) {
     button.addEventListener("click", function () { window.print(); });
+  });
+
+  // --- readers' corrections of links -------------------------------------------------
+  // The page comes from a cache shared by every visitor, so the session's form token is
+  // fetched when first needed, and sent as a header.
+  var tokenPromise = null;
+  function token() {
+    if (!tokenPromise) {
+      tokenPromise = fetch("/api/csrf", { credentials: "same-origin" })
+        .then(function (r) { return r.json(); })
+        .then(function (j) { return j.token; });
+    }
+    return tokenPromise;
+  }
+  function post(url, fields) {
+    return token().then(function (t) {
+      return fetch(url, {
+        method: "POST", credentials: "same-origin", body: new URLSearchParams(fields),
+        headers: { "X-CSRF-Token": t, "Accept": "application/json" }
+      });
+    }).then(function (r) {
+      return r.json().then(function (j) {
+        if (!j.ok) throw new Error(j.error || "The correction was not saved.");
+        return j;
+      });
+    });
+  }
+  function failed(err) { window.alert(err.message); }
+  function reloadWith(ids, anchor) {
+    var url = new URL(window.location.href);
+    if (ids.length) url.searchParams.set("correction", ids.join("-"));
+    else url.searchParams.delete("correction");
+    url.hash = anchor || "";
+    window.location.assign(url.toString());
+  }
+  var matrix = document.querySelector(".matrix");
+  var eventId = matrix && matrix.dataset.event ? matrix.dataset.event : "";
+  function correct(fields, anchor) {
+    fields.event = eventId;
+    return post("/links", fields).then(function (j) {
+      reloadWith(j.corrections.map(function (c) { return c.id; }), anchor);
+    }, failed);
+  }
+  document.querySelectorAll("[data-link-tools], .link-from, [data-link-help], [data-undo]")
+    .forEach(function (el) { el.hidden = false; });
+
+  document.querySelectorAll("button[data-verdict]").forEach(function (b) {
+    b.addEventListener("click", function () {
+      correct({
+        verdict: b.dataset.verdict,
+        a_article: b.dataset.aArticle, a_sentence: b.dataset.aSentence,
+        b_article: b.dataset.bArticle, b_sentence: b.dataset.bSentence
+      }, "s-" + b.dataset.aArticle + "-" + b.dataset.aSentence.split(" ")[0]);
+    });
+  });
+  document.querySelectorAll("button[data-undo]").forEach(function (b) {
+    b.addEventListener("click", function () {
+      post("/links/undo", { ids: b.dataset.undo }).then(function () { reloadWith([], ""); }, failed);
+    });
+  });
+
+  // Adding a link: "Link…" after one sentence, then "Link here" after its counterpart in
+  // another report. Buttons, so keyboard and touch work alike; Escape or Cancel stops.
+  var picking = null;
+  var bar = document.querySelector("[data-pick-bar]");
+  function pickButtons() { return document.querySelectorAll("button.link-from"); }
+  function stopPicking() {
+    picking = null;
+    document.body.classList.remove("picking");
+    pickButtons().forEach(function (b) {
+      b.textContent = "Link\u2026"; b.disabled = false; b.classList.remove("picked");
+    });
+    if (bar) bar.hidden = true;
+  }
+  function startPicking(b) {
+    picking = b;
+    document.body.classList.add("picking");
+    pickButtons().forEach(function (other) {
+      if (other === b) { other.textContent = "Linking\u2026"; other.classList.add("picked"); }
+      else if (other.dataset.linkArticle === b.dataset.linkArticle) other.disabled = true;
+      else other.textContent = "Link here";
+    });
+    if (bar) {
+      bar.querySelector("[data-pick-text]").textContent = "Now press \u201cLink here\u201d " +
+        "after the sentence of another report that says the same as this " +
+        b.dataset.outletName + " sentence.";
+      bar.hidden = false;
+    }
+  }
+  document.addEventListener("click", function (e) {
+    var b = e.target.closest && e.target.closest("button.link-from");
+    if (!b) return;
+    if (!picking) startPicking(b);
+    else if (b === picking) stopPicking();
+    else if (b.dataset.linkArticle !== picking.dataset.linkArticle) {
+      var from = picking;
+      correct({
+        verdict: "added",
+        a_article: from.dataset.linkArticle, a_sentence: from.dataset.linkSentence,
+        b_article: b.dataset.linkArticle, b_sentence: b.dataset.linkSentence
+      }, "s-" + from.dataset.linkArticle + "-" + from.dataset.linkSentence);
+    }
+  });
+  var cancel = document.querySelector("[data-pick-cancel]");
+  if (cancel) cancel.addEventListener("click", stopPicking);
+  document.addEventListener("keydown", function (e) { if (e.key === "Escape" && picking) stopPicking(); });
+
+  // --- reading across languages ------------------------------------------------------
+  // The browser's own on-device Translator API (Chrome, Edge); the control stays hidden
+  // where there is none. Every cell carries its lang, so page translation works too.
+  var tr = document.querySelector("[data-translate]");
+  function pageLanguages() {
+    var seen = {};
+    document.querySelectorAll("main [lang]").forEach(function (c) {
+      if (c.getAttribute("lang")) seen[c.getAttribute("lang")] = true;
+    });
+    return Object.keys(seen);
+  }
+  // Shown only when the browser can translate at least one of the page's languages
+  // (on the device, or after fetching its own language pack), not merely names the API.
+  if (tr && "Translator" in self) {
+    var probes = pageLanguages().map(function (lang) {
+      var target = lang === "en" ? "ru" : "en";
+      return self.Translator.availability({ sourceLanguage: lang, targetLanguage: target })
+        .catch(function () { return "unavailable"; });
+    });
+    Promise.all(probes).then(function (states) {
+      if (states.some(function (s) { return s !== "unavailable"; })) tr.hidden = false;
+    });
+    var status = tr.querySelector("[data-translate-status]");
+    tr.querySelector("[data-translate-go]").addEventListener("click", function () {
+      var target = tr.querySelector("[data-translate-target]").value;
+      var jobs = [];
+      document.querySelectorAll(".sentence").forEach(function (el) {
+        var holder = el.closest("[lang]");
+        var source = holder ? holder.getAttribute("lang") : "";
+        if (source && source !== target) jobs.push({ el: el, source: source });
+      });
+      var translators = {};
+      function translator(source) {
+        if (!translators[source]) {
+          translators[source] = self.Translator.availability({ sourceLanguage: source, targetLanguage: target })
+            .then(function (state) {
+              if (state === "unavailable") throw new Error("Your browser cannot translate " + source + " into " + target + " on this device.");
+              return self.Translator.create({ sourceLanguage: source, targetLanguage: target });
+            });
+        }
+        return translators[source];
+      }
+      var done = 0;
+      status.textContent = "Translating on this device\u2026";
+      jobs.reduce(function (chain, job) {
+        return chain.then(function () {
+          return translator(job.source).then(function (t) { return t.translate(job.el.textContent); })
+            .then(function (text) {
+              var next = job.el.nextElementSibling;
+              var out = next && next.classList.contains("translation") ? next : document.createElement("span");
+              out.className = "translation";
+              out.setAttribute("lang", target);
+              out.textContent = text;
+              if (out !== next) job.el.insertAdjacentElement("afterend", out);
+              done += 1;
+              status.textContent = "Translated " + done + " of " + jobs.length + " on this device.";
+            });
+        });
+      }, Promise.resolve()).catch(function (err) { status.textContent = err.message; });
+    });
+  }
+
+  document.querySelectorAll("[data-today]").forEach(function (el) {
+    el.textContent = new Date().toISOString().slice(0, 10);
+  });
+  document.querySelectorAll("input[data-select-all]").forEach(function (el) {
+    el.addEventListener("focus", function () { el.select(); });
   });
 })();

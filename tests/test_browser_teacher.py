@@ -1,0 +1,244 @@
+"""What a teacher does, in a real browser (Debian's headless Chromium, Playwright): correct a
+link and undo it, print the handout after a correction, share compare-your-own by its
+permalink, translate where the browser can, and read it all on a phone (390 px) and a
+desktop (1400 px) without sideways scrolling or badges on top of text."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+
+from .test_browser import browser, site  # noqa: F401  (fixtures)
+from .test_web_own import EN, RU
+
+NOT_EXCLUDED = "Общение не исключается."
+COMMUNICATION = "Communication between Russian President Vladimir Putin"
+
+# A stand-in for the browser's Translator API (Chrome 138+), which headless Chromium lacks:
+# it answers like the real one, so the page's feature detection and wiring are what is tested.
+FAKE_TRANSLATOR = """
+self.Translator = {
+  availability: async (o) => (o.sourceLanguage === "ru" || o.sourceLanguage === "en")
+    ? "available" : "unavailable",
+  create: async (o) => ({ translate: async (t) => "[" + o.targetLanguage + "] " + t }),
+};
+"""
+
+
+def new_page(browser, width: int, script: str | None = None):  # noqa: F811
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    if script:
+        context.add_init_script(script)
+    opened = context.new_page()
+    opened.dialogs = []
+    opened.on("dialog", lambda d: (opened.dialogs.append(d.message), d.dismiss()))
+    return opened
+
+
+@pytest.fixture
+def page(browser) -> Iterator:  # noqa: F811
+    opened = new_page(browser, 1400)
+    yield opened
+    opened.context.close()
+
+
+@pytest.fixture
+def phone(browser) -> Iterator:  # noqa: F811
+    opened = new_page(browser, 390)
+    yield opened
+    opened.context.close()
+
+
+def seed_event(site, page) -> str:  # noqa: F811
+    page.goto(site["url"] + "/")
+    page.locator(".events h3 a").first.click()
+    page.wait_for_selector(".matrix")
+    return page.url.split("?")[0]
+
+
+def link_button(page, text: str):
+    sentence = page.locator(".sentence", has_text=text).first
+    article, index = re.fullmatch(r"s-([0-9a-f]+)-(\d+)", sentence.get_attribute("id")).groups()
+    return page.locator(
+        f"button.link-from[data-link-article='{article}'][data-link-sentence='{index}']"
+    )
+
+
+def row_with(page, text: str):
+    return page.locator(".mrow", has=page.locator(".sentence", has_text=text))
+
+
+def test_adding_a_missing_link_and_undoing_it(site, page) -> None:  # noqa: F811
+    url = seed_event(site, page)
+    assert row_with(page, NOT_EXCLUDED).get_attribute("class") == "mrow only"
+    start = link_button(page, NOT_EXCLUDED)
+    start.focus()
+    page.keyboard.press("Enter")  # keyboard: a button like any other
+    bar = page.locator("[data-pick-bar]")
+    bar.wait_for(state="visible")
+    assert "Komentarii" in bar.inner_text()
+    target = link_button(page, COMMUNICATION)
+    assert target.inner_text() == "Link here"
+    target.click()
+    page.wait_for_url(re.compile(r"correction=\d+"))
+    row = row_with(page, NOT_EXCLUDED)
+    assert row.get_attribute("class") == "mrow shared"
+    assert "Confirmed by a reader" in row.inner_text()
+    assert COMMUNICATION in row.inner_text()
+    undo = page.locator("[data-undo-bar]")
+    assert "You added the link between" in undo.inner_text()
+    undo.locator("button", has_text="Undo").click()
+    page.wait_for_url(url)
+    assert row_with(page, NOT_EXCLUDED).get_attribute("class") == "mrow only"
+    assert page.locator("[data-undo-bar]").count() == 0
+    assert page.dialogs == []
+
+
+def test_handout_after_rejecting_a_link(site, page) -> None:  # noqa: F811
+    seed_event(site, page)
+    row = row_with(page, "why should they have been in touch")
+    assert row.get_attribute("class") == "mrow shared"
+    row.locator("button[data-verdict=rejected]").click()
+    page.wait_for_url(re.compile(r"correction=\d+"))
+    assert row_with(page, "why should they have been in touch").get_attribute("class") == (
+        "mrow only"
+    )
+    page.click("text=Printable handout")
+    page.wait_for_selector("text=Words to discuss")
+    shared = page.locator("table.handout-rows").first.inner_text()
+    assert "why should they have been in touch" not in shared
+    only = page.locator("ul[lang=en]").inner_text()
+    assert "why should they have been in touch" in only
+    page.emulate_media(media="print")
+    assert_no_overlaps(page)
+    # put it back for the other tests of this module
+    page.emulate_media(media="screen")
+    page.go_back()
+    page.locator("[data-undo-bar] button").click()
+    page.wait_for_url(lambda url: "correction=" not in url)  # (the CSP forbids eval)
+
+
+def test_compare_your_own_lands_on_its_permalink(site, page) -> None:  # noqa: F811
+    page.goto(site["url"] + "/compare/new")
+    page.fill("#text1", RU)
+    page.fill("#text2", EN)
+    page.check("input[name=save]")
+    page.click("button[type=submit]")
+    page.wait_for_url(re.compile(r"/compare\?articles=[0-9a-f]+&articles=[0-9a-f]+&same_event=1"))
+    summary = page.locator(".page-head p.muted").last.inner_text()
+    assert page.locator("input[data-select-all]").input_value() == page.url
+    page.goto(page.url)  # the link, opened again (by a class, say)
+    assert page.locator(".page-head p.muted").last.inner_text() == summary
+    assert page.locator(".mrow.shared").count() >= 1
+
+
+NO_TRANSLATOR = "delete self.Translator;"  # a browser without the API (Firefox, Safari)
+
+
+def test_translate_control_only_where_the_browser_can(site, page, browser) -> None:  # noqa: F811
+    seed_event(site, page)
+    # this Chromium's own answer decides, whatever it is (it names the API on loopback)
+    can = page.evaluate(
+        """async () => 'Translator' in self &&
+        (await Translator.availability({sourceLanguage: 'ru', targetLanguage: 'en'})) !==
+        'unavailable'"""
+    )
+    page.wait_for_timeout(300)
+    assert page.locator("[data-translate]").is_visible() == can
+    unable = new_page(browser, 1400, NO_TRANSLATOR)
+    try:
+        seed_event(site, unable)
+        assert unable.evaluate("'Translator' in self") is False
+        unable.wait_for_timeout(300)
+        assert unable.locator("[data-translate]").is_hidden()
+    finally:
+        unable.context.close()
+    able = new_page(browser, 1400, FAKE_TRANSLATOR)
+    try:
+        url = seed_event(site, able)
+        control = able.locator("[data-translate]")
+        control.wait_for(state="visible")
+        able.select_option("[data-translate-target]", "en")
+        able.click("[data-translate-go]")
+        first = able.locator(".cell[lang=ru] .translation").first
+        first.wait_for(state="visible")
+        assert first.get_attribute("lang") == "en"
+        assert first.inner_text().startswith("[en] ")
+        assert able.locator(".cell[lang=en] .translation").count() == 0  # already English
+        # the handout too, so an English class gets translations on paper
+        able.goto(url + "/handout")
+        able.locator("[data-translate]").wait_for(state="visible")
+        able.click("[data-translate-go]")
+        done = able.locator("main [lang=ru] .translation").first
+        done.wait_for(state="visible")
+        assert done.inner_text().startswith("[en] ")
+        able.emulate_media(media="print")
+        assert done.is_visible() and able.locator("[data-translate]").is_hidden()
+    finally:
+        able.context.close()
+
+
+def assert_no_overlaps(page) -> None:
+    """No sideways scroll, and no badge box on top of another badge or of sentence text."""
+    sizes = page.evaluate(
+        "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+    )
+    assert sizes[0] <= sizes[1], f"page scrolls sideways: {sizes}"
+    clashes = page.evaluate(
+        """() => {
+      const visible = (el) => el.offsetParent !== null &&
+        getComputedStyle(el).visibility !== "hidden";
+      const badges = [...document.querySelectorAll(".badge, .rowkind, .tool, .rownum")]
+        .filter(visible);
+      const boxes = badges.map((el) => [el, el.getBoundingClientRect()]);
+      const texts = [...document.querySelectorAll(".sentence")].filter(visible)
+        .flatMap((el) => [...el.getClientRects()].map((r) => [el, r]));
+      const hit = (a, b) => a.left < b.right - 1 && b.left < a.right - 1 &&
+        a.top < b.bottom - 1 && b.top < a.bottom - 1;
+      const found = [];
+      for (let i = 0; i < boxes.length; i++) {
+        const [x, a] = boxes[i];
+        for (let j = i + 1; j < boxes.length; j++) {
+          const [y, b] = boxes[j];
+          if (!x.contains(y) && !y.contains(x) && hit(a, b)) {
+            found.push([x.textContent, y.textContent]);
+          }
+        }
+        for (const [el, r] of texts) {
+          if (!el.contains(x) && hit(a, r)) {
+            found.push([x.textContent, el.textContent.slice(0, 40)]);
+          }
+        }
+      }
+      return found.slice(0, 5);
+    }"""
+    )
+    assert clashes == []
+
+
+@pytest.mark.parametrize("width", [390, 794, 1400])  # 794: an A4 page
+def test_pages_fit_the_screen(site, browser, width: int) -> None:  # noqa: F811
+    viewer = new_page(browser, width)
+    try:
+        url = seed_event(site, viewer)
+        pages = ["/", url, url + "/handout", "/compare/new"]
+        for path in pages:
+            viewer.goto(path if path.startswith("http") else site["url"] + path)
+            assert_no_overlaps(viewer)
+        if width == 390:
+            # one report after the other within a row, each labelled with its outlet
+            viewer.goto(url)
+            row = row_with(viewer, "why should they have been in touch")
+            cells = row.locator(".cell")
+            top = [cells.nth(i).bounding_box() for i in range(2)]
+            assert top[1]["y"] >= top[0]["y"] + top[0]["height"] - 1
+            assert top[0]["width"] > 300
+            label = cells.first.evaluate("c => getComputedStyle(c, '::before').content")
+            assert "·" in label
+        viewer.emulate_media(media="print")
+        viewer.goto(url)
+        assert_no_overlaps(viewer)
+    finally:
+        viewer.context.close()

@@ -1,0 +1,280 @@
+"""Readers' corrections of sentence links (framing.links, the store's link_corrections):
+they win over the aligner, survive re-segmentation, export and import, and count as gold."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from framing.cli.main import cli
+from framing.errors import FramingError
+from framing.links import (
+    apply_corrections,
+    reading_order,
+    record_correction,
+    resolve,
+    text_hash,
+)
+from framing.report import comparison_report
+from framing.store import open_store
+
+# The seed pair: 001 (Komentarii, ru) and 002 (Sputnik, en) report one briefing.
+NOT_EXCLUDED = '"Общение не исключается.'
+COMMUNICATION = "Communication between Russian President Vladimir Putin"
+
+
+def index_of(article: dict, start: str) -> int:
+    [found] = [s["index"] for s in article["sentences"] if s["text"].startswith(start)]
+    return found
+
+
+def row_of(report: dict, article_id: str, index: int) -> dict:
+    return next(r for r in report["rows"] if index in r["cells"].get(article_id, []))
+
+
+@pytest.fixture
+def pair(seed_copy: Path, seeds_by_file: dict, model):
+    ru, en = seeds_by_file["001"], seeds_by_file["002"]
+    with open_store(seed_copy) as store:
+        yield store, ru, en
+
+
+def test_an_added_link_joins_the_row_and_undo_restores(pair, model) -> None:
+    store, ru, en = pair
+    ids = [ru["id"], en["id"]]
+    quote, statement = index_of(ru, NOT_EXCLUDED), index_of(en, COMMUNICATION)
+    before = comparison_report(store, ids, model)
+    assert row_of(before, ru["id"], quote)["kind"] == "only"  # the aligner misses it
+    made = record_correction(store, (ru["id"], quote), (en["id"], statement), "added")
+    after = comparison_report(store, ids, model)
+    row = row_of(after, ru["id"], quote)
+    assert row["kind"] == "shared" and row["status"] == "confirmed"
+    assert statement in row["cells"][en["id"]]
+    assert [c["id"] for c in after["corrections"]] == [made["id"]]
+    # the figures follow: the row is no longer an omission of Sputnik's
+    assert row["number"] not in after["profiles"][en["id"]]["omission_share"]["evidence"]
+    store.delete_correction(made["id"])
+    again = comparison_report(store, ids, model)
+    assert row_of(again, ru["id"], quote)["kind"] == "only"
+    assert again["rows"] == before["rows"]
+
+
+def test_a_rejected_link_splits_the_row(pair, model) -> None:
+    store, ru, en = pair
+    ids = [ru["id"], en["id"]]
+    before = comparison_report(store, ids, model)
+    shared = next(r for r in before["rows"] if r["kind"] == "shared")
+    i, j = shared["cells"][ru["id"]][0], shared["cells"][en["id"]][0]
+    record_correction(store, (en["id"], j), (ru["id"], i), "rejected")  # either order
+    after = comparison_report(store, ids, model)
+    # no longer a shared statement (each may now show its possible counterpart elsewhere)
+    row_i, row_j = row_of(after, ru["id"], i), row_of(after, en["id"], j)
+    assert row_i is not row_j and "shared" not in (row_i["kind"], row_j["kind"])
+    pairs = after["pairs"][0]
+    assert all(
+        not (i in link[side_ru] and j in link[side_en])
+        for link in pairs["links"]
+        for side_ru, side_en in [("a", "b") if pairs["a"] == ru["id"] else ("b", "a")]
+    )
+    # a later verdict on the same pair wins
+    record_correction(store, (ru["id"], i), (en["id"], j), "confirmed")
+    assert row_of(comparison_report(store, ids, model), ru["id"], i)["status"] == "confirmed"
+
+
+def test_corrections_win_in_framing_compare(pair, runner, seed_copy: Path) -> None:
+    store, ru, en = pair
+    quote, statement = index_of(ru, NOT_EXCLUDED), index_of(en, COMMUNICATION)
+    record_correction(store, (ru["id"], quote), (en["id"], statement), "added")
+    done = runner.invoke(cli, ["compare", ru["id"], en["id"], "--db", str(seed_copy)])
+    assert done.exit_code == 0, done.output
+    result = json.loads(done.output)
+    claim = next(c for c in result["claims"] if quote in c.get(ru["id"], []))
+    assert claim[en["id"]] == [statement] or statement in claim[en["id"]]
+    [applied] = result["corrections"]
+    assert applied["verdict"] == "added" and applied["a_sentence"] in (quote, statement)
+    tiers = {link["tier"] for pair in result["pairs"] for link in pair["links"]}
+    assert "confirmed by a reader" in tiers
+    text = runner.invoke(
+        cli, ["compare", ru["id"], en["id"], "--db", str(seed_copy), "--format", "text"]
+    )
+    block = text.output.split("Общение не исключается.")[0].rsplit("Claim ", 1)[1]
+    assert block.startswith(tuple(f"{n} (shared, confirmed by a reader)" for n in range(1, 40)))
+
+
+def test_a_sentence_key_survives_resegmentation() -> None:
+    article = {
+        "id": "a",
+        "sentences": [
+            {"index": 0, "start": 0, "end": 10, "text": "One two.  "},
+            {"index": 1, "start": 10, "end": 30, "text": "Three four five six."},
+        ],
+    }
+    # the same text, renumbered (a sentence split in two before it)
+    resegmented = {
+        "id": "a",
+        "sentences": [
+            {"index": 0, "start": 0, "end": 4, "text": "One "},
+            {"index": 1, "start": 4, "end": 10, "text": "two.  "},
+            {"index": 2, "start": 10, "end": 30, "text": "Three four five six."},
+        ],
+    }
+    key = (10, 30, text_hash("three  four five six."))  # whitespace and case folded
+    assert resolve(article, *key) == 1
+    assert resolve(resegmented, *key) == 2
+    # the sentence itself was split: the part overlapping the old span most
+    assert resolve(resegmented, 0, 10, text_hash("One two.")) == 1
+    assert resolve(resegmented, 40, 50, "nothing") is None
+
+
+def test_an_aside_stays_next_to_what_it_introduces() -> None:
+    claims = [
+        {"k": [13]},
+        {"k": [14]},  # «Напомним, что "Комментарии" писали…»
+        {"s": [9]},  # another outlet's own sentence that sorts between them
+        {"k": [15]},  # the sentence the aside introduces
+        {"k": [16], "s": [10]},
+    ]
+    assert reading_order(claims) == [
+        {"k": [13]},
+        {"k": [14]},
+        {"k": [15]},
+        {"s": [9]},
+        {"k": [16], "s": [10]},
+    ]
+    # a shared row between them stays where the matrix needs it
+    fixed = [{"k": [1]}, {"k": [3], "s": [1]}, {"k": [2]}]
+    assert reading_order(fixed) == fixed
+
+
+def test_apply_keeps_the_aligners_result_untouched() -> None:
+    result = {
+        "articles": [
+            {"id": "a", "sentences": [{"index": 0, "start": 0, "end": 3, "text": "A0."}]},
+            {"id": "b", "sentences": [{"index": 0, "start": 0, "end": 3, "text": "B0."}]},
+        ],
+        "pairs": [{"a": "a", "b": "b", "links": [], "only_a": [0], "only_b": [0]}],
+        "claims": [{"a": [0]}, {"b": [0]}],
+        "insertions": [],
+        "quotes": [],
+    }
+    correction = {
+        "id": 1,
+        "a_article": "a",
+        "a_start": 0,
+        "a_end": 3,
+        "a_hash": text_hash("A0."),
+        "b_article": "b",
+        "b_start": 0,
+        "b_end": 3,
+        "b_hash": text_hash("B0."),
+        "verdict": "added",
+    }
+    corrected = apply_corrections(result, [correction])
+    assert corrected["claims"] == [{"a": [0], "b": [0]}]
+    assert corrected["pairs"][0]["links"][0]["tier"] == "confirmed by a reader"
+    assert corrected["pairs"][0]["only_a"] == [] and result["pairs"][0]["only_a"] == [0]
+    assert result["claims"] == [{"a": [0]}, {"b": [0]}]
+
+
+def test_bad_verdicts_and_sentences_name_the_field(pair) -> None:
+    store, ru, en = pair
+    with pytest.raises(FramingError, match="Field 'verdict': 'maybe' is not one of"):
+        record_correction(store, (ru["id"], 0), (en["id"], 0), "maybe")
+    with pytest.raises(FramingError, match="Field 'b_sentence': article .* not 999"):
+        record_correction(store, (ru["id"], 0), (en["id"], 999), "added")
+    with pytest.raises(FramingError, match="two different articles"):
+        record_correction(store, (ru["id"], 0), (ru["id"], 1), "added")
+    assert store.corrections() == []
+
+
+def test_export_import_and_gold_from_db(pair, runner, seed_copy: Path, tmp_path: Path) -> None:
+    store, ru, en = pair
+    quote, statement = index_of(ru, NOT_EXCLUDED), index_of(en, COMMUNICATION)
+    record_correction(store, (ru["id"], quote), (en["id"], statement), "added")
+    exported = runner.invoke(cli, ["links", "export", "--db", str(seed_copy)])
+    assert exported.exit_code == 0, exported.output
+    records = json.loads(exported.output)
+    assert [r["verdict"] for r in records] == ["added"] and "id" not in records[0]
+    path = tmp_path / "corrections.json"
+    path.write_text(exported.output, "utf-8")
+    other = tmp_path / "other.db"
+    args = ["links", "import", str(path), "--db", str(other)]
+    assert json.loads(runner.invoke(cli, args).output) == {"added": 1, "unchanged": 0}
+    assert json.loads(runner.invoke(cli, args).output) == {"added": 0, "unchanged": 1}
+    path.write_text(json.dumps([{**records[0], "verdict": "maybe"}]), "utf-8")
+    refused = runner.invoke(cli, args)
+    assert refused.exit_code == 1
+    assert "correction 0: field 'verdict' must be one of confirmed, rejected, added." in (
+        refused.output
+    )
+    # as gold: the aligner misses the added pair (a false negative, nothing else judged)
+    scored = runner.invoke(cli, ["eval-alignment", "--gold-from-db", str(seed_copy)])
+    assert scored.exit_code == 0, scored.output
+    figures = json.loads(scored.output)
+    assert [(p["tp"], p["fp"], p["fn"]) for p in figures["pairs"]] == [(0, 0, 1)]
+    assert figures["recall"] == 0.0
+
+
+def test_gold_from_db_needs_corrections(runner, seed_copy: Path) -> None:
+    done = runner.invoke(cli, ["eval-alignment", "--gold-from-db", str(seed_copy)])
+    assert done.exit_code == 1
+    assert "No corrections in the database to score against" in done.output
+    both = runner.invoke(cli, ["eval-alignment", "--gold-from-db", str(seed_copy), "--ceiling"])
+    assert both.exit_code == 1
+    assert "--ceiling needs a gold file" in both.output
+
+
+def test_possible_counterparts_are_not_shared_until_confirmed() -> None:
+    """Links the aligner marks "possible counterpart" (its confidence tiers) show as
+    "possible — check"; a reader's confirmation makes them sure."""
+    from framing.report import claim_rows, event_title
+
+    sentence = {"index": 0, "start": 0, "end": 3}
+    result = {
+        "articles": [
+            {"id": "a", "lang": "en", "sentences": [{**sentence, "text": "A0."}]},
+            {"id": "b", "lang": "ru", "sentences": [{**sentence, "text": "B0."}]},
+        ],
+        "pairs": [
+            {
+                "a": "a",
+                "b": "b",
+                "links": [
+                    {
+                        "a": [0],
+                        "b": [0],
+                        "score": 4.0,
+                        "kind": "partial",
+                        "tier": "possible counterpart",
+                    }
+                ],
+                "only_a": [],
+                "only_b": [],
+            }
+        ],
+        "claims": [{"a": [0], "b": [0]}],
+        "insertions": [],
+        "quotes": [],
+    }
+    plain = apply_corrections(result, [])
+    [row] = claim_rows(plain)
+    assert row["status"] == "possible"
+    assert event_title({**plain, "rows": [row]}) is None  # nothing sure to title it by
+    confirm = {
+        "id": 7,
+        "a_article": "a",
+        "a_start": 0,
+        "a_end": 3,
+        "a_hash": text_hash("A0."),
+        "b_article": "b",
+        "b_start": 0,
+        "b_end": 3,
+        "b_hash": text_hash("B0."),
+        "verdict": "confirmed",
+    }
+    sure = apply_corrections(result, [confirm])
+    [row] = claim_rows(sure)
+    assert row["status"] == "confirmed" and row["links"][0]["corrections"] == [7]
+    assert event_title({**sure, "rows": [row]}) == {"text": "A0.", "lang": "en"}
