@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -136,3 +137,12 @@ def model():
 def seed_ids(seeds_by_file: dict[str, dict]) -> dict[str, str]:
     """Seed number ("000" … "003") to stored article id."""
     return {number: article["id"] for number, article in seeds_by_file.items()}
+
+
+@pytest.fixture(scope="module")
+def base() -> Iterator[str]:
+    """The local page server's base URL (tests/page_server.py), one server per module."""
+    from tests.page_server import page_server
+
+    with page_server() as url:
+        yield url

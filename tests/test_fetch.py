@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import ipaddress
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,12 +18,6 @@ from framing.errors import InputRefused
 from framing.ingest import ingest
 from framing.text.fetch import FetchPolicy, address_problem, fetch, fetch_input
 from tests.page_server import page_server
-
-
-@pytest.fixture(scope="module")
-def base() -> Iterator[str]:
-    with page_server() as url:
-        yield url
 
 
 @pytest.fixture(autouse=True)

@@ -493,6 +493,15 @@ def test_path_traversal_finds_nothing(client, path: str) -> None:
     assert b"def open_store" not in response.get_data()
 
 
+# A reader's link correction (issue 14), posted to the form route and its JSON twin.
+LINK_FORM = {
+    "a_article": "aaaa",
+    "a_sentence": "0",
+    "b_article": "bbbb",
+    "b_sentence": "0",
+    "verdict": "rejected",
+}
+
 # Every POST route of the app, with what a forged request would do if it got through.
 FORM_POSTS = {
     "/compare/new": {"text1": "A first text.", "text2": "A second text.", "save": "yes"},
@@ -502,21 +511,9 @@ FORM_POSTS = {
     "/glossary/en/so-called/edit": {"pattern": "so-called", "retired": "on"},
     "/api/compare": {"text1": "A first text.", "text2": "A second text."},
     # readers' link corrections (issue 14)
-    "/links": {
-        "a_article": "aaaa",
-        "a_sentence": "0",
-        "b_article": "bbbb",
-        "b_sentence": "0",
-        "verdict": "rejected",
-    },  # fmt: skip
+    "/links": LINK_FORM,
     "/links/undo": {"ids": "1"},
-    "/api/links": {
-        "a_article": "aaaa",
-        "a_sentence": "0",
-        "b_article": "bbbb",
-        "b_sentence": "0",
-        "verdict": "rejected",
-    },  # fmt: skip
+    "/api/links": LINK_FORM,
     "/api/links/1/undo": {},
 }
 JSON_POSTS = {  # JSON bodies: no cookie authority

@@ -3,18 +3,9 @@ by the setting, as only tests do), what the page says it fetched, refusals by fi
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
-from tests.page_server import page_server
 from tests.test_web_own import EN, token
-
-
-@pytest.fixture(scope="module")
-def base() -> Iterator[str]:
-    with page_server() as url:
-        yield url
 
 
 @pytest.fixture(autouse=True)
