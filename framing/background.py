@@ -108,8 +108,9 @@ def _record_failure(db_path: str, error: str) -> None:
 def analysis_status(store: Store, model_id: str, running: bool) -> dict[str, Any]:
     """What a page says about the analysis: the finished events, how many articles wait,
     and the stage the background thread reports (``embedding 150/2000``)."""
-    events, pending = finished_events(store, model_id)
-    current = events_up_to_date(store, model_id)
+    ids = store.article_ids()  # read once per page: both answers are about the same corpus
+    events, pending = finished_events(store, model_id, ids)
+    current = events_up_to_date(store, model_id, ids)
     progress = store.progress(KIND) or {}
     status: dict[str, Any] = {
         "up_to_date": current,

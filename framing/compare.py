@@ -111,14 +111,16 @@ def group_stored_events(
     return found
 
 
-def finished_events(store: Store, model_id: str) -> tuple[list[dict[str, Any]], list[str]]:
+def finished_events(
+    store: Store, model_id: str, ids: list[str] | None = None
+) -> tuple[list[dict[str, Any]], list[str]]:
     """The newest finished grouping and the ids of articles it does not cover yet.
 
     Never embeds or aligns anything: what a page shows while an analysis runs elsewhere.
     An empty list of pending ids with a stale grouping can happen after a settings change;
-    :func:`events_up_to_date` tells.
+    :func:`events_up_to_date` tells. ``ids``: the stored article ids, if the caller has them.
     """
-    ids = store.article_ids()
+    ids = store.article_ids() if ids is None else ids
     latest = store.latest_analysis("events") or []
     covered = {i for event in latest for i in event["articles"]}
     present = set(ids)
@@ -126,9 +128,9 @@ def finished_events(store: Store, model_id: str) -> tuple[list[dict[str, Any]], 
     return events, [i for i in ids if i not in covered]
 
 
-def events_up_to_date(store: Store, model_id: str) -> bool:
+def events_up_to_date(store: Store, model_id: str, ids: list[str] | None = None) -> bool:
     """Whether the grouping of the corpus as it is now is already in the store."""
-    ids = store.article_ids()
+    ids = store.article_ids() if ids is None else ids
     key = analysis_key("events", model_id, ids, thresholds())
     return not ids or store.cached_analysis(key) is not None
 
