@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from framing.cli.main import cli
@@ -144,3 +145,15 @@ def test_every_command_has_an_example(runner: CliRunner) -> None:
         help_text = runner.invoke(cli, [name, "-h"]).stdout
         assert "Example:" in help_text, name
         assert command.help
+
+
+def test_h_still_works_after_a_command_ran_on_its_own(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # click caches a command's help option on first use: forget what earlier tests cached, then
+    # run the command outside the group first
+    from framing.cli.lab_loaded import train_detector_command
+
+    monkeypatch.setattr(train_detector_command, "_help_option", None)
+    runner.invoke(train_detector_command, ["--data", "/nonexistent", "-s"])
+    assert "Example:" in runner.invoke(cli, ["train-detector", "-h"]).stdout

@@ -21,8 +21,10 @@ from framing.cli.options import (
 from framing.output import write_object, write_rows
 from framing.settings import setting
 
+HELP_OPTIONS = {"help_option_names": ["-h", "--help"]}
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+
+@click.group(context_settings=HELP_OPTIONS)
 @click.version_option(__version__, "-V", "--version")
 def cli() -> None:
     """Compare how outlets, in different languages, report the same event."""
@@ -558,3 +560,19 @@ cli.add_command(eval_loaded_command)
 cli.add_command(eval_alignment_command)
 cli.add_command(eval_guard_command)
 cli.add_command(links_group)
+
+
+def _help_everywhere(group: click.Group) -> None:
+    """Give every command ``-h`` of its own, not only through the group's context.
+
+    click caches a command's help option the first time the command runs; a command invoked on
+    its own first (a library caller, a test) would cache ``--help`` alone and then refuse ``-h``.
+    """
+    for command in group.commands.values():
+        for name, value in HELP_OPTIONS.items():
+            command.context_settings.setdefault(name, value)
+        if isinstance(command, click.Group):
+            _help_everywhere(command)
+
+
+_help_everywhere(cli)
