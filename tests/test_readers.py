@@ -151,3 +151,26 @@ def test_stdin_plain_text() -> None:
     items = list(read_stdin(io.BufferedReader(io.BytesIO(RU.encode("cp1251"))), LIMIT))
     assert len(items) == 1 and isinstance(items[0], RawInput)
     assert items[0].text == RU and items[0].source == "stdin"
+
+
+def test_jsonl_file_streams_past_fifty_times_the_limit(tmp_path: Path) -> None:
+    # A JSON Lines file is read a line at a time: only each record is bounded, not the file.
+    limit = 1024
+    record = json.dumps({"text": RU}, ensure_ascii=False)
+    count = 50 * limit // len(record.encode("utf-8")) + 20
+    too_big = json.dumps({"text": "а" * limit}, ensure_ascii=False)
+    path = write(tmp_path, "big.jsonl", "\n".join([record] * count + [too_big, record]))
+    items = list(read_inputs([str(path)], limit))
+    assert path.stat().st_size > 50 * limit
+    refused = [i for i in items if isinstance(i, InputRefused)]
+    assert [i.source.split("/")[-1] for i in refused] == [f"big.jsonl:{count + 1}"]
+    assert len(items) == count + 2
+
+
+def test_jsonl_file_lines_in_a_legacy_encoding_and_empty_files(tmp_path: Path) -> None:
+    line = json.dumps({"text": RU}, ensure_ascii=False).encode("cp1251")
+    (item,) = read_inputs([str(write(tmp_path, "legacy.jsonl", line))], LIMIT)
+    assert isinstance(item, RawInput) and item.text == RU and item.encoding == "cp1251"
+    assert item.decoding and "not UTF-8" in item.decoding
+    (empty,) = read_inputs([str(write(tmp_path, "empty.jsonl", "\n\n"))], LIMIT)
+    assert isinstance(empty, InputRefused) and empty.reason.startswith("empty file")

@@ -230,15 +230,56 @@ def _records_from_jsonl(
     lines: Iterable[str], source: str, max_bytes: int
 ) -> Iterator[RawInput | InputRefused]:
     for number, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
+        if line.strip():
+            yield _record_from_line(line, f"{source}:{number}", max_bytes)
+
+
+def _record_from_line(line: str, where: str, max_bytes: int) -> RawInput | InputRefused:
+    try:
+        return _record(json.loads(line), where, max_bytes)
+    except json.JSONDecodeError as exc:
+        return InputRefused(where, f"malformed JSON line: {exc.msg} at column {exc.colno}")
+    except InputRefused as refusal:
+        return refusal
+
+
+def _streamed_jsonl(
+    stream: BinaryIO, source: str, max_bytes: int, legacy_encodings: bool
+) -> Iterator[RawInput | InputRefused]:
+    """JSON Lines records read one line at a time, so memory stays flat however long the input,
+    and each line bounded while it is read: one endless line must not fill memory.
+
+    ``legacy_encodings``: decode each line as a file is decoded (BOMs, Cyrillic code pages,
+    with a note); otherwise a line must be UTF-8, as on a pipe."""
+    line_limit = max_bytes * _LINE_FACTOR + _LINE_SLACK
+    any_record = False
+    for number, raw in enumerate(_bounded_lines(stream, line_limit), 1):
         where = f"{source}:{number}"
+        if raw is None:
+            yield InputRefused(where, _too_large(max_bytes))
+            continue
+        if not raw.strip():
+            continue
+        any_record = True
+        note, encoding = None, "utf-8"
         try:
-            yield _record(json.loads(line), where, max_bytes)
-        except json.JSONDecodeError as exc:
-            yield InputRefused(where, f"malformed JSON line: {exc.msg} at column {exc.colno}")
+            if legacy_encodings:
+                decoded = decode_reported(raw, where)
+                line, encoding, note = decoded.text, decoded.encoding, decoded.note
+            else:
+                line = raw.decode("utf-8")
         except InputRefused as refusal:
             yield refusal
+            continue
+        except UnicodeDecodeError:
+            yield InputRefused(where, "undecodable bytes: JSON Lines must be UTF-8")
+            continue
+        item = _record_from_line(line, where, max_bytes)
+        if isinstance(item, RawInput):
+            item.encoding, item.decoding = encoding, note
+        yield item
+    if not any_record:
+        yield InputRefused(source, "empty file: no JSON Lines records")
 
 
 def _from_text(text: str, source: str, suffix: str, max_bytes: int):
@@ -261,10 +302,15 @@ def _from_text(text: str, source: str, suffix: str, max_bytes: int):
 
 
 def read_file(path: Path, max_bytes: int) -> Iterator[RawInput | InputRefused]:
-    """Inputs from one file (a JSON/JSONL file may hold many records)."""
+    """Inputs from one file (a JSON/JSONL file may hold many records; JSON Lines stream)."""
     source = display_name(path)
+    suffix = path.suffix.lower()
     try:
         with path.open("rb") as handle:
+            if suffix in JSONL_SUFFIXES:
+                yield from _streamed_jsonl(handle, source, max_bytes, legacy_encodings=True)
+                return
+            # A JSON document is parsed whole: its records together may be 50 articles' worth.
             data = _read_limited(handle, source, max_bytes * 50 if _is_records(path) else max_bytes)
         decoded = decode_reported(data, source)
     except InputRefused as refusal:
@@ -273,7 +319,7 @@ def read_file(path: Path, max_bytes: int) -> Iterator[RawInput | InputRefused]:
     except OSError as exc:
         yield InputRefused(source, f"cannot read: {exc.strerror or exc}")
         return
-    for item in _from_text(decoded.text, source, path.suffix.lower(), max_bytes):
+    for item in _from_text(decoded.text, source, suffix, max_bytes):
         if isinstance(item, RawInput):
             item.encoding = decoded.encoding
             item.decoding = decoded.note
@@ -288,24 +334,7 @@ def read_stdin(stream: BinaryIO, max_bytes: int) -> Iterator[RawInput | InputRef
     """Inputs from standard input: JSON Lines records (streamed), JSON, HTML or plain text."""
     first = stream.peek(1)[:1] if hasattr(stream, "peek") else b""
     if first == b"{":
-        # Stream JSON Lines record by record so memory stays flat however long the input,
-        # and bound each line while reading it: one endless line must not fill memory.
-        line_limit = max_bytes * _LINE_FACTOR + _LINE_SLACK
-        for number, raw in enumerate(_bounded_lines(stream, line_limit), 1):
-            if raw is None:
-                yield InputRefused(f"stdin:{number}", _too_large(max_bytes))
-                continue
-            try:
-                line = raw.decode("utf-8")
-            except UnicodeDecodeError:
-                yield InputRefused(f"stdin:{number}", "undecodable bytes: JSON Lines must be UTF-8")
-                continue
-            for item in _records_from_jsonl([line], "stdin", max_bytes):
-                if isinstance(item, InputRefused):
-                    item = InputRefused(f"stdin:{number}", item.reason)
-                else:
-                    item.source = f"stdin:{number}"
-                yield item
+        yield from _streamed_jsonl(stream, "stdin", max_bytes, legacy_encodings=False)
         return
     try:
         decoded = decode_reported(_read_limited(stream, "stdin", max_bytes * 50), "stdin")
