@@ -57,6 +57,14 @@ def _score_args(args: tuple[RawInput, IngestOptions, bool]) -> dict[str, Any]:
     return score_one(*args)
 
 
+def _worker_threads(threads: int) -> None:
+    """Each worker's share of the cores for the detector's encoder (``workers`` sessions
+    of ``cores`` threads each would only wait on one another)."""
+    from framing.wording.token_states import set_threads
+
+    set_threads(threads)
+
+
 def score_stream(
     inputs: Iterable[RawInput | InputRefused],
     options: IngestOptions | None = None,
@@ -69,8 +77,12 @@ def score_stream(
     pool = None
     if workers > 1:
         import multiprocessing
+        import os
 
-        pool = multiprocessing.get_context("spawn").Pool(workers)
+        share = max(1, (os.cpu_count() or 1) // workers)
+        pool = multiprocessing.get_context("spawn").Pool(
+            workers, initializer=_worker_threads, initargs=(share,)
+        )
     try:
         while batch := list(islice(iterator, BATCH * max(1, workers))):
             jobs = [(item, options, with_model) for item in batch if isinstance(item, RawInput)]

@@ -18,14 +18,16 @@ import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from framing.lab.loaded_data import Doc, read_sets, subsample, token_labels
 from framing.text.morphology import word_spans
+from framing.wording.state_graph import recipe_key
 from framing.wording.token_states import load_encoder
 
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 
 
 def default_cache() -> Path:
@@ -45,9 +47,11 @@ class CachedSet:
     states: dict[int, np.ndarray]  # layer -> (tokens, dim) float16
 
 
-def _stem(folder: Path, set_name: str, split: str, layers_run: int, limit: int | None) -> Path:
+def _stem(
+    folder: Path, set_name: str, split: str, encoder: dict[str, Any], limit: int | None
+) -> Path:
     cap = f"-max{limit}" if limit else ""
-    return folder / f"v{CACHE_VERSION}-{set_name}-{split}{cap}-run{layers_run}"
+    return folder / f"v{CACHE_VERSION}-{set_name}-{split}{cap}-enc{recipe_key(encoder)}"
 
 
 def build(
@@ -55,15 +59,16 @@ def build(
     set_name: str,
     split: str,
     keep: Sequence[int],
+    encoder: dict[str, Any],
     folder: Path | None = None,
     progress: bool = True,
     limit: int | None = None,
 ) -> CachedSet:
-    """States of ``set_name``/``split`` for the layers ``keep``, from the cache or encoded;
-    ``limit`` keeps at most that many records (the same ones on every run)."""
+    """States of ``set_name``/``split`` for the layers ``keep`` of the ``encoder`` recipe
+    (:mod:`framing.wording.state_graph`), from the cache or encoded; ``limit`` keeps at most
+    that many records (the same ones on every run)."""
     folder = folder or default_cache()
-    layers_run = max(keep)
-    stem = _stem(folder, set_name, split, layers_run, limit)
+    stem = _stem(folder, set_name, split, encoder, limit)
     meta_path = stem.with_suffix(".json")
     docs = subsample(read_sets(Path(data_dir), [set_name], split=split), limit)
     digest = hashlib.sha256("".join(d.id + d.text for d in docs).encode()).hexdigest()
@@ -72,12 +77,12 @@ def build(
         if meta["digest"] == digest and set(keep) <= set(meta["layers"]):
             return _read(stem, set_name, docs, keep)
     folder.mkdir(parents=True, exist_ok=True)
-    encoder = load_encoder(layers_run)
+    states_of = load_encoder(encoder).word_states
     rows: list[np.ndarray] = []
     offsets, labels, starts = [], [], [0]
     for n, doc in enumerate(docs, 1):
         tokens = word_spans(doc.text)
-        rows.append(encoder.word_states(doc.text, tokens, keep).astype(np.float16))
+        rows.append(states_of(doc.text, tokens, keep).astype(np.float16))
         offsets.extend(tokens)
         labels.extend(token_labels(tokens, doc.gold))
         starts.append(len(offsets))
@@ -111,7 +116,11 @@ def _read(stem: Path, set_name: str, docs: list[Doc], keep: Sequence[int]) -> Ca
     )
 
 
-if __name__ == "__main__":  # python -m framing.lab.detector_states DATA SET SPLIT LIMIT LAYERS...
-    data, name, split, limit, *layers = sys.argv[1:]
-    cached = build(Path(data), name, split, [int(x) for x in layers], limit=int(limit) or None)
+if __name__ == "__main__":  # python -m framing.lab.detector_states DATA SET SPLIT LIMIT
+    from framing.lab.detector_train import training_settings
+
+    data, name, split, limit = sys.argv[1:]
+    settings = training_settings()
+    layers = settings["cache_layers"]
+    cached = build(Path(data), name, split, layers, settings["encoder"], limit=int(limit) or None)
     print(name, split, len(cached.labels), "tokens", file=sys.stderr)

@@ -203,7 +203,9 @@ def load_examples(
         say(f"{name}/{split}: e5 word states (cached after the first run)")
         limit = settings["max_records"].get(name) if split == "train" else None
         layers = settings["cache_layers"]
-        cached = build(Path(data_dir), name, split, layers, progress=False, limit=limit)
+        cached = build(
+            Path(data_dir), name, split, layers, settings["encoder"], progress=False, limit=limit
+        )
         docs = subsample(read_sets(Path(data_dir), [name], split=split), limit)
         examples += examples_of(cached, docs, layer, list(settings["languages"]))
     return examples
@@ -279,6 +281,7 @@ def train_detector(
         "feature_version": FEATURE_VERSION,
         "languages": list(settings["languages"]),
         "layer": int(settings["layer"]),
+        "encoder": settings["encoder"],
         "hidden": int(settings["hidden"]),
         "post_max_words": int(settings["post_max_words"]),
         "trained_on": {name: "train split (is_test(id) false)" for name in settings["sets"]},

@@ -7,9 +7,10 @@ SemEval-2023 (ru, en), PTC 2020 (en) and UNLP 2025 (uk, ru) annotations, so a su
 "words of the kind annotators marked as loaded or manipulative", not a verdict.
 
 Each word is read in context by the first ``layer`` layers of the shipped e5-small encoder
-(:mod:`framing.wording.token_states`): the input of a small head is the word's state, the
-mean state of its two neighbours in the sentence, whether the curated lexicon flags it, the
-language, and the length of the text. The head is a one-hidden-layer perceptron stored as
+(:mod:`framing.wording.token_states`, run as an int8 ONNX graph of those layers): the
+input of a small head is the word's state, the mean state of its two neighbours in the
+sentence, whether the curated lexicon flags it, the language, and the length of the text.
+The head is a one-hidden-layer perceptron stored as
 float16 arrays (``data/detector/head.npz``, read with ``allow_pickle=False``: data, never
 code) with its ``config.json``; each language's decision threshold, chosen by
 cross-validation, lives in ``thresholds.json``. A token is flagged when its probability
@@ -36,7 +37,7 @@ from framing.text.morphology import Span, word_spans
 from framing.wording.lexicon import LANGUAGES, find_loaded
 from framing.wording.token_states import load_encoder
 
-FEATURE_VERSION = 3
+FEATURE_VERSION = 4
 SENTENCE_BREAK_RE = re.compile(r"[.!?…]+[\"'»”“)\]]*\s|\n")
 HEAD_FILE = "head.npz"
 KINDS = ("post", "article")
@@ -154,6 +155,11 @@ class Model:
         return int(self.config["layer"])
 
     @property
+    def encoder(self) -> dict[str, Any]:
+        """The recipe of the int8 graph the head reads states from (state_graph)."""
+        return dict(self.config["encoder"])
+
+    @property
     def languages(self) -> list[str]:
         return list(self.config["languages"])
 
@@ -267,7 +273,7 @@ def token_probabilities(
     tokens = word_spans(text)
     if not tokens:
         return tokens, np.zeros(0)
-    states = load_encoder(model.layer).word_states(text, tokens)[0]
+    states = load_encoder(model.encoder).word_states(text, tokens, [model.layer])[0]
     lexicon = inside([(h.start, h.end) for h in find_loaded(text, lang)], tokens)
     inputs = head_inputs(states, sentence_ids(text, tokens), lexicon, lang, model.languages)
     return tokens, model.probabilities(inputs)

