@@ -219,7 +219,10 @@ def test_train_detector_writes_a_loadable_artifact(
     ru_train = [n for n in range(30) if not is_test(f"semeval2023_ru.jsonl-{n}")]
     ru_train += [n for n in range(1, 30, 2) if not is_test(f"unlp2025_uk_ru.jsonl-{n}")]
     assert report["languages"]["ru"]["records"] == len(ru_train)  # the train split only
-    assert sorted(p.name for p in out.iterdir()) == ["config.json", "head.npz", "thresholds.json"]
+    names = ["config.json", "head.npz", "thresholds.json", "training_report.json"]
+    assert sorted(p.name for p in out.iterdir()) == names
+    written = json.loads((out / "training_report.json").read_text("utf-8"))
+    assert written["languages"] == report["languages"]
     with np.load(out / "head.npz", allow_pickle=False) as arrays:
         assert arrays["w1"].dtype == np.float16 and arrays["w1"].shape[1] == 16
     # the training data's loaded words score above its plain words (cross-validated)

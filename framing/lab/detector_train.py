@@ -59,6 +59,7 @@ from framing.wording.detector import (
 from framing.wording.lexicon import find_loaded
 
 SETTINGS_FILE = "data/detector/training.json"
+REPORT = "training_report.json"  # written beside the artifact
 Progress = Callable[[str], None]
 
 
@@ -289,11 +290,13 @@ def train_detector(
     model = Model(config, arrays, thresholds)
     folder = Path(out_path) if out_path else Path(str(artifact_dir()))
     save_model(folder, model)
-    size = sum(f.stat().st_size for f in folder.iterdir() if f.is_file())
-    return {
-        "written": str(folder),
+    size = sum(f.stat().st_size for f in folder.iterdir() if f.is_file() and f.name != REPORT)
+    report = {
         "artifact_bytes": size,
         "training_seconds": round(time.perf_counter() - started, 1),
         "languages": report_langs,
         "settings": settings,
     }
+    # the training figures travel with the weights they describe
+    (folder / REPORT).write_text(json.dumps(report, indent=1) + "\n", "utf-8")
+    return {"written": str(folder), **report}
