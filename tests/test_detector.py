@@ -27,6 +27,7 @@ from framing.wording.detector import (
     sentence_ids,
     spans_from_tokens,
     text_kind,
+    token_probabilities,
 )
 from framing.wording.token_states import pieces
 
@@ -268,3 +269,46 @@ def test_stale_or_broken_artifact_says_how_to_fix(artifact_copy: Path) -> None:
     (artifact_copy / "thresholds.json").unlink()
     with pytest.raises(DetectorError, match="Rebuild it with `framing train-detector"):
         load_model()
+
+
+def test_a_caller_can_say_the_text_is_an_article() -> None:
+    # a short text is judged as a post by its length; a caller holding a news report says
+    # so and gets the article threshold (higher: fewer, surer suggestions)
+    text = LOADED["ru"] + " " + NEUTRAL["ru"]
+    model = load_model()
+    assert model.thresholds["ru"]["article"] > model.thresholds["ru"]["post"]
+    tokens, probs = token_probabilities(text, "ru")
+    as_post = detect_loaded(text, "ru")
+    as_article = detect_loaded(text, "ru", kind="article")
+    assert as_post == detect_loaded(text, "ru", kind="post")
+    assert as_article == spans_from_tokens(text, tokens, probs, model.thresholds["ru"]["article"])
+    with pytest.raises(DetectorError, match="No text kind"):
+        detect_loaded(text, "ru", kind="tweet")
+
+
+def test_score_reads_every_input_as_an_article() -> None:
+    from framing.wording.profile import ArticleText, highlights
+
+    text = LOADED["uk"] + " " + NEUTRAL["uk"]  # a few words: a post by its length
+    article = ArticleText(text, [], "uk")
+    shown = [(h["start"], h["end"]) for h in highlights(article) if h["source"] == "model"]
+    taken = [(h["start"], h["end"]) for h in highlights(article) if h["source"] != "model"]
+    expected = beyond_lexicon(detect_loaded(text, "uk", kind="article"), taken, text)
+    assert shown == [(s.start, s.end) for s in expected]
+
+
+def test_article_threshold_keeps_a_precision_floor(monkeypatch: pytest.MonkeyPatch) -> None:
+    from framing.lab import detector_train
+
+    table = {0.4: (0.30, 0.60), 0.6: (0.45, 0.40), 0.8: (0.62, 0.15), 0.9: (0.70, 0.05)}
+
+    def fake_score(examples, probs, threshold):
+        p, r = table[threshold]
+        return {"ptc2020_en": {"precision": p, "recall": r, "f1": 2 * p * r / (p + r)}}
+
+    monkeypatch.setattr(detector_train, "score", fake_score)
+    choose = detector_train.choose_threshold
+    grid, wanted = list(table), ["ptc2020_en"]
+    assert choose([], [], grid, wanted, 0.5)[0] == 0.6  # best F0.5 without a floor
+    assert choose([], [], grid, wanted, 0.5, 0.6)[0] == 0.8  # best F0.5 above the floor
+    assert choose([], [], grid, wanted, 0.5, 0.9)[0] == 0.9  # none reaches it: most precise

@@ -175,18 +175,22 @@ def choose_threshold(
     grid: list[float],
     wanted: list[str],
     beta: float = 1.0,
+    min_precision: float = 0.0,
 ) -> tuple[float, dict[str, Any]] | None:
-    """The threshold of ``grid`` with the best mean F-beta over the sets ``wanted``, and the
-    scores there; None when no example belongs to those sets."""
-    best: tuple[float, float, dict[str, Any]] | None = None
+    """The threshold of ``grid`` with the best mean F-beta over the sets ``wanted`` among
+    those whose mean precision reaches ``min_precision`` (if none does, the most precise
+    one), and the scores there; None when no example belongs to those sets."""
+    best: tuple[tuple[bool, float], float, dict[str, Any]] | None = None
     for threshold in grid:
         scores = score(examples, probs, threshold)
-        fs = [f_beta(scores[name], beta) for name in wanted if name in scores]
-        if not fs:
+        found = [name for name in wanted if name in scores]
+        if not found:
             return None
-        objective = float(np.mean(fs))
-        if best is None or objective > best[0]:
-            best = (objective, float(threshold), scores)
+        fs = float(np.mean([f_beta(scores[name], beta) for name in found]))
+        precision = float(np.mean([scores[name]["precision"] for name in found]))
+        key = (precision >= min_precision, fs if precision >= min_precision else precision)
+        if best is None or key > best[0]:
+            best = (key, float(threshold), scores)
     return None if best is None else (best[1], best[2])
 
 
@@ -255,7 +259,8 @@ def train_detector(
             "tokens": int(sum(examples[i].labels.size for i in mine)),
             "positive_tokens": int(sum(examples[i].labels.sum() for i in mine)),
         }
-        for kind, beta in (("post", 1.0), ("article", float(settings["article_beta"]))):
+        article = (float(settings["article_beta"]), float(settings["article_min_precision"]))
+        for kind, (beta, floor) in (("post", (1.0, 0.0)), ("article", article)):
             rows = [i for i in mine if text_kind(examples[i].labels.size, post_max) == kind]
             found = choose_threshold(
                 [examples[i] for i in rows],
@@ -263,6 +268,7 @@ def train_detector(
                 settings["threshold_grid"],
                 settings["select_on"][kind][lang],
                 beta,
+                floor,
             )
             if found is not None:
                 chosen[kind] = found[0]

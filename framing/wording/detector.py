@@ -306,12 +306,20 @@ def _minus(start: int, end: int, b: int, e: int) -> list[tuple[int, int]]:
     return [p for p in ((start, b), (e, end)) if p[0] < p[1]]
 
 
-def detect_loaded(text: str, lang: str) -> list[Suggestion]:
-    """Loaded wording the detector suggests in ``text`` (offsets into ``text`` as given)."""
+def detect_loaded(text: str, lang: str, kind: str | None = None) -> list[Suggestion]:
+    """Loaded wording the detector suggests in ``text`` (offsets into ``text`` as given).
+
+    ``kind`` is what the text is, ``post`` or ``article`` (see :func:`text_kind`); by
+    default it is guessed from the length. A caller that knows it holds a news article
+    says so: a short news report is not a Telegram post, and the post threshold, tuned for
+    posts annotators marked a third of, floods it with suggestions."""
     if lang not in LANGUAGES:
         raise DetectorError(f"No detector for language {lang!r}; use one of {LANGUAGES}.")
     if not isinstance(text, str):
         raise DetectorError(f"detect_loaded needs a str, got {type(text).__name__}.")
+    if kind is not None and kind not in KINDS:
+        raise DetectorError(f"No text kind {kind!r}; use one of {KINDS} or None (by length).")
     model = load_model()
     tokens, probs = token_probabilities(text, lang, model)
-    return spans_from_tokens(text, tokens, probs.tolist(), model.threshold(lang, len(tokens)))
+    threshold = model.thresholds[lang][kind] if kind else model.threshold(lang, len(tokens))
+    return spans_from_tokens(text, tokens, probs.tolist(), threshold)

@@ -73,12 +73,13 @@ def highlights(article: ArticleText, with_model: bool = True) -> list[dict[str, 
 
 
 def _model_suggestions(article: ArticleText, lexicon: list[dict[str, Any]]) -> list[dict]:
-    """The contextual detector's suggestions that no lexicon hit already covers."""
+    """The contextual detector's suggestions that no lexicon hit already covers, read as a
+    news article whatever its length (what is scored here is an article)."""
     from framing.wording.detector import beyond_lexicon, detect_loaded
 
     taken = [(h["start"], h["end"]) for h in lexicon]
     out = []
-    found = detect_loaded(article.text, str(article.lang))
+    found = detect_loaded(article.text, str(article.lang), kind="article")
     for s in beyond_lexicon(found, taken, article.text):
         out.append(
             {
