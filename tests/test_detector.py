@@ -312,3 +312,17 @@ def test_article_threshold_keeps_a_precision_floor(monkeypatch: pytest.MonkeyPat
     assert choose([], [], grid, wanted, 0.5)[0] == 0.6  # best F0.5 without a floor
     assert choose([], [], grid, wanted, 0.5, 0.6)[0] == 0.8  # best F0.5 above the floor
     assert choose([], [], grid, wanted, 0.5, 0.9)[0] == 0.9  # none reaches it: most precise
+
+
+def test_real_news_pages_are_not_flooded_with_suggestions() -> None:
+    # independent real reports of 2025 (tests/gold/real_articles), 78-263 words each: read as
+    # posts they got 10-20 suggestions a page, most of them wrong (issue 13's hand check)
+    from framing.wording.profile import ArticleText, highlights
+
+    pages = sorted((ROOT / "tests" / "gold" / "real_articles").glob("*.json"))
+    assert len(pages) >= 15
+    for page in pages:
+        record = json.loads(page.read_text("utf-8"))
+        article = ArticleText(record["text"], [], record["lang"])
+        suggested = [h["text"] for h in highlights(article) if h["source"] == "model"]
+        assert len(suggested) <= 2, (page.name, suggested)
