@@ -277,6 +277,12 @@ def test_names_titles_and_quotations_are_not_scare_quotes(lang: str, text: str) 
         ("en", 'Harris would "certainly concede", her campaign chair told reporters.'),
         ("ru", "Песков заявил, что Москва «не исключает» общения."),
         ("uk", "Зеленський сказав, що Україна «не відступить» з Курщини."),
+        # reporting verbs beyond "say": urging, believing, noting (real pages 114 and 132)
+        ("en", 'In the call, Scholz exhorted Putin to "end" his war on Ukraine.'),
+        ("en", 'American officials believe that Russia used an "experimental" missile.'),
+        ("en", 'The British government notes that Russia used a "ballistic missile".'),
+        ("ru", "Шольц призвал Путина «закончить» войну."),
+        ("uk", "Шольц закликав Путіна «завершити» війну."),
     ],
 )
 def test_a_quotation_attributed_to_a_speaker_is_never_a_scare_quote(lang: str, text: str) -> None:
