@@ -207,8 +207,13 @@ def _link(
     best = float(z[best_pair])
     a = sorted({i for i, _ in group})
     b = sorted({j for _, j in group})
+    # "Equivalent" speaks for every sentence of the link: none of its cross pairs may be one
+    # the guard vetoes (a many-to-one link can hold a claim and its negation without linking
+    # them directly).
     equivalent = best >= settings.equivalent_z and (
-        guard is None or guard.allows_equivalent(*best_pair)
+        guard is None
+        or guard.allows_equivalent(*best_pair)
+        and not any(guard.veto(i, j) for i in a for j in b)
     )
     return Link(a=a, b=b, score=best, kind="equivalent" if equivalent else "partial")
 
