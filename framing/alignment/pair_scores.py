@@ -9,17 +9,18 @@ the shared part is nearly a translation. Two signals find the shared part:
   brackets and spaced dashes into segments, and every contiguous run of them (not the whole
   sentence) of at least ``min_words`` words is embedded with the same model and calibration.
   A pair's clause score is the best z over their units and whole sentences;
-- **soft word alignment** (BERTScore-style): each word's state from a middle layer of the
-  same model (centred on the pair's mean word state) is matched to its most similar word of
-  the other sentence; the mean match of one side's words says how much of it the other
-  holds. The larger of the two directions, standardised over the article pair's matrix.
+- **soft word alignment** (BERTScore-style): each word's state after the first ``layer``
+  layers of the same model (centred on the pair's mean word state) is matched to its most
+  similar word of the other sentence; the mean match of one side's words says how much of
+  it the other holds. The larger of the two directions, standardised over the article pair's matrix.
 
 ``candidate_scores`` = max(z, clause − ``clause_offset``) + ``token_weight`` × token score.
 It ranks candidates only: the confident tier stays on z, whose bars keep its precision.
 Chosen by leave-one-event-out cross-validation over the real dev gold and the seeds (5
-events; ``framing eval-alignment``, figures in BENCHMARKS.md): shown-link F1 0.568 → 0.697
-with the confident tier unchanged; a logistic regression over these signals and ranks did
-not beat the sum (0.53-0.56) and is not used.
+events; figures in BENCHMARKS.md): shown-link F1 0.568 (z ranks the candidates) → 0.70,
+the confident tier unchanged. Words alone reach 0.63-0.65, clauses alone 0.57; a logistic
+regression over these signals, ranks and margins did not beat the plain sum (0.53-0.56)
+and is not used.
 
 Settings are data (``data/alignment.yaml``, ``pair_scores``).
 """
@@ -40,9 +41,11 @@ from framing.store import Store
 CUT = re.compile(r"\s*(?:[,;:()«»\"“”„]|\s[—–-]\s)\s*")
 
 
-def clause_units(sentence: str, min_words: int = 3) -> list[str]:
+def clause_units(sentence: str, min_words: int | None = None) -> list[str]:
     """Every contiguous run of the sentence's segments short of the whole sentence, with at
-    least ``min_words`` words (sorted, unique)."""
+    least ``min_words`` words (default from the settings; sorted, unique)."""
+    if min_words is None:
+        min_words = int(pair_score_settings()["min_words"])
     segments = [s for s in CUT.split(sentence) if s]
     k, found = len(segments), set()
     for start in range(k):
@@ -60,12 +63,11 @@ def _unit_vectors(
     calibration: Calibration,
     embedder: Embedder,
     store: Store | None,
-    min_words: int,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Owner sentence and calibrated vector of every clause unit of ``sentences``."""
     owners, texts = [], []
     for i, sentence in enumerate(sentences):
-        for unit in clause_units(sentence, min_words):
+        for unit in clause_units(sentence):
             owners.append(i)
             texts.append(unit)
     if not texts:
@@ -78,9 +80,8 @@ def clause_scores(
 ) -> np.ndarray:
     """Best z over the clause units and whole sentences of each pair (``a``, ``b``:
     :class:`framing.alignment.grouping.ArticleVectors`)."""
-    min_words = int(pair_score_settings()["min_words"])
-    owners_a, units_a = _unit_vectors(a.sentences, a.lang, calibration, embedder, store, min_words)
-    owners_b, units_b = _unit_vectors(b.sentences, b.lang, calibration, embedder, store, min_words)
+    owners_a, units_a = _unit_vectors(a.sentences, a.lang, calibration, embedder, store)
+    owners_b, units_b = _unit_vectors(b.sentences, b.lang, calibration, embedder, store)
     n, m = len(a.sentences), len(b.sentences)
     vectors_a = np.concatenate([a.vectors, units_a]) if len(owners_a) else a.vectors
     vectors_b = np.concatenate([b.vectors, units_b]) if len(owners_b) else b.vectors
@@ -113,12 +114,28 @@ def word_match_scores(words_a: list[np.ndarray], words_b: list[np.ndarray]) -> n
     return out
 
 
-def sentence_words(sentences: list[str], embedder: Embedder) -> list[np.ndarray]:
-    """Word vectors (middle layer) of each sentence, in one batched pass."""
-    from framing.alignment.phrases import token_states
+def sentence_words(sentences: list[str]) -> list[np.ndarray]:
+    """Word states of each sentence from the first ``layer`` layers of e5-small
+    (:mod:`framing.wording.token_states`, the encoder the contextual detector shares), in one
+    batched pass: the sentences are joined one a line, and each line is its own piece."""
+    from framing.text.morphology import word_spans
+    from framing.wording.token_states import load_encoder
 
-    layer = int(pair_score_settings()["layer"])
-    return [s.word_vectors() for s in token_states(sentences, embedder, layer=layer)]
+    spans: list[tuple[int, int]] = []
+    owners: list[int] = []
+    offset = 0
+    for k, sentence in enumerate(sentences):
+        found = word_spans(sentence)
+        spans += [(start + offset, end + offset) for start, end in found]
+        owners += [k] * len(found)
+        offset += len(sentence) + 1
+    if not spans:
+        return [np.zeros((0, 0), dtype=np.float32) for _ in sentences]
+    states = load_encoder(int(pair_score_settings()["layer"])).word_states(
+        "\n".join(sentences), spans
+    )[0]
+    where = np.asarray(owners)
+    return [states[where == k] for k in range(len(sentences))]
 
 
 def combine(z: np.ndarray, clause: np.ndarray, words: np.ndarray) -> np.ndarray:
@@ -148,7 +165,7 @@ def candidate_scores(
     words = {} if words is None else words
     for article in (a, b):
         if article.id not in words:
-            words[article.id] = sentence_words(article.sentences, embedder)
+            words[article.id] = sentence_words(article.sentences)
     clause = clause_scores(a, b, calibration, embedder, store)
     return combine(z, clause, word_match_scores(words[a.id], words[b.id]))
 
