@@ -10,7 +10,10 @@
 
 Quote the machine load with the figures: `uptime` is printed at the start and the end.
 
-Usage: python benchmarks/bench_own.py [--runs 5]
+Usage: python benchmarks/bench_own.py [--runs 5] [--web-only]
+
+(``--web-only`` with ``PYTHONPATH`` at another checkout measures that checkout's server the
+same way, for a ratio within one run.)
 """
 
 from __future__ import annotations
@@ -89,6 +92,9 @@ def in_process(ru: str, en: str, runs: int) -> tuple[float, float, int, int]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument(
+        "--web-only", action="store_true", help="skip the in-process figures (another checkout)"
+    )
     args = parser.parse_args()
     print(f"load at start: {load()}")
     ru, en = sentences("ru"), sentences("en")
@@ -126,6 +132,8 @@ def main() -> None:
         f"model loaded: median {statistics.median(times):.2f} s "
         f"(runs: {', '.join(f'{t:.2f}' for t in times)}; links shown {shown}); target <= 2 s"
     )
+    if args.web_only:
+        return
     score_ms, align_ms, n, m = in_process(*article_pair(args.runs - 1, ru, en), args.runs)
     print(
         f"in process, {n} x {m} sentences: candidate score (clauses + words) median "
