@@ -27,14 +27,24 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_web import free_port, post, wait_until_up  # noqa: E402
+from bench_web import free_port, wait_until_up  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 NTREX = ROOT.parent / "shared" / "data" / "parallel" / "ntrex128_news_en_ru_uk.jsonl"
 SIZE = 40
+
+
+def post(url: str, body: dict, timeout: float = 900) -> dict:
+    """POST JSON; the first post loads the model, slowly on a loaded machine."""
+    request = urllib.request.Request(
+        url, json.dumps(body).encode(), {"Content-Type": "application/json"}
+    )
+    with urllib.request.urlopen(request, timeout=timeout) as response:
+        return json.load(response)
 
 
 def sentences(lang: str) -> list[str]:
