@@ -41,3 +41,12 @@ def test_combine_takes_the_clause_score_less_its_offset_and_adds_words() -> None
     words = np.array([[0.9, 0.1]])
     lifted = combine(z, clause, words)
     assert lifted[0, 0] > 5.0 > lifted[0, 1] - 1.0
+
+
+def test_clause_units_drop_the_first_or_the_last_segments_never_keep_a_middle_alone() -> None:
+    units = clause_units("Peskov told the reporters, the call never took place, and added nothing.")
+    assert units == [
+        "Peskov told the reporters",
+        "Peskov told the reporters the call never took place",
+        "the call never took place and added nothing.",
+    ]  # "and added nothing." alone has under 4 words; the middle segment alone is no unit

@@ -6,8 +6,9 @@ second claim after a comma; the whole-sentence e5 score of such a pair is low (z
 the shared part is nearly a translation. Two signals find the shared part:
 
 - **clause units**: each sentence is cut at commas, colons, semicolons, quote marks,
-  brackets and spaced dashes into segments, and every contiguous run of them (not the whole
-  sentence) of at least ``min_words`` words is embedded with the same model and calibration.
+  brackets and spaced dashes into segments; the sentence less its first or its last
+  segments (every run from the start or to the end, not the whole sentence) of at least
+  ``min_words`` words is embedded with the same model and calibration.
   A pair's clause score is the best z over their units and whole sentences;
 - **soft word alignment** (BERTScore-style): each word's state after the first ``layer``
   layers of the same model (centred on the pair's mean word state) is matched to its most
@@ -42,19 +43,17 @@ CUT = re.compile(r"\s*(?:[,;:()«»\"“”„]|\s[—–-]\s)\s*")
 
 
 def clause_units(sentence: str, min_words: int | None = None) -> list[str]:
-    """Every contiguous run of the sentence's segments short of the whole sentence, with at
-    least ``min_words`` words (default from the settings; sorted, unique)."""
+    """The sentence without its first or its last segments: every run of segments that
+    starts at the first or ends at the last, short of the whole sentence, with at least
+    ``min_words`` words (default from the settings; sorted, unique). A quote without its
+    attribution, an attribution without its quote, a first claim without its second."""
     if min_words is None:
         min_words = int(pair_score_settings()["min_words"])
     segments = [s for s in CUT.split(sentence) if s]
-    k, found = len(segments), set()
-    for start in range(k):
-        for end in range(start + 1, k + 1):
-            if end - start < k:
-                text = " ".join(segments[start:end])
-                if len(text.split()) >= min_words:
-                    found.add(text)
-    return sorted(found)
+    k = len(segments)
+    runs = [segments[:end] for end in range(1, k)] + [segments[start:] for start in range(1, k)]
+    texts = {" ".join(run) for run in runs}
+    return sorted(t for t in texts if len(t.split()) >= min_words)
 
 
 def _unit_vectors(
