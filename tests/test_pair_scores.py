@@ -48,5 +48,9 @@ def test_clause_units_drop_the_first_or_the_last_segments_never_keep_a_middle_al
     assert units == [
         "Peskov told the reporters",
         "Peskov told the reporters the call never took place",
+        "and added nothing.",
         "the call never took place and added nothing.",
-    ]  # "and added nothing." alone has under 4 words; the middle segment alone is no unit
+    ]  # the middle segment alone is no unit
+    assert "and added nothing." not in clause_units(
+        "Peskov told the reporters, and added nothing.", 4
+    )
