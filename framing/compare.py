@@ -26,6 +26,7 @@ from framing.alignment.embedder import Embedder, LazyEmbedder
 from framing.alignment.event_figures import event_profiles, shared_provenance
 from framing.alignment.grouping import ArticleVectors, asked_same_event, group_events
 from framing.alignment.guard import sentence_guard
+from framing.alignment.pair_scores import candidate_scores
 from framing.alignment.vectors import embed_texts
 from framing.errors import FramingError
 from framing.event_index import Progress, incremental_supported, update_events
@@ -194,11 +195,17 @@ def _compare(
     analysis = prepare(store, list(loaded), embedder, loaded)
     settings = alignment_settings()
     pairs_out, alignments = [], {}
+    words: dict[str, list[np.ndarray]] = {}  # each article's word vectors, encoded once
     for a, b in combinations(analysis.articles, 2):
         z = analysis.z(a, b)
         same_event = asked_same_event(a, b, z) if given is None else given
         guard = sentence_guard(a.sentences, a.lang, b.sentences, b.lang)
-        alignment = align(z, settings, same_event=same_event, guard=guard)
+        ranked = (
+            candidate_scores(a, b, z, analysis.calibration, embedder, store, words)
+            if same_event and z.size
+            else None
+        )
+        alignment = align(z, settings, same_event, guard, ranked)
         alignments[(a.id, b.id)] = alignment
         shown = alignment.links + alignment.candidates
         shown_a = {i for link in shown for i in link.a}

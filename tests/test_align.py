@@ -131,3 +131,37 @@ def test_a_guard_can_keep_a_link_partial() -> None:
 
     assert [x.kind for x in align(z, CANDIDATES).links] == ["equivalent"]
     assert [x.kind for x in align(z, CANDIDATES, guard=NeverEquivalent()).links] == ["partial"]
+
+
+def test_an_equivalent_link_holds_no_vetoed_cross_pair() -> None:
+    # Rows 0 and 1 both link to columns 0 and 1 through (0, 0), (0, 1) and (1, 0): one link.
+    # (1, 1) is never a pair of it, but is a claim against its own negation: the link that
+    # holds both sentences may not be called "equivalent".
+    z = np.full((2, 2), 0.0)
+    z[0, 0], z[0, 1], z[1, 0] = 8.0, 6.0, 6.0
+
+    class Vetoes11:
+        def veto(self, i: int, j: int) -> str | None:
+            return "one side is negated" if (i, j) == (1, 1) else None
+
+        def allows_equivalent(self, i: int, j: int) -> bool:
+            return True
+
+    [link] = align(z, SETTINGS, guard=Vetoes11()).links
+    assert (link.a, link.b, link.kind) == ([0, 1], [0, 1], "partial")
+    [plain] = align(z, SETTINGS).links
+    assert plain.kind == "equivalent"
+
+
+def test_candidate_scores_rank_the_candidates_not_the_links() -> None:
+    z = np.full((2, 3), 0.0)
+    z[0, 0] = 7.0  # confident on z
+    z[1, 1] = 4.0  # row 1's best on z ...
+    ranked = z.copy()
+    ranked[1, 1], ranked[1, 2] = 2.5, 5.0  # ... but the candidate score prefers column 2
+    ranked[0, 0] = 0.0  # and the candidate score never unmakes a confident link
+    result = align(z, CANDIDATES, candidate_scores=ranked)
+    assert result.pairs() == {(0, 0)}
+    assert result.candidate_pairs() == {(1, 2)}
+    assert result.candidates[0].score == 5.0
+    assert align(z, CANDIDATES).candidate_pairs() == {(1, 1)}

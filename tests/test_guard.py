@@ -68,9 +68,21 @@ def test_sentence_guard_indexes_both_sides() -> None:
         # one name swapped among several: not "different people", but never "equivalent"
         ("Песков заявил, что Путин говорил с Трампом.", "Peskov said Putin talked to Macron.",
          False),
+        # a plan is not the act done: linked, but never "equivalent"
+        ("Шольц планирует позвонить Путину.", "Scholz called Putin.", False),
+        ("Шольц поговорил с Путиным по телефону.", "Scholz intends to call Putin.", False),
+        ("Шольц планирует позвонить Путину.", "Scholz plans to call Putin.", True),
     ],
 )  # fmt: skip
 def test_equivalent_needs_the_same_negations_and_names(a: str, b: str, equivalent: bool) -> None:
     ra, rb = read(a, "ru"), read(b, "en")
     assert differs(ra, rb) is None
     assert equivalent_readings(ra, rb) is equivalent
+
+
+def test_a_forecast_is_not_vetoed_only_kept_partial() -> None:
+    guard = sentence_guard(["Шольц собирается говорить с Путиным."], "ru",
+                           ["Scholz spoke to Putin."], "en")  # fmt: skip
+    assert guard.veto(0, 0) is None and not guard.allows_equivalent(0, 0)
+    uk = read("Шольц має намір поговорити з Путіним.", "uk")
+    assert uk.forecast and not read("Шольц поговорив з Путіним.", "uk").forecast

@@ -11,9 +11,9 @@ matrix (as for translations) but a set of links:
    the quote behind them all map to one sentence of the other outlet);
 3. **Links** are the connected groups of those pairs: the confident tier, "same statement";
 4. **Candidates**: among the sentences left without a link, mutual best pairs at
-   ``candidate_mutual_z``, and each one's best counterpart at ``candidate_z`` (well above
-   chance but below the confident bars), are shown as "possible counterpart", for a reader
-   to check: on real
+   ``candidate_mutual_z``, and each one's best counterpart at ``candidate_z``, by a second
+   score that also sees clauses and words (:mod:`framing.alignment.pair_scores`), are shown
+   as "possible counterpart", for a reader to check: on real
    reports most true counterparts are paraphrases or partial claims at z 2-5, where a
    decision would be wrong half the time but a short list of candidates holds them;
 5. A **guard** (:mod:`framing.alignment.guard`) can veto a pair as "same statement"
@@ -118,11 +118,14 @@ def align(
     settings: AlignmentSettings,
     same_event: bool = True,
     guard: Guard | None = None,
+    candidate_scores: np.ndarray | None = None,
 ) -> PairAlignment:
     """Align two articles from their sentence z-score matrix (rows: a, columns: b).
 
     ``same_event`` False (a pair nobody asked for, judged to report different events) raises
-    the bar to ``cross_event_z`` and shows no candidates.
+    the bar to ``cross_event_z`` and shows no candidates. ``candidate_scores`` (same shape,
+    on z's scale: :mod:`framing.alignment.pair_scores`) rank the possible counterparts;
+    without them z does.
     """
     n, m = z.shape
     if n == 0 or m == 0:
@@ -158,7 +161,8 @@ def align(
     only_b = [j for j in range(m) if j not in linked_b]
     found = PairAlignment(links=links, only_a=only_a, only_b=only_b)
     if same_event:
-        found.candidates = _candidates(scores, settings, only_a, only_b, pairs, vetoed)
+        ranked = scores if candidate_scores is None else candidate_scores
+        found.candidates = _candidates(ranked, settings, only_a, only_b, pairs, vetoed)
     return found
 
 
@@ -174,7 +178,7 @@ def _candidates(
     among them at ``candidate_mutual_z`` (the row-or-column-best structure again, one level
     down), and each one's best ``candidates`` counterparts at ``candidate_z`` (which may
     themselves be linked: a second paraphrase of a linked claim). ``z`` is the unguarded
-    matrix: a vetoed pair still ranks by its own score."""
+    candidate score: a vetoed pair still ranks by its own score."""
     keep = int(settings.candidates)
     found: set[tuple[int, int]] = set()
     if only_a and only_b:
@@ -203,8 +207,13 @@ def _link(
     best = float(z[best_pair])
     a = sorted({i for i, _ in group})
     b = sorted({j for _, j in group})
+    # "Equivalent" speaks for every sentence of the link: none of its cross pairs may be one
+    # the guard vetoes (a many-to-one link can hold a claim and its negation without linking
+    # them directly).
     equivalent = best >= settings.equivalent_z and (
-        guard is None or guard.allows_equivalent(*best_pair)
+        guard is None
+        or guard.allows_equivalent(*best_pair)
+        and not any(guard.veto(i, j) for i in a for j in b)
     )
     return Link(a=a, b=b, score=best, kind="equivalent" if equivalent else "partial")
 

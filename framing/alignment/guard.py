@@ -46,12 +46,13 @@ NOT_CONSONANT = re.compile(r"[aeiouyjh_'’-]")
 class Reading:
     negations: int
     possible: bool
+    forecast: bool  # a plan, intention or future act, not the act done
     names: frozenset[str]  # capitalised words after the first
     first: str  # the first word's skeleton: a name there counts only if the other side has it
 
 
 @cache
-def _patterns(lang: str) -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+def _patterns(lang: str) -> tuple[re.Pattern[str], ...]:
     words = thresholds()["guard"]
     negation = re.compile(
         r"(?<!\w)(?:" + "|".join(words["negation"].get(lang, [])) + ")", re.IGNORECASE
@@ -61,7 +62,9 @@ def _patterns(lang: str) -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[s
     )
     possible = re.compile(r"(?<!\w)(?:" + "|".join(words["possible"].get(lang, [])) + ")",
                           re.IGNORECASE)  # fmt: skip
-    return negation, denial, possible
+    forecast = re.compile(r"(?<!\w)(?:" + "|".join(words["forecast"].get(lang, [])) + ")",
+                          re.IGNORECASE)  # fmt: skip
+    return negation, denial, possible, forecast
 
 
 def skeleton(word: str) -> str:
@@ -75,7 +78,7 @@ def skeleton(word: str) -> str:
 
 
 def read(sentence: str, lang: str | None) -> Reading:
-    negation, denial, possible = _patterns(lang or "en")
+    negation, denial, possible, forecast = _patterns(lang or "en")
     found_possible = possible.findall(sentence)
     # "not excluded" holds a negation that is part of the mood: remove it before counting.
     rest = possible.sub(" ", sentence)
@@ -84,7 +87,8 @@ def read(sentence: str, lang: str | None) -> Reading:
     first = skeleton(words[0]) if words else ""
     # Denial words count once however many ("denied ... pure fiction, false" is one denial).
     negations = len(negation.findall(rest)) + int(bool(denial.search(rest)))
-    return Reading(negations, bool(found_possible), frozenset(names), first)
+    found_forecast = bool(forecast.search(sentence))
+    return Reading(negations, bool(found_possible), found_forecast, frozenset(names), first)
 
 
 def differs(a: Reading, b: Reading) -> str | None:
@@ -103,8 +107,9 @@ def differs(a: Reading, b: Reading) -> str | None:
 def equivalent_readings(a: Reading, b: Reading) -> bool:
     """Whether two readings may be called the same claim in full ("equivalent"): the same
     number of negations and every name of each found in the other (a stricter test than
-    :func:`differs`, which would drop the link; this only keeps it "partial")."""
-    if a.negations != b.negations:
+    :func:`differs`, which would drop the link; this only keeps it "partial"). A forecast
+    against an act done is never the same claim in full."""
+    if a.negations != b.negations or a.forecast != b.forecast:
         return False
     names_a, names_b = a.names | {a.first}, b.names | {b.first}
     return a.names <= names_b and b.names <= names_a

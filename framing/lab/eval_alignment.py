@@ -33,6 +33,7 @@ from framing.alignment.align import Guard, PairAlignment, align, alignment_setti
 from framing.alignment.embedder import Embedder
 from framing.alignment.grouping import asked_same_event
 from framing.alignment.guard import sentence_guard
+from framing.alignment.pair_scores import candidate_scores
 from framing.compare import prepare
 from framing.errors import FramingError
 from framing.store import Store, open_store
@@ -48,6 +49,7 @@ class GoldPair:
     expected: set[tuple[int, int]]
     same_event: bool  # as the event judgement decides it, not as the gold says
     guard: Guard | None = None
+    candidate_scores: np.ndarray | None = None  # what ranks its possible counterparts
 
 
 def sentence_index(sentences: list[str], key: str, where: str) -> int:
@@ -64,6 +66,7 @@ def gold_pairs(
     gold = yaml.safe_load(gold_path.read_text("utf-8"))
     analysis = prepare(store, list(article_ids.values()), embedder)
     by_id = {a.id: a for a in analysis.articles}
+    words: dict[str, list[np.ndarray]] = {}
     out = []
     for pair in gold["pairs"]:
         a, b = by_id[article_ids[pair["a"]]], by_id[article_ids[pair["b"]]]
@@ -76,7 +79,9 @@ def gold_pairs(
         }
         z = analysis.z(a, b)
         guard = sentence_guard(a.sentences, a.lang, b.sentences, b.lang)
-        out.append(GoldPair(pair["a"], pair["b"], z, expected, asked_same_event(a, b, z), guard))
+        ranked = candidate_scores(a, b, z, analysis.calibration, analysis.embedder, store, words)
+        same_event = asked_same_event(a, b, z)
+        out.append(GoldPair(pair["a"], pair["b"], z, expected, same_event, guard, ranked))
     return out
 
 
@@ -94,7 +99,7 @@ def evaluate_alignment(
 def align_gold(pair: GoldPair, **overrides: float) -> PairAlignment:
     """The aligner on one gold pair, as ``framing compare`` runs it."""
     settings = alignment_settings(**overrides)
-    return align(pair.z, settings, same_event=pair.same_event, guard=pair.guard)
+    return align(pair.z, settings, pair.same_event, pair.guard, pair.candidate_scores)
 
 
 def score_pairs(pairs: list[GoldPair], **overrides: float) -> dict[str, Any]:
