@@ -114,10 +114,12 @@ def word_match_scores(words_a: list[np.ndarray], words_b: list[np.ndarray]) -> n
 
 
 def sentence_words(sentences: list[str]) -> list[np.ndarray]:
-    """Word states of each sentence from the first ``layer`` layers of e5-small
-    (:mod:`framing.wording.token_states`, the encoder the contextual detector shares), in one
-    batched pass: the sentences are joined one a line, and each line is its own piece."""
+    """Word states of each sentence after ``layer`` layers of e5-small, read through the
+    contextual detector's encoder (:mod:`framing.wording.token_states`: the int8 graph of the
+    first layers, loaded once and shared), in one batched pass: the sentences are joined one a
+    line, and each line is its own piece."""
     from framing.text.morphology import word_spans
+    from framing.wording.detector import load_model
     from framing.wording.token_states import load_encoder
 
     spans: list[tuple[int, int]] = []
@@ -130,9 +132,8 @@ def sentence_words(sentences: list[str]) -> list[np.ndarray]:
         offset += len(sentence) + 1
     if not spans:
         return [np.zeros((0, 0), dtype=np.float32) for _ in sentences]
-    states = load_encoder(int(pair_score_settings()["layer"])).word_states(
-        "\n".join(sentences), spans
-    )[0]
+    layer = int(pair_score_settings()["layer"])
+    states = load_encoder(load_model().encoder).word_states("\n".join(sentences), spans, [layer])[0]
     where = np.asarray(owners)
     return [states[where == k] for k in range(len(sentences))]
 
