@@ -5,6 +5,11 @@ server asks :class:`BackgroundAnalysis` to bring the grouping up to date and mea
 serves the last finished grouping with "analysing N new articles…"; the thread writes its
 progress to the store (``analysis_progress``), which any process can read.
 
+After the grouping it compares the reports of every event whose comparison is not stored
+yet (the first three, what an event page shows), and any other choice of reports a page
+asked for (:meth:`BackgroundAnalysis.request_comparison`): an event page never aligns in
+the request either, it says "analysing" until the comparison is stored.
+
 One thread per database and process; a request while it runs makes it go round once
 more when done (articles may have arrived during the run). Failures are stored as the
 progress's ``error`` (shown on the page) instead of being raised into a thread nobody
@@ -20,6 +25,7 @@ from typing import Any
 
 from framing.alignment.embedder import Embedder
 from framing.compare import events_up_to_date, finished_events, group_stored_events
+from framing.report import cached_comparison_report, chosen_articles, comparison_report
 from framing.store import Store, open_store
 
 log = logging.getLogger(__name__)
@@ -41,6 +47,7 @@ class BackgroundAnalysis:
         self._thread: threading.Thread | None = None
         self._again = False
         self._failed_at: float | None = None
+        self._wanted: dict[tuple[str, ...], None] = {}  # comparisons pages asked for, in order
 
     @property
     def running(self) -> bool:
@@ -58,6 +65,12 @@ class BackgroundAnalysis:
             self._again = False
             self._thread = threading.Thread(target=self._run, name="framing-analysis", daemon=True)
             self._thread.start()
+
+    def request_comparison(self, article_ids: list[str]) -> None:
+        """Have the thread compare these reports (a page found no stored comparison)."""
+        with self._lock:
+            self._wanted[tuple(article_ids)] = None
+        self.request()
 
     def wait(self, timeout: float | None = None) -> bool:
         """Wait for the running analysis (tests, a command that must finish); True if idle."""
@@ -94,6 +107,25 @@ class BackgroundAnalysis:
             store.set_progress(KIND, stage, done, total)
 
         found = group_stored_events(store, self.embedder, progress)
+        # Only what is missing: one cache look-up per event when nothing changed.
+        todo = [
+            ids
+            for ids in (chosen_articles(event, None) for event in found)
+            if cached_comparison_report(store, ids, self.embedder) is None
+        ]
+        for done, ids in enumerate(todo):
+            progress("comparing", done, len(todo))
+            comparison_report(store, ids, self.embedder)
+        while True:
+            with self._lock:
+                if not self._wanted:
+                    break
+                ids = list(next(iter(self._wanted)))
+            try:
+                comparison_report(store, ids, self.embedder)
+            finally:
+                with self._lock:
+                    self._wanted.pop(tuple(ids), None)
         store.set_progress(KIND, "done", len(found), len(found))
 
 

@@ -61,7 +61,7 @@ def article_text(article: dict[str, Any]) -> ArticleText:
 
 def article_analysis(store: Store, article: dict[str, Any]) -> dict[str, Any]:
     """``{"highlights": [...], "scores": {...}}`` of a stored article (cached)."""
-    key = analysis_key("article", article["id"], lexicon_fingerprint(), detector_fingerprint())
+    key = _article_key(article["id"])
     result = store.cached_analysis(key)
     if result is None:
         text = article_text(article)
@@ -73,6 +73,10 @@ def article_analysis(store: Store, article: dict[str, Any]) -> dict[str, Any]:
         # An English gloss of a Russian or Ukrainian neutral alternative, for any class.
         highlight["neutral_en"] = neutral_gloss(article["lang"], highlight.get("neutral"))
     return dict(result)
+
+
+def _article_key(article_id: str) -> str:
+    return analysis_key("article", article_id, lexicon_fingerprint(), detector_fingerprint())
 
 
 def article_report(store: Store, article_id: str) -> dict[str, Any]:
@@ -164,6 +168,20 @@ def comparison_report(
         "analysis": per_article,
         "rows": claim_rows(result),
     }
+
+
+def cached_comparison_report(
+    store: Store, article_ids: list[str], embedder: Embedder
+) -> dict[str, Any] | None:
+    """:func:`comparison_report` when everything behind it is in the store (the comparison
+    and each article's highlights), else None: a page shows "analysing" and leaves the
+    work to the background analysis instead of encoding or aligning in the request."""
+    resolved = [store.resolve_id(i) for i in article_ids]
+    if len(resolved) > 1 and cached_compare(store, resolved, embedder) is None:
+        return None
+    if any(store.cached_analysis(_article_key(i)) is None for i in resolved):
+        return None
+    return comparison_report(store, resolved, embedder)
 
 
 def _single(store: Store, article: dict[str, Any]) -> dict[str, Any]:

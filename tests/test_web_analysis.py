@@ -42,6 +42,10 @@ class NoModel:
     def encode(self, texts: list[str], batch_size: int = 64) -> np.ndarray:
         raise AssertionError(f"a request tried to encode {len(texts)} texts")
 
+    @property
+    def model(self) -> None:  # token states (phrase insertions): an alignment, too
+        raise AssertionError("a request tried to use the model's token states")
+
 
 def add_new_articles(app) -> list[str]:
     with open_store(app.config["DATABASE"]) as store:
@@ -90,3 +94,36 @@ def test_background_thread_brings_the_grouping_up_to_date(app, model) -> None:
     together = [e for e in after["events"] if set(added) <= set(e["articles"])]
     assert len(together) == 1, after["events"]  # the two reports of one event, found
     assert "Analysing" not in client.get("/").get_data(as_text=True)
+
+
+def test_an_event_page_never_compares_in_the_request(app, model) -> None:
+    """A new event (no stored comparison) says "analysing" and leaves the comparison to the
+    background thread; once stored, the page shows it. The request never encodes."""
+    with open_store(app.config["DATABASE"]) as store:
+        store.db.execute("delete from analyses where kind = 'compare'")
+        store.db.conn.commit()
+    app.config["BACKGROUND_ANALYSIS"] = False
+    app.extensions["framing_embedder"] = NoModel(model.model_id, model.dim)
+    client = app.test_client()
+    event = next(
+        e for e in client.get("/api/events").get_json()["events"] if len(e["articles"]) > 1
+    )
+    page = client.get(f"/events/{event['id']}")
+    assert page.status_code == 202  # not kept by the page cache
+    assert "Analysing this event" in page.get_data(as_text=True)
+    twin = client.get(f"/api/events/{event['id']}")
+    assert twin.status_code == 202 and twin.headers["Retry-After"]
+    twin = twin.get_json()
+    assert twin["comparison"] is None and twin["analysing"] is True
+    csv = client.get(f"/events/{event['id']}/matrix.csv")
+    assert csv.status_code == 503 and csv.headers["Retry-After"]
+
+    app.config["BACKGROUND_ANALYSIS"] = True
+    app.extensions["framing_embedder"] = model  # the worker takes the process's model
+    app.extensions.pop("framing_analysis", None)
+    assert "Analysing this event" in client.get(f"/events/{event['id']}").get_data(as_text=True)
+    assert app.extensions["framing_analysis"].wait(timeout=600)
+    app.extensions["framing_embedder"] = NoModel(model.model_id, model.dim)
+    done = client.get(f"/api/events/{event['id']}").get_json()
+    assert done["comparison"]["articles"], done
+    assert "Analysing this event" not in client.get(f"/events/{event['id']}").get_data(as_text=True)

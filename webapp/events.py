@@ -7,30 +7,74 @@ import io
 from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, Response, jsonify, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 
 from framing.coverage import event_coverage
 from framing.errors import FramingError
 from framing.output import write_rows
-from framing.report import chosen_articles, comparison_report, find_event, matrix_records
+from framing.report import (
+    cached_comparison_report,
+    chosen_articles,
+    comparison_report,
+    find_event,
+    matrix_records,
+)
 
-from .db import finished_analysis, get_embedder, get_store
+from .db import finished_analysis, get_analysis, get_embedder, get_store
 from .page_cache import cached_page
 from .views import comparison_context
 
 bp = Blueprint("events", __name__)
 
+# Seconds after which a page waiting for its comparison asks again (refresh, Retry-After).
+RETRY_AFTER_S = 5
 
-def event_view(event_id: str, endpoint: str, render: Callable[[dict, dict], Any]) -> Any:
-    """``render(event, comparison)``; or, for an id from an older grouping, a redirect to
-    the event's current id (before anything is compared)."""
+
+def event_view(
+    event_id: str,
+    endpoint: str,
+    render: Callable[[dict, dict], Any],
+    pending: Callable[[dict], Any],
+) -> Any:
+    """``render(event, comparison)``; ``pending(event)`` while the background analysis has
+    not stored the comparison yet (a request never encodes or aligns); or, for an id from an
+    older grouping, a redirect to the event's current id."""
     store = get_store()
     found = find_event(store, event_id, current=finished_analysis()["events"])
     if found["id"] != event_id:
         args = request.args.to_dict(flat=False)
         return redirect(url_for(endpoint, event_id=found["id"], **args))
     ids = chosen_articles(found, request.args.getlist("articles"))
-    return render(found, comparison_report(store, ids, get_embedder()))
+    report = cached_comparison_report(store, ids, get_embedder())
+    if report is None:
+        if current_app.config.get("BACKGROUND_ANALYSIS", True):
+            get_analysis().request_comparison(ids)
+        return pending(found)
+    return render(found, report)
+
+
+# Pending answers are 202 (accepted, being processed), which the page cache never keeps:
+# the next request after the comparison is stored renders it.
+def pending_page(found: dict) -> Any:
+    return render_template("event_pending.html", event=found), 202
+
+
+def pending_json(found: dict) -> Any:
+    """The JSON twin while the comparison is being made: ``comparison`` null, retry."""
+    body = {"ok": True, "event": found, "comparison": None, "analysing": True}
+    response = jsonify(body)
+    response.status_code = 202
+    response.headers["Retry-After"] = str(RETRY_AFTER_S)
+    return response
 
 
 def event_page(event_id: str, template: str, endpoint: str) -> Any:
@@ -40,7 +84,7 @@ def event_page(event_id: str, template: str, endpoint: str) -> Any:
         context = comparison_context(report)
         return render_template(template, event=found, members=members, **context)
 
-    return event_view(event_id, endpoint, render)
+    return event_view(event_id, endpoint, render, pending_page)
 
 
 @bp.get("/events/<event_id>")
@@ -76,6 +120,7 @@ def event_json(event_id: str) -> Any:
                 "comparison": report,
             }
         ),
+        pending_json,
     )
 
 
@@ -110,7 +155,16 @@ def event_csv(event_id: str) -> Any:
         event_id,
         "events.event_csv",
         lambda found, report: csv_response(report, f"event-{found['id']}"),
+        pending_csv,
     )
+
+
+def pending_csv(found: dict) -> Any:
+    """No CSV before the comparison exists: 503 with Retry-After, as for any busy resource."""
+    text = "The comparison of this event is being made; try again in a few seconds.\n"
+    response = Response(text, status=503, mimetype="text/plain")
+    response.headers["Retry-After"] = str(RETRY_AFTER_S)
+    return response
 
 
 @bp.get("/compare.csv")
