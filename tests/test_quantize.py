@@ -38,7 +38,7 @@ def int8():
 
 def test_own_model_id_and_calibration(int8, model) -> None:
     assert int8.model_id == model_id_for(INT8) != model.model_id
-    assert "-int8@" in int8.model_id and int8.model_id.endswith("-r1")
+    assert "-int8@" in int8.model_id and int8.model_id.endswith("-r2")
     calibration = load_calibration(int8.model_id)
     assert calibration is not None and calibration.model_id == int8.model_id
     assert calibration.null != load_calibration(model.model_id).null  # re-derived, not copied

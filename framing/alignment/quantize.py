@@ -19,6 +19,8 @@ import json
 import os
 import shutil
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -70,7 +72,7 @@ def build_int8(fp32_model: Any, folder: Path, recipe: dict[str, Any]) -> Path:
     exported = partial / "model-fp32.onnx"
     transformer = fp32_model[0].auto_model.eval()
     probe = fp32_model.tokenizer(["query: probe"], return_tensors="pt")
-    with torch.inference_mode():
+    with torch.inference_mode(), _attention(transformer, recipe.get("attention")):
         torch.onnx.export(
             _LastHiddenState(transformer),
             (probe["input_ids"], probe["attention_mask"]),
@@ -99,6 +101,20 @@ def build_int8(fp32_model: Any, folder: Path, recipe: dict[str, Any]) -> Path:
     shutil.rmtree(folder, ignore_errors=True)
     partial.rename(folder)
     return folder
+
+
+@contextmanager
+def _attention(transformer: Any, implementation: str | None) -> Iterator[None]:
+    """The transformer with another attention implementation for the export ("eager": the
+    plain MatMul/Softmax graph), restored afterwards (the fp32 model is shared)."""
+    before = transformer.config._attn_implementation
+    if implementation:
+        transformer.set_attn_implementation(implementation)
+    try:
+        yield
+    finally:
+        if implementation:
+            transformer.set_attn_implementation(before)
 
 
 class _LastHiddenState:
