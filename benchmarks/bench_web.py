@@ -88,11 +88,15 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="framing-bench-web-"))
     db, port = work / "bench.db", free_port()
     base = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "FRAMING_SECRET_KEY": "bench-" + os.urandom(8).hex()}
+    env = {**os.environ, "FRAMING_SECRET_KEY": "bench-" + os.urandom(16).hex()}
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
     # This checkout's code, with the venv's framing script or this interpreter (a worktree).
     script = ROOT / ".venv/bin/framing"
-    framing = [str(script)] if script.exists() else [sys.executable, "-m", "framing.cli.main"]
+    framing = (
+        [str(script)]
+        if script.exists()
+        else [sys.executable, "-c", "from framing.cli.main import cli; cli()"]
+    )
     server = subprocess.Popen(
         [*framing, "serve", "--db", str(db), "--load-sample", "--port", str(port)],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
