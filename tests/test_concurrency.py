@@ -91,9 +91,12 @@ def test_twenty_clients_for_a_minute(server) -> None:
             else:
                 page = rng.choice(pages)
                 (status, said), what = request(base + page), page
+            # Saved texts join or start events; until the background analysis has compared
+            # an event's reports, its page answers 202 "analysing" (never waits for it).
+            fine = status == 200 or (status == 202 and "/events/" in what)
             with lock:
                 statuses[status] += 1
-                if status != 200:
+                if not fine:
                     failures.append(f"{what}: {status} {said}")
 
     threads = [threading.Thread(target=client, args=(n,)) for n in range(CLIENTS)]
