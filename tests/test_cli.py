@@ -157,3 +157,14 @@ def test_h_still_works_after_a_command_ran_on_its_own(
     monkeypatch.setattr(train_detector_command, "_help_option", None)
     runner.invoke(train_detector_command, ["--data", "/nonexistent", "-s"])
     assert "Example:" in runner.invoke(cli, ["train-detector", "-h"]).stdout
+
+
+@pytest.mark.parametrize("module", ["framing.cli.main"])
+def test_runs_as_a_module(module: str) -> None:
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-m", module, "--version"], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0 and done.stdout.startswith("framing, version"), done

@@ -576,3 +576,6 @@ def _help_everywhere(group: click.Group) -> None:
 
 
 _help_everywhere(cli)
+
+if __name__ == "__main__":  # python -m framing.cli.main
+    cli(prog_name="framing")
