@@ -413,15 +413,25 @@ def event_title(report: dict[str, Any], limit: int = 120) -> dict[str, str] | No
 
 
 def event_headline(
-    store: Store, event: dict[str, Any], embedder: Embedder | None
+    store: Store,
+    event: dict[str, Any],
+    embedder: Embedder | None,
+    summaries: dict[str, dict[str, Any]] | None = None,
 ) -> dict[str, str] | None:
     """:func:`event_title` of an event from its stored comparison (never computed here:
-    the home page lists events without comparing them); a lone report's own title."""
+    the home page lists events without comparing them); a lone report's own title.
+    ``summaries`` (:meth:`Store.articles` by id) spares a lone report its article read: the
+    home page lists thousands of them."""
     members = list(event["articles"])
     if len(members) == 1:
-        article = store.article(members[0])
-        text = article["title"] or (article["sentences"] or [{"text": ""}])[0]["text"]
-        return {"text": shorten(text, 120), "lang": article["lang"] or ""} if text else None
+        known = (summaries or {}).get(members[0])
+        if known is not None:
+            text, lang = known["title"] or known["lead"] or "", known["lang"]
+        else:
+            article = store.article(members[0])
+            text = article["title"] or (article["sentences"] or [{"text": ""}])[0]["text"]
+            lang = article["lang"]
+        return {"text": shorten(text, 120), "lang": lang or ""} if text else None
     if embedder is None:
         return None
     found = cached_compare(store, members[:3], embedder)

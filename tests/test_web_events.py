@@ -187,3 +187,23 @@ def test_every_highlight_kind_has_a_name_and_a_style() -> None:
     for key, info in categories().items():
         assert info["label"] and info["legend"] and len(info["mark"]) == 1, key
         assert f".cat-{key} {{" in css and f".hide-{key} .cat-{key}" in css, key
+
+
+def test_a_lone_report_headline_from_the_listing_equals_the_article_read(seed_db) -> None:
+    # The home page passes the article listing so that thousands of lone reports are not
+    # read one by one; the headline must not change with it.
+    from framing.report import event_headline, shorten
+    from framing.store import open_store
+
+    with open_store(seed_db) as store:
+        summaries = {a["id"]: a for a in store.articles()}
+        for article_id in summaries:
+            event = {"articles": [article_id]}
+            read = event_headline(store, event, None)
+            assert read and read == event_headline(store, event, None, summaries)
+            untitled = {article_id: {**summaries[article_id], "title": None}}
+            lead = event_headline(store, event, None, untitled)
+            assert lead == {
+                "text": shorten(summaries[article_id]["lead"], 120),
+                "lang": read["lang"],
+            }

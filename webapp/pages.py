@@ -84,7 +84,7 @@ def home_data() -> dict[str, Any]:
                 **event,
                 "outlets": outlets,
                 "titles": [m["title"] for m in members],
-                "headline": event_headline(store, event, get_embedder()),
+                "headline": event_headline(store, event, get_embedder(), summaries),
             }
         )
     names = {a["outlet"]: a["outlet_name"] for a in summaries.values() if a["outlet"]}
