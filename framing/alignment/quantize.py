@@ -19,7 +19,7 @@ import json
 import os
 import shutil
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import cache
 from importlib import resources
@@ -74,7 +74,7 @@ def build_int8(fp32_model: Any, folder: Path, recipe: dict[str, Any]) -> Path:
     probe = fp32_model.tokenizer(["query: probe"], return_tensors="pt")
     with torch.inference_mode(), _attention(transformer, recipe.get("attention")):
         torch.onnx.export(
-            _LastHiddenState(transformer),
+            keyword_forward(transformer, lambda out: out.last_hidden_state),
             (probe["input_ids"], probe["attention_mask"]),
             str(exported),
             input_names=["input_ids", "attention_mask"],
@@ -117,23 +117,35 @@ def _attention(transformer: Any, implementation: str | None) -> Iterator[None]:
             transformer.set_attn_implementation(before)
 
 
-class _LastHiddenState:
-    """The transformer as a module taking keyword inputs (the exporter passes positional
-    ones, which newer ``BertModel.forward`` signatures no longer take in this order)."""
+def keyword_forward(module: Any, pick: Callable[[Any], Any], **options: Any) -> Any:
+    """``module`` as a torch module that takes ``(input_ids, attention_mask)`` positionally,
+    as the ONNX exporter passes them, and hands them on by keyword (newer
+    ``BertModel.forward`` signatures no longer take them in this order); ``pick`` chooses
+    the outputs to export from the module's output."""
+    import torch
 
-    def __new__(cls, transformer: Any) -> Any:
-        import torch
+    class KeywordForward(torch.nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.module = module
 
-        class Wrapped(torch.nn.Module):
-            def __init__(self) -> None:
-                super().__init__()
-                self.transformer = transformer
+        def forward(self, input_ids: Any, attention_mask: Any) -> Any:
+            out = self.module(input_ids=input_ids, attention_mask=attention_mask, **options)
+            return pick(out)
 
-            def forward(self, input_ids: Any, attention_mask: Any) -> Any:
-                out = self.transformer(input_ids=input_ids, attention_mask=attention_mask)
-                return out.last_hidden_state
+    return KeywordForward()
 
-        return Wrapped()
+
+def cpu_session(graph: Path, threads: int) -> Any:
+    """An ONNX Runtime session on the CPU, ``threads`` threads inside each operator (the
+    encoders are one chain of operators: running several at once gains nothing)."""
+    import onnxruntime as ort
+
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = max(1, threads)
+    options.inter_op_num_threads = 1
+    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    return ort.InferenceSession(str(graph), options, providers=["CPUExecutionProvider"])
 
 
 def _excluded_nodes(graph_path: Path, patterns: list[str]) -> list[str]:
@@ -156,17 +168,10 @@ class OnnxEmbedder:
     def __init__(
         self, folder: Path, model_id: str, recipe: dict[str, Any], fp32_loader: Any
     ) -> None:
-        import onnxruntime as ort
         from transformers import AutoTokenizer
 
-        options = ort.SessionOptions()
         threads = int(recipe.get("threads") or 0) or (os.cpu_count() or 1)
-        options.intra_op_num_threads = threads
-        options.inter_op_num_threads = 1
-        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-        self._session = ort.InferenceSession(
-            str(folder / GRAPH), options, providers=["CPUExecutionProvider"]
-        )
+        self._session = cpu_session(folder / GRAPH, threads)
         self._tokenizer = AutoTokenizer.from_pretrained(
             str(folder / "tokenizer"), local_files_only=True
         )

@@ -87,6 +87,8 @@ def _export(fp32_folder: Path, exported: Path, layers: int) -> None:
     from transformers import AutoModel
     from transformers.utils import logging as hf_logging
 
+    from framing.alignment.quantize import keyword_forward
+
     hf_logging.disable_progress_bar()  # stderr carries framing's messages only
     model = AutoModel.from_pretrained(
         str(fp32_folder), local_files_only=True, attn_implementation="eager"
@@ -101,7 +103,10 @@ def _export(fp32_folder: Path, exported: Path, layers: int) -> None:
     outputs = [f"layer{k}" for k in range(1, layers + 1)]
     with torch.inference_mode():
         torch.onnx.export(
-            _HiddenStates(model),
+            # the states after each layer (hidden_states[0] is the embedding output)
+            keyword_forward(
+                model, lambda out: tuple(out.hidden_states[1:]), output_hidden_states=True
+            ),
             (ids, mask),
             str(exported),
             input_names=inputs,
@@ -112,40 +117,14 @@ def _export(fp32_folder: Path, exported: Path, layers: int) -> None:
         )
 
 
-class _HiddenStates:
-    """The truncated encoder as a module returning the states after each of its layers."""
-
-    def __new__(cls, model: Any) -> Any:
-        import torch
-
-        class Wrapped(torch.nn.Module):
-            def __init__(self) -> None:
-                super().__init__()
-                self.model = model
-
-            def forward(self, input_ids: Any, attention_mask: Any) -> Any:
-                out = self.model(
-                    input_ids=input_ids, attention_mask=attention_mask, output_hidden_states=True
-                )
-                return tuple(out.hidden_states[1:])
-
-        return Wrapped()
-
-
 class GraphRunner:
     """An ONNX Runtime session over the graph: ``run(ids, mask)`` gives the hidden states
     after every layer, shape ``(layers, batch, tokens, dim)``."""
 
     def __init__(self, folder: Path, threads: int) -> None:
-        import onnxruntime as ort
+        from framing.alignment.quantize import cpu_session
 
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = max(1, threads)
-        options.inter_op_num_threads = 1
-        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-        self._session = ort.InferenceSession(
-            str(folder / GRAPH), options, providers=["CPUExecutionProvider"]
-        )
+        self._session = cpu_session(folder / GRAPH, threads)
         self.dim = int(self._session.get_outputs()[0].shape[-1])
 
     def run(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
