@@ -159,18 +159,7 @@ def test_apply_keeps_the_aligners_result_untouched() -> None:
         "insertions": [],
         "quotes": [],
     }
-    correction = {
-        "id": 1,
-        "a_article": "a",
-        "a_start": 0,
-        "a_end": 3,
-        "a_hash": text_hash("A0."),
-        "b_article": "b",
-        "b_start": 0,
-        "b_end": 3,
-        "b_hash": text_hash("B0."),
-        "verdict": "added",
-    }
+    correction = first_sentences_link(1, "added")
     corrected = apply_corrections(result, [correction])
     assert corrected["claims"] == [{"a": [0], "b": [0]}]
     assert corrected["pairs"][0]["links"][0]["tier"] == "confirmed by a reader"
@@ -262,8 +251,18 @@ def test_possible_counterparts_are_not_shared_until_confirmed() -> None:
     [row] = claim_rows(plain)
     assert row["status"] == "possible"
     assert event_title({**plain, "rows": [row]}) is None  # nothing sure to title it by
-    confirm = {
-        "id": 7,
+    confirm = first_sentences_link(7, "confirmed")
+    sure = apply_corrections(result, [confirm])
+    [row] = claim_rows(sure)
+    assert row["status"] == "confirmed" and row["links"][0]["corrections"] == [7]
+    assert event_title({**sure, "rows": [row]}) == {"text": "A0.", "lang": "en"}
+
+
+def first_sentences_link(correction_id: int, verdict: str) -> dict:
+    """A stored correction of the link between sentence 0 of article "a" ("A0.") and
+    sentence 0 of article "b" ("B0.")."""
+    return {
+        "id": correction_id,
         "a_article": "a",
         "a_start": 0,
         "a_end": 3,
@@ -272,9 +271,5 @@ def test_possible_counterparts_are_not_shared_until_confirmed() -> None:
         "b_start": 0,
         "b_end": 3,
         "b_hash": text_hash("B0."),
-        "verdict": "confirmed",
+        "verdict": verdict,
     }
-    sure = apply_corrections(result, [confirm])
-    [row] = claim_rows(sure)
-    assert row["status"] == "confirmed" and row["links"][0]["corrections"] == [7]
-    assert event_title({**sure, "rows": [row]}) == {"text": "A0.", "lang": "en"}

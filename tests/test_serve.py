@@ -22,6 +22,19 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def first_answer(server: subprocess.Popen, url: str) -> dict:
+    """The JSON at ``url`` once the starting ``server`` answers (up to 2 minutes); fails with
+    the server's stderr if it exits first."""
+    for _ in range(600):
+        try:
+            with urllib.request.urlopen(url) as response:
+                return json.load(response)
+        except OSError:
+            assert server.poll() is None, server.stderr.read()
+            time.sleep(0.2)
+    raise AssertionError(f"no answer from {url} in 2 minutes")
+
+
 def test_serve_refuses_the_development_key(tmp_path: Path) -> None:
     env = {**os.environ, "FRAMING_SECRET_KEY": "dev"}
     done = subprocess.run(
@@ -46,14 +59,8 @@ def test_serve_without_a_key_makes_one_for_the_process(tmp_path: Path) -> None:
         text=True,
     ) as server:
         try:
-            for _ in range(600):
-                try:
-                    with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/csrf") as r:
-                        assert json.load(r)["ok"] is True  # a session could be signed
-                    break
-                except OSError:
-                    assert server.poll() is None, server.stderr.read()
-                    time.sleep(0.2)
+            csrf = first_answer(server, f"http://127.0.0.1:{port}/api/csrf")
+            assert csrf["ok"] is True  # a session could be signed
         finally:
             server.terminate()
             said = server.communicate(timeout=30)[1]
@@ -74,14 +81,7 @@ def test_serve_with_the_sample_corpus(tmp_path: Path) -> None:
         text=True,
     ) as server:
         try:
-            for _ in range(600):
-                try:
-                    with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/events") as r:
-                        events = json.load(r)["events"]
-                    break
-                except OSError:
-                    assert server.poll() is None, server.stderr.read()
-                    time.sleep(0.2)
+            events = first_answer(server, f"http://127.0.0.1:{port}/api/events")["events"]
             assert {len(e["articles"]) for e in events} == {1, 2}
             connection = sqlite3.connect(db)
             kinds = {row[0] for row in connection.execute("select kind from analyses")}
