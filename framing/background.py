@@ -25,7 +25,7 @@ from typing import Any
 
 from framing.alignment.embedder import Embedder
 from framing.compare import events_up_to_date, finished_events, group_stored_events
-from framing.report import cached_comparison_report, chosen_articles, comparison_report
+from framing.report import chosen_articles, comparison_report, comparison_stored
 from framing.store import Store, open_store
 
 log = logging.getLogger(__name__)
@@ -111,7 +111,7 @@ class BackgroundAnalysis:
         todo = [
             ids
             for ids in (chosen_articles(event, None) for event in found)
-            if cached_comparison_report(store, ids, self.embedder) is None
+            if not comparison_stored(store, ids, self.embedder)
         ]
         for done, ids in enumerate(todo):
             progress("comparing", done, len(todo))

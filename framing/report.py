@@ -173,15 +173,21 @@ def comparison_report(
 def cached_comparison_report(
     store: Store, article_ids: list[str], embedder: Embedder
 ) -> dict[str, Any] | None:
-    """:func:`comparison_report` when everything behind it is in the store (the comparison
-    and each article's highlights), else None: a page shows "analysing" and leaves the
-    work to the background analysis instead of encoding or aligning in the request."""
+    """:func:`comparison_report` when everything behind it is in the store, else None: a
+    page shows "analysing" and leaves the work to the background analysis instead of
+    encoding or aligning in the request."""
     resolved = [store.resolve_id(i) for i in article_ids]
-    if len(resolved) > 1 and cached_compare(store, resolved, embedder) is None:
-        return None
-    if any(store.cached_analysis(_article_key(i)) is None for i in resolved):
+    if not comparison_stored(store, resolved, embedder):
         return None
     return comparison_report(store, resolved, embedder)
+
+
+def comparison_stored(store: Store, article_ids: list[str], embedder: Embedder) -> bool:
+    """Whether the comparison of these (full) ids and each article's highlights are stored:
+    a look-up only, nothing is built."""
+    if len(article_ids) > 1 and cached_compare(store, article_ids, embedder) is None:
+        return False
+    return all(store.cached_analysis(_article_key(i)) is not None for i in article_ids)
 
 
 def _single(store: Store, article: dict[str, Any]) -> dict[str, Any]:
