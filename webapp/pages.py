@@ -16,9 +16,11 @@ from framing.report import (
     score_card,
     sentence_marks,
 )
+from framing.settings import setting
 
 from .db import finished_analysis, get_embedder, get_store
 from .page_cache import cached_page
+from .paging import paginate
 
 bp = Blueprint("pages", __name__)
 
@@ -62,8 +64,9 @@ def searched_articles() -> tuple[dict[str, str], list[dict[str, Any]]]:
 
 
 def home_data() -> dict[str, Any]:
-    """Events and articles matching the search, and (``outlets``) the outlets that have
-    articles, for the search form.
+    """One page of the events and one of the articles matching the search (``pages`` says
+    where each page sits: see :func:`webapp.paging.paginate`), and (``outlets``) the
+    outlets that have articles, for the search form.
 
     An event matches when any of its reports matches. With dates, an undated report of an
     event whose dated reports fall in the range is kept (``in_event_range``): most outlets'
@@ -72,11 +75,13 @@ def home_data() -> dict[str, Any]:
     filters, articles = searched_articles()
     analysis = finished_analysis()  # never waits: the grouping runs in the background
     shown = {a["id"] for a in articles}
+    matching = [e for e in analysis["events"] if not filters or shown.intersection(e["articles"])]
+    size = setting("home_page_size")
+    events_page, events_paging = paginate(matching, "page", size)
+    articles_page, articles_paging = paginate(articles, "articles_page", size)
     summaries = {a["id"]: a for a in store.articles()}
     events = []
-    for event in analysis["events"]:
-        if filters and not shown.intersection(event["articles"]):
-            continue
+    for event in events_page:  # headlines only for the events shown
         members = [summaries[i] for i in event["articles"] if i in summaries]
         outlets = sorted({m["outlet_name"] or "unknown publisher" for m in members})
         events.append(
@@ -92,7 +97,8 @@ def home_data() -> dict[str, Any]:
     return {
         "filters": filters,
         "events": events,
-        "articles": articles,
+        "articles": articles_page,
+        "pages": {"events": events_paging, "articles": articles_paging},
         "outlets": choices,
         "analysis": analysis["status"],
     }
