@@ -76,3 +76,50 @@ def test_int8_tatoeba_floor(int8, name: str) -> None:
     accuracy = top1_accuracy(int8, PARALLEL / f"{name}.tsv")
     print(f"int8 {name} top-1: {accuracy:.3f}")
     assert accuracy >= FLOORS[f"int8_{name.replace('-', '_')}_top1"]
+
+
+def _complete(folder: Path) -> bool:
+    return (folder / "graph").is_file() and (folder / "marker").is_file()
+
+
+def test_two_concurrent_builds_end_with_one_good_graph(tmp_path: Path) -> None:
+    """Two builds of one folder at once (two threads, as two web workers or a test run beside
+    `make run`): each writes in its own private folder; both finish before either moves its
+    result in; one complete folder remains, from one build, and no private folder."""
+    import threading
+
+    from framing.alignment.quantize import building
+
+    folder = tmp_path / "model-int8"
+    both_built = threading.Barrier(2)
+    errors: list[BaseException] = []
+
+    def build(name: str) -> None:
+        try:
+            with building(folder, _complete) as partial:
+                (partial / "graph").write_text(name, "utf-8")
+                both_built.wait(timeout=10)  # neither has moved its folder in yet
+                (partial / "marker").write_text(name, "utf-8")
+        except BaseException as exc:  # reported below, not lost in the thread
+            errors.append(exc)
+
+    threads = [threading.Thread(target=build, args=(n,)) for n in ("first", "second")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    assert _complete(folder)
+    graph, marker = (folder / "graph").read_text("utf-8"), (folder / "marker").read_text("utf-8")
+    assert graph == marker in {"first", "second"}  # both files of one build, not a mix
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["model-int8"]
+
+
+def test_failed_build_leaves_nothing(tmp_path: Path) -> None:
+    from framing.alignment.quantize import building
+
+    folder = tmp_path / "model-int8"
+    with pytest.raises(RuntimeError), building(folder, _complete) as partial:
+        (partial / "graph").write_text("half", "utf-8")
+        raise RuntimeError("export failed")
+    assert list(tmp_path.iterdir()) == []

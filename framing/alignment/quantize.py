@@ -57,7 +57,7 @@ def is_built(folder: Path) -> bool:
 
 def build_int8(fp32_model: Any, folder: Path, recipe: dict[str, Any]) -> Path:
     """Export ``fp32_model`` (a ``SentenceTransformer``) to ONNX and quantise it into
-    ``folder``; written to a temporary folder first, so a crash never leaves half a model."""
+    ``folder`` (built in a private folder first: see :func:`building`)."""
     try:
         import torch
         from onnxruntime.quantization import QuantType, quantize_dynamic
@@ -66,41 +66,63 @@ def build_int8(fp32_model: Any, folder: Path, recipe: dict[str, Any]) -> Path:
             f"The int8 model needs onnxruntime and onnx ({exc}). Install them with "
             "`pip install -r requirements.txt`, or use the fp32 model."
         ) from exc
-    partial = folder.with_name(folder.name + ".partial")
+    with building(folder, is_built) as partial:
+        exported = partial / "model-fp32.onnx"
+        transformer = fp32_model[0].auto_model.eval()
+        probe = fp32_model.tokenizer(["query: probe"], return_tensors="pt")
+        with torch.inference_mode(), _attention(transformer, recipe.get("attention")):
+            torch.onnx.export(
+                keyword_forward(transformer, lambda out: out.last_hidden_state),
+                (probe["input_ids"], probe["attention_mask"]),
+                str(exported),
+                input_names=["input_ids", "attention_mask"],
+                output_names=["last_hidden_state"],
+                dynamic_axes={
+                    "input_ids": {0: "batch", 1: "tokens"},
+                    "attention_mask": {0: "batch", 1: "tokens"},
+                    "last_hidden_state": {0: "batch", 1: "tokens"},
+                },
+                opset_version=17,
+                dynamo=False,
+            )
+        excluded = _excluded_nodes(exported, recipe.get("keep_fp32") or [])
+        quantize_dynamic(
+            str(exported),
+            str(partial / GRAPH),
+            weight_type=QuantType.QInt8,
+            per_channel=bool(recipe.get("per_channel")),
+            nodes_to_exclude=excluded,
+        )
+        exported.unlink()
+        fp32_model.tokenizer.save_pretrained(str(partial / "tokenizer"))
+        marker = json.dumps({"recipe": recipe, "fp32_kept": excluded})
+        (partial / MARKER).write_text(marker, "utf-8")
+    return folder
+
+
+@contextmanager
+def building(folder: Path, built: Callable[[Path], bool]) -> Iterator[Path]:
+    """A private folder to build ``folder`` in, moved into place when the block ends well.
+
+    The folder is this process's and thread's own (two builds at once never write into
+    each other's files); if another build finished first, its result is kept and this one
+    dropped (``built(folder)`` says whether a folder is complete); the private folder is
+    removed whatever happens, so a crash or an interrupt leaves no half-built model behind.
+    """
+    partial = folder.with_name(f".{folder.name}.{os.getpid()}-{threading.get_ident()}.partial")
     shutil.rmtree(partial, ignore_errors=True)
     partial.mkdir(parents=True)
-    exported = partial / "model-fp32.onnx"
-    transformer = fp32_model[0].auto_model.eval()
-    probe = fp32_model.tokenizer(["query: probe"], return_tensors="pt")
-    with torch.inference_mode(), _attention(transformer, recipe.get("attention")):
-        torch.onnx.export(
-            keyword_forward(transformer, lambda out: out.last_hidden_state),
-            (probe["input_ids"], probe["attention_mask"]),
-            str(exported),
-            input_names=["input_ids", "attention_mask"],
-            output_names=["last_hidden_state"],
-            dynamic_axes={
-                "input_ids": {0: "batch", 1: "tokens"},
-                "attention_mask": {0: "batch", 1: "tokens"},
-                "last_hidden_state": {0: "batch", 1: "tokens"},
-            },
-            opset_version=17,
-            dynamo=False,
-        )
-    excluded = _excluded_nodes(exported, recipe.get("keep_fp32") or [])
-    quantize_dynamic(
-        str(exported),
-        str(partial / GRAPH),
-        weight_type=QuantType.QInt8,
-        per_channel=bool(recipe.get("per_channel")),
-        nodes_to_exclude=excluded,
-    )
-    exported.unlink()
-    fp32_model.tokenizer.save_pretrained(str(partial / "tokenizer"))
-    (partial / MARKER).write_text(json.dumps({"recipe": recipe, "fp32_kept": excluded}), "utf-8")
-    shutil.rmtree(folder, ignore_errors=True)
-    partial.rename(folder)
-    return folder
+    try:
+        yield partial
+        if not built(folder):
+            shutil.rmtree(folder, ignore_errors=True)  # an incomplete leftover, if any
+            try:
+                partial.rename(folder)
+            except OSError:  # another build moved its folder in between: keep that one
+                if not built(folder):
+                    raise
+    finally:
+        shutil.rmtree(partial, ignore_errors=True)
 
 
 @contextmanager

@@ -20,8 +20,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
-import shutil
 import sys
 import warnings
 from pathlib import Path
@@ -49,19 +47,18 @@ def is_built(folder: Path) -> bool:
 
 def build_graph(fp32_folder: Path, folder: Path, recipe: dict[str, Any]) -> Path:
     """Export the first ``recipe['layers']`` layers of the fp32 model in ``fp32_folder`` and
-    quantise them into ``folder`` (written beside it first: never half a graph)."""
+    quantise them into ``folder`` (built beside it first: never half a graph)."""
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
+    from framing.alignment.quantize import building
+
     print(f"Building the detector's int8 encoder in {folder} (once)", file=sys.stderr)
-    partial = folder.with_name(f".{folder.name}.{os.getpid()}.partial")
-    shutil.rmtree(partial, ignore_errors=True)
-    partial.mkdir(parents=True)
-    exported = partial / "states-fp32.onnx"
     # the exporter's tracer warnings and the quantiser's advice are not the user's business
     logging.disable(logging.WARNING)
     try:
-        with warnings.catch_warnings():
+        with building(folder, is_built) as partial, warnings.catch_warnings():
             warnings.simplefilter("ignore")
+            exported = partial / "states-fp32.onnx"
             _export(fp32_folder, exported, int(recipe["layers"]))
             quantize_dynamic(
                 str(exported),
@@ -70,14 +67,10 @@ def build_graph(fp32_folder: Path, folder: Path, recipe: dict[str, Any]) -> Path
                 per_channel=bool(recipe["per_channel"]),
                 op_types_to_quantize=list(recipe["int8_ops"]),
             )
-        exported.unlink()
-        (partial / MARKER).write_text(json.dumps({"recipe": recipe}), "utf-8")
-        if not is_built(folder):  # another process may have finished first
-            shutil.rmtree(folder, ignore_errors=True)
-            partial.rename(folder)
+            exported.unlink()
+            (partial / MARKER).write_text(json.dumps({"recipe": recipe}), "utf-8")
     finally:
         logging.disable(logging.NOTSET)
-        shutil.rmtree(partial, ignore_errors=True)
     return folder
 
 
