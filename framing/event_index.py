@@ -6,8 +6,9 @@ greedily. Here each expensive step is kept in the store and done only for what i
 
 1. an article's sentences are embedded (through the vector cache) and its centroid stored
    once, in chunks, each chunk its own transaction (a crash keeps the chunks before it);
-2. the nearest-neighbour candidates are recomputed over all stored centroids (a matrix
-   product, seconds for 10,000 articles) so they are exactly the batch candidates;
+2. each article's nearest neighbours by centroid are stored; an add compares only the new
+   articles with the stored ones (:mod:`framing.event_neighbours`), and the lists stay
+   exactly the batch candidates;
 3. only candidate pairs with no stored evidence are aligned, loading just those articles'
    vectors;
 4. the greedy merge runs over the stored evidence of the candidates (no vectors needed).
@@ -28,16 +29,17 @@ from typing import Any
 
 import numpy as np
 
+from framing.alignment.align import thresholds
 from framing.alignment.calibration import Calibration, load_calibration
 from framing.alignment.embedder import Embedder
 from framing.alignment.grouping import (
     ArticleVectors,
     PairEvidence,
-    candidate_pairs,
     merge_events,
     pair_evidence,
 )
 from framing.alignment.vectors import embed_texts
+from framing.event_neighbours import neighbours_key, update_neighbours
 from framing.store import Store
 
 # Articles embedded per transaction: bounds memory and the work a crash can lose.
@@ -100,7 +102,9 @@ def update_events(
         release_freed_memory()
     progress("embedding", len(new), len(new))
     matrix = np.stack([np.frombuffer(stored[i], dtype=np.float32) for i in ids]) if ids else None
-    candidates = candidate_pairs(ids, matrix) if matrix is not None else []
+    k = int(thresholds()["events"]["neighbours"])
+    n_key = neighbours_key(c_key, k)
+    candidates = update_neighbours(store, n_key, ids, matrix, k) if matrix is not None else []
     known = store.pair_evidence(e_key)
     missing = [pair for pair in candidates if pair not in known]
     _align_missing(store, embedder, calibration, meta, missing, e_key, known, progress)

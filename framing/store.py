@@ -179,6 +179,16 @@ def m014_search_folded(db: Database) -> None:
         )
 
 
+@migrations()
+def m016c_article_neighbours(db: Database) -> None:
+    # Each article's nearest articles by centroid (framing.event_neighbours), so adding 50
+    # articles to 5,000 compares the 50 with the stored ones, not every stored pair again.
+    db["article_neighbours"].create(
+        {"index_key": str, "article_id": str, "neighbours": str},
+        pk=("index_key", "article_id"),
+    )
+
+
 # What to do about a refused write, by SQLite's error name; what is stored so far is kept.
 _WRITE_HINT = "Check the disk and the file's permissions, or choose another with --db / FRAMING_DB."
 _WRITE_HINTS = {
@@ -617,6 +627,21 @@ class Store:
         )
         with self._writing():
             self.db["article_centroids"].upsert_all(rows, pk=("index_key", "article_id"))
+
+    def neighbours(self, index_key: str) -> dict[str, list[tuple[str, float]]]:
+        sql = "select article_id, neighbours from article_neighbours where index_key = ?"
+        return {
+            row[0]: [(b, s) for b, s in json.loads(row[1])]
+            for row in self.db.execute(sql, [index_key])
+        }
+
+    def save_neighbours(self, index_key: str, lists: dict[str, list[tuple[str, float]]]) -> None:
+        rows = (
+            {"index_key": index_key, "article_id": a, "neighbours": json.dumps(n)}
+            for a, n in lists.items()
+        )
+        with self._writing():
+            self.db["article_neighbours"].upsert_all(rows, pk=("index_key", "article_id"))
 
     def pair_evidence(self, index_key: str) -> dict[tuple[str, str], dict[str, Any]]:
         sql = "select a, b, evidence from pair_evidence where index_key = ?"

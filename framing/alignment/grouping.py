@@ -160,29 +160,39 @@ def merge_events(
 
 
 # Rows of the centroid similarity matrix computed at once: bounds memory at any corpus size.
-_BLOCK = 1024
+BLOCK = 1024
 
 
 def candidate_pairs(ids: list[str], centroids: np.ndarray) -> list[tuple[str, str]]:
     """Pairs worth aligning: each article with its nearest neighbours by centroid.
 
     ``centroids`` holds one unit row per id. Computed in blocks of rows, so 10,000
-    articles never need the full 10,000 × 10,000 matrix in memory.
+    articles never need the full 10,000 × 10,000 matrix in memory. (An incremental update
+    keeps these lists in the store: :mod:`framing.event_neighbours`.)
     """
     neighbours = int(thresholds()["events"]["neighbours"])
     if len(ids) <= neighbours + 1:
         return sorted(_ordered_pair(a, b) for a, b in combinations(ids, 2))
     pairs = set()
-    for start in range(0, len(ids), _BLOCK):
-        sims = centroids[start : start + _BLOCK] @ centroids.T
-        for offset in range(len(sims)):
-            sims[offset, start + offset] = -np.inf
-        # The k nearest in no particular order (a set of pairs): a partial sort, O(n) a row.
-        nearest = np.argpartition(-sims, neighbours - 1, axis=1)[:, :neighbours]
-        for offset, row in enumerate(nearest):
+    for start in range(0, len(ids), BLOCK):
+        rows = np.arange(start, min(start + BLOCK, len(ids)))
+        top, _ = nearest(centroids[rows], rows, centroids, neighbours)
+        for offset, row in enumerate(top):
             for j in row:
                 pairs.add(_ordered_pair(ids[start + offset], ids[int(j)]))
     return sorted(pairs)
+
+
+def nearest(
+    rows: np.ndarray, positions: np.ndarray, matrix: np.ndarray, k: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """The ``k`` nearest rows of ``matrix`` to each of ``rows`` (which are ``matrix`` rows
+    ``positions``, so each one's self is left out): indices and similarities, in no
+    particular order. A partial sort, O(len(matrix)) a row."""
+    sims = rows @ matrix.T
+    sims[np.arange(len(rows)), positions] = -np.inf
+    top = np.argpartition(-sims, k - 1, axis=1)[:, :k]
+    return top, np.take_along_axis(sims, top, axis=1)
 
 
 def _ordered_pair(a: str, b: str) -> tuple[str, str]:
