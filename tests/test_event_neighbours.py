@@ -13,7 +13,7 @@ import framing.event_neighbours as event_neighbours
 from framing.alignment.grouping import candidate_pairs
 from framing.store import open_store
 
-K = 15  # the shipped `neighbours` (candidate_pairs reads it from alignment.yaml)
+K = 15  # the shipped `neighbours`
 
 
 def unit_rows(count: int, seed: int) -> np.ndarray:
@@ -41,10 +41,8 @@ def test_adds_equal_batch_and_cost_the_new_rows(tmp_path: Path, multiplied) -> N
     with open_store(tmp_path / "x.db") as store:
         for size in (10, 40, 41, 90, 200, 250, 300):  # small first: every pair, no lists
             multiplied.clear()
-            found = event_neighbours.update_neighbours(
-                store, "key", ids[:size], matrix[:size], K
-            )
-            assert found == candidate_pairs(ids[:size], matrix[:size]), size
+            found = event_neighbours.update_neighbours(store, "key", ids[:size], matrix[:size], K)
+            assert found == candidate_pairs(ids[:size], matrix[:size], K), size
             if size == 250:  # 50 added to 200 stored lists: 50 rows multiplied, not 250
                 assert sum(multiplied) == 50
 
@@ -58,4 +56,4 @@ def test_a_removed_article_starts_the_lists_again(tmp_path: Path) -> None:
         found = event_neighbours.update_neighbours(
             store, "key", [ids[n] for n in kept], matrix[kept], K
         )
-        assert found == candidate_pairs([ids[n] for n in kept], matrix[kept])
+        assert found == candidate_pairs([ids[n] for n in kept], matrix[kept], K)

@@ -7,7 +7,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from framing.alignment.grouping import ArticleVectors, PairEvidence, asked_same_event, days_apart
+from framing.alignment.grouping import (
+    ArticleVectors,
+    PairEvidence,
+    asked_same_event,
+    days_apart,
+    event_settings,
+)
 from framing.compare import group_stored_events
 from framing.store import open_store
 
@@ -64,10 +70,11 @@ def _article(date: str | None, sentences: int = 3) -> ArticleVectors:
 
 def test_asked_pairs_are_one_event_unless_dated_far_apart() -> None:
     nothing_shared = np.zeros((3, 3))
+    settings = event_settings(None)
     near = _article("2024-11-07"), _article("2024-11-11")
-    assert asked_same_event(*near, nothing_shared) is True
+    assert asked_same_event(*near, nothing_shared, settings) is True
     far = _article("2024-11-07"), _article("2020-12-15")
-    assert asked_same_event(*far, nothing_shared) is False
+    assert asked_same_event(*far, nothing_shared, settings) is False
     undated = _article(None), _article("2024-11-11")
-    assert asked_same_event(*undated, nothing_shared) is False  # the shared claims decide
-    assert asked_same_event(*undated, np.eye(3) * 9.0) is True
+    assert asked_same_event(*undated, nothing_shared, settings) is False  # the shared claims decide
+    assert asked_same_event(*undated, np.eye(3) * 9.0, settings) is True

@@ -69,28 +69,41 @@ class PairEvidence:
         )
 
 
+def event_settings(model_id: str | None) -> dict[str, Any]:
+    """The ``events`` bars for sentence vectors of ``model_id``: alignment.yaml's shared
+    ones, with that model's own where its ``events_by_model`` section gives them (keyed by
+    the full model id, so a new recipe of a model never inherits bars chosen for the old)."""
+    found = thresholds()
+    own = (found.get("events_by_model") or {}).get(model_id or "") or {}
+    return {**found["events"], **own}
+
+
 def days_apart(a: str | None, b: str | None) -> int | None:
     if not a or not b:
         return None
     return abs((date.fromisoformat(a) - date.fromisoformat(b)).days)
 
 
-def pair_evidence(a: ArticleVectors, b: ArticleVectors, z: np.ndarray) -> PairEvidence:
-    settings = thresholds()["events"]
+def pair_evidence(
+    a: ArticleVectors, b: ArticleVectors, z: np.ndarray, settings: dict[str, Any]
+) -> PairEvidence:
+    """``settings``: the event bars of the model that made ``z`` (:func:`event_settings`)."""
     shared = len(mutual_best(z, settings["event_anchor_z"]))
     shorter = max(1, min(len(a.sentences), len(b.sentences)))
     return PairEvidence(shared, shared / shorter, days_apart(a.date, b.date), shorter)
 
 
-def asked_same_event(a: ArticleVectors, b: ArticleVectors, z: np.ndarray) -> bool:
+def asked_same_event(
+    a: ArticleVectors, b: ArticleVectors, z: np.ndarray, settings: dict[str, Any]
+) -> bool:
     """The event decision for a pair a reader put side by side (or that ``events`` grouped):
     one event when both are dated within ``max_gap_days``; otherwise (far apart, or a date
     unknown) the shared claims decide. On real short reports the claim test alone judged 12
     of 15 dated same-event pairs "different events" and threw their links away."""
     gap = days_apart(a.date, b.date)
-    if gap is not None and gap <= thresholds()["events"]["max_gap_days"]:
+    if gap is not None and gap <= settings["max_gap_days"]:
         return True
-    return pair_evidence(a, b, z).same_event(thresholds()["events"])
+    return pair_evidence(a, b, z, settings).same_event(settings)
 
 
 # A capitalised word not followed by another one: the head of a name ("Donald Trump",
@@ -119,30 +132,34 @@ def key_terms(members: list[ArticleVectors], limit: int = 4) -> list[str]:
     ]
 
 
-def group_events(articles: list[ArticleVectors], z_of: Any) -> list[dict[str, Any]]:
-    """Events over ``articles``. ``z_of(a, b)`` gives the sentence z-score matrix of a pair.
+def group_events(
+    articles: list[ArticleVectors], z_of: Any, settings: dict[str, Any]
+) -> list[dict[str, Any]]:
+    """Events over ``articles``. ``z_of(a, b)`` gives the sentence z-score matrix of a pair;
+    ``settings`` are the event bars of the model behind it (:func:`event_settings`).
 
     Every article belongs to exactly one event (a lone report is an event of one article).
     """
     by_id = {a.id: a for a in articles}
     centroids = np.stack([a.centroid for a in articles]) if articles else np.zeros((0, 1))
-    candidates = candidate_pairs([a.id for a in articles], centroids)
+    candidates = candidate_pairs([a.id for a in articles], centroids, settings["neighbours"])
     evidence = {
-        (a_id, b_id): pair_evidence(by_id[a_id], by_id[b_id], z_of(a_id, b_id))
+        (a_id, b_id): pair_evidence(by_id[a_id], by_id[b_id], z_of(a_id, b_id), settings)
         for a_id, b_id in candidates
     }
-    return merge_events(articles, evidence)
+    return merge_events(articles, evidence, settings)
 
 
 def merge_events(
-    articles: list[ArticleVectors], evidence: dict[tuple[str, str], PairEvidence]
+    articles: list[ArticleVectors],
+    evidence: dict[tuple[str, str], PairEvidence],
+    settings: dict[str, Any],
 ) -> list[dict[str, Any]]:
     """Events from the evidence of candidate pairs: greedily from the strongest pair down.
 
     Only ``id``, ``date``, ``lang`` and ``sentences`` of the articles are read (not their
     vectors), so an incremental update can merge a large corpus from stored evidence.
     """
-    settings = thresholds()["events"]
     by_id = {a.id: a for a in articles}
     group_of = {a.id: a.id for a in articles}
     members: dict[str, list[str]] = {a.id: [a.id] for a in articles}
@@ -163,14 +180,16 @@ def merge_events(
 BLOCK = 1024
 
 
-def candidate_pairs(ids: list[str], centroids: np.ndarray) -> list[tuple[str, str]]:
+def candidate_pairs(
+    ids: list[str], centroids: np.ndarray, neighbours: int
+) -> list[tuple[str, str]]:
     """Pairs worth aligning: each article with its nearest neighbours by centroid.
 
     ``centroids`` holds one unit row per id. Computed in blocks of rows, so 10,000
     articles never need the full 10,000 × 10,000 matrix in memory. (An incremental update
     keeps these lists in the store: :mod:`framing.event_neighbours`.)
     """
-    neighbours = int(thresholds()["events"]["neighbours"])
+    neighbours = int(neighbours)
     if len(ids) <= neighbours + 1:
         return sorted(_ordered_pair(a, b) for a, b in combinations(ids, 2))
     pairs = set()

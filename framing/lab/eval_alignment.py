@@ -31,7 +31,7 @@ import yaml
 
 from framing.alignment.align import Guard, PairAlignment, align, alignment_settings
 from framing.alignment.embedder import Embedder
-from framing.alignment.grouping import asked_same_event
+from framing.alignment.grouping import asked_same_event, event_settings
 from framing.alignment.guard import sentence_guard
 from framing.alignment.pair_scores import candidate_scores
 from framing.compare import prepare
@@ -80,7 +80,7 @@ def gold_pairs(
         z = analysis.z(a, b)
         guard = sentence_guard(a.sentences, a.lang, b.sentences, b.lang)
         ranked = candidate_scores(a, b, z, analysis.calibration, analysis.embedder, store, words)
-        same_event = asked_same_event(a, b, z)
+        same_event = asked_same_event(a, b, z, event_settings(analysis.embedder.model_id))
         out.append(GoldPair(pair["a"], pair["b"], z, expected, same_event, guard, ranked))
     return out
 
