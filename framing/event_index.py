@@ -107,7 +107,7 @@ def update_events(
     n_key = neighbours_key(c_key, k)
     candidates = update_neighbours(store, n_key, ids, matrix, k) if matrix is not None else []
     known = store.pair_evidence(e_key)
-    missing = [pair for pair in candidates if pair not in known]
+    missing = sorted(pair for pair in candidates if pair not in known)
     _align_missing(store, embedder, calibration, meta, missing, e_key, known, progress)
     evidence = {pair: PairEvidence(**known[pair]) for pair in candidates}
     articles = [_without_vectors(meta[i]) for i in ids]

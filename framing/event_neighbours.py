@@ -25,7 +25,7 @@ import numpy as np
 from framing.alignment.grouping import BLOCK, nearest
 from framing.store import Store
 
-Neighbours = list[tuple[str, float]]  # (article id, centroid similarity), nearest first
+Neighbours = tuple[list[str], np.ndarray]  # ids and float32 similarities, nearest first
 
 
 def neighbours_key(centroid_key: str, k: int) -> str:
@@ -35,17 +35,17 @@ def neighbours_key(centroid_key: str, k: int) -> str:
 
 def update_neighbours(
     store: Store, key: str, ids: list[str], matrix: np.ndarray, k: int
-) -> list[tuple[str, str]]:
+) -> set[tuple[str, str]]:
     """The candidate pairs of ``ids`` (``matrix``: one unit centroid row each), computing
     only the lists of articles without one and the changes the new articles bring to the
     stored ones; the changed lists are stored."""
     if len(ids) <= k + 1:  # every article is every other's neighbour
-        return sorted(_ordered(a, b) for a, b in combinations(ids, 2))
+        return {_ordered(a, b) for a, b in combinations(ids, 2)}
     position = {article: n for n, article in enumerate(ids)}
-    stored = store.neighbours(key)
-    if any(a not in position or any(b not in position for b, _ in listed)
-           for a, listed in stored.items()):  # fmt: skip
-        stored = {}  # an article was removed: start again
+    stored = {a: (n, np.frombuffer(s, dtype=np.float32)) for a, (n, s) in
+              store.neighbours(key).items()}  # fmt: skip
+    if not stored.keys() <= position.keys():  # an article was removed: start again
+        stored = {}
     new = [position[a] for a in ids if a not in stored]
     old = np.array([position[a] for a in ids if a in stored], dtype=np.int64)
     farthest = np.array([_farthest(stored[ids[p]], k) for p in old], dtype=np.float32)
@@ -54,15 +54,16 @@ def update_neighbours(
         block = np.array(new[start : start + BLOCK], dtype=np.int64)
         top, sims = nearest(matrix[block], block, matrix, k)
         for row, p in enumerate(block):
-            pairs = sorted(zip(sims[row].tolist(), top[row].tolist(), strict=True), reverse=True)
-            changed[ids[p]] = [(ids[j], s) for s, j in pairs]
+            order = np.argsort(-sims[row], kind="stable")
+            changed[ids[p]] = ([ids[j] for j in top[row][order]], sims[row][order])
         if len(old):
             _enter_old_lists(matrix[block] @ matrix[old].T, block, old, farthest, ids, k,
                              stored, changed)  # fmt: skip
     if changed:
-        store.save_neighbours(key, changed)
+        store.save_neighbours(key, {a: (n, s.astype(np.float32).tobytes())
+                                    for a, (n, s) in changed.items()})  # fmt: skip
     lists = stored | changed
-    return sorted({_ordered(a, b) for a, listed in lists.items() for b, _ in listed})
+    return {(a, b) if a <= b else (b, a) for a, (listed, _) in lists.items() for b in listed}
 
 
 def _enter_old_lists(
@@ -79,17 +80,20 @@ def _enter_old_lists(
     farthest listed neighbour enter its list; ``farthest`` is kept up to date."""
     for column in np.nonzero((sims > farthest[None, :]).any(axis=0))[0]:
         article = ids[old[column]]
-        listed = changed.get(article) or stored[article]
-        entering = [(ids[block[r]], float(sims[r, column])) for r in range(len(block))]
-        merged = sorted(listed + [e for e in entering if e[1] > farthest[column]],
-                        key=lambda e: (-e[1], e[0]))[:k]  # fmt: skip
-        changed[article] = merged
-        farthest[column] = _farthest(merged, k)
+        listed, similarities = changed.get(article) or stored[article]
+        rows = np.nonzero(sims[:, column] > farthest[column])[0]
+        merged = sorted(
+            [*zip(similarities.tolist(), listed, strict=True),
+             *((float(sims[r, column]), ids[block[r]]) for r in rows)],
+            key=lambda e: (-e[0], e[1]),
+        )[:k]  # fmt: skip
+        changed[article] = ([i for _, i in merged], np.array([s for s, _ in merged], np.float32))
+        farthest[column] = _farthest(changed[article], k)
 
 
 def _farthest(listed: Neighbours, k: int) -> float:
     """The similarity a newcomer must beat to enter a list (any, if the list is short)."""
-    return float(listed[-1][1]) if len(listed) >= k else -np.inf
+    return float(listed[1][-1]) if len(listed[0]) >= k else -np.inf
 
 
 def _ordered(a: str, b: str) -> tuple[str, str]:

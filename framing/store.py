@@ -184,7 +184,7 @@ def m016c_article_neighbours(db: Database) -> None:
     # Each article's nearest articles by centroid (framing.event_neighbours), so adding 50
     # articles to 5,000 compares the 50 with the stored ones, not every stored pair again.
     db["article_neighbours"].create(
-        {"index_key": str, "article_id": str, "neighbours": str},
+        {"index_key": str, "article_id": str, "neighbours": str, "similarities": bytes},
         pk=("index_key", "article_id"),
     )
 
@@ -628,17 +628,19 @@ class Store:
         with self._writing():
             self.db["article_centroids"].upsert_all(rows, pk=("index_key", "article_id"))
 
-    def neighbours(self, index_key: str) -> dict[str, list[tuple[str, float]]]:
-        sql = "select article_id, neighbours from article_neighbours where index_key = ?"
-        return {
-            row[0]: [(b, s) for b, s in json.loads(row[1])]
-            for row in self.db.execute(sql, [index_key])
-        }
+    def neighbours(self, index_key: str) -> dict[str, tuple[list[str], bytes]]:
+        """Each article's nearest articles (ids, space-separated in the store) and their
+        similarities (float32 bytes), nearest first."""
+        sql = (
+            "select article_id, neighbours, similarities from article_neighbours "
+            "where index_key = ?"
+        )
+        return {row[0]: (row[1].split(), row[2]) for row in self.db.execute(sql, [index_key])}
 
-    def save_neighbours(self, index_key: str, lists: dict[str, list[tuple[str, float]]]) -> None:
+    def save_neighbours(self, index_key: str, lists: dict[str, tuple[list[str], bytes]]) -> None:
         rows = (
-            {"index_key": index_key, "article_id": a, "neighbours": json.dumps(n)}
-            for a, n in lists.items()
+            {"index_key": index_key, "article_id": a, "neighbours": " ".join(n), "similarities": s}
+            for a, (n, s) in lists.items()
         )
         with self._writing():
             self.db["article_neighbours"].upsert_all(rows, pk=("index_key", "article_id"))
