@@ -16,9 +16,12 @@ insertions) need hidden states of an inner layer, which the int8 graph does not 
 from __future__ import annotations
 
 import json
+import logging
 import os
 import shutil
+import sys
 import threading
+import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import cache
@@ -66,6 +69,7 @@ def build_int8(fp32_model: Any, folder: Path, recipe: dict[str, Any]) -> Path:
             f"The int8 model needs onnxruntime and onnx ({exc}). Install them with "
             "`pip install -r requirements.txt`, or use the fp32 model."
         ) from exc
+    print(f"Building the int8 encoder in {folder} (once, about a minute)", file=sys.stderr)
     with building(folder, is_built) as partial:
         exported = partial / "model-fp32.onnx"
         transformer = fp32_model[0].auto_model.eval()
@@ -108,12 +112,17 @@ def building(folder: Path, built: Callable[[Path], bool]) -> Iterator[Path]:
     each other's files); if another build finished first, its result is kept and this one
     dropped (``built(folder)`` says whether a folder is complete); the private folder is
     removed whatever happens, so a crash or an interrupt leaves no half-built model behind.
+    The exporter's tracer warnings and the quantiser's advice are silenced meanwhile (they
+    are not the user's business).
     """
     partial = folder.with_name(f".{folder.name}.{os.getpid()}-{threading.get_ident()}.partial")
     shutil.rmtree(partial, ignore_errors=True)
     partial.mkdir(parents=True)
+    logging.disable(logging.WARNING)
     try:
-        yield partial
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            yield partial
         if not built(folder):
             shutil.rmtree(folder, ignore_errors=True)  # an incomplete leftover, if any
             try:
@@ -122,6 +131,7 @@ def building(folder: Path, built: Callable[[Path], bool]) -> Iterator[Path]:
                 if not built(folder):
                     raise
     finally:
+        logging.disable(logging.NOTSET)
         shutil.rmtree(partial, ignore_errors=True)
 
 

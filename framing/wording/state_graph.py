@@ -19,9 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import logging
 import sys
-import warnings
 from pathlib import Path
 from typing import Any
 
@@ -53,24 +51,18 @@ def build_graph(fp32_folder: Path, folder: Path, recipe: dict[str, Any]) -> Path
     from framing.alignment.quantize import building
 
     print(f"Building the detector's int8 encoder in {folder} (once)", file=sys.stderr)
-    # the exporter's tracer warnings and the quantiser's advice are not the user's business
-    logging.disable(logging.WARNING)
-    try:
-        with building(folder, is_built) as partial, warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            exported = partial / "states-fp32.onnx"
-            _export(fp32_folder, exported, int(recipe["layers"]))
-            quantize_dynamic(
-                str(exported),
-                str(partial / GRAPH),
-                weight_type=QuantType.QInt8,
-                per_channel=bool(recipe["per_channel"]),
-                op_types_to_quantize=list(recipe["int8_ops"]),
-            )
-            exported.unlink()
-            (partial / MARKER).write_text(json.dumps({"recipe": recipe}), "utf-8")
-    finally:
-        logging.disable(logging.NOTSET)
+    with building(folder, is_built) as partial:
+        exported = partial / "states-fp32.onnx"
+        _export(fp32_folder, exported, int(recipe["layers"]))
+        quantize_dynamic(
+            str(exported),
+            str(partial / GRAPH),
+            weight_type=QuantType.QInt8,
+            per_channel=bool(recipe["per_channel"]),
+            op_types_to_quantize=list(recipe["int8_ops"]),
+        )
+        exported.unlink()
+        (partial / MARKER).write_text(json.dumps({"recipe": recipe}), "utf-8")
     return folder
 
 
