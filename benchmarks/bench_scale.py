@@ -208,16 +208,17 @@ def candidate_step(db: Path, model_name: str | None, repeat: int = 3) -> dict:
     """The candidate look-up of one add, on a kept store's centroids: the last ``ADDED``
     articles stored play the new ones. Timed both ways in one process: every article's
     nearest neighbours recomputed (stored x stored, as before) against the stored lists
-    brought up to date by the new ones (new x stored, ``framing.event_neighbours``)."""
+    brought up to date by the new ones (new x stored,
+    ``framing.alignment.event_neighbours``)."""
     import tempfile
 
     import numpy as np
 
     from framing.alignment.calibration import load_calibration
     from framing.alignment.embedder import model_id_for
+    from framing.alignment.event_neighbours import update_neighbours
     from framing.alignment.grouping import candidate_pairs, event_settings
     from framing.event_index import centroid_key
-    from framing.event_neighbours import update_neighbours
     from framing.store import open_store
 
     model_id = model_id_for(model_name)

@@ -7,8 +7,8 @@ greedily. Here each expensive step is kept in the store and done only for what i
 1. an article's sentences are embedded (through the vector cache) and its centroid stored
    once, in chunks, each chunk its own transaction (a crash keeps the chunks before it);
 2. each article's nearest neighbours by centroid are stored; an add compares only the new
-   articles with the stored ones (:mod:`framing.event_neighbours`), and the lists stay
-   exactly the batch candidates;
+   articles with the stored ones (:mod:`framing.alignment.event_neighbours`), and the lists
+   stay exactly the batch candidates;
 3. only candidate pairs with no stored evidence are aligned, loading just those articles'
    vectors;
 4. the greedy merge runs over the stored evidence of the candidates (no vectors needed).
@@ -31,6 +31,7 @@ import numpy as np
 
 from framing.alignment.calibration import Calibration, load_calibration
 from framing.alignment.embedder import Embedder
+from framing.alignment.event_neighbours import neighbours_key, update_neighbours
 from framing.alignment.grouping import (
     ArticleVectors,
     PairEvidence,
@@ -39,7 +40,6 @@ from framing.alignment.grouping import (
     pair_evidence,
 )
 from framing.alignment.vectors import embed_texts
-from framing.event_neighbours import neighbours_key, update_neighbours
 from framing.store import Store
 
 # Articles embedded per transaction: bounds memory and the work a crash can lose.

@@ -181,8 +181,9 @@ def m014_search_folded(db: Database) -> None:
 
 @migrations()
 def m016c_article_neighbours(db: Database) -> None:
-    # Each article's nearest articles by centroid (framing.event_neighbours), so adding 50
-    # articles to 5,000 compares the 50 with the stored ones, not every stored pair again.
+    # Each article's nearest articles by centroid (framing.alignment.event_neighbours), so
+    # adding 50 articles to 5,000 compares the 50 with the stored ones, not every stored pair
+    # again.
     db["article_neighbours"].create(
         {"index_key": str, "article_id": str, "neighbours": str, "similarities": bytes},
         pk=("index_key", "article_id"),

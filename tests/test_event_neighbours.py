@@ -1,6 +1,6 @@
-"""Stored nearest-neighbour lists (framing.event_neighbours): after any sequence of adds
-(and a removal) their union is exactly the batch candidate set, and an add multiplies only
-the new articles' rows."""
+"""Stored nearest-neighbour lists (framing.alignment.event_neighbours): after any sequence of
+adds (and a removal) their union is exactly the batch candidate set, and an add multiplies
+only the new articles' rows."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-import framing.event_neighbours as event_neighbours
+import framing.alignment.event_neighbours as event_neighbours
 from framing.alignment.grouping import candidate_pairs
 from framing.store import open_store
 

@@ -187,7 +187,7 @@ def candidate_pairs(
 
     ``centroids`` holds one unit row per id. Computed in blocks of rows, so 10,000
     articles never need the full 10,000 × 10,000 matrix in memory. (An incremental update
-    keeps these lists in the store: :mod:`framing.event_neighbours`.)
+    keeps these lists in the store: :mod:`framing.alignment.event_neighbours`.)
     """
     neighbours = int(neighbours)
     if len(ids) <= neighbours + 1:
