@@ -31,7 +31,7 @@ from framing.alignment.grouping import (
     group_events,
 )
 from framing.alignment.guard import sentence_guard
-from framing.alignment.pair_scores import candidate_scores
+from framing.alignment.pair_scores import PairScorer
 from framing.alignment.vectors import embed_texts
 from framing.errors import FramingError
 from framing.event_index import Progress, incremental_supported, update_events
@@ -210,8 +210,10 @@ def _compare(
         asked = event_settings(embedder.model_id)
         same_event = asked_same_event(a, b, z, asked) if given is None else given
         guard = sentence_guard(a.sentences, a.lang, b.sentences, b.lang)
+        # Called by align() with the sentences left without a link: only those are cut
+        # into clause units (the costly part of the candidate score).
         ranked = (
-            candidate_scores(a, b, z, analysis.calibration, embedder, store, words)
+            PairScorer(a, b, z, analysis.calibration, embedder, store, words)
             if same_event and z.size
             else None
         )

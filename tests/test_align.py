@@ -165,3 +165,23 @@ def test_candidate_scores_rank_the_candidates_not_the_links() -> None:
     assert result.candidate_pairs() == {(1, 2)}
     assert result.candidates[0].score == 5.0
     assert align(z, CANDIDATES).candidate_pairs() == {(1, 1)}
+
+
+def test_candidate_scores_as_a_function_are_asked_for_the_unlinked_sentences_only() -> None:
+    z = np.full((2, 3), 0.0)
+    z[0, 0] = 7.0  # confident on z: row 0 and column 0 are linked
+    z[1, 1] = 4.0
+    asked: list[tuple[list[int], list[int]]] = []
+
+    def ranked(rows: list[int], cols: list[int]) -> np.ndarray:
+        asked.append((rows, cols))
+        out = z.copy()
+        out[1, 1], out[1, 2] = 2.5, 5.0
+        return out
+
+    result = align(z, CANDIDATES, candidate_scores=ranked)
+    assert asked == [([1], [1, 2])]
+    assert result.candidate_pairs() == {(1, 2)}
+    asked.clear()
+    align(np.array([[7.0]]), CANDIDATES, candidate_scores=ranked)
+    assert asked == []  # everything linked: nothing to rank, nothing computed

@@ -54,3 +54,34 @@ def test_clause_units_drop_the_first_or_the_last_segments_never_keep_a_middle_al
     assert "and added nothing." not in clause_units(
         "Peskov told the reporters, and added nothing.", 4
     )
+
+
+def test_only_unlinked_sentences_and_those_within_reach_are_cut_into_units(monkeypatch) -> None:
+    from types import SimpleNamespace
+
+    from framing.alignment import pair_scores
+
+    cut: list[str] = []
+
+    def fake_embed(texts, embedder, store=None):
+        cut.extend(texts)
+        return np.ones((len(texts), 2), dtype=np.float32)
+
+    calibration = SimpleNamespace(centre=lambda v, lang: v, z_scores=lambda s, la, lb: s)
+    monkeypatch.setattr(pair_scores, "embed_texts", fake_embed)
+    monkeypatch.setattr(pair_scores, "_word_scores", lambda a, b, words: np.zeros((3, 3)))
+    monkeypatch.setattr(pair_scores, "pair_score_settings", lambda: SETTINGS | {"reach": 1})
+    said = [f"The minister said, in a long speech, that claim {k} holds." for k in range(3)]
+    a = SimpleNamespace(id="a", lang="en", sentences=said, vectors=np.zeros((3, 2)))
+    b = SimpleNamespace(id="b", lang="en", sentences=said, vectors=np.zeros((3, 2)))
+    z = np.zeros((3, 3))
+    z[2, 1] = 3.0  # row 2's best counterpart: b's sentence 1
+    pair_scores.candidate_scores(a, b, z, calibration, None, None, {}, [2], [])
+    units = set(clause_units(said[2], 3)) | set(clause_units(said[1], 3))
+    assert set(cut) == units  # a's unlinked sentence 2, and b's 1 within its reach
+    cut.clear()
+    pair_scores.candidate_scores(a, b, z, calibration, None, None, {}, None, None)
+    assert len(cut) == 6 * len(clause_units(said[0], 3))  # without rows and cols: all
+
+
+SETTINGS = {"clause_offset": 1.0, "token_weight": 1.0, "layer": 3, "min_words": 3}

@@ -26,6 +26,7 @@ Cost: one similarity matrix, O(n·m) time and memory for articles of n and m sen
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -118,14 +119,16 @@ def align(
     settings: AlignmentSettings,
     same_event: bool = True,
     guard: Guard | None = None,
-    candidate_scores: np.ndarray | None = None,
+    candidate_scores: np.ndarray | Callable[[list[int], list[int]], np.ndarray] | None = None,
 ) -> PairAlignment:
     """Align two articles from their sentence z-score matrix (rows: a, columns: b).
 
     ``same_event`` False (a pair nobody asked for, judged to report different events) raises
     the bar to ``cross_event_z`` and shows no candidates. ``candidate_scores`` (same shape,
     on z's scale: :mod:`framing.alignment.pair_scores`) rank the possible counterparts;
-    without them z does.
+    without them z does. It may be a function of the sentences left without a link
+    (``only_a``, ``only_b``), called once they are known: the second score is costly, and
+    only the rows and columns of those sentences are read.
     """
     n, m = z.shape
     if n == 0 or m == 0:
@@ -161,7 +164,10 @@ def align(
     only_b = [j for j in range(m) if j not in linked_b]
     found = PairAlignment(links=links, only_a=only_a, only_b=only_b)
     if same_event:
-        ranked = scores if candidate_scores is None else candidate_scores
+        ranked = candidate_scores
+        if callable(ranked):
+            ranked = ranked(only_a, only_b) if only_a or only_b else None
+        ranked = scores if ranked is None else ranked
         found.candidates = _candidates(ranked, settings, only_a, only_b, pairs, vetoed)
     return found
 

@@ -29,6 +29,7 @@ Settings are data (``data/alignment.yaml``, ``pair_scores``).
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -36,7 +37,7 @@ import numpy as np
 from framing.alignment.align import thresholds
 from framing.alignment.calibration import Calibration
 from framing.alignment.embedder import Embedder
-from framing.alignment.vectors import embed_texts
+from framing.alignment.vectors import MemoryVectors, embed_texts
 from framing.store import Store
 
 CUT = re.compile(r"\s*(?:[,;:()«»\"“”„]|\s[—–-]\s)\s*")
@@ -61,12 +62,14 @@ def _unit_vectors(
     lang: str | None,
     calibration: Calibration,
     embedder: Embedder,
-    store: Store | None,
+    store: Store | MemoryVectors | None,
+    keep: list[int] | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Owner sentence and calibrated vector of every clause unit of ``sentences``."""
+    """Owner sentence and calibrated vector of every clause unit of ``sentences`` (of the
+    sentences ``keep`` only, when given)."""
     owners, texts = [], []
-    for i, sentence in enumerate(sentences):
-        for unit in clause_units(sentence):
+    for i in range(len(sentences)) if keep is None else keep:
+        for unit in clause_units(sentences[i]):
             owners.append(i)
             texts.append(unit)
     if not texts:
@@ -75,12 +78,19 @@ def _unit_vectors(
 
 
 def clause_scores(
-    a: Any, b: Any, calibration: Calibration, embedder: Embedder, store: Store | None = None
+    a: Any,
+    b: Any,
+    calibration: Calibration,
+    embedder: Embedder,
+    store: Store | MemoryVectors | None = None,
+    rows: list[int] | None = None,
+    cols: list[int] | None = None,
 ) -> np.ndarray:
     """Best z over the clause units and whole sentences of each pair (``a``, ``b``:
-    :class:`framing.alignment.grouping.ArticleVectors`)."""
-    owners_a, units_a = _unit_vectors(a.sentences, a.lang, calibration, embedder, store)
-    owners_b, units_b = _unit_vectors(b.sentences, b.lang, calibration, embedder, store)
+    :class:`framing.alignment.grouping.ArticleVectors`). With ``rows`` (``cols``) only
+    those sentences of a (b) are cut into units; the others count whole."""
+    owners_a, units_a = _unit_vectors(a.sentences, a.lang, calibration, embedder, store, rows)
+    owners_b, units_b = _unit_vectors(b.sentences, b.lang, calibration, embedder, store, cols)
     n, m = len(a.sentences), len(b.sentences)
     vectors_a = np.concatenate([a.vectors, units_a]) if len(owners_a) else a.vectors
     vectors_b = np.concatenate([b.vectors, units_b]) if len(owners_b) else b.vectors
@@ -138,9 +148,10 @@ def sentence_words(sentences: list[str]) -> list[np.ndarray]:
     return [states[where == k] for k in range(len(sentences))]
 
 
-def combine(z: np.ndarray, clause: np.ndarray, words: np.ndarray) -> np.ndarray:
-    """The candidate score of each pair from its three signals."""
-    cfg = pair_score_settings()
+def combine(z: np.ndarray, clause: np.ndarray, words: np.ndarray, **overrides: float) -> np.ndarray:
+    """The candidate score of each pair from its three signals (``clause_offset`` and
+    ``token_weight`` from the settings unless overridden)."""
+    cfg = {**pair_score_settings(), **overrides}
     spread = words.std()
     standard = (words - words.mean()) / spread if spread > 0 else np.zeros_like(words)
     clause_part = np.maximum(z, clause - float(cfg["clause_offset"]))
@@ -157,17 +168,65 @@ def candidate_scores(
     z: np.ndarray,
     calibration: Calibration,
     embedder: Embedder,
-    store: Store | None = None,
+    store: Store | MemoryVectors | None = None,
     words: dict[str, list[np.ndarray]] | None = None,
+    rows: list[int] | None = None,
+    cols: list[int] | None = None,
 ) -> np.ndarray:
     """:func:`combine` for one article pair; ``words`` caches each article's word vectors
-    by id (an article in several pairs is encoded once)."""
-    words = {} if words is None else words
+    by id (an article in several pairs is encoded once).
+
+    ``rows`` and ``cols`` (the sentences left without a link, whose candidates are shown)
+    spare the cost of cutting every sentence into clause units: those sentences are cut,
+    and then, of the others, those within reach of them, the ``reach`` best counterparts
+    of each by the score so far. Without them every sentence is cut."""
+    word = _word_scores(a, b, {} if words is None else words)
+    if rows is None and cols is None:
+        return combine(z, clause_scores(a, b, calibration, embedder, store), word)
+    rows, cols = list(rows or []), list(cols or [])
+    first = combine(z, clause_scores(a, b, calibration, embedder, store, rows, cols), word)
+    reach = int(pair_score_settings()["reach"])
+    near_b = {int(j) for i in rows for j in np.argsort(-first[i])[:reach]}
+    near_a = {int(i) for j in cols for i in np.argsort(-first[:, j])[:reach]}
+    if near_a <= set(rows) and near_b <= set(cols):
+        return first
+    rows, cols = sorted(near_a | set(rows)), sorted(near_b | set(cols))
+    return combine(z, clause_scores(a, b, calibration, embedder, store, rows, cols), word)
+
+
+@dataclass
+class PairScorer:
+    """The candidate score of one article pair as :func:`framing.alignment.align.align`
+    asks for it: a function of the sentences left without a link (``rows`` of a, ``cols``
+    of b). ``words`` caches each article's word vectors by id."""
+
+    a: Any
+    b: Any
+    z: np.ndarray
+    calibration: Calibration
+    embedder: Embedder
+    store: Store | MemoryVectors | None = None
+    words: dict[str, list[np.ndarray]] = field(default_factory=dict)
+
+    def __call__(self, rows: list[int], cols: list[int]) -> np.ndarray:
+        return candidate_scores(
+            self.a, self.b, self.z, self.calibration, self.embedder, self.store, self.words,
+            rows, cols,
+        )  # fmt: skip
+
+    def signals(self) -> tuple[np.ndarray, np.ndarray]:
+        """The clause scores (every sentence cut) and the word scores, for grids over
+        :func:`combine`'s settings (``framing lab-alignment-cv``)."""
+        clause = clause_scores(self.a, self.b, self.calibration, self.embedder, self.store)
+        return clause, _word_scores(self.a, self.b, self.words)
+
+
+def _word_scores(a: Any, b: Any, words: dict[str, list[np.ndarray]]) -> np.ndarray:
+    """:func:`word_match_scores` of two articles, their word vectors cached in ``words``."""
     for article in (a, b):
         if article.id not in words:
             words[article.id] = sentence_words(article.sentences)
-    clause = clause_scores(a, b, calibration, embedder, store)
-    return combine(z, clause, word_match_scores(words[a.id], words[b.id]))
+    return word_match_scores(words[a.id], words[b.id])
 
 
 def _unit(x: np.ndarray) -> np.ndarray:

@@ -14,7 +14,9 @@ def text_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 
 
-def embed_texts(texts: list[str], embedder: Embedder, store: Store | None = None) -> np.ndarray:
+def embed_texts(
+    texts: list[str], embedder: Embedder, store: Store | MemoryVectors | None = None
+) -> np.ndarray:
     """Unit vectors for ``texts`` (shape ``(len(texts), dim)``), from the cache when stored.
 
     Texts not yet cached are encoded in one batch and written back in one transaction.
@@ -34,3 +36,17 @@ def embed_texts(texts: list[str], embedder: Embedder, store: Store | None = None
             blobs = {h: np.asarray(v, dtype=np.float32).tobytes() for h, v in fresh.items()}
             store.cache_vectors(embedder.model_id, int(encoded.shape[1]), blobs)
     return np.stack([vectors[h] for h in hashes]).astype(np.float32, copy=False)
+
+
+class MemoryVectors:
+    """The vector cache of :func:`embed_texts` in memory, for work that outlives its store
+    (the gold evaluation asks for clause units again under other settings)."""
+
+    def __init__(self) -> None:
+        self.vectors: dict[tuple[str, str], bytes] = {}
+
+    def cached_vectors(self, model_id: str, hashes: list[str]) -> dict[str, bytes]:
+        return {h: self.vectors[(model_id, h)] for h in hashes if (model_id, h) in self.vectors}
+
+    def cache_vectors(self, model_id: str, dim: int, vectors: dict[str, bytes]) -> None:
+        self.vectors.update({(model_id, h): v for h, v in vectors.items()})

@@ -21,7 +21,7 @@ model problem.
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -33,7 +33,8 @@ from framing.alignment.align import Guard, PairAlignment, align, alignment_setti
 from framing.alignment.embedder import Embedder
 from framing.alignment.grouping import asked_same_event, event_settings
 from framing.alignment.guard import sentence_guard
-from framing.alignment.pair_scores import candidate_scores
+from framing.alignment.pair_scores import PairScorer
+from framing.alignment.vectors import MemoryVectors
 from framing.compare import prepare
 from framing.errors import FramingError
 from framing.store import Store, open_store
@@ -49,7 +50,9 @@ class GoldPair:
     expected: set[tuple[int, int]]
     same_event: bool  # as the event judgement decides it, not as the gold says
     guard: Guard | None = None
-    candidate_scores: np.ndarray | None = None  # what ranks its possible counterparts
+    # What ranks its possible counterparts: scores, or as ``framing compare`` has it, a
+    # function of the sentences left without a link (:func:`framing.alignment.align.align`).
+    candidate_scores: np.ndarray | Callable[[list[int], list[int]], np.ndarray] | None = None
 
 
 def sentence_index(sentences: list[str], key: str, where: str) -> int:
@@ -67,6 +70,7 @@ def gold_pairs(
     analysis = prepare(store, list(article_ids.values()), embedder)
     by_id = {a.id: a for a in analysis.articles}
     words: dict[str, list[np.ndarray]] = {}
+    units = MemoryVectors()  # clause units, asked again under other settings after the store
     out = []
     for pair in gold["pairs"]:
         a, b = by_id[article_ids[pair["a"]]], by_id[article_ids[pair["b"]]]
@@ -79,7 +83,7 @@ def gold_pairs(
         }
         z = analysis.z(a, b)
         guard = sentence_guard(a.sentences, a.lang, b.sentences, b.lang)
-        ranked = candidate_scores(a, b, z, analysis.calibration, analysis.embedder, store, words)
+        ranked = PairScorer(a, b, z, analysis.calibration, analysis.embedder, units, words)
         same_event = asked_same_event(a, b, z, event_settings(analysis.embedder.model_id))
         out.append(GoldPair(pair["a"], pair["b"], z, expected, same_event, guard, ranked))
     return out
