@@ -551,7 +551,11 @@ def _csv_record(record: dict[str, Any]) -> dict[str, Any]:
     return flat
 
 
-from framing.cli.lab_alignment import eval_alignment_command, eval_guard_command  # noqa: E402
+from framing.cli.lab_alignment import (  # noqa: E402
+    eval_alignment_command,
+    eval_guard_command,
+    lab_alignment_cv_command,
+)
 from framing.cli.lab_loaded import eval_loaded_command, train_detector_command  # noqa: E402
 from framing.cli.links import links_group  # noqa: E402
 
@@ -559,6 +563,7 @@ cli.add_command(train_detector_command)
 cli.add_command(eval_loaded_command)
 cli.add_command(eval_alignment_command)
 cli.add_command(eval_guard_command)
+cli.add_command(lab_alignment_cv_command)
 cli.add_command(links_group)
 
 

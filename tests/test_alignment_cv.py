@@ -1,0 +1,36 @@
+"""The leave-one-event-out search of the candidate tier's settings, on a tiny grid."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from framing.lab.alignment_cv import Signals, leave_one_event_out
+from framing.lab.eval_alignment import GoldPair
+
+
+def signals(event: str, z: list[list[float]], expected: set[tuple[int, int]]) -> Signals:
+    pair = GoldPair(event, event, np.array(z), expected, same_event=True)
+    flat = np.zeros_like(pair.z)  # no clause lift, no word signal: the candidate score is z
+    return Signals(pair, event, flat, flat)
+
+
+def test_each_event_is_scored_with_the_setting_chosen_on_the_others() -> None:
+    # Event A's true candidate scores 4.2 (wants the low bar); event B has a false one at
+    # 4.3 and a true one at 4.8 (wants the high bar). Z of 7: a confident link each.
+    a = signals("g:10", [[7, 0], [0, 4.2]], {(0, 0), (1, 1)})
+    b = signals("g:11", [[7, 0, 0], [0, 4.3, 0], [0, 0, 4.8]], {(0, 0), (2, 2)})
+    grid = {
+        "clause_offset": (1.0,),
+        "token_weight": (0.0,),
+        "candidate_mutual_z": (99.0,),
+        "candidate_z": (4.0, 4.5),
+    }
+    found = leave_one_event_out([a, b], grid)
+    chosen = {fold["held_out"]: fold["settings"]["candidate_z"] for fold in found["folds"]}
+    assert chosen == {"g:10": 4.5, "g:11": 4.0}  # each from the other event
+    # A held out at 4.5: its candidate is lost (tp 1, fn 1); B at 4.0: a false one (tp 2, fp 1)
+    assert {k: found["held_out"][k] for k in ("tp", "fp", "fn")} == {"tp": 3, "fp": 1, "fn": 1}
+    assert found["held_out"]["f1"] == 0.75
+    # In sample the low bar wins on both together (tp 4, fp 1): what held-out hides
+    assert found["in_sample"][0]["candidate_z"] == 4.0 and found["in_sample"][0]["f1"] == 0.889
+    assert found["held_out_confident_precision"] == 1.0
