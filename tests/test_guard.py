@@ -86,3 +86,32 @@ def test_a_forecast_is_not_vetoed_only_kept_partial() -> None:
     assert guard.veto(0, 0) is None and not guard.allows_equivalent(0, 0)
     uk = read("Шольц має намір поговорити з Путіним.", "uk")
     assert uk.forecast and not read("Шольц поговорив з Путіним.", "uk").forecast
+
+
+@pytest.mark.parametrize(
+    ("a", "lang_a", "b", "lang_b", "equivalent"),
+    [
+        # a negated infinitive is not the claim's predicate negated
+        ("Автомобилистов просят не заезжать в этот район.", "ru",
+         "Motorists are not advised to avoid the area.", "en", False),
+        ("Motorists were asked not to enter the area.", "en",
+         "Автомобилистов просят не заезжать в этот район.", "ru", True),
+        # a negation in a subordinate clause ("что", "that") against one on the main verb
+        ("Жителям сообщили, что вернуться домой им не удастся.", "ru",
+         "Residents were not told that they could return home.", "en", False),
+        ("Жителям сообщили, что вернуться домой им не удастся.", "ru",
+         "Residents were told that they could not return home.", "en", True),
+        # English often leaves "that" out after a reporting verb: still subordinate
+        ("Песков заявил, что разговора не было.", "ru",
+         "Peskov said there was no conversation.", "en", True),
+        ("Розмови не було, заявив Пєсков.", "uk", "There was no conversation, Peskov said.", "en",
+         True),
+    ],
+)  # fmt: skip
+def test_equivalent_needs_the_negation_on_the_same_predicate(
+    a: str, lang_a: str, b: str, lang_b: str, equivalent: bool
+) -> None:
+    first, second = read(a, lang_a), read(b, lang_b)
+    assert first.negations == second.negations == 1  # parity alone cannot tell them apart
+    assert equivalent_readings(first, second) is equivalent
+    assert differs(first, second) is None  # scope only withholds "equivalent", never vetoes

@@ -10,7 +10,10 @@ and keeps a link "partial", never "equivalent", unless the negations and the nam
 in full:
 
 - **polarity**: whether the sentence is negated at all (particles and denial words, per
-  language; presence, not parity: "denied ... pure fiction" is one denial, not two);
+  language; presence, not parity: "denied ... pure fiction" is one denial, not two); and,
+  for "equivalent" only, whether the negation is on the main predicate rather than in a
+  subordinate clause or on an infinitive («просят не заезжать» against "closures are not
+  in place": each negated once, but not the same verb);
 - **modality**: "not excluded / possible" is its own mood, not a negation;
 - **participants**: the names in each sentence (capitalised words),
   compared across scripts by a consonant skeleton ("Трампом" and "Trump" are both ``trm``);
@@ -49,6 +52,7 @@ class Reading:
     forecast: bool  # a plan, intention or future act, not the act done
     names: frozenset[str]  # capitalised words after the first
     first: str  # the first word's skeleton: a name there counts only if the other side has it
+    main_negated: bool = False  # a negation outside subordinate clauses and infinitives
 
 
 @cache
@@ -65,6 +69,38 @@ def _patterns(lang: str) -> tuple[re.Pattern[str], ...]:
     forecast = re.compile(r"(?<!\w)(?:" + "|".join(words["forecast"].get(lang, [])) + ")",
                           re.IGNORECASE)  # fmt: skip
     return negation, denial, possible, forecast
+
+
+@cache
+def _scope_patterns(lang: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """Where a subordinate clause starts, and what a negated infinitive is."""
+    words = thresholds()["guard"]
+
+    def either(key: str) -> re.Pattern[str]:
+        found = words[key].get(lang) or ["(?!)"]
+        return re.compile(r"(?<!\w)(?:" + "|".join(found) + ")", re.IGNORECASE)
+
+    return either("subordinate"), either("infinitive")
+
+
+SEGMENT = re.compile(r"[,;:()«»\"“”„]|\s[—–-]\s")
+
+
+def main_negated(sentence: str, lang: str | None, negations: list[re.Match[str]]) -> bool:
+    """Whether one of ``negations`` (matches in ``sentence``) negates the main clause: it
+    is not inside a negated infinitive, and no subordinating word comes before it in its
+    segment (the sentence cut at commas, colons, quotes, brackets and spaced dashes)."""
+    subordinate, infinitive = _scope_patterns(lang or "en")
+    inside = [m.span() for m in infinitive.finditer(sentence)]
+    cuts = [0] + [m.end() for m in SEGMENT.finditer(sentence)]
+    for negation in negations:
+        at = negation.start()
+        if any(start <= at < end for start, end in inside):
+            continue
+        segment = max(cut for cut in cuts if cut <= at)
+        if not subordinate.search(sentence, segment, at):
+            return True
+    return False
 
 
 def skeleton(word: str) -> str:
@@ -86,9 +122,12 @@ def read(sentence: str, lang: str | None) -> Reading:
     names = {skeleton(w) for w in words[1:] if w[0].isupper() and len(w) > 2} - {""}
     first = skeleton(words[0]) if words else ""
     # Denial words count once however many ("denied ... pure fiction, false" is one denial).
-    negations = len(negation.findall(rest)) + int(bool(denial.search(rest)))
+    found = list(negation.finditer(rest))
+    denied = denial.search(rest)
+    negations = len(found) + int(bool(denied))
     found_forecast = bool(forecast.search(sentence))
-    return Reading(negations, bool(found_possible), found_forecast, frozenset(names), first)
+    main = main_negated(rest, lang, found + ([denied] if denied else []))
+    return Reading(negations, bool(found_possible), found_forecast, frozenset(names), first, main)
 
 
 def differs(a: Reading, b: Reading) -> str | None:
@@ -106,10 +145,13 @@ def differs(a: Reading, b: Reading) -> str | None:
 
 def equivalent_readings(a: Reading, b: Reading) -> bool:
     """Whether two readings may be called the same claim in full ("equivalent"): the same
-    number of negations and every name of each found in the other (a stricter test than
+    number of negations, on the main predicate on both sides or on neither, and every
+    name of each found in the other (a stricter test than
     :func:`differs`, which would drop the link; this only keeps it "partial"). A forecast
     against an act done is never the same claim in full."""
     if a.negations != b.negations or a.forecast != b.forecast:
+        return False
+    if a.main_negated != b.main_negated:  # negated on another verb: not the same claim
         return False
     names_a, names_b = a.names | {a.first}, b.names | {b.first}
     return a.names <= names_b and b.names <= names_a
