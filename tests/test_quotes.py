@@ -133,3 +133,18 @@ def test_unrelated_quotes_score_low(emb) -> None:
 )
 def test_no_fidelity_without_quotes_on_both_sides(emb, sent_a: str, sent_b: str) -> None:
     assert quote_fidelity(sent_a, sent_b, emb) is None
+
+
+def test_states_encoded_already_are_reused_and_give_the_same_result(emb, monkeypatch) -> None:
+    from framing.alignment import phrases, quote_fidelity as module
+
+    states = dict(zip([RU_QUOTE, EN_QUOTE], phrases.token_states([RU_QUOTE, EN_QUOTE], emb)))
+    fresh = quote_fidelity(RU_QUOTE, EN_QUOTE, emb, "ru", "en")
+
+    def no_second_pass(*args, **kwargs):
+        raise AssertionError("token states encoded twice")
+
+    monkeypatch.setattr(module, "token_states", no_second_pass)
+    reused = quote_fidelity(RU_QUOTE, EN_QUOTE, emb, "ru", "en", states)
+    assert reused is not None and fresh is not None
+    assert (reused.fidelity, reused.differences) == (fresh.fidelity, fresh.differences)

@@ -13,7 +13,7 @@ from typing import Any
 from framing.alignment.align import PairAlignment
 from framing.alignment.embedder import Embedder
 from framing.alignment.grouping import ArticleVectors
-from framing.alignment.phrases import phrase_insertions_batch
+from framing.alignment.phrases import TokenStates, phrase_insertions_batch
 from framing.alignment.quote_fidelity import quote_fidelity
 from framing.text.quoting import quoted_spans
 
@@ -34,7 +34,9 @@ def insertions_and_quotes(
         (art.sentences[i], [other.sentences[j] for j in links_of[(art.id, i, other.id)]], art.lang)
         for art, i, other in jobs
     ]
-    found = phrase_insertions_batch(items, embedder) if items else []
+    # One encoder pass for the insertions and the quotes: every quoted pair is a linked pair.
+    states: dict[str, TokenStates] = {}
+    found = phrase_insertions_batch(items, embedder, states) if items else []
     insertions = []
     for (art, i, other), runs in zip(jobs, found, strict=True):
         base = art.starts[i] if art.starts else 0
@@ -50,7 +52,7 @@ def insertions_and_quotes(
             }
             for run in runs
         ]
-    return insertions, _quotes(alignments, by_id, embedder)
+    return insertions, _quotes(alignments, by_id, embedder, states)
 
 
 def _links_by_sentence(
@@ -71,6 +73,7 @@ def _quotes(
     alignments: dict[tuple[str, str], PairAlignment],
     by_id: dict[str, ArticleVectors],
     embedder: Embedder,
+    states: dict[str, TokenStates] | None = None,
 ) -> list[dict[str, Any]]:
     out = []
     for (a_id, b_id), alignment in alignments.items():
@@ -78,7 +81,9 @@ def _quotes(
         for i, j in sorted(alignment.pairs()):
             if not (quoted_spans(a.sentences[i]) and quoted_spans(b.sentences[j])):
                 continue
-            fidelity = quote_fidelity(a.sentences[i], b.sentences[j], embedder, a.lang, b.lang)
+            fidelity = quote_fidelity(
+                a.sentences[i], b.sentences[j], embedder, a.lang, b.lang, states
+            )
             if fidelity is None:
                 continue
             out.append(

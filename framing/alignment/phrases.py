@@ -300,11 +300,15 @@ def phrase_insertions(
 
 
 def phrase_insertions_batch(
-    items: list[tuple[str, list[str], str | None]], embedder: Embedder | None = None
+    items: list[tuple[str, list[str], str | None]],
+    embedder: Embedder | None = None,
+    states: dict[str, TokenStates] | None = None,
 ) -> list[list[Insertion]]:
-    """:func:`phrase_insertions` for many pairs, with one batched encoder pass over all texts."""
-    texts = list(dict.fromkeys(t for a, bs, _ in items for t in [a, *bs]))
-    states = dict(zip(texts, token_states(texts, embedder), strict=True))
+    """:func:`phrase_insertions` for many pairs, with one batched encoder pass over all texts
+    (``states``: token states by text, to add to and reuse)."""
+    states = {} if states is None else states
+    texts = list(dict.fromkeys(t for a, bs, _ in items for t in [a, *bs] if t not in states))
+    states.update(zip(texts, token_states(texts, embedder), strict=True))
     return [
         insertions_from_states(states[a], [states[b] for b in bs], lang) for a, bs, lang in items
     ]

@@ -55,11 +55,13 @@ def quote_fidelity(
     embedder: Embedder | None = None,
     lang_a: str | None = None,
     lang_b: str | None = None,
+    states: dict[str, TokenStates] | None = None,
 ) -> QuoteFidelity | None:
     """Compare the quotations of two aligned sentences; ``None`` unless both quote someone.
 
     Give the languages to use the calibration measured for that language with English (the
-    pooled one otherwise: Ukrainian-English cosines run lower than Russian-English ones)."""
+    pooled one otherwise: Ukrainian-English cosines run lower than Russian-English ones).
+    ``states``: the sentences' token states by text, when already encoded."""
     quotes_a, quotes_b = quoted_spans(sent_a), quoted_spans(sent_b)
     if not quotes_a or not quotes_b:
         return None
@@ -70,7 +72,10 @@ def quote_fidelity(
     cosine = float(vectors[0] @ vectors[1])
     unrelated, faithful = _calibration(lang_a, lang_b)
     fidelity = float(np.clip((cosine - unrelated) / (faithful - unrelated), 0.0, 1.0))
-    states_a, states_b = token_states([sent_a, sent_b], emb)
+    if states is not None and sent_a in states and sent_b in states:
+        states_a, states_b = states[sent_a], states[sent_b]  # encoded already (a batch)
+    else:
+        states_a, states_b = token_states([sent_a, sent_b], emb)
     differences = _differences(states_a, quotes_a, states_b, quotes_b)
     return QuoteFidelity(round(fidelity, 4), round(cosine, 4), quotes_a, quotes_b, differences)
 
