@@ -136,9 +136,11 @@ def test_no_fidelity_without_quotes_on_both_sides(emb, sent_a: str, sent_b: str)
 
 
 def test_states_encoded_already_are_reused_and_give_the_same_result(emb, monkeypatch) -> None:
-    from framing.alignment import phrases, quote_fidelity as module
+    from framing.alignment import phrases
+    from framing.alignment import quote_fidelity as module
 
-    states = dict(zip([RU_QUOTE, EN_QUOTE], phrases.token_states([RU_QUOTE, EN_QUOTE], emb)))
+    texts = [RU_QUOTE, EN_QUOTE]
+    states = dict(zip(texts, phrases.token_states(texts, emb), strict=True))
     fresh = quote_fidelity(RU_QUOTE, EN_QUOTE, emb, "ru", "en")
 
     def no_second_pass(*args, **kwargs):
