@@ -20,9 +20,9 @@ It ranks candidates only: the confident tier stays on z, whose bars keep its pre
 Chosen by leave-one-event-out cross-validation over the real dev gold and the seeds (5
 events; ``framing lab-alignment-cv``, figures in BENCHMARKS.md): held-out shown-link F1
 0.553 with z ranking the candidates, 0.652 choosing all four settings of this score and
-its bars on the other events, 0.702 choosing only the bars; the confident tier unchanged. Words alone reach 0.63-0.65, clauses alone 0.57; a logistic
-regression over these signals, ranks and margins did not beat the plain sum (0.53-0.56)
-and is not used.
+its bars on the other events, 0.702 choosing only the bars; the confident tier
+unchanged. Words alone reach 0.63-0.65, clauses alone 0.57; a logistic regression over
+these signals, ranks and margins did not beat the plain sum (0.53-0.56) and is not used.
 
 Settings are data (``data/alignment.yaml``, ``pair_scores``).
 """
