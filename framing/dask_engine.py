@@ -54,9 +54,11 @@ class WarmUp(WorkerPlugin):  # type: ignore[misc,valid-type]
             load_model()
 
 
-def score_batch(jobs: list[RawInput], options: IngestOptions, with_model: bool) -> list[dict]:
+def score_batch(
+    jobs: list[RawInput], options: IngestOptions, with_model: bool, recall: bool = False
+) -> list[dict]:
     """Runs on a worker: the records of one batch (the caches above make repeats cheap)."""
-    return [score_one(raw, options, with_model) for raw in jobs]
+    return [score_one(raw, options, with_model, recall) for raw in jobs]
 
 
 def score_stream_dask(
@@ -65,6 +67,7 @@ def score_stream_dask(
     workers: int = 1,
     with_model: bool = False,
     scheduler: str | None = None,
+    recall: bool = False,
 ) -> Iterator[dict[str, Any]]:
     """Records in input order, like :func:`framing.scoring.score_stream`, scored on Dask.
 
@@ -85,7 +88,7 @@ def score_stream_dask(
         while True:
             while len(pending) < window and (batch := list(islice(iterator, size))):
                 jobs = [item for item in batch if isinstance(item, RawInput)]
-                future = client.submit(score_batch, jobs, options, with_model, pure=False)
+                future = client.submit(score_batch, jobs, options, with_model, recall, pure=False)
                 pending.append((batch, future))
             if not pending:
                 return

@@ -31,14 +31,17 @@ HIGHLIGHT_FIELDS = (
 BATCH = 32
 
 
-def score_one(raw: RawInput, options: IngestOptions, with_model: bool = True) -> dict[str, Any]:
-    """The record for one input, or ``{"refused": source, "reason": ...}``."""
+def score_one(
+    raw: RawInput, options: IngestOptions, with_model: bool = True, recall: bool = False
+) -> dict[str, Any]:
+    """The record for one input, or ``{"refused": source, "reason": ...}``; ``recall``: see
+    :func:`framing.wording.profile.highlights`."""
     try:
         article = build_article(raw, options, load_registry())
     except InputRefused as refusal:
         return {"refused": refusal.source, "reason": refusal.reason}
     text = ArticleText(article.text, article.sentences, article.lang)
-    found = highlights(text, with_model)
+    found = highlights(text, with_model, recall)
     return {
         "id": article.id,
         "input_id": raw.fields.get("id"),
@@ -53,7 +56,7 @@ def score_one(raw: RawInput, options: IngestOptions, with_model: bool = True) ->
     }
 
 
-def _score_args(args: tuple[RawInput, IngestOptions, bool]) -> dict[str, Any]:
+def _score_args(args: tuple[RawInput, IngestOptions, bool, bool]) -> dict[str, Any]:
     return score_one(*args)
 
 
@@ -70,6 +73,7 @@ def score_stream(
     options: IngestOptions | None = None,
     workers: int = 1,
     with_model: bool = True,
+    recall: bool = False,
 ) -> Iterator[dict[str, Any]]:
     """Records in input order; refusals as ``{"refused", "reason"}`` records."""
     options = (options or IngestOptions()).validate()
@@ -85,7 +89,9 @@ def score_stream(
         )
     try:
         while batch := list(islice(iterator, BATCH * max(1, workers))):
-            jobs = [(item, options, with_model) for item in batch if isinstance(item, RawInput)]
+            jobs = [
+                (item, options, with_model, recall) for item in batch if isinstance(item, RawInput)
+            ]
             scored = iter(pool.map(_score_args, jobs) if pool else map(_score_args, jobs))
             for item in batch:
                 if isinstance(item, InputRefused):

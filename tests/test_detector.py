@@ -17,6 +17,7 @@ from framing.lab.detector_train import train_detector
 from framing.lab.loaded_data import is_test
 from framing.text.morphology import word_spans
 from framing.wording.detector import (
+    RECALL,
     DetectorError,
     Suggestion,
     artifact_dir,
@@ -61,8 +62,10 @@ def test_artifact_is_small_data() -> None:
     thresholds = json.loads(folder.joinpath("thresholds.json").read_text("utf-8"))
     assert set(thresholds) == {"en", "ru", "uk"}
     for kinds in thresholds.values():
-        assert set(kinds) == {"post", "article"} and all(0 < v < 1 for v in kinds.values())
+        assert set(kinds) == {"post", "article", RECALL}
+        assert all(0 < v < 1 for v in kinds.values())
         assert kinds["article"] >= kinds["post"]  # news: fewer, surer suggestions
+        assert kinds[RECALL] <= kinds["article"]  # more suggestions: a lower bar
     model = load_model()
     assert model.arrays["w1"].shape == (2 * 384 + 1 + 3 + 1, model.config["hidden"])
     assert 1 <= model.layer <= 12
@@ -258,7 +261,7 @@ def test_stale_or_broken_artifact_says_how_to_fix(artifact_copy: Path) -> None:
     with pytest.raises(DetectorError, match="Retrain it with `framing train-detector`"):
         load_model()
     (artifact_copy / "config.json").write_text(json.dumps(config))
-    kinds = {"post": 0.5, "article": 0.5}
+    kinds = {"post": 0.5, "article": 0.5, RECALL: 0.5}
     (artifact_copy / "thresholds.json").write_text(json.dumps({"en": kinds, "ru": 0.5}))
     with pytest.raises(DetectorError, match=r"no threshold for \['ru', 'uk'\]"):
         load_model()
@@ -284,6 +287,19 @@ def test_a_caller_can_say_the_text_is_an_article() -> None:
     assert as_article == spans_from_tokens(text, tokens, probs, model.thresholds["ru"]["article"])
     with pytest.raises(DetectorError, match="No text kind"):
         detect_loaded(text, "ru", kind="tweet")
+
+
+def test_more_suggestions_read_an_article_at_the_recall_threshold() -> None:
+    # the research mode lowers the article bar only; a post keeps its own threshold
+    text = LOADED["ru"] + " " + NEUTRAL["ru"]
+    model = load_model()
+    tokens, probs = token_probabilities(text, "ru")
+    more = detect_loaded(text, "ru", kind="article", recall=True)
+    assert more == spans_from_tokens(text, tokens, probs, model.thresholds["ru"][RECALL])
+    assert detect_loaded(text, "ru", kind="post", recall=True) == detect_loaded(text, "ru", "post")
+    assert model.threshold("ru", 1000, recall=True) == model.thresholds["ru"][RECALL]
+    assert model.threshold("ru", 1000) == model.thresholds["ru"]["article"]
+    assert model.threshold("ru", 10, recall=True) == model.thresholds["ru"]["post"]
 
 
 def test_score_reads_every_input_as_an_article() -> None:

@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 from framing.cli.main import cli
 
-from .conftest import SEEDS
+from .conftest import ROOT, SEEDS
 
 
 @pytest.fixture(scope="module")
@@ -76,6 +76,33 @@ def test_suggestions_by_default_and_no_suggestions_for_lexicon_only() -> None:
     for h in json.loads(default.stdout)["highlights"]:
         assert h["category"] and 0 < h["confidence"] <= 1
     assert {h["source"] for h in json.loads(plain.stdout)["highlights"]} == {"lexicon"}
+
+
+def test_more_suggestions_keep_every_default_one_and_need_the_suggestions_on() -> None:
+    page = ROOT / "tests" / "gold" / "real_articles"
+    texts = [json.loads(p.read_text("utf-8")) for p in sorted(page.glob("*.json"))[:6]]
+    lines = "\n".join(
+        json.dumps({"id": str(n), "text": t["text"], "lang": t["lang"]})
+        for n, t in enumerate(texts)
+    )
+    runs = {}
+    for mode in ([], ["--more-suggestions"]):
+        result = CliRunner().invoke(cli, ["score", "-", "-s", *mode], input=lines.encode())
+        assert result.exit_code == 0, result.output
+        runs[bool(mode)] = [
+            [
+                (h["start"], h["end"])
+                for h in json.loads(line)["highlights"]
+                if h["source"] == "model"
+            ]
+            for line in result.stdout.splitlines()
+        ]
+    assert sum(map(len, runs[True])) > sum(map(len, runs[False]))  # a lower bar finds more
+    for default, more in zip(runs[False], runs[True], strict=True):
+        for start, end in default:  # each default suggestion lies inside a wider-mode one
+            assert any(a <= start and end <= b for a, b in more), (start, end, more)
+    refused = CliRunner().invoke(cli, ["score", "-", "--no-suggestions", "--more-suggestions"])
+    assert refused.exit_code == 2 and "needs the suggestions on" in refused.output
 
 
 def test_stdin_jsonl_carries_input_id_and_refusals() -> None:

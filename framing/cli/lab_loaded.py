@@ -83,10 +83,20 @@ def train_detector_command(data: Path | None, out: Path | None, silent: bool) ->
     default=None,
     help="At most this many records per set and language (a fixed subsample).",
 )
+@click.option(
+    "--more-suggestions",
+    is_flag=True,
+    help="Read news articles at the detector's F1-optimal threshold, as `framing score "
+    "--more-suggestions` does, instead of the precise default.",
+)
 @format_option(("json", "text"))
 @friendly_errors
 def eval_loaded_command(
-    data: Path | None, sets: tuple[str, ...], limit: int | None, fmt: str
+    data: Path | None,
+    sets: tuple[str, ...],
+    limit: int | None,
+    more_suggestions: bool,
+    fmt: str,
 ) -> None:
     """Score the lexicon, the detector and their union on the held-out test split.
 
@@ -102,7 +112,9 @@ def eval_loaded_command(
     from framing.lab.eval_loaded import evaluate, render_text
     from framing.lab.loaded_data import DEFAULT_DATA
 
-    report = evaluate(data or DEFAULT_DATA, sets=sets or tuple(SET_NAMES), limit=limit)
+    report = evaluate(
+        data or DEFAULT_DATA, sets=sets or tuple(SET_NAMES), limit=limit, recall=more_suggestions
+    )
     if fmt == "text":
         click.echo(render_text(report))
     else:

@@ -470,6 +470,13 @@ def calibrate(data: str, model: str | None) -> None:
     help="Add the contextual detector's suggestions to the lexicon hits, as the web view "
     "does; --no-suggestions shows lexicon hits only.",
 )
+@click.option(
+    "--more-suggestions",
+    is_flag=True,
+    help="For research: read articles at the detector's F1-optimal threshold instead of the "
+    "precise default: two to six times the news recall, and most of the extra suggestions "
+    "on real pages are wrong (docs/loaded_eval.md).",
+)
 @click.option("-s", "--silent", is_flag=True, help="No progress bar.")
 @friendly_errors
 def score(
@@ -481,6 +488,7 @@ def score(
     outlet: str | None,
     lang: str | None,
     suggestions: bool,
+    more_suggestions: bool,
     silent: bool,
 ) -> None:
     """Score articles: a framing profile and highlights per article, streamed.
@@ -496,6 +504,8 @@ def score(
 
         framing score corpus/seeds --no-suggestions
 
+        framing score corpus/seeds --more-suggestions
+
         framing score big.jsonl --engine dask --scheduler tcp://10.0.0.5:8786
     """
     from framing.ingest import IngestOptions
@@ -504,6 +514,8 @@ def score(
 
     if scheduler is not None and engine != "dask":
         raise click.UsageError("--scheduler needs --engine dask.")
+    if more_suggestions and not suggestions:
+        raise click.UsageError("--more-suggestions needs the suggestions on.")
     limit = setting("max_input_bytes")
     inputs = read_inputs(paths, limit, stdin=sys.stdin.buffer)
     options = IngestOptions(outlet=outlet, lang=lang)
@@ -514,9 +526,13 @@ def score(
         if engine == "dask":
             from framing.dask_engine import score_stream_dask
 
-            stream = score_stream_dask(inputs, options, workers, suggestions, scheduler)
+            stream = score_stream_dask(
+                inputs, options, workers, suggestions, scheduler, recall=more_suggestions
+            )
         else:
-            stream = score_stream(inputs, options, workers=workers, with_model=suggestions)
+            stream = score_stream(
+                inputs, options, workers, with_model=suggestions, recall=more_suggestions
+            )
         with progress_bar(stream, "Scoring", paths, silent) as progress:
             for record in progress:
                 if "refused" in record:

@@ -46,6 +46,7 @@ from framing.lab.eval_loaded import span_prf, token_prf
 from framing.lab.loaded_data import FOLDS, Doc, fold_of, read_sets, subsample
 from framing.wording.detector import (
     FEATURE_VERSION,
+    RECALL,
     DetectorError,
     Model,
     artifact_dir,
@@ -260,13 +261,15 @@ def train_detector(
             "positive_tokens": int(sum(examples[i].labels.sum() for i in mine)),
         }
         article = (float(settings["article_beta"]), float(settings["article_min_precision"]))
-        for kind, (beta, floor) in (("post", (1.0, 0.0)), ("article", article)):
-            rows = [i for i in mine if text_kind(examples[i].labels.size, post_max) == kind]
+        choices = (("post", (1.0, 0.0)), ("article", article), (RECALL, (1.0, 0.0)))
+        for kind, (beta, floor) in choices:
+            read_as = "article" if kind == RECALL else kind
+            rows = [i for i in mine if text_kind(examples[i].labels.size, post_max) == read_as]
             found = choose_threshold(
                 [examples[i] for i in rows],
                 [oof[i] for i in rows],
                 settings["threshold_grid"],
-                settings["select_on"][kind][lang],
+                settings["select_on"][read_as][lang],
                 beta,
                 floor,
             )
@@ -278,7 +281,7 @@ def train_detector(
         for kind, (other, other_kind) in settings["fallback"].get(lang, {}).items():
             if other_kind in thresholds.get(other, {}):
                 chosen.setdefault(kind, thresholds[other][other_kind])
-        if set(chosen) != {"post", "article"}:
+        if set(chosen) != {"post", "article", RECALL}:
             raise DetectorError(f"No threshold for {lang}: add a fallback in training.json.")
         report_langs[lang]["thresholds"] = chosen
         say(f"{lang}: thresholds {chosen}")

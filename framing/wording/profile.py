@@ -29,9 +29,13 @@ class ArticleText:
     lang: str | None
 
 
-def highlights(article: ArticleText, with_model: bool = True) -> list[dict[str, Any]]:
+def highlights(
+    article: ArticleText, with_model: bool = True, recall: bool = False
+) -> list[dict[str, Any]]:
     """Lexicon hits, detector suggestions (unless ``with_model`` is false) and editorial
-    insertions, offsets into the text. ``framing score`` and the web view show the same."""
+    insertions, offsets into the text. ``framing score`` and the web view show the same;
+    ``recall`` reads the suggestions at the detector's F1-optimal article threshold
+    (``framing score --more-suggestions``) instead of its precise default."""
     if article.lang not in LANGUAGES:
         return []
     found: list[dict[str, Any]] = []
@@ -50,7 +54,7 @@ def highlights(article: ArticleText, with_model: bool = True) -> list[dict[str, 
             }
         )
     if with_model:
-        found += _model_suggestions(article, found)
+        found += _model_suggestions(article, found, recall)
     for sentence in article.sentences:
         for cue in editorial_cues(sentence.text, article.lang):
             found.append(
@@ -72,14 +76,16 @@ def highlights(article: ArticleText, with_model: bool = True) -> list[dict[str, 
     return found
 
 
-def _model_suggestions(article: ArticleText, lexicon: list[dict[str, Any]]) -> list[dict]:
+def _model_suggestions(
+    article: ArticleText, lexicon: list[dict[str, Any]], recall: bool = False
+) -> list[dict]:
     """The contextual detector's suggestions that no lexicon hit already covers, read as a
     news article whatever its length (what is scored here is an article)."""
     from framing.wording.detector import beyond_lexicon, detect_loaded
 
     taken = [(h["start"], h["end"]) for h in lexicon]
     out = []
-    found = detect_loaded(article.text, str(article.lang), kind="article")
+    found = detect_loaded(article.text, str(article.lang), kind="article", recall=recall)
     for s in beyond_lexicon(found, taken, article.text):
         out.append(
             {

@@ -22,7 +22,7 @@ from __future__ import annotations
 import os
 import re
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -79,12 +79,23 @@ class StateEncoder:
         last layer run), shape ``(len(keep), len(tokens), hidden size)``. Training keeps
         several layers of one pass to choose among them."""
         keep = list(keep or [self.layers])
+        out = np.zeros((len(keep), len(tokens), self.runner.dim), dtype=np.float32)
+        for part, hidden, offsets in self.piece_states(text, tokens, keep):
+            start, _, first, last = part
+            _pool(out, hidden, offsets, tokens, start, first, last)
+        return out
+
+    def piece_states(
+        self, text: str, tokens: Sequence[Span], keep: Sequence[int]
+    ) -> Iterator[tuple[tuple[int, int, int, int], np.ndarray, list[tuple[int, int]]]]:
+        """For each piece of ``text`` (:func:`pieces`): the piece, its subword states after
+        each layer of ``keep`` (layers × subword tokens × dim, special tokens included) and
+        the subwords' character offsets within the piece."""
         if not all(1 <= layer <= self.layers for layer in keep):
             raise ValueError(f"layers {keep} outside the {self.layers} this encoder runs")
-        out = np.zeros((len(keep), len(tokens), self.runner.dim), dtype=np.float32)
         parts = pieces(text, tokens)
         if not parts:
-            return out
+            return
         encoded = self.tokenizer.encode_batch([text[s:e] for s, e, _, _ in parts])
         order = sorted(range(len(parts)), key=lambda k: len(encoded[k].ids))
         batches: list[list[int]] = [[]]
@@ -103,10 +114,8 @@ class StateEncoder:
                 mask[row, : len(seq)] = 1
             hidden = self.runner.run(ids, mask)[[layer - 1 for layer in keep]]
             for row, k in enumerate(batch):
-                start, _, first, last = parts[k]
-                offsets = encoded[k].offsets
-                _pool(out, hidden[:, row], offsets, tokens, start, first, last)
-        return out
+                size = len(encoded[k].ids)
+                yield parts[k], hidden[:, row, :size], list(encoded[k].offsets)
 
 
 def _pool(
