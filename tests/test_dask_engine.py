@@ -17,7 +17,7 @@ from click.testing import CliRunner
 from framing.cli.main import cli
 from framing.text.readers import RawInput
 
-from .conftest import SEED_IDS, SEEDS
+from .conftest import ROOT, SEED_IDS, SEEDS
 
 distributed = pytest.importorskip("distributed")
 
@@ -61,10 +61,19 @@ def test_seeds_with_two_local_workers_equal_the_local_engine() -> None:
     assert len(dask[1].splitlines()) == 4
 
 
-def test_scheduler_address_gives_the_same_records_with_suggestions(scheduler: str) -> None:
-    # --suggestions: the workers' warm-up loads the detector too.
-    local = run(str(SEEDS), "-s", "--suggestions")
-    dask = run(str(SEEDS), "-s", "--suggestions", "--engine", "dask", "--scheduler", scheduler)
+def test_scheduler_address_gives_the_same_records_with_suggestions(
+    scheduler: str, tmp_path: Path
+) -> None:
+    # --suggestions: the workers' warm-up loads the detector too. The seeds and a real page
+    # the detector flags a word of (Peskov's "pure fiction", tests/gold/real_articles)
+    for seed in SEEDS.glob("*.txt"):
+        shutil.copy(seed, tmp_path / seed.name)
+    page = json.loads(
+        (ROOT / "tests/gold/real_articles/105_antiwar_peskov_call_denial.json").read_text("utf-8")
+    )
+    (tmp_path / "105.txt").write_text(page["text"], "utf-8")
+    local = run(str(tmp_path), "-s", "--suggestions")
+    dask = run(str(tmp_path), "-s", "--suggestions", "--engine", "dask", "--scheduler", scheduler)
     assert local[0] == 0 and dask == local
     found = [h for line in dask[1].splitlines() for h in json.loads(line)["highlights"]]
     assert any(h["source"] == "model" for h in found)
