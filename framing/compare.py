@@ -205,9 +205,9 @@ def _compare(
     settings = alignment_settings()
     pairs_out, alignments = [], {}
     words: dict[str, list[np.ndarray]] = {}  # each article's word vectors, encoded once
+    asked = event_settings(embedder.model_id)
     for a, b in combinations(analysis.articles, 2):
         z = analysis.z(a, b)
-        asked = event_settings(embedder.model_id)
         same_event = asked_same_event(a, b, z, asked) if given is None else given
         guard = sentence_guard(a.sentences, a.lang, b.sentences, b.lang)
         # Called by align() with the sentences left without a link: only those are cut

@@ -108,7 +108,7 @@ def update_events(
     candidates = update_neighbours(store, n_key, ids, matrix, k) if matrix is not None else []
     known = store.pair_evidence(e_key)
     missing = sorted(pair for pair in candidates if pair not in known)
-    _align_missing(store, embedder, calibration, meta, missing, e_key, known, progress)
+    _align_missing(store, embedder, calibration, meta, missing, e_key, known, progress, settings)
     evidence = {pair: PairEvidence(**known[pair]) for pair in candidates}
     articles = [_without_vectors(meta[i]) for i in ids]
     return merge_events(articles, evidence, settings)
@@ -123,6 +123,7 @@ def _align_missing(
     e_key: str,
     known: dict[tuple[str, str], dict[str, Any]],
     progress: Progress,
+    settings: dict[str, Any],
 ) -> None:
     """Align the candidate pairs that have no stored evidence, a chunk per transaction.
 
@@ -136,7 +137,6 @@ def _align_missing(
         involved = sorted({i for pair in chunk for i in pair})
         loaded = _article_vectors(store, embedder, calibration, [meta[i] for i in involved])
         by_id = {a.id: a for a in loaded}
-        settings = event_settings(embedder.model_id)
         found = {}
         for a_id, b_id in chunk:
             a, b = by_id[a_id], by_id[b_id]

@@ -22,7 +22,7 @@ from itertools import combinations
 
 import numpy as np
 
-from framing.alignment.grouping import BLOCK, nearest
+from framing.alignment.grouping import BLOCK, nearest, ordered_pair
 from framing.store import Store
 
 Neighbours = tuple[list[str], np.ndarray]  # ids and float32 similarities, nearest first
@@ -40,7 +40,7 @@ def update_neighbours(
     only the lists of articles without one and the changes the new articles bring to the
     stored ones; the changed lists are stored."""
     if len(ids) <= k + 1:  # every article is every other's neighbour
-        return {_ordered(a, b) for a, b in combinations(ids, 2)}
+        return {ordered_pair(a, b) for a, b in combinations(ids, 2)}
     position = {article: n for n, article in enumerate(ids)}
     stored = {a: (n, np.frombuffer(s, dtype=np.float32)) for a, (n, s) in
               store.neighbours(key).items()}  # fmt: skip
@@ -63,7 +63,7 @@ def update_neighbours(
         store.save_neighbours(key, {a: (n, s.astype(np.float32).tobytes())
                                     for a, (n, s) in changed.items()})  # fmt: skip
     lists = stored | changed
-    return {(a, b) if a <= b else (b, a) for a, (listed, _) in lists.items() for b in listed}
+    return {ordered_pair(a, b) for a, (listed, _) in lists.items() for b in listed}
 
 
 def _enter_old_lists(
@@ -94,7 +94,3 @@ def _enter_old_lists(
 def _farthest(listed: Neighbours, k: int) -> float:
     """The similarity a newcomer must beat to enter a list (any, if the list is short)."""
     return float(listed[1][-1]) if len(listed[0]) >= k else -np.inf
-
-
-def _ordered(a: str, b: str) -> tuple[str, str]:
-    return (a, b) if a <= b else (b, a)

@@ -191,14 +191,14 @@ def candidate_pairs(
     """
     neighbours = int(neighbours)
     if len(ids) <= neighbours + 1:
-        return sorted(_ordered_pair(a, b) for a, b in combinations(ids, 2))
+        return sorted(ordered_pair(a, b) for a, b in combinations(ids, 2))
     pairs = set()
     for start in range(0, len(ids), BLOCK):
         rows = np.arange(start, min(start + BLOCK, len(ids)))
         top, _ = nearest(centroids[rows], rows, centroids, neighbours)
         for offset, row in enumerate(top):
             for j in row:
-                pairs.add(_ordered_pair(ids[start + offset], ids[int(j)]))
+                pairs.add(ordered_pair(ids[start + offset], ids[int(j)]))
     return sorted(pairs)
 
 
@@ -214,7 +214,8 @@ def nearest(
     return top, np.take_along_axis(sims, top, axis=1)
 
 
-def _ordered_pair(a: str, b: str) -> tuple[str, str]:
+def ordered_pair(a: str, b: str) -> tuple[str, str]:
+    """A pair of article ids in one order, as candidate sets and stored evidence key it."""
     return (a, b) if a <= b else (b, a)
 
 
