@@ -13,6 +13,7 @@ from framing.alignment.grouping import (
     asked_same_event,
     days_apart,
     event_settings,
+    merge_events,
 )
 from framing.compare import group_stored_events
 from framing.store import open_store
@@ -94,3 +95,50 @@ def test_event_bars_per_model(monkeypatch) -> None:
     undated = _article(None), _article(None)
     assert asked_same_event(*undated, strong, event_settings(None)) is True
     assert asked_same_event(*undated, strong, event_settings("m@1-r2")) is False
+
+
+def _named(name: str, date: str = "2024-11-11") -> ArticleVectors:
+    return ArticleVectors(name, "en", date, None, ["s"] * 8, np.zeros((8, 4)))
+
+
+def _passes(passing: bool, shared: int = 3) -> PairEvidence:
+    shared = shared if passing else 0
+    return PairEvidence(shared_claims=shared, share=shared / 8, days_apart=0, shorter=8)
+
+
+def test_one_pair_does_not_chain_two_events_together() -> None:
+    """Two well-knit events of three reports each and one passing pair across them: the
+    groups stay apart unless most of their aligned cross pairs pass (average, not single
+    linkage). Break ``_linkage`` and the six reports become one event."""
+    first, second = ["a1", "a2", "a3"], ["b1", "b2", "b3"]
+    articles = [_named(n) for n in first + second]
+    evidence = {}
+    for group in (first, second):
+        for i, x in enumerate(group):
+            for y in group[i + 1 :]:
+                evidence[(x, y)] = _passes(True, shared=6)  # knit first: the strongest
+    for x in first:
+        for y in second:
+            evidence[(x, y)] = _passes((x, y) == ("a1", "b1"))
+    settings = {**event_settings(None), "min_linkage": 0.5}
+    events = sorted(sorted(e["articles"]) for e in merge_events(articles, evidence, settings))
+    assert events == [first, second]
+    single_linkage = {**settings, "min_linkage": 0.0}
+    assert len(merge_events(articles, evidence, single_linkage)) == 1
+    # most cross pairs passing: one event
+    for x in first:
+        for y in second[:2]:
+            evidence[(x, y)] = _passes(True)
+    assert len(merge_events(articles, evidence, settings)) == 1
+
+
+def test_grouping_scores_count_article_pairs() -> None:
+    from framing.lab.eval_events import score_grouping
+
+    gold = {"events": {"e1": ["1", "2", "3"], "e2": ["4", "5"]}, "near_misses": [("e1", "e2")]}
+    assert score_grouping([["1", "2", "3"], ["4", "5"]], gold)["f1"] == 1.0
+    chained = score_grouping([["1", "2", "3", "4", "5"]], gold)
+    assert (chained["true_pairs"], chained["false_pairs"], chained["near_miss_merges"]) == (4, 6, 6)
+    assert chained["precision"] == 0.4 and chained["recall"] == 1.0
+    apart = score_grouping([["1", "2"], ["3"], ["4"], ["5"]], gold)
+    assert (apart["precision"], apart["recall"], apart["missed_pairs"]) == (1.0, 0.25, 3)

@@ -40,6 +40,19 @@ def test_real_dev_alignment(model) -> None:
     assert scores["candidate_recall"] >= FLOORS["real_alignment_candidate_recall"]
 
 
+def test_real_event_grouping(model) -> None:
+    """``events`` over the seeds and the real dev articles (6 events, near misses four days
+    apart on the same people): pairs of reports put in one event."""
+    from framing.lab.eval_events import evaluate_events
+
+    folders = [ROOT / "corpus" / "seeds", ROOT / "tests" / "gold" / "real_articles"]
+    scores = evaluate_events(folders, ROOT / "tests" / "gold" / "real_events.yaml", model)
+    print("real event grouping:", json.dumps(scores))
+    assert scores["precision"] >= FLOORS["real_events_precision"]
+    assert scores["recall"] >= FLOORS["real_events_recall"]
+    assert scores["near_miss_merges"] <= FLOORS["real_events_near_miss_merges_max"]
+
+
 @pytest.mark.parametrize("name", ["tatoeba_rus-eng", "tatoeba_ukr-eng"])
 def test_tatoeba_retrieval(model, name: str) -> None:
     path = SHARED / "data" / "parallel" / f"{name}.tsv"

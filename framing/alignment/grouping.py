@@ -164,11 +164,13 @@ def merge_events(
     group_of = {a.id: a.id for a in articles}
     members: dict[str, list[str]] = {a.id: [a.id] for a in articles}
     ranked = sorted(evidence.items(), key=lambda item: (-item[1].share, item[0]))
-    for (a_id, b_id), found in ranked:
-        if not found.same_event(settings):
-            continue
+    passing = [pair for pair, found in ranked if found.same_event(settings)]
+    passed = set(passing)
+    for a_id, b_id in passing:
         ga, gb = group_of[a_id], group_of[b_id]
         if ga == gb or not _dates_compatible(members[ga] + members[gb], by_id, settings):
+            continue
+        if _linkage(members[ga], members[gb], evidence, passed) < settings["min_linkage"]:
             continue
         for member in members[gb]:
             group_of[member] = ga
@@ -217,6 +219,20 @@ def nearest(
 def ordered_pair(a: str, b: str) -> tuple[str, str]:
     """A pair of article ids in one order, as candidate sets and stored evidence key it."""
     return (a, b) if a <= b else (b, a)
+
+
+def _linkage(
+    first: list[str],
+    second: list[str],
+    evidence: dict[tuple[str, str], PairEvidence],
+    passing: set[tuple[str, str]],
+) -> float:
+    """The share of the aligned pairs across two groups that pass the pair test. One
+    passing pair used to join two groups: on real reports one pair of Peskov briefings four
+    days apart chained two events of eight and two reports into one."""
+    cross = [ordered_pair(a, b) for a in first for b in second]
+    aligned = [pair for pair in cross if pair in evidence]
+    return sum(pair in passing for pair in aligned) / len(aligned) if aligned else 0.0
 
 
 def _dates_compatible(ids: list[str], by_id: dict[str, ArticleVectors], settings: Any) -> bool:

@@ -572,6 +572,7 @@ from framing.cli.lab_alignment import (  # noqa: E402
     eval_guard_command,
     lab_alignment_cv_command,
 )
+from framing.cli.lab_events import eval_events_command  # noqa: E402
 from framing.cli.lab_loaded import eval_loaded_command, train_detector_command  # noqa: E402
 from framing.cli.links import links_group  # noqa: E402
 
@@ -580,6 +581,7 @@ cli.add_command(eval_loaded_command)
 cli.add_command(eval_alignment_command)
 cli.add_command(eval_guard_command)
 cli.add_command(lab_alignment_cv_command)
+cli.add_command(eval_events_command)
 cli.add_command(links_group)
 
 

@@ -1,0 +1,159 @@
+"""Event grouping against a hand-made gold of real reports (issue 12, item 1).
+
+The gold (``tests/gold/real_events.yaml``) lists which articles of one or more folders
+report the same event. They are ingested into a scratch store and grouped by the path
+``framing events`` runs (:func:`framing.compare.group_stored_events`); the figures count
+article pairs: a pair put in one event is true when the gold has them in one event.
+``near_miss_merges`` counts the false pairs whose events the gold marks as near misses of
+each other (the same people a few days apart), the error a reader minds most.
+
+``bar_grid`` regroups the same vectors under other event bars, to see what a bar costs on
+real reports (NTREX, the other grouping set, holds translations of one text per event:
+see :mod:`framing.lab.event_bars`). The shipped bars regrouped this way must give what the
+shipped path gave, and the result says whether they do. Never imported at run time.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Iterable, Sequence
+from itertools import combinations, product
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from framing.alignment.embedder import Embedder, LazyEmbedder
+from framing.alignment.grouping import event_settings, group_events
+from framing.errors import FramingError
+from framing.store import Store, open_store
+
+GRID: dict[str, Sequence[float]] = {
+    "event_anchor_z": (4.5, 5.0, 5.5, 6.0, 6.5, 7.0),
+    "min_shared_claims_short": (1, 2, 3),
+    "min_shared_share": (0.1, 0.15, 0.2, 0.3),
+    "min_linkage": (0.0, 0.34, 0.5, 0.67),
+}
+
+
+def read_gold(path: Path) -> dict[str, Any]:
+    """The gold events: ``events`` maps an event name to the article names it holds (the
+    file-name prefix before the first underscore); ``near_misses`` lists pairs of events
+    that a careless grouping would merge."""
+    if not path.is_file():
+        raise FramingError(f"{path}: no such gold file")
+    gold = yaml.safe_load(path.read_text("utf-8")) or {}
+    events = {str(k): [str(n) for n in v] for k, v in (gold.get("events") or {}).items()}
+    names = [n for members in events.values() for n in members]
+    if not events or len(names) != len(set(names)):
+        raise FramingError(f"{path}: 'events' must name each article in exactly one event")
+    near = [tuple(str(e) for e in pair) for pair in gold.get("near_misses") or []]
+    unknown = {e for pair in near for e in pair} - events.keys()
+    if unknown:
+        raise FramingError(f"{path}: near_misses name unknown events {sorted(unknown)}")
+    return {"events": events, "near_misses": near}
+
+
+def score_grouping(found: Iterable[Iterable[str]], gold: dict[str, Any]) -> dict[str, Any]:
+    """Pair precision, recall and F1 of ``found`` (events as lists of article names)."""
+    event_of = {n: e for e, members in gold["events"].items() for n in members}
+    near = {frozenset(pair) for pair in gold["near_misses"]}
+    grouped = {frozenset(pair) for event in found for pair in combinations(sorted(event), 2)}
+    expected = {
+        frozenset(pair)
+        for members in gold["events"].values()
+        for pair in combinations(sorted(members), 2)
+    }
+    true = len(grouped & expected)
+    precision = true / len(grouped) if grouped else 1.0
+    recall = true / len(expected) if expected else 1.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    near_merges = sum(
+        1 for pair in grouped - expected if frozenset(event_of[n] for n in pair) in near
+    )
+    return {
+        "precision": round(precision, 3),
+        "recall": round(recall, 3),
+        "f1": round(f1, 3),
+        "true_pairs": true,
+        "false_pairs": len(grouped - expected),
+        "missed_pairs": len(expected - grouped),
+        "near_miss_merges": near_merges,
+    }
+
+
+def evaluate_events(
+    folders: Sequence[Path],
+    gold_path: Path,
+    embedder: Embedder | None = None,
+    grid: dict[str, Sequence[float]] | None = None,
+) -> dict[str, Any]:
+    """Group the gold's articles as ``framing events`` does and score the result; with
+    ``grid``, also every combination of those event bars over the same vectors."""
+    from framing.compare import group_stored_events, prepare
+
+    gold = read_gold(gold_path)
+    embedder = embedder or LazyEmbedder()
+    with tempfile.TemporaryDirectory(prefix="framing-events-") as scratch:
+        with open_store(Path(scratch) / "events.db") as store:
+            name_of = _ingest_named(store, folders, gold)
+            shipped = [
+                sorted(name_of[i] for i in event["articles"])
+                for event in group_stored_events(store, embedder)
+            ]
+            result: dict[str, Any] = {
+                "articles": len(name_of),
+                "gold_events": len(gold["events"]),
+                **score_grouping(shipped, gold),
+                "events": [e for e in shipped if len(e) > 1],
+                "singletons": sorted(e[0] for e in shipped if len(e) == 1),
+            }
+            if grid is None:
+                return result
+            analysis = prepare(store, sorted(name_of), embedder)
+    by_id = {a.id: a for a in analysis.articles}
+    matrices = {(a, b): analysis.z(by_id[a], by_id[b]) for a, b in combinations(sorted(by_id), 2)}
+
+    def z_of(a: str, b: str) -> Any:
+        return matrices[(a, b)] if (a, b) in matrices else matrices[(b, a)].T
+
+    shipped_bars = event_settings(embedder.model_id)
+    rows = []
+    for values in product(*grid.values()):
+        settings = {**shipped_bars, **dict(zip(grid, values, strict=True))}
+        events = group_events(analysis.articles, z_of, settings)
+        named = [sorted(name_of[i] for i in e["articles"]) for e in events]
+        rows.append({**dict(zip(grid, values, strict=True)), **score_grouping(named, gold)})
+    regrouped = group_events(analysis.articles, z_of, shipped_bars)
+    result["regrouped_equals_shipped"] = sorted(
+        sorted(name_of[i] for i in e["articles"]) for e in regrouped
+    ) == sorted(shipped)
+    result["grid"] = sorted(rows, key=lambda r: (-r["f1"], -r["precision"]))
+    return result
+
+
+def _ingest_named(store: Store, folders: Sequence[Path], gold: dict[str, Any]) -> dict[str, str]:
+    """Ingest the folders and map each stored article id to its gold name."""
+    from framing.ingest import ingest
+    from framing.settings import setting
+    from framing.text.readers import read_inputs
+
+    wanted = {n for members in gold["events"].values() for n in members}
+    inputs = read_inputs([str(f) for f in folders], setting("max_input_bytes"))
+    results = list(ingest(inputs, store))
+    name_of = {
+        r.article_id: Path(r.source).name.split("_", 1)[0]
+        for r in results
+        if r.article_id and Path(r.source).name.split("_", 1)[0] in wanted
+    }
+    missing = wanted - set(name_of.values())
+    if missing:
+        refused = [f"{Path(r.source).name}: {r.reason}" for r in results if r.reason]
+        raise FramingError(
+            f"the gold names articles {', '.join(sorted(missing))} that no folder holds as "
+            "NAME_… files" + (f" (refused: {'; '.join(refused)})" if refused else "")
+        )
+    extra = sorted(set(store.article_ids()) - name_of.keys())
+    if extra:
+        raise FramingError(f"articles {', '.join(extra)} are in the folders, not in the gold")
+    return name_of
