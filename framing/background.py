@@ -141,7 +141,7 @@ def analysis_status(store: Store, model_id: str, running: bool) -> dict[str, Any
     """What a page says about the analysis: the finished events, how many articles wait,
     and the stage the background thread reports (``embedding 150/2000``)."""
     ids = store.article_ids()  # read once per page: both answers are about the same corpus
-    events, pending = finished_events(store, model_id, ids)
+    events, pending = finished_events(store, ids)
     current = events_up_to_date(store, model_id, ids)
     progress = store.progress(KIND) or {}
     status: dict[str, Any] = {

@@ -122,11 +122,13 @@ def group_stored_events(
 
 
 def finished_events(
-    store: Store, model_id: str, ids: list[str] | None = None
+    store: Store, ids: list[str] | None = None
 ) -> tuple[list[dict[str, Any]], list[str]]:
     """The newest finished grouping and the ids of articles it does not cover yet.
 
     Never embeds or aligns anything: what a page shows while an analysis runs elsewhere.
+    The grouping may be another model's (after ``--model`` changed): pages show the last
+    finished events until the current model's grouping replaces them, rather than none.
     An empty list of pending ids with a stale grouping can happen after a settings change;
     :func:`events_up_to_date` tells. ``ids``: the stored article ids, if the caller has them.
     """

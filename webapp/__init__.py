@@ -32,7 +32,19 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     )
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
 
-    from . import coverage, db, errors, events, filters, glossary, links, outlets, own, pages
+    from . import (
+        compare,
+        coverage,
+        db,
+        errors,
+        events,
+        filters,
+        glossary,
+        links,
+        outlets,
+        own,
+        pages,
+    )
 
     db.init_app(app)
     coverage.init_app(app)
@@ -41,6 +53,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     filters.init_app(app)
     app.register_blueprint(pages.bp)
     app.register_blueprint(events.bp)
+    app.register_blueprint(compare.bp)
     app.register_blueprint(own.bp)
     app.register_blueprint(glossary.bp)
     app.register_blueprint(outlets.bp)

@@ -1,5 +1,5 @@
-"""The comparison of an event's reports (the main page), its printable handout, and the
-comparison of any 2–3 stored articles; each with its JSON twin."""
+"""The comparison of an event's reports (the main page) and its printable handout, each
+with its JSON twin and a CSV of the claim matrix."""
 
 from __future__ import annotations
 
@@ -19,12 +19,10 @@ from flask import (
 )
 
 from framing.coverage import event_coverage
-from framing.errors import FramingError
 from framing.output import write_rows
 from framing.report import (
     cached_comparison_report,
     chosen_articles,
-    comparison_report,
     find_event,
     matrix_records,
 )
@@ -124,20 +122,6 @@ def event_json(event_id: str) -> Any:
     )
 
 
-def stored_comparison() -> dict[str, Any]:
-    """The comparison ``/compare`` names: ``articles`` (2–3 ids) and ``same_event=1`` when
-    the reader vouches that they report one event (what compare-your-own does; its result
-    page is this URL, so the permalink gives the same result)."""
-    ids = list(dict.fromkeys(request.args.getlist("articles")))
-    if not 2 <= len(ids) <= 3:
-        raise FramingError("Field 'articles': give 2 or 3 different article ids to compare.")
-    vouched = request.args.get("same_event", "")
-    if vouched not in ("", "0", "1"):
-        raise FramingError(f"Field 'same_event': {vouched!r} is not 1 or 0.")
-    same_event = True if vouched == "1" else None
-    return comparison_report(get_store(), ids, get_embedder(), same_event=same_event)
-
-
 def csv_response(report: dict[str, Any], name: str) -> Response:
     """The claim matrix as a CSV download."""
     out = io.StringIO()
@@ -165,21 +149,3 @@ def pending_csv(found: dict) -> Any:
     response = Response(text, status=503, mimetype="text/plain")
     response.headers["Retry-After"] = str(RETRY_AFTER_S)
     return response
-
-
-@bp.get("/compare.csv")
-def compare_csv() -> Any:
-    report = stored_comparison()
-    return csv_response(report, "comparison-" + "-".join(a["id"][:8] for a in report["articles"]))
-
-
-@bp.get("/compare")
-@cached_page
-def compare() -> Any:
-    return render_template("event.html", event=None, **comparison_context(stored_comparison()))
-
-
-@bp.get("/api/compare")
-@cached_page
-def compare_json() -> Any:
-    return jsonify({"ok": True, "comparison": stored_comparison()})

@@ -184,7 +184,7 @@ def submit() -> Any:
             "own.html", errors=submission.errors, texts=submission.texts, outlets=outlets,
             save=save,
         ), 400  # fmt: skip
-    permalink = url_for("events.compare", articles=outcome["ids"], same_event=1) if save else None
+    permalink = url_for("compare.compare", articles=outcome["ids"], same_event=1) if save else None
     if permalink and not submission.errors and not submission.fetched:
         # Saved: the result is the comparison of stored articles, so show it at its
         # permanent address (one code path with /compare; same ids, same settings).
@@ -228,7 +228,7 @@ def submit_json() -> Any:
     if outcome["report"] is None:
         abort(400, description="; ".join(submission.errors.values()))
     permalink = (
-        url_for("events.compare", articles=outcome["ids"], same_event=1, _external=True)
+        url_for("compare.compare", articles=outcome["ids"], same_event=1, _external=True)
         if save
         else None
     )
