@@ -52,6 +52,7 @@ bench: install
 	$(BIN)/framing eval-alignment --ceiling --format text
 	$(BIN)/framing eval-alignment --gold tests/gold/real_alignment.yaml --articles tests/gold/real_articles --ceiling --format text
 	$(BIN)/framing eval-guard
+	$(BIN)/framing eval-events --grid
 	$(BIN)/python benchmarks/bench_score.py
 	$(BIN)/python benchmarks/bench_dask.py
 	$(BIN)/python benchmarks/bench_web.py
