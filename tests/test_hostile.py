@@ -485,7 +485,11 @@ def test_oversized_body_is_413(client) -> None:
 
 @pytest.mark.parametrize(
     "path",
-    ["/static/../framing/settings.py", "/static/..%2f..%2fframing%2fsettings.py", "/static/%2e%2e/x"],
+    [
+        "/static/../framing/settings.py",
+        "/static/..%2f..%2fframing%2fsettings.py",
+        "/static/%2e%2e/x",
+    ],
 )
 def test_path_traversal_finds_nothing(client, path: str) -> None:
     response = client.get(path)

@@ -41,12 +41,14 @@ def test_real_dev_alignment(model) -> None:
 
 
 def test_real_event_grouping(model) -> None:
-    """``events`` over the seeds and the real dev articles (6 events, near misses four days
-    apart on the same people): pairs of reports put in one event."""
+    """``events`` over the seeds, the real dev articles and the grouping-only ones (11
+    events, 7 near-miss pairs of events on the same people days apart): pairs of reports
+    put in one event."""
     from framing.lab.eval_events import evaluate_events
 
-    folders = [ROOT / "corpus" / "seeds", ROOT / "tests" / "gold" / "real_articles"]
-    scores = evaluate_events(folders, ROOT / "tests" / "gold" / "real_events.yaml", model)
+    gold = ROOT / "tests" / "gold"
+    folders = [ROOT / "corpus" / "seeds", gold / "real_articles", gold / "real_events_articles"]
+    scores = evaluate_events(folders, gold / "real_events.yaml", model)
     print("real event grouping:", json.dumps(scores))
     assert scores["precision"] >= FLOORS["real_events_precision"]
     assert scores["recall"] >= FLOORS["real_events_recall"]

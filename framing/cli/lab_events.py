@@ -13,7 +13,12 @@ from framing.output import write_object
 
 REPOSITORY = Path(__file__).resolve().parents[2]  # an editable install keeps the layout
 DEFAULT_GOLD = REPOSITORY / "tests" / "gold" / "real_events.yaml"
-DEFAULT_FOLDERS = (REPOSITORY / "corpus" / "seeds", REPOSITORY / "tests" / "gold" / "real_articles")
+GOLD = REPOSITORY / "tests" / "gold"
+DEFAULT_FOLDERS = (
+    REPOSITORY / "corpus" / "seeds",
+    GOLD / "real_articles",
+    GOLD / "real_events_articles",
+)
 
 
 @click.command("eval-events")
@@ -29,7 +34,7 @@ DEFAULT_FOLDERS = (REPOSITORY / "corpus" / "seeds", REPOSITORY / "tests" / "gold
     "folders",
     multiple=True,
     type=click.Path(file_okay=False, exists=True, path_type=Path),
-    show_default="corpus/seeds and tests/gold/real_articles",
+    show_default="corpus/seeds, tests/gold/real_articles, tests/gold/real_events_articles",
     help="Folder of the articles the gold names (name 101 = file 101_…); repeatable.",
 )
 @click.option(
