@@ -157,8 +157,8 @@ def compare(
 ) -> dict[str, Any]:
     """The comparison of 2–3 stored articles, as the documented JSON contract.
 
-    ``same_event``: None takes a pair as one event unless its dates are far apart (then its
-    shared claims decide; a pair judged to report different events needs stronger links);
+    ``same_event``: None takes a pair as one event unless both are dated far apart (a pair
+    judged to report different events needs stronger links; an unknown date is not far);
     True is the user's word that the articles report one event whatever their dates. Each
     link carries its tier ("same statement" or "possible counterpart") and z score. Cached in
     the store: the same articles, model and settings give the stored result.
@@ -210,7 +210,7 @@ def _compare(
     asked = event_settings(embedder.model_id)
     for a, b in combinations(analysis.articles, 2):
         z = analysis.z(a, b)
-        same_event = asked_same_event(a, b, z, asked) if given is None else given
+        same_event = asked_same_event(a, b, asked) if given is None else given
         guard = sentence_guard(a.sentences, a.lang, b.sentences, b.lang)
         # Called by align() with the sentences left without a link: only those are cut
         # into clause units (the costly part of the candidate score).

@@ -134,6 +134,19 @@ def test_different_events_share_nothing(seed_db: Path, seed_ids: dict[str, str],
     assert result["pairs"][0]["links"] == []
 
 
+def test_an_undated_report_is_one_event_with_what_it_is_put_beside(
+    seed_db: Path, seed_ids: dict[str, str], model
+) -> None:
+    """000 (Interfax, 2020, no date) beside 003 (Sputnik, 15 Dec 2020): an unknown date is
+    not "far apart", so the pair is aligned as one event and its links are shown, though
+    it shares too few strong claims for the claim test."""
+    with open_store(seed_db) as store:
+        result = compare(store, [seed_ids["000"], seed_ids["003"]], model, phrases=False)
+    [pair] = result["pairs"]
+    assert pair["same_event"] is True
+    assert any(link["tier"] == "possible counterpart" for link in pair["links"])
+
+
 def test_three_articles_and_cache(seed_copy: Path, seed_ids: dict[str, str], model) -> None:
     ids = [seed_ids["001"], seed_ids["002"], seed_ids["000"]]
     with open_store(seed_copy) as store:

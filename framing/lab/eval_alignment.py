@@ -84,7 +84,7 @@ def gold_pairs(
         z = analysis.z(a, b)
         guard = sentence_guard(a.sentences, a.lang, b.sentences, b.lang)
         ranked = PairScorer(a, b, z, analysis.calibration, analysis.embedder, units, words)
-        same_event = asked_same_event(a, b, z, event_settings(analysis.embedder.model_id))
+        same_event = asked_same_event(a, b, event_settings(analysis.embedder.model_id))
         out.append(GoldPair(pair["a"], pair["b"], z, expected, same_event, guard, ranked))
     return out
 

@@ -45,7 +45,7 @@ def default_db_path() -> Path:
 
 # Bump when an analysis changes in a way the settings files do not show, so cached
 # analyses made by older code are not served.
-ANALYSIS_VERSION = 4  # 4: compare links carry tiers (issue 12)
+ANALYSIS_VERSION = 5  # 4: compare links carry tiers (issue 12); 5: an undated pair is one event
 
 
 def analysis_key(kind: str, *parts: Any) -> str:
