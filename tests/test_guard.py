@@ -115,3 +115,82 @@ def test_equivalent_needs_the_negation_on_the_same_predicate(
     assert first.negations == second.negations == 1  # parity alone cannot tell them apart
     assert equivalent_readings(first, second) is equivalent
     assert differs(first, second) is None  # scope only withholds "equivalent", never vetoes
+
+
+# Polarity carried in words (the last synthetic negations of `framing eval-guard`).
+@pytest.mark.parametrize(
+    ("a", "lang_a", "b", "lang_b", "reason", "equivalent"),
+    [
+        # a negated frequency adverb or quantifier hedges, it does not negate the claim
+        ("Рейтинг Nielsen не всегда учитывает зрителей на работе.", "ru",
+         "Nielsen usually has some trouble measuring people who watch in offices.", "en",
+         None, True),
+        ("Рейтинг Nielsen не всегда учитывает зрителей на работе.", "ru",
+         "Nielsen usually has not some trouble measuring people who watch in offices.", "en",
+         "one side is negated", False),
+        ("Рейтинг Nielsen не всегда учитывает зрителей на работе.", "ru",
+         "Nielsen does not always count viewers at work.", "en", None, True),
+        # a negated ordinal: «не первый» is "one of a number"
+        ("Канье не первый известный рэппер, решивший сменить имя.", "ru",
+         "He is one of a number of famous rappers to change their name.", "en", None, True),
+        ("Канье не первый известный рэппер, решивший сменить имя.", "ru",
+         "He is not one of a number of famous rappers to change their name.", "en",
+         "one side is negated", False),
+        ("Канье не перший репер, який змінив ім'я.", "uk",
+         "Kanye is not the first rapper to change his name.", "en", None, True),
+    ],
+)  # fmt: skip
+def test_a_negated_quantifier_is_a_hedge_not_a_negation(
+    a: str, lang_a: str, b: str, lang_b: str, reason: str | None, equivalent: bool
+) -> None:
+    first, second = read(a, lang_a), read(b, lang_b)
+    assert differs(first, second) == reason
+    assert (reason is None and equivalent_readings(first, second)) is equivalent
+
+
+@pytest.mark.parametrize(
+    ("a", "lang_a", "negations"),
+    [
+        ("Ми не отримали жодної інформації.", "uk", 1),
+        ("Жодної інформації ми не отримали і не чекаємо.", "uk", 2),
+        ("Жодної інформації.", "uk", 1),
+        ("Мы не получили никакой информации.", "ru", 1),
+        ("Он никогда ничего не говорил.", "ru", 1),
+        ("Никто ничего не знает.", "ru", 1),
+        ("Ничего не известно, никто не пришёл.", "ru", 2),
+        ("Never say nothing.", "en", 2),  # English has no negative concord
+    ],
+)
+def test_negative_concord_is_one_negation(a: str, lang_a: str, negations: int) -> None:
+    assert read(a, lang_a).negations == negations
+
+
+def test_negative_concord_keeps_an_added_negation_from_equivalent() -> None:
+    uk = read("Лінії були повністю пошкоджені, і ми не отримали жодної інформації.", "uk")
+    same = read("Communications were totally crippled with no information.", "en")
+    negated = read("Communications were not totally crippled with no information.", "en")
+    assert uk.negations == same.negations == 1
+    assert equivalent_readings(uk, same)
+    assert not equivalent_readings(uk, negated)
+
+
+def test_a_verb_holding_a_negation_counts_for_equivalent_only() -> None:
+    uk = read("Працівникам допомоги не дозволяють їхати до Палу.", "uk")
+    prevented = read("Aid workers are being prevented from traveling to Palu.", "en")
+    not_prevented = read("Aid workers are not being prevented from traveling to Palu.", "en")
+    banned = read("Поездки в Палу запретили.", "ru")
+    assert (uk.negations, uk.inverse) == (1, 0)
+    assert (prevented.negations, prevented.inverse) == (0, 1)
+    # never a veto: the paraphrase by such a verb stays a link ...
+    assert differs(prevented, banned) is None
+    assert equivalent_readings(prevented, banned)
+    # ... but the totals must agree for "equivalent": 2 (not + prevented) against 1
+    assert (not_prevented.negations, not_prevented.inverse) == (1, 1)
+    assert not equivalent_readings(uk, not_prevented)
+
+
+def test_a_ukrainian_finite_verb_in_ть_is_no_infinitive() -> None:
+    """«не дозволяють» (3rd person plural) negates the main predicate; «не заїжджати» (an
+    infinitive) does not."""
+    assert read("Працівникам допомоги не дозволяють їхати до Палу.", "uk").main_negated
+    assert not read("Водіїв просять не заїжджати в цей район.", "uk").main_negated

@@ -53,6 +53,7 @@ class Reading:
     names: frozenset[str]  # capitalised words after the first
     first: str  # the first word's skeleton: a name there counts only if the other side has it
     main_negated: bool = False  # a negation outside subordinate clauses and infinitives
+    inverse: int = 0  # verbs whose meaning holds a negation ("prevented", «запретили»)
 
 
 @cache
@@ -81,6 +82,20 @@ def _scope_patterns(lang: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
         return re.compile(r"(?<!\w)(?:" + "|".join(found) + ")", re.IGNORECASE)
 
     return either("subordinate"), either("infinitive")
+
+
+@cache
+def _polarity_words(lang: str) -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """Negated quantifiers (a hedge, no negation), negative-concord words (one negation
+    with the particle they repeat) and verbs that hold a negation (``guard`` in
+    alignment.yaml: ``hedge``, ``concord``, ``inverse``)."""
+    words = thresholds()["guard"]
+
+    def either(key: str) -> re.Pattern[str]:
+        found = (words.get(key) or {}).get(lang) or ["(?!)"]
+        return re.compile(r"(?<!\w)(?:" + "|".join(found) + ")", re.IGNORECASE)
+
+    return either("hedge"), either("concord"), either("inverse")
 
 
 SEGMENT = re.compile(r"[,;:()«»\"“”„]|\s[—–-]\s")
@@ -115,19 +130,27 @@ def skeleton(word: str) -> str:
 
 def read(sentence: str, lang: str | None) -> Reading:
     negation, denial, possible, forecast = _patterns(lang or "en")
+    hedge, concord, inverse = _polarity_words(lang or "en")
     found_possible = possible.findall(sentence)
-    # "not excluded" holds a negation that is part of the mood: remove it before counting.
-    rest = possible.sub(" ", sentence)
+    # "not excluded" holds a negation that is part of the mood, and "not always" one that
+    # hedges a quantifier: remove both before counting.
+    rest = hedge.sub(" ", possible.sub(" ", sentence))
     words = [m.group(0) for m in WORD.finditer(sentence)]
     names = {skeleton(w) for w in words[1:] if w[0].isupper() and len(w) > 2} - {""}
     first = skeleton(words[0]) if words else ""
-    # Denial words count once however many ("denied ... pure fiction, false" is one denial).
     found = list(negation.finditer(rest))
+    # Negative concord: «не ... жодної» is one negation; an n-word alone is one too.
+    plain = [m for m in found if not concord.match(rest, m.start())]
+    counted = len(plain) if plain else min(len(found), 1)
+    # Denial words count once however many ("denied ... pure fiction, false" is one denial).
     denied = denial.search(rest)
-    negations = len(found) + int(bool(denied))
+    negations = counted + int(bool(denied))
     found_forecast = bool(forecast.search(sentence))
     main = main_negated(rest, lang, found + ([denied] if denied else []))
-    return Reading(negations, bool(found_possible), found_forecast, frozenset(names), first, main)
+    inverted = len(inverse.findall(rest))
+    return Reading(
+        negations, bool(found_possible), found_forecast, frozenset(names), first, main, inverted
+    )
 
 
 def differs(a: Reading, b: Reading) -> str | None:
@@ -149,7 +172,11 @@ def equivalent_readings(a: Reading, b: Reading) -> bool:
     name of each found in the other (a stricter test than
     :func:`differs`, which would drop the link; this only keeps it "partial"). A forecast
     against an act done is never the same claim in full."""
-    if a.negations != b.negations or a.forecast != b.forecast:
+    if a.forecast != b.forecast:
+        return False
+    # The negations and the verbs that hold one add up alike ("were being prevented" =
+    # «не дозволяють»; "were not being prevented" is not).
+    if a.negations + a.inverse != b.negations + b.inverse:
         return False
     if a.main_negated != b.main_negated:  # negated on another verb: not the same claim
         return False
