@@ -121,30 +121,30 @@ def test_equivalent_needs_the_negation_on_the_same_predicate(
 @pytest.mark.parametrize(
     ("a", "lang_a", "b", "lang_b", "reason", "equivalent"),
     [
-        # a negated frequency adverb or quantifier hedges, it does not negate the claim
-        ("Рейтинг Nielsen не всегда учитывает зрителей на работе.", "ru",
-         "Nielsen usually has some trouble measuring people who watch in offices.", "en",
-         None, True),
+        # a negated frequency adverb or quantifier hedges: not "has not", not "always"
         ("Рейтинг Nielsen не всегда учитывает зрителей на работе.", "ru",
          "Nielsen usually has not some trouble measuring people who watch in offices.", "en",
-         "one side is negated", False),
+         None, False),
+        ("Рейтинг Nielsen не всегда учитывает зрителей на работе.", "ru",
+         "Nielsen always counts viewers at work.", "en", "one side is negated", False),
         ("Рейтинг Nielsen не всегда учитывает зрителей на работе.", "ru",
          "Nielsen does not always count viewers at work.", "en", None, True),
-        # a negated ordinal: «не первый» is "one of a number"
-        ("Канье не первый известный рэппер, решивший сменить имя.", "ru",
-         "He is one of a number of famous rappers to change their name.", "en", None, True),
+        # a negated ordinal: «не первый» is "one of a number", not "not one of"
         ("Канье не первый известный рэппер, решивший сменить имя.", "ru",
          "He is not one of a number of famous rappers to change their name.", "en",
-         "one side is negated", False),
+         None, False),
+        ("Канье не первый известный рэппер, решивший сменить имя.", "ru",
+         "He is the first famous rapper to change his name.", "en", "one side is negated",
+         False),
         ("Канье не перший репер, який змінив ім'я.", "uk",
          "Kanye is not the first rapper to change his name.", "en", None, True),
     ],
 )  # fmt: skip
-def test_a_negated_quantifier_is_a_hedge_not_a_negation(
+def test_a_negated_quantifier_is_equivalent_only_to_one(
     a: str, lang_a: str, b: str, lang_b: str, reason: str | None, equivalent: bool
 ) -> None:
     first, second = read(a, lang_a), read(b, lang_b)
-    assert differs(first, second) == reason
+    assert differs(first, second) == reason  # the veto reads the negations as before
     assert (reason is None and equivalent_readings(first, second)) is equivalent
 
 

@@ -27,6 +27,10 @@ def test_seed_alignment(seed_db: Path, seed_ids: dict[str, str], model) -> None:
     assert confident["f1"] >= FLOORS["seed_alignment_f1"]
     assert confident["precision"] >= FLOORS["seed_alignment_precision"]
     assert scores["f1"] >= FLOORS["seed_alignment_shown_f1"]
+    # The one seed pair of one event, dated: the 7 Nov 2024 briefing (001 ru, 002 en).
+    [briefing] = [p for p in scores["pairs"] if (p["a"], p["b"]) == ("001", "002")]
+    assert briefing["f1"] >= FLOORS["seed_briefing_shown_f1"]
+    assert briefing["confident_precision"] >= FLOORS["seed_briefing_confident_precision"]
 
 
 def test_real_dev_alignment(model) -> None:

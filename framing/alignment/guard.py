@@ -54,6 +54,7 @@ class Reading:
     first: str  # the first word's skeleton: a name there counts only if the other side has it
     main_negated: bool = False  # a negation outside subordinate clauses and infinitives
     inverse: int = 0  # verbs whose meaning holds a negation ("prevented", «запретили»)
+    hedged: bool = False  # a negated quantifier or ordinal ("not always", «не первый»)
 
 
 @cache
@@ -86,8 +87,8 @@ def _scope_patterns(lang: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
 
 @cache
 def _polarity_words(lang: str) -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
-    """Negated quantifiers (a hedge, no negation), negative-concord words (one negation
-    with the particle they repeat) and verbs that hold a negation (``guard`` in
+    """Negated quantifiers (a hedge: "not always" is not "never"), negative-concord words
+    (one negation with the particle they repeat) and verbs that hold a negation (``guard`` in
     alignment.yaml: ``hedge``, ``concord``, ``inverse``)."""
     words = thresholds()["guard"]
 
@@ -132,9 +133,8 @@ def read(sentence: str, lang: str | None) -> Reading:
     negation, denial, possible, forecast = _patterns(lang or "en")
     hedge, concord, inverse = _polarity_words(lang or "en")
     found_possible = possible.findall(sentence)
-    # "not excluded" holds a negation that is part of the mood, and "not always" one that
-    # hedges a quantifier: remove both before counting.
-    rest = hedge.sub(" ", possible.sub(" ", sentence))
+    # "not excluded" holds a negation that is part of the mood: remove it before counting.
+    rest = possible.sub(" ", sentence)
     words = [m.group(0) for m in WORD.finditer(sentence)]
     names = {skeleton(w) for w in words[1:] if w[0].isupper() and len(w) > 2} - {""}
     first = skeleton(words[0]) if words else ""
@@ -148,9 +148,11 @@ def read(sentence: str, lang: str | None) -> Reading:
     found_forecast = bool(forecast.search(sentence))
     main = main_negated(rest, lang, found + ([denied] if denied else []))
     inverted = len(inverse.findall(rest))
+    hedged = bool(hedge.search(rest))
     return Reading(
-        negations, bool(found_possible), found_forecast, frozenset(names), first, main, inverted
-    )
+        negations, bool(found_possible), found_forecast, frozenset(names), first, main, inverted,
+        hedged,
+    )  # fmt: skip
 
 
 def differs(a: Reading, b: Reading) -> str | None:
@@ -168,11 +170,12 @@ def differs(a: Reading, b: Reading) -> str | None:
 
 def equivalent_readings(a: Reading, b: Reading) -> bool:
     """Whether two readings may be called the same claim in full ("equivalent"): the same
-    number of negations, on the main predicate on both sides or on neither, and every
-    name of each found in the other (a stricter test than
-    :func:`differs`, which would drop the link; this only keeps it "partial"). A forecast
-    against an act done is never the same claim in full."""
-    if a.forecast != b.forecast:
+    number of negations (counting the verbs that hold one), on the main predicate on both
+    sides or on neither, a negated quantifier on both or neither, and every name of each
+    found in the other (a stricter test than :func:`differs`, which would drop the link;
+    this only keeps it "partial"). A forecast against an act done is never the same claim
+    in full."""
+    if a.forecast != b.forecast or a.hedged != b.hedged:
         return False
     # The negations and the verbs that hold one add up alike ("were being prevented" =
     # «не дозволяють»; "were not being prevented" is not).
