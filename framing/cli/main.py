@@ -290,8 +290,9 @@ def events(db: str | None, model: str | None, fmt: str, engine: str, workers: in
 @click.option(
     "--same-event",
     is_flag=True,
-    help="Take the articles as reports of one event instead of judging it from shared "
-    "claims and dates (short texts cannot show three shared claims).",
+    help="Take the articles as reports of one event even if they are dated more than 7 "
+    "days apart (without it they are one event unless so dated; an unknown date is not "
+    "far apart).",
 )
 @friendly_errors
 def compare(
