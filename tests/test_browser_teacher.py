@@ -120,23 +120,6 @@ def test_handout_after_rejecting_a_link(site, page) -> None:  # noqa: F811
     page.wait_for_url(lambda url: "correction=" not in url)  # (the CSP forbids eval)
 
 
-def test_compare_your_own_lands_on_its_permalink(site, page) -> None:  # noqa: F811
-    page.goto(site["url"] + "/compare/new")
-    page.fill("#text1", RU)
-    page.fill("#text2", EN)
-    page.check("input[name=save]")
-    page.click("button[type=submit]")
-    page.wait_for_url(re.compile(r"/compare\?articles=[0-9a-f]+&articles=[0-9a-f]+&same_event=1"))
-    summary = page.locator(".page-head p.muted").last.inner_text()
-    assert page.locator("input[data-select-all]").input_value() == page.url
-    page.goto(page.url)  # the link, opened again (by a class, say)
-    assert page.locator(".page-head p.muted").last.inner_text() == summary
-    assert page.locator(".mrow.shared").count() >= 1
-
-
-NO_TRANSLATOR = "delete self.Translator;"  # a browser without the API (Firefox, Safari)
-
-
 def test_translate_control_only_where_the_browser_can(site, page, browser) -> None:  # noqa: F811
     seed_event(site, page)
     # this Chromium's own answer decides, whatever it is (it names the API on loopback)
@@ -242,3 +225,23 @@ def test_pages_fit_the_screen(site, browser, width: int) -> None:  # noqa: F811
         assert_no_overlaps(viewer)
     finally:
         viewer.context.close()
+
+
+# Last in the module: it saves two undated reports about Peskov into the shared site,
+# and `events` may group them with the undated seed 001, taking it out of the seed event
+# the tests above read.
+def test_compare_your_own_lands_on_its_permalink(site, page) -> None:  # noqa: F811
+    page.goto(site["url"] + "/compare/new")
+    page.fill("#text1", RU)
+    page.fill("#text2", EN)
+    page.check("input[name=save]")
+    page.click("button[type=submit]")
+    page.wait_for_url(re.compile(r"/compare\?articles=[0-9a-f]+&articles=[0-9a-f]+&same_event=1"))
+    summary = page.locator(".page-head p.muted").last.inner_text()
+    assert page.locator("input[data-select-all]").input_value() == page.url
+    page.goto(page.url)  # the link, opened again (by a class, say)
+    assert page.locator(".page-head p.muted").last.inner_text() == summary
+    assert page.locator(".mrow.shared").count() >= 1
+
+
+NO_TRANSLATOR = "delete self.Translator;"  # a browser without the API (Firefox, Safari)
