@@ -17,6 +17,7 @@ from framing.lab.detector_train import train_detector
 from framing.lab.loaded_data import is_test
 from framing.text.morphology import word_spans
 from framing.wording.detector import (
+    LEXICON_DENSITY_FULL,
     RECALL,
     DetectorError,
     Suggestion,
@@ -63,11 +64,11 @@ def test_artifact_is_small_data() -> None:
     assert set(thresholds) == {"en", "ru", "uk"}
     for kinds in thresholds.values():
         assert set(kinds) == {"post", "article", RECALL}
-        assert all(0 < v < 1 for v in kinds.values())
-        assert kinds["article"] >= kinds["post"]  # news: fewer, surer suggestions
-        assert kinds[RECALL] <= kinds["article"]  # more suggestions: a lower bar
+        assert all(0 < v["extend"] <= v["seed"] < 1 for v in kinds.values())
+        assert kinds["article"]["seed"] >= kinds["post"]["seed"]  # news: fewer, surer ones
+        assert kinds[RECALL]["seed"] <= kinds["article"]["seed"]  # more suggestions: lower
     model = load_model()
-    assert model.arrays["w1"].shape == (2 * 384 + 1 + 3 + 1, model.config["hidden"])
+    assert model.arrays["w1"].shape == (3 * 384 + 1 + 3 + 1 + 1, model.config["hidden"])
     assert 1 <= model.layer <= 12
 
 
@@ -132,6 +133,21 @@ def test_runs_stop_at_sentence_ends_and_line_breaks() -> None:
     assert spans_from_tokens(text, tokens, [0.4] * 5, 0.5) == []
 
 
+def test_a_sure_word_carries_its_less_sure_neighbours() -> None:
+    # hysteresis: a run above the extend bar is suggested when one word reaches the seed
+    # bar; a run without such a word is not, and the run still stops at a sentence end
+    text = "the evil corrupt regime said. vile thugs came"
+    tokens = word_spans(text)
+    probs = [0.1, 0.6, 0.9, 0.6, 0.1, 0.6, 0.6, 0.1]
+    found = spans_from_tokens(text, tokens, probs, 0.8, 0.5)
+    assert [s.text for s in found] == ["evil corrupt regime"]
+    assert found[0].confidence == 0.7
+    assert [s.text for s in spans_from_tokens(text, tokens, probs, 0.8)] == ["corrupt"]
+    probs[4] = 0.9  # "said" is sure now; "vile thugs" lies past the sentence end
+    found = spans_from_tokens(text, tokens, probs, 0.8, 0.5)
+    assert [s.text for s in found] == ["evil corrupt regime said"]
+
+
 def test_head_inputs_see_neighbours_in_the_sentence_only() -> None:
     text = "Evil regime. Good news"
     tokens = word_spans(text)
@@ -140,11 +156,20 @@ def test_head_inputs_see_neighbours_in_the_sentence_only() -> None:
     states = np.arange(4, dtype=np.float32)[:, None] * np.ones((4, 2), dtype=np.float32)
     lexicon = np.array([0, 1, 0, 0], dtype=np.float32)
     rows = head_inputs(states, sentence, lexicon, "ru", ["en", "ru", "uk"])
-    assert rows.shape == (4, 2 + 2 + 1 + 3 + 1)
+    assert rows.shape == (4, 2 + 2 + 1 + 3 + 1 + 2 + 1)
     assert rows[:, 2].tolist() == [1.0, 0.0, 3.0, 2.0]  # "regime" never sees "Good"
     assert rows[:, 4].tolist() == [0.0, 1.0, 0.0, 0.0]
     assert rows[:, 5:8].tolist() == [[0.0, 1.0, 0.0]] * 4
     assert 0 < rows[0, 8] < 1 and len(set(rows[:, 8].tolist())) == 1
+    # the document: every word sees the mean state of all words and the lexicon's share
+    assert rows[:, 9:11].tolist() == [[1.5, 1.5]] * 4
+    assert rows[:, 11].tolist() == [1.0] * 4  # 1 hit in 4 words: past the saturation
+    quiet = head_inputs(states, sentence, np.zeros(4, np.float32), "ru", ["en", "ru", "uk"])
+    assert quiet[:, 11].tolist() == [0.0] * 4
+    sparse = np.zeros(100, np.float32)
+    sparse[0] = 1.0
+    one_in_100 = head_inputs(np.zeros((100, 2), np.float32), np.zeros(100), sparse, "ru", ["ru"])
+    assert one_in_100[0, -1] == pytest.approx(0.01 / LEXICON_DENSITY_FULL)
 
 
 def test_suggestions_beyond_the_lexicon() -> None:
@@ -263,9 +288,15 @@ def test_stale_or_broken_artifact_says_how_to_fix(artifact_copy: Path) -> None:
     with pytest.raises(DetectorError, match="Retrain it with `framing train-detector`"):
         load_model()
     (artifact_copy / "config.json").write_text(json.dumps(config))
-    kinds = {"post": 0.5, "article": 0.5, RECALL: 0.5}
-    (artifact_copy / "thresholds.json").write_text(json.dumps({"en": kinds, "ru": 0.5}))
+    kinds = dict.fromkeys(("post", "article", RECALL), {"seed": 0.5, "extend": 0.3})
+    upside_down = {**kinds, "post": {"seed": 0.3, "extend": 0.5}}  # extend above seed
+    bad = {"en": kinds, "ru": 0.5, "uk": upside_down}
+    (artifact_copy / "thresholds.json").write_text(json.dumps(bad))
     with pytest.raises(DetectorError, match=r"no threshold for \['ru', 'uk'\]"):
+        load_model()
+    old = {"en": kinds, "ru": kinds, "uk": dict.fromkeys(kinds, 0.5)}  # before the pairs
+    (artifact_copy / "thresholds.json").write_text(json.dumps(old))
+    with pytest.raises(DetectorError, match=r"no threshold for \['uk'\]"):
         load_model()
     (artifact_copy / "thresholds.json").write_text(json.dumps(dict.fromkeys(LOADED, kinds)))
     (artifact_copy / "head.npz").write_bytes(b"not an npz")
@@ -281,12 +312,13 @@ def test_a_caller_can_say_the_text_is_an_article() -> None:
     # so and gets the article threshold (higher: fewer, surer suggestions)
     text = LOADED["ru"] + " " + NEUTRAL["ru"]
     model = load_model()
-    assert model.thresholds["ru"]["article"] > model.thresholds["ru"]["post"]
+    assert model.thresholds["ru"]["article"].seed > model.thresholds["ru"]["post"].seed
     tokens, probs = token_probabilities(text, "ru")
     as_post = detect_loaded(text, "ru")
     as_article = detect_loaded(text, "ru", kind="article")
     assert as_post == detect_loaded(text, "ru", kind="post")
-    assert as_article == spans_from_tokens(text, tokens, probs, model.thresholds["ru"]["article"])
+    cut = model.thresholds["ru"]["article"]
+    assert as_article == spans_from_tokens(text, tokens, probs, cut.seed, cut.extend)
     with pytest.raises(DetectorError, match="No text kind"):
         detect_loaded(text, "ru", kind="tweet")
 
@@ -297,7 +329,8 @@ def test_more_suggestions_read_an_article_at_the_recall_threshold() -> None:
     model = load_model()
     tokens, probs = token_probabilities(text, "ru")
     more = detect_loaded(text, "ru", kind="article", recall=True)
-    assert more == spans_from_tokens(text, tokens, probs, model.thresholds["ru"][RECALL])
+    cut = model.thresholds["ru"][RECALL]
+    assert more == spans_from_tokens(text, tokens, probs, cut.seed, cut.extend)
     assert detect_loaded(text, "ru", kind="post", recall=True) == detect_loaded(text, "ru", "post")
     assert model.threshold("ru", 1000, recall=True) == model.thresholds["ru"][RECALL]
     assert model.threshold("ru", 1000) == model.thresholds["ru"]["article"]

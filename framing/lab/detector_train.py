@@ -8,8 +8,8 @@ What it learns from (the train four fifths of each set; the test fifth is never 
   task's definition, which is what it is scored on) are positive, the rest negative.
 
 Inputs per token (see :func:`framing.wording.detector.head_inputs`): the e5-small state of
-the word after ``layer`` layers, its neighbours' mean state, the lexicon flag and the
-language. The states are computed once and cached outside the repository
+the word after ``layer`` layers, its neighbours' mean state, the lexicon flag, the
+language, the text's length, and the document (its mean word state and lexicon density). The states are computed once and cached outside the repository
 (:mod:`framing.lab.detector_states`). The head, one hidden layer of ``hidden`` units, is
 trained with torch (AdamW, class-weighted cross-entropy, fixed seed, one thread: two
 threads on a shared two-core machine spun thirty times slower).
@@ -17,7 +17,9 @@ threads on a shared two-core machine spun thirty times slower).
 Thresholds: the train records are cut into folds by a hash of their id
 (:func:`framing.lab.loaded_data.fold_of`; PTC and SemEval en share ids, so one article never
 sits on both sides); each fold is predicted by a head trained on the others. Each language
-gets two thresholds, for posts (texts of up to ``post_max_words`` words) and for articles
+gets decision bars (:class:`framing.wording.detector.Cut`: a seed bar and a lower extend bar
+its neighbours join a suggestion at, pairs from ``threshold_grid`` and ``extend_steps``)
+for posts (texts of up to ``post_max_words`` words) and for articles
 (:func:`framing.wording.detector.text_kind`), chosen on these out-of-fold probabilities
 with the official measures over the ``select_on`` sets of that kind (UNLP posts for posts,
 news for articles): F1 for posts, F-beta with
@@ -47,6 +49,7 @@ from framing.lab.loaded_data import FOLDS, Doc, fold_of, read_sets, subsample
 from framing.wording.detector import (
     FEATURE_VERSION,
     RECALL,
+    Cut,
     DetectorError,
     Model,
     artifact_dir,
@@ -148,11 +151,11 @@ def predict(model: Model, examples: list[Example]) -> list[np.ndarray]:
     return [model.probabilities(e.inputs.astype(np.float32)) for e in examples]
 
 
-def score(examples: list[Example], probs: list[np.ndarray], threshold: float) -> dict[str, Any]:
-    """Each set's measure at ``threshold``: span P/R/F1 for news, token P/R/F1 for UNLP."""
+def score(examples: list[Example], probs: list[np.ndarray], cut: Cut) -> dict[str, Any]:
+    """Each set's measure at ``cut``: span P/R/F1 for news, token P/R/F1 for UNLP."""
     by_set: dict[str, list[tuple[Doc, list[tuple[int, int]]]]] = {}
     for example, p in zip(examples, probs, strict=True):
-        found = spans_from_tokens(example.doc.text, example.tokens, p, threshold)
+        found = spans_from_tokens(example.doc.text, example.tokens, p, cut.seed, cut.extend)
         by_set.setdefault(example.doc.set_name, []).append(
             (example.doc, [(s.start, s.end) for s in found])
         )
@@ -170,20 +173,32 @@ def f_beta(scores: dict[str, float], beta: float) -> float:
     return (1 + beta**2) * p * r / (beta**2 * p + r) if p > 0 and r > 0 else 0.0
 
 
+def cuts_of(grid: list[float], steps: list[float]) -> list[Cut]:
+    """Every pair of bars tried: each seed of ``grid`` with an extend bar ``step`` below it
+    for each of ``steps`` (0: no extension), extend bars below the grid's lowest left out."""
+    low = min(grid)
+    return [
+        Cut(float(seed), round(float(seed) - float(step), 4))
+        for seed in grid
+        for step in steps
+        if float(seed) - float(step) >= low - 1e-9
+    ]
+
+
 def choose_threshold(
     examples: list[Example],
     probs: list[np.ndarray],
-    grid: list[float],
+    cuts: list[Cut],
     wanted: list[str],
     beta: float = 1.0,
     min_precision: float = 0.0,
-) -> tuple[float, dict[str, Any]] | None:
-    """The threshold of ``grid`` with the best mean F-beta over the sets ``wanted`` among
-    those whose mean precision reaches ``min_precision`` (if none does, the most precise
-    one), and the scores there; None when no example belongs to those sets."""
-    best: tuple[tuple[bool, float], float, dict[str, Any]] | None = None
-    for threshold in grid:
-        scores = score(examples, probs, threshold)
+) -> tuple[Cut, dict[str, Any]] | None:
+    """The pair of ``cuts`` with the best mean F-beta over the sets ``wanted`` among those
+    whose mean precision reaches ``min_precision`` (if none does, the most precise one),
+    and the scores there; None when no example belongs to those sets."""
+    best: tuple[tuple[bool, float], Cut, dict[str, Any]] | None = None
+    for cut in cuts:
+        scores = score(examples, probs, cut)
         found = [name for name in wanted if name in scores]
         if not found:
             return None
@@ -191,7 +206,7 @@ def choose_threshold(
         precision = float(np.mean([scores[name]["precision"] for name in found]))
         key = (precision >= min_precision, fs if precision >= min_precision else precision)
         if best is None or key > best[0]:
-            best = (key, float(threshold), scores)
+            best = (key, cut, scores)
     return None if best is None else (best[1], best[2])
 
 
@@ -249,12 +264,13 @@ def train_detector(
     if not any(e.labels.any() for e in examples):
         raise DetectorError(f"No positive tokens in {data_dir}: is it the right folder?")
     oof = cross_validate(examples, settings, say)
-    thresholds: dict[str, dict[str, float]] = {}
+    thresholds: dict[str, dict[str, Cut]] = {}
+    cuts = cuts_of(settings["threshold_grid"], settings["extend_steps"])
     report_langs: dict[str, Any] = {}
     post_max = int(settings["post_max_words"])
     for lang in settings["languages"]:
         mine = [i for i, e in enumerate(examples) if e.doc.lang == lang]
-        chosen: dict[str, float] = {}
+        chosen: dict[str, Cut] = {}
         report_langs[lang] = {
             "records": len(mine),
             "tokens": int(sum(examples[i].labels.size for i in mine)),
@@ -268,7 +284,7 @@ def train_detector(
             found = choose_threshold(
                 [examples[i] for i in rows],
                 [oof[i] for i in rows],
-                settings["threshold_grid"],
+                cuts,
                 settings["select_on"][read_as][lang],
                 beta,
                 floor,
@@ -283,7 +299,7 @@ def train_detector(
                 chosen.setdefault(kind, thresholds[other][other_kind])
         if set(chosen) != {"post", "article", RECALL}:
             raise DetectorError(f"No threshold for {lang}: add a fallback in training.json.")
-        report_langs[lang]["thresholds"] = chosen
+        report_langs[lang]["thresholds"] = {k: vars(c) for k, c in chosen.items()}
         say(f"{lang}: thresholds {chosen}")
     say("training the shipped head on every train record")
     arrays = fit_head(examples, settings)

@@ -304,10 +304,11 @@ def _measures(settings: dict[str, Any], examples: list[Any], probs: list[np.ndar
     """On the held-out records: news articles at the F1-optimal threshold and at the
     shipped rule (best F0.5 with precision >= article_min_precision), UNLP posts at the
     F1-optimal threshold, each ``(threshold, scores)``."""
-    from framing.lab.detector_train import choose_threshold
+    from framing.lab.detector_train import choose_threshold, cuts_of
     from framing.wording.detector import text_kind
 
-    post_max, grid = int(settings["post_max_words"]), settings["threshold_grid"]
+    post_max = int(settings["post_max_words"])
+    grid = cuts_of(settings["threshold_grid"], settings["extend_steps"])
     floor = (float(settings["article_beta"]), float(settings["article_min_precision"]))
     out: dict[str, Any] = {}
     wanted = (("en", "article", "ptc2020_en"), ("ru", "article", "semeval2023_ru"))
@@ -322,10 +323,10 @@ def _measures(settings: dict[str, Any], examples: list[Any], probs: list[np.ndar
         ]
         chosen = [examples[i] for i in rows], [probs[i] for i in rows], grid, [name]
         best = choose_threshold(*chosen)
-        cell = {"f1_optimal": best and (best[0], best[1][name])}
+        cell = {"f1_optimal": best and (vars(best[0]), best[1][name])}
         if kind == "article":
             rule = choose_threshold(*chosen, *floor)
-            cell["shipped_rule"] = rule and (rule[0], rule[1][name])
+            cell["shipped_rule"] = rule and (vars(rule[0]), rule[1][name])
         out[f"{name}:{lang}:{kind}"] = cell
     return out
 

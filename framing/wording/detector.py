@@ -10,13 +10,16 @@ Each word is read in context by the first ``layer`` layers of the shipped e5-sma
 (:mod:`framing.wording.token_states`, run as an int8 ONNX graph of those layers): the
 input of a small head is the word's state, the mean state of its two neighbours in the
 sentence, whether the curated lexicon flags it, the language, and the length of the text.
-The head is a one-hidden-layer perceptron stored as
+The document is in view too: its mean word state and the share of its
+words the lexicon flags. The head is a one-hidden-layer perceptron stored as
 float16 arrays (``data/detector/head.npz``, read with ``allow_pickle=False``: data, never
 code) with its ``config.json``; each language's decision threshold, chosen by
-cross-validation, lives in ``thresholds.json``. A token is flagged when its probability
-reaches the threshold; flagged tokens form one suggestion while they are consecutive and no
-sentence end or line break falls between them; its confidence is the mean probability of
-its tokens.
+cross-validation, lives in ``thresholds.json`` as a pair (:class:`Cut`): a suggestion is a
+run of consecutive words whose probability reaches the lower ``extend`` bar, holding at least
+one word that reaches the ``seed`` bar, with no sentence end or line break inside
+(hysteresis: annotators mark phrases, «бешеные псы режима», and a word of the phrase the
+head is sure of carries its less certain neighbours); its confidence is the mean probability
+of its words.
 """
 
 from __future__ import annotations
@@ -37,7 +40,7 @@ from framing.text.morphology import Span, word_spans
 from framing.wording.lexicon import LANGUAGES, find_loaded
 from framing.wording.token_states import load_encoder
 
-FEATURE_VERSION = 4
+FEATURE_VERSION = 5
 SENTENCE_BREAK_RE = re.compile(r"[.!?…]+[\"'»”“)\]]*\s|\n")
 HEAD_FILE = "head.npz"
 KINDS = ("post", "article")
@@ -46,10 +49,20 @@ KINDS = ("post", "article")
 # want recall, the default stays precise
 RECALL = "article_recall"
 LONG_TEXT_WORDS = 2000  # the length feature saturates here
+LEXICON_DENSITY_FULL = 0.05  # the lexicon-density feature saturates when 5 % of words are hits
 
 
 class DetectorError(FramingError):
     """The shipped detector artifact is missing or does not fit this code."""
+
+
+@dataclass(frozen=True)
+class Cut:
+    """The decision bars of one language and text kind: a run of words at or above
+    ``extend`` is suggested when one of its words reaches ``seed`` (``extend <= seed``)."""
+
+    seed: float
+    extend: float
 
 
 @dataclass(frozen=True)
@@ -98,9 +111,12 @@ def head_inputs(
     states: np.ndarray, sentence: np.ndarray, lexicon: np.ndarray, lang: str, languages: list[str]
 ) -> np.ndarray:
     """The head's input rows: state, neighbours' mean state (same sentence only), lexicon
-    flag, language one-hot, and the text's length in words on a log scale (a short post and
-    a long article differ in how much of them annotators mark, and one threshold per language
-    must serve both)."""
+    flag, language one-hot, the text's length in words on a log scale (a short post and a
+    long article differ in how much of them annotators mark, and one threshold per language
+    must serve both), and the document: the mean state of all its words and the share of
+    its words the lexicon flags. The same word is loaded in an op-ed or a manipulative post
+    and plain in a wire report; with the document in view the head can be bolder in the one
+    and quieter in the other (cross-validated in issue 13's seventh session)."""
     n, dim = states.shape
     neighbours = np.zeros((n, dim), dtype=np.float32)
     count = np.zeros((n, 1), dtype=np.float32)
@@ -114,7 +130,11 @@ def head_inputs(
     language = np.zeros((n, len(languages)), dtype=np.float32)
     language[:, languages.index(lang)] = 1.0
     length = np.full((n, 1), min(np.log1p(n) / np.log1p(LONG_TEXT_WORDS), 1.0), np.float32)
-    return np.hstack([states, neighbours, lexicon[:, None], language, length]).astype(np.float32)
+    document = np.tile(states.mean(axis=0, dtype=np.float32), (n, 1))
+    density = min(float(lexicon.mean()) / LEXICON_DENSITY_FULL, 1.0) if n else 0.0
+    hits = np.full((n, 1), density, np.float32)
+    columns = [states, neighbours, lexicon[:, None], language, length, document, hits]
+    return np.hstack(columns).astype(np.float32)
 
 
 def text_kind(words: int, post_max_words: int) -> str:
@@ -137,9 +157,9 @@ class Model:
 
     config: dict[str, Any]
     arrays: dict[str, np.ndarray]  # w1 (inputs × hidden), b1, w2 (hidden), b2 (1)
-    thresholds: dict[str, dict[str, float]]  # language -> text kind -> threshold
+    thresholds: dict[str, dict[str, Cut]]  # language -> text kind -> bars
 
-    def threshold(self, lang: str, words: int, recall: bool = False) -> float:
+    def threshold(self, lang: str, words: int, recall: bool = False) -> Cut:
         """The threshold for a text of ``words`` words: a short text (a post, a paste of a
         few sentences) is judged like the Telegram posts it was tuned on, an article like
         the news; see :func:`text_kind`."""
@@ -190,16 +210,13 @@ def load_model() -> Model:
             f"The detector artifact has feature version {config.get('feature_version')}, this "
             f"code expects {FEATURE_VERSION}. Retrain it with `framing train-detector`."
         )
-    missing = sorted(
-        lang
-        for lang in config["languages"]
-        if not isinstance(thresholds.get(lang), dict) or set(thresholds[lang]) != {*KINDS, RECALL}
-    )
+    missing = sorted(lang for lang in config["languages"] if not _cuts_ok(thresholds.get(lang)))
     if missing:
         raise DetectorError(
             f"data/detector/thresholds.json has no threshold for {missing}; retrain with "
-            "`framing train-detector` or give each language a probability between 0 and 1 "
-            f"for each text kind {KINDS} and for {RECALL}."
+            "`framing train-detector` or give each language, for each text kind "
+            f"{KINDS} and for {RECALL}, a seed and an extend probability between 0 and 1 "
+            '({"seed": 0.8, "extend": 0.6}, extend at most seed).'
         )
     path = artifact_dir().joinpath(HEAD_FILE)
     try:
@@ -210,10 +227,25 @@ def load_model() -> Model:
             f"Cannot read the detector head {path}: {exc}. Rebuild it with "
             "`framing train-detector`."
         ) from exc
-    thresholds = {
-        lang: {k: float(v) for k, v in kinds.items()} for lang, kinds in thresholds.items()
+    cuts = {
+        lang: {k: Cut(float(v["seed"]), float(v["extend"])) for k, v in kinds.items()}
+        for lang, kinds in thresholds.items()
     }
-    return Model(config, arrays, thresholds)
+    return Model(config, arrays, cuts)
+
+
+def _cuts_ok(kinds: Any) -> bool:
+    """Whether ``kinds`` (one language of thresholds.json) has a valid pair for each kind."""
+    if not isinstance(kinds, dict) or set(kinds) != {*KINDS, RECALL}:
+        return False
+    for cut in kinds.values():
+        try:
+            seed, extend = float(cut["seed"]), float(cut["extend"])
+        except (TypeError, KeyError, ValueError):
+            return False
+        if not 0.0 <= extend <= seed <= 1.0:
+            return False
+    return True
 
 
 @cache
@@ -236,7 +268,10 @@ def save_model(folder: Path, model: Model) -> None:
     np.savez_compressed(folder / HEAD_FILE, **arrays)
     (folder / "config.json").write_text(json.dumps(model.config, indent=2) + "\n", "utf-8")
     rounded = {
-        lang: {kind: round(value, 4) for kind, value in kinds.items()}
+        lang: {
+            kind: {"seed": round(cut.seed, 4), "extend": round(cut.extend, 4)}
+            for kind, cut in kinds.items()
+        }
         for lang, kinds in model.thresholds.items()
     }
     (folder / "thresholds.json").write_text(json.dumps(rounded, indent=2) + "\n", "utf-8")
@@ -246,21 +281,27 @@ def save_model(folder: Path, model: Model) -> None:
 
 
 def spans_from_tokens(
-    text: str, tokens: Sequence[Span], probs: Sequence[float], threshold: float
+    text: str,
+    tokens: Sequence[Span],
+    probs: Sequence[float],
+    threshold: float,
+    extend: float | None = None,
 ) -> list[Suggestion]:
-    """Runs of tokens at or above ``threshold``, not crossing sentence ends or line breaks."""
+    """Runs of tokens at or above ``extend`` (default: ``threshold``) that hold a token at or
+    above ``threshold``, not crossing sentence ends or line breaks."""
     found: list[Suggestion] = []
     run: list[int] = []
+    low = threshold if extend is None else min(extend, threshold)
 
     def close() -> None:
-        if run:
+        if run and max(probs[k] for k in run) >= threshold:
             start, end = tokens[run[0]][0], tokens[run[-1]][1]
             confidence = round(float(np.mean([probs[k] for k in run])), 3)
             found.append(Suggestion(start, end, text[start:end], confidence))
-            run.clear()
+        run.clear()
 
     for i, (start, _) in enumerate(tokens):
-        if probs[i] < threshold:
+        if probs[i] < low:
             close()
             continue
         if run and SENTENCE_BREAK_RE.search(text, tokens[run[-1]][1], start):
@@ -331,7 +372,7 @@ def detect_loaded(
     model = load_model()
     tokens, probs = token_probabilities(text, lang, model)
     if kind is None:
-        threshold = model.threshold(lang, len(tokens), recall)
+        cut = model.threshold(lang, len(tokens), recall)
     else:
-        threshold = model.thresholds[lang][RECALL if recall and kind == "article" else kind]
-    return spans_from_tokens(text, tokens, probs.tolist(), threshold)
+        cut = model.thresholds[lang][RECALL if recall and kind == "article" else kind]
+    return spans_from_tokens(text, tokens, probs.tolist(), cut.seed, cut.extend)
