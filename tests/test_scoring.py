@@ -79,10 +79,17 @@ def test_suggestions_by_default_and_no_suggestions_for_lexicon_only() -> None:
 
 
 def test_more_suggestions_keep_every_default_one_and_need_the_suggestions_on() -> None:
+    # real reports, each with one loaded sentence added: on the pages themselves the
+    # detector, seeing plain reports, suggested nothing at either bar (issue 13, session 7)
     page = ROOT / "tests" / "gold" / "real_articles"
     texts = [json.loads(p.read_text("utf-8")) for p in sorted(page.glob("*.json"))[:6]]
+    added = {
+        "ru": "Эти жалкие прихвостни Запада цинично лгут своему народу.",
+        "uk": "Ці жалюгідні посіпаки Кремля цинічно брешуть своєму народові.",
+        "en": "These pathetic puppets shamelessly lie to their own people.",
+    }
     lines = "\n".join(
-        json.dumps({"id": str(n), "text": t["text"], "lang": t["lang"]})
+        json.dumps({"id": str(n), "text": f"{t['text']} {added[t['lang']]}", "lang": t["lang"]})
         for n, t in enumerate(texts)
     )
     runs = {}
