@@ -48,10 +48,10 @@ def train_detector_command(data: Path | None, out: Path | None, silent: bool) ->
 
     Reads every word of the four fifths of each set that are not held out through the first
     layers of e5-small (an int8 graph, built once; the word states are cached), fits a small
-    head over them, chooses each language's thresholds by 5-fold cross-validation, and writes
-    head.npz, config.json, thresholds.json and training_report.json (the cross-validated
-    figures, also printed as JSON). About 8 minutes on 2 cores the first time, 3 once the
-    states are cached.
+    head over them, chooses each language's decision bars (a seed and an extend threshold) by
+    5-fold cross-validation, and writes head.npz, config.json, thresholds.json and
+    training_report.json (the cross-validated figures, also printed as JSON). About 8 minutes
+    on 2 cores the first time, 4-8 once the states are cached.
 
     Example:
 

@@ -9,7 +9,8 @@ What it learns from (the train four fifths of each set; the test fifth is never 
 
 Inputs per token (see :func:`framing.wording.detector.head_inputs`): the e5-small state of
 the word after ``layer`` layers, its neighbours' mean state, the lexicon flag, the
-language, the text's length, and the document (its mean word state and lexicon density). The states are computed once and cached outside the repository
+language, the text's length, and the document (its mean word state and lexicon density).
+The states are computed once and cached outside the repository
 (:mod:`framing.lab.detector_states`). The head, one hidden layer of ``hidden`` units, is
 trained with torch (AdamW, class-weighted cross-entropy, fixed seed, one thread: two
 threads on a shared two-core machine spun thirty times slower).
