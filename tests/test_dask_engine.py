@@ -65,13 +65,12 @@ def test_scheduler_address_gives_the_same_records_with_suggestions(
     scheduler: str, tmp_path: Path
 ) -> None:
     # --suggestions: the workers' warm-up loads the detector too. The seeds and a real page
-    # the detector flags a word of (Peskov's "pure fiction", tests/gold/real_articles)
+    # the detector flags words of (Peskov's "absolutely unfounded, boorish accusations")
     for seed in SEEDS.glob("*.txt"):
         shutil.copy(seed, tmp_path / seed.name)
-    page = json.loads(
-        (ROOT / "tests/gold/real_articles/105_antiwar_peskov_call_denial.json").read_text("utf-8")
-    )
-    (tmp_path / "105.txt").write_text(page["text"], "utf-8")
+    path = ROOT / "tests/gold/real_events_articles/212_pravdaru_navalnaya_accusations.json"
+    page = json.loads(path.read_text("utf-8"))
+    (tmp_path / "212.txt").write_text(page["text"], "utf-8")
     local = run(str(tmp_path), "-s", "--suggestions")
     dask = run(str(tmp_path), "-s", "--suggestions", "--engine", "dask", "--scheduler", scheduler)
     assert local[0] == 0 and dask == local
