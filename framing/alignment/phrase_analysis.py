@@ -15,6 +15,12 @@ from framing.alignment.embedder import Embedder
 from framing.alignment.grouping import ArticleVectors
 from framing.alignment.phrases import TokenStates, phrase_insertions_batch
 from framing.alignment.quote_fidelity import quote_fidelity
+from framing.alignment.sentence_states import (
+    StatesCache,
+    encoded_texts,
+    phrase_states,
+    shared_layers,
+)
 from framing.text.quoting import quoted_spans
 
 
@@ -22,7 +28,11 @@ def insertions_and_quotes(
     articles: list[ArticleVectors],
     alignments: dict[tuple[str, str], PairAlignment],
     embedder: Embedder,
+    shared: StatesCache | None = None,
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The insertions and quote fidelities of every link; ``shared``: the sentences'
+    encoder passes by text (:mod:`framing.alignment.sentence_states`), whose hidden states
+    serve here when the embedder keeps the phrase layer (the fp32 model does)."""
     by_id = {a.id: a for a in articles}
     jobs: list[tuple[ArticleVectors, int, ArticleVectors]] = []
     for (a_id, b_id), alignment in alignments.items():
@@ -36,6 +46,14 @@ def insertions_and_quotes(
     ]
     # One encoder pass for the insertions and the quotes: every quoted pair is a linked pair.
     states: dict[str, TokenStates] = {}
+    layers = shared_layers(embedder)
+    if shared is not None and layers and items:
+        texts = list(dict.fromkeys(t for a, bs, _ in items for t in [a, *bs]))
+        passes = encoded_texts(texts, embedder, shared, layers)
+        for text, encoded in zip(texts, passes, strict=True):
+            found_states = phrase_states(text, encoded, layers[0])
+            if found_states is not None:
+                states[text] = found_states
     found = phrase_insertions_batch(items, embedder, states) if items else []
     insertions = []
     for (art, i, other), runs in zip(jobs, found, strict=True):

@@ -197,6 +197,8 @@ def _excluded_nodes(graph_path: Path, patterns: list[str]) -> list[str]:
 class OnnxEmbedder:
     """An :class:`~framing.alignment.embedder.Embedder` over the int8 ONNX graph."""
 
+    keeps_layers = False  # the graph gives the last layer only
+
     def __init__(
         self, folder: Path, model_id: str, recipe: dict[str, Any], fp32_loader: Any
     ) -> None:
@@ -228,12 +230,46 @@ class OnnxEmbedder:
         return self._encode(list(texts))
 
     def _encode(self, texts: list[str]) -> np.ndarray:
+        out: np.ndarray | None = None
+        for rows, _, _, pooled in self._batches(texts):
+            if out is None:
+                out = np.zeros((len(texts), pooled.shape[1]), dtype=np.float32)
+            out[rows] = pooled
+        assert out is not None
+        return out
+
+    def encode_states(self, texts: list[str], layers: tuple[int, ...] = ()) -> list[Any]:
+        """:class:`~framing.alignment.sentence_states.EncodedText` of each text from the
+        pass of :meth:`encode` (the same batches): the vector and the last layer's token
+        states. The graph ends at the last layer: ``layers`` get nothing (``keeps_layers``
+        is False, so the phrase insertions keep their own fp32 pass)."""
+        from framing.alignment.sentence_states import EncodedText, prompt_offsets
+
+        if not texts:
+            return []
+        spans = self._tokenizer(
+            [self.prompt + t for t in texts],
+            truncation=True,
+            max_length=self.max_tokens,
+            return_offsets_mapping=True,
+        )["offset_mapping"]
+        out: list[Any] = [None] * len(texts)
+        for rows, hidden, sizes, pooled in self._batches(texts):
+            for row, i in enumerate(rows):
+                offsets = prompt_offsets(spans[i], len(self.prompt))
+                out[i] = EncodedText(pooled[row], hidden[row, : sizes[row]], offsets)
+        return out
+
+    def _batches(
+        self, texts: list[str]
+    ) -> Iterator[tuple[list[int], np.ndarray, list[int], np.ndarray]]:
+        """Per batch: the texts' indices, the last layer's states, each text's token count
+        and the pooled unit vectors."""
         # Longest first by subword count (characters mislead across scripts): batches of
         # similar length waste little on padding, and a too-long batch fails at once.
         prompted = [self.prompt + t for t in texts]
         ids = self._tokenizer(prompted, truncation=True, max_length=self.max_tokens)["input_ids"]
         order = sorted(range(len(prompted)), key=lambda i: -len(ids[i]))
-        out: np.ndarray | None = None
         with self._lock:
             for start in range(0, len(order), self.batch_size):
                 rows = order[start : start + self.batch_size]
@@ -249,11 +285,7 @@ class OnnxEmbedder:
                 weights = mask[..., None].astype(np.float32)
                 pooled = (hidden * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9)
                 pooled /= np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
-                if out is None:
-                    out = np.zeros((len(texts), pooled.shape[1]), dtype=np.float32)
-                out[rows] = pooled
-        assert out is not None
-        return out
+                yield rows, hidden, [len(ids[i]) for i in rows], pooled
 
     def __repr__(self) -> str:
         return f"OnnxEmbedder({self.model_id!r}, dim={self.dim})"

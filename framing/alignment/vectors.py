@@ -7,6 +7,7 @@ import hashlib
 import numpy as np
 
 from framing.alignment.embedder import Embedder
+from framing.alignment.sentence_states import StatesCache, encoded_texts, has_states
 from framing.store import Store
 
 
@@ -15,11 +16,18 @@ def text_hash(text: str) -> str:
 
 
 def embed_texts(
-    texts: list[str], embedder: Embedder, store: Store | MemoryVectors | None = None
+    texts: list[str],
+    embedder: Embedder,
+    store: Store | MemoryVectors | None = None,
+    states: StatesCache | None = None,
+    layers: tuple[int, ...] = (),
 ) -> np.ndarray:
     """Unit vectors for ``texts`` (shape ``(len(texts), dim)``), from the cache when stored.
 
     Texts not yet cached are encoded in one batch and written back in one transaction.
+    With ``states`` (and an embedder that gives token states), that batch is the shared
+    pass of :mod:`framing.alignment.sentence_states`, kept in ``states`` by text with the
+    hidden ``layers`` asked for.
     """
     if not texts:
         return np.zeros((0, 0), dtype=np.float32)
@@ -29,7 +37,11 @@ def embed_texts(
     vectors = {h: np.frombuffer(raw, dtype=np.float32) for h, raw in cached.items()}
     missing = [h for h in unique if h not in vectors]
     if missing:
-        encoded = embedder.encode([unique[h] for h in missing])
+        if states is not None and has_states(embedder):
+            passes = encoded_texts([unique[h] for h in missing], embedder, states, layers)
+            encoded = np.stack([p.vector for p in passes])
+        else:
+            encoded = embedder.encode([unique[h] for h in missing])
         fresh = dict(zip(missing, encoded, strict=True))
         vectors.update(fresh)
         if store is not None:

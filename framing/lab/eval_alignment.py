@@ -34,6 +34,7 @@ from framing.alignment.embedder import Embedder
 from framing.alignment.grouping import asked_same_event, event_settings
 from framing.alignment.guard import sentence_guard
 from framing.alignment.pair_scores import PairScorer
+from framing.alignment.sentence_states import StatesCache
 from framing.alignment.vectors import MemoryVectors
 from framing.compare import prepare
 from framing.errors import FramingError
@@ -71,6 +72,7 @@ def gold_pairs(
     by_id = {a.id: a for a in analysis.articles}
     words: dict[str, list[np.ndarray]] = {}
     units = MemoryVectors()  # clause units, asked again under other settings after the store
+    states: StatesCache = {}  # the sentences' encoder passes (clause units pooled from them)
     out = []
     for pair in gold["pairs"]:
         a, b = by_id[article_ids[pair["a"]]], by_id[article_ids[pair["b"]]]
@@ -83,7 +85,7 @@ def gold_pairs(
         }
         z = analysis.z(a, b)
         guard = sentence_guard(a.sentences, a.lang, b.sentences, b.lang)
-        ranked = PairScorer(a, b, z, analysis.calibration, analysis.embedder, units, words)
+        ranked = PairScorer(a, b, z, analysis.calibration, analysis.embedder, units, words, states)
         same_event = asked_same_event(a, b, event_settings(analysis.embedder.model_id))
         out.append(GoldPair(pair["a"], pair["b"], z, expected, same_event, guard, ranked))
     return out

@@ -104,7 +104,8 @@ def _export(fp32_folder: Path, exported: Path, layers: int) -> None:
 
 class GraphRunner:
     """An ONNX Runtime session over the graph: ``run(ids, mask)`` gives the hidden states
-    after every layer, shape ``(layers, batch, tokens, dim)``."""
+    after every layer, shape ``(layers, batch, tokens, dim)``; ``run(ids, mask, [3])``
+    after layer 3 only, and ONNX Runtime then runs no layer above it."""
 
     def __init__(self, folder: Path, threads: int) -> None:
         from framing.alignment.quantize import cpu_session
@@ -112,5 +113,6 @@ class GraphRunner:
         self._session = cpu_session(folder / GRAPH, threads)
         self.dim = int(self._session.get_outputs()[0].shape[-1])
 
-    def run(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
-        return np.stack(self._session.run(None, {"input_ids": ids, "attention_mask": mask}))
+    def run(self, ids: np.ndarray, mask: np.ndarray, layers: list[int] | None = None) -> np.ndarray:
+        names = None if layers is None else [f"layer{k}" for k in layers]
+        return np.stack(self._session.run(names, {"input_ids": ids, "attention_mask": mask}))

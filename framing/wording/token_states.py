@@ -112,7 +112,7 @@ class StateEncoder:
                 seq = encoded[k].ids
                 ids[row, : len(seq)] = seq
                 mask[row, : len(seq)] = 1
-            hidden = self.runner.run(ids, mask)[[layer - 1 for layer in keep]]
+            hidden = self.runner.run(ids, mask, keep)  # no layer above the highest kept
             for row, k in enumerate(batch):
                 size = len(encoded[k].ids)
                 yield parts[k], hidden[:, row, :size], list(encoded[k].offsets)
