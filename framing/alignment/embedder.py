@@ -137,7 +137,8 @@ class SentenceTransformerEmbedder:
                 max_length=limit,
                 return_offsets_mapping=True,
             )["offset_mapping"]
-            blocks = self._model[0].auto_model.encoder.layer
+            blocks = _blocks(self._model)
+            layers = tuple(n for n in layers if 0 < n <= len(blocks))  # a shallower model
             for batch in token_budget_batches([len(s) for s in spans], DEFAULT_BATCH_SIZE):
                 kept: dict[int, Any] = {}
                 hooks = [blocks[n - 1].register_forward_hook(_keeper(kept, n)) for n in layers]
@@ -172,6 +173,15 @@ class SentenceTransformerEmbedder:
 
     def __repr__(self) -> str:
         return f"SentenceTransformerEmbedder({self.model_id!r}, dim={self.dim})"
+
+
+def _blocks(model: Any) -> Any:
+    """The transformer blocks of a ``SentenceTransformer`` (BERT-like: ``encoder.layer``),
+    or none for a model built otherwise."""
+    try:
+        return model[0].auto_model.encoder.layer
+    except (AttributeError, IndexError, TypeError):
+        return []
 
 
 def _keeper(kept: dict[int, Any], layer: int) -> Any:
