@@ -8,8 +8,8 @@ the shared part is nearly a translation. Two signals find the shared part:
 - **clause units**: each sentence is cut at commas, colons, semicolons, quote marks,
   brackets and spaced dashes into segments; the sentence less its first or its last
   segments (every run from the start or to the end, not the whole sentence) of at least
-  ``min_words`` words is embedded with the same model and calibration (under the fp32
-  model, through its int8 graph: ``clause_encoder``, same figures, 2.3-2.5x as fast).
+  ``min_words`` words is embedded with the same model and calibration (``clause_encoder``
+  names the other ways tried: the int8 graph, units pooled from the sentence's pass).
   A pair's clause score is the best z over their units and whole sentences;
 - **soft word alignment** (BERTScore-style): each word's state after the first ``layer``
   layers of the same model (centred on the pair's mean word state) is matched to its most
