@@ -61,11 +61,16 @@ def _score_args(args: tuple[RawInput, IngestOptions, bool, bool]) -> dict[str, A
 
 
 def _worker_threads(threads: int) -> None:
-    """Each worker's share of the cores for the detector's encoder (``workers`` sessions
-    of ``cores`` threads each would only wait on one another)."""
+    """Each worker's share of the cores for the detector's encoder and for numpy's BLAS
+    (``workers`` pools of ``cores`` threads each would only wait on one another: under load
+    the detector head's matrix product was about 50 times slower with two BLAS threads a
+    worker than with one)."""
+    from threadpoolctl import threadpool_limits
+
     from framing.wording.token_states import set_threads
 
     set_threads(threads)
+    threadpool_limits(limits=threads)  # for the life of this worker process
 
 
 def score_stream(

@@ -156,3 +156,22 @@ def test_two_workers_equal_one(tmp_path) -> None:
     one = CliRunner().invoke(cli, ["score", str(SEEDS), "-s"]).stdout
     two = CliRunner().invoke(cli, ["score", str(SEEDS), "-s", "--workers", "2"])
     assert two.stdout == one
+
+
+def _blas_threads(_: int) -> int:
+    from threadpoolctl import threadpool_info
+
+    return max((pool["num_threads"] for pool in threadpool_info()), default=1)
+
+
+def test_each_worker_keeps_to_its_share_of_the_cores() -> None:
+    """A worker's numpy (BLAS) uses its share of the cores, not all of them: two workers of
+    two BLAS threads each on two cores made the detector head wait on itself."""
+    import multiprocessing
+
+    from framing.scoring import _worker_threads
+
+    with multiprocessing.get_context("spawn").Pool(
+        1, initializer=_worker_threads, initargs=(1,)
+    ) as pool:
+        assert pool.map(_blas_threads, [0]) == [1]
