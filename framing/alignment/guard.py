@@ -74,29 +74,24 @@ def _patterns(lang: str) -> tuple[re.Pattern[str], ...]:
 
 
 @cache
+def _word_pattern(lang: str, key: str) -> re.Pattern[str]:
+    """Any of the ``guard.<key>`` expressions of alignment.yaml for ``lang``, matched at a
+    word start (a language without any matches nothing)."""
+    found = thresholds()["guard"][key].get(lang) or ["(?!)"]
+    return re.compile(r"(?<!\w)(?:" + "|".join(found) + ")", re.IGNORECASE)
+
+
 def _scope_patterns(lang: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
     """Where a subordinate clause starts, and what a negated infinitive is."""
-    words = thresholds()["guard"]
-
-    def either(key: str) -> re.Pattern[str]:
-        found = words[key].get(lang) or ["(?!)"]
-        return re.compile(r"(?<!\w)(?:" + "|".join(found) + ")", re.IGNORECASE)
-
-    return either("subordinate"), either("infinitive")
+    return _word_pattern(lang, "subordinate"), _word_pattern(lang, "infinitive")
 
 
-@cache
 def _polarity_words(lang: str) -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     """Negated quantifiers (a hedge: "not always" is not "never"), negative-concord words
     (one negation with the particle they repeat) and verbs that hold a negation (``guard`` in
     alignment.yaml: ``hedge``, ``concord``, ``inverse``)."""
-    words = thresholds()["guard"]
-
-    def either(key: str) -> re.Pattern[str]:
-        found = (words.get(key) or {}).get(lang) or ["(?!)"]
-        return re.compile(r"(?<!\w)(?:" + "|".join(found) + ")", re.IGNORECASE)
-
-    return either("hedge"), either("concord"), either("inverse")
+    hedge, concord, inverse = (_word_pattern(lang, k) for k in ("hedge", "concord", "inverse"))
+    return hedge, concord, inverse
 
 
 SEGMENT = re.compile(r"[,;:()«»\"“”„]|\s[—–-]\s")
