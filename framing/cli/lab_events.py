@@ -80,15 +80,14 @@ def as_text(found: dict) -> str:
         "alone: " + " ".join(found["singletons"]),
     ]
     if "grid" in found:
+        from framing.lab.eval_events import GRID
+
         same = "yes" if found["regrouped_equals_shipped"] else "NO"
         lines.append(f"grid (the shipped bars regrouped give the shipped events: {same}):")
         for row in found["grid"][:15]:
-            bars = ", ".join(f"{k} {row[k]:g}" for k in GRID_KEYS)
+            bars = ", ".join(f"{k} {row[k]:g}" for k in GRID)
             lines.append(
                 f"  {bars}: P {row['precision']:.3f} R {row['recall']:.3f} F1 {row['f1']:.3f}"
                 f" near-miss merges {row['near_miss_merges']}"
             )
     return "\n".join(lines)
-
-
-GRID_KEYS = ("event_anchor_z", "min_shared_claims_short", "min_shared_share", "min_linkage")

@@ -21,7 +21,7 @@ model problem.
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -197,31 +197,43 @@ def folder_gold_pairs(
     folder: Path, gold_path: Path, embedder: Embedder | None = None
 ) -> list[GoldPair]:
     """The gold pairs of ``gold_path`` over the articles of ``folder`` (a scratch store)."""
+    if not gold_path.is_file():
+        raise FramingError(f"{gold_path}: no such gold file")
+    gold = yaml.safe_load(gold_path.read_text("utf-8"))
+    names = sorted({p[side] for p in gold["pairs"] for side in ("a", "b")})
+    with tempfile.TemporaryDirectory(prefix="framing-eval-") as scratch:
+        with open_store(Path(scratch) / "eval.db") as store:
+            by_name = ingest_named(store, [folder], names, gold_path)
+            return gold_pairs(store, gold_path, by_name, embedder)
+
+
+def ingest_named(
+    store: Store, folders: Sequence[Path], names: Iterable[str], gold_path: Path
+) -> dict[str, str]:
+    """Ingest ``folders`` into ``store`` and give the stored article id of each gold name in
+    ``names`` (the file-name prefix before the first underscore: ``001_….txt`` is 001)."""
     from framing.ingest import ingest
     from framing.settings import setting
     from framing.text.readers import read_inputs
 
-    if not gold_path.is_file():
-        raise FramingError(f"{gold_path}: no such gold file")
-    with tempfile.TemporaryDirectory(prefix="framing-eval-") as scratch:
-        with open_store(Path(scratch) / "eval.db") as store:
-            results = list(ingest(read_inputs([str(folder)], setting("max_input_bytes")), store))
-            by_name = {
-                Path(r.source).name.split("_", 1)[0]: r.article_id
-                for r in results
-                if r.article_id and "_" in Path(r.source).name
-            }
-            gold = yaml.safe_load(gold_path.read_text("utf-8"))
-            names = sorted({p[side] for p in gold["pairs"] for side in ("a", "b")})
-            missing = [n for n in names if n not in by_name]
-            if missing:
-                refused = [f"{Path(r.source).name}: {r.reason}" for r in results if r.reason]
-                raise FramingError(
-                    f"{gold_path.name} names articles {', '.join(missing)}, but {folder} "
-                    f"holds no file called NAME_….txt for them"
-                    + (f" (refused: {'; '.join(refused)})" if refused else "")
-                )
-            return gold_pairs(store, gold_path, {n: by_name[n] for n in names}, embedder)
+    inputs = read_inputs([str(f) for f in folders], setting("max_input_bytes"))
+    results = list(ingest(inputs, store))
+    by_name = {
+        Path(r.source).name.split("_", 1)[0]: r.article_id
+        for r in results
+        if r.article_id and "_" in Path(r.source).name
+    }
+    wanted = sorted(set(names))
+    missing = [n for n in wanted if n not in by_name]
+    if missing:
+        refused = [f"{Path(r.source).name}: {r.reason}" for r in results if r.reason]
+        where = ", ".join(str(f) for f in folders)
+        raise FramingError(
+            f"{gold_path.name} names articles {', '.join(missing)}, but {where} "
+            f"{'holds' if len(folders) == 1 else 'hold'} no file called NAME_….txt for them"
+            + (f" (refused: {'; '.join(refused)})" if refused else "")
+        )
+    return {n: by_name[n] for n in wanted}
 
 
 def _scored(setting: dict[str, float], found: list[tuple[set, GoldPair]]) -> dict[str, Any]:

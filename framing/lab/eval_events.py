@@ -26,6 +26,7 @@ import yaml
 from framing.alignment.embedder import Embedder, LazyEmbedder
 from framing.alignment.grouping import event_settings, group_events
 from framing.errors import FramingError
+from framing.lab.eval_alignment import ingest_named
 from framing.store import Store, open_store
 
 GRID: dict[str, Sequence[float]] = {
@@ -96,11 +97,12 @@ def evaluate_events(
     embedder = embedder or LazyEmbedder()
     with tempfile.TemporaryDirectory(prefix="framing-events-") as scratch:
         with open_store(Path(scratch) / "events.db") as store:
-            name_of = _ingest_named(store, folders, gold)
-            shipped = [
-                sorted(name_of[i] for i in event["articles"])
-                for event in group_stored_events(store, embedder)
-            ]
+            name_of = _ingest_named(store, folders, gold, gold_path)
+
+            def named(events: list[dict[str, Any]]) -> list[list[str]]:
+                return [sorted(name_of[i] for i in event["articles"]) for event in events]
+
+            shipped = named(group_stored_events(store, embedder))
             result: dict[str, Any] = {
                 "articles": len(name_of),
                 "gold_events": len(gold["events"]),
@@ -120,39 +122,24 @@ def evaluate_events(
     shipped_bars = event_settings(embedder.model_id)
     rows = []
     for values in product(*grid.values()):
-        settings = {**shipped_bars, **dict(zip(grid, values, strict=True))}
-        events = group_events(analysis.articles, z_of, settings)
-        named = [sorted(name_of[i] for i in e["articles"]) for e in events]
-        rows.append({**dict(zip(grid, values, strict=True)), **score_grouping(named, gold)})
-    regrouped = group_events(analysis.articles, z_of, shipped_bars)
-    result["regrouped_equals_shipped"] = sorted(
-        sorted(name_of[i] for i in e["articles"]) for e in regrouped
-    ) == sorted(shipped)
+        point = dict(zip(grid, values, strict=True))
+        events = named(group_events(analysis.articles, z_of, {**shipped_bars, **point}))
+        rows.append({**point, **score_grouping(events, gold)})
+    regrouped = named(group_events(analysis.articles, z_of, shipped_bars))
+    result["regrouped_equals_shipped"] = sorted(regrouped) == sorted(shipped)
     result["grid"] = sorted(rows, key=lambda r: (-r["f1"], -r["precision"]))
     return result
 
 
-def _ingest_named(store: Store, folders: Sequence[Path], gold: dict[str, Any]) -> dict[str, str]:
-    """Ingest the folders and map each stored article id to its gold name."""
-    from framing.ingest import ingest
-    from framing.settings import setting
-    from framing.text.readers import read_inputs
-
-    wanted = {n for members in gold["events"].values() for n in members}
-    inputs = read_inputs([str(f) for f in folders], setting("max_input_bytes"))
-    results = list(ingest(inputs, store))
+def _ingest_named(
+    store: Store, folders: Sequence[Path], gold: dict[str, Any], gold_path: Path
+) -> dict[str, str]:
+    """Ingest the folders and map each stored article id to its gold name; every stored
+    article must be in the gold (an extra one would be grouped and counted nowhere)."""
+    wanted = [n for members in gold["events"].values() for n in members]
     name_of = {
-        r.article_id: Path(r.source).name.split("_", 1)[0]
-        for r in results
-        if r.article_id and Path(r.source).name.split("_", 1)[0] in wanted
+        article: name for name, article in ingest_named(store, folders, wanted, gold_path).items()
     }
-    missing = wanted - set(name_of.values())
-    if missing:
-        refused = [f"{Path(r.source).name}: {r.reason}" for r in results if r.reason]
-        raise FramingError(
-            f"the gold names articles {', '.join(sorted(missing))} that no folder holds as "
-            "NAME_… files" + (f" (refused: {'; '.join(refused)})" if refused else "")
-        )
     extra = sorted(set(store.article_ids()) - name_of.keys())
     if extra:
         raise FramingError(f"articles {', '.join(extra)} are in the folders, not in the gold")
