@@ -15,6 +15,7 @@ from framing.alignment.grouping import (
     event_settings,
     merge_events,
     pair_evidence,
+    strongest_statement,
 )
 from framing.compare import group_stored_events
 from framing.store import open_store
@@ -53,16 +54,35 @@ def test_empty_store(tmp_path: Path, model) -> None:
 
 
 SETTINGS = {"min_shared_claims": 3, "min_shared_claims_short": 2, "min_shared_share": 0.2,
-            "max_gap_days": 7}  # fmt: skip
+            "max_gap_days": 7, "close_days": 1, "close_claim_z": 6.5,
+            "close_claim_words": 5}  # fmt: skip
 
 
 @pytest.mark.parametrize(
     ("shorter", "needed"), [(4, 2), (7, 2), (10, 2), (11, 3), (14, 3), (40, 3)]
 )
 def test_shared_claims_needed_scale_with_the_shorter_article(shorter: int, needed: int) -> None:
-    evidence = PairEvidence(shared_claims=2, share=2 / shorter, days_apart=1, shorter=shorter)
+    evidence = PairEvidence(
+        shared_claims=2, share=2 / shorter, days_apart=2, shorter=shorter, strongest=9.0
+    )
     assert evidence.claims_needed(SETTINGS) == needed
     assert evidence.same_event(SETTINGS) is (needed == 2 and 2 / shorter >= 0.2)
+
+
+@pytest.mark.parametrize(
+    ("days", "strongest", "same"),
+    [(0, 6.5, True), (1, 7.2, True), (1, 6.4, False), (2, 9.0, False), (None, 9.0, False)],
+)
+def test_one_strong_claim_joins_reports_dated_close_together(
+    days: int | None, strongest: float, same: bool
+) -> None:
+    """A short report of one statement shares one claim with another language's report of
+    the same day: enough when both are dated within ``close_days`` and the claim reaches
+    ``close_claim_z``; an undated pair or one days apart still needs the claim count."""
+    evidence = PairEvidence(
+        shared_claims=1, share=1 / 8, days_apart=days, shorter=8, strongest=strongest
+    )
+    assert evidence.same_event(SETTINGS) is same
 
 
 def _article(date: str | None, sentences: int = 3) -> ArticleVectors:
@@ -106,7 +126,9 @@ def _named(name: str, date: str = "2024-11-11") -> ArticleVectors:
 
 def _passes(passing: bool, shared: int = 3) -> PairEvidence:
     shared = shared if passing else 0
-    return PairEvidence(shared_claims=shared, share=shared / 8, days_apart=0, shorter=8)
+    return PairEvidence(
+        shared_claims=shared, share=shared / 8, days_apart=0, shorter=8, strongest=shared * 3.0
+    )
 
 
 def test_one_pair_does_not_chain_two_events_together() -> None:
@@ -145,3 +167,41 @@ def test_grouping_scores_count_article_pairs() -> None:
     assert chained["precision"] == 0.4 and chained["recall"] == 1.0
     apart = score_grouping([["1", "2"], ["3"], ["4"], ["5"]], gold)
     assert (apart["precision"], apart["recall"], apart["missed_pairs"]) == (1.0, 0.25, 3)
+
+
+def test_bars_chosen_leaving_one_event_out_never_see_that_event() -> None:
+    """Point A groups only e1 right, point B only e2 and e3. Each fold chooses on the other
+    events, so the held-out event is always missed (recall 0); a fold that saw its own event
+    would choose B for e2 and e3 and find them."""
+    from framing.lab.eval_events import leave_one_event_out
+
+    gold = {"events": {"e1": ["1", "2"], "e2": ["3", "4"], "e3": ["5", "6"]}, "near_misses": []}
+    point_a, point_b = {"bar": 1.0}, {"bar": 2.0}
+    groupings = [
+        (point_a, [["1", "2"], ["3"], ["4"], ["5"], ["6"]]),
+        (point_b, [["1"], ["2"], ["3", "4"], ["5", "6"]]),
+    ]
+    found = leave_one_event_out(groupings, gold)
+    assert found["chosen_per_event"] == {"e1": point_b, "e2": point_a, "e3": point_a}
+    assert (found["precision"], found["recall"]) == (1.0, 0.0)
+
+
+def test_a_contentless_sentence_is_not_the_strongest_statement() -> None:
+    """A lone dash or "Oh, no." matches its like in any report at a high z: the close-date
+    rule reads the strongest pair of real statements (five words or more) only."""
+    a = ArticleVectors(
+        "a", "en", "2024-11-11", None, ["–", "Peskov said talks were not planned."], np.eye(2, 4)
+    )
+    b = ArticleVectors(
+        "b",
+        "ru",
+        "2024-11-11",
+        None,
+        ["—", "Песков сказал, что переговоры не планируются."],
+        np.eye(2, 4),
+    )
+    z = np.array([[10.4, 0.0], [0.0, 6.8]])
+    assert strongest_statement(a, b, z, 5) == 6.8
+    assert strongest_statement(a, b, z, 9) == 0.0
+    evidence = pair_evidence(a, b, z, {**SETTINGS, "event_anchor_z": 5.5})
+    assert evidence.strongest == 6.8

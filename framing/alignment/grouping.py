@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 
 from framing.alignment.align import mutual_best, thresholds
+from framing.alignment.guard import WORD
 from framing.text.metadata import MONTHS
 
 
@@ -51,6 +52,7 @@ class PairEvidence:
     share: float
     days_apart: int | None
     shorter: int  # sentences of the shorter article
+    strongest: float  # the highest sentence z of two statements (strongest_statement)
 
     def claims_needed(self, settings: dict[str, Any]) -> int:
         """``min_shared_claims`` scaled to the shorter article: a wire story of 6-10
@@ -63,10 +65,18 @@ class PairEvidence:
     def same_event(self, settings: dict[str, Any]) -> bool:
         if self.days_apart is not None and self.days_apart > settings["max_gap_days"]:
             return False
+        if self.close_in_time(settings) and self.strongest >= settings["close_claim_z"]:
+            return True
         return (
             self.shared_claims >= self.claims_needed(settings)
             and self.share >= settings["min_shared_share"]
         )
+
+    def close_in_time(self, settings: dict[str, Any]) -> bool:
+        """Both dated, within ``close_days``: short reports of one statement published the
+        same day share one or two claims, while the events a reader must not merge (the
+        same spokesman's answers on one story) were days apart in every real case we hold."""
+        return self.days_apart is not None and self.days_apart <= settings["close_days"]
 
 
 def event_settings(model_id: str | None) -> dict[str, Any]:
@@ -89,8 +99,24 @@ def pair_evidence(
 ) -> PairEvidence:
     """``settings``: the event bars of the model that made ``z`` (:func:`event_settings`)."""
     shared = len(mutual_best(z, settings["event_anchor_z"]))
+    strongest = strongest_statement(a, b, z, settings["close_claim_words"])
     shorter = max(1, min(len(a.sentences), len(b.sentences)))
-    return PairEvidence(shared, shared / shorter, days_apart(a.date, b.date), shorter)
+    return PairEvidence(
+        shared, shared / shorter, days_apart(a.date, b.date), shorter, round(strongest, 3)
+    )
+
+
+def strongest_statement(
+    a: ArticleVectors, b: ArticleVectors, z: np.ndarray, min_words: int
+) -> float:
+    """The highest z of a sentence pair that are both statements of ``min_words`` words or
+    more (0 if none): a lone "–" or "Oh, no." matches its like in any other report at
+    z 6.5-10, so it cannot stand alone as the evidence of one event."""
+    rows = [len(WORD.findall(s)) >= min_words for s in a.sentences]
+    cols = [len(WORD.findall(s)) >= min_words for s in b.sentences]
+    if not z.size or not any(rows) or not any(cols):
+        return 0.0
+    return float(z[np.ix_(rows, cols)].max())
 
 
 def asked_same_event(a: ArticleVectors, b: ArticleVectors, settings: dict[str, Any]) -> bool:

@@ -50,9 +50,10 @@ def eval_events_command(
 
     Figures count article pairs put in one event: precision, recall, F1, and the false
     pairs that merge two events the gold marks as near misses. With --grid, every
-    combination of event_anchor_z, min_shared_claims_short and min_shared_share is tried on
-    the same vectors (what a bar would cost on real reports; choose bars by
-    cross-validation, not from this table).
+    combination of the bars in eval_events.GRID is tried on
+    the same vectors (what a bar would cost on real reports), and the bars are chosen
+    leaving one gold event out at a time and scored on it (choose bars by that figure, not
+    from the table).
 
     Example:
 
@@ -83,6 +84,11 @@ def as_text(found: dict) -> str:
         from framing.lab.eval_events import GRID
 
         same = "yes" if found["regrouped_equals_shipped"] else "NO"
+        cv = found["cross_validated"]
+        lines.append(
+            f"leave one event out, bars chosen on the other events: P {cv['precision']:.3f} "
+            f"R {cv['recall']:.3f} F1 {cv['f1']:.3f}"
+        )
         lines.append(f"grid (the shipped bars regrouped give the shipped events: {same}):")
         for row in found["grid"][:15]:
             bars = ", ".join(f"{k} {row[k]:g}" for k in GRID)

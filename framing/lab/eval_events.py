@@ -34,6 +34,7 @@ GRID: dict[str, Sequence[float]] = {
     "min_shared_claims_short": (1, 2, 3),
     "min_shared_share": (0.1, 0.15, 0.2, 0.3),
     "min_linkage": (0.0, 0.34, 0.5, 0.67),
+    "close_claim_z": (6.0, 6.5, 7.0, 7.5, float("inf")),
 }
 
 
@@ -55,20 +56,26 @@ def read_gold(path: Path) -> dict[str, Any]:
     return {"events": events, "near_misses": near}
 
 
+def pairs_of(events: Iterable[Iterable[str]]) -> set[frozenset[str]]:
+    """The article pairs that ``events`` (lists of article names) put in one event."""
+    return {frozenset(pair) for event in events for pair in combinations(sorted(event), 2)}
+
+
+def prf(true: int, predicted: int, expected: int) -> tuple[float, float, float]:
+    precision = true / predicted if predicted else 1.0
+    recall = true / expected if expected else 1.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return precision, recall, f1
+
+
 def score_grouping(found: Iterable[Iterable[str]], gold: dict[str, Any]) -> dict[str, Any]:
     """Pair precision, recall and F1 of ``found`` (events as lists of article names)."""
     event_of = {n: e for e, members in gold["events"].items() for n in members}
     near = {frozenset(pair) for pair in gold["near_misses"]}
-    grouped = {frozenset(pair) for event in found for pair in combinations(sorted(event), 2)}
-    expected = {
-        frozenset(pair)
-        for members in gold["events"].values()
-        for pair in combinations(sorted(members), 2)
-    }
+    grouped = pairs_of(found)
+    expected = pairs_of(gold["events"].values())
     true = len(grouped & expected)
-    precision = true / len(grouped) if grouped else 1.0
-    recall = true / len(expected) if expected else 1.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    precision, recall, f1 = prf(true, len(grouped), len(expected))
     near_merges = sum(
         1 for pair in grouped - expected if frozenset(event_of[n] for n in pair) in near
     )
@@ -120,15 +127,54 @@ def evaluate_events(
         return matrices[(a, b)] if (a, b) in matrices else matrices[(b, a)].T
 
     shipped_bars = event_settings(embedder.model_id)
-    rows = []
+    rows, groupings = [], []
     for values in product(*grid.values()):
         point = dict(zip(grid, values, strict=True))
         events = named(group_events(analysis.articles, z_of, {**shipped_bars, **point}))
+        groupings.append((point, events))
         rows.append({**point, **score_grouping(events, gold)})
     regrouped = named(group_events(analysis.articles, z_of, shipped_bars))
     result["regrouped_equals_shipped"] = sorted(regrouped) == sorted(shipped)
+    result["cross_validated"] = leave_one_event_out(groupings, gold)
     result["grid"] = sorted(rows, key=lambda r: (-r["f1"], -r["precision"]))
     return result
+
+
+def _counts(
+    pairs: set[frozenset[str]], expected: set[frozenset[str]], held: set[str], touching: bool
+) -> tuple[int, int, int]:
+    """True, predicted and expected pairs among those that touch ``held`` (or, with
+    ``touching`` False, those that do not)."""
+    kept = {pair for pair in pairs if bool(pair & held) is touching}
+    wanted = {pair for pair in expected if bool(pair & held) is touching}
+    return len(kept & wanted), len(kept), len(wanted)
+
+
+def leave_one_event_out(
+    groupings: list[tuple[dict[str, float], list[list[str]]]], gold: dict[str, Any]
+) -> dict[str, Any]:
+    """Bars chosen without each gold event, scored on it. For each held-out event, the grid
+    point with the best pair F1 over the pairs of the other events' articles (ties: higher
+    precision, then grid order) is chosen, and its pairs that touch the held-out event are
+    counted. A false pair between two events is counted in both of their folds."""
+    expected = pairs_of(gold["events"].values())
+    found = [(point, pairs_of(events)) for point, events in groupings]
+    totals = [0, 0, 0]
+    chosen = {}
+    for name, members in gold["events"].items():
+        held = set(members)
+        scores = [prf(*_counts(pairs, expected, held, touching=False)) for _, pairs in found]
+        best = max(range(len(found)), key=lambda i: (scores[i][2], scores[i][0], -i))
+        chosen[name] = found[best][0]
+        for i, value in enumerate(_counts(found[best][1], expected, held, touching=True)):
+            totals[i] += value
+    precision, recall, f1 = prf(*totals)
+    return {
+        "precision": round(precision, 3),
+        "recall": round(recall, 3),
+        "f1": round(f1, 3),
+        "chosen_per_event": chosen,
+    }
 
 
 def _ingest_named(

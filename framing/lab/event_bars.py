@@ -59,7 +59,9 @@ def evidence_at(found: dict[tuple[str, str], tuple[list[float], int, Any]], bar:
     out = {}
     for pair, (best, shorter, gap) in found.items():
         shared = sum(z >= bar for z in best)
-        out[pair] = PairEvidence(shared, shared / shorter, gap, shorter)
+        # NTREX reports are undated, so the close-date rule (and its word filter) never
+        # applies here: the top z stands in for the strongest statement.
+        out[pair] = PairEvidence(shared, shared / shorter, gap, shorter, best[0] if best else 0.0)
     return out
 
 
