@@ -61,7 +61,7 @@ def pairs_of(events: Iterable[Iterable[str]]) -> set[frozenset[str]]:
     return {frozenset(pair) for event in events for pair in combinations(sorted(event), 2)}
 
 
-def prf(true: int, predicted: int, expected: int) -> tuple[float, float, float]:
+def prf(true: float, predicted: float, expected: float) -> tuple[float, float, float]:
     precision = true / predicted if predicted else 1.0
     recall = true / expected if expected else 1.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
@@ -142,12 +142,16 @@ def evaluate_events(
 
 def _counts(
     pairs: set[frozenset[str]], expected: set[frozenset[str]], held: set[str], touching: bool
-) -> tuple[int, int, int]:
+) -> tuple[float, float, float]:
     """True, predicted and expected pairs among those that touch ``held`` (or, with
-    ``touching`` False, those that do not)."""
+    ``touching`` False, those that do not). A false pair touching ``held`` joins it to
+    another event, whose fold counts it too: each fold counts half of it, so that one
+    point chosen in every fold scores what it scores on the whole gold."""
     kept = {pair for pair in pairs if bool(pair & held) is touching}
     wanted = {pair for pair in expected if bool(pair & held) is touching}
-    return len(kept & wanted), len(kept), len(wanted)
+    true = len(kept & wanted)
+    false = len(kept - wanted) * (0.5 if touching else 1.0)
+    return true, true + false, len(wanted)
 
 
 def leave_one_event_out(
@@ -156,10 +160,10 @@ def leave_one_event_out(
     """Bars chosen without each gold event, scored on it. For each held-out event, the grid
     point with the best pair F1 over the pairs of the other events' articles (ties: higher
     precision, then grid order) is chosen, and its pairs that touch the held-out event are
-    counted. A false pair between two events is counted in both of their folds."""
+    counted (a false pair between two events, half in each of their folds)."""
     expected = pairs_of(gold["events"].values())
     found = [(point, pairs_of(events)) for point, events in groupings]
-    totals = [0, 0, 0]
+    totals = [0.0, 0.0, 0.0]
     chosen = {}
     for name, members in gold["events"].items():
         held = set(members)
