@@ -128,3 +128,23 @@ def test_ingest_analyse_groups_the_new_articles(tmp_path: Path, model, articles)
     assert "aligning 3/3" in result.stderr
     with open_store(db) as store:
         assert len(store.pair_evidence_keys()) == 3  # every pair of three articles, once
+
+
+def test_event_bars_command_over_an_ntrex_store(tmp_path: Path, model, articles, runner) -> None:
+    """``framing event-bars`` reads a store of NTREX articles and reports, per model, the
+    shipped bars' figures on its true events (each document in three languages)."""
+    from framing.cli.main import cli
+
+    db = tmp_path / "ntrex.db"
+    with open_store(db) as store:
+        list(ingest(articles, store))
+    name = model.model_id.split("@")[0]
+    result = runner.invoke(cli, ["event-bars", str(db), "--models", name])
+    assert result.exit_code == 0, result.output
+    (found,) = json.loads(result.output)
+    assert found["articles"] == 3 * DOCUMENTS
+    assert found["pairs_passing_shipped_test"]["same_document"] >= 2 * DOCUMENTS
+    assert found["shipped"]["pair_precision"] == 1.0
+    assert set(found["cross_validated"]) == {"pair_precision", "pair_recall", "chosen_per_fold"}
+    refused = runner.invoke(cli, ["event-bars", str(db), "--models", str(tmp_path)])
+    assert refused.exit_code != 0 and "Traceback" not in refused.output

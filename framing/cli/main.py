@@ -573,7 +573,7 @@ from framing.cli.lab_alignment import (  # noqa: E402
     eval_guard_command,
     lab_alignment_cv_command,
 )
-from framing.cli.lab_events import eval_events_command  # noqa: E402
+from framing.cli.lab_events import eval_events_command, event_bars_command  # noqa: E402
 from framing.cli.lab_loaded import eval_loaded_command, train_detector_command  # noqa: E402
 from framing.cli.links import links_group  # noqa: E402
 
@@ -583,6 +583,7 @@ cli.add_command(eval_alignment_command)
 cli.add_command(eval_guard_command)
 cli.add_command(lab_alignment_cv_command)
 cli.add_command(eval_events_command)
+cli.add_command(event_bars_command)
 cli.add_command(links_group)
 
 

