@@ -68,3 +68,33 @@ def test_article_text_is_escaped(app, tmp_path) -> None:
     html = app.test_client().get(f"/articles/{result.article_id}").get_data(as_text=True)
     assert "<script>alert(1)" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "<img src=x" not in html and "&lt;img src=x onerror=" in html
+
+
+def test_an_untitled_article_is_named_by_its_escaped_opening_words(app) -> None:
+    """A page without a title is listed by its opening words, marked "Untitled" (not a row
+    of "(untitled)"), on the home page and its own page; the words stay text."""
+    from framing.ingest import ingest
+    from framing.store import open_store
+    from framing.text.readers import RawInput
+    from webapp.filters import article_title
+
+    lead = "Песков <b>заявил</b> журналистам, что контактов с командой нет и пока не планируется."
+    text = lead + "\n\nОн добавил, что организация встречи требует большой подготовки."
+    with open_store(app.config["DATABASE"]) as store:
+        [result] = ingest([RawInput(source="untitled", text=text, fields={"lang": "ru"})], store)
+    client = app.test_client()
+    client.get("/")  # starts the analysis that puts the new article in an event
+    assert app.extensions["framing_analysis"].wait(timeout=600)
+    named = '<span class="untitled">Untitled: Песков &lt;b&gt;заявил&lt;/b&gt;'
+    home = client.get("/").get_data(as_text=True)
+    assert f'<li lang="ru">{named}' in home  # its event's card
+    assert f'data-label="Title"><a href="/articles/{result.article_id}">{named}' in home
+    page = client.get(f"/articles/{result.article_id}").get_data(as_text=True)
+    assert f'<h1 lang="ru">{named}' in page
+    assert "<b>заявил</b>" not in home + page
+    assert article_title({"title": "Kremlin denies", "lead": "x"}) == "Kremlin denies"
+    long = article_title({"title": None, "lead": "слово " * 40})
+    assert long.endswith(" …</span>") and len(long) < 140
+    assert article_title({"title": "", "sentences": [{"text": "Первое предложение."}]}) == (
+        '<span class="untitled">Untitled: Первое предложение.</span>'
+    )

@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 from flask import Flask
+from markupsafe import Markup
 
 from framing.report import categories, figures
 
@@ -30,6 +31,27 @@ def short_name(name: str | None) -> str:
     return name.split(" (")[0].strip() or name
 
 
+UNTITLED_LEAD_CHARS = 90
+
+
+def article_title(article: Any) -> str | Markup:
+    """An article's title, or for a page without one its opening words marked "Untitled"
+    (in an ``untitled`` span): a list of "(untitled)" lines tells a reader nothing. The
+    text is escaped here (Markup.format), so a hostile lead stays text."""
+    if article.get("title"):
+        return str(article["title"])
+    lead = article.get("lead")
+    if not lead and article.get("sentences"):
+        first = article["sentences"][0]
+        lead = first.get("text") if isinstance(first, dict) else first
+    lead = " ".join(str(lead or "").split())
+    if not lead:
+        return Markup('<span class="untitled">Untitled</span>')
+    if len(lead) > UNTITLED_LEAD_CHARS:
+        lead = lead[:UNTITLED_LEAD_CHARS].rsplit(" ", 1)[0] + " …"
+    return Markup('<span class="untitled">Untitled: {}</span>').format(lead)
+
+
 def today() -> str:
     """The date a page was made (a handout says when it was printed; the page script puts
     the reader's own date in at print time, since pages are cached)."""
@@ -40,3 +62,4 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(categories=categories, figures=figures, today=today)
     app.jinja_env.filters["figure"] = figure_value
     app.jinja_env.filters["short"] = short_name
+    app.jinja_env.filters["article_title"] = article_title

@@ -88,7 +88,7 @@ def home_data() -> dict[str, Any]:
             {
                 **event,
                 "outlets": outlets,
-                "titles": [m["title"] for m in members],
+                "reports": [{k: m[k] for k in ("title", "lead", "lang")} for m in members],
                 "headline": event_headline(store, event, get_embedder(), summaries),
             }
         )
