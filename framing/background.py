@@ -13,11 +13,15 @@ the request either, it says "analysing" until the comparison is stored.
 One thread per database and process; a request while it runs makes it go round once
 more when done (articles may have arrived during the run). Failures are stored as the
 progress's ``error`` (shown on the page) instead of being raised into a thread nobody
-waits for.
+waits for. When the process exits (a server stopped with Ctrl-C) the thread stops at its
+next step and is waited for: a daemon thread still inside the model when the interpreter
+tears down aborts the whole process ("terminate called without an active exception").
+Every step commits whole, so the next run goes on from what was stored.
 """
 
 from __future__ import annotations
 
+import atexit
 import logging
 import threading
 import time
@@ -34,6 +38,13 @@ KIND = "events"
 # After a failure, requests do not restart the analysis for this long (a missing model
 # would otherwise fail again on every page view).
 RETRY_AFTER_S = 60.0
+# At exit, how long to wait for the step in progress (one chunk of articles embedded or
+# aligned, or one comparison) before the interpreter goes on regardless.
+STOP_WAIT_S = 60.0
+
+
+class AnalysisStopped(Exception):
+    """The process is exiting: the analysis stops between two steps."""
 
 
 class BackgroundAnalysis:
@@ -48,6 +59,8 @@ class BackgroundAnalysis:
         self._again = False
         self._failed_at: float | None = None
         self._wanted: dict[tuple[str, ...], None] = {}  # comparisons pages asked for, in order
+        self._stopping = threading.Event()
+        atexit.register(self.stop)
 
     @property
     def running(self) -> bool:
@@ -57,6 +70,8 @@ class BackgroundAnalysis:
     def request(self) -> None:
         """Start the analysis, or have the running one go round again when it ends."""
         with self._lock:
+            if self._stopping.is_set():
+                return
             if self._thread is not None and self._thread.is_alive():
                 self._again = True
                 return
@@ -86,12 +101,23 @@ class BackgroundAnalysis:
                 if self._thread is thread:
                     return True
 
+    def stop(self, timeout: float = STOP_WAIT_S) -> bool:
+        """Stop at the next step and wait for it (True if the thread ended in time)."""
+        self._stopping.set()
+        return self.wait(timeout)
+
+    def _stop_if_exiting(self) -> None:
+        if self._stopping.is_set():
+            raise AnalysisStopped
+
     def _run(self) -> None:
         while True:
             try:
                 with open_store(self.db_path) as store:
                     self._analyse(store)
                 self._failed_at = None
+            except AnalysisStopped:
+                return
             except Exception as exc:  # a thread nobody joins: keep the failure visible
                 log.exception("background event analysis failed")
                 _record_failure(self.db_path, f"{type(exc).__name__}: {exc}")
@@ -104,6 +130,7 @@ class BackgroundAnalysis:
 
     def _analyse(self, store: Store) -> None:
         def progress(stage: str, done: int, total: int) -> None:
+            self._stop_if_exiting()
             store.set_progress(KIND, stage, done, total)
 
         found = group_stored_events(store, self.embedder, progress)
@@ -117,6 +144,7 @@ class BackgroundAnalysis:
             progress("comparing", done, len(todo))
             comparison_report(store, ids, self.embedder)
         while True:
+            self._stop_if_exiting()
             with self._lock:
                 if not self._wanted:
                     break
