@@ -98,3 +98,28 @@ def test_an_untitled_article_is_named_by_its_escaped_opening_words(app) -> None:
     assert article_title({"title": "", "sentences": [{"text": "Первое предложение."}]}) == (
         '<span class="untitled">Untitled: Первое предложение.</span>'
     )
+
+
+def test_an_outlet_missing_from_the_registry_is_named_by_its_site(app) -> None:
+    """A page of an outlet the registry does not hold is labelled with its site (columns
+    of "Unknown outlet" cannot be told apart); with no address, "Unknown outlet"."""
+    from framing.ingest import ingest
+    from framing.store import open_store
+    from framing.text.readers import RawInput
+    from webapp.filters import outlet_label
+
+    text = (
+        "Песков заявил журналистам, что контактов с командой нет и пока не планируется.\n\n"
+        "Он добавил, что организация встречи требует большой подготовки."
+    )
+    url = "https://www.example-news.org/2024/11/peskov"
+    with open_store(app.config["DATABASE"]) as store:
+        [result] = ingest(
+            [RawInput(source="site", text=text, fields={"lang": "ru", "url": url})], store
+        )
+    page = app.test_client().get(f"/articles/{result.article_id}").get_data(as_text=True)
+    assert 'example-news.org <span class="muted small">(not in the outlet registry)' in page
+    assert outlet_label({"outlet_name": "Reuters", "url": url}) == "Reuters"
+    assert outlet_label({"outlet_name": None, "url": url}) == "example-news.org"
+    assert outlet_label({"outlet_name": None, "url": "http://[::1"}) == "Unknown outlet"
+    assert outlet_label({"outlet_name": None}) == "Unknown outlet"

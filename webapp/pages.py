@@ -19,6 +19,7 @@ from framing.report import (
 from framing.settings import setting
 
 from .db import finished_analysis, get_embedder, get_store
+from .filters import outlet_label
 from .page_cache import cached_page
 from .paging import paginate
 
@@ -83,7 +84,7 @@ def home_data() -> dict[str, Any]:
     events = []
     for event in events_page:  # headlines only for the events shown
         members = [summaries[i] for i in event["articles"] if i in summaries]
-        outlets = sorted({m["outlet_name"] or "unknown publisher" for m in members})
+        outlets = sorted({outlet_label(m) for m in members})
         events.append(
             {
                 **event,
