@@ -68,7 +68,11 @@ def test_artifact_is_small_data() -> None:
         assert kinds["article"]["seed"] >= kinds["post"]["seed"]  # news: fewer, surer ones
         assert kinds[RECALL]["seed"] <= kinds["article"]["seed"]  # more suggestions: lower
     model = load_model()
-    assert model.arrays["w1"].shape == (3 * 384 + 1 + 3 + 1 + 1, model.config["hidden"])
+    columns = 3 * 384 + 1 + 3 + 1 + 1
+    if model.sequential:
+        assert model.arrays["proj_w"].shape[0] == columns and model.config["max_words"] >= 8
+    else:
+        assert model.arrays["w1"].shape == (columns, model.config["hidden"])
     assert 1 <= model.layer <= 12
 
 
@@ -228,15 +232,20 @@ def _tiny_data(folder: Path) -> Path:
     return folder
 
 
+@pytest.mark.parametrize("head", ["mlp", "gru"])
 def test_train_detector_writes_a_loadable_artifact(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, head: str
 ) -> None:
     monkeypatch.setenv("TMPDIR", str(tmp_path / "cache"))  # the state cache goes there
     data = _tiny_data(tmp_path)
     out = tmp_path / "artifact"
     messages: list[str] = []
     every = {"en": ["ptc2020_en"], "ru": ["semeval2023_ru", "unlp2025"], "uk": ["unlp2025"]}
+    gru = {"project": 16, "hidden": 8, "dropout": 0.1, "lr": 0.01, "epochs": 8,
+           "batch_words": 64, "max_words": 4, "threads": 1}  # fmt: skip
     overrides = {
+        "head": head,
+        "gru": gru,
         "epochs": 2,
         "hidden": 16,
         "max_records": {},
@@ -254,8 +263,11 @@ def test_train_detector_writes_a_loadable_artifact(
     assert sorted(p.name for p in out.iterdir()) == names
     written = json.loads((out / "training_report.json").read_text("utf-8"))
     assert written["languages"] == report["languages"]
+    first, width = ("w1", 16) if head == "mlp" else ("proj_w", 16)
     with np.load(out / "head.npz", allow_pickle=False) as arrays:
-        assert arrays["w1"].dtype == np.float16 and arrays["w1"].shape[1] == 16
+        assert arrays[first].dtype == np.float16 and arrays[first].shape[1] == width
+    config = json.loads((out / "config.json").read_text("utf-8"))
+    assert config["head"] == head and config.get("max_words", 4) == 4
     # the training data's loaded words score above its plain words (cross-validated)
     assert report["languages"]["ru"]["cross_validated_articles"]["semeval2023_ru"]["f1"] > 0.5
     assert list((tmp_path / "cache").glob("framing-detector-states/*.npy"))  # states cached

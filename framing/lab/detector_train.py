@@ -44,6 +44,7 @@ from typing import Any
 
 import numpy as np
 
+from framing.lab.detector_gru import fit_gru
 from framing.lab.detector_states import CachedSet, build
 from framing.lab.eval_loaded import span_prf, token_prf
 from framing.lab.loaded_data import FOLDS, Doc, fold_of, read_sets, subsample
@@ -70,12 +71,14 @@ Progress = Callable[[str], None]
 
 @dataclass
 class Example:
-    """One record: its doc, token offsets, gold labels and head inputs (float16)."""
+    """One record: its doc, token offsets, gold labels, head inputs (float16) and each
+    token's sentence number (what the sequence head reads as one sequence)."""
 
     doc: Doc
     tokens: list[tuple[int, int]]
     labels: np.ndarray
     inputs: np.ndarray
+    sentence: np.ndarray | None = None
 
 
 def training_settings() -> dict[str, Any]:
@@ -103,12 +106,30 @@ def examples_of(
         sentence = sentence_ids(doc.text, tokens)
         rows = np.asarray(states[lo:hi], dtype=np.float32)
         inputs = head_inputs(rows, sentence, lexicon, doc.lang, languages).astype(np.float16)
-        out.append(Example(doc, tokens, np.asarray(cached.labels[lo:hi]), inputs))
+        out.append(Example(doc, tokens, np.asarray(cached.labels[lo:hi]), inputs, sentence))
     return out
+
+
+def head_config(settings: dict[str, Any]) -> dict[str, Any]:
+    """What :class:`Model` needs to know of the head: its kind and, for the sequence head,
+    the longest piece of a sentence it reads as one sequence."""
+    if settings.get("head", "mlp") == "gru":
+        return {"head": "gru", "max_words": int(settings["gru"]["max_words"])}
+    return {"head": "mlp", "hidden": int(settings["hidden"])}
 
 
 def fit_head(examples: list[Example], settings: dict[str, Any]) -> dict[str, np.ndarray]:
     """Train the head on ``examples``; returns its arrays (float32)."""
+    if settings.get("head", "mlp") == "gru":
+        sentences = [e.sentence for e in examples]
+        if any(s is None for s in sentences):
+            raise DetectorError("The sequence head needs each example's sentence numbers.")
+        return fit_gru(
+            [e.inputs for e in examples],
+            [e.labels for e in examples],
+            sentences,  # type: ignore[arg-type]
+            settings,
+        )
     import torch
 
     torch.manual_seed(int(settings["seed"]))
@@ -149,7 +170,7 @@ def fit_head(examples: list[Example], settings: dict[str, Any]) -> dict[str, np.
 
 
 def predict(model: Model, examples: list[Example]) -> list[np.ndarray]:
-    return [model.probabilities(e.inputs.astype(np.float32)) for e in examples]
+    return [model.probabilities(e.inputs.astype(np.float32), e.sentence) for e in examples]
 
 
 def score(examples: list[Example], probs: list[np.ndarray], cut: Cut) -> dict[str, Any]:
@@ -242,10 +263,11 @@ def cross_validate(
     for k in range(FOLDS):
         say(f"cross-validation fold {k + 1} of {FOLDS}")
         arrays = fit_head([e for e, f in zip(examples, folds, strict=True) if f != k], settings)
-        model = Model({}, arrays, {})
+        model = Model(head_config(settings), arrays, {})
         for i, fold in enumerate(folds):
             if fold == k:
-                oof[i] = model.probabilities(examples[i].inputs.astype(np.float32))
+                rows = examples[i].inputs.astype(np.float32)
+                oof[i] = model.probabilities(rows, examples[i].sentence)
     return oof
 
 
@@ -309,7 +331,7 @@ def train_detector(
         "languages": list(settings["languages"]),
         "layer": int(settings["layer"]),
         "encoder": settings["encoder"],
-        "hidden": int(settings["hidden"]),
+        **head_config(settings),
         "post_max_words": int(settings["post_max_words"]),
         "trained_on": {name: "train split (is_test(id) false)" for name in settings["sets"]},
     }

@@ -38,6 +38,7 @@ import numpy as np
 from framing.errors import FramingError
 from framing.text.morphology import Span, word_spans
 from framing.wording.lexicon import LANGUAGES, find_loaded
+from framing.wording.sequence_head import ARRAYS, logits, segments
 from framing.wording.token_states import load_encoder
 
 FEATURE_VERSION = 5
@@ -156,7 +157,9 @@ class Model:
     """The head's weights, its configuration and each language's threshold."""
 
     config: dict[str, Any]
-    arrays: dict[str, np.ndarray]  # w1 (inputs × hidden), b1, w2 (hidden), b2 (1)
+    # per word ("head": "mlp"): w1 (inputs × hidden), b1, w2 (hidden), b2 (1); sequence
+    # ("head": "gru"): the arrays of framing.wording.sequence_head
+    arrays: dict[str, np.ndarray]
     thresholds: dict[str, dict[str, Cut]]  # language -> text kind -> bars
 
     def threshold(self, lang: str, words: int, recall: bool = False) -> Cut:
@@ -166,11 +169,22 @@ class Model:
         kind = text_kind(words, int(self.config["post_max_words"]))
         return self.thresholds[lang][RECALL if recall and kind == "article" else kind]
 
-    def probabilities(self, inputs: np.ndarray) -> np.ndarray:
-        """The probability that each input row's token is loaded."""
+    @property
+    def sequential(self) -> bool:
+        """Whether the head reads each sentence as a sequence (a GRU) or each word alone."""
+        return self.config.get("head", "mlp") == "gru"
+
+    def probabilities(self, inputs: np.ndarray, sentence: np.ndarray | None = None) -> np.ndarray:
+        """The probability that each input row's token is loaded; a sequence head needs each
+        row's sentence number (:func:`sentence_ids`)."""
         if not len(inputs):
             return np.zeros(0)
         a = self.arrays
+        if self.sequential:
+            if sentence is None:
+                raise DetectorError("The sequence head needs each word's sentence number.")
+            pieces = segments(sentence, int(self.config["max_words"]))
+            return 1.0 / (1.0 + np.exp(-logits(a, inputs, pieces)))
         hidden = inputs @ a["w1"] + a["b1"]
         hidden = 0.5 * hidden * (1.0 + np.tanh(0.7978845608 * (hidden + 0.044715 * hidden**3)))
         return 1.0 / (1.0 + np.exp(-(hidden @ a["w2"] + a["b2"])))
@@ -221,7 +235,8 @@ def load_model() -> Model:
     path = artifact_dir().joinpath(HEAD_FILE)
     try:
         with path.open("rb") as handle, np.load(handle, allow_pickle=False) as data:
-            arrays = {name: data[name].astype(np.float32) for name in ("w1", "b1", "w2", "b2")}
+            names = ARRAYS if config.get("head") == "gru" else ("w1", "b1", "w2", "b2")
+            arrays = {name: data[name].astype(np.float32) for name in names}
     except (OSError, ValueError, KeyError) as exc:
         raise DetectorError(
             f"Cannot read the detector head {path}: {exc}. Rebuild it with "
@@ -321,8 +336,9 @@ def token_probabilities(
         return tokens, np.zeros(0)
     states = load_encoder(model.encoder).word_states(text, tokens, [model.layer])[0]
     lexicon = inside([(h.start, h.end) for h in find_loaded(text, lang)], tokens)
-    inputs = head_inputs(states, sentence_ids(text, tokens), lexicon, lang, model.languages)
-    return tokens, model.probabilities(inputs)
+    sentence = sentence_ids(text, tokens)
+    inputs = head_inputs(states, sentence, lexicon, lang, model.languages)
+    return tokens, model.probabilities(inputs, sentence)
 
 
 def beyond_lexicon(
