@@ -40,7 +40,7 @@ GELU_C = 0.7978845608  # sqrt(2 / pi), torch's tanh approximation of GELU
 
 
 def gelu(x: np.ndarray) -> np.ndarray:
-    return 0.5 * x * (1.0 + np.tanh(GELU_C * (x + 0.044715 * x**3)))
+    return 0.5 * x * (1.0 + np.tanh(GELU_C * (x + 0.044715 * x * x * x)))
 
 
 def sigmoid(x: np.ndarray) -> np.ndarray:
@@ -63,23 +63,29 @@ def segments(sentence: np.ndarray, max_words: int) -> list[tuple[int, int]]:
 
 
 def _run(
-    x: np.ndarray, wi: np.ndarray, wh: np.ndarray, bi: np.ndarray, bh: np.ndarray
+    x: np.ndarray,
+    valid: np.ndarray,
+    weights: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
+    reverse: bool,
 ) -> np.ndarray:
-    """One GRU direction over ``x`` (batch, steps, inputs), every sequence of the batch as long
-    as ``steps``; returns the states (batch, steps, hidden). ``wi`` is (inputs, 3·hidden),
-    ``wh`` (hidden, 3·hidden): torch's ``weight_ih``/``weight_hh`` transposed."""
-    batch, steps, _ = x.shape
+    """One GRU direction over ``x`` (pieces, steps, inputs), padded: ``valid`` (pieces,
+    steps) marks real words, padding at the end of a piece. A state stays at zero over
+    padding, so reading backwards a piece starts at its own last word, as torch's GRU does
+    on that piece alone. ``weights`` are torch's ``weight_ih``, ``weight_hh`` transposed,
+    (inputs, 3·hidden) and (hidden, 3·hidden), then ``bias_ih`` and ``bias_hh``."""
+    wi, wh, bi, bh = weights
+    pieces, steps, _ = x.shape
     size = wh.shape[0]
     gates_in = x @ wi + bi
-    h = np.zeros((batch, size), np.float32)
-    out = np.empty((batch, steps, size), np.float32)
-    for t in range(steps):
+    h = np.zeros((pieces, size), np.float32)
+    out = np.zeros((pieces, steps, size), np.float32)
+    for t in range(steps - 1, -1, -1) if reverse else range(steps):
         gi = gates_in[:, t]
         gh = h @ wh + bh
         r = sigmoid(gi[:, :size] + gh[:, :size])
         z = sigmoid(gi[:, size : 2 * size] + gh[:, size : 2 * size])
         n = np.tanh(gi[:, 2 * size :] + r * gh[:, 2 * size :])
-        h = (1.0 - z) * n + z * h
+        h = np.where(valid[:, t, None], (1.0 - z) * n + z * h, h)
         out[:, t] = h
     return out
 
@@ -88,21 +94,23 @@ def logits(
     arrays: Mapping[str, np.ndarray], inputs: np.ndarray, pieces: list[tuple[int, int]]
 ) -> np.ndarray:
     """The head's logit for each row of ``inputs`` (words × input columns); ``pieces`` are
-    the word ranges (:func:`segments`) read as one sequence each. Pieces of one length run as
-    one batch, so a text costs as many GRU steps as its longest piece, not its word count."""
+    the word ranges (:func:`segments`) read as one sequence each. All pieces run as one
+    padded batch, so a text costs as many GRU steps as its longest piece, not its word
+    count."""
     projected = gelu(inputs @ arrays["proj_w"] + arrays["proj_b"])
+    if not pieces:
+        return np.zeros(0, np.float32)
+    lengths = np.array([end - start for start, end in pieces])
+    firsts = np.array([start for start, _ in pieces])
+    steps = int(lengths.max())
+    valid = np.arange(steps)[None, :] < lengths[:, None]
+    rows = np.where(valid, firsts[:, None] + np.arange(steps)[None, :], 0)
+    x = projected[rows] * valid[:, :, None]
+    directions = [
+        _run(x, valid, tuple(arrays[f"{d}_{k}"] for k in ("wi", "wh", "bi", "bh")), d == "bwd")  # type: ignore[arg-type]
+        for d in ("fwd", "bwd")
+    ]
+    joined = np.concatenate([x, *directions], axis=-1)
     out = np.zeros(len(inputs), np.float32)
-    by_length: dict[int, list[int]] = {}
-    for start, end in pieces:
-        by_length.setdefault(end - start, []).append(start)
-    w = arrays["out_w"]
-    for length, firsts in by_length.items():
-        rows = np.asarray(firsts)[:, None] + np.arange(length)[None, :]
-        x = projected[rows]
-        forward = _run(x, arrays["fwd_wi"], arrays["fwd_wh"], arrays["fwd_bi"], arrays["fwd_bh"])
-        backward = _run(
-            x[:, ::-1], arrays["bwd_wi"], arrays["bwd_wh"], arrays["bwd_bi"], arrays["bwd_bh"]
-        )[:, ::-1]
-        joined = np.concatenate([x, forward, backward], axis=-1)
-        out[rows] = joined @ w + arrays["out_b"][0]
+    out[rows[valid]] = (joined @ arrays["out_w"] + arrays["out_b"][0])[valid]
     return out
