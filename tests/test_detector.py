@@ -152,6 +152,20 @@ def test_a_sure_word_carries_its_less_sure_neighbours() -> None:
     assert [s.text for s in found] == ["evil corrupt regime said"]
 
 
+def test_close_runs_of_one_sentence_become_one_suggestion() -> None:
+    # bridging: two runs at most `bridge` words apart become one, never across a sentence end
+    text = "lying and cynical claims of the liars. cruel lies"
+    tokens = word_spans(text)
+    probs = [0.9, 0.1, 0.9, 0.1, 0.1, 0.1, 0.9, 0.9, 0.9]
+    found = spans_from_tokens(text, tokens, probs, 0.8, 0.8)
+    assert [s.text for s in found] == ["lying", "cynical", "liars", "cruel lies"]
+    found = spans_from_tokens(text, tokens, probs, 0.8, 0.8, bridge=1)
+    assert [s.text for s in found] == ["lying and cynical", "liars", "cruel lies"]
+    assert found[0].confidence == round((0.9 + 0.1 + 0.9) / 3, 3)  # all its words
+    found = spans_from_tokens(text, tokens, probs, 0.8, 0.8, bridge=3)
+    assert [s.text for s in found] == ["lying and cynical claims of the liars", "cruel lies"]
+
+
 def test_head_inputs_see_neighbours_in_the_sentence_only() -> None:
     text = "Evil regime. Good news"
     tokens = word_spans(text)

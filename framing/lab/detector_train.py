@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -177,7 +177,9 @@ def score(examples: list[Example], probs: list[np.ndarray], cut: Cut) -> dict[st
     """Each set's measure at ``cut``: span P/R/F1 for news, token P/R/F1 for UNLP."""
     by_set: dict[str, list[tuple[Doc, list[tuple[int, int]]]]] = {}
     for example, p in zip(examples, probs, strict=True):
-        found = spans_from_tokens(example.doc.text, example.tokens, p, cut.seed, cut.extend)
+        found = spans_from_tokens(
+            example.doc.text, example.tokens, p, cut.seed, cut.extend, cut.bridge
+        )
         by_set.setdefault(example.doc.set_name, []).append(
             (example.doc, [(s.start, s.end) for s in found])
         )
@@ -195,15 +197,18 @@ def f_beta(scores: dict[str, float], beta: float) -> float:
     return (1 + beta**2) * p * r / (beta**2 * p + r) if p > 0 and r > 0 else 0.0
 
 
-def cuts_of(grid: list[float], steps: list[float]) -> list[Cut]:
+def cuts_of(grid: list[float], steps: list[float], bridges: Sequence[int] = (0,)) -> list[Cut]:
     """Every pair of bars tried: each seed of ``grid`` with an extend bar ``step`` below it
-    for each of ``steps`` (0: no extension), extend bars below the grid's lowest left out."""
+    for each of ``steps`` (0: no extension), extend bars below the grid's lowest left out,
+    each with every gap of ``bridges`` (words two runs may be apart and still become one;
+    0 first, so that a tie keeps runs apart)."""
     low = min(grid)
     return [
-        Cut(float(seed), round(float(seed) - float(step), 4))
+        Cut(float(seed), round(float(seed) - float(step), 4), int(bridge))
         for seed in grid
         for step in steps
         if float(seed) - float(step) >= low - 1e-9
+        for bridge in bridges
     ]
 
 
@@ -288,7 +293,9 @@ def train_detector(
         raise DetectorError(f"No positive tokens in {data_dir}: is it the right folder?")
     oof = cross_validate(examples, settings, say)
     thresholds: dict[str, dict[str, Cut]] = {}
-    cuts = cuts_of(settings["threshold_grid"], settings["extend_steps"])
+    cuts = cuts_of(
+        settings["threshold_grid"], settings["extend_steps"], settings.get("bridge_steps", [0])
+    )
     report_langs: dict[str, Any] = {}
     post_max = int(settings["post_max_words"])
     for lang in settings["languages"]:

@@ -11,9 +11,11 @@ Each word is read in context by the first ``layer`` layers of the shipped e5-sma
 input of a small head is the word's state, the mean state of its two neighbours in the
 sentence, whether the curated lexicon flags it, the language, and the length of the text.
 The document is in view too: its mean word state and the share of its
-words the lexicon flags. The head is a one-hidden-layer perceptron stored as
-float16 arrays (``data/detector/head.npz``, read with ``allow_pickle=False``: data, never
-code) with its ``config.json``; each language's decision threshold, chosen by
+words the lexicon flags. The head (``config.json``'s ``head``) is either a one-hidden-layer
+perceptron over each word's row (``mlp``) or a bidirectional GRU over the rows of each
+sentence (``gru``, :mod:`framing.wording.sequence_head`: what a word does in its clause);
+its weights are float16 arrays (``data/detector/head.npz``, read with
+``allow_pickle=False``: data, never code); each language's decision threshold, chosen by
 cross-validation, lives in ``thresholds.json`` as a pair (:class:`Cut`): a suggestion is a
 run of consecutive words whose probability reaches the lower ``extend`` bar, holding at least
 one word that reaches the ``seed`` bar, with no sentence end or line break inside
@@ -60,10 +62,14 @@ class DetectorError(FramingError):
 @dataclass(frozen=True)
 class Cut:
     """The decision bars of one language and text kind: a run of words at or above
-    ``extend`` is suggested when one of its words reaches ``seed`` (``extend <= seed``)."""
+    ``extend`` is suggested when one of its words reaches ``seed`` (``extend <= seed``);
+    two suggestions of one sentence with at most ``bridge`` words between them become one
+    (annotators mark «лживые и циничные заявления» whole, the head may be sure of its ends
+    only)."""
 
     seed: float
     extend: float
+    bridge: int = 0
 
 
 @dataclass(frozen=True)
@@ -243,7 +249,10 @@ def load_model() -> Model:
             "`framing train-detector`."
         ) from exc
     cuts = {
-        lang: {k: Cut(float(v["seed"]), float(v["extend"])) for k, v in kinds.items()}
+        lang: {
+            k: Cut(float(v["seed"]), float(v["extend"]), int(v.get("bridge", 0)))
+            for k, v in kinds.items()
+        }
         for lang, kinds in thresholds.items()
     }
     return Model(config, arrays, cuts)
@@ -259,6 +268,8 @@ def _cuts_ok(kinds: Any) -> bool:
         except (TypeError, KeyError, ValueError):
             return False
         if not 0.0 <= extend <= seed <= 1.0:
+            return False
+        if not isinstance(cut.get("bridge", 0), int) or cut.get("bridge", 0) < 0:
             return False
     return True
 
@@ -284,7 +295,7 @@ def save_model(folder: Path, model: Model) -> None:
     (folder / "config.json").write_text(json.dumps(model.config, indent=2) + "\n", "utf-8")
     rounded = {
         lang: {
-            kind: {"seed": round(cut.seed, 4), "extend": round(cut.extend, 4)}
+            kind: {"seed": round(cut.seed, 4), "extend": round(cut.extend, 4), "bridge": cut.bridge}
             for kind, cut in kinds.items()
         }
         for lang, kinds in model.thresholds.items()
@@ -301,28 +312,43 @@ def spans_from_tokens(
     probs: Sequence[float],
     threshold: float,
     extend: float | None = None,
+    bridge: int = 0,
 ) -> list[Suggestion]:
     """Runs of tokens at or above ``extend`` (default: ``threshold``) that hold a token at or
-    above ``threshold``, not crossing sentence ends or line breaks."""
-    found: list[Suggestion] = []
+    above ``threshold``, not crossing sentence ends or line breaks; two runs with at most
+    ``bridge`` tokens between them and no sentence end become one. A suggestion's confidence
+    is the mean probability of its tokens."""
+    runs: list[list[int]] = []
     run: list[int] = []
     low = threshold if extend is None else min(extend, threshold)
 
     def close() -> None:
         if run and max(probs[k] for k in run) >= threshold:
-            start, end = tokens[run[0]][0], tokens[run[-1]][1]
-            confidence = round(float(np.mean([probs[k] for k in run])), 3)
-            found.append(Suggestion(start, end, text[start:end], confidence))
+            runs.append(run.copy())
         run.clear()
 
-    for i, (start, _) in enumerate(tokens):
+    def broken(a: int, b: int) -> bool:  # a sentence end or line break between tokens a, b
+        return SENTENCE_BREAK_RE.search(text, tokens[a][1], tokens[b][0]) is not None
+
+    for i in range(len(tokens)):
         if probs[i] < low:
             close()
             continue
-        if run and SENTENCE_BREAK_RE.search(text, tokens[run[-1]][1], start):
+        if run and broken(run[-1], i):
             close()
         run.append(i)
     close()
+    merged: list[tuple[int, int]] = []  # first and last token of each suggestion
+    for r in runs:
+        if merged and r[0] - merged[-1][1] - 1 <= bridge and not broken(merged[-1][1], r[0]):
+            merged[-1] = (merged[-1][0], r[-1])
+        else:
+            merged.append((r[0], r[-1]))
+    found = []
+    for first, last in merged:
+        start, end = tokens[first][0], tokens[last][1]
+        confidence = round(float(np.mean(probs[first : last + 1])), 3)
+        found.append(Suggestion(start, end, text[start:end], confidence))
     return found
 
 
@@ -391,4 +417,4 @@ def detect_loaded(
         cut = model.threshold(lang, len(tokens), recall)
     else:
         cut = model.thresholds[lang][RECALL if recall and kind == "article" else kind]
-    return spans_from_tokens(text, tokens, probs.tolist(), cut.seed, cut.extend)
+    return spans_from_tokens(text, tokens, probs.tolist(), cut.seed, cut.extend, cut.bridge)
