@@ -344,7 +344,7 @@ def test_a_caller_can_say_the_text_is_an_article() -> None:
     as_article = detect_loaded(text, "ru", kind="article")
     assert as_post == detect_loaded(text, "ru", kind="post")
     cut = model.thresholds["ru"]["article"]
-    assert as_article == spans_from_tokens(text, tokens, probs, cut.seed, cut.extend)
+    assert as_article == spans_from_tokens(text, tokens, probs, cut.seed, cut.extend, cut.bridge)
     with pytest.raises(DetectorError, match="No text kind"):
         detect_loaded(text, "ru", kind="tweet")
 
@@ -356,7 +356,7 @@ def test_more_suggestions_read_an_article_at_the_recall_threshold() -> None:
     tokens, probs = token_probabilities(text, "ru")
     more = detect_loaded(text, "ru", kind="article", recall=True)
     cut = model.thresholds["ru"][RECALL]
-    assert more == spans_from_tokens(text, tokens, probs, cut.seed, cut.extend)
+    assert more == spans_from_tokens(text, tokens, probs, cut.seed, cut.extend, cut.bridge)
     assert detect_loaded(text, "ru", kind="post", recall=True) == detect_loaded(text, "ru", "post")
     assert model.threshold("ru", 1000, recall=True) == model.thresholds["ru"][RECALL]
     assert model.threshold("ru", 1000) == model.thresholds["ru"]["article"]
