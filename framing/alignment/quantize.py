@@ -168,14 +168,16 @@ def keyword_forward(module: Any, pick: Callable[[Any], Any], **options: Any) -> 
     return KeywordForward()
 
 
-def cpu_session(graph: Path, threads: int) -> Any:
+def cpu_session(graph: Path, threads: int, spinning: bool = True) -> Any:
     """An ONNX Runtime session on the CPU, ``threads`` threads inside each operator (the
-    encoders are one chain of operators: running several at once gains nothing)."""
+    encoders are one chain of operators: running several at once gains nothing). Without
+    ``spinning`` an idle thread sleeps instead of busy-waiting for the next operator."""
     import onnxruntime as ort
 
     options = ort.SessionOptions()
     options.intra_op_num_threads = max(1, threads)
     options.inter_op_num_threads = 1
+    options.add_session_config_entry("session.intra_op.allow_spinning", "1" if spinning else "0")
     options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
     return ort.InferenceSession(str(graph), options, providers=["CPUExecutionProvider"])
 
