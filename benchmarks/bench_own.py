@@ -7,9 +7,9 @@
    translation). Median wall time over 5 pairs. Target (issue 12): <= 2 s on 2 cores.
 2. In process, on the last pair: the candidate score (clause units and word alignment,
    :mod:`framing.alignment.pair_scores`, for the sentences left without a link as
-   ``compare`` asks it; no vector cache, so every run encodes its units, through the int8
-   graph under the fp32 model: ``clause_encoder``) and ``align()`` on the 40 x 40 matrix,
-   medians.
+   ``compare`` asks it; no vector cache, so every run encodes its units with the encoder
+   ``clause_encoder`` names: the comparison's own, the fp32 ONNX graph unless
+   ``encoder_runtime`` is ``torch``) and ``align()`` on the 40 x 40 matrix, medians.
 
 Quote the machine load with the figures: `uptime` is printed at the start and the end.
 
