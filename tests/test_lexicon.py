@@ -11,7 +11,6 @@ import pytest
 import yaml
 
 from framing import outlets
-from framing.lab import lexicon_mining
 from framing.wording.lexicon import (
     CATEGORIES,
     FIELDS,
@@ -425,21 +424,26 @@ def test_matching_a_repeated_article_finds_the_same_hits() -> None:
         assert again == first
 
 
-def test_mining_script_counts_in_span_occurrences(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_mining_script_counts_in_span_occurrences(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from framing.cli.main import cli
+
     text = "The regime lied.\r\nThe sanctions regime held. A regime fell."
     start = text.index("regime lied")
     record = {"id": "1", "lang": "en", "text": text, "spans": []}
     record["spans"] = [{"technique": "Loaded_Language", "start": start, "end": start + 6}]
     (tmp_path / "semeval2023_en.jsonl").write_text(json.dumps(record) + "\n", "utf-8")
     (tmp_path / "ptc2020_en.jsonl").write_text(json.dumps(record) + "\n", "utf-8")  # a dupe
-    lexicon_mining.main(["--data", str(tmp_path), "check", "--lang", "en"])
-    rows = {line.split("\t")[0]: line.split("\t") for line in capsys.readouterr().out.split("\n")}
+    runner = CliRunner()
+    mining = ["lexicon-mining", "--data", str(tmp_path)]
+    checked = runner.invoke(cli, [*mining, "check", "--lang", "en"])
+    assert checked.exit_code == 0, checked.output
+    rows = {line.split("\t")[0]: line.split("\t") for line in checked.stdout.split("\n")}
     assert rows["regime"][2:4] == ["2", "1"]  # the sanctions regime is literal; PTC copy skipped
-    lexicon_mining.main(["--data", str(tmp_path), "candidates", "--lang", "en", "--min-count", "3"])
-    out = capsys.readouterr().out
-    assert "regime\t3\t1\t0.33" in out
+    mined = runner.invoke(cli, [*mining, "candidates", "--lang", "en", "--min-count", "3"])
+    assert mined.exit_code == 0, mined.output
+    assert "regime\t3\t1\t0.33" in mined.stdout
 
 
 # --- word sense: «предполагаемый» is "anticipated" before a planned contact, "alleged" before

@@ -1,12 +1,16 @@
 """Click commands for the loaded-language detector, to register on the main group:
 
-    from framing.cli.lab_loaded import eval_loaded_command, train_detector_command
+    from framing.cli.lab_loaded import (
+        eval_loaded_command, lexicon_mining_group, train_detector_command
+    )
 
     cli.add_command(train_detector_command)
     cli.add_command(eval_loaded_command)
+    cli.add_command(lexicon_mining_group)
 
 They only translate between the command line and :mod:`framing.lab.detector_train` /
-:mod:`framing.lab.eval_loaded`: JSON (or a text table) on stdout, progress on stderr.
+:mod:`framing.lab.eval_loaded` / :mod:`framing.lab.lexicon_mining`: JSON, a text table or
+tab-separated rows on stdout, progress on stderr.
 """
 
 from __future__ import annotations
@@ -119,3 +123,72 @@ def eval_loaded_command(
         click.echo(render_text(report))
     else:
         write_object(report, sys.stdout)
+
+
+# The languages lexicon_mining reads, and its default techniques (SemEval-2023 and PTC
+# spans of these count; UNLP 2025 marks manipulative fragments of any technique).
+MINING_LANGUAGES = ("en", "ru", "uk")
+MINING_TECHNIQUES = ("Loaded_Language", "Name_Calling-Labeling", "Name_Calling,Labeling", "Doubt")
+
+
+@click.group("lexicon-mining")
+@DATA_OPTION
+@click.option(
+    "--technique",
+    "techniques",
+    multiple=True,
+    default=MINING_TECHNIQUES,
+    show_default=True,
+    help="A SemEval/PTC technique whose spans count; repeat for several.",
+)
+@click.option(
+    "--split",
+    type=click.Choice(("all", "train")),
+    default="all",
+    show_default=True,
+    help="train: leave out the held-out test fifth (for entries measured by eval-loaded).",
+)
+@click.pass_context
+def lexicon_mining_group(
+    ctx: click.Context, data: Path | None, techniques: tuple[str, ...], split: str
+) -> None:
+    """Mine and check lexicon entries against the span-annotated corpora (tab-separated).
+
+    Example:
+
+        framing lexicon-mining --split train candidates --lang ru --ngram 2
+
+        framing lexicon-mining check --lang en
+    """
+    from framing.lab.loaded_data import DEFAULT_DATA
+
+    ctx.obj = {"data": data or DEFAULT_DATA, "techniques": techniques, "split": split}
+
+
+@lexicon_mining_group.command("candidates")
+@click.option("--lang", type=click.Choice(MINING_LANGUAGES), required=True)
+@click.option("--ngram", type=click.IntRange(1, 3), default=1, show_default=True)
+@click.option("--min-count", type=click.IntRange(1), default=5, show_default=True)
+@click.option("--top", type=click.IntRange(1), default=300, show_default=True)
+@click.pass_obj
+@friendly_errors
+def mining_candidates(obj: dict, lang: str, ngram: int, min_count: int, top: int) -> None:
+    """Lemmas (or lemma n-grams) ranked by how often they fall inside gold spans: total,
+    inside, rate and lift, by the lower end of the rate's 95% Wilson interval."""
+    from framing.lab.lexicon_mining import print_candidates
+
+    print_candidates(
+        obj["data"], lang, tuple(obj["techniques"]), obj["split"], ngram, min_count, top
+    )
+
+
+@lexicon_mining_group.command("check")
+@click.option("--lang", type=click.Choice(MINING_LANGUAGES), required=True)
+@click.pass_obj
+@friendly_errors
+def mining_check(obj: dict, lang: str) -> None:
+    """Each curated lexicon entry's matches in the corpora and how many overlap a gold span
+    (the figures quoted in the entries' ``source`` fields)."""
+    from framing.lab.lexicon_mining import print_check
+
+    print_check(obj["data"], lang, tuple(obj["techniques"]), obj["split"])

@@ -3,8 +3,8 @@
 The corpora are not part of the repository; pass their folder (default
 ``../shared/data/loaded-language``, see that folder's README). Two commands::
 
-    python -m framing.lab.lexicon_mining candidates --lang ru --ngram 2 --min-count 5
-    python -m framing.lab.lexicon_mining check --lang en
+    framing lexicon-mining candidates --lang ru --ngram 2 --min-count 5
+    framing lexicon-mining check --lang en
 
 ``candidates`` lemmatises every text with the matcher's own lemmatiser and prints, for each
 lemma (or lemma pair), how often it occurs and how often inside a gold span of the loaded
@@ -22,7 +22,6 @@ Offsets count ``\\r\\n``, so texts are sliced exactly as stored.
 
 from __future__ import annotations
 
-import argparse
 import json
 import math
 import sys
@@ -36,7 +35,6 @@ from framing.lab.loaded_data import is_test
 from framing.text.morphology import Tokens, entry_key, normalise
 from framing.wording.lexicon import SCARE_QUOTES, Lexicon, load_lexicon
 
-DEFAULT_DATA = Path("../shared/data/loaded-language")
 DEFAULT_TECHNIQUES = ("Loaded_Language", "Name_Calling-Labeling", "Name_Calling,Labeling", "Doubt")
 FILES = {
     "ru": (("semeval2023_ru.jsonl", "SemEval-2023 ru"), ("unlp2025_uk_ru.jsonl", "UNLP-2025 ru")),
@@ -144,20 +142,28 @@ def wilson_lower(hits: int, total: int, z: float = 1.96) -> float:
     return (centre - margin) / (1 + z * z / total)
 
 
-def print_candidates(args: argparse.Namespace) -> None:
-    docs = documents(args.data, args.lang, tuple(args.techniques), args.split)
-    counts = candidates(docs, args.lang, args.ngram)
+def print_candidates(
+    data: Path,
+    lang: str,
+    techniques: tuple[str, ...],
+    split: str,
+    ngram: int,
+    min_count: int,
+    top: int,
+) -> None:
+    """The candidate lemmas of ``lang`` as tab-separated rows on stdout, best first."""
+    counts = candidates(documents(data, lang, techniques, split), lang, ngram)
     base = counts.words_inside / max(1, counts.words)
     print(f"# {counts.words} words, {base:.1%} inside gold spans", file=sys.stderr)
     rows = []
     for key, total in counts.total.items():
-        if total >= args.min_count:
+        if total >= min_count:
             rate = counts.inside[key] / total
             rows.append(
                 (wilson_lower(counts.inside[key], total), key, total, counts.inside[key], rate)
             )
     print("lemma\ttotal\tinside\trate\tlift\tby_dataset")
-    for _, key, total, inside, rate in sorted(rows, reverse=True)[: args.top]:
+    for _, key, total, inside, rate in sorted(rows, reverse=True)[:top]:
         print(f"{key}\t{total}\t{inside}\t{rate:.2f}\t{rate / base:.1f}\t{counts.sets(key)}")
 
 
@@ -172,39 +178,12 @@ def check(docs: Iterator[Doc], lexicon: Lexicon) -> Counts:
     return counts
 
 
-def print_check(args: argparse.Namespace) -> None:
-    lexicon = load_lexicon(args.lang)
-    docs = documents(args.data, args.lang, tuple(args.techniques), args.split)
-    counts = check(docs, lexicon)
+def print_check(data: Path, lang: str, techniques: tuple[str, ...], split: str) -> None:
+    """Each lexicon entry of ``lang`` with its matches, tab-separated rows on stdout."""
+    lexicon = load_lexicon(lang)
+    counts = check(documents(data, lang, techniques, split), lexicon)
     print("pattern\tcategory\ttotal\tinside\tby_dataset")
     rows = [(e.pattern, e.category) for e in lexicon.entries] + [(SCARE_KEY, SCARE_QUOTES)]
     for key, category in rows:
         total, inside = counts.total[key], counts.inside[key]
         print(f"{key}\t{category}\t{total}\t{inside}\t{counts.sets(key)}")
-
-
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(
-        prog="python -m framing.lab.lexicon_mining",
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="the corpora's folder")
-    parser.add_argument("--techniques", nargs="+", default=list(DEFAULT_TECHNIQUES))
-    parser.add_argument(
-        "--split", choices=("all", "train"), default="all", help="train: without the test fifth"
-    )
-    commands = parser.add_subparsers(dest="command", required=True)
-    mine = commands.add_parser("candidates", help="lemmas ranked by in-span occurrences")
-    mine.add_argument("--lang", choices=sorted(FILES), required=True)
-    mine.add_argument("--ngram", type=int, choices=(1, 2, 3), default=1)
-    mine.add_argument("--min-count", type=int, default=5)
-    mine.add_argument("--top", type=int, default=300)
-    check = commands.add_parser("check", help="each lexicon entry's occurrences in the corpora")
-    check.add_argument("--lang", choices=sorted(FILES), required=True)
-    args = parser.parse_args(argv)
-    (print_candidates if args.command == "candidates" else print_check)(args)
-
-
-if __name__ == "__main__":
-    main()
