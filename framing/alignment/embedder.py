@@ -148,17 +148,10 @@ class SentenceTransformerEmbedder:
 
         from framing.alignment.sentence_states import EncodedText, prompt_offsets
 
-        prompts = self._model.prompts or {}
-        prompt = prompts.get(self._prompt_name, "") if self._prompt_name else ""
+        prompt = self._prompt()
         out: list[Any] = [None] * len(texts)
         with inference_lock(self._model):
-            limit = int(getattr(self._model, "max_seq_length", 512) or 512)
-            spans = self._model.tokenizer(
-                [prompt + t for t in texts],
-                truncation=True,
-                max_length=limit,
-                return_offsets_mapping=True,
-            )["offset_mapping"]
+            spans = self._tokenize(texts, prompt, offsets=True)["offset_mapping"]
             blocks = _blocks(self._model)
             layers = tuple(n for n in layers if 0 < n <= len(blocks))  # a shallower model
             for batch in token_budget_batches([len(s) for s in spans], DEFAULT_BATCH_SIZE):
@@ -193,20 +186,13 @@ class SentenceTransformerEmbedder:
         sentence-transformers model pools (the prompt included), unit length."""
         from framing.alignment.sentence_states import EncodedText, prompt_offsets
 
-        prompts = self._model.prompts or {}
-        prompt = prompts.get(self._prompt_name, "") if self._prompt_name else ""
+        prompt = self._prompt()
         vectors = np.zeros((len(texts), graph.dim), dtype=np.float32)
         out: list[Any] = [None] * len(texts) if states else []
         if not texts:
             return vectors, out
         with inference_lock(self._model):
-            limit = int(getattr(self._model, "max_seq_length", 512) or 512)
-            encoded = self._model.tokenizer(
-                [prompt + t for t in texts],
-                truncation=True,
-                max_length=limit,
-                return_offsets_mapping=states,
-            )
+            encoded = self._tokenize(texts, prompt, offsets=states)
             ids = encoded["input_ids"]
             pad = self._model.tokenizer.pad_token_id
             for batch in token_budget_batches([len(row) for row in ids], graph.batch_size):
@@ -230,6 +216,22 @@ class SentenceTransformerEmbedder:
                         {n: layer[row, :size] for n, layer in hidden.items()},
                     )
         return vectors, out
+
+    def _prompt(self) -> str:
+        """What the model puts before each text ("query: " for e5), as it encodes."""
+        prompts = self._model.prompts or {}
+        return prompts.get(self._prompt_name, "") if self._prompt_name else ""
+
+    def _tokenize(self, texts: list[str], prompt: str, offsets: bool) -> Any:
+        """``texts`` behind ``prompt``, cut where the model cuts them (its max_seq_length):
+        ids, and with ``offsets`` each token's character span."""
+        limit = int(getattr(self._model, "max_seq_length", 512) or 512)
+        return self._model.tokenizer(
+            [prompt + t for t in texts],
+            truncation=True,
+            max_length=limit,
+            return_offsets_mapping=offsets,
+        )
 
     def _token_counts(self, texts: list[str]) -> list[int]:
         """Each text's length in subword tokens, as the model will cut it."""
