@@ -40,7 +40,7 @@ import numpy as np
 from framing.errors import FramingError
 from framing.text.morphology import Span, word_spans
 from framing.wording.lexicon import LANGUAGES, find_loaded
-from framing.wording.sequence_head import ARRAYS, logits, segments
+from framing.wording.sequence_head import ARRAYS, gelu, logits, segments, sigmoid
 from framing.wording.token_states import load_encoder
 
 FEATURE_VERSION = 5
@@ -190,10 +190,8 @@ class Model:
             if sentence is None:
                 raise DetectorError("The sequence head needs each word's sentence number.")
             pieces = segments(sentence, int(self.config["max_words"]))
-            return 1.0 / (1.0 + np.exp(-logits(a, inputs, pieces)))
-        hidden = inputs @ a["w1"] + a["b1"]
-        hidden = 0.5 * hidden * (1.0 + np.tanh(0.7978845608 * (hidden + 0.044715 * hidden**3)))
-        return 1.0 / (1.0 + np.exp(-(hidden @ a["w2"] + a["b2"])))
+            return sigmoid(logits(a, inputs, pieces))
+        return sigmoid(gelu(inputs @ a["w1"] + a["b1"]) @ a["w2"] + a["b2"])
 
     @property
     def layer(self) -> int:
