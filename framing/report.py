@@ -25,6 +25,7 @@ from framing.markup import Segment, segments
 from framing.records import Sentence
 from framing.settings import packaged_yaml
 from framing.store import Store, analysis_key
+from framing.text.quoting import PAIRS
 from framing.wording.detector import detector_fingerprint
 from framing.wording.glosses import neutral_gloss
 from framing.wording.lexicon import lexicon_fingerprint
@@ -415,7 +416,28 @@ def event_title(report: dict[str, Any], limit: int = 120) -> dict[str, str] | No
     english = [aid for aid in best["cells"] if articles[aid]["lang"] == "en"]
     chosen = (english or list(best["cells"]))[0]
     text = " ".join(articles[chosen]["sentences"][i]["text"] for i in best["cells"][chosen])
-    return {"text": shorten(text, limit), "lang": articles[chosen]["lang"] or ""}
+    return {
+        "text": shorten(without_stray_marks(text), limit),
+        "lang": articles[chosen]["lang"] or "",
+    }
+
+
+def without_stray_marks(text: str) -> str:
+    """``text`` less a quote mark at its start that nothing in it closes, or at its end that
+    nothing opens: a sentence cut from a longer quotation (‘"This is pure fiction.’) makes a
+    headline that looks broken."""
+    text = text.strip()
+    for opener, closers in PAIRS.items():
+        if opener == '"':  # the same mark opens and closes: an odd one out is stray
+            opened = closed = text.count('"') % 2
+        else:
+            opens, closes = text.count(opener), sum(text.count(c) for c in closers)
+            opened, closed = opens > closes, closes > opens
+        if opened and text.startswith(opener):
+            text = text[1:].lstrip()
+        elif closed and text.endswith(tuple(closers)):
+            text = text[:-1].rstrip()
+    return text
 
 
 def event_headline(

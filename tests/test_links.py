@@ -273,3 +273,25 @@ def first_sentences_link(correction_id: int, verdict: str) -> dict:
         "b_hash": text_hash("B0."),
         "verdict": verdict,
     }
+
+
+@pytest.mark.parametrize(
+    ("sentence", "title"),
+    [
+        ('"Це чиста вигадка.', "Це чиста вигадка."),  # cut from a longer quotation
+        ("«Это чистая выдумка.", "Это чистая выдумка."),
+        ("Pure fiction.”", "Pure fiction."),
+        ('"Pure fiction," Peskov said.', '"Pure fiction," Peskov said.'),
+        ("Газета «Известия» пишет.", "Газета «Известия» пишет."),
+    ],
+)
+def test_an_event_title_drops_a_quote_mark_its_sentence_never_closes(
+    sentence: str, title: str
+) -> None:
+    """The shared statement that titles an event can be one sentence of a longer quote: the
+    8 reports of 11 Nov 2024 were headed ‘"Це чиста вигадка.’ in the browser."""
+    from framing.report import event_title
+
+    row = {"kind": "shared", "status": "confirmed", "cells": {"a": [0]}, "links": []}
+    report = {"articles": [{"id": "a", "lang": "uk", "sentences": [{"text": sentence}]}]}
+    assert event_title({**report, "rows": [row]}) == {"text": title, "lang": "uk"}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from framing.alignment.embedder import load_embedder
-from framing.alignment.quote_fidelity import quote_fidelity
+from framing.alignment.quote_fidelity import quote_fidelity, speech_quotes
 from framing.text.quoting import quoted_spans
 
 RU_QUOTE = '"Нет. А зачем нам связываться?" – ответил Песков на вопрос о возможных контактах.'
@@ -54,6 +54,53 @@ def test_quoted_spans_never_crash_on_stray_marks() -> None:
     for text in ['"', "«", "»", "„“”", '" a b "c d', "«a «b c» d", "a » b » c « d « e"]:
         for start, end in quoted_spans(text):
             assert 0 <= start < end <= len(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # an outlet of the registry, quoted as its name is: a source, not speech
+        ('…у досить поважних виданнях, повідомляє "Українська правда".', []),
+        ("«Мы считаем корректным», - цитирует его «Интерфакс».", ["Мы считаем корректным"]),
+        ('Напомним, что "Комментарии" писали об этом.', []),
+        # a title after a word that introduces one, registered or not
+        ("Об этом сообщила газета «Новые известия» в понедельник.", []),
+        ("Партия «Единая Россия» победила.", []),
+        ('The newspaper "Die Zeit" reported it.', []),
+        ("Видання «Нові новини» про це писало.", []),
+        # speech stays speech, short or long
+        ('He said "no comment" twice.', ["no comment"]),
+        (
+            "Песков назвал это «голословными, хамскими обвинениями».",
+            ["голословными, хамскими обвинениями"],
+        ),
+        # after a title word, a quotation too long for a name is still speech
+        (
+            "Газета «переговоры зашли в тупик, и что дальше».",
+            ["переговоры зашли в тупик, и что дальше"],
+        ),
+    ],
+)
+def test_speech_quotes_leave_out_quoted_names(text: str, expected: list[str]) -> None:
+    assert [text[s:e] for s, e in speech_quotes(text)] == expected
+
+
+def test_a_quoted_source_is_not_compared_with_the_speakers_words(emb) -> None:
+    """Real reports of 11 Nov 2024 (tests/gold/real_articles 103, 104): one paraphrases
+    Peskov and names its source in quotes, the other quotes him. Their comparison read
+    "fidelity 0.00" and made both profiles' "lowest quote fidelity" 0."""
+    lenta = (
+        "…на що прессекретар лідера Кремля спочатку відповів, що такі публікації це найбільш "
+        "наочний приклад якості тієї інформації, яка зараз публікується, іноді навіть у досить "
+        'поважних виданнях, повідомляє "Українська правда".'
+    )
+    patrioty = (
+        '…на що прессекретар лідера Кремля спочатку відповів, що такі публікації "це найбільш '
+        "наочний приклад якості тієї інформації, яка зараз публікується, іноді навіть у досить "
+        'поважних виданнях".'
+    )
+    assert quote_fidelity(lenta, patrioty, emb, "uk", "uk") is None
+    assert quote_fidelity(patrioty, patrioty, emb, "uk", "uk").fidelity == 1.0
 
 
 def test_required_example(emb) -> None:

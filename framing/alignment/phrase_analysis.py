@@ -14,14 +14,13 @@ from framing.alignment.align import PairAlignment
 from framing.alignment.embedder import Embedder
 from framing.alignment.grouping import ArticleVectors
 from framing.alignment.phrases import TokenStates, phrase_insertions_batch
-from framing.alignment.quote_fidelity import quote_fidelity
+from framing.alignment.quote_fidelity import quote_fidelity, speech_quotes
 from framing.alignment.sentence_states import (
     StatesCache,
     encoded_texts,
     phrase_states,
     shared_layers,
 )
-from framing.text.quoting import quoted_spans
 
 
 def insertions_and_quotes(
@@ -97,7 +96,7 @@ def _quotes(
     for (a_id, b_id), alignment in alignments.items():
         a, b = by_id[a_id], by_id[b_id]
         for i, j in sorted(alignment.pairs()):
-            if not (quoted_spans(a.sentences[i]) and quoted_spans(b.sentences[j])):
+            if not (speech_quotes(a.sentences[i]) and speech_quotes(b.sentences[j])):
                 continue
             fidelity = quote_fidelity(
                 a.sentences[i], b.sentences[j], embedder, a.lang, b.lang, states

@@ -1,7 +1,8 @@
 """Quote fidelity: how faithfully one outlet's quotation renders another's, across languages.
 
-Quotations are found by :func:`framing.text.quoting.quoted_spans`.
-:func:`quote_fidelity` compares the quotations of two aligned sentences:
+Quotations are found by :func:`framing.text.quoting.quoted_spans`, less the quoted names
+(:func:`speech_quotes`: «Интерфакс», газета «Известия»). :func:`quote_fidelity` compares the
+quotations of two aligned sentences:
 
 * ``fidelity``: the cosine of the two quotes' e5 sentence embeddings mapped linearly so that
   the 95th percentile of unrelated sentence pairs gives 0 and the median of translation pairs
@@ -17,6 +18,7 @@ Quotations are found by :func:`framing.text.quoting.quoted_spans`.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -33,9 +35,11 @@ from framing.alignment.phrases import (
     similarity_matrix,
     token_states,
 )
-from framing.text.quoting import quoted_spans
+from framing.outlets import load_registry
+from framing.text.morphology import TEXT_WORD_RE
+from framing.text.quoting import PAIRS, quoted_spans
 
-__all__ = ["QuoteFidelity", "quote_fidelity", "quoted_spans"]
+__all__ = ["QuoteFidelity", "quote_fidelity", "quoted_spans", "speech_quotes"]
 
 
 @dataclass
@@ -62,7 +66,7 @@ def quote_fidelity(
     Give the languages to use the calibration measured for that language with English (the
     pooled one otherwise: Ukrainian-English cosines run lower than Russian-English ones).
     ``states``: the sentences' token states by text, when already encoded."""
-    quotes_a, quotes_b = quoted_spans(sent_a), quoted_spans(sent_b)
+    quotes_a, quotes_b = speech_quotes(sent_a), speech_quotes(sent_b)
     if not quotes_a or not quotes_b:
         return None
     emb = embedder or load_embedder()
@@ -78,6 +82,32 @@ def quote_fidelity(
         states_a, states_b = token_states([sent_a, sent_b], emb)
     differences = _differences(states_a, quotes_a, states_b, quotes_b)
     return QuoteFidelity(round(fidelity, 4), round(cosine, 4), quotes_a, quotes_b, differences)
+
+
+def speech_quotes(sentence: str) -> list[tuple[int, int]]:
+    """The quotations of ``sentence`` that render someone's words: :func:`quoted_spans` less
+    the quoted names (at most ``quotes.name_max_words`` words): an outlet of the registry
+    (повідомляє "Українська правда"), or a title after a word of ``quotes.name_cues``
+    (газета «Известия», the newspaper "Die Zeit")."""
+    return [(s, e) for s, e in quoted_spans(sentence) if not _is_name(sentence, s, e)]
+
+
+def _is_name(sentence: str, start: int, end: int) -> bool:
+    inner = sentence[start:end]
+    if len(TEXT_WORD_RE.findall(inner)) > int(config()["quotes"]["name_max_words"]):
+        return False
+    if load_registry().find(f"«{inner}»") is not None:  # quoted: «Комментарии» counts too
+        return True
+    before = sentence[:start].rstrip(" \t—–-")
+    before = before[:-1].rstrip() if before and before[-1] in PAIRS else before
+    return bool(_name_cue_before().search(before))
+
+
+@cache
+def _name_cue_before() -> re.Pattern[str]:
+    """A word of ``quotes.name_cues`` at the end of a text (the word before a quotation)."""
+    cues = "|".join(f"(?:{cue})" for cue in config()["quotes"]["name_cues"])
+    return re.compile(rf"(?<!\w)(?:{cues})\w*$", re.IGNORECASE)
 
 
 def _calibration(lang_a: str | None, lang_b: str | None) -> tuple[float, float]:
