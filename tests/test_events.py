@@ -205,3 +205,19 @@ def test_a_contentless_sentence_is_not_the_strongest_statement() -> None:
     assert strongest_statement(a, b, z, 9) == 0.0
     evidence = pair_evidence(a, b, z, {**SETTINGS, "event_anchor_z": 5.5})
     assert evidence.strongest == 6.8
+
+
+def test_an_event_label_names_people_not_outlets_or_days() -> None:
+    """The 8 reports of 11 Nov 2024 were labelled "Putin, Trump, Post, Sunday": the head of
+    "The Washington Post" and the day of its report counted as what the event is about."""
+    from framing.alignment.grouping import key_terms
+
+    sentences = [
+        "Kremlin spokesman Dmitry Peskov said on Sunday that The Washington Post report on "
+        "Trump and Putin was fiction.",
+        "The Washington Post reported on Sunday that Trump called Putin in Florida.",
+        "Peskov told reporters that Trump and Putin had not spoken, Reuters and CNN said.",
+        "According to Reuters, Putin and Trump have not talked since November, Peskov said.",
+    ]
+    report = ArticleVectors("a", "en", None, None, sentences, np.zeros((4, 3)))
+    assert key_terms([report]) == ["Trump", "Putin", "Peskov"]

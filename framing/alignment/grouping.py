@@ -25,7 +25,8 @@ import numpy as np
 
 from framing.alignment.align import mutual_best, thresholds
 from framing.alignment.guard import WORD
-from framing.text.metadata import MONTHS
+from framing.outlets import load_registry
+from framing.text.metadata import MONTHS, WEEKDAYS
 
 
 @dataclass
@@ -135,6 +136,9 @@ def asked_same_event(a: ArticleVectors, b: ArticleVectors, settings: dict[str, A
 # A capitalised word not followed by another one: the head of a name ("Donald Trump",
 # "Russian President Vladimir Putin" count as Trump and Putin).
 NAME = re.compile(r"(?<![\w.])[A-ZА-ЯЁІЇЄҐ][\w'’-]{2,}\b(?!\s+[A-ZА-ЯЁІЇЄҐ])")
+# The capitalised words before a name's head: "The Washington" of "The Washington Post".
+RUN_BEFORE = re.compile(r"(?:[A-ZА-ЯЁІЇЄҐ][\w'’.-]*\s+)+$")
+WEEKDAY = re.compile(WEEKDAYS.removesuffix(r",?\s+"), re.IGNORECASE)
 
 
 def key_terms(members: list[ArticleVectors], limit: int = 4) -> list[str]:
@@ -142,7 +146,8 @@ def key_terms(members: list[ArticleVectors], limit: int = 4) -> list[str]:
 
     Taken from one member (an English one if there is one) so the label reads in one
     language; a name counts once per sentence, and only the last word of a run of
-    capitalised words counts.
+    capitalised words counts. Months, weekdays and outlets of the registry are not what an
+    event is about ("Trump, Putin, Post, Sunday" named a Washington Post report of Sunday).
     """
     source = next((m for m in members if m.lang == "en"), members[0])
     counts: Counter[str] = Counter()
@@ -150,12 +155,22 @@ def key_terms(members: list[ArticleVectors], limit: int = 4) -> list[str]:
         names = {
             re.sub(r"['’]s$", "", m.group(0))
             for m in NAME.finditer(sentence)
-            if m.start() > 0 and m.group(0).lower() not in MONTHS
+            if m.start() > 0 and not _not_a_subject(sentence, m)
         }
         counts.update(names)
     return [name for name, n in counts.most_common(limit) if n > 1] or [
         name for name, _ in counts.most_common(limit)
     ]
+
+
+def _not_a_subject(sentence: str, name: re.Match[str]) -> bool:
+    word = name.group(0)
+    if word.lower() in MONTHS or WEEKDAY.fullmatch(word):
+        return True
+    run = RUN_BEFORE.search(sentence, 0, name.start())
+    whole = sentence[run.start() if run else name.start() : name.end()]
+    registry = load_registry()
+    return any(registry.find(n) for n in {whole, word, whole.removeprefix("The ")})
 
 
 def group_events(

@@ -46,7 +46,8 @@ def default_db_path() -> Path:
 # Bump when an analysis changes in a way the settings files do not show, so cached
 # analyses made by older code are not served.
 ANALYSIS_VERSION = 6  # 4: compare links carry tiers (issue 12); 5: an undated pair is one event;
-# 6: a quoted name («Интерфакс», газета «Известия») is not a quotation for quote fidelity
+# 6: a quoted name («Интерфакс», газета «Известия») is not a quotation for quote fidelity;
+# event labels leave out outlets and weekdays
 
 
 def analysis_key(kind: str, *parts: Any) -> str:
