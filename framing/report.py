@@ -332,6 +332,22 @@ def _sentences_over(article: dict[str, Any]) -> Callable[[int, int], list[int]]:
     return over
 
 
+def discussion_terms(report: dict[str, Any]) -> list[dict[str, Any]]:
+    """The handout's "words to discuss": each report's lexicon hits and editorial asides
+    (background dates and suggestions to check are not words to discuss), one row per
+    report, kind and wording, with how often the report uses it («якобы» three times is one
+    row, ``count`` 3), in the order the reports and their words come."""
+    rows: dict[tuple[str, str, str], dict[str, Any]] = {}
+    for article in report["articles"]:
+        for found in report["analysis"][article["id"]]["highlights"]:
+            if found["source"] != "lexicon" and found["display"] != "editorial":
+                continue
+            key = (article["id"], found["display"], " ".join(found["text"].casefold().split()))
+            row = rows.setdefault(key, {"article": article, "highlight": found, "count": 0})
+            row["count"] += 1
+    return list(rows.values())
+
+
 def score_card(report: dict[str, Any], article_id: str) -> list[dict[str, Any]]:
     """The figures of one article of a comparison (or alone), in display order, each with
     its evidence resolved to what the reader is pointed at: ``{"kind": "highlight" |

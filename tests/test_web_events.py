@@ -207,3 +207,37 @@ def test_a_lone_report_headline_from_the_listing_equals_the_article_read(seed_db
                 "text": shorten(summaries[article_id]["lead"], 120),
                 "lang": read["lang"],
             }
+
+
+def test_handout_lists_each_wording_of_a_report_once() -> None:
+    """A report that writes «якобы» three times had three identical rows under "Words to
+    discuss"; now one, with its count."""
+    from framing.report import discussion_terms
+
+    def hit(text: str, display: str = "distancing_hedge", source: str = "lexicon") -> dict:
+        return {"text": text, "display": display, "source": source}
+
+    a, b = {"id": "a"}, {"id": "b"}
+    report = {
+        "articles": [a, b],
+        "analysis": {
+            "a": {"highlights": [hit("якобы"), hit("Якобы"), hit("диктатора", "name_calling")]},
+            "b": {
+                "highlights": [
+                    hit("якобы"),
+                    hit("Напомним", "editorial", "editorial"),
+                    hit("November 5", "background", "editorial"),
+                    hit("лживые", "name_calling", "detector"),
+                ]
+            },
+        },
+    }
+    rows = [
+        (t["article"]["id"], t["highlight"]["text"], t["count"]) for t in discussion_terms(report)
+    ]
+    assert rows == [
+        ("a", "якобы", 2),
+        ("a", "диктатора", 1),
+        ("b", "якобы", 1),
+        ("b", "Напомним", 1),
+    ]

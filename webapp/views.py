@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from framing.report import citations_by_sentence, event_title, score_card, sentence_marks
+from framing.report import (
+    citations_by_sentence,
+    discussion_terms,
+    event_title,
+    score_card,
+    sentence_marks,
+)
 
 from .links import just_made
 
@@ -32,11 +38,7 @@ def comparison_context(report: dict[str, Any], linkable: bool = True) -> dict[st
         "cards": cards,
         "present": present,
         "linkable": linkable,
-        "handout_terms": any(
-            h["source"] == "lexicon" or h["display"] == "editorial"
-            for analysis in report["analysis"].values()
-            for h in analysis["highlights"]
-        ),
+        "handout_terms": discussion_terms(report),
         "headline": event_title(report) if len(report["articles"]) > 1 else None,
         # Shared on the handout: rows the aligner is sure of or a reader confirmed; a
         # possible counterpart is listed apart, for the reader to check.
