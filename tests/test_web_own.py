@@ -41,6 +41,10 @@ def test_compare_two_pasted_texts(client) -> None:
     assert "Your comparison" in html and "not saved to the corpus" in html
     assert 'class="mrow shared"' in html
     assert client.get("/api/articles").get_json()["articles"].__len__() == 4  # nothing saved
+    # two texts of no known outlet: columns numbered as the form numbers them, so a row
+    # "Only Article 2" says which (both were "Unknown outlet")
+    assert "<strong>Article 1</strong>" in html and "<strong>Article 2</strong>" in html
+    assert "Unknown outlet" not in html
 
 
 def test_compare_and_save(client) -> None:

@@ -123,3 +123,29 @@ def test_an_outlet_missing_from_the_registry_is_named_by_its_site(app) -> None:
     assert outlet_label({"outlet_name": None, "url": url}) == "example-news.org"
     assert outlet_label({"outlet_name": None, "url": "http://[::1"}) == "Unknown outlet"
     assert outlet_label({"outlet_name": None}) == "Unknown outlet"
+
+
+def test_columns_of_one_outlet_are_told_apart() -> None:
+    from webapp.views import column_labels
+
+    def labels(*articles: dict) -> list[str]:
+        return [a["column_label"] for a in column_labels(list(articles))]
+
+    sputnik = {"outlet_name": "Sputnik (Спутник)"}
+    assert labels({"outlet_name": None}, {"outlet_name": "Reuters"}) == [
+        "Unknown outlet",
+        "Reuters",
+    ]
+    assert labels({"outlet_name": None}, {"outlet_name": None}, {"outlet_name": "TASS"}) == [
+        "Article 1",
+        "Article 2",
+        "TASS",
+    ]
+    assert labels({**sputnik, "date": "2024-11-07"}, {**sputnik, "date": "2020-12-15"}) == [
+        "Sputnik, 2024-11-07",
+        "Sputnik, 2020-12-15",
+    ]
+    assert labels({**sputnik, "date": None}, {**sputnik, "date": None}) == [
+        "Sputnik #1",
+        "Sputnik #2",
+    ]

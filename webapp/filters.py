@@ -25,17 +25,23 @@ def figure_value(value: Any, name: str) -> str:
     return str(value)
 
 
+UNKNOWN = "Unknown outlet"
+
+
 def outlet_label(article: Any) -> str:
     """Who published an article, for headings and row labels: the registry's name, else
     the site it came from (most pages are of outlets the registry does not hold, and a
-    comparison of three "Unknown outlet" columns cannot be read), else "Unknown outlet"."""
+    comparison of three "Unknown outlet" columns cannot be read), else "Unknown outlet".
+    A comparison's column names its article itself (``column_label``, views.column_labels)."""
+    if article.get("column_label"):
+        return str(article["column_label"])
     if article.get("outlet_name"):
         return str(article["outlet_name"])
     try:
         host = urlsplit(str(article.get("url") or "")).hostname or ""
     except ValueError:  # a malformed address stored from an upload
         host = ""
-    return host.removeprefix("www.") or "Unknown outlet"
+    return host.removeprefix("www.") or UNKNOWN
 
 
 def short_name(name: str | None) -> str:

@@ -12,13 +12,37 @@ from framing.report import (
     sentence_marks,
 )
 
+from .filters import UNKNOWN, outlet_label, short_name
 from .links import just_made
+
+
+def column_labels(articles: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The articles, each with the ``column_label`` its column and rows are named by: the
+    outlet, told apart when two columns share one (two pasted texts were both "Unknown
+    outlet", so "Only Unknown outlet" named neither). Unknown outlets are numbered as the
+    form numbers them ("Article 2"); two reports of one outlet get their dates, or a
+    number when those are the same."""
+    labels = [outlet_label(a) for a in articles]
+    out = []
+    for n, (article, label) in enumerate(zip(articles, labels, strict=True), start=1):
+        same = [a for a, other in zip(articles, labels, strict=True) if other == label]
+        if len(same) > 1:
+            dates = [a.get("date") for a in same]
+            if label == UNKNOWN:
+                label = f"Article {n}"
+            elif all(dates) and len(set(dates)) == len(dates):
+                label = f"{short_name(label)}, {article['date']}"
+            else:
+                label = f"{short_name(label)} #{n}"
+        out.append({**article, "column_label": label})
+    return out
 
 
 def comparison_context(report: dict[str, Any], linkable: bool = True) -> dict[str, Any]:
     """Template variables for a comparison: per article its marked sentences, citations
     and score card; the categories present (for the legend and toggles). ``linkable``:
     the articles are in the corpus, so their pages can be linked."""
+    report = {**report, "articles": column_labels(report["articles"])}
     marks, citations, cards, present = {}, {}, {}, set()
     for article in report["articles"]:
         article_id = article["id"]
