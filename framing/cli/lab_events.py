@@ -47,7 +47,7 @@ DEFAULT_FOLDERS = (
 def eval_events_command(
     gold: Path, folders: tuple[Path, ...], grid: bool, model: str | None, fmt: str
 ) -> None:
-    """Group the gold's articles as ``framing events`` does and score the events.
+    """Group the gold's articles as 'framing events' does and score the events.
 
     Figures count article pairs put in one event: precision, recall, F1, and the false
     pairs that merge two events the gold marks as near misses. With --grid, every
@@ -113,8 +113,8 @@ def as_text(found: dict) -> str:
 def event_bars_command(store: Path, models: str, first: int | None) -> None:
     """Event bars chosen by 5-fold cross-validation over NTREX documents, per model.
 
-    STORE is a corpus database of NTREX articles (``ntrex:<doc>:<lang>`` sources), as
-    ``benchmarks/bench_scale.py --keep DIR`` leaves it. Prints JSON: the z-scores behind the
+    STORE is a corpus database of NTREX articles (sources named ntrex:<doc>:<lang>), as
+    'benchmarks/bench_scale.py --keep DIR' leaves it. Prints JSON: the z-scores behind the
     event decision, the shipped bars' pair precision and recall, and the cross-validated
     choice (see framing/lab/event_bars.py).
 

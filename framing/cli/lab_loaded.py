@@ -188,7 +188,7 @@ def mining_candidates(obj: dict, lang: str, ngram: int, min_count: int, top: int
 @friendly_errors
 def mining_check(obj: dict, lang: str) -> None:
     """Each curated lexicon entry's matches in the corpora and how many overlap a gold span
-    (the figures quoted in the entries' ``source`` fields)."""
+    (the figures quoted in the entries' 'source' fields)."""
     from framing.lab.lexicon_mining import print_check
 
     print_check(obj["data"], lang, tuple(obj["techniques"]), obj["split"])
