@@ -213,6 +213,25 @@ class Registry:
         return self._mentions(self._cited, text)
 
 
+UNKNOWN = "Unknown outlet"
+
+
+def publisher_label(article: dict[str, Any]) -> str:
+    """Who published an article, for headings and row labels: the registry's name, else
+    the site it came from (most pages are of outlets the registry does not hold, and a
+    comparison of three "Unknown outlet" columns cannot be read), else "Unknown outlet".
+    A comparison's column names its article itself (``column_label``, set by the web view)."""
+    if article.get("column_label"):
+        return str(article["column_label"])
+    if article.get("outlet_name"):
+        return str(article["outlet_name"])
+    try:
+        host = urlsplit(str(article.get("url") or "")).hostname or ""
+    except ValueError:  # a malformed address stored from an upload
+        host = ""
+    return host.removeprefix("www.") or UNKNOWN
+
+
 def registry_path() -> Path:
     return corpus_dir() / "outlets.yaml"
 

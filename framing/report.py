@@ -22,6 +22,7 @@ from framing.compare import compare as run_compare
 from framing.errors import FramingError, NotFound
 from framing.links import CONFIDENT_TIERS, apply_corrections, row_status
 from framing.markup import Segment, segments
+from framing.outlets import publisher_label
 from framing.records import Sentence
 from framing.settings import packaged_yaml
 from framing.store import Store, analysis_key
@@ -506,7 +507,7 @@ def matrix_records(report: dict[str, Any]) -> list[dict[str, Any]]:
     """The claim matrix as flat records (CSV export): row number, kind, how sure, and one
     column per report with its sentences (empty: not found by the aligner)."""
     columns = {
-        a["id"]: f"{a['outlet_name'] or 'unknown outlet'} ({a['lang'] or '?'}, {a['id'][:8]})"
+        a["id"]: f"{publisher_label(a)} ({a['lang'] or '?'}, {a['id'][:8]})"
         for a in report["articles"]
     }
     texts = {a["id"]: a["sentences"] for a in report["articles"]}

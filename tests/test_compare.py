@@ -205,3 +205,33 @@ def test_cli_compare_with_a_file(seed_copy: Path, seed_ids: dict[str, str], tmp_
     assert text.exit_code == 0
     assert "Claim 1 (shared):" in text.stdout
     assert "(only Sputnik (en, " in text.stdout
+
+
+def test_cli_text_names_the_quotes_it_compares() -> None:
+    """The text output's quote lines read like its claim lines (they printed raw dicts), and a
+    report of an outlet missing from the registry is named by its site."""
+    from framing.cli.main import render_comparison
+
+    def article(article_id: str, lang: str, **who: str | None) -> dict:
+        sentences = [{"text": "«Нет», — сказал он."}, {"text": '"No," he said.'}]
+        return {"id": article_id, "lang": lang, "sentences": sentences, **who}
+
+    result = {
+        "articles": [
+            article("aaaaaaaa1", "ru", outlet_name=None, url="https://www.site.ru/a"),
+            article("bbbbbbbb2", "en", outlet_name="Sputnik", url=None),
+        ],
+        "pairs": [],
+        "claims": [],
+        "insertions": [],
+        "quotes": [
+            {
+                "a": {"article": "aaaaaaaa1", "sentence": 0},
+                "b": {"article": "bbbbbbbb2", "sentence": 1},
+                "fidelity": 0.97,
+            }
+        ],
+    }
+    assert render_comparison(result) == (
+        "Quote fidelity 0.97: site.ru (ru, aaaaaa) [0] ~ Sputnik (en, bbbbbb) [1]"
+    )

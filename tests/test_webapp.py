@@ -104,9 +104,9 @@ def test_an_outlet_missing_from_the_registry_is_named_by_its_site(app) -> None:
     """A page of an outlet the registry does not hold is labelled with its site (columns
     of "Unknown outlet" cannot be told apart); with no address, "Unknown outlet"."""
     from framing.ingest import ingest
+    from framing.outlets import publisher_label as outlet_label
     from framing.store import open_store
     from framing.text.readers import RawInput
-    from webapp.filters import outlet_label
 
     text = (
         "Песков заявил журналистам, что контактов с командой нет и пока не планируется.\n\n"

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Any
-from urllib.parse import urlsplit
 
 from flask import Flask
 from markupsafe import Markup
 
+from framing.outlets import publisher_label
 from framing.report import categories, figures
 
 
@@ -23,25 +23,6 @@ def figure_value(value: Any, name: str) -> str:
     if isinstance(value, float):
         return f"{value:.1f}"
     return str(value)
-
-
-UNKNOWN = "Unknown outlet"
-
-
-def outlet_label(article: Any) -> str:
-    """Who published an article, for headings and row labels: the registry's name, else
-    the site it came from (most pages are of outlets the registry does not hold, and a
-    comparison of three "Unknown outlet" columns cannot be read), else "Unknown outlet".
-    A comparison's column names its article itself (``column_label``, views.column_labels)."""
-    if article.get("column_label"):
-        return str(article["column_label"])
-    if article.get("outlet_name"):
-        return str(article["outlet_name"])
-    try:
-        host = urlsplit(str(article.get("url") or "")).hostname or ""
-    except ValueError:  # a malformed address stored from an upload
-        host = ""
-    return host.removeprefix("www.") or UNKNOWN
 
 
 def short_name(name: str | None) -> str:
@@ -82,5 +63,5 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(categories=categories, figures=figures, today=today)
     app.jinja_env.filters["figure"] = figure_value
     app.jinja_env.filters["short"] = short_name
-    app.jinja_env.filters["outlet"] = outlet_label
+    app.jinja_env.filters["outlet"] = publisher_label
     app.jinja_env.filters["article_title"] = article_title

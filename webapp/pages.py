@@ -9,6 +9,7 @@ from typing import Any
 from flask import Blueprint, jsonify, render_template, request
 
 from framing.errors import FramingError
+from framing.outlets import publisher_label
 from framing.report import (
     article_report,
     citations_by_sentence,
@@ -19,7 +20,6 @@ from framing.report import (
 from framing.settings import setting
 
 from .db import finished_analysis, get_embedder, get_store
-from .filters import outlet_label
 from .page_cache import cached_page
 from .paging import paginate
 
@@ -84,7 +84,7 @@ def home_data() -> dict[str, Any]:
     events = []
     for event in events_page:  # headlines only for the events shown
         members = [summaries[i] for i in event["articles"] if i in summaries]
-        outlets = sorted({outlet_label(m) for m in members})
+        outlets = sorted({publisher_label(m) for m in members})
         events.append(
             {
                 **event,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from framing.outlets import UNKNOWN, publisher_label
 from framing.report import (
     citations_by_sentence,
     discussion_terms,
@@ -12,7 +13,7 @@ from framing.report import (
     sentence_marks,
 )
 
-from .filters import UNKNOWN, outlet_label, short_name
+from .filters import short_name
 from .links import just_made
 
 
@@ -22,7 +23,7 @@ def column_labels(articles: list[dict[str, Any]]) -> list[dict[str, Any]]:
     outlet", so "Only Unknown outlet" named neither). Unknown outlets are numbered as the
     form numbers them ("Article 2"); two reports of one outlet get their dates, or a
     number when those are the same."""
-    labels = [outlet_label(a) for a in articles]
+    labels = [publisher_label(a) for a in articles]
     out = []
     for n, (article, label) in enumerate(zip(articles, labels, strict=True), start=1):
         same = [a for a, other in zip(articles, labels, strict=True) if other == label]

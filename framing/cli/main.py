@@ -372,9 +372,11 @@ def _stored_id(store: Any, given: str, items: list[Any] | None) -> str:
 
 def render_comparison(result: dict[str, Any]) -> str:
     """The claim matrix as plain text: one block per claim, one line per outlet."""
+    from framing.outlets import publisher_label
+
     articles = {a["id"]: a for a in result["articles"]}
     names = {
-        a["id"]: f"{a['outlet_name'] or 'unknown outlet'} ({a['lang'] or '?'}, {a['id'][:6]})"
+        a["id"]: f"{publisher_label(a)} ({a['lang'] or '?'}, {a['id'][:6]})"
         for a in result["articles"]
     }
     tier_of: dict[str, set[tuple[str, int]]] = {}  # tier -> the sentences in such links
@@ -404,7 +406,11 @@ def render_comparison(result: dict[str, Any]) -> str:
             f"«{insertion['text']}» ({insertion.get('kind', 'content')})"
         )
     for quote in result["quotes"]:
-        lines.append(f"Quote fidelity {quote['fidelity']:.2f}: {quote['a']} ~ {quote['b']}")
+        a, b = quote["a"], quote["b"]
+        lines.append(
+            f"Quote fidelity {quote['fidelity']:.2f}: {names[a['article']]} [{a['sentence']}]"
+            f" ~ {names[b['article']]} [{b['sentence']}]"
+        )
     return "\n".join(lines)
 
 
