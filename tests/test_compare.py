@@ -235,3 +235,23 @@ def test_cli_text_names_the_quotes_it_compares() -> None:
     assert render_comparison(result) == (
         "Quote fidelity 0.97: site.ru (ru, aaaaaa) [0] ~ Sputnik (en, bbbbbb) [1]"
     )
+
+
+def test_cli_stderr_has_no_model_loading_bar(seed_copy: Path, seed_ids: dict[str, str]) -> None:
+    """The model library drew a "Loading weights" bar on stderr at every run, across the
+    command's own progress lines."""
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "HF_HUB_DISABLE_PROGRESS_BARS"}
+    args = ["compare", seed_ids["001"], seed_ids["002"], "--db", str(seed_copy), "--no-phrases"]
+    done = subprocess.run(
+        [sys.executable, "-m", "framing.cli.main", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Loading weights" not in done.stderr and '"claims"' in done.stdout

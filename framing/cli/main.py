@@ -5,6 +5,7 @@ stdout carries data only (JSON by default); progress and refusals go to stderr.
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import Any
 
@@ -22,6 +23,10 @@ from framing.output import write_object, write_rows
 from framing.settings import setting
 
 HELP_OPTIONS = {"help_option_names": ["-h", "--help"]}
+
+# The model library's own "Loading weights" bar would cross our progress lines on stderr at
+# every run; loading the bundled model takes a second and needs no bar.
+os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
 
 
 @click.group(context_settings=HELP_OPTIONS)
