@@ -221,3 +221,16 @@ def test_an_event_label_names_people_not_outlets_or_days() -> None:
     ]
     report = ArticleVectors("a", "en", None, None, sentences, np.zeros((4, 3)))
     assert key_terms([report]) == ["Trump", "Putin", "Peskov"]
+
+
+def test_an_event_label_counts_a_russian_name_once_in_the_nominative() -> None:
+    from framing.alignment.grouping import key_terms
+
+    sentences = [
+        "Песков заявил, что разговора Трампа с Путиным не было.",
+        "По словам Пескова, Путин не говорил с Трампом.",
+        "Ранее газета писала о звонке Трампа Путину из Флориды.",
+        "В Кремле назвали это выдумкой, сообщает Интерфакс со ссылкой на США.",
+    ]
+    report = ArticleVectors("a", "ru", None, None, sentences, np.zeros((4, 3)))
+    assert key_terms([report]) == ["Путин", "Трамп"]  # Путин 3 times (Путиным, Путин, Путину)

@@ -27,6 +27,7 @@ from framing.alignment.align import mutual_best, thresholds
 from framing.alignment.guard import WORD
 from framing.outlets import load_registry
 from framing.text.metadata import MONTHS, WEEKDAYS
+from framing.wording.speakers import name_in_nominative
 
 
 @dataclass
@@ -145,19 +146,20 @@ def key_terms(members: list[ArticleVectors], limit: int = 4) -> list[str]:
     """The names most repeated in the event's reporting (not sentence-initial words).
 
     Taken from one member (an English one if there is one) so the label reads in one
-    language; a name counts once per sentence, and only the last word of a run of
-    capitalised words counts. Months, weekdays and outlets of the registry are not what an
-    event is about ("Trump, Putin, Post, Sunday" named a Washington Post report of Sunday).
+    language; a name counts once per sentence, in the nominative (ru, uk: «Трампа» and
+    «Трампом» are one name), and only the last word of a run of capitalised words counts.
+    Months, weekdays and outlets of the registry are not what an event is about ("Trump,
+    Putin, Post, Sunday" named a Washington Post report of Sunday).
     """
     source = next((m for m in members if m.lang == "en"), members[0])
     counts: Counter[str] = Counter()
     for sentence in source.sentences:
-        names = {
-            re.sub(r"['’]s$", "", m.group(0))
+        names = [
+            name_in_nominative(source.lang or "", re.sub(r"['’]s$", "", m.group(0)))
             for m in NAME.finditer(sentence)
             if m.start() > 0 and not _not_a_subject(sentence, m)
-        }
-        counts.update(names)
+        ]
+        counts.update(list(dict.fromkeys(names)))  # once a sentence; ties keep the text order
     return [name for name, n in counts.most_common(limit) if n > 1] or [
         name for name, _ in counts.most_common(limit)
     ]

@@ -117,6 +117,24 @@ def surname(r: Rules, word: str, case: str = "nomn") -> str:
     return word
 
 
+# pymorphy3's tags of proper names: surname, first name, patronymic, place, organisation
+PROPER_NAME_TAGS = frozenset({"Surn", "Name", "Patr", "Geox", "Orgn"})
+
+
+def name_in_nominative(lang: str, word: str) -> str:
+    """A proper name as a label writes it: «Трампа» → «Трамп», «Вашингтоні» → «Вашингтон».
+    Only a word that one of its three likeliest readings takes for a proper name changes
+    («Пескова» is also the plural "sands" in Russian), and abbreviations stay («США»); en
+    words, and words pymorphy3 does not know as names, stay as written."""
+    if lang not in {"ru", "uk"} or word.isupper():
+        return word
+    for p in parses(lang, normalise(word))[:3]:
+        if PROPER_NAME_TAGS & set(p.tag.grammemes):
+            form = p.inflect({"nomn"}) or p
+            return form.word[:1].upper() + form.word[1:]
+    return word
+
+
 # --- phrases --------------------------------------------------------------------------------
 
 
