@@ -34,12 +34,14 @@ def test_ingest_seeds_then_articles(runner: CliRunner, tmp_path: Path) -> None:
     assert listing.exit_code == 0
     rows = json.loads(listing.stdout)
     assert sorted(r["lang"] for r in rows) == ["en", "en", "ru", "ru"]
-    assert list(rows[0]) == ["id", "outlet", "lang", "date", "title", "n_sentences", "n_removed"]
+    assert list(rows[0]) == [
+        *("id", "outlet", "url", "lang", "date", "title", "n_sentences", "n_removed")
+    ]
 
 
 def test_articles_formats_exact(runner: CliRunner, seed_db: Path) -> None:
     rows = seed_rows(seed_db)
-    columns = ["id", "outlet", "lang", "date", "title", "n_sentences", "n_removed"]
+    columns = ["id", "outlet", "url", "lang", "date", "title", "n_sentences", "n_removed"]
     picked = [{c: r[c] for c in columns} for r in rows]
 
     as_json = runner.invoke(cli, ["articles", "--db", str(seed_db)]).stdout
@@ -54,8 +56,10 @@ def test_articles_formats_exact(runner: CliRunner, seed_db: Path) -> None:
     assert lines[0] == ",".join(columns)
     assert len(lines) == 5
     sputnik_2024 = next(p for p in picked if p["date"] == "2024-11-07")
+    assert sputnik_2024["url"].startswith("https://sputnikglobe.com/20241107/")
     assert (
-        f"{sputnik_2024['id']},sputnik,en,2024-11-07,Kremlin Says Russian Representatives Held No "
+        f"{sputnik_2024['id']},sputnik,{sputnik_2024['url']},en,2024-11-07,"
+        "Kremlin Says Russian Representatives Held No "
         f"Contacts With Trump's Campaign Office,{sputnik_2024['n_sentences']},"
         f"{sputnik_2024['n_removed']}"
     ) in lines

@@ -117,7 +117,8 @@ def ingest(
 def articles(db: str | None, fmt: str) -> None:
     """List the articles in the corpus.
 
-    Columns: id, outlet, lang, date, title, n_sentences, n_removed.
+    Columns: id, outlet (the registry's id; empty for an outlet it does not hold), url
+    (where the article came from, if known), lang, date, title, n_sentences, n_removed.
 
     Example:
 
@@ -125,7 +126,7 @@ def articles(db: str | None, fmt: str) -> None:
     """
     from framing.store import open_store
 
-    columns = ("id", "outlet", "lang", "date", "title", "n_sentences", "n_removed")
+    columns = ("id", "outlet", "url", "lang", "date", "title", "n_sentences", "n_removed")
     with open_store(db, create=False) as store:
         rows = ({k: row[k] for k in columns} for row in store.articles())
         write_rows(rows, fmt, sys.stdout)
