@@ -31,6 +31,7 @@ from framing.wording.detector import detector_fingerprint
 from framing.wording.glosses import neutral_gloss
 from framing.wording.lexicon import lexicon_fingerprint
 from framing.wording.profile import ArticleText, highlights, profile
+from framing.wording.token_states import shared_passes
 
 
 @cache
@@ -153,14 +154,17 @@ def comparison_report(
         article = store.article(article_ids[0])
         return _single(store, article)
     loaded = {a["id"]: a for a in map(store.article, article_ids)}
-    found = run_compare(store, article_ids, embedder, same_event=same_event, loaded=loaded)
-    # Readers' corrections win over the aligner (the cached result stays the aligner's).
-    result = apply_corrections(found, store.corrections([a["id"] for a in found["articles"]]))
-    per_article, articles = {}, []
-    for article in result["articles"]:
-        stored = loaded[article["id"]]
-        per_article[article["id"]] = article_analysis(store, stored)
-        articles.append({**article, "cited": stored["cited"]})
+    # The word score of the comparison and the detector's highlights read one encoder
+    # pass over each article's sentences, not two (bit for bit the same states).
+    with shared_passes():
+        found = run_compare(store, article_ids, embedder, same_event=same_event, loaded=loaded)
+        # Readers' corrections win over the aligner (the cached result stays the aligner's).
+        result = apply_corrections(found, store.corrections([a["id"] for a in found["articles"]]))
+        per_article, articles = {}, []
+        for article in result["articles"]:
+            stored = loaded[article["id"]]
+            per_article[article["id"]] = article_analysis(store, stored)
+            articles.append({**article, "cited": stored["cited"]})
     names = {a["id"]: a["outlet_name"] or a["title"] or "the other article" for a in articles}
     insertions = [{**i, "against_name": names[i["against"]]} for i in result["insertions"]]
     return {

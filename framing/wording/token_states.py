@@ -23,6 +23,8 @@ import os
 import re
 import threading
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -38,6 +40,27 @@ BATCH_TOKENS = 4096  # subword tokens per forward pass (padding included)
 _lock = threading.Lock()
 _encoders: dict[str, StateEncoder] = {}
 _threads = [os.cpu_count() or 1]
+# Passes kept within :func:`shared_passes`, by encoder and piece texts.
+_Pass = list[tuple[np.ndarray, list[tuple[int, int]]]]
+_shared: ContextVar[dict[tuple[int, tuple[str, ...]], _Pass] | None] = ContextVar(
+    "framing_shared_passes", default=None
+)
+
+
+@contextmanager
+def shared_passes() -> Iterator[None]:
+    """Within this block, an encoder's pass over a text's pieces is kept, with every layer
+    the encoder runs, and a later call over the same pieces reads it instead of running
+    again: comparing articles runs the word score (:mod:`framing.alignment.pair_scores`,
+    layer 3 of each article's sentences, one a line) and then the detector's highlights
+    (layer 4 of the same text), which cut the same pieces. The same pieces go in the same
+    batches, so the states are those of a pass of their own, bit for bit (the int8 graph's
+    activation scales follow the batch). Kept for the block only."""
+    token = _shared.set({})
+    try:
+        yield
+    finally:
+        _shared.reset(token)
 
 
 def set_threads(threads: int) -> None:
@@ -96,8 +119,30 @@ class StateEncoder:
         parts = pieces(text, tokens)
         if not parts:
             return
-        encoded = self.tokenizer.encode_batch([text[s:e] for s, e, _, _ in parts])
-        order = sorted(range(len(parts)), key=lambda k: len(encoded[k].ids))
+        texts = [text[s:e] for s, e, _, _ in parts]
+        shared = _shared.get()
+        if shared is None:
+            for k, hidden, offsets in self._run(texts, keep):
+                yield parts[k], hidden, offsets
+            return
+        key = (id(self), tuple(texts))
+        if key not in shared:
+            kept: _Pass = [(np.zeros(0), [])] * len(texts)
+            for k, hidden, offsets in self._run(texts, range(1, self.layers + 1)):
+                kept[k] = (hidden, offsets)
+            shared[key] = kept
+        rows = [layer - 1 for layer in keep]
+        for k, (hidden, offsets) in enumerate(shared[key]):
+            yield parts[k], hidden[rows], offsets
+
+    def _run(
+        self, texts: list[str], keep: Sequence[int]
+    ) -> Iterator[tuple[int, np.ndarray, list[tuple[int, int]]]]:
+        """Each text's index, its subword states after each layer of ``keep`` (layers ×
+        subword tokens × dim, special tokens included) and the subwords' character
+        offsets, batch by batch (texts of similar length together)."""
+        encoded = self.tokenizer.encode_batch(texts)
+        order = sorted(range(len(texts)), key=lambda k: len(encoded[k].ids))
         batches: list[list[int]] = [[]]
         for k in order:
             longest = len(encoded[k].ids)
@@ -112,10 +157,10 @@ class StateEncoder:
                 seq = encoded[k].ids
                 ids[row, : len(seq)] = seq
                 mask[row, : len(seq)] = 1
-            hidden = self.runner.run(ids, mask, keep)  # no layer above the highest kept
+            hidden = self.runner.run(ids, mask, list(keep))  # no layer above the highest kept
             for row, k in enumerate(batch):
                 size = len(encoded[k].ids)
-                yield parts[k], hidden[:, row, :size], list(encoded[k].offsets)
+                yield k, hidden[:, row, :size], list(encoded[k].offsets)
 
 
 def _pool(
