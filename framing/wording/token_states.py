@@ -40,18 +40,19 @@ BATCH_TOKENS = 4096  # subword tokens per forward pass (padding included)
 _lock = threading.Lock()
 _encoders: dict[str, StateEncoder] = {}
 _threads = [os.cpu_count() or 1]
-# Passes kept within :func:`shared_passes`, by encoder and piece texts.
-_Pass = list[tuple[np.ndarray, list[tuple[int, int]]]]
-_shared: ContextVar[dict[tuple[int, tuple[str, ...]], _Pass] | None] = ContextVar(
+# Passes kept within :func:`shared_passes`, by encoder and piece texts: each piece's
+# subword states by layer, and its subwords' offsets.
+_Kept = tuple[dict[int, list[np.ndarray]], list[list[tuple[int, int]]]]
+_shared: ContextVar[dict[tuple[int, tuple[str, ...]], _Kept] | None] = ContextVar(
     "framing_shared_passes", default=None
 )
 
 
 @contextmanager
 def shared_passes() -> Iterator[None]:
-    """Within this block, an encoder's pass over a text's pieces is kept, with every layer
-    the encoder runs, and a later call over the same pieces reads it instead of running
-    again: comparing articles runs the word score (:mod:`framing.alignment.pair_scores`,
+    """Within this block, an encoder's pass over a text's pieces is kept (the layers asked
+    for and the encoder's last), and a later call over the same pieces reads it instead of
+    running again: comparing articles runs the word score (:mod:`framing.alignment.pair_scores`,
     layer 3 of each article's sentences, one a line) and then the detector's highlights
     (layer 4 of the same text), which cut the same pieces. The same pieces go in the same
     batches, so the states are those of a pass of their own, bit for bit (the int8 graph's
@@ -126,14 +127,18 @@ class StateEncoder:
                 yield parts[k], hidden, offsets
             return
         key = (id(self), tuple(texts))
-        if key not in shared:
-            kept: _Pass = [(np.zeros(0), [])] * len(texts)
-            for k, hidden, offsets in self._run(texts, range(1, self.layers + 1)):
-                kept[k] = (hidden, offsets)
-            shared[key] = kept
-        rows = [layer - 1 for layer in keep]
-        for k, (hidden, offsets) in enumerate(shared[key]):
-            yield parts[k], hidden[rows], offsets
+        layers, offsets = shared.get(key, ({}, []))
+        if not set(keep) <= set(layers):
+            wanted = sorted({*keep, *layers, self.layers})
+            layers = {layer: [np.zeros(0)] * len(texts) for layer in wanted}
+            offsets = [[] for _ in texts]
+            for k, hidden, spans in self._run(texts, wanted):
+                for row, layer in enumerate(wanted):  # unpadded copies: the batch is freed
+                    layers[layer][k] = hidden[row].copy()
+                offsets[k] = spans
+            shared[key] = (layers, offsets)
+        for k, part in enumerate(parts):
+            yield part, np.stack([layers[layer][k] for layer in keep]), offsets[k]
 
     def _run(
         self, texts: list[str], keep: Sequence[int]
