@@ -63,6 +63,7 @@ from framing.wording.detector import (
     text_kind,
 )
 from framing.wording.lexicon import find_loaded
+from framing.wording.word_features import feature_matrix, token_features
 
 SETTINGS_FILE = "data/detector/training.json"
 REPORT = "training_report.json"  # written beside the artifact
@@ -79,6 +80,7 @@ class Example:
     labels: np.ndarray
     inputs: np.ndarray
     sentence: np.ndarray | None = None
+    words: Any = None  # hashed word features, one CSR row per token (the linear model's)
 
 
 def training_settings() -> dict[str, Any]:
@@ -91,10 +93,15 @@ def training_settings() -> dict[str, Any]:
 
 
 def examples_of(
-    cached: CachedSet, docs: list[Doc], layer: int, languages: list[str]
+    cached: CachedSet,
+    docs: list[Doc],
+    layer: int,
+    languages: list[str],
+    n_features: int | None = None,
 ) -> list[Example]:
     """Head inputs of every record of one cached set (lexicon flags computed now, so a
-    lexicon edit is seen by the next training run)."""
+    lexicon edit is seen by the next training run), and its hashed word features when
+    ``n_features`` is given."""
     by_id = {doc.id: doc for doc in docs}
     states = cached.states[layer]
     out = []
@@ -106,7 +113,11 @@ def examples_of(
         sentence = sentence_ids(doc.text, tokens)
         rows = np.asarray(states[lo:hi], dtype=np.float32)
         inputs = head_inputs(rows, sentence, lexicon, doc.lang, languages).astype(np.float16)
-        out.append(Example(doc, tokens, np.asarray(cached.labels[lo:hi]), inputs, sentence))
+        words = None
+        if n_features:
+            words = feature_matrix(token_features(doc.text, doc.lang, tokens), n_features)
+        labels = np.asarray(cached.labels[lo:hi])
+        out.append(Example(doc, tokens, labels, inputs, sentence, words))
     return out
 
 
@@ -255,8 +266,55 @@ def load_examples(
             Path(data_dir), name, split, layers, settings["encoder"], progress=False, limit=limit
         )
         docs = subsample(read_sets(Path(data_dir), [name], split=split), limit)
-        examples += examples_of(cached, docs, layer, list(settings["languages"]))
+        n_features = int(settings["lexical"]["n_features"]) if _blends(settings) else None
+        examples += examples_of(cached, docs, layer, list(settings["languages"]), n_features)
     return examples
+
+
+def _blends(settings: dict[str, Any]) -> bool:
+    """Whether a linear model over word features is tried beside the head."""
+    return any(float(w) < 1.0 for w in settings.get("lexical", {}).get("weights", [1.0]))
+
+
+def fit_linear(examples: list[Example], lexical: dict[str, Any]) -> tuple[np.ndarray, float]:
+    """A logistic regression over the examples' hashed word features (liblinear, balanced
+    classes, a fixed random state: the same weights on every run); its weights and bias."""
+    import scipy.sparse as sp
+    from sklearn.linear_model import LogisticRegression
+
+    model = LogisticRegression(
+        C=float(lexical["C"]),
+        class_weight="balanced",
+        solver="liblinear",
+        max_iter=int(lexical["max_iter"]),
+        random_state=0,
+    )
+    labels = np.concatenate([e.labels for e in examples])
+    if labels.all() or not labels.any():  # one class only: nothing to learn, a neutral model
+        return np.zeros(examples[0].words.shape[1], np.float32), 0.0
+    model.fit(sp.vstack([e.words for e in examples]).tocsr(), labels)
+    return model.coef_[0].astype(np.float32), float(model.intercept_[0])
+
+
+def linear_cross_validate(
+    examples: list[Example], settings: dict[str, Any], say: Progress
+) -> list[np.ndarray]:
+    """Out-of-fold logits of one linear model per language (the folds of the head: the
+    model that scores fold k never saw fold k's records)."""
+    folds = [fold_of(e.doc.id) for e in examples]
+    oof = [np.zeros(e.labels.size) for e in examples]  # logit 0 where no model could learn
+    for lang in settings["languages"]:
+        mine = [i for i, e in enumerate(examples) if e.doc.lang == lang]
+        for k in range(FOLDS):
+            say(f"{lang}: linear model, cross-validation fold {k + 1} of {FOLDS}")
+            seen = [examples[i] for i in mine if folds[i] != k]
+            if not seen:
+                continue
+            weights, bias = fit_linear(seen, settings["lexical"])
+            for i in mine:
+                if folds[i] == k:
+                    oof[i] = np.asarray(examples[i].words @ weights + bias, dtype=np.float64)
+    return oof
 
 
 def cross_validate(
@@ -276,6 +334,49 @@ def cross_validate(
     return oof
 
 
+def _mixed(head: np.ndarray, linear: np.ndarray | None, weight: float) -> np.ndarray:
+    """The head's probabilities mixed with the linear logits (as Model.blend does)."""
+    if linear is None or weight >= 1.0:
+        return head
+    p = np.clip(head, 1e-6, 1 - 1e-6)
+    return 1.0 / (1.0 + np.exp(-(weight * np.log(p / (1 - p)) + (1 - weight) * linear)))
+
+
+def _choose_bars(
+    examples: list[Example],
+    probs: dict[int, np.ndarray],
+    mine: list[int],
+    cuts: list[Cut],
+    lang: str,
+    settings: dict[str, Any],
+) -> tuple[dict[str, Cut], dict[str, Any], float]:
+    """One language's bars per kind on out-of-fold ``probs`` (by row), their figures, and
+    the objective a blend weight is chosen by: the mean over the kinds with annotated
+    sets of the F-beta the kind's bars are chosen by (0 where its precision floor fails)."""
+    post_max = int(settings["post_max_words"])
+    article = (float(settings["article_beta"]), float(settings["article_min_precision"]))
+    choices = (("post", (1.0, 0.0)), ("article", article), (RECALL, (1.0, 0.0)))
+    chosen: dict[str, Cut] = {}
+    figures: dict[str, Any] = {}
+    objectives = []
+    for kind, (beta, floor) in choices:
+        read_as = "article" if kind == RECALL else kind
+        rows = [i for i in mine if text_kind(examples[i].labels.size, post_max) == read_as]
+        wanted = settings["select_on"][read_as][lang]
+        found = choose_threshold(
+            [examples[i] for i in rows], [probs[i] for i in rows], cuts, wanted, beta, floor
+        )
+        if found is None:
+            continue
+        chosen[kind] = found[0]
+        figures[f"cross_validated_{kind}s"] = _rounded(found[1])
+        if kind != RECALL:
+            sets = [found[1][name] for name in wanted if name in found[1]]
+            precise = float(np.mean([m["precision"] for m in sets])) >= floor
+            objectives.append(float(np.mean([f_beta(m, beta) for m in sets])) if precise else 0.0)
+    return chosen, figures, float(np.mean(objectives)) if objectives else 0.0
+
+
 def train_detector(
     data_dir: Path,
     out_path: Path | None = None,
@@ -292,37 +393,36 @@ def train_detector(
     if not any(e.labels.any() for e in examples):
         raise DetectorError(f"No positive tokens in {data_dir}: is it the right folder?")
     oof = cross_validate(examples, settings, say)
+    linear = linear_cross_validate(examples, settings, say) if _blends(settings) else None
+    weights = [float(w) for w in settings.get("lexical", {}).get("weights", [1.0])]
     thresholds: dict[str, dict[str, Cut]] = {}
+    blend: dict[str, float] = {}
     cuts = cuts_of(
         settings["threshold_grid"], settings["extend_steps"], settings.get("bridge_steps", [0])
     )
     report_langs: dict[str, Any] = {}
-    post_max = int(settings["post_max_words"])
     for lang in settings["languages"]:
         mine = [i for i, e in enumerate(examples) if e.doc.lang == lang]
-        chosen: dict[str, Cut] = {}
         report_langs[lang] = {
             "records": len(mine),
             "tokens": int(sum(examples[i].labels.size for i in mine)),
             "positive_tokens": int(sum(examples[i].labels.sum() for i in mine)),
         }
-        article = (float(settings["article_beta"]), float(settings["article_min_precision"]))
-        choices = (("post", (1.0, 0.0)), ("article", article), (RECALL, (1.0, 0.0)))
-        for kind, (beta, floor) in choices:
-            read_as = "article" if kind == RECALL else kind
-            rows = [i for i in mine if text_kind(examples[i].labels.size, post_max) == read_as]
-            found = choose_threshold(
-                [examples[i] for i in rows],
-                [oof[i] for i in rows],
-                cuts,
-                settings["select_on"][read_as][lang],
-                beta,
-                floor,
-            )
-            if found is not None:
-                chosen[kind] = found[0]
-                report_langs[lang][f"cross_validated_{kind}s"] = _rounded(found[1])
-        thresholds[lang] = chosen
+        best: tuple[float, float, dict[str, Cut], dict[str, Any]] | None = None
+        for weight in weights if linear is not None else [1.0]:
+            probs = {i: _mixed(oof[i], linear[i] if linear else None, weight) for i in mine}
+            chosen, figures, objective = _choose_bars(examples, probs, mine, cuts, lang, settings)
+            if linear is not None:
+                report_langs[lang].setdefault("blend_objective", {})[str(weight)] = round(
+                    objective, 4
+                )
+                say(f"{lang}: blend weight {weight}: objective {objective:.4f}")
+            if best is None or objective > best[0]:  # a tie keeps the earlier (head) weight
+                best = (objective, weight, chosen, figures)
+        assert best is not None
+        blend[lang], thresholds[lang] = best[1], best[2]
+        report_langs[lang].update(best[3])
+        report_langs[lang]["blend_weight"] = best[1]
     for lang, chosen in thresholds.items():  # a kind with no annotated text in this language
         for kind, (other, other_kind) in settings["fallback"].get(lang, {}).items():
             if other_kind in thresholds.get(other, {}):
@@ -333,6 +433,18 @@ def train_detector(
         say(f"{lang}: thresholds {chosen}")
     say("training the shipped head on every train record")
     arrays = fit_head(examples, settings)
+    lexical = None
+    if any(w < 1.0 for w in blend.values()):
+        say("training the shipped linear models on every train record")
+        biases = []
+        n_features = int(settings["lexical"]["n_features"])
+        for lang in settings["languages"]:
+            mine = [e for e in examples if e.doc.lang == lang]
+            found = fit_linear(mine, settings["lexical"]) if mine else None
+            arrays[f"lexical_{lang}"] = found[0] if found else np.zeros(n_features, np.float32)
+            biases.append(found[1] if found else 0.0)
+        arrays["lexical_bias"] = np.array(biases, dtype=np.float32)
+        lexical = {"lexical": {"n_features": n_features, "weight": blend}}
     config = {
         "feature_version": FEATURE_VERSION,
         "languages": list(settings["languages"]),
@@ -340,6 +452,7 @@ def train_detector(
         "encoder": settings["encoder"],
         **head_config(settings),
         "post_max_words": int(settings["post_max_words"]),
+        **(lexical or {}),
         "trained_on": {name: "train split (is_test(id) false)" for name in settings["sets"]},
     }
     model = Model(config, arrays, thresholds)

@@ -193,6 +193,31 @@ class Model:
             return sigmoid(logits(a, inputs, pieces))
         return sigmoid(gelu(inputs @ a["w1"] + a["b1"]) @ a["w2"] + a["b2"])
 
+    def blend_weight(self, lang: str) -> float:
+        """How much of the head's logit a word's score keeps (1: the head alone); the rest
+        is the linear model's over hashed word features (:mod:`framing.wording.word_features`),
+        chosen per language by cross-validation."""
+        lexical = self.config.get("lexical")
+        return float(lexical["weight"][lang]) if lexical else 1.0
+
+    def linear_logits(self, text: str, lang: str, tokens: Sequence[Span]) -> np.ndarray:
+        """The linear model's logit of each token of ``text`` (its word features hashed)."""
+        from framing.wording.word_features import feature_matrix, token_features
+
+        names = token_features(text, lang, tokens)
+        matrix = feature_matrix(names, int(self.config["lexical"]["n_features"]))
+        bias = self.arrays["lexical_bias"][self.languages.index(lang)]
+        return np.asarray(matrix @ self.arrays[f"lexical_{lang}"] + bias, dtype=np.float64)
+
+    def blend(self, head: np.ndarray, linear: np.ndarray | None, lang: str) -> np.ndarray:
+        """The word's probability: the head's and the linear model's logits mixed by
+        :meth:`blend_weight` (the head's probability when it is 1)."""
+        weight = self.blend_weight(lang)
+        if weight >= 1.0 or linear is None:
+            return head
+        p = np.clip(head, 1e-6, 1 - 1e-6)
+        return sigmoid(weight * np.log(p / (1 - p)) + (1 - weight) * linear)
+
     @property
     def layer(self) -> int:
         return int(self.config["layer"])
@@ -240,6 +265,8 @@ def load_model() -> Model:
     try:
         with path.open("rb") as handle, np.load(handle, allow_pickle=False) as data:
             names = ARRAYS if config.get("head") == "gru" else ("w1", "b1", "w2", "b2")
+            if config.get("lexical"):
+                names = (*names, "lexical_bias", *(f"lexical_{x}" for x in config["languages"]))
             arrays = {name: data[name].astype(np.float32) for name in names}
     except (OSError, ValueError, KeyError) as exc:
         raise DetectorError(
@@ -362,7 +389,10 @@ def token_probabilities(
     lexicon = inside([(h.start, h.end) for h in find_loaded(text, lang)], tokens)
     sentence = sentence_ids(text, tokens)
     inputs = head_inputs(states, sentence, lexicon, lang, model.languages)
-    return tokens, model.probabilities(inputs, sentence)
+    head = model.probabilities(inputs, sentence)
+    if model.blend_weight(lang) >= 1.0:
+        return tokens, head
+    return tokens, model.blend(head, model.linear_logits(text, lang, tokens), lang)
 
 
 def beyond_lexicon(

@@ -1,0 +1,139 @@
+"""Word-identity features of each token, hashed: what a linear model of loaded wording reads.
+
+The e5 head (:mod:`framing.wording.detector`) sees four frozen layers of a multilingual
+encoder; which exact word stands there (its form, its lemma, its neighbours) is blurred in
+them. A linear model over hashed word features (issue 4's first detector) held more of
+that, and its score per word is blended with the head's (``lexical`` in ``config.json``).
+
+Per token: the normalised word, its lemmas (pymorphy3 for ru/uk, simplemma for en; the
+lexicon's helpers) and the character 3- to 5-grams of the word in boundary marks; the words
+two to the left and right, the lemmas of the adjacent ones and the two bigrams (same
+sentence only); shape (capitalised, all caps, digits); first or last word of its sentence,
+the sentence closing with ``!`` or ``?``, the first line of a text of several lines (a
+headline); whether the curated lexicon flags the word or a neighbour, and under which
+category; whether the word stands inside quotation marks, a short quotation apart (scare
+quotes). Features are hashed with MurmurHash3 (scikit-learn's ``FeatureHasher``) into
+``n_features`` slots.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from functools import cache
+from typing import Any
+
+import numpy as np
+
+from framing.text.morphology import Span, lemma_keys, normalise, word_spans
+from framing.text.quoting import QUOTE_RE
+from framing.wording.lexicon import find_loaded
+
+SENTENCE_BREAK_RE = re.compile(r"[.!?…]+[\"'»”“)\]]*\s|\n")
+SHORT_QUOTE_WORDS = 3
+NGRAMS = (3, 4, 5)
+
+
+def _char_ngrams(word: str) -> list[str]:
+    marked = f"<{word}>"
+    return [f"c:{marked[i : i + n]}" for n in NGRAMS for i in range(len(marked) - n + 1)]
+
+
+def _tags(spans: Sequence[tuple[int, int, str]], tokens: Sequence[Span]) -> list[str | None]:
+    """For each token, the tag of a span containing it."""
+    ordered = sorted(spans)
+    tags: list[str | None] = []
+    j = 0
+    for start, end in tokens:
+        while j < len(ordered) and ordered[j][1] <= start:
+            j += 1
+        tag = None
+        k = j
+        while k < len(ordered) and ordered[k][0] < end:
+            if ordered[k][0] <= start and end <= ordered[k][1]:
+                tag = ordered[k][2]
+                break
+            k += 1
+        tags.append(tag)
+    return tags
+
+
+def _quotes(text: str) -> list[tuple[int, int, str]]:
+    found = []
+    for match in QUOTE_RE.finditer(text):
+        words = len(word_spans(match.group()))
+        found.append((match.start(), match.end(), "qs" if words <= SHORT_QUOTE_WORDS else "ql"))
+    return found
+
+
+def _sentences(text: str, tokens: Sequence[Span]) -> tuple[list[int], list[str]]:
+    """Each token's sentence number and each sentence's closing mark (``!``, ``?`` or "")."""
+    breaks = [m.start() for m in SENTENCE_BREAK_RE.finditer(text)]
+    ids, j = [], 0
+    for start, _ in tokens:
+        while j < len(breaks) and breaks[j] < start:
+            j += 1
+        ids.append(j)
+    ends = []
+    for k in range(len(breaks) + 1):
+        mark = text[breaks[k]] if k < len(breaks) else text.rstrip()[-1:]
+        ends.append(mark if mark in "!?" else "")
+    return ids, ends
+
+
+def token_features(text: str, lang: str, tokens: Sequence[Span]) -> list[list[str]]:
+    """The feature names of every token of ``text`` (``tokens``: its word spans)."""
+    if not tokens:
+        return []
+    words = [normalise(text[s:e]) for s, e in tokens]
+    lemmas = [sorted(lemma_keys(lang, w) - {w}) for w in words]
+    lexicon = _tags([(h.start, h.end, h.category) for h in find_loaded(text, lang)], tokens)
+    quoted = _tags(_quotes(text), tokens)
+    sentence, closing = _sentences(text, tokens)
+    first_line = text.find("\n") if "\n" in text.rstrip() else -1  # a headline needs a body
+    n = len(tokens)
+    out = []
+    for i, ((start, end), word) in enumerate(zip(tokens, words, strict=True)):
+        surface = text[start:end]
+        f = [f"w:{word}", *(f"l:{x}" for x in lemmas[i]), *_char_ngrams(word), "bias"]
+        for o in (-2, -1, 1, 2):
+            k = i + o
+            same = 0 <= k < n and sentence[k] == sentence[i]
+            f.append(f"w{o}:{words[k]}" if same else f"w{o}:<s>")
+            if same and o in (-1, 1):
+                f.extend(f"l{o}:{x}" for x in lemmas[k])
+                if lexicon[k]:
+                    f.append(f"lex{o}")
+        prev = words[i - 1] if i and sentence[i - 1] == sentence[i] else "<s>"
+        after = words[i + 1] if i + 1 < n and sentence[i + 1] == sentence[i] else "</s>"
+        f += [f"b-:{prev}|{word}", f"b+:{word}|{after}"]
+        if surface[:1].isupper():
+            f.append("cap" if not surface.isupper() or len(surface) == 1 else "upper")
+        if any(ch.isdigit() for ch in surface):
+            f.append("digit")
+        if prev == "<s>":
+            f.append("bos")
+        if after == "</s>":
+            f.append("eos")
+        if closing[sentence[i]]:
+            f.append(f"end:{closing[sentence[i]]}")
+        if start < first_line:
+            f.append("line0")
+        if lexicon[i]:
+            f += ["lex", f"lexcat:{lexicon[i]}"]
+        if quoted[i]:
+            f.append(quoted[i])
+        out.append(f)
+    return out
+
+
+@cache
+def _hasher(n_features: int) -> Any:
+    from sklearn.feature_extraction import FeatureHasher
+
+    return FeatureHasher(n_features=n_features, input_type="string", alternate_sign=False)
+
+
+def feature_matrix(names: list[list[str]], n_features: int) -> Any:
+    """One CSR row per token, 1 per feature (hash collisions add up)."""
+    return _hasher(n_features).transform(names).tocsr().astype(np.float32)
