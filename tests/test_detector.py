@@ -74,6 +74,12 @@ def test_artifact_is_small_data() -> None:
     else:
         assert model.arrays["w1"].shape == (columns, model.config["hidden"])
     assert 1 <= model.layer <= 12
+    lexical = model.config.get("lexical")
+    if lexical:  # the linear model over word features: one hashed weight vector a language
+        for lang in model.languages:
+            assert model.arrays[f"lexical_{lang}"].shape == (lexical["n_features"],)
+            assert 0.0 < model.blend_weight(lang) <= 1.0
+        assert model.arrays["lexical_bias"].shape == (len(model.languages),)
 
 
 @pytest.mark.parametrize("lang", ["en", "ru", "uk"])

@@ -52,3 +52,17 @@ def test_the_blend_mixes_logits_by_the_language_weight() -> None:
     expected = 1 / (1 + np.exp(-(0.5 * np.log(head / (1 - head)) + 0.5 * linear)))
     assert np.allclose(mixed, expected) and mixed[0] > 0.5 > mixed[2]
     assert Model({"languages": ["ru"]}, {}, {}).blend_weight("ru") == 1.0  # no linear model
+
+
+def test_the_shipped_detector_blends_its_head_with_the_linear_model() -> None:
+    from framing.wording.detector import load_model, token_probabilities
+
+    text = "Киевский режим снова цинично лжёт своему народу. Комитет соберется во вторник."
+    model = load_model()
+    assert model.blend_weight("ru") < 1.0  # chosen by cross-validation (training.json)
+    tokens, probs = token_probabilities(text, "ru")
+    head_only = Model({**model.config, "lexical": None}, model.arrays, model.thresholds)
+    _, head = token_probabilities(text, "ru", head_only)
+    linear = model.linear_logits(text, "ru", tokens)
+    assert np.allclose(probs, model.blend(head, linear, "ru"))
+    assert not np.allclose(probs, head, atol=1e-3)
