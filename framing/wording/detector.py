@@ -27,7 +27,6 @@ of its words.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -42,9 +41,9 @@ from framing.text.morphology import Span, word_spans
 from framing.wording.lexicon import LANGUAGES, find_loaded
 from framing.wording.sequence_head import ARRAYS, gelu, logits, segments, sigmoid
 from framing.wording.token_states import load_encoder
+from framing.wording.word_features import SENTENCE_BREAK_RE
 
 FEATURE_VERSION = 5
-SENTENCE_BREAK_RE = re.compile(r"[.!?…]+[\"'»”“)\]]*\s|\n")
 HEAD_FILE = "head.npz"
 KINDS = ("post", "article")
 # the article threshold of the "more suggestions" mode (``framing score --more-suggestions``):

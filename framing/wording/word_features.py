@@ -29,6 +29,7 @@ from framing.text.morphology import Span, lemma_keys, normalise, word_spans
 from framing.text.quoting import QUOTE_RE
 from framing.wording.lexicon import find_loaded
 
+# A sentence end or a line break: the detector's head and these features cut sentences alike.
 SENTENCE_BREAK_RE = re.compile(r"[.!?…]+[\"'»”“)\]]*\s|\n")
 SHORT_QUOTE_WORDS = 3
 NGRAMS = (3, 4, 5)
