@@ -145,3 +145,95 @@ def test_pooled_clause_units_are_pooled_from_the_sentence_pass(monkeypatch) -> N
     spans = pair_scores.clause_spans(sentence, 3)
     assert owners.tolist() == [0] * len(spans)
     assert np.allclose(vectors, pooled_spans(encoded, spans, context=False))
+
+
+MERGE = {"merge_size": 2, "merge_margin": 0.2, "merge_offset": 0.0, "reach": 1}
+
+
+def _merge_case(monkeypatch, settings: dict):
+    """Article a says in two sentences (0, 1) what b's sentence 0 says in one; a's 2 is
+    b's 1. Vectors are chosen so that z is their dot product: each half scores 0.6 against
+    b's 0, the two halves joined 1.0."""
+    from types import SimpleNamespace
+
+    from framing.alignment import pair_scores
+
+    a = ["Half one of the claim.", "Half two of the claim.", "Another matter."]
+    b = ["The whole claim in one sentence.", "Another matter, told again."]
+    merged = {a[0] + " " + a[1]: [1.0, 0.0, 0.0], a[1] + " " + a[2]: [0.0, 0.0, 0.9]}
+    embedded: list[str] = []
+
+    def fake_embed(texts, embedder, store=None):
+        embedded.extend(texts)
+        return np.array([merged.get(t, [0.0, 1.0, 0.0]) for t in texts], dtype=np.float32)
+
+    calibration = SimpleNamespace(centre=lambda v, lang: v, z_scores=lambda s, la, lb: s)
+    monkeypatch.setattr(pair_scores, "embed_texts", fake_embed)
+    monkeypatch.setattr(pair_scores, "_word_scores", lambda x, y, words: np.zeros((3, 2)))
+    monkeypatch.setattr(pair_scores, "pair_score_settings", lambda: SETTINGS | settings)
+    art_a = SimpleNamespace(
+        id="a", lang="en", sentences=a, vectors=np.array([[0.6, 0.8, 0], [0.6, -0.8, 0], [0, 0, 1]])
+    )
+    art_b = SimpleNamespace(
+        id="b", lang="en", sentences=b, vectors=np.array([[1.0, 0, 0], [0, 0, 1]])
+    )
+    z = art_a.vectors @ art_b.vectors.T
+    scores = pair_scores.candidate_scores(art_a, art_b, z, calibration, None, None, {}, [0, 1], [])
+    return z, scores, embedded
+
+
+def test_a_claim_split_in_two_sentences_scores_by_their_merged_unit(monkeypatch) -> None:
+    z, scores, embedded = _merge_case(monkeypatch, MERGE)
+    # both halves now score 1.0 against the sentence that holds the claim whole
+    assert scores[0, 0] == scores[1, 0] == 1.0 and z[0, 0] == z[1, 0] == 0.6
+    # a's 1 and 2 joined (0.9 against b's 1) explain it no better than a's 2 alone (1.0)
+    assert scores[1, 1] == z[1, 1] and scores[2, 1] == z[2, 1]
+    # only runs holding an unlinked sentence (0 or 1) are embedded; b has none unlinked
+    assert sorted(embedded) == sorted(["Half one of the claim. Half two of the claim.",
+                                       "Half two of the claim. Another matter."])  # fmt: skip
+    z, off, embedded = _merge_case(monkeypatch, MERGE | {"merge_size": 0})
+    assert np.array_equal(off, z) and embedded == []  # the feature off: no merged unit
+
+
+def test_a_strong_sentence_does_not_drag_its_neighbour_in() -> None:
+    from framing.alignment.pair_scores import Merges, merged_credit
+
+    z = np.array([[7.0, 0.0], [1.0, 0.0]])  # a's 0 is b's 0; a's 1 is something else
+    # their merge scores 6.5 against b's 0: the strong sentence's score, diluted
+    merges = Merges([(0, 2)], np.array([[6.5, 0.0]]), [], np.zeros((2, 0)))
+    credit = merged_credit(z, merges, margin=0.0)
+    assert np.isneginf(credit[:, 0]).all()  # the neighbour a's 1 is not lifted to 6.5
+    settings = {"merge_margin": 0.0, "merge_size": 2, "merge_offset": 0.0}
+    assert combine(z, z, np.zeros_like(z), merges, **settings)[1, 0] == 1.0
+    # a merge that explains b's 0 better than either half (7.5 > 7.0 + 0.2) lifts both
+    better = Merges([(0, 2)], np.array([[7.5, 0.0]]), [], np.zeros((2, 0)))
+    assert merged_credit(z, better, margin=0.2)[:, 0].tolist() == [7.5, 7.5]
+    assert np.isneginf(merged_credit(z, better, margin=1.0)[:, 0]).all()
+    # the same on b's side: b's 0 and 1 merged against a's 1
+    cols = Merges([], np.zeros((0, 2)), [(0, 2)], np.array([[0.0], [4.0]]))
+    assert merged_credit(z, cols, margin=0.5)[1].tolist() == [4.0, 4.0]
+    assert np.isneginf(merged_credit(z, cols, margin=0.5)[0]).all()
+
+
+def test_the_guard_still_marks_a_negated_merged_pair() -> None:
+    """Merged units only put candidates forward: a merged pair whose sentences disagree in
+    polarity is never "same statement", and its candidate carries the guard's reason."""
+    from framing.alignment.align import align, alignment_settings
+    from framing.alignment.guard import sentence_guard
+    from framing.alignment.pair_scores import Merges
+
+    a = ["Putin spoke to Trump by phone on Thursday.", "The call lasted an hour."]
+    b = ["Putin did not speak to Trump by phone, the Kremlin said.", "Something else entirely."]
+    guard = sentence_guard(a, "en", b, "en")
+    z = np.array([[4.0, 0.0], [2.0, 0.0]])  # each sentence alone under every bar
+    merges = Merges([(0, 2)], np.array([[7.0, 0.0]]), [], np.zeros((2, 0)))
+    settings = {"merge_margin": 0.5, "merge_size": 2, "merge_offset": 0.0}
+    ranked = combine(z, z, np.zeros_like(z), merges, **settings)
+    assert ranked[0, 0] == ranked[1, 0] == 7.0  # the merge lifts both halves
+    bars = alignment_settings(candidate_z=6.0, candidate_mutual_z=6.0, candidates=1)
+    found = align(z, bars, guard=guard, candidate_scores=ranked)
+    assert found.links == []
+    shown = {(c.a[0], c.b[0]): c for c in found.candidates}
+    assert (0, 0) in shown and (1, 0) in shown
+    assert all(c.kind == "partial" for c in shown.values())
+    assert shown[(0, 0)].check == shown[(1, 0)].check == "one side is negated"

@@ -168,7 +168,7 @@ def align(
         if callable(ranked):
             ranked = ranked(only_a, only_b) if only_a or only_b else None
         ranked = scores if ranked is None else ranked
-        found.candidates = _candidates(ranked, settings, only_a, only_b, pairs, vetoed)
+        found.candidates = _candidates(ranked, settings, only_a, only_b, pairs, vetoed, guard)
     return found
 
 
@@ -179,12 +179,15 @@ def _candidates(
     only_b: list[int],
     linked: set[tuple[int, int]],
     vetoed: dict[tuple[int, int], str],
+    guard: Guard | None = None,
 ) -> list[Link]:
     """Possible counterparts of the sentences left without a link: the mutual best pairs
     among them at ``candidate_mutual_z`` (the row-or-column-best structure again, one level
     down), and each one's best ``candidates`` counterparts at ``candidate_z`` (which may
     themselves be linked: a second paraphrase of a linked claim). ``z`` is the unguarded
-    candidate score: a vetoed pair still ranks by its own score."""
+    candidate score: a vetoed pair still ranks by its own score. A candidate the guard
+    vetoes carries its reason (``check``), also when only the candidate score (a clause
+    or a merged unit) put it forward."""
     keep = int(settings.candidates)
     found: set[tuple[int, int]] = set()
     if only_a and only_b:
@@ -201,9 +204,15 @@ def _candidates(
     # A vetoed pair that would have been linked is shown too, with the guard's reason.
     found |= {pair for pair in vetoed if pair[0] in only_a or pair[1] in only_b}
     return [
-        Link([i], [j], float(z[i, j]), "partial", POSSIBLE, vetoed.get((i, j)))
+        Link([i], [j], float(z[i, j]), "partial", POSSIBLE, _reason(i, j, vetoed, guard))
         for i, j in sorted(found - linked)
     ]
+
+
+def _reason(i: int, j: int, vetoed: dict[tuple[int, int], str], guard: Guard | None) -> str | None:
+    if (i, j) in vetoed or guard is None:
+        return vetoed.get((i, j))
+    return guard.veto(i, j)
 
 
 def _link(

@@ -210,14 +210,117 @@ def sentence_words(sentences: list[str]) -> list[np.ndarray]:
     return [states[where == k] for k in range(len(sentences))]
 
 
-def combine(z: np.ndarray, clause: np.ndarray, words: np.ndarray, **overrides: float) -> np.ndarray:
-    """The candidate score of each pair from its three signals (``clause_offset`` and
-    ``token_weight`` from the settings unless overridden)."""
+def combine(
+    z: np.ndarray,
+    clause: np.ndarray,
+    words: np.ndarray,
+    merges: Merges | None = None,
+    **overrides: float,
+) -> np.ndarray:
+    """The candidate score of each pair from its signals (``clause_offset``,
+    ``token_weight``, ``merge_margin`` and ``merge_offset`` from the settings unless
+    overridden); ``merges`` (the merged units' z) adds :func:`merged_credit`."""
     cfg = {**pair_score_settings(), **overrides}
     spread = words.std()
     standard = (words - words.mean()) / spread if spread > 0 else np.zeros_like(words)
     clause_part = np.maximum(z, clause - float(cfg["clause_offset"]))
+    if merges is not None:
+        credit = merged_credit(z, merges, float(cfg["merge_margin"]), int(cfg["merge_size"]))
+        clause_part = np.maximum(clause_part, credit - float(cfg["merge_offset"]))
     return clause_part + float(cfg["token_weight"]) * standard
+
+
+@dataclass
+class Merges:
+    """Merged units of an article pair: runs of consecutive sentences of one side, joined
+    as one text, each scored (z, same model and calibration) against every sentence of the
+    other side. ``runs_a[k]`` = (first, stop) of a's k-th run, ``z_a[k]`` its z against b's
+    sentences; ``runs_b``, ``z_b`` (columns) the same for b."""
+
+    runs_a: list[tuple[int, int]]
+    z_a: np.ndarray  # len(runs_a) x m
+    runs_b: list[tuple[int, int]]
+    z_b: np.ndarray  # n x len(runs_b)
+
+
+def merge_runs(count: int, size: int, keep: list[int] | None = None) -> list[tuple[int, int]]:
+    """(first, stop) of every run of 2 to ``size`` consecutive sentences of ``count`` that
+    holds one of ``keep`` (every run when None)."""
+    wanted = None if keep is None else set(keep)
+    return [
+        (first, first + length)
+        for length in range(2, size + 1)
+        for first in range(count - length + 1)
+        if wanted is None or wanted.intersection(range(first, first + length))
+    ]
+
+
+def merged_credit(
+    z: np.ndarray, merges: Merges, margin: float, size: int | None = None
+) -> np.ndarray:
+    """Per sentence pair (i, j), the best z of a merged unit holding i against j (or of
+    one holding j against i), counted only where the merge explains the other sentence
+    better than each of its members alone: its z at least ``margin`` above its best
+    member's own z. So two halves of one claim both point at the sentence that holds it
+    whole, and a strong sentence does not drag its neighbour in (their merge scores no
+    higher than the strong one alone). Runs longer than ``size`` are left out. -inf where
+    no merge counts."""
+    n, m = z.shape
+    out = np.full((n, m), -np.inf)
+    size = n + m if size is None else size
+    for (first, stop), row in zip(merges.runs_a, merges.z_a, strict=True):
+        if stop - first > size:
+            continue
+        counted = np.where(row >= z[first:stop].max(axis=0) + margin, row, -np.inf)
+        out[first:stop] = np.maximum(out[first:stop], counted)
+    for (first, stop), col in zip(merges.runs_b, merges.z_b.T, strict=True):
+        if stop - first > size:
+            continue
+        counted = np.where(col >= z[:, first:stop].max(axis=1) + margin, col, -np.inf)
+        out[:, first:stop] = np.maximum(out[:, first:stop], counted[:, None])
+    return out
+
+
+def merge_scores(
+    a: Any,
+    b: Any,
+    calibration: Calibration,
+    embedder: Embedder,
+    store: Store | MemoryVectors | None = None,
+    rows: list[int] | None = None,
+    cols: list[int] | None = None,
+) -> Merges | None:
+    """The merged units of ``a`` holding one of ``rows`` (of ``b``: ``cols``; every run
+    when None), up to ``merge_size`` sentences (``alignment.yaml``; below 2: None)."""
+    size = int(pair_score_settings().get("merge_size", 0))
+    if size < 2:
+        return None
+    runs_a = merge_runs(len(a.sentences), size, rows)
+    runs_b = merge_runs(len(b.sentences), size, cols)
+    units_a = _merged_vectors(a.sentences, runs_a, a.lang, calibration, embedder, store)
+    units_b = _merged_vectors(b.sentences, runs_b, b.lang, calibration, embedder, store)
+    m, n = len(b.sentences), len(a.sentences)
+    z_a = (
+        calibration.z_scores(units_a @ b.vectors.T, a.lang, b.lang) if runs_a else np.zeros((0, m))
+    )
+    z_b = (
+        calibration.z_scores(a.vectors @ units_b.T, a.lang, b.lang) if runs_b else np.zeros((n, 0))
+    )
+    return Merges(runs_a, z_a, runs_b, z_b)
+
+
+def _merged_vectors(
+    sentences: list[str],
+    runs: list[tuple[int, int]],
+    lang: str | None,
+    calibration: Calibration,
+    embedder: Embedder,
+    store: Store | MemoryVectors | None,
+) -> np.ndarray:
+    if not runs:
+        return np.zeros((0, 0), dtype=np.float32)
+    texts = [" ".join(sentences[first:stop]) for first, stop in runs]
+    return calibration.centre(embed_texts(texts, embedder, store), lang)
 
 
 def pair_score_settings() -> dict[str, Any]:
@@ -247,16 +350,22 @@ def candidate_scores(
     word = _word_scores(a, b, {} if words is None else words)
     states = {} if states is None else states
     if rows is None and cols is None:
-        return combine(z, clause_scores(a, b, calibration, embedder, store, states=states), word)
+        merges = merge_scores(a, b, calibration, embedder, store)
+        clause = clause_scores(a, b, calibration, embedder, store, states=states)
+        return combine(z, clause, word, merges)
     rows, cols = list(rows or []), list(cols or [])
-    first = combine(z, clause_scores(a, b, calibration, embedder, store, rows, cols, states), word)
+    # Merged units only where a candidate can be shown: runs holding an unlinked sentence.
+    merges = merge_scores(a, b, calibration, embedder, store, rows, cols)
+    clause = clause_scores(a, b, calibration, embedder, store, rows, cols, states)
+    first = combine(z, clause, word, merges)
     reach = int(pair_score_settings()["reach"])
     near_b = {int(j) for i in rows for j in np.argsort(-first[i])[:reach]}
     near_a = {int(i) for j in cols for i in np.argsort(-first[:, j])[:reach]}
     if near_a <= set(rows) and near_b <= set(cols):
         return first
     rows, cols = sorted(near_a | set(rows)), sorted(near_b | set(cols))
-    return combine(z, clause_scores(a, b, calibration, embedder, store, rows, cols, states), word)
+    clause = clause_scores(a, b, calibration, embedder, store, rows, cols, states)
+    return combine(z, clause, word, merges)
 
 
 @dataclass
@@ -280,13 +389,15 @@ class PairScorer:
             rows, cols, self.states,
         )  # fmt: skip
 
-    def signals(self) -> tuple[np.ndarray, np.ndarray]:
-        """The clause scores (every sentence cut) and the word scores, for grids over
-        :func:`combine`'s settings (``framing lab-alignment-cv``)."""
+    def signals(self) -> tuple[np.ndarray, np.ndarray, Merges | None]:
+        """The clause scores (every sentence cut), the word scores and the merged units
+        (every run), for grids over :func:`combine`'s settings (``framing
+        lab-alignment-cv``)."""
         clause = clause_scores(
             self.a, self.b, self.calibration, self.embedder, self.store, states=self.states
         )
-        return clause, _word_scores(self.a, self.b, self.words)
+        merges = merge_scores(self.a, self.b, self.calibration, self.embedder, self.store)
+        return clause, _word_scores(self.a, self.b, self.words), merges
 
 
 def _word_scores(a: Any, b: Any, words: dict[str, list[np.ndarray]]) -> np.ndarray:

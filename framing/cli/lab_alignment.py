@@ -170,10 +170,10 @@ def lab_alignment_cv_command(model: str | None, top: int, fmt: str) -> None:
     dev gold.
 
     Each event is held out in turn; the grid point (clause_offset, token_weight,
-    candidate_mutual_z, candidate_z) with the best shown-link F1 on the other events is
-    scored on it, and the held-out counts are pooled. Prints each fold's choice, the pooled
-    figures and the best in-sample grid points. Several minutes: the clause units of every
-    sentence are encoded.
+    merge_margin, merge_offset, candidate_mutual_z, candidate_z) with the best shown-link
+    F1 on the other events is scored on it, and the held-out counts are pooled. Prints
+    each fold's choice, the pooled figures and the best in-sample grid points. Several
+    minutes: the clause units and merged units of every sentence are encoded.
 
     Example:
 
@@ -192,8 +192,9 @@ def lab_alignment_cv_command(model: str | None, top: int, fmt: str) -> None:
 
 def cv_as_text(found: dict) -> str:
     def settings(point: dict) -> str:
-        keys = ("clause_offset", "token_weight", "candidate_mutual_z", "candidate_z")
-        return ", ".join(f"{k} {point[k]:g}" for k in keys)
+        keys = ("clause_offset", "token_weight", "merge_margin", "merge_offset")
+        keys += ("candidate_mutual_z", "candidate_z")
+        return ", ".join(f"{k} {point[k]:g}" for k in keys if k in point)
 
     lines = [f"leave one event out, {found['grid_size']} grid points, events {found['events']}"]
     for fold in found["folds"]:

@@ -1,8 +1,9 @@
 """Leave-one-event-out choice of the candidate tier's settings (``framing lab-alignment-cv``).
 
 The possible-counterpart tier is ranked by :func:`framing.alignment.pair_scores.combine`
-(``clause_offset``, ``token_weight``) and cut by two bars (``candidate_mutual_z``,
-``candidate_z``). Chosen on the very pairs they are scored on, those four settings flatter
+(``clause_offset``, ``token_weight``, and for merged units ``merge_margin``,
+``merge_offset``) and cut by two bars (``candidate_mutual_z``, ``candidate_z``). Chosen on
+the very pairs they are scored on, those six settings flatter
 themselves; so each event of the seed and real dev gold is held out in turn, the grid point
 with the best shown-link F1 on the other events is applied to it, and the held-out counts
 are added up. The pooled F1 is the figure the shipped settings are quoted with.
@@ -23,17 +24,20 @@ from typing import Any
 
 import numpy as np
 
-from framing.alignment.pair_scores import PairScorer, combine
+from framing.alignment.pair_scores import Merges, PairScorer, combine
 from framing.lab.eval_alignment import GoldPair, _counts, _prf, _summed, align_gold
 
-# The grid: clause_offset 99 leaves clauses out, token_weight 0 leaves words out (both: z).
+# The grid: clause_offset 99 leaves clauses out, token_weight 0 leaves words out, and
+# merge_offset 99 merged units (all three: z). Merged units are of the shipped merge_size.
 GRID: dict[str, tuple[float, ...]] = {
     "clause_offset": (0.5, 1.0, 1.5, 2.0, 99.0),
     "token_weight": (0.0, 0.5, 1.0, 1.5),
     "candidate_mutual_z": (5.5, 6.0, 6.5, 7.0),
     "candidate_z": (5.5, 6.0, 6.5, 7.0, 99.0),
+    "merge_margin": (0.0, 0.5, 1.0),
+    "merge_offset": (0.5, 1.0, 1.5, 99.0),
 }
-SCORE_KEYS = ("clause_offset", "token_weight")
+SCORE_KEYS = ("clause_offset", "token_weight", "merge_size", "merge_margin", "merge_offset")
 
 
 @dataclass
@@ -44,6 +48,7 @@ class Signals:
     event: str
     clause: np.ndarray
     words: np.ndarray
+    merges: Merges | None = None  # every merged unit, when merge_size >= 2
 
 
 def event_of(gold: str, pair: GoldPair) -> str:
@@ -57,8 +62,8 @@ def gold_signals(pairs: Iterable[tuple[str, GoldPair]]) -> list[Signals]:
         scorer = pair.candidate_scores
         if not isinstance(scorer, PairScorer):
             raise TypeError(f"{pair.a}-{pair.b}: no candidate scorer to take signals from")
-        clause, words = scorer.signals()
-        out.append(Signals(pair, event_of(gold, pair), clause, words))
+        clause, words, merges = scorer.signals()
+        out.append(Signals(pair, event_of(gold, pair), clause, words, merges))
     return out
 
 
@@ -73,7 +78,7 @@ def counts_at(signals: list[Signals], point: dict[str, float]) -> list[dict[str,
     bars = {k: v for k, v in point.items() if k not in SCORE_KEYS}
     out = []
     for s in signals:
-        ranked = combine(s.pair.z, s.clause, s.words, **score)
+        ranked = combine(s.pair.z, s.clause, s.words, s.merges, **score)
         found = align_gold(replace(s.pair, candidate_scores=ranked), **bars)
         out.append(
             {
