@@ -37,9 +37,9 @@ def test_combine_takes_the_clause_score_less_its_offset_and_adds_words() -> None
     flat = np.zeros((1, 2))
     # clause_offset 1.0: the clause pair lifts the first pair from 2.0 to 5.0; flat words
     # add nothing
-    assert combine(z, clause, flat).tolist() == [[5.0, 6.0]]
+    assert combine(z, clause, flat, clause_offset=1.0).tolist() == [[5.0, 6.0]]
     words = np.array([[0.9, 0.1]])
-    lifted = combine(z, clause, words)
+    lifted = combine(z, clause, words, clause_offset=1.0)
     assert lifted[0, 0] > 5.0 > lifted[0, 1] - 1.0
 
 
