@@ -16,8 +16,15 @@ the shared part is nearly a translation. Two signals find the shared part:
   similar word of the other sentence; the mean match of one side's words says how much of
   it the other holds. The larger of the two directions, standardised over the article pair's matrix.
 
-``candidate_scores`` = max(z, clause − ``clause_offset``) + ``token_weight`` × token score.
-It ranks candidates only: the confident tier stays on z, whose bars keep its precision.
+- **merged units** (:func:`merged_credit`): two consecutive sentences joined as one text,
+  embedded the same way and scored against each sentence of the other article, count for
+  both only where the merge scores at least ``merge_margin`` above its best member alone
+  (a claim told in two sentences by one outlet and in one by the other).
+
+``candidate_scores`` = max(z, clause − ``clause_offset``, merged − ``merge_offset``) +
+``token_weight`` × token score. It ranks candidates only: the confident tier stays on z,
+whose bars keep its precision. Session 9 (merged units added to the grid): held-out
+0.634 -> 0.663, BENCHMARKS.md.
 Chosen by leave-one-event-out cross-validation over the real dev gold and the seeds (5
 events; ``framing lab-alignment-cv``, figures in BENCHMARKS.md): held-out shown-link F1
 0.553 with z ranking the candidates, 0.652 choosing all four settings of this score and
