@@ -43,7 +43,8 @@ def emb():
 def assert_slices(sentence: str, found: list[Insertion]) -> None:
     for ins in found:
         assert sentence[ins.start : ins.end] == ins.text
-        assert ins.text == ins.text.strip() and ins.text[0].isalnum() and ins.text[-1].isalnum()
+        words = ins.text.strip('"«»“”„')  # a quote mark closes a quote the words open
+        assert ins.text == ins.text.strip() and words[0].isalnum() and words[-1].isalnum()
         assert ins.kind in {"attribution", "content"}
 
 
@@ -179,3 +180,22 @@ def test_batch_matches_single_calls(emb) -> None:
     items = [(RU_PESKOV, [EN_PESKOV], "ru"), (EN_PESKOV, RU_CONTEXT, "en")]
     batched = phrase_insertions_batch(items, emb)
     assert batched == [phrase_insertions(a, bs, lang, emb) for a, bs, lang in items]
+
+
+def test_a_cited_name_in_quotes_is_inserted_whole(emb) -> None:
+    """Real reports of 11 Nov 2024 (tests/gold/real_articles 104 against 103): the source
+    lenta.ua adds was cut at its last word, «повідомляє "Українська правда» (a broken
+    quote in the CLI and the highlight)."""
+    lenta = (
+        "Прессекретар лідера Кремля відповів, що такі публікації це приклад якості тієї "
+        'інформації, повідомляє "Українська правда".'
+    )
+    patrioty = (
+        'Прессекретар лідера Кремля відповів, що такі публікації "це приклад якості тієї '
+        'інформації".'
+    )
+    found = phrase_insertions(lenta, [patrioty], "uk", emb)
+    assert_slices(lenta, found)
+    assert [i.text for i in found if i.kind == "attribution"] == [
+        'повідомляє "Українська правда"'
+    ], found

@@ -27,6 +27,7 @@ import numpy as np
 from framing.alignment.embedder import Embedder, inference_lock, load_embedder
 from framing.settings import packaged_yaml
 from framing.text.morphology import TEXT_WORD_RE
+from framing.text.quoting import PAIRS
 
 
 def config() -> dict[str, Any]:
@@ -337,8 +338,28 @@ def insertions_from_states(
             start, end = last.start, max(end, last.end)
             cited = cited or last.kind == "attribution"
         kind = "attribution" if cited or _is_attribution(a.text[start:end]) else "content"
+        start, end = _whole_quotes(a.text, start, end)
         out.append(Insertion(start, end, a.text[start:end], kind))
     return out
+
+
+def _whole_quotes(text: str, start: int, end: int) -> tuple[int, int]:
+    """``start, end`` widened over a quote mark just outside that closes (or opens) one left
+    open inside: an insertion of words ends at a word, and «повідомляє "Українська
+    правда» read as a broken quote."""
+    inside = text[start:end]
+    for opener, closers in PAIRS.items():
+        if opener == '"':
+            unbalanced = inside.count('"') % 2 == 1
+            opened = closed = unbalanced
+        else:
+            opens, closes = inside.count(opener), sum(inside.count(c) for c in closers)
+            opened, closed = opens > closes, closes > opens
+        if opened and end < len(text) and text[end] in closers and opener in inside:
+            end += 1
+        elif closed and start > 0 and text[start - 1] == opener:
+            start -= 1
+    return start, end
 
 
 def aligned_words(a: TokenStates, bs: list[TokenStates]) -> np.ndarray:

@@ -47,7 +47,8 @@ def default_db_path() -> Path:
 # analyses made by older code are not served.
 ANALYSIS_VERSION = 6  # 4: compare links carry tiers (issue 12); 5: an undated pair is one event;
 # 6: a quoted name («Интерфакс», газета «Известия») is not a quotation for quote fidelity;
-# event labels leave out outlets and weekdays
+# event labels leave out outlets and weekdays; an insertion takes the quote mark that closes
+# a quote its words open
 
 
 def analysis_key(kind: str, *parts: Any) -> str:
