@@ -41,7 +41,13 @@ from framing.text.morphology import Span, word_spans
 from framing.wording.lexicon import LANGUAGES, find_loaded
 from framing.wording.sequence_head import ARRAYS, gelu, logits, segments, sigmoid
 from framing.wording.token_states import load_encoder
-from framing.wording.word_features import SENTENCE_BREAK_RE
+from framing.wording.word_features import (
+    SENTENCE_BREAK_RE,
+    feature_matrix,
+    sentence_ids,
+    span_tags,
+    token_features,
+)
 
 FEATURE_VERSION = 5
 HEAD_FILE = "head.npz"
@@ -85,32 +91,9 @@ class Suggestion:
 
 
 def inside(spans: Sequence[tuple[int, int]], tokens: Sequence[Span]) -> np.ndarray:
-    """For each token, whether it lies inside one of ``spans`` (sorted by start)."""
-    flags = np.zeros(len(tokens), dtype=np.float32)
-    j = 0
-    ordered = sorted(spans)
-    for i, (start, end) in enumerate(tokens):
-        while j < len(ordered) and ordered[j][1] <= start:
-            j += 1
-        k = j
-        while k < len(ordered) and ordered[k][0] < end:
-            if ordered[k][0] <= start and end <= ordered[k][1]:
-                flags[i] = 1.0
-                break
-            k += 1
-    return flags
-
-
-def sentence_ids(text: str, tokens: Sequence[Span]) -> np.ndarray:
-    """Each token's sentence number (sentence ends and line breaks separate sentences)."""
-    breaks = [m.start() for m in SENTENCE_BREAK_RE.finditer(text)]
-    ids = np.zeros(len(tokens), dtype=np.int64)
-    j = 0
-    for i, (start, _) in enumerate(tokens):
-        while j < len(breaks) and breaks[j] < start:
-            j += 1
-        ids[i] = j
-    return ids
+    """For each token, whether it lies inside one of ``spans``."""
+    tags = span_tags([(start, end, True) for start, end in spans], tokens)
+    return np.asarray([1.0 if tag else 0.0 for tag in tags], dtype=np.float32)
 
 
 def head_inputs(
@@ -199,11 +182,12 @@ class Model:
         lexical = self.config.get("lexical")
         return float(lexical["weight"][lang]) if lexical else 1.0
 
-    def linear_logits(self, text: str, lang: str, tokens: Sequence[Span]) -> np.ndarray:
-        """The linear model's logit of each token of ``text`` (its word features hashed)."""
-        from framing.wording.word_features import feature_matrix, token_features
-
-        names = token_features(text, lang, tokens)
+    def linear_logits(
+        self, text: str, lang: str, tokens: Sequence[Span], hits: Sequence[Any] | None = None
+    ) -> np.ndarray:
+        """The linear model's logit of each token of ``text`` (its word features hashed;
+        ``hits``: the lexicon's hits in it, when found already)."""
+        names = token_features(text, lang, tokens, hits)
         matrix = feature_matrix(names, int(self.config["lexical"]["n_features"]))
         bias = self.arrays["lexical_bias"][self.languages.index(lang)]
         return np.asarray(matrix @ self.arrays[f"lexical_{lang}"] + bias, dtype=np.float64)
@@ -385,13 +369,14 @@ def token_probabilities(
     if not tokens:
         return tokens, np.zeros(0)
     states = load_encoder(model.encoder).word_states(text, tokens, [model.layer])[0]
-    lexicon = inside([(h.start, h.end) for h in find_loaded(text, lang)], tokens)
+    hits = find_loaded(text, lang)
+    lexicon = inside([(h.start, h.end) for h in hits], tokens)
     sentence = sentence_ids(text, tokens)
     inputs = head_inputs(states, sentence, lexicon, lang, model.languages)
     head = model.probabilities(inputs, sentence)
     if model.blend_weight(lang) >= 1.0:
         return tokens, head
-    return tokens, model.blend(head, model.linear_logits(text, lang, tokens), lang)
+    return tokens, model.blend(head, model.linear_logits(text, lang, tokens, hits), lang)
 
 
 def beyond_lexicon(

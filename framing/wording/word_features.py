@@ -40,10 +40,10 @@ def _char_ngrams(word: str) -> list[str]:
     return [f"c:{marked[i : i + n]}" for n in NGRAMS for i in range(len(marked) - n + 1)]
 
 
-def _tags(spans: Sequence[tuple[int, int, str]], tokens: Sequence[Span]) -> list[str | None]:
-    """For each token, the tag of a span containing it."""
+def span_tags(spans: Sequence[tuple[int, int, Any]], tokens: Sequence[Span]) -> list[Any]:
+    """For each token, the tag of a span ``(start, end, tag)`` containing it, else None."""
     ordered = sorted(spans)
-    tags: list[str | None] = []
+    tags: list[Any] = []
     j = 0
     for start, end in tokens:
         while j < len(ordered) and ordered[j][1] <= start:
@@ -67,30 +67,41 @@ def _quotes(text: str) -> list[tuple[int, int, str]]:
     return found
 
 
-def _sentences(text: str, tokens: Sequence[Span]) -> tuple[list[int], list[str]]:
-    """Each token's sentence number and each sentence's closing mark (``!``, ``?`` or "")."""
+def sentence_ids(text: str, tokens: Sequence[Span]) -> np.ndarray:
+    """Each token's sentence number (sentence ends and line breaks separate sentences)."""
     breaks = [m.start() for m in SENTENCE_BREAK_RE.finditer(text)]
-    ids, j = [], 0
-    for start, _ in tokens:
+    ids = np.zeros(len(tokens), dtype=np.int64)
+    j = 0
+    for i, (start, _) in enumerate(tokens):
         while j < len(breaks) and breaks[j] < start:
             j += 1
-        ids.append(j)
+        ids[i] = j
+    return ids
+
+
+def _closing_marks(text: str) -> list[str]:
+    """Each sentence's closing mark (``!``, ``?`` or ""), as :func:`sentence_ids` numbers them."""
+    breaks = [m.start() for m in SENTENCE_BREAK_RE.finditer(text)]
     ends = []
     for k in range(len(breaks) + 1):
         mark = text[breaks[k]] if k < len(breaks) else text.rstrip()[-1:]
         ends.append(mark if mark in "!?" else "")
-    return ids, ends
+    return ends
 
 
-def token_features(text: str, lang: str, tokens: Sequence[Span]) -> list[list[str]]:
-    """The feature names of every token of ``text`` (``tokens``: its word spans)."""
+def token_features(
+    text: str, lang: str, tokens: Sequence[Span], hits: Sequence[Any] | None = None
+) -> list[list[str]]:
+    """The feature names of every token of ``text`` (``tokens``: its word spans; ``hits``:
+    the lexicon's hits in it, when found already)."""
     if not tokens:
         return []
     words = [normalise(text[s:e]) for s, e in tokens]
     lemmas = [sorted(lemma_keys(lang, w) - {w}) for w in words]
-    lexicon = _tags([(h.start, h.end, h.category) for h in find_loaded(text, lang)], tokens)
-    quoted = _tags(_quotes(text), tokens)
-    sentence, closing = _sentences(text, tokens)
+    hits = find_loaded(text, lang) if hits is None else hits
+    lexicon = span_tags([(h.start, h.end, h.category) for h in hits], tokens)
+    quoted = span_tags(_quotes(text), tokens)
+    sentence, closing = sentence_ids(text, tokens).tolist(), _closing_marks(text)
     first_line = text.find("\n") if "\n" in text.rstrip() else -1  # a headline needs a body
     n = len(tokens)
     out = []
