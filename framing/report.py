@@ -26,7 +26,7 @@ from framing.outlets import publisher_label
 from framing.records import Sentence
 from framing.settings import packaged_yaml
 from framing.store import Store, analysis_key
-from framing.text.quoting import PAIRS
+from framing.text.quoting import PAIRS, unbalanced
 from framing.wording.detector import detector_fingerprint
 from framing.wording.glosses import neutral_gloss
 from framing.wording.lexicon import lexicon_fingerprint
@@ -449,11 +449,7 @@ def without_stray_marks(text: str) -> str:
     headline that looks broken."""
     text = text.strip()
     for opener, closers in PAIRS.items():
-        if opener == '"':  # the same mark opens and closes: an odd one out is stray
-            opened = closed = text.count('"') % 2
-        else:
-            opens, closes = text.count(opener), sum(text.count(c) for c in closers)
-            opened, closed = opens > closes, closes > opens
+        opened, closed = unbalanced(text, opener)
         if opened and text.startswith(opener):
             text = text[1:].lstrip()
         elif closed and text.endswith(tuple(closers)):

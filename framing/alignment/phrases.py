@@ -27,7 +27,7 @@ import numpy as np
 from framing.alignment.embedder import Embedder, inference_lock, load_embedder
 from framing.settings import packaged_yaml
 from framing.text.morphology import TEXT_WORD_RE
-from framing.text.quoting import PAIRS
+from framing.text.quoting import PAIRS, unbalanced
 
 
 def config() -> dict[str, Any]:
@@ -349,12 +349,7 @@ def _whole_quotes(text: str, start: int, end: int) -> tuple[int, int]:
     правда» read as a broken quote."""
     inside = text[start:end]
     for opener, closers in PAIRS.items():
-        if opener == '"':
-            unbalanced = inside.count('"') % 2 == 1
-            opened = closed = unbalanced
-        else:
-            opens, closes = inside.count(opener), sum(inside.count(c) for c in closers)
-            opened, closed = opens > closes, closes > opens
+        opened, closed = unbalanced(inside, opener)
         if opened and end < len(text) and text[end] in closers and opener in inside:
             end += 1
         elif closed and start > 0 and text[start - 1] == opener:

@@ -18,7 +18,7 @@ import re
 from framing.settings import packaged_yaml
 from framing.text.morphology import TEXT_WORD_RE
 
-__all__ = ["CLOSERS", "PAIRS", "QUOTE_RE", "quoted_spans"]
+__all__ = ["CLOSERS", "PAIRS", "QUOTE_RE", "quoted_spans", "unbalanced"]
 
 # Closing marks accepted for each opening mark (German „…“ and English “…” share “).
 PAIRS = {"«": "»", "„": "“”", "“": "”", '"': '"'}
@@ -29,6 +29,17 @@ QUOTE_RE = re.compile(
     r"«(?P<a>[^«»\n]{1,3000})»|„(?P<b>[^„“”\n]{1,3000})[“”]|“(?P<c>[^“”\n]{1,3000})”"
     r"|\"(?P<d>[^\"\n]{1,3000})\"|(?<!\w)[‘'](?P<e>[^‘’'\n]{1,80})[’'](?!\w)"
 )
+
+
+def unbalanced(text: str, opener: str) -> tuple[bool, bool]:
+    """Whether ``text`` opens more quotes of ``opener``'s kind (:data:`PAIRS`) than it
+    closes, and whether it closes more than it opens (a straight quote both opens and
+    closes, so an odd count is both)."""
+    if opener == '"':
+        odd = text.count('"') % 2 == 1
+        return odd, odd
+    opens, closes = text.count(opener), sum(text.count(c) for c in PAIRS[opener])
+    return opens > closes, closes > opens
 
 
 def _opens(text: str, i: int) -> bool:
