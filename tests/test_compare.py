@@ -235,6 +235,9 @@ def test_cli_text_names_the_quotes_it_compares() -> None:
     assert render_comparison(result) == (
         "Quote fidelity 0.97: site.ru (ru, aaaaaa) [0] ~ Sputnik (en, bbbbbb) [1]"
     )
+    # one side quotes only part of the other's quotation: the line says which words
+    result["quotes"][0]["part"] = {"side": "a", "start": 1, "end": 4}
+    assert render_comparison(result).endswith(", on the part quoted by both: «Нет»")
 
 
 def test_cli_stderr_has_no_model_loading_bar(seed_copy: Path, seed_ids: dict[str, str]) -> None:

@@ -103,6 +103,30 @@ def test_a_quoted_source_is_not_compared_with_the_speakers_words(emb) -> None:
     assert quote_fidelity(patrioty, patrioty, emb, "uk", "uk").fidelity == 1.0
 
 
+def test_a_quoted_fragment_is_compared_with_the_part_it_renders(emb) -> None:
+    """Real reports of 15 Nov 2024 (politico.eu, babel.ua): one quotes the government's
+    whole sentence, the other four of its words. Compared whole they read "fidelity 0.00",
+    and both outlets' profiles showed "lowest quote fidelity 0.00"."""
+    whole = (
+        '"The Federal Chancellor urged Russia to be prepared to negotiate with Ukraine with '
+        'the aim of achieving a just and lasting peace," a German government spokesperson '
+        "said in a statement."
+    )
+    fragment = (
+        "The German chancellor also called on Russia to negotiate with Ukraine in order to "
+        'achieve a "fair and lasting peace".'
+    )
+    for sent_a, sent_b, side in ((whole, fragment, "a"), (fragment, whole, "b")):
+        result = quote_fidelity(sent_a, sent_b, emb, "en", "en")
+        assert result is not None and result.part is not None
+        assert result.part["side"] == side
+        assert whole[result.part["start"] : result.part["end"]] == "just and lasting peace"
+        assert result.fidelity >= 0.8, result
+        cut, other = ("a", "b") if side == "a" else ("b", "a")
+        assert [d["text"] for d in result.differences[cut]] == ["just"]
+        assert [d["text"] for d in result.differences[other]] == ["fair"]
+
+
 def test_required_example(emb) -> None:
     result = quote_fidelity(RU_QUOTE, EN_QUOTE, emb, lang_a="ru", lang_b="en")
     assert result is not None
@@ -141,6 +165,7 @@ def test_faithful_translation_scores_high(emb, sent_a, sent_b, langs) -> None:
     assert result is not None
     assert result.fidelity >= 0.9, result
     assert result.differences == {"a": [], "b": []}
+    assert result.part is None  # whole quotations of one length are compared whole
 
 
 def test_swapped_pronoun_is_a_difference(emb) -> None:

@@ -121,3 +121,26 @@ def test_refuses_dev_secret_outside_debug(seed_copy) -> None:
     with pytest.raises(FramingError, match="No secret key: set FRAMING_SECRET_KEY"):
         create_app({"DATABASE": str(seed_copy)})
     assert create_app({"DATABASE": str(seed_copy), "SECRET_KEY": "x" * 32}).secret_key
+
+
+def test_a_quoted_fragment_is_compared_with_the_part_it_renders(client) -> None:
+    """One report quotes a government statement whole, the other four of its words (real
+    reports of 15 Nov 2024): the page says which part was compared, escaped."""
+    whole = (
+        "German Chancellor Olaf Scholz spoke with Vladimir Putin by phone on Friday. "
+        '"The Federal Chancellor urged Russia to be prepared to negotiate with Ukraine with '
+        'the aim of achieving a just and lasting peace," a German government spokesperson '
+        "said in a statement."
+    )
+    fragment = (
+        "Olaf Scholz held a phone call with Vladimir Putin on Friday. The German chancellor "
+        "also called on Russia to negotiate with Ukraine in order to achieve a "
+        '"fair and lasting peace".'
+    )
+    response = client.post(
+        "/compare/new", data={"csrf_token": token(client), "text1": whole, "text2": fragment}
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200, html[:500]
+    assert "compared with that part" in html
+    assert "“just and lasting peace”" in html

@@ -109,6 +109,7 @@ def _quotes(
                     "b": {"article": b_id, "sentence": j},
                     "fidelity": fidelity.fidelity,
                     "differences": fidelity.differences,
+                    "part": fidelity.part,
                 }
             )
     return out

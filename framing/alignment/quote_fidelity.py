@@ -51,6 +51,10 @@ class QuoteFidelity:
     quotes_a: list[tuple[int, int]]
     quotes_b: list[tuple[int, int]]
     differences: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    # When one side quotes only a part of the other's quotation ("fair and lasting peace" of
+    # a whole quoted sentence): the side whose quotation was cut to that part, and the span
+    # of its sentence that was compared; None when the whole quotations were.
+    part: dict[str, Any] | None = None
 
 
 def quote_fidelity(
@@ -70,18 +74,32 @@ def quote_fidelity(
     if not quotes_a or not quotes_b:
         return None
     emb = embedder or load_embedder()
-    text_a = " ".join(sent_a[s:e] for s, e in quotes_a)
-    text_b = " ".join(sent_b[s:e] for s, e in quotes_b)
-    vectors = emb.encode([text_a, text_b])
-    cosine = float(vectors[0] @ vectors[1])
-    unrelated, faithful = _calibration(lang_a, lang_b)
-    fidelity = float(np.clip((cosine - unrelated) / (faithful - unrelated), 0.0, 1.0))
     if states is not None and sent_a in states and sent_b in states:
         states_a, states_b = states[sent_a], states[sent_b]  # encoded already (a batch)
     else:
         states_a, states_b = token_states([sent_a, sent_b], emb)
-    differences = _differences(states_a, quotes_a, states_b, quotes_b)
-    return QuoteFidelity(round(fidelity, 4), round(cosine, 4), quotes_a, quotes_b, differences)
+    ia, ib = _inside(states_a.words, quotes_a), _inside(states_b.words, quotes_b)
+    part = None
+    if ia and ib and len(ib) <= _partial_ratio() * len(ia):
+        cut = _quoted_part(states_a, ia, states_b, ib)
+        ia, part = (cut, "a") if cut else (ia, None)
+    elif ia and ib and len(ia) <= _partial_ratio() * len(ib):
+        cut = _quoted_part(states_b, ib, states_a, ia)
+        ib, part = (cut, "b") if cut else (ib, None)
+    text_a = _words_text(states_a, ia) if part == "a" else _quoted_text(sent_a, quotes_a)
+    text_b = _words_text(states_b, ib) if part == "b" else _quoted_text(sent_b, quotes_b)
+    vectors = emb.encode([text_a, text_b])
+    cosine = float(vectors[0] @ vectors[1])
+    unrelated, faithful = _calibration(lang_a, lang_b)
+    fidelity = float(np.clip((cosine - unrelated) / (faithful - unrelated), 0.0, 1.0))
+    differences = _differences(states_a, ia, states_b, ib)
+    compared = None
+    if part is not None:
+        side, idx = (states_a, ia) if part == "a" else (states_b, ib)
+        compared = {"side": part, "start": side.words[idx[0]].start, "end": side.words[idx[-1]].end}
+    return QuoteFidelity(
+        round(fidelity, 4), round(cosine, 4), quotes_a, quotes_b, differences, compared
+    )
 
 
 def speech_quotes(sentence: str) -> list[tuple[int, int]]:
@@ -124,10 +142,18 @@ def _inside(words: list[Word], spans: list[tuple[int, int]]) -> list[int]:
 
 
 def _differences(
-    a: TokenStates, quotes_a: list[tuple[int, int]], b: TokenStates, quotes_b: list[tuple[int, int]]
+    a: TokenStates, ia: list[int], b: TokenStates, ib: list[int]
 ) -> dict[str, list[dict[str, Any]]]:
-    """Runs of quoted words without a counterpart in the other quote, on each side."""
-    ia, ib = _inside(a.words, quotes_a), _inside(b.words, quotes_b)
+    """Runs of quoted words (indices ``ia``, ``ib``) without a counterpart on the other side."""
+    links = _word_links(a, ia, b, ib)
+    return {
+        "a": _runs(a, ia, links.any(axis=1)),
+        "b": _runs(b, ib, links.any(axis=0)),
+    }
+
+
+def _word_links(a: TokenStates, ia: list[int], b: TokenStates, ib: list[int]) -> np.ndarray:
+    """The token alignment of the words ``ia`` of ``a`` with the words ``ib`` of ``b``."""
     sim = similarity_matrix(a.word_vectors()[ia], b.word_vectors()[ib])
     person_a = [_person(a.words[i].text) for i in ia]
     person_b = [_person(b.words[j].text) for j in ib]
@@ -140,10 +166,42 @@ def _differences(
         for c, j in enumerate(ib):
             if same_name(a.words[i].text, b.words[j].text):
                 links[r, c] = True
-    return {
-        "a": _runs(a, ia, links.any(axis=1)),
-        "b": _runs(b, ib, links.any(axis=0)),
-    }
+    return links
+
+
+def _quoted_part(
+    long: TokenStates, il: list[int], short: TokenStates, is_: list[int]
+) -> list[int] | None:
+    """The words of the longer quotation that the shorter one renders: of the windows of
+    ``quotes.partial_window`` times the short quote's length, the one holding most words
+    linked to it (the first on a tie), trimmed to its first and last linked word. An outlet
+    that quotes four words of a sentence the other quotes whole is compared on those words:
+    compared whole, the two read as unrelated ("fidelity 0.00"). None: no word is linked."""
+    linked = _word_links(long, il, short, is_).any(axis=1)
+    if not linked.any():
+        return None
+    size = max(1, min(len(il), round(_partial_window() * len(is_))))
+    counts = np.convolve(linked.astype(int), np.ones(size, dtype=int), mode="valid")
+    start = int(np.argmax(counts))
+    inside = [k for k in range(start, start + size) if linked[k]]
+    return il[inside[0] : inside[-1] + 1]
+
+
+def _quoted_text(sentence: str, quotes: list[tuple[int, int]]) -> str:
+    return " ".join(sentence[s:e] for s, e in quotes)
+
+
+def _words_text(states: TokenStates, idx: list[int]) -> str:
+    """From the first to the last of the words ``idx`` (one run of a quotation)."""
+    return states.text[states.words[idx[0]].start : states.words[idx[-1]].end]
+
+
+def _partial_ratio() -> float:
+    return float(config()["quotes"]["partial_ratio"])
+
+
+def _partial_window() -> float:
+    return float(config()["quotes"]["partial_window"])
 
 
 @cache

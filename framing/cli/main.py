@@ -415,9 +415,19 @@ def render_comparison(result: dict[str, Any]) -> str:
         a, b = quote["a"], quote["b"]
         lines.append(
             f"Quote fidelity {quote['fidelity']:.2f}: {names[a['article']]} [{a['sentence']}]"
-            f" ~ {names[b['article']]} [{b['sentence']}]"
+            f" ~ {names[b['article']]} [{b['sentence']}]" + _quoted_part(quote, articles)
         )
     return "\n".join(lines)
+
+
+def _quoted_part(quote: dict[str, Any], articles: dict[str, dict[str, Any]]) -> str:
+    """ ", on the part quoted by both: «…»" when one side quotes a few words of the other's."""
+    part = quote.get("part")
+    if not part:
+        return ""
+    cut = quote[part["side"]]
+    sentence = articles[cut["article"]]["sentences"][cut["sentence"]]["text"]
+    return f", on the part quoted by both: «{sentence[part['start'] : part['end']]}»"
 
 
 @cli.command()
