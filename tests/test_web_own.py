@@ -144,3 +144,4 @@ def test_a_quoted_fragment_is_compared_with_the_part_it_renders(client) -> None:
     assert response.status_code == 200, html[:500]
     assert "compared with that part" in html
     assert "“just and lasting peace”" in html
+    assert "<strong>Quote compared:</strong>" in html  # both English: not "across languages"
