@@ -18,6 +18,7 @@ quotations of two aligned sentences:
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from functools import cache
@@ -36,8 +37,10 @@ from framing.alignment.phrases import (
     token_states,
 )
 from framing.outlets import load_registry
-from framing.text.morphology import TEXT_WORD_RE
+from framing.text.morphology import TEXT_WORD_RE, normalise
 from framing.text.quoting import PAIRS, quoted_spans
+from framing.wording.attribution_cues import rules
+from framing.wording.speakers import is_speech_verb
 
 __all__ = ["QuoteFidelity", "quote_fidelity", "quoted_spans", "speech_quotes"]
 
@@ -106,8 +109,38 @@ def speech_quotes(sentence: str) -> list[tuple[int, int]]:
     """The quotations of ``sentence`` that render someone's words: :func:`quoted_spans` less
     the quoted names (at most ``quotes.name_max_words`` words): an outlet of the registry
     (повідомляє "Українська правда"), or a title after a word of ``quotes.name_cues``
-    (газета «Известия», the newspaper "Die Zeit")."""
-    return [(s, e) for s, e in quoted_spans(sentence) if not _is_name(sentence, s, e)]
+    (газета «Известия», the newspaper "Die Zeit"); and less the author's words set inside a
+    quotation, as Russian and Ukrainian write them («Не было разговора, — заявил
+    представитель Кремля. — Это выдумка»): a comma or stop, a dash, a speech verb, up to the
+    next such dash or the quotation's end."""
+    spans = [(s, e) for s, e in quoted_spans(sentence) if not _is_name(sentence, s, e)]
+    return [piece for s, e in spans for piece in _without_author(sentence, s, e)]
+
+
+# Inside a quotation: punctuation and a dash, then the word after it (a speech verb opens
+# the author's words).
+AUTHOR_OPENS_RE = re.compile(r"[,.!?…]\s*[—–-]\s+(\w+)")
+AUTHOR_CLOSES_RE = re.compile(r"[,.!?…]\s*[—–-]\s+")
+
+
+def _without_author(sentence: str, start: int, end: int) -> list[tuple[int, int]]:
+    pieces, at = [], start
+    for opened in AUTHOR_OPENS_RE.finditer(sentence, start, end):
+        if opened.start() < at or not _speech_verb(opened.group(1)):
+            continue
+        pieces.append((at, opened.start()))
+        closed = AUTHOR_CLOSES_RE.search(sentence, opened.end(), end)
+        at = closed.end() if closed else end
+    pieces.append((at, end))
+    min_words = int(config()["quotes"]["min_words"])
+    return [(s, e) for s, e in pieces if len(TEXT_WORD_RE.findall(sentence[s:e])) >= min_words]
+
+
+def _speech_verb(word: str) -> bool:
+    """A ru or uk speech verb («заявил», «сказав»): the languages that set the author's
+    words inside the quotation marks."""
+    norm = normalise(word)
+    return word.islower() and any(is_speech_verb(rules(lang), norm) for lang in ("ru", "uk"))
 
 
 def _is_name(sentence: str, start: int, end: int) -> bool:
@@ -180,7 +213,7 @@ def _quoted_part(
     linked = _word_links(long, il, short, is_).any(axis=1)
     if not linked.any():
         return None
-    size = max(1, min(len(il), round(_partial_window() * len(is_))))
+    size = max(1, min(len(il), math.ceil(_partial_window() * len(is_))))
     counts = np.convolve(linked.astype(int), np.ones(size, dtype=int), mode="valid")
     start = int(np.argmax(counts))
     inside = [k for k in range(start, start + size) if linked[k]]
