@@ -144,6 +144,9 @@ def test_missing_space_after_period_splits(lang: str, text: str, expected: list[
         ("en", "Write to moderator@sputniknews.Com or see https://x.com/Path.Html now."),
         ("ru", "То есть, т.е.Путин сказал это вчера."),
         ("uk", "Він живе в м.Київ уже давно."),
+        # a site named with a capitalised suffix (tests/gold/real_articles/108)
+        ("ru", "Как передает Oxu.Az со ссылкой на ТАСС, об этом заявил Песков."),
+        ("ru", "Об этом сообщает издание Gazeta.Ru в пятницу."),
     ],
 )
 def test_missing_space_exceptions_stay_whole(lang: str, text: str) -> None:

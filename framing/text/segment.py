@@ -66,6 +66,7 @@ _GLUED = re.compile(r"\.(?=[^\W\d_])")
 _TOKEN_END = re.compile(r"\S{1,64}$")
 _PAIR = re.compile(r"([^\W\d_]+)\s*\.\s*([^\W\d_]+)\s*$")
 _LAST_WORD = re.compile(r"[^\W\d_]+$")
+_FIRST_WORD = re.compile(r"[^\W\d_]+(?!\w)")
 _CLOSING_QUOTES = '"»”“'
 _OPENING_QUOTES = "\"«“„‘'"
 _GLUE_AFTER = _CLOSING_QUOTES + "')’"
@@ -81,6 +82,7 @@ class _Language:
     number_only: frozenset[str]
     abbreviations: frozenset[str]  # every word that a period may follow mid-sentence
     verbs: tuple[str, ...]
+    site_suffixes: frozenset[str]
     short_max_words: int
     verb_window: int
 
@@ -125,6 +127,7 @@ def _language(lang: str | None) -> _Language:
         number_only=number_only,
         abbreviations=head | tail | number_only | SOKRS,
         verbs=tuple(sorted(words("verbs"))),
+        site_suffixes=frozenset(data["site_suffixes"]),
         short_max_words=int(data["short_fragment_max_words"]),
         verb_window=int(data["attribution_verb_window"]),
     )
@@ -192,6 +195,9 @@ def _glued_breaks(text: str, start: int, end: int, language: _Language) -> Itera
             continue
         if not before.islower():
             continue
+        suffix = _FIRST_WORD.match(text, i + 1, end)
+        if suffix and suffix.group().lower() in language.site_suffixes:
+            continue  # a site's name: "Oxu.Az со ссылкой на ТАСС"
         token = _TOKEN_END.search(text, max(start, i - 64), i)
         if token is None or any(mark in token.group() for mark in "/@:"):
             continue  # a URL or an e-mail address
