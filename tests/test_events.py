@@ -233,4 +233,29 @@ def test_an_event_label_counts_a_russian_name_once_in_the_nominative() -> None:
         "В Кремле назвали это выдумкой, сообщает Интерфакс со ссылкой на США.",
     ]
     report = ArticleVectors("a", "ru", None, None, sentences, np.zeros((4, 3)))
-    assert key_terms([report]) == ["Путин", "Трамп"]  # Путин 3 times (Путиным, Путин, Путину)
+    # Путин 3 times (Путиным, Путин, Путину); Песков opens a sentence, and counts because the
+    # report also names him inside one («По словам Пескова»)
+    assert key_terms([report]) == ["Путин", "Песков", "Трамп"]
+
+
+def test_an_event_label_counts_names_that_open_sentences_and_skips_nationalities() -> None:
+    """The Scholz-Putin call of 15 Nov 2024 (politico.eu) was labelled "Ukraine, Putin,
+    German, Russia": Scholz opens most of his sentences, and "German" is an adjective."""
+    from framing.alignment.grouping import key_terms
+
+    sentences = [
+        "In the telephone call on Friday, Scholz exhorted Putin to end his war on Ukraine.",
+        "The conversation lasted for about an hour, German media reported.",
+        "Scholz informed Zelenskyy of the call beforehand, the spokesperson said.",
+        "Scholz and Putin agreed to stay in touch, according to a German official.",
+        "According to Berlin, Russiaʼs Russian allies were not discussed with Ukraine.",
+    ]
+    report = ArticleVectors("a", "en", None, None, sentences, np.zeros((5, 3)))
+    assert key_terms([report]) == ["Scholz", "Putin", "Ukraine"]
+    # a name made of a nationality and a noun is named whole ("Federation" alone was a label)
+    sentences = [
+        "The Russian Federation launched a new missile at Dnipro, Putin said.",
+        "Russian Federation forces struck Dnipro on Thursday, the Ukrainian air force said.",
+    ]
+    report = ArticleVectors("b", "en", None, None, sentences, np.zeros((2, 3)))
+    assert key_terms([report]) == ["Russian Federation", "Dnipro"]

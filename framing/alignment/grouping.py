@@ -26,6 +26,7 @@ import numpy as np
 from framing.alignment.align import mutual_best, thresholds
 from framing.alignment.guard import WORD
 from framing.outlets import load_registry
+from framing.settings import packaged_yaml
 from framing.text.metadata import MONTHS, WEEKDAYS
 from framing.wording.speakers import name_in_nominative
 
@@ -143,36 +144,76 @@ WEEKDAY = re.compile(WEEKDAYS.removesuffix(r",?\s+"), re.IGNORECASE)
 
 
 def key_terms(members: list[ArticleVectors], limit: int = 4) -> list[str]:
-    """The names most repeated in the event's reporting (not sentence-initial words).
+    """The names most repeated in the event's reporting.
 
     Taken from one member (an English one if there is one) so the label reads in one
     language; a name counts once per sentence, in the nominative (ru, uk: «Трампа» and
-    «Трампом» are one name), and only the last word of a run of capitalised words counts.
+    «Трампом» are one name), and only the last word of a run of capitalised words counts
+    (the whole run when only adjectives of nationality precede it: "Russian Federation").
+    A capitalised word opening a sentence counts only if the report also writes it
+    capitalised inside a sentence ("Scholz informed Zelenskyy…" after "…, Scholz said"): on
+    its own it may be any word ("According", "Earlier").
     Months, weekdays and outlets of the registry are not what an event is about ("Trump,
-    Putin, Post, Sunday" named a Washington Post report of Sunday).
+    Putin, Post, Sunday" named a Washington Post report of Sunday), nor adjectives of
+    nationality (``labels.yaml``: "Ukraine, Putin, German, Russia" for the Scholz call).
     """
     source = next((m for m in members if m.lang == "en"), members[0])
-    counts: Counter[str] = Counter()
-    for sentence in source.sentences:
-        names = [
-            name_in_nominative(source.lang or "", re.sub(r"['’]s$", "", m.group(0)))
+    lang = source.lang or ""
+    found = [
+        [
+            (start == 0, name_in_nominative(lang, name))
             for m in NAME.finditer(sentence)
-            if m.start() > 0 and not _not_a_subject(sentence, m)
+            for start, name in [_name(sentence, m, lang)]
+            if not _not_a_subject(sentence, m, lang)
         ]
-        counts.update(list(dict.fromkeys(names)))  # once a sentence; ties keep the text order
+        for sentence in source.sentences
+    ]
+    inside = {name for names in found for first, name in names if not first}
+    counts: Counter[str] = Counter()
+    for names in found:
+        kept = [name for first, name in names if not first or name in inside]
+        counts.update(list(dict.fromkeys(kept)))  # once a sentence; ties keep the text order
     return [name for name, n in counts.most_common(limit) if n > 1] or [
         name for name, _ in counts.most_common(limit)
     ]
 
 
-def _not_a_subject(sentence: str, name: re.Match[str]) -> bool:
+# "Putin's", "Russia’s", "Russiaʼs" (the modifier letter apostrophe some outlets type)
+POSSESSIVE = re.compile(r"['’ʼ]s$")
+
+
+def _name(sentence: str, name: re.Match[str], lang: str) -> tuple[int, str]:
+    """Where the name starts, and the name: its head, or the whole run when only adjectives
+    of nationality come before it ("Russian Federation" is a name, "Federation" is not)."""
+    head = POSSESSIVE.sub("", name.group(0))
+    run = RUN_BEFORE.search(sentence, 0, name.start())
+    if run:
+        start = run.start() + (4 if run.group(0).startswith("The ") else 0)
+        words = sentence[start : name.start()].split()
+        if words and all(_nationality(word, lang) for word in words):
+            return start, " ".join([*words, head])
+    return name.start(), head
+
+
+def _nationality(word: str, lang: str) -> bool:
+    bare = POSSESSIVE.sub("", word).lower()
+    return bool({bare, bare.removesuffix("s")} & _not_names(lang))  # "German", "Russians"
+
+
+def _not_a_subject(sentence: str, name: re.Match[str], lang: str) -> bool:
     word = name.group(0)
     if word.lower() in MONTHS or WEEKDAY.fullmatch(word):
+        return True
+    if _nationality(word, lang):
         return True
     run = RUN_BEFORE.search(sentence, 0, name.start())
     whole = sentence[run.start() if run else name.start() : name.end()]
     registry = load_registry()
     return any(registry.find(n) for n in {whole, word, whole.removeprefix("The ")})
+
+
+def _not_names(lang: str) -> frozenset[str]:
+    return frozenset(packaged_yaml("labels.yaml")["not_names"].get(lang) or ())
 
 
 def group_events(
