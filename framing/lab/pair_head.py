@@ -235,4 +235,4 @@ def _rank(
     if p not in scored:
         return None
     row = [s for (i, _), s in scored.items() if i == p[0]]
-    return sum(s > scored[p] for s in row)
+    return int(sum(s > scored[p] for s in row))
