@@ -329,7 +329,7 @@ REQUIRED = {
 def test_lexicon_file_is_valid(lang: str) -> None:
     raw = yaml.safe_load((LEXICONS / f"{lang}.yaml").read_text("utf-8"))
     entries = raw["entries"]
-    assert 60 <= len(entries) <= 150
+    assert 60 <= len(entries) <= 250  # issue 13 grew the lexicons past 150 (ru 172)
     for entry in entries:
         assert set(FIELDS) <= set(entry), entry["pattern"]
         assert entry["category"] in CATEGORIES
@@ -496,3 +496,84 @@ def test_literal_uses_are_not_loaded(lang: str, text: str) -> None:
     assert all(hit.needs_context for hit in hits)
     if lang == "en":
         assert hits == []
+
+
+# --- issue 13, tenth session: accusations of manipulating or distorting, adverbs of treachery
+# and shamelessness, more labels for heads of state; each with a literal use that stays quiet --
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "expected"),
+    [
+        (
+            "ru",
+            "Кремль манипулирует общественным мнением, а его дипломаты передёргивают факты.",
+            ["манипулирует", "передёргивают"],
+        ),
+        ("ru", "Лавров в очередной раз исказил слова генсека ООН.", ["исказил"]),
+        (
+            "uk",
+            "Москва маніпулює фактами, а її речники перекручують слова президента.",
+            ["маніпулює", "перекручують"],
+        ),
+        ("uk", "Російські дипломати знову спотворили зміст угоди.", ["спотворили"]),
+        (
+            "en",
+            "The Kremlin manipulates the facts and twists the president's words.",
+            ["manipulates", "twists"],
+        ),
+        ("en", "The spokesman distorted the findings of the inquiry.", ["distorted"]),
+    ],
+)
+def test_accusations_of_manipulating_and_distorting(lang: str, text: str, expected: list) -> None:
+    hits = find_loaded(text, lang)
+    assert [hit.text for hit in hits] == expected
+    assert {hit.category for hit in hits} == {"delegitimising_qualifier"}
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "expected"),
+    [
+        ("ru", "Россия вероломно напала и бессовестно отрицает удар.", ["вероломно", "бессовестно"]),
+        ("uk", "Ворог підступно вдарив уночі й безсоромно заперечує це.", ["підступно", "безсоромно"]),
+        ("uk", "Кремль брехливо заявив, що удару не було.", ["брехливо"]),
+        ("en", "The minister gave a dishonest and deceitful account.", ["dishonest", "deceitful"]),
+    ],
+)
+def test_adverbs_and_adjectives_of_treachery_and_shamelessness(
+    lang: str, text: str, expected: list
+) -> None:
+    assert [hit.text for hit in find_loaded(text, lang)] == expected
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "expected"),
+    [
+        ("ru", "Путлер снова грозит Европе, а Зеля опять просит оружия.", ["Путлер", "Зеля"]),
+        ("ru", "Кремлёвский карлик и его пахан из Минска обсудили санкции.", ["Кремлёвский карлик", "пахан"]),
+        ("uk", "Хуйло знову погрожує, а бункерний фюрер ховається.", ["Хуйло", "бункерний", "фюрер"]),
+        ("uk", "Царьок із Мінська прилетів до Москви.", ["Царьок"]),
+        ("en", "The madman in the Kremlin is a crook and a butcher.", ["madman", "crook", "butcher"]),
+    ],
+)
+def test_more_labels_for_heads_of_state(lang: str, text: str, expected: list) -> None:
+    hits = find_loaded(text, lang)
+    assert [hit.text for hit in hits] == expected
+    assert {hit.category for hit in hits} == {"pejorative_label"}
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("ru", "Боец передёрнул затвор и выстрелил."),  # a gun's bolt
+        ("ru", "Помехи искажают сигнал, и изображение пропадает."),
+        ("ru", "Танкер принял бункерное топливо в порту."),  # bunker fuel
+        ("uk", "Кухар перекрутив м'ясо на фарш."),  # mincing meat
+        ("uk", "Судно взяло бункерне паливо в Одесі."),
+        ("en", "The case took a new twist when she twisted her ankle."),
+        ("en", "Old age can distort memories, and a lens can distort the image."),
+        ("en", "They met the sea monster by hook or by crook."),
+    ],
+)
+def test_literal_uses_of_the_new_entries_stay_quiet(lang: str, text: str) -> None:
+    assert find_loaded(text, lang) == []
