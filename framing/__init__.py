@@ -21,10 +21,19 @@ name below is imported on first use. The layout behind it:
 
 from __future__ import annotations
 
+import os
 from importlib import import_module
 from typing import Any
 
 __version__ = "0.1.0"
+
+# torch's OpenMP threads sleep between parallel regions instead of busy-waiting (read once,
+# when torch loads, so it is set before any framing module can import torch; a value in the
+# environment wins). Busy-waiting steals the cores it waits for on a shared machine: the bf16
+# encoder (framing.alignment.bf16_encoder) took 2.2-2.5 CPU-s for the compare-your-own texts
+# with passive threads against 5.5-14.9 busy-waiting, at load 5-8 (BENCHMARKS.md, "bf16
+# encoder"); ONNX Runtime's threads sleep likewise (encoder_graph.yaml, spinning).
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 # Public name -> the module that defines it.
 _EXPORTS = {

