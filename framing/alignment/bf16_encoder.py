@@ -1,13 +1,14 @@
 """The fp32 e5 encoder run in bfloat16 on CPUs that multiply bf16 natively (AMX, AVX512-BF16).
 
 A Sapphire Rapids (or later) Xeon multiplies bf16 matrices in hardware: the same model, its
-weights cast to bf16 (or its matrix products under ``torch.autocast``), encodes about 2.5
-times as fast per core as the fp32 ONNX graph (:mod:`framing.alignment.fp32_graph`). The
-vectors agree with fp32's to within 4e-5 in cosine, below what the calibration can see
-(BENCHMARKS.md, "bf16 encoder"), so the model id, its shipped calibration and cached vectors
-stay the fp32 model's. On a CPU without native bf16 the same code runs emulated and slowly,
-so the setting ``encoder_runtime: auto`` picks this runtime only where :func:`native_bf16`
-says so, and the fp32 graph elsewhere.
+weights cast to bf16 (or its matrix products under ``torch.autocast``), encodes a
+compare-your-own request's texts in 0.52-0.57 of the fp32 ONNX graph's CPU time
+(:mod:`framing.alignment.fp32_graph`; 2.2-3 times as fast on one thread). The vectors agree
+with fp32's to within 4e-5 in cosine, below what the calibration can see (every alignment
+figure identical, BENCHMARKS.md "bf16 encoder"), so the model id, its shipped calibration
+and cached vectors stay the fp32 model's. On a CPU without native bf16 the same code runs
+emulated and slowly, so the setting ``encoder_runtime: auto`` picks this runtime only where
+:func:`native_bf16` says so, and the fp32 graph elsewhere.
 
 :class:`Bf16Encoder` has the fp32 graph's interface (``run``, ``batch_size``, ``min_fill``,
 ``depth``, ``dim``), so :class:`~framing.alignment.embedder.SentenceTransformerEmbedder`

