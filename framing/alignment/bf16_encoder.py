@@ -84,7 +84,7 @@ class Bf16Encoder:
         transformer = model[0].auto_model.eval()
         self.weights = str(settings["weights"])
         if self.weights == "bf16":
-            self._transformer = copy.deepcopy(transformer).to(torch.bfloat16)
+            self._transformer = bf16_copy(transformer)
         elif self.weights == "autocast":
             self._transformer = transformer
         else:
@@ -113,6 +113,24 @@ class Bf16Encoder:
             # hidden_states[0] is the embedding output, [n] the states after layer n
             kept = {n: out.hidden_states[n].float().numpy() for n in wanted}
         return last, kept
+
+
+def bf16_copy(module: Any) -> Any:
+    """A copy of ``module`` whose floating-point parameters and buffers are bf16, made
+    without an fp32 copy in between (which would leave its 470 MB to the allocator)."""
+    import torch
+
+    tensors = [*module.parameters(), *module.buffers()]
+    memo = {
+        id(t): (
+            torch.nn.Parameter(t.detach().to(torch.bfloat16), requires_grad=False)
+            if isinstance(t, torch.nn.Parameter)
+            else t.detach().to(torch.bfloat16)
+        )
+        for t in tensors
+        if t.is_floating_point()
+    }
+    return copy.deepcopy(module, memo)
 
 
 def load_encoder(model: Any) -> Bf16Encoder:
