@@ -79,8 +79,6 @@ class Bf16Encoder:
     runs under ``torch.autocast`` (no copy; its matrix products in bf16, the rest fp32)."""
 
     def __init__(self, model: Any, settings: dict[str, Any]) -> None:
-        import torch
-
         transformer = model[0].auto_model.eval()
         self.weights = str(settings["weights"])
         if self.weights == "bf16":
