@@ -10,15 +10,17 @@
 2. In process, on the last pair: the candidate score (clause units and word alignment,
    :mod:`framing.alignment.pair_scores`, for the sentences left without a link as
    ``compare`` asks it; no vector cache, so every run encodes its units with the encoder
-   ``clause_encoder`` names: the comparison's own, the fp32 ONNX graph unless
-   ``encoder_runtime`` is ``torch``) and ``align()`` on the 40 x 40 matrix, medians.
+   ``clause_encoder`` names: the comparison's own, run as ``encoder_runtime`` says: bf16
+   on a CPU with native bf16, else the fp32 ONNX graph) and ``align()`` on the 40 x 40
+   matrix, medians.
 
 Quote the machine load with the figures: `uptime` is printed at the start and the end.
 
 Usage: python benchmarks/bench_own.py [--runs 5] [--web-only]
 
 (``--web-only`` with ``PYTHONPATH`` at another checkout measures that checkout's server the
-same way, for a ratio within one run.)
+same way, for a ratio within one run; ``FRAMING_ENCODER_RUNTIME=onnx`` or ``bf16`` in the
+environment compares the encoder runtimes of one checkout.)
 """
 
 from __future__ import annotations
