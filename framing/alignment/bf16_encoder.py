@@ -6,9 +6,9 @@ compare-your-own request's texts in 0.52-0.57 of the fp32 ONNX graph's CPU time
 (:mod:`framing.alignment.fp32_graph`; 2.2-3 times as fast on one thread). The vectors agree
 with fp32's to within 4e-5 in cosine (z within 0.05), so the model id, its shipped
 calibration and cached vectors stay the fp32 model's; a link whose z sits on a bar can still
-move, so it is opt-in (BENCHMARKS.md "bf16 encoder"). On a CPU without native bf16 the same code runs
-emulated and slowly, so the setting ``encoder_runtime: auto`` picks this runtime only where
-:func:`native_bf16` says so, and the fp32 graph elsewhere.
+move, so it is opt-in (BENCHMARKS.md "bf16 encoder"). On a CPU without native bf16 the
+same code runs emulated and slowly, so the setting ``encoder_runtime: auto`` picks this
+runtime only where :func:`native_bf16` says so, and the fp32 graph elsewhere.
 
 :class:`Bf16Encoder` has the fp32 graph's interface (``run``, ``batch_size``, ``min_fill``,
 ``depth``, ``dim``), so :class:`~framing.alignment.embedder.SentenceTransformerEmbedder`
