@@ -18,6 +18,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from itertools import combinations
 from typing import Any
 
@@ -212,6 +213,7 @@ def _not_a_subject(sentence: str, name: re.Match[str], lang: str) -> bool:
     return any(registry.find(n) for n in {whole, word, whole.removeprefix("The ")})
 
 
+@cache
 def _not_names(lang: str) -> frozenset[str]:
     return frozenset(packaged_yaml("labels.yaml")["not_names"].get(lang) or ())
 
