@@ -117,10 +117,11 @@ def speech_quotes(sentence: str) -> list[tuple[int, int]]:
     return [piece for s, e in spans for piece in _without_author(sentence, s, e)]
 
 
-# Inside a quotation: punctuation and a dash, then the word after it (a speech verb opens
-# the author's words).
-AUTHOR_OPENS_RE = re.compile(r"[,.!?…]\s*[—–-]\s+(\w+)")
-AUTHOR_CLOSES_RE = re.compile(r"[,.!?…]\s*[—–-]\s+")
+# Inside a quotation: punctuation and a dash; with a speech verb after it, it opens the
+# author's words, and the next one closes them.
+AUTHOR_DASH = r"[,.!?…]\s*[—–-]\s+"
+AUTHOR_OPENS_RE = re.compile(AUTHOR_DASH + r"(\w+)")
+AUTHOR_CLOSES_RE = re.compile(AUTHOR_DASH)
 
 
 def _without_author(sentence: str, start: int, end: int) -> list[tuple[int, int]]:
