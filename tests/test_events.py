@@ -207,11 +207,17 @@ def test_a_contentless_sentence_is_not_the_strongest_statement() -> None:
     assert evidence.strongest == 6.8
 
 
+def label_of(sentences: list[str], lang: str) -> list[str]:
+    """The key terms of a one-report event made of ``sentences``."""
+    from framing.alignment.grouping import key_terms
+
+    report = ArticleVectors("a", lang, None, None, sentences, np.zeros((len(sentences), 3)))
+    return key_terms([report])
+
+
 def test_an_event_label_names_people_not_outlets_or_days() -> None:
     """The 8 reports of 11 Nov 2024 were labelled "Putin, Trump, Post, Sunday": the head of
     "The Washington Post" and the day of its report counted as what the event is about."""
-    from framing.alignment.grouping import key_terms
-
     sentences = [
         "Kremlin spokesman Dmitry Peskov said on Sunday that The Washington Post report on "
         "Trump and Putin was fiction.",
@@ -219,30 +225,24 @@ def test_an_event_label_names_people_not_outlets_or_days() -> None:
         "Peskov told reporters that Trump and Putin had not spoken, Reuters and CNN said.",
         "According to Reuters, Putin and Trump have not talked since November, Peskov said.",
     ]
-    report = ArticleVectors("a", "en", None, None, sentences, np.zeros((4, 3)))
-    assert key_terms([report]) == ["Trump", "Putin", "Peskov"]
+    assert label_of(sentences, "en") == ["Trump", "Putin", "Peskov"]
 
 
 def test_an_event_label_counts_a_russian_name_once_in_the_nominative() -> None:
-    from framing.alignment.grouping import key_terms
-
     sentences = [
         "Песков заявил, что разговора Трампа с Путиным не было.",
         "По словам Пескова, Путин не говорил с Трампом.",
         "Ранее газета писала о звонке Трампа Путину из Флориды.",
         "В Кремле назвали это выдумкой, сообщает Интерфакс со ссылкой на США.",
     ]
-    report = ArticleVectors("a", "ru", None, None, sentences, np.zeros((4, 3)))
     # Путин 3 times (Путиным, Путин, Путину); Песков opens a sentence, and counts because the
     # report also names him inside one («По словам Пескова»)
-    assert key_terms([report]) == ["Путин", "Песков", "Трамп"]
+    assert label_of(sentences, "ru") == ["Путин", "Песков", "Трамп"]
 
 
 def test_an_event_label_counts_names_that_open_sentences_and_skips_nationalities() -> None:
     """The Scholz-Putin call of 15 Nov 2024 (politico.eu) was labelled "Ukraine, Putin,
     German, Russia": Scholz opens most of his sentences, and "German" is an adjective."""
-    from framing.alignment.grouping import key_terms
-
     sentences = [
         "In the telephone call on Friday, Scholz exhorted Putin to end his war on Ukraine.",
         "The conversation lasted for about an hour, German media reported.",
@@ -250,12 +250,10 @@ def test_an_event_label_counts_names_that_open_sentences_and_skips_nationalities
         "Scholz and Putin agreed to stay in touch, according to a German official.",
         "According to Berlin, Russiaʼs Russian allies were not discussed with Ukraine.",
     ]
-    report = ArticleVectors("a", "en", None, None, sentences, np.zeros((5, 3)))
-    assert key_terms([report]) == ["Scholz", "Putin", "Ukraine"]
+    assert label_of(sentences, "en") == ["Scholz", "Putin", "Ukraine"]
     # a name made of a nationality and a noun is named whole ("Federation" alone was a label)
     sentences = [
         "The Russian Federation launched a new missile at Dnipro, Putin said.",
         "Russian Federation forces struck Dnipro on Thursday, the Ukrainian air force said.",
     ]
-    report = ArticleVectors("b", "en", None, None, sentences, np.zeros((2, 3)))
-    assert key_terms([report]) == ["Russian Federation", "Dnipro"]
+    assert label_of(sentences, "en") == ["Russian Federation", "Dnipro"]
