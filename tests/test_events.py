@@ -207,12 +207,16 @@ def test_a_contentless_sentence_is_not_the_strongest_statement() -> None:
     assert evidence.strongest == 6.8
 
 
-def label_of(sentences: list[str], lang: str) -> list[str]:
-    """The key terms of a one-report event made of ``sentences``."""
+def label_of(sentences: list[str], lang: str, *more: tuple[list[str], str]) -> list[str]:
+    """The key terms of an event of one report made of ``sentences`` in ``lang``, and of
+    the reports ``more`` (sentences, lang) beside it."""
     from framing.alignment.grouping import key_terms
 
-    report = ArticleVectors("a", lang, None, None, sentences, np.zeros((len(sentences), 3)))
-    return key_terms([report])
+    reports = [
+        ArticleVectors(f"a{k}", lg, None, None, sents, np.zeros((len(sents), 3)))
+        for k, (sents, lg) in enumerate([(sentences, lang), *more])
+    ]
+    return key_terms(reports)
 
 
 def test_an_event_label_names_people_not_outlets_or_days() -> None:
@@ -257,3 +261,45 @@ def test_an_event_label_counts_names_that_open_sentences_and_skips_nationalities
         "Russian Federation forces struck Dnipro on Thursday, the Ukrainian air force said.",
     ]
     assert label_of(sentences, "en") == ["Russian Federation", "Dnipro"]
+
+
+def test_an_event_label_counts_every_report_of_its_language() -> None:
+    """The Navalnaya event (20 Feb 2024) was labelled "Peskov" from its first English
+    report alone, which names her once; the second names her again. The Russian report
+    does not count: the label reads in one language."""
+    first = [
+        "Kremlin's official spokesman Dmitry Peskov responded to Yulia Navalnaya, who claimed "
+        "that Putin killed her husband.",
+        "Peskov called the accusations unfounded, the agency said.",
+    ]
+    second = [
+        "The Kremlin has dismissed Yulia Navalnaya's accusation as absolutely unfounded.",
+        "I will refrain from commenting, Peskov said of Navalnaya.",
+    ]
+    russian = (["Песков назвал обвинения Навальной хамскими, сообщает агентство."], "ru")
+    assert label_of(first, "en") == ["Peskov"]
+    assert label_of(first, "en", (second, "en"), russian)[:2] == ["Peskov", "Navalnaya"]
+
+
+def test_an_event_label_names_a_russian_adjective_with_its_noun() -> None:
+    """«Крымскому» (of «по Крымскому мосту», RBC, 1 Mar 2024) was a label: a capitalised
+    adjective is named with the noun it agrees with, in the nominative."""
+    sentences = [
+        "Кремль не в курсе записи о планах ударить по Крымскому мосту, заявил Дмитрий Песков.",
+        "Офицеры бундесвера обсуждали удары по Крымскому мосту, заявила Симоньян.",
+        "О Крымском мосте Песков говорить не стал.",
+    ]
+    assert label_of(sentences, "ru")[:2] == ["Крымский мост", "Песков"]
+    # a surname is no adjective, though pymorphy3 can read «Толстого» as one
+    assert "Толстой" in label_of(["Слова Толстого заявление повторило.", "Толстого читали."], "ru")
+
+
+def test_an_event_label_names_whole_what_its_head_never_names_alone() -> None:
+    """TASS (26 Feb 2024) put "Times" of "the Financial Times" in the label; "Putin",
+    written alone as well, stays "Putin"."""
+    sentences = [
+        "Kremlin Spokesman Dmitry Peskov has told the Financial Times that Putin made no deal.",
+        "I am not aware of such agreements, Peskov told the Financial Times.",
+        "A German court sentenced Krasikov, whom Russian President Vladimir Putin wants freed.",
+    ]
+    assert label_of(sentences, "en")[:3] == ["Peskov", "Financial Times", "Putin"]

@@ -29,7 +29,7 @@ from framing.alignment.guard import WORD
 from framing.outlets import load_registry
 from framing.settings import packaged_yaml
 from framing.text.metadata import MONTHS, WEEKDAYS
-from framing.wording.speakers import name_in_nominative
+from framing.wording.speakers import adjective_phrase_in_nominative, name_in_nominative
 
 
 @dataclass
@@ -147,28 +147,31 @@ WEEKDAY = re.compile(WEEKDAYS.removesuffix(r",?\s+"), re.IGNORECASE)
 def key_terms(members: list[ArticleVectors], limit: int = 4) -> list[str]:
     """The names most repeated in the event's reporting.
 
-    Taken from one member (an English one if there is one) so the label reads in one
-    language; a name counts once per sentence, in the nominative (ru, uk: «Трампа» and
-    «Трампом» are one name), and only the last word of a run of capitalised words counts
-    (the whole run when only adjectives of nationality precede it: "Russian Federation").
-    A capitalised word opening a sentence counts only if the report also writes it
+    Taken from the reports in one language (English if there is one) so the label reads
+    in one language, and from all of them (the Navalnaya event was labelled "Peskov" from
+    one report that named her once). A name counts once per sentence, in the nominative
+    (ru, uk: «Трампа» and «Трампом» are one name), and only the last word of a run of
+    capitalised words counts (the whole run when only adjectives of nationality precede
+    it: "Russian Federation"). A capitalised adjective in ru/uk is named with its noun.
+    A capitalised word opening a sentence counts only if the reports also write it
     capitalised inside a sentence ("Scholz informed Zelenskyy…" after "…, Scholz said"): on
     its own it may be any word ("According", "Earlier").
     Months, weekdays and outlets of the registry are not what an event is about ("Trump,
     Putin, Post, Sunday" named a Washington Post report of Sunday), nor adjectives of
     nationality (``labels.yaml``: "Ukraine, Putin, German, Russia" for the Scholz call).
     """
-    source = next((m for m in members if m.lang == "en"), members[0])
-    lang = source.lang or ""
-    found = [
+    lang = next((m.lang for m in members if m.lang == "en"), members[0].lang) or ""
+    sentences = [s for m in members if (m.lang or "") == lang for s in m.sentences]
+    named = [
         [
-            (start == 0, name_in_nominative(lang, name))
+            (start == 0, name if " " in name else name_in_nominative(lang, name), whole)
             for m in NAME.finditer(sentence)
-            for start, name in [_name(sentence, m, lang)]
+            for start, name, whole in [_name(sentence, m, lang)]
             if not _not_a_subject(sentence, m, lang)
         ]
-        for sentence in source.sentences
+        for sentence in sentences
     ]
+    found = _whole_where_never_alone(named)
     inside = {name for names in found for first, name in names if not first}
     counts: Counter[str] = Counter()
     for names in found:
@@ -183,17 +186,58 @@ def key_terms(members: list[ArticleVectors], limit: int = 4) -> list[str]:
 POSSESSIVE = re.compile(r"['’ʼ]s$")
 
 
-def _name(sentence: str, name: re.Match[str], lang: str) -> tuple[int, str]:
-    """Where the name starts, and the name: its head, or the whole run when only adjectives
-    of nationality come before it ("Russian Federation" is a name, "Federation" is not)."""
+# The lowercase word after a capitalised one: the noun of «Крымскому мосту».
+NEXT_WORD = re.compile(r"\s+([a-zа-яёіїєґ'’-]+)")
+
+
+# The most capitalised words before an English head that still name one thing with it
+# ("Federal Penitentiary Service"); a longer run is a title and a name.
+WHOLE_RUN_WORDS = 2
+
+
+def _name(sentence: str, name: re.Match[str], lang: str) -> tuple[int, str, str | None]:
+    """Where the name starts, the name, and the whole name when other capitalised words
+    come before its head in English ("Financial Times"; ``None`` otherwise).
+
+    The name is its head, or the whole run when only adjectives of nationality come before
+    it ("Russian Federation" is a name, "Federation" is not). In ru/uk a capitalised
+    adjective is named with its noun, in the nominative («Крымский мост» for «о Крымском
+    мосту»: «Крымскому» alone was a label)."""
     head = POSSESSIVE.sub("", name.group(0))
+    noun = NEXT_WORD.match(sentence, name.end())
+    phrase = noun and adjective_phrase_in_nominative(lang, head, noun.group(1))
+    if phrase:
+        return name.start(), phrase, None
     run = RUN_BEFORE.search(sentence, 0, name.start())
     if run:
         start = run.start() + (4 if run.group(0).startswith("The ") else 0)
         words = sentence[start : name.start()].split()
         if words and all(_nationality(word, lang) for word in words):
-            return start, " ".join([*words, head])
-    return name.start(), head
+            return start, " ".join([*words, head]), None
+        if words and lang == "en" and len(words) <= WHOLE_RUN_WORDS:
+            return name.start(), head, " ".join([*words, head])
+    return name.start(), head, None
+
+
+def _whole_where_never_alone(
+    named: list[list[tuple[bool, str, str | None]]],
+) -> list[list[tuple[bool, str]]]:
+    """Each sentence's names, a head written the same whole way every time named whole:
+    "Times" of "Financial Times", "Service" of "Federal Penitentiary Service", "College" of
+    "Electoral College" name nothing alone. "Putin" stays "Putin": the reports also write
+    it alone, as they write most surnames after the first mention."""
+    alone = {name for names in named for _, name, whole in names if whole is None}
+    wholes: dict[str, set[str]] = {}
+    for names in named:
+        for _, name, whole in names:
+            if whole is not None:
+                wholes.setdefault(name, set()).add(whole)
+
+    def written(name: str) -> str:
+        ways = wholes.get(name, set())
+        return next(iter(ways)) if name not in alone and len(ways) == 1 else name
+
+    return [[(first, written(name)) for first, name, _ in names] for names in named]
 
 
 def _nationality(word: str, lang: str) -> bool:

@@ -135,6 +135,43 @@ def name_in_nominative(lang: str, word: str) -> str:
     return word
 
 
+# The second forms of a case pymorphy3 tells apart («о мосту», «чашка чаю»): for agreement
+# an adjective in the plain case matches them.
+SECOND_CASES = {"loc2": "loct", "gen2": "gent", "acc2": "accs"}
+
+
+def adjective_phrase_in_nominative(lang: str, adjective: str, noun: str) -> str | None:
+    """A capitalised adjective and the noun it agrees with, as a label names them: «о
+    Крымском мосту» → «Крымский мост». ``None`` unless the adjective's likeliest reading is
+    an adjective (a surname such as «Толстого» is not) agreeing with a reading of the noun
+    in case, number and (singular) gender."""
+    if lang not in {"ru", "uk"}:
+        return None
+    readings = parses(lang, normalise(adjective))
+    if not readings or readings[0].tag.POS != "ADJF":
+        return None
+    for a in readings[:3]:
+        for n in parses(lang, normalise(noun))[:3]:
+            if not _agree(a.tag, n.tag):
+                continue
+            plural = n.tag.number == "plur"
+            noun_form = n.inflect({"nomn"})
+            adjective_form = a.inflect({"nomn", "plur" if plural else n.tag.gender or "masc"})
+            if noun_form is not None and adjective_form is not None:
+                word = adjective_form.word
+                return f"{word[:1].upper()}{word[1:]} {noun_form.word}"
+    return None
+
+
+def _agree(adjective: Any, noun: Any) -> bool:
+    if adjective.POS != "ADJF" or noun.POS != "NOUN":
+        return False
+    case = SECOND_CASES.get(noun.case, noun.case)
+    if adjective.case != case or adjective.number != noun.number:
+        return False
+    return noun.number == "plur" or adjective.gender in {None, noun.gender}
+
+
 # --- phrases --------------------------------------------------------------------------------
 
 
