@@ -142,13 +142,16 @@ SECOND_CASES = {"loc2": "loct", "gen2": "gent", "acc2": "accs"}
 
 def adjective_phrase_in_nominative(lang: str, adjective: str, noun: str) -> str | None:
     """A capitalised adjective and the noun it agrees with, as a label names them: «о
-    Крымском мосту» → «Крымский мост». ``None`` unless the adjective's likeliest reading is
-    an adjective (a surname such as «Толстого» is not) agreeing with a reading of the noun
-    in case, number and (singular) gender."""
+    Крымском мосту» → «Крымский мост». ``None`` unless one of the adjective's three
+    likeliest readings is an adjective agreeing with a reading of the noun in case, number
+    and (singular) gender, and neither the word nor its dictionary forms can be a name: «у
+    Зеленского дома» reads first as an adjective and a noun ("of the Zelensky house"), and
+    «Зеленский» is a surname."""
     if lang not in {"ru", "uk"}:
         return None
     readings = parses(lang, normalise(adjective))
-    if not readings or readings[0].tag.POS != "ADJF":
+    lemmas = {normalise(adjective), *(p.normal_form for p in readings[:3] if p.tag.POS == "ADJF")}
+    if any(_may_be_a_name(lang, lemma) for lemma in lemmas):
         return None
     for a in readings[:3]:
         for n in parses(lang, normalise(noun))[:3]:
@@ -161,6 +164,10 @@ def adjective_phrase_in_nominative(lang: str, adjective: str, noun: str) -> str 
                 word = adjective_form.word
                 return f"{word[:1].upper()}{word[1:]} {noun_form.word}"
     return None
+
+
+def _may_be_a_name(lang: str, word: str) -> bool:
+    return any(PROPER_NAME_TAGS & set(p.tag.grammemes) for p in parses(lang, word))
 
 
 def _agree(adjective: Any, noun: Any) -> bool:
