@@ -295,3 +295,63 @@ def test_an_event_title_drops_a_quote_mark_its_sentence_never_closes(
     row = {"kind": "shared", "status": "confirmed", "cells": {"a": [0]}, "links": []}
     report = {"articles": [{"id": "a", "lang": "uk", "sentences": [{"text": sentence}]}]}
     assert event_title({**report, "rows": [row]}) == {"text": title, "lang": "uk"}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "title"),
+    [
+        ("MOSCOW, Feb 19 (Reuters) - The Kremlin said.", "The Kremlin said."),
+        ("Moscow, Feb 19 (Prensa Latina) The Kremlin said.", "The Kremlin said."),
+        ("LONDON, February 26. /TASS/. Peskov told the FT.", "Peskov told the FT."),
+        ("МОСКВА, 1 марта. /ТАСС/. Кремль не знает.", "Кремль не знает."),
+        ("Putin (pictured) said so.", "Putin (pictured) said so."),
+        ("Напомним, 1 марта Симоньян заявила.", "Напомним, 1 марта Симоньян заявила."),
+    ],
+)
+def test_an_event_title_leaves_out_a_wire_dateline(sentence: str, title: str) -> None:
+    from framing.report import event_title
+
+    row = {"kind": "shared", "status": "aligned", "cells": {"a": [0]}, "links": []}
+    report = {"articles": [{"id": "a", "lang": "en", "sentences": [{"text": sentence}]}]}
+    assert event_title({**report, "rows": [row]})["text"] == title
+
+
+def test_an_event_title_is_a_statement_a_report_opens_with() -> None:
+    """Peskov's denial of 11 Nov 2024 was headed "Це чиста вигадка." (the strongest link, a
+    quote that names nobody), though two reports open with the denial itself; of the
+    reports that share it, the English one that opens with it gives the words."""
+    from framing.report import event_title
+
+    def sentences(*texts: str) -> list[dict]:
+        return [{"text": t} for t in texts]
+
+    articles = [
+        {
+            "id": "uk",
+            "lang": "uk",
+            "sentences": sentences("Пєсков заперечив розмову.", "Це чиста вигадка."),
+        },
+        {
+            "id": "en",
+            "lang": "en",
+            "sentences": sentences("It is pure fiction.", "Peskov denied the call."),
+        },
+        {
+            "id": "ru",
+            "lang": "ru",
+            "sentences": sentences("Песков опроверг разговор.", "Это выдумка."),
+        },
+    ]
+
+    def row(cells: dict, score: float) -> dict:
+        return {"kind": "shared", "status": "aligned", "cells": cells, "links": [{"score": score}]}
+
+    quote = row({"uk": [1], "en": [0], "ru": [1]}, 11.0)
+    denial = row({"uk": [0], "en": [1], "ru": [0]}, 7.0)
+    title = event_title({"articles": articles, "rows": [quote, denial]})
+    assert title == {"text": "Peskov denied the call.", "lang": "en"}
+    # a reader's confirmation still comes first
+    confirmed = {**quote, "status": "confirmed"}
+    assert event_title({"articles": articles, "rows": [confirmed, denial]})["text"] == (
+        "It is pure fiction."
+    )

@@ -319,6 +319,35 @@ def test_our_razdel_driver_matches_razdel(prefix: str) -> None:
     assert [(a, b) for a, b in ours if a < b] == [(s.start, s.stop) for s in razdel.sentenize(text)]
 
 
+@pytest.mark.parametrize(
+    ("text", "lang", "expected"),
+    [
+        # TASS, 26 Feb 2024: the dateline stood alone as the report's first statement
+        (
+            "LONDON, February 26. /TASS/. Kremlin Spokesman Dmitry Peskov has told the FT. "
+            "He is unaware of any deals.",
+            "en",
+            [
+                "LONDON, February 26. /TASS/. Kremlin Spokesman Dmitry Peskov has told the FT.",
+                "He is unaware of any deals.",
+            ],
+        ),
+        (
+            "МОСКВА, 1 марта. /ТАСС/. Кремль пока не знает. Это так.",
+            "ru",
+            ["МОСКВА, 1 марта. /ТАСС/. Кремль пока не знает.", "Это так."],
+        ),
+        ("Kyiv, Nov 21. Russia fired a missile.", "en", ["Kyiv, Nov 21. Russia fired a missile."]),
+        # the same shape without a month is a sentence
+        ("Yes, chapter 5. We go on.", "en", ["Yes, chapter 5.", "We go on."]),
+    ],
+)
+def test_a_wire_dateline_opens_the_sentence_after_it(
+    text: str, lang: str, expected: list[str]
+) -> None:
+    assert texts(text, lang) == expected
+
+
 # --- languages and data ----------------------------------------------------------------------
 
 

@@ -64,6 +64,13 @@ DATELINE = re.compile(
     re.IGNORECASE,
 )
 
+# A wire dateline: the place, capitalised or in capitals, and the day ("LONDON, February 26",
+# "МОСКВА, 1 марта", "Moscow, Feb 19"). English months may be cut to three letters.
+_WIRE_MONTH = "(?i:" + "|".join([*MONTHS, *{m[:3] for m in MONTHS if m.isascii()}]) + ")"
+WIRE_PLACE = r"[A-ZА-ЯЁІЇЄҐ][\w’'.-]*(?:[ -][A-ZА-ЯЁІЇЄҐ][\w’'.-]*)*"
+WIRE_DAY = rf"(?:{_WIRE_MONTH}\.?\s+[0-3]?\d|[0-3]?\d\s+{_WIRE_MONTH})(?!\w)"
+WIRE_DATELINE = re.compile(rf"{WIRE_PLACE},\s+{WIRE_DAY}\.?")
+
 WEEKDAYS = (
     r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|понедельник|вторник|среда|"
     r"четверг|пятница|суббота|воскресенье|понеділок|вівторок|середа|четвер|п[ʼ'’]ятниця|"

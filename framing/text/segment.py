@@ -24,7 +24,8 @@ adds what news text needs on top of them:
   "Я воздержусь.") is merged into the next sentence of the same line, so
   ``"Нет. А зачем нам связываться?" – ответил Песков …`` is one unit. Two exceptions: a short
   sentence that closes a quote opened before it ("Это точно».") joins that quote instead, and
-  one that ends its line stays alone (a line is never merged into another).
+  one that ends its line stays alone (a line is never merged into another). A wire dateline
+  ("LONDON, February 26." before "/TASS/. Kremlin Spokesman…") is merged the same way.
 
 Time is linear in the text: razdel is driven here over candidate boundaries only (see
 ``_razdel_spans``), so long tokens or runs of abbreviations cannot make it quadratic.
@@ -52,6 +53,7 @@ from razdel.segmenters.sokr import SOKRS
 
 from framing.records import Sentence
 from framing.settings import packaged_yaml
+from framing.text.metadata import WIRE_DATELINE
 from framing.text.morphology import TEXT_WORD_RE
 
 _Rule = Callable[[SentSplit], str | None]
@@ -289,6 +291,7 @@ def _merge_short_fragments(
     for i, (a, b, breaks) in enumerate(units):
         start = a if carried is None else carried
         short = sum(1 for _ in islice(TEXT_WORD_RE.finditer(text, a, b), limit + 1)) <= limit
+        short = short or WIRE_DATELINE.fullmatch(text, a, b) is not None
         if short and carried is None and breaks == 0 and _closes_quote(text, a, b):
             spans[-1] = (spans[-1][0], b)  # 'Это точно».' belongs to the quote it closes
             continue
