@@ -43,6 +43,21 @@ def test_not_excluded_against_no_plans() -> None:
          "Macron spoke with Erdogan by phone.", "en", "different people named"),
         # a sentence naming nobody is not "about other people"
         ("Это чистая выдумка.", "ru", "This is pure fiction.", "en", None),
+        # one quotation: the names around it are the speaker and whom he answered (Interfax
+        # and english.pravda.ru, 20 Feb 2024); the quotes name nobody else
+        ('"Разумеется, это абсолютно голословные, хамские обвинения в адрес главы российского '
+         'государства", - сказал он журналистам, комментируя соответствующее заявление '
+         "Навальной.", "ru",
+         '"Of course, these are absolutely unfounded, boorish accusations against the head of '
+         'the Russian state," Dmitry Peskov told reporters Feb. 20.', "en", None),
+        # quotations naming other people inside the marks are other statements
+        ("«Трамп не звонил Путину», — сказал Песков.", "ru",
+         '"Biden did not call Macron," Peskov said.', "en", "different people named"),
+        # "he" names nobody: the speaker is not compared
+        ("«Мы победим», — сказал он.", "ru", '"We will win," Macron said.', "en", None),
+        # one side quoting, the other not: the names of the whole sentences, as before
+        ("«Шольц поговорил с Путиным», — сказал Песков.", "ru",
+         "Macron spoke with Erdogan by phone.", "en", "different people named"),
     ],
 )  # fmt: skip
 def test_differs(a: str, lang_a: str, b: str, lang_b: str, reason: str | None) -> None:
