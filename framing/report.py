@@ -207,6 +207,7 @@ def _single(store: Store, article: dict[str, Any]) -> dict[str, Any]:
             "status": None,
             "cells": {article["id"]: [s["index"]]},
             "links": [],
+            "elsewhere": [],
         }
         for n, s in enumerate(article["sentences"])
     ]
@@ -227,20 +228,12 @@ def _single(store: Store, article: dict[str, Any]) -> dict[str, Any]:
 def claim_rows(result: dict[str, Any]) -> list[dict[str, Any]]:
     """Each claim row with its kind ("shared" by several outlets with a confident link,
     "possible" when only a possible counterpart joins them, "only" one outlet), the links
-    that made it (pair, score, kind, tier) and the quotes compared in it."""
+    that made it (pair, score, kind, tier), the quotes compared in it, and for a one-outlet
+    row the possible counterparts of its sentences in other rows (``elsewhere``)."""
     links_of: dict[tuple[str, int], list[tuple[dict[str, Any], int]]] = {}
     for pair in result["pairs"]:
         for link in pair["links"]:
-            record = {
-                "a": pair["a"],
-                "b": pair["b"],
-                "a_sentences": link["a"],
-                "b_sentences": link["b"],
-                "score": link["score"],
-                "kind": link["kind"],
-                "tier": link.get("tier", "same statement"),
-                "corrections": link.get("corrections", []),
-            }
+            record = _link_record(pair, link)
             for index in link["a"]:
                 links_of.setdefault((pair["a"], index), []).append((record, link["b"][0]))
     quote_rows: dict[tuple[str, int], list[int]] = {}
@@ -248,6 +241,12 @@ def claim_rows(result: dict[str, Any]) -> list[dict[str, Any]]:
         key = (quote["a"]["article"], quote["a"]["sentence"])
         quote_rows.setdefault(key, []).append(number)
     rows = []
+    row_of = {
+        (article_id, index): number
+        for number, claim in enumerate(result["claims"])
+        for article_id, indices in claim.items()
+        for index in indices
+    }
     for number, claim in enumerate(result["claims"]):
         links, quotes = [], []
         for article_id, indices in claim.items():
@@ -259,17 +258,63 @@ def claim_rows(result: dict[str, Any]) -> list[dict[str, Any]]:
                     if link not in links and (link["tier"] in CONFIDENT_TIERS or inside):
                         links.append(link)
                 quotes += quote_rows.get((article_id, index), [])
+        kind = _row_kind(claim, links)
         rows.append(
             {
                 "number": number,
-                "kind": _row_kind(claim, links),
+                "kind": kind,
                 "status": row_status(links) if len(claim) > 1 else None,
                 "cells": claim,
                 "links": links,
                 "quotes": sorted(set(quotes)),
+                "elsewhere": _candidates_elsewhere(claim, number, result["pairs"], row_of)
+                if kind == "only"
+                else [],
             }
         )
     return rows
+
+
+# A sentence without a confident link shows its best candidates, as many as the aligner
+# offers a sentence (issue 12: "its best one or two counterparts").
+CANDIDATES_SHOWN = 2
+
+
+def _candidates_elsewhere(
+    claim: dict[str, list[int]],
+    number: int,
+    pairs: list[dict[str, Any]],
+    row_of: dict[tuple[str, int], int],
+) -> list[dict[str, Any]]:
+    """The possible counterparts of a one-outlet row's sentences that sit in other rows
+    (the claim matrix never puts a candidate into a row with a confident link), best first,
+    each with the ``row`` it points into: Interfax's quotation of Peskov on 20 Feb 2024 read
+    "not found" beside two English reports of it, though the aligner offered both."""
+    [(article_id, indices)] = claim.items()
+    found = []
+    for pair in pairs:
+        for link in pair["links"]:
+            if link.get("tier", "same statement") in CONFIDENT_TIERS:
+                continue
+            for side, other in (("a", "b"), ("b", "a")):
+                if pair[side] == article_id and set(link[side]) & set(indices):
+                    target = row_of.get((pair[other], link[other][0]))
+                    if target is not None and target != number:
+                        found.append({**_link_record(pair, link), "row": target})
+    return sorted(found, key=lambda c: -(c["score"] or 0.0))[:CANDIDATES_SHOWN]
+
+
+def _link_record(pair: dict[str, Any], link: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "a": pair["a"],
+        "b": pair["b"],
+        "a_sentences": link["a"],
+        "b_sentences": link["b"],
+        "score": link["score"],
+        "kind": link["kind"],
+        "tier": link.get("tier", "same statement"),
+        "corrections": link.get("corrections", []),
+    }
 
 
 def _row_kind(claim: dict[str, list[int]], links: list[dict[str, Any]]) -> str:

@@ -355,3 +355,66 @@ def test_an_event_title_is_a_statement_a_report_opens_with() -> None:
     assert event_title({"articles": articles, "rows": [confirmed, denial]})["text"] == (
         "It is pure fiction."
     )
+
+
+def three_reports_one_candidate_elsewhere() -> dict:
+    """Two English reports share a quotation (a confident link); the Russian report's
+    version of it is only a possible counterpart of each (Interfax against english.pravda.ru
+    and circadianpost.com, 20 Feb 2024): the matrix keeps it in a row of its own."""
+    sentence = {"index": 0, "start": 0, "end": 3}
+
+    def article(aid: str, lang: str) -> dict:
+        return {"id": aid, "lang": lang, "sentences": [{**sentence, "text": f"{aid}0."}]}
+
+    def link(score: float, tier: str) -> dict:
+        return {"a": [0], "b": [0], "score": score, "kind": "partial", "tier": tier}
+
+    return {
+        "articles": [article("a", "en"), article("b", "en"), article("c", "ru")],
+        "pairs": [
+            {
+                "a": "a",
+                "b": "b",
+                "links": [link(6.6, "same statement")],
+                "only_a": [],
+                "only_b": [],
+            },
+            {
+                "a": "a",
+                "b": "c",
+                "links": [link(6.99, "possible counterpart")],
+                "only_a": [],
+                "only_b": [],
+            },
+            {
+                "a": "b",
+                "b": "c",
+                "links": [link(6.75, "possible counterpart")],
+                "only_a": [],
+                "only_b": [],
+            },
+        ],
+        "claims": [{"a": [0], "b": [0]}, {"c": [0]}],
+        "insertions": [],
+        "quotes": [],
+    }
+
+
+def test_a_candidate_in_another_row_is_shown_with_its_row() -> None:
+    from framing.report import claim_rows
+
+    result = three_reports_one_candidate_elsewhere()
+    shared, alone = claim_rows(apply_corrections(result, []))
+    assert shared["kind"] == "shared" and shared["elsewhere"] == []
+    assert alone["kind"] == "only"
+    # both candidates, best first, each pointing at the shared row
+    assert [(c["a"], c["b"], c["score"], c["row"]) for c in alone["elsewhere"]] == [
+        ("a", "c", 6.99, 0),
+        ("b", "c", 6.75, 0),
+    ]
+    # confirmed, the candidate joins the shared row, and nothing is left elsewhere
+    confirm = {**first_sentences_link(3, "confirmed"), "b_article": "c", "b_hash": text_hash("c0.")}
+    confirm["a_hash"] = text_hash("a0.")
+    rows = claim_rows(apply_corrections(result, [confirm]))
+    assert [r["cells"] for r in rows] == [{"a": [0], "b": [0], "c": [0]}]
+    assert rows[0]["elsewhere"] == []

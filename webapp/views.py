@@ -69,6 +69,11 @@ def comparison_context(report: dict[str, Any], linkable: bool = True) -> dict[st
         # possible counterpart is listed apart, for the reader to check.
         "sure_rows": [r for r in report["rows"] if r["kind"] == "shared"],
         "possible_rows": [r for r in report["rows"] if r["kind"] == "possible"],
+        # one outlet's statements whose best candidates sit in other rows, to check
+        "elsewhere_rows": [r for r in report["rows"] if r.get("elsewhere")],
+        "unmatched_rows": [
+            r for r in report["rows"] if r["kind"] == "only" and not r.get("elsewhere")
+        ],
         "just_made": just_made(),
         "only_rows": {
             a["id"]: [r for r in report["rows"] if r["kind"] == "only" and a["id"] in r["cells"]]
