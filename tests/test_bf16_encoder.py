@@ -91,18 +91,13 @@ def test_native_bf16_is_told_by_the_cpu_flags(tmp_path, monkeypatch) -> None:
     assert not bf16_encoder.native_bf16(_cpuinfo(tmp_path, "amx_bf16"))
 
 
-@pytest.mark.parametrize(("native", "chosen"), [(True, "Bf16Encoder"), (False, "GraphEncoder")])
-def test_auto_runs_bf16_only_where_the_cpu_has_it(monkeypatch, native, chosen) -> None:
-    monkeypatch.setattr(embedder_module, "_loaded", {})
-    monkeypatch.setattr(bf16_encoder, "native_bf16", lambda: native)
-    monkeypatch.setenv("FRAMING_ENCODER_RUNTIME", "auto")
-    assert embedder_module.encoder_runtime() == ("bf16" if native else "onnx")
-    assert type(load_embedder(FP32_MODEL).graph()).__name__ == chosen  # type: ignore[attr-defined]
+# `auto` picks OpenVINO over the graph where the CPU has native bf16, no longer this
+# encoder: tests/test_ov_encoder.py.
 
 
 def test_the_runtime_can_be_forced(monkeypatch) -> None:
     monkeypatch.setattr(bf16_encoder, "native_bf16", lambda: False)
-    for runtime in ("bf16", "onnx", "torch"):
+    for runtime in ("bf16", "onnx", "openvino", "torch"):
         monkeypatch.setenv("FRAMING_ENCODER_RUNTIME", runtime)
         assert embedder_module.encoder_runtime() == runtime
     monkeypatch.setenv("FRAMING_ENCODER_RUNTIME", "fp16")

