@@ -319,6 +319,18 @@ def test_batches_by_token_budget_give_the_same_vectors(
     texts = ["Короткое.", "A much longer sentence " * 12, "Ще одне речення про Київ.", "Short."]
     # sentence-transformers itself, every text in one batch, in the order given
     whole = embedder.model.encode(texts, prompt_name="query", normalize_embeddings=True)
-    assert np.allclose(embedder.encode(texts), whole, atol=1e-5)
+    assert _same_vectors(embedder, embedder.encode(texts), whole)
     monkeypatch.setenv("FRAMING_ENCODE_TOKENS_PER_BATCH", "1")  # one text a batch
-    assert np.allclose(embedder.encode(texts), whole, atol=1e-5)
+    assert _same_vectors(embedder, embedder.encode(texts), whole)
+
+
+def _same_vectors(embedder, got: np.ndarray, want: np.ndarray) -> bool:
+    """Equal to 1e-5, or, where the shipped runtime encodes in bf16 (``encoder_runtime``
+    auto on a CPU with native bf16), within bf16's rounding of torch's fp32 vectors: 1 -
+    cosine at most 2e-4 (measured 1.3e-5 on 1,105 sentences and clause units; a pass
+    without the attention mask is 1.3e-2 off). bf16 rounding follows the batch, so one
+    text a batch agrees with fp32 to that bound, not to 1e-5."""
+    graph = embedder.graph()
+    if getattr(graph, "precision", "f32") != "bf16":
+        return bool(np.allclose(got, want, atol=1e-5))
+    return bool(((got * want).sum(axis=1) >= 1 - 2e-4).all())

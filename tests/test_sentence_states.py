@@ -53,7 +53,16 @@ def test_the_shared_pass_gives_the_layer_of_a_pass_stopped_there(model) -> None:
                 0
             ]
         assert encoded.layers[layer].shape == alone.shape
-        assert np.abs(encoded.layers[layer] - alone).max() <= 1e-4
+        got = encoded.layers[layer]
+        if getattr(model.graph(), "precision", "f32") != "bf16":
+            assert np.abs(got - alone).max() <= 1e-4
+        else:
+            # The shipped runtime encodes in bf16 (encoder_runtime auto on a CPU with native
+            # bf16): each token's layer-8 state within bf16 rounding of torch's fp32 one,
+            # 1 - cosine at most 2e-3 (as tests/test_ov_encoder.py bounds it; the wrong
+            # layer is 0.16 off), not 1e-4 apart.
+            cosine = (got * alone).sum(-1) / np.linalg.norm(got, axis=-1)
+            assert (cosine / np.linalg.norm(alone, axis=-1) >= 1 - 2e-3).all()
 
 
 def test_phrase_states_cover_the_words_of_a_separate_pass(model) -> None:

@@ -78,6 +78,8 @@ class Bf16Encoder:
     everything else that reads it); with ``weights: autocast`` the fp32 transformer itself
     runs under ``torch.autocast`` (no copy; its matrix products in bf16, the rest fp32)."""
 
+    precision = "bf16"
+
     def __init__(self, model: Any, settings: dict[str, Any]) -> None:
         transformer = model[0].auto_model.eval()
         self.weights = str(settings["weights"])

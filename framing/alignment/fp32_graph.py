@@ -113,6 +113,8 @@ class GraphEncoder:
     last layer's states and those after each of ``layers`` layers (ONNX Runtime computes
     every layer anyway: the last one needs them)."""
 
+    precision = "f32"
+
     def __init__(self, folder: Path, options: dict[str, Any]) -> None:
         from framing.alignment.quantize import cpu_session
 
