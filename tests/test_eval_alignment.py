@@ -119,17 +119,17 @@ def test_real_gold_keys_and_coverage(tmp_path: Path) -> None:
     from framing.store import open_store
     from framing.text.readers import read_inputs
 
-    folder = ROOT / "tests" / "gold" / "real_articles"
+    folders = [str(ROOT / "tests" / "gold" / f) for f in ("real_articles", "real_events_articles")]
     gold = yaml.safe_load((ROOT / "tests" / "gold" / "real_alignment.yaml").read_text("utf-8"))
     with open_store(tmp_path / "gold.db") as store:
-        results = list(ingest(read_inputs([str(folder)], setting("max_input_bytes")), store))
+        results = list(ingest(read_inputs(folders, setting("max_input_bytes")), store))
         sentences = {
             Path(r.source).name.split("_", 1)[0]: [
                 s["text"] for s in store.article(r.article_id)["sentences"]
             ]
             for r in results
         }
-    assert len(sentences) == 18 and len(gold["pairs"]) == 13
+    assert len(sentences) == 18 + 32 and len(gold["pairs"]) == 33
     for pair in gold["pairs"]:
         for side, only in (("a", "only_a"), ("b", "only_b")):
             text = sentences[pair[side]]

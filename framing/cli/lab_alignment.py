@@ -34,9 +34,10 @@ DEFAULT_GOLD = Path(__file__).resolve().parents[2] / "tests" / "gold" / "seed_al
 @click.option(
     "--articles",
     type=click.Path(file_okay=False, exists=True, path_type=Path),
-    default=None,
+    multiple=True,
     show_default="the sample corpus, corpus/seeds",
-    help="Folder of the articles the gold names (gold name 001 = file 001_….txt).",
+    help="Folder of the articles the gold names (gold name 001 = file 001_….txt); "
+    "give it again for articles kept in several folders.",
 )
 @MODEL_OPTION
 @click.option(
@@ -56,7 +57,7 @@ DEFAULT_GOLD = Path(__file__).resolve().parents[2] / "tests" / "gold" / "seed_al
 @friendly_errors
 def eval_alignment_command(
     gold: Path,
-    articles: Path | None,
+    articles: tuple[Path, ...],
     model: str | None,
     gold_db: str | None,
     ceiling: bool,
@@ -74,6 +75,9 @@ def eval_alignment_command(
     Example:
 
         framing eval-alignment --ceiling --format text
+
+        framing eval-alignment --gold tests/gold/real_alignment.yaml --articles
+        tests/gold/real_articles --articles tests/gold/real_events_articles
 
         framing eval-alignment --gold-from-db instance/framing.db --format text
     """

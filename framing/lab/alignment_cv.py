@@ -8,8 +8,9 @@ themselves; so each event of the seed and real dev gold is held out in turn, the
 with the best shown-link F1 on the other events is applied to it, and the held-out counts
 are added up. The pooled F1 is the figure the shipped settings are quoted with.
 
-An event is a gold file's pairs whose first article's name shares its first two characters
-(the real gold numbers its events 10x, 11x, ...; the seed gold is one event, 00x).
+An event of the real dev gold is the event ``tests/gold/real_events.yaml`` puts its first
+article in (the grouping gold: one list of which report tells which event); the seed gold is
+one event, ``seed:00``, as it was before the real gold grew past its first four events.
 
 Nothing here runs at run time (``framing/lab`` is never imported by the product).
 """
@@ -23,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import yaml
 
 from framing.alignment.pair_scores import Merges, PairScorer, combine
 from framing.lab.eval_alignment import GoldPair, _counts, _prf, _summed, align_gold
@@ -37,6 +39,8 @@ GRID: dict[str, tuple[float, ...]] = {
     "merge_margin": (0.0, 0.5, 1.0),
     "merge_offset": (0.5, 1.0, 1.5, 99.0),
 }
+# The seed and real dev gold (the repository layout: an editable install keeps it).
+GOLD = Path(__file__).resolve().parents[2] / "tests" / "gold"
 SCORE_KEYS = ("clause_offset", "token_weight", "merge_size", "merge_margin", "merge_offset")
 
 
@@ -51,19 +55,29 @@ class Signals:
     merges: Merges | None = None  # every merged unit, when merge_size >= 2
 
 
-def event_of(gold: str, pair: GoldPair) -> str:
-    return f"{gold}:{pair.a[:2]}"
+def event_of(gold: str, pair: GoldPair, events: dict[str, str] | None = None) -> str:
+    """``gold:event``: the event ``events`` (article name -> event) gives the pair's first
+    article, or without it the name's first two characters (``seed:00``)."""
+    return f"{gold}:{(events or {}).get(pair.a, pair.a[:2])}"
+
+
+def article_events(path: Path = GOLD / "real_events.yaml") -> dict[str, str]:
+    """Article name -> event name, from the event grouping gold."""
+    found = yaml.safe_load(path.read_text("utf-8"))["events"]
+    return {name: event for event, names in found.items() for name in names}
 
 
 def gold_signals(pairs: Iterable[tuple[str, GoldPair]]) -> list[Signals]:
     """Each pair's clause and word scores, from the :class:`PairScorer` its loader made."""
+    events = article_events()
     out = []
     for gold, pair in pairs:
         scorer = pair.candidate_scores
         if not isinstance(scorer, PairScorer):
             raise TypeError(f"{pair.a}-{pair.b}: no candidate scorer to take signals from")
         clause, words, merges = scorer.signals()
-        out.append(Signals(pair, event_of(gold, pair), clause, words, merges))
+        event = event_of(gold, pair, events if gold == "real" else None)
+        out.append(Signals(pair, event, clause, words, merges))
     return out
 
 
@@ -130,14 +144,14 @@ def leave_one_event_out(
     }
 
 
-def gold_folders() -> list[tuple[str, Path, Path]]:
-    """(name, articles folder, gold file) of the seed and real dev gold."""
+def gold_folders() -> list[tuple[str, list[Path], Path]]:
+    """(name, articles folders, gold file) of the seed and real dev gold."""
     from framing.sample import sample_dir
 
-    gold = Path(__file__).resolve().parents[2] / "tests" / "gold"
+    real = [GOLD / "real_articles", GOLD / "real_events_articles"]
     return [
-        ("seed", sample_dir(), gold / "seed_alignment.yaml"),
-        ("real", gold / "real_articles", gold / "real_alignment.yaml"),
+        ("seed", [sample_dir()], GOLD / "seed_alignment.yaml"),
+        ("real", real, GOLD / "real_alignment.yaml"),
     ]
 
 

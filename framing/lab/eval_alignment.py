@@ -181,12 +181,15 @@ def alignment_ceiling(pairs: list[GoldPair], grid: Iterable[float] = Z_GRID) -> 
 
 
 def evaluate_folder(
-    folder: Path, gold_path: Path, embedder: Embedder | None = None, ceiling: bool = False
+    folders: Path | Sequence[Path],
+    gold_path: Path,
+    embedder: Embedder | None = None,
+    ceiling: bool = False,
 ) -> dict[str, Any]:
-    """Ingest the articles of ``folder`` into a scratch store and score the aligner on
-    ``gold_path`` (plus its hindsight ceiling when asked). A gold name ("001") names the
-    file of ``folder`` whose name starts with it and an underscore (``001_….txt``)."""
-    pairs = folder_gold_pairs(folder, gold_path, embedder)
+    """Ingest the articles of ``folders`` (one folder or several) into a scratch store and
+    score the aligner on ``gold_path`` (plus its hindsight ceiling when asked). A gold name
+    ("001") names the file whose name starts with it and an underscore (``001_….txt``)."""
+    pairs = folder_gold_pairs(folders, gold_path, embedder)
     scores = score_pairs(pairs)
     if ceiling:
         scores["ceiling"] = alignment_ceiling(pairs)
@@ -194,16 +197,17 @@ def evaluate_folder(
 
 
 def folder_gold_pairs(
-    folder: Path, gold_path: Path, embedder: Embedder | None = None
+    folders: Path | Sequence[Path], gold_path: Path, embedder: Embedder | None = None
 ) -> list[GoldPair]:
-    """The gold pairs of ``gold_path`` over the articles of ``folder`` (a scratch store)."""
+    """The gold pairs of ``gold_path`` over the articles of ``folders`` (a scratch store)."""
     if not gold_path.is_file():
         raise FramingError(f"{gold_path}: no such gold file")
     gold = yaml.safe_load(gold_path.read_text("utf-8"))
     names = sorted({p[side] for p in gold["pairs"] for side in ("a", "b")})
     with tempfile.TemporaryDirectory(prefix="framing-eval-") as scratch:
         with open_store(Path(scratch) / "eval.db") as store:
-            by_name = ingest_named(store, [folder], names, gold_path)
+            folders = [folders] if isinstance(folders, Path) else list(folders)
+            by_name = ingest_named(store, folders, names, gold_path)
             return gold_pairs(store, gold_path, by_name, embedder)
 
 
@@ -218,11 +222,15 @@ def ingest_named(
 
     inputs = read_inputs([str(f) for f in folders], setting("max_input_bytes"))
     results = list(ingest(inputs, store))
-    by_name = {
-        Path(r.source).name.split("_", 1)[0]: r.article_id
-        for r in results
-        if r.article_id and "_" in Path(r.source).name
-    }
+    by_name: dict[str, str] = {}
+    for r in results:
+        file_name = Path(r.source).name
+        if not (r.article_id and "_" in file_name):
+            continue
+        name = file_name.split("_", 1)[0]
+        if name in by_name:  # two folders, or two files, under one gold name
+            raise FramingError(f"{gold_path.name}: more than one article file is called {name}_…")
+        by_name[name] = r.article_id
     wanted = sorted(set(names))
     missing = [n for n in wanted if n not in by_name]
     if missing:
