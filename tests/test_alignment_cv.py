@@ -34,3 +34,20 @@ def test_each_event_is_scored_with_the_setting_chosen_on_the_others() -> None:
     # In sample the low bar wins on both together (tp 4, fp 1): what held-out hides
     assert found["in_sample"][0]["candidate_z"] == 4.0 and found["in_sample"][0]["f1"] == 0.889
     assert found["held_out_confident_precision"] == 1.0
+
+
+def test_real_gold_events_come_from_the_grouping_gold() -> None:
+    """Folds follow tests/gold/real_events.yaml, not the names' first digits: 303 (the West's
+    statements, 19 Feb), 305 (no swap deal, 27 Feb) and 308 (the Bundeswehr call, 4 Mar)
+    share "30" and are three events; the seed gold stays one event."""
+    from framing.lab.alignment_cv import article_events, event_of
+
+    events = article_events()
+    real = {
+        name: event_of("real", GoldPair(name, "x", np.zeros((1, 1)), set(), True), events)
+        for name in ("101", "108", "303", "305", "308", "313", "316", "318")
+    }
+    assert real["101"] == real["108"] == "real:peskov_denies_trump_putin_call_2024-11-11"
+    assert len({real[n] for n in ("303", "305", "308")}) == 3
+    assert len({real[n] for n in ("313", "316", "318")}) == 3
+    assert event_of("seed", GoldPair("001", "002", np.zeros((1, 1)), set(), True)) == "seed:00"

@@ -7,9 +7,11 @@ import shutil
 from pathlib import Path
 
 import numpy as np
+import pytest
 from click.testing import CliRunner
 
 from framing.cli.main import cli
+from framing.errors import FramingError
 from framing.lab.eval_alignment import GoldPair, alignment_ceiling, score_pairs
 
 from .conftest import ROOT, SEEDS
@@ -137,3 +139,22 @@ def test_real_gold_keys_and_coverage(tmp_path: Path) -> None:
             used = [sentence_index(text, k, where) for x in pair["links"] for k in x[side]]
             used += [sentence_index(text, k, where) for k in pair[only]]
             assert sorted(used) == list(range(len(text))), (where, side)
+
+
+def test_eval_alignment_reads_several_folders_and_refuses_a_name_twice(tmp_path: Path) -> None:
+    """Articles of one gold may lie in two folders; one gold name in both is refused, not
+    silently taken from the last folder read."""
+    from framing.lab.eval_alignment import ingest_named
+    from framing.store import open_store
+
+    first, second = tmp_path / "first", tmp_path / "second"
+    first.mkdir(), second.mkdir()
+    shutil.copy(SEEDS / "001_baba75e69117e0d8.txt", first / "001_report.txt")
+    shutil.copy(SEEDS / "002_ccb178ec64053251.txt", second / "002_report.txt")
+    gold = tmp_path / "gold.yaml"
+    with open_store(tmp_path / "a.db") as store:
+        found = ingest_named(store, [first, second], ["001", "002"], gold)
+    assert sorted(found) == ["001", "002"] and len(set(found.values())) == 2
+    shutil.copy(SEEDS / "000_57080968c63dae2c.txt", second / "001_other.txt")
+    with open_store(tmp_path / "b.db") as store, pytest.raises(FramingError, match="001_"):
+        ingest_named(store, [first, second], ["001", "002"], gold)
