@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from framing.lab.alignment_cv import Signals, leave_one_event_out
 from framing.lab.eval_alignment import GoldPair
@@ -51,3 +52,27 @@ def test_real_gold_events_come_from_the_grouping_gold() -> None:
     assert len({real[n] for n in ("303", "305", "308")}) == 3
     assert len({real[n] for n in ("313", "316", "318")}) == 3
     assert event_of("seed", GoldPair("001", "002", np.zeros((1, 1)), set(), True)) == "seed:00"
+
+
+def test_a_constraint_limits_every_fold_to_the_points_it_keeps() -> None:
+    # The events of the first test, with a target only the high bar holds (no false pair
+    # shown anywhere): both folds now choose 4.5, and the in-sample list holds only it.
+    a = signals("g:10", [[7, 0], [0, 4.2]], {(0, 0), (1, 1)})
+    b = signals("g:11", [[7, 0, 0], [0, 4.3, 0], [0, 0, 4.8]], {(0, 0), (2, 2)})
+    grid = {
+        "clause_offset": (1.0,),
+        "token_weight": (0.0,),
+        "candidate_mutual_z": (99.0,),
+        "candidate_z": (4.0, 4.5),
+    }
+
+    def no_false_pair(row: list[dict[str, dict[str, int]]]) -> bool:
+        return all(pair["shown"]["fp"] == 0 for pair in row)
+
+    found = leave_one_event_out([a, b], grid, keep=no_false_pair)
+    assert {fold["settings"]["candidate_z"] for fold in found["folds"]} == {4.5}
+    assert [row["candidate_z"] for row in found["in_sample"]] == [4.5]
+    # A held out loses its candidate (tp 1, fn 1), B keeps both (tp 2): no false pair.
+    assert {k: found["held_out"][k] for k in ("tp", "fp", "fn")} == {"tp": 3, "fp": 0, "fn": 1}
+    with pytest.raises(ValueError, match="no grid point"):
+        leave_one_event_out([a, b], grid, keep=lambda row: False)

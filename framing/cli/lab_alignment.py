@@ -167,9 +167,15 @@ def eval_guard_command(ntrex: Path | None, documents: int, model: str | None) ->
 @click.command("lab-alignment-cv")
 @MODEL_OPTION
 @click.option("--top", default=10, show_default=True, help="In-sample grid points to print.")
+@click.option(
+    "--keep-briefing",
+    is_flag=True,
+    help="Choose only among grid points that keep the seed briefing (001-002) at its "
+    "targets: every link shown F1 >= 0.85, confident P 1.0.",
+)
 @format_option(("text", "json"), default="text")
 @friendly_errors
-def lab_alignment_cv_command(model: str | None, top: int, fmt: str) -> None:
+def lab_alignment_cv_command(model: str | None, top: int, keep_briefing: bool, fmt: str) -> None:
     """Choose the candidate tier's settings leaving one event out, over the seed and real
     dev gold.
 
@@ -182,11 +188,13 @@ def lab_alignment_cv_command(model: str | None, top: int, fmt: str) -> None:
     Example:
 
         framing lab-alignment-cv --top 10
+
+        framing lab-alignment-cv --keep-briefing
     """
     from framing.alignment.embedder import LazyEmbedder
     from framing.lab.alignment_cv import alignment_cv
 
-    found = alignment_cv(LazyEmbedder(model))
+    found = alignment_cv(LazyEmbedder(model), keep_briefing=keep_briefing)
     found["in_sample"] = found["in_sample"][:top]
     if fmt == "json":
         write_object(found, sys.stdout)
