@@ -15,9 +15,9 @@ def signals(event: str, z: list[list[float]], expected: set[tuple[int, int]]) ->
     return Signals(pair, event, flat, flat)
 
 
-def test_each_event_is_scored_with_the_setting_chosen_on_the_others() -> None:
-    # Event A's true candidate scores 4.2 (wants the low bar); event B has a false one at
-    # 4.3 and a true one at 4.8 (wants the high bar). Z of 7: a confident link each.
+def two_events() -> tuple[list[Signals], dict[str, tuple[float, ...]]]:
+    """Event A's true candidate scores 4.2 (wants the low bar); event B has a false one at
+    4.3 and a true one at 4.8 (wants the high bar). Z of 7: a confident link each."""
     a = signals("g:10", [[7, 0], [0, 4.2]], {(0, 0), (1, 1)})
     b = signals("g:11", [[7, 0, 0], [0, 4.3, 0], [0, 0, 4.8]], {(0, 0), (2, 2)})
     grid = {
@@ -26,7 +26,11 @@ def test_each_event_is_scored_with_the_setting_chosen_on_the_others() -> None:
         "candidate_mutual_z": (99.0,),
         "candidate_z": (4.0, 4.5),
     }
-    found = leave_one_event_out([a, b], grid)
+    return [a, b], grid
+
+
+def test_each_event_is_scored_with_the_setting_chosen_on_the_others() -> None:
+    found = leave_one_event_out(*two_events())
     chosen = {fold["held_out"]: fold["settings"]["candidate_z"] for fold in found["folds"]}
     assert chosen == {"g:10": 4.5, "g:11": 4.0}  # each from the other event
     # A held out at 4.5: its candidate is lost (tp 1, fn 1); B at 4.0: a false one (tp 2, fp 1)
@@ -55,24 +59,17 @@ def test_real_gold_events_come_from_the_grouping_gold() -> None:
 
 
 def test_a_constraint_limits_every_fold_to_the_points_it_keeps() -> None:
-    # The events of the first test, with a target only the high bar holds (no false pair
-    # shown anywhere): both folds now choose 4.5, and the in-sample list holds only it.
-    a = signals("g:10", [[7, 0], [0, 4.2]], {(0, 0), (1, 1)})
-    b = signals("g:11", [[7, 0, 0], [0, 4.3, 0], [0, 0, 4.8]], {(0, 0), (2, 2)})
-    grid = {
-        "clause_offset": (1.0,),
-        "token_weight": (0.0,),
-        "candidate_mutual_z": (99.0,),
-        "candidate_z": (4.0, 4.5),
-    }
+    # The events above, with a target only the high bar holds (no false pair shown
+    # anywhere): both folds now choose 4.5, and the in-sample list holds only it.
+    events, grid = two_events()
 
     def no_false_pair(row: list[dict[str, dict[str, int]]]) -> bool:
         return all(pair["shown"]["fp"] == 0 for pair in row)
 
-    found = leave_one_event_out([a, b], grid, keep=no_false_pair)
+    found = leave_one_event_out(events, grid, keep=no_false_pair)
     assert {fold["settings"]["candidate_z"] for fold in found["folds"]} == {4.5}
     assert [row["candidate_z"] for row in found["in_sample"]] == [4.5]
     # A held out loses its candidate (tp 1, fn 1), B keeps both (tp 2): no false pair.
     assert {k: found["held_out"][k] for k in ("tp", "fp", "fn")} == {"tp": 3, "fp": 0, "fn": 1}
     with pytest.raises(ValueError, match="no grid point"):
-        leave_one_event_out([a, b], grid, keep=lambda row: False)
+        leave_one_event_out(events, grid, keep=lambda row: False)
