@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from framing.cli.lab_loaded import train_detector_command
-from framing.lab.detector_train import train_detector
+from framing.lab.detector_train import train_detector, training_settings
 from framing.lab.loaded_data import is_test
 from framing.text.morphology import word_spans
 from framing.wording.detector import (
@@ -409,3 +409,38 @@ def test_real_news_pages_are_not_flooded_with_suggestions() -> None:
         article = ArticleText(record["text"], [], record["lang"])
         suggested = [h["text"] for h in highlights(article) if h["source"] == "model"]
         assert len(suggested) <= 2, (page.name, suggested)
+
+
+def test_the_layer_comparison_writes_what_train_detector_writes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``framing.lab.detector_layers`` cross-validates several layers from one pass; the
+    artifact it writes for a layer is the one ``train_detector`` writes with that layer."""
+    from framing.lab.detector_layers import compare
+
+    monkeypatch.setenv("TMPDIR", str(tmp_path / "cache"))
+    data = _tiny_data(tmp_path)
+    every = {"en": ["ptc2020_en"], "ru": ["semeval2023_ru", "unlp2025"], "uk": ["unlp2025"]}
+    overrides = {
+        "epochs": 2,
+        "hidden": 16,
+        "max_records": {},
+        "post_max_words": 0,
+        "select_on": {"post": {"en": [], "ru": [], "uk": []}, "article": every},
+        "fallback": {lang: {"post": [lang, "article"]} for lang in every},
+        "lexical": {**training_settings()["lexical"], "weights": [1.0, 0.5]},
+    }
+    encoder = load_model().encoder
+    found = compare(data, encoder, [2, 3], tmp_path / "layers", lambda m: None, overrides)
+    assert [f["layer"] for f in found] == [2, 3]
+    heads = [(tmp_path / "layers" / f"L{k}" / "head.npz").read_bytes() for k in (2, 3)]
+    assert heads[0] != heads[1]  # two layers, two heads
+    assert found[1]["ru"]["cross_validated_articles"]["semeval2023_ru"]["f1"] > 0.5
+    out = tmp_path / "direct"
+    train_detector(
+        data,
+        out,
+        overrides={**overrides, "layer": 3, "cache_layers": [2, 3], "states_encoder": encoder},
+    )
+    for name in ["config.json", "head.npz", "thresholds.json"]:
+        assert (out / name).read_bytes() == (tmp_path / "layers" / "L3" / name).read_bytes()

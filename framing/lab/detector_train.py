@@ -262,13 +262,18 @@ def load_examples(
         say(f"{name}/{split}: e5 word states (cached after the first run)")
         limit = settings["max_records"].get(name) if split == "train" else None
         layers = settings["cache_layers"]
-        cached = build(
-            Path(data_dir), name, split, layers, settings["encoder"], progress=False, limit=limit
-        )
+        encoder = states_encoder(settings)
+        cached = build(Path(data_dir), name, split, layers, encoder, progress=False, limit=limit)
         docs = subsample(read_sets(Path(data_dir), [name], split=split), limit)
         n_features = int(settings["lexical"]["n_features"]) if _blends(settings) else None
         examples += examples_of(cached, docs, layer, list(settings["languages"]), n_features)
     return examples
+
+
+def states_encoder(settings: dict[str, Any]) -> dict[str, Any]:
+    """The recipe of the graph the head's states are read through: ``states_encoder`` when
+    the settings name one, else ``encoder`` (the int8 graph the alignment word score reads)."""
+    return dict(settings.get("states_encoder") or settings["encoder"])
 
 
 def _blends(settings: dict[str, Any]) -> bool:
@@ -377,23 +382,15 @@ def _choose_bars(
     return chosen, figures, float(np.mean(objectives)) if objectives else 0.0
 
 
-def train_detector(
-    data_dir: Path,
-    out_path: Path | None = None,
-    progress: Progress | None = None,
-    overrides: dict[str, Any] | None = None,
-) -> dict[str, Any]:
-    """Train on the train split of ``data_dir``, choose thresholds by cross-validation, write
-    the artifact to ``out_path`` (default: the package's ``data/detector``), and report.
-    ``overrides`` replaces some of the settings of ``training.json`` (for experiments)."""
-    say = progress or (lambda message: None)
-    settings = {**training_settings(), **(overrides or {})}
-    started = time.perf_counter()
-    examples = load_examples(data_dir, settings, "train", say)
-    if not any(e.labels.any() for e in examples):
-        raise DetectorError(f"No positive tokens in {data_dir}: is it the right folder?")
-    oof = cross_validate(examples, settings, say)
-    linear = linear_cross_validate(examples, settings, say) if _blends(settings) else None
+def choose_cuts(
+    examples: list[Example],
+    oof: list[np.ndarray],
+    linear: list[np.ndarray] | None,
+    settings: dict[str, Any],
+    say: Progress,
+) -> tuple[dict[str, dict[str, Cut]], dict[str, float], dict[str, Any]]:
+    """Each language's blend weight and bars per kind, chosen on the out-of-fold head
+    probabilities ``oof`` and linear logits ``linear``, and the figures of the report."""
     weights = [float(w) for w in settings.get("lexical", {}).get("weights", [1.0])]
     thresholds: dict[str, dict[str, Cut]] = {}
     blend: dict[str, float] = {}
@@ -431,6 +428,45 @@ def train_detector(
             raise DetectorError(f"No threshold for {lang}: add a fallback in training.json.")
         report_langs[lang]["thresholds"] = {k: vars(c) for k, c in chosen.items()}
         say(f"{lang}: thresholds {chosen}")
+    return thresholds, blend, report_langs
+
+
+def train_detector(
+    data_dir: Path,
+    out_path: Path | None = None,
+    progress: Progress | None = None,
+    overrides: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Train on the train split of ``data_dir``, choose thresholds by cross-validation, write
+    the artifact to ``out_path`` (default: the package's ``data/detector``), and report.
+    ``overrides`` replaces some of the settings of ``training.json`` (for experiments)."""
+    say = progress or (lambda message: None)
+    settings = {**training_settings(), **(overrides or {})}
+    started = time.perf_counter()
+    examples = load_examples(data_dir, settings, "train", say)
+    if not any(e.labels.any() for e in examples):
+        raise DetectorError(f"No positive tokens in {data_dir}: is it the right folder?")
+    oof = cross_validate(examples, settings, say)
+    linear = linear_cross_validate(examples, settings, say) if _blends(settings) else None
+    thresholds, blend, report_langs = choose_cuts(examples, oof, linear, settings, say)
+    return write_artifact(
+        examples, settings, thresholds, blend, report_langs, out_path, say, started
+    )
+
+
+def write_artifact(
+    examples: list[Example],
+    settings: dict[str, Any],
+    thresholds: dict[str, dict[str, Cut]],
+    blend: dict[str, float],
+    report_langs: dict[str, Any],
+    out_path: Path | None,
+    say: Progress,
+    started: float,
+    linear_fits: dict[str, tuple[np.ndarray, float]] | None = None,
+) -> dict[str, Any]:
+    """Train the shipped head (and the linear models, unless ``linear_fits`` holds them) on
+    every example and write the artifact with its thresholds and training report."""
     say("training the shipped head on every train record")
     arrays = fit_head(examples, settings)
     lexical = None
@@ -440,7 +476,9 @@ def train_detector(
         n_features = int(settings["lexical"]["n_features"])
         for lang in settings["languages"]:
             mine = [e for e in examples if e.doc.lang == lang]
-            found = fit_linear(mine, settings["lexical"]) if mine else None
+            found = (linear_fits or {}).get(lang)
+            if found is None and mine:
+                found = fit_linear(mine, settings["lexical"])
             arrays[f"lexical_{lang}"] = found[0] if found else np.zeros(n_features, np.float32)
             biases.append(found[1] if found else 0.0)
         arrays["lexical_bias"] = np.array(biases, dtype=np.float32)
@@ -450,6 +488,9 @@ def train_detector(
         "languages": list(settings["languages"]),
         "layer": int(settings["layer"]),
         "encoder": settings["encoder"],
+        **(
+            {"states_encoder": settings["states_encoder"]} if settings.get("states_encoder") else {}
+        ),
         **head_config(settings),
         "post_max_words": int(settings["post_max_words"]),
         **(lexical or {}),

@@ -207,8 +207,16 @@ class Model:
 
     @property
     def encoder(self) -> dict[str, Any]:
-        """The recipe of the int8 graph the head reads states from (state_graph)."""
+        """The recipe of the int8 graph of e5-small's first layers (state_graph) that the
+        alignment word score reads (:func:`framing.alignment.pair_scores.sentence_words`),
+        and the head too unless ``states_encoder`` names another."""
         return dict(self.config["encoder"])
+
+    @property
+    def states_encoder(self) -> dict[str, Any]:
+        """The recipe of the graph the head reads its states from (``config.json``
+        ``states_encoder``; the ``encoder`` when there is none)."""
+        return dict(self.config.get("states_encoder") or self.config["encoder"])
 
     @property
     def languages(self) -> list[str]:
@@ -368,7 +376,7 @@ def token_probabilities(
     tokens = word_spans(text)
     if not tokens:
         return tokens, np.zeros(0)
-    states = load_encoder(model.encoder).word_states(text, tokens, [model.layer])[0]
+    states = load_encoder(model.states_encoder).word_states(text, tokens, [model.layer])[0]
     hits = find_loaded(text, lang)
     lexicon = inside([(h.start, h.end) for h in hits], tokens)
     sentence = sentence_ids(text, tokens)

@@ -13,6 +13,12 @@ The recipe (layers, which operators are quantised, per-channel scales) is the de
 artifact's ``config.json`` ``encoder`` entry; the graph lives in the model cache folder
 (:func:`framing.alignment.embedder.cache_root`) under a name holding a hash of the recipe,
 is written under a temporary name and renamed into place, and is never downloaded.
+
+A recipe with ``"runtime": "openvino"`` and no ``int8_ops`` keeps the exported graph in
+float32 and runs it with OpenVINO, which on a CPU that multiplies bf16 in hardware (AMX,
+AVX-512 BF16) computes it in bf16: deeper layers for about the cost of the int8 graph's
+four (issue 13's eleventh session). Without such a CPU OpenVINO runs it in f32, and without
+OpenVINO installed ONNX Runtime does.
 """
 
 from __future__ import annotations
@@ -20,12 +26,14 @@ from __future__ import annotations
 import hashlib
 import json
 import sys
+import threading
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 GRAPH = "states-int8.onnx"
+GRAPH_FP32 = "states-fp32.onnx"  # a recipe with no int8_ops
 MARKER = "framing-states.json"
 
 
@@ -39,21 +47,31 @@ def graph_folder(fp32_folder: Path, recipe: dict[str, Any]) -> Path:
     return fp32_folder.parent / name
 
 
+def graph_file(recipe: dict[str, Any]) -> str:
+    return GRAPH if recipe.get("int8_ops") else GRAPH_FP32
+
+
 def is_built(folder: Path) -> bool:
-    return (folder / MARKER).is_file() and (folder / GRAPH).is_file()
+    if not (folder / MARKER).is_file():
+        return False
+    return (folder / GRAPH).is_file() or (folder / GRAPH_FP32).is_file()
 
 
 def build_graph(fp32_folder: Path, folder: Path, recipe: dict[str, Any]) -> Path:
     """Export the first ``recipe['layers']`` layers of the fp32 model in ``fp32_folder`` and
-    quantise them into ``folder`` (built beside it first: never half a graph)."""
+    quantise them (when the recipe names ``int8_ops``) into ``folder`` (built beside it
+    first: never half a graph)."""
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
     from framing.alignment.quantize import building
 
-    print(f"Building the detector's int8 encoder in {folder} (once)", file=sys.stderr)
+    print(f"Building the detector's encoder graph in {folder} (once)", file=sys.stderr)
     with building(folder, is_built) as partial:
-        exported = partial / "states-fp32.onnx"
+        exported = partial / GRAPH_FP32
         _export(fp32_folder, exported, int(recipe["layers"]))
+        if not recipe.get("int8_ops"):
+            (partial / MARKER).write_text(json.dumps({"recipe": recipe}), "utf-8")
+            return folder
         quantize_dynamic(
             str(exported),
             str(partial / GRAPH),
@@ -102,15 +120,60 @@ def _export(fp32_folder: Path, exported: Path, layers: int) -> None:
         )
 
 
+def open_runner(folder: Path, recipe: dict[str, Any], threads: int) -> GraphRunner | OpenVinoRunner:
+    """The runner of the graph in ``folder``: OpenVINO for an fp32 graph whose recipe asks
+    for it (when OpenVINO is installed), ONNX Runtime otherwise."""
+    if recipe.get("runtime") == "openvino" and not recipe.get("int8_ops"):
+        try:
+            import openvino  # noqa: F401
+        except ImportError:
+            pass
+        else:
+            return OpenVinoRunner(folder / GRAPH_FP32, threads)
+    return GraphRunner(folder / graph_file(recipe), threads)
+
+
+class OpenVinoRunner:
+    """The fp32 graph compiled by OpenVINO for the CPU, in bf16 where the CPU multiplies bf16
+    in hardware (f32 elsewhere); ``run`` as :class:`GraphRunner`'s (OpenVINO computes every
+    output: the graph holds no layer above the deepest one asked for in its recipe)."""
+
+    def __init__(self, graph: Path, threads: int) -> None:
+        import openvino as ov
+
+        core = ov.Core()
+        bf16 = "BF16" in core.get_property("CPU", "OPTIMIZATION_CAPABILITIES")
+        self.precision = "bf16" if bf16 else "f32"
+        self._model = core.compile_model(
+            core.read_model(str(graph)),
+            "CPU",
+            {
+                "INFERENCE_PRECISION_HINT": self.precision,
+                "PERFORMANCE_HINT": "LATENCY",
+                "INFERENCE_NUM_THREADS": max(1, threads),
+            },
+        )
+        self._request = self._model.create_infer_request()
+        self._lock = threading.Lock()  # one request: one batch at a time
+        self.dim = int(self._model.outputs[0].get_partial_shape()[-1].get_length())
+
+    def run(self, ids: np.ndarray, mask: np.ndarray, layers: list[int] | None = None) -> np.ndarray:
+        names = [out.get_any_name() for out in self._model.outputs]
+        wanted = names if layers is None else [f"layer{k}" for k in layers]
+        with self._lock:
+            found = self._request.infer({"input_ids": ids, "attention_mask": mask})
+            return np.stack([np.array(found[self._model.output(name)]) for name in wanted])
+
+
 class GraphRunner:
     """An ONNX Runtime session over the graph: ``run(ids, mask)`` gives the hidden states
     after every layer, shape ``(layers, batch, tokens, dim)``; ``run(ids, mask, [3])``
     after layer 3 only, and ONNX Runtime then runs no layer above it."""
 
-    def __init__(self, folder: Path, threads: int) -> None:
+    def __init__(self, graph: Path, threads: int) -> None:
         from framing.alignment.quantize import cpu_session
 
-        self._session = cpu_session(folder / GRAPH, threads)
+        self._session = cpu_session(graph, threads)
         self.dim = int(self._session.get_outputs()[0].shape[-1])
 
     def run(self, ids: np.ndarray, mask: np.ndarray, layers: list[int] | None = None) -> np.ndarray:

@@ -226,5 +226,5 @@ def _load(recipe: dict[str, Any]) -> StateEncoder:
     tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
     tokenizer.enable_truncation(max_length=MAX_TOKENS)
     tokenizer.no_padding()
-    runner = state_graph.GraphRunner(graph, _threads[0])
+    runner = state_graph.open_runner(graph, recipe, _threads[0])
     return StateEncoder(runner, tokenizer, int(recipe["layers"]))
