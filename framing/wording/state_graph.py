@@ -124,8 +124,10 @@ def open_runner(folder: Path, recipe: dict[str, Any], threads: int) -> GraphRunn
     """The runner of the graph in ``folder``: OpenVINO for an fp32 graph whose recipe asks
     for it (when OpenVINO is installed), ONNX Runtime otherwise."""
     if recipe.get("runtime") == "openvino" and not recipe.get("int8_ops"):
+        from framing.alignment.ov_encoder import runtime
+
         try:
-            import openvino  # noqa: F401
+            runtime()  # imported with its telemetry blocked
         except ImportError:
             pass
         else:
@@ -139,9 +141,9 @@ class OpenVinoRunner:
     output: the graph holds no layer above the deepest one asked for in its recipe)."""
 
     def __init__(self, graph: Path, threads: int) -> None:
-        import openvino as ov
+        from framing.alignment.ov_encoder import runtime
 
-        core = ov.Core()
+        core = runtime().Core()  # OpenVINO imported with its telemetry blocked
         bf16 = "BF16" in core.get_property("CPU", "OPTIMIZATION_CAPABILITIES")
         self.precision = "bf16" if bf16 else "f32"
         self._model = core.compile_model(
