@@ -237,3 +237,52 @@ def test_the_guard_still_marks_a_negated_merged_pair() -> None:
     assert (0, 0) in shown and (1, 0) in shown
     assert all(c.kind == "partial" for c in shown.values())
     assert shown[(0, 0)].check == shown[(1, 0)].check == "one side is negated"
+
+
+def test_the_units_of_both_articles_are_encoded_in_one_call(monkeypatch) -> None:
+    """Merged and clause units of a's and b's unlinked sentences go to the encoder together
+    (one sorted call packs batches better than four small ones), and the scores read them
+    from the cache; the scores are those of encoding them call by call."""
+    from types import SimpleNamespace
+
+    from framing.alignment import pair_scores
+    from framing.alignment.vectors import MemoryVectors
+
+    calls: list[list[str]] = []
+
+    def vector(text: str) -> np.ndarray:
+        seed = sum(map(ord, text))
+        v = np.array([np.sin(seed), np.cos(seed), np.sin(seed / 7)], dtype=np.float32)
+        return v / np.linalg.norm(v)
+
+    def encode(texts: list[str]) -> np.ndarray:
+        calls.append(list(texts))
+        return np.stack([vector(t) for t in texts])
+
+    embedder = SimpleNamespace(model_id="fake", encode=encode)
+    settings = pair_scores.pair_score_settings() | {"reach": 0, "merge_size": 2}
+    monkeypatch.setattr(pair_scores, "pair_score_settings", lambda: settings)
+    monkeypatch.setattr(pair_scores, "_word_scores", lambda a, b, words: np.zeros((3, 3)))
+    calibration = SimpleNamespace(centre=lambda v, lang: v, z_scores=lambda s, la, lb: 10 * s)
+    said = [f"The minister said, in a long speech, that claim {k} holds." for k in range(3)]
+    told = [f"A spokesman told reporters, on Monday, that claim {k} stands." for k in range(3)]
+    a = SimpleNamespace(
+        id="a", lang="en", sentences=said, vectors=np.stack([vector(s) for s in said])
+    )
+    b = SimpleNamespace(
+        id="b", lang="en", sentences=told, vectors=np.stack([vector(s) for s in told])
+    )
+    z = np.zeros((3, 3))
+    together = pair_scores.candidate_scores(
+        a, b, z, calibration, embedder, MemoryVectors(), {}, [0, 2], [1]
+    )
+    assert len(calls) == 1  # merged runs and clause units of both sides
+    assert {" ".join(said[:2]), " ".join(told[1:3])} <= set(calls[0])
+    assert set(clause_units(said[2])) | set(clause_units(told[1])) <= set(calls[0])
+    calls.clear()
+    monkeypatch.setattr(pair_scores, "_encode_units_at_once", lambda *args: None)
+    apart = pair_scores.candidate_scores(
+        a, b, z, calibration, embedder, MemoryVectors(), {}, [0, 2], [1]
+    )
+    assert len(calls) == 4  # merged a, merged b, clauses a, clauses b
+    np.testing.assert_allclose(together, apart, rtol=1e-6)
