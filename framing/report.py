@@ -247,6 +247,7 @@ def claim_rows(result: dict[str, Any]) -> list[dict[str, Any]]:
         for article_id, indices in claim.items()
         for index in indices
     }
+    candidates_of = _candidates_by_sentence(result["pairs"], row_of)
     for number, claim in enumerate(result["claims"]):
         links, quotes = [], []
         for article_id, indices in claim.items():
@@ -267,7 +268,7 @@ def claim_rows(result: dict[str, Any]) -> list[dict[str, Any]]:
                 "cells": claim,
                 "links": links,
                 "quotes": sorted(set(quotes)),
-                "elsewhere": _candidates_elsewhere(claim, number, result["pairs"], row_of)
+                "elsewhere": _candidates_elsewhere(claim, number, candidates_of)
                 if kind == "only"
                 else [],
             }
@@ -280,27 +281,39 @@ def claim_rows(result: dict[str, Any]) -> list[dict[str, Any]]:
 CANDIDATES_SHOWN = 2
 
 
+def _candidates_by_sentence(
+    pairs: list[dict[str, Any]], row_of: dict[tuple[str, int], int]
+) -> dict[tuple[str, int], list[dict[str, Any]]]:
+    """Each sentence's possible counterparts, with the ``row`` the other sentence is in."""
+    found: dict[tuple[str, int], list[dict[str, Any]]] = {}
+    for pair in pairs:
+        for link in pair["links"]:
+            if link.get("tier", "same statement") in CONFIDENT_TIERS:
+                continue
+            record = _link_record(pair, link)
+            for side, other in (("a", "b"), ("b", "a")):
+                target = row_of.get((pair[other], link[other][0]))
+                for index in link[side]:
+                    found.setdefault((pair[side], index), []).append({**record, "row": target})
+    return found
+
+
 def _candidates_elsewhere(
     claim: dict[str, list[int]],
     number: int,
-    pairs: list[dict[str, Any]],
-    row_of: dict[tuple[str, int], int],
+    candidates_of: dict[tuple[str, int], list[dict[str, Any]]],
 ) -> list[dict[str, Any]]:
     """The possible counterparts of a one-outlet row's sentences that sit in other rows
     (the claim matrix never puts a candidate into a row with a confident link), best first,
     each with the ``row`` it points into: Interfax's quotation of Peskov on 20 Feb 2024 read
     "not found" beside two English reports of it, though the aligner offered both."""
     [(article_id, indices)] = claim.items()
-    found = []
-    for pair in pairs:
-        for link in pair["links"]:
-            if link.get("tier", "same statement") in CONFIDENT_TIERS:
-                continue
-            for side, other in (("a", "b"), ("b", "a")):
-                if pair[side] == article_id and set(link[side]) & set(indices):
-                    target = row_of.get((pair[other], link[other][0]))
-                    if target is not None and target != number:
-                        found.append({**_link_record(pair, link), "row": target})
+    found = [
+        candidate
+        for index in indices
+        for candidate in candidates_of.get((article_id, index), [])
+        if candidate["row"] is not None and candidate["row"] != number
+    ]
     return sorted(found, key=lambda c: -(c["score"] or 0.0))[:CANDIDATES_SHOWN]
 
 
