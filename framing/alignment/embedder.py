@@ -31,6 +31,7 @@ from __future__ import annotations
 import os
 import threading
 import weakref
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -407,21 +408,15 @@ def encoder_runtime() -> str:
 
 def _openvino(model: Any, folder: Path) -> Any:
     """The fp32 model's graph compiled by OpenVINO (:mod:`framing.alignment.ov_encoder`)."""
-    from framing.alignment import fp32_graph, ov_encoder
+    from framing.alignment import ov_encoder
 
-    try:
-        return ov_encoder.load_encoder(model, folder)
-    except ImportError as exc:
-        raise ModelError(
-            f"encoder_runtime openvino needs OpenVINO and onnx ({exc}). Install them with "
-            "`pip install -r requirements.txt`, or set FRAMING_ENCODER_RUNTIME=onnx."
-        ) from exc
-    except Exception as exc:  # a damaged graph folder fails in many ways inside OpenVINO
-        where = fp32_graph.graph_folder(folder, fp32_graph.recipe())
-        raise ModelError(
-            f"{where}: OpenVINO cannot compile the fp32 encoder graph ({type(exc).__name__}: "
-            f"{exc}). Delete the folder; it is rebuilt from the fp32 model on next use."
-        ) from exc
+    return _graph_runtime(
+        lambda: ov_encoder.load_encoder(model, folder),
+        folder,
+        missing="encoder_runtime openvino needs OpenVINO and onnx",
+        fallback="onnx",
+        broken="OpenVINO cannot compile the fp32 encoder graph",
+    )
 
 
 def _bf16(model: Any) -> Any:
@@ -436,18 +431,36 @@ def _fp32_graph(model: Any, folder: Path) -> Any:
     use beside ``folder``."""
     from framing.alignment import fp32_graph
 
+    return _graph_runtime(
+        lambda: fp32_graph.load_graph(model, folder),
+        folder,
+        missing="The fp32 encoder graph needs onnxruntime and onnx",
+        fallback="torch",
+        broken="the fp32 encoder graph cannot be loaded",
+    )
+
+
+def _graph_runtime(
+    load: Callable[[], Any], folder: Path, missing: str, fallback: str, broken: str
+) -> Any:
+    """``load()`` of a runtime over the fp32 graph beside ``folder``, its failures as
+    :class:`ModelError`: a missing package (``missing``; ``fallback`` is the runtime that
+    needs none), or a damaged graph folder (``broken``), which fails in many ways inside the
+    runtime and is rebuilt once deleted."""
+    from framing.alignment import fp32_graph
+
     try:
-        return fp32_graph.load_graph(model, folder)
+        return load()
     except ImportError as exc:
         raise ModelError(
-            f"The fp32 encoder graph needs onnxruntime and onnx ({exc}). Install them with "
-            "`pip install -r requirements.txt`, or set FRAMING_ENCODER_RUNTIME=torch."
+            f"{missing} ({exc}). Install them with `pip install -r requirements.txt`, or set "
+            f"FRAMING_ENCODER_RUNTIME={fallback}."
         ) from exc
-    except Exception as exc:  # a damaged cache folder fails in many ways inside onnxruntime
+    except Exception as exc:
         where = fp32_graph.graph_folder(folder, fp32_graph.recipe())
         raise ModelError(
-            f"{where}: the fp32 encoder graph cannot be loaded ({type(exc).__name__}: "
-            f"{exc}). Delete the folder; it is rebuilt from the fp32 model on next use."
+            f"{where}: {broken} ({type(exc).__name__}: {exc}). Delete the folder; it is "
+            "rebuilt from the fp32 model on next use."
         ) from exc
 
 
