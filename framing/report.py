@@ -519,14 +519,14 @@ def _reports_opening(row: dict[str, Any]) -> int:
 # "LONDON, February 26. /TASS/. ", "MOSCOW (Reuters) - ". With no date, only a dash after the
 # agency marks one ("Putin (pictured) said" keeps its brackets).
 _AGENCY = r"(?:\([^()]{2,40}\)|/[^/]{2,20}/)\.?"
-DATELINE = re.compile(
+AGENCY_DATELINE = re.compile(
     rf"^(?:{WIRE_DATELINE.pattern}\s*{_AGENCY}\s*[-–—]?|{WIRE_PLACE}\s*{_AGENCY}\s*[-–—])\s*"
 )
 
 
 def without_dateline(text: str) -> str:
-    """``text`` less a wire dateline at its start (:data:`DATELINE`)."""
-    return DATELINE.sub("", text, count=1)
+    """``text`` less a wire dateline at its start (:data:`AGENCY_DATELINE`)."""
+    return AGENCY_DATELINE.sub("", text, count=1)
 
 
 def without_stray_marks(text: str) -> str:

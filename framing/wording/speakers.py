@@ -129,7 +129,7 @@ def name_in_nominative(lang: str, word: str) -> str:
     if lang not in {"ru", "uk"} or word.isupper():
         return word
     for p in parses(lang, normalise(word))[:3]:
-        if PROPER_NAME_TAGS & set(p.tag.grammemes):
+        if _is_name(p):
             form = p.inflect({"nomn"}) or p
             return form.word[:1].upper() + form.word[1:]
     return word
@@ -167,7 +167,12 @@ def adjective_phrase_in_nominative(lang: str, adjective: str, noun: str) -> str 
 
 
 def _may_be_a_name(lang: str, word: str) -> bool:
-    return any(PROPER_NAME_TAGS & set(p.tag.grammemes) for p in parses(lang, word))
+    return any(_is_name(p) for p in parses(lang, word))
+
+
+def _is_name(reading: Any) -> bool:
+    """Whether a pymorphy3 reading is a proper name's (:data:`PROPER_NAME_TAGS`)."""
+    return bool(PROPER_NAME_TAGS & set(reading.tag.grammemes))
 
 
 def _agree(adjective: Any, noun: Any) -> bool:
