@@ -593,6 +593,12 @@ def test_more_labels_for_heads_of_state(lang: str, text: str, expected: list) ->
         ("en", "The case took a new twist when she twisted her ankle."),
         ("en", "Old age can distort memories, and a lens can distort the image."),
         ("en", "They met the sea monster by hook or by crook."),
+        # the trade: a butcher in a shop or market is no accusation
+        ("ru", "Он двадцать лет работал мясником на рынке."),
+        ("ru", "Купили говядину у мясника."),
+        ("uk", "Він працював м'ясником у крамниці."),
+        ("en", "She bought lamb at the butcher's shop."),
+        ("en", "He worked as a butcher for twenty years."),
     ],
 )
 def test_literal_uses_of_the_new_entries_stay_quiet(lang: str, text: str) -> None:
