@@ -308,3 +308,30 @@ def test_an_event_label_names_whole_what_its_head_never_names_alone() -> None:
         "A German court sentenced Krasikov, whom Russian President Vladimir Putin wants freed.",
     ]
     assert label_of(sentences, "en")[:3] == ["Peskov", "Financial Times", "Putin"]
+
+
+def test_an_event_label_names_ukrainian_places_and_adjectival_surnames_in_the_nominative() -> None:
+    """A Ukrainian-only event on a strike on Dnipro was labelled «Дніпрі, Росії»: pymorphy3's
+    Ukrainian dictionary tags no places, and reads «Києві» first as the first name «Кий».
+    Surnames declined like adjectives stayed declined («Зеленського», «Навальной»)."""
+    from framing.wording.speakers import name_in_nominative
+
+    sentences = [
+        "У Дніпрі пролунали вибухи, повідомив Зеленський.",
+        "Росія вдарила по Дніпру балістичною ракетою, заявив Зеленський.",
+        "Удар по Дніпру засудили в Києві й Брюсселі.",
+        "Після удару по Дніпрі Зеленському подзвонив Макрон.",
+    ]
+    assert label_of(sentences, "uk")[:2] == ["Дніпро", "Зеленський"]
+    places = {"Києві": "Київ", "Харкові": "Харків", "Львові": "Львів", "Росії": "Росія",
+              "Москву": "Москва", "Кремля": "Кремль", "Брюсселі": "Брюссель"}  # fmt: skip
+    assert {w: name_in_nominative("uk", w) for w in places} == places
+    people = {("uk", "Зеленського"): "Зеленський", ("uk", "Навальній"): "Навальна",
+              ("ru", "Зеленском"): "Зеленский", ("ru", "Навальной"): "Навальная",
+              ("ru", "Залужного"): "Залужный", ("ru", "Путине"): "Путин",
+              ("uk", "Маска"): "Маск", ("uk", "Залужного"): "Залужний"}  # fmt: skip
+    assert {k: name_in_nominative(*k) for k in people} == people
+    # an adjective that can be a town stays as written; «Білому» (of «у Білому домі») is
+    # not the noun «біле»
+    assert name_in_nominative("uk", "Мінську") == "Мінську"
+    assert name_in_nominative("uk", "Білому") == "Білий"

@@ -122,17 +122,74 @@ PROPER_NAME_TAGS = frozenset({"Surn", "Name", "Patr", "Geox", "Orgn"})
 
 
 def name_in_nominative(lang: str, word: str) -> str:
-    """A proper name as a label writes it: «Трампа» → «Трамп», «Вашингтоні» → «Вашингтон».
-    Only a word that one of its three likeliest readings takes for a proper name changes
-    («Пескова» is also the plural "sands" in Russian), and abbreviations stay («США»); en
-    words, and words pymorphy3 does not know as names, stay as written."""
+    """A proper name as a label writes it: «Трампа» → «Трамп», «Вашингтоні» → «Вашингтон»,
+    «Києві» → «Київ», «Кремля» → «Кремль», «Навальной» → «Навальная». Only a word read as a
+    name, a place or a surname declined like an adjective changes («Пескова» is also the
+    plural "sands" in Russian), and abbreviations stay («США»); en words, and words
+    pymorphy3 reads as none of these, stay as written."""
     if lang not in {"ru", "uk"} or word.isupper():
         return word
-    for p in parses(lang, normalise(word))[:3]:
-        if _is_name(p):
-            form = p.inflect({"nomn"}) or p
-            return form.word[:1].upper() + form.word[1:]
-    return word
+    readings = parses(lang, normalise(word))
+    if (
+        readings
+        and readings[0].tag.POS == "ADJF"
+        and (_may_be_a_name(lang, readings[0].normal_form) or not any(map(_thing, readings[:3])))
+    ):
+        # A capitalised adjective that reached here agrees with no noun after it
+        # (:func:`adjective_phrase_in_nominative` takes those): a surname declined like an
+        # adjective, read so before a rarer place («Зеленском», not «Зеленск») or with
+        # nothing else to read it as («Залужного»). «Мінську» is the town «Мінськ».
+        return _capitalised(_adjective_in_nominative(readings[0]) or word.lower())
+    chosen = _place_reading(lang, readings) or next((p for p in readings[:3] if _is_name(p)), None)
+    if chosen is None:
+        return word
+    return _capitalised((chosen.inflect({"nomn"}) or chosen).word)
+
+
+def _capitalised(word: str) -> str:
+    return word[:1].upper() + word[1:]
+
+
+def _adjective_in_nominative(reading: Any) -> str | None:
+    """A person's name declined like an adjective, in the nominative of its gender (a
+    neuter reading is a man's: «Залужного» is read neuter first)."""
+    tags = (
+        {"nomn", "plur"}
+        if reading.tag.number == "plur"
+        else {"nomn", "femn" if reading.tag.gender == "femn" else "masc"}
+    )
+    form = reading.inflect(tags)
+    return form.word if form is not None else None
+
+
+# pymorphy3's Ukrainian dictionary tags no place names (its Russian one has Geox), so a
+# Ukrainian place in the locative reads first as something rarer: «Києві» as the first
+# name «Кий», «Харкові» as the surname «Харко».
+LOCATIVE_PLACES = frozenset({"uk"})
+LOCATIVE = frozenset({"loct", "loc2"})
+
+
+def _place_reading(lang: str, readings: list[Any]) -> Any | None:
+    """The reading of a capitalised word that names a place or a body: every likely
+    reading is one inanimate noun («Росії», «Кремля», «Госдумы»: capitalised inside a
+    sentence, a common noun is a name); or, in Ukrainian, an inanimate noun in the
+    locative, of the lemma most of those readings share, unless the word can be an
+    adjective («у Білому домі», «раді»)."""
+    top = readings[:3]
+    if top and all(_thing(p) for p in top) and len({p.normal_form for p in top}) == 1:
+        return top[0]
+    if lang not in LOCATIVE_PLACES or any(p.tag.POS == "ADJF" for p in readings):
+        return None
+    likely = [p for p in readings[:4] if _thing(p)]
+    located = [p for p in likely if p.tag.case in LOCATIVE]
+    if not located:
+        return None
+    shared = [p.normal_form for p in likely]
+    return max(located, key=lambda p: shared.count(p.normal_form))
+
+
+def _thing(reading: Any) -> bool:
+    return reading.tag.POS == "NOUN" and "inan" in reading.tag.grammemes and not _is_name(reading)
 
 
 # The second forms of a case pymorphy3 tells apart («о мосту», «чашка чаю»): for agreement
