@@ -162,6 +162,22 @@ def test_a_quoted_fragment_is_compared_with_the_part_it_renders(emb) -> None:
         assert [d["text"] for d in result.differences[other]] == ["fair"]
 
 
+def test_a_part_across_a_split_quotation_leaves_out_the_authors_words(emb) -> None:
+    """A quotation split by its attribution ("…," Peskov told reporters, "…") rendered in
+    part by the other outlet: the part runs across both halves, and was compared with the
+    author's words between them in it (fidelity 0.26 for a faithful rendering)."""
+    whole = (
+        '"Contacts with the incoming administration before the inauguration are not ruled '
+        'out," Kremlin spokesman Dmitry Peskov told reporters on Thursday in Moscow, "though '
+        'there are no concrete plans yet, and we will see."'
+    )
+    fragment = "Песков сказал, что контакты «не исключены, но конкретных планов нет»."
+    result = quote_fidelity(whole, fragment, emb, "en", "ru")
+    assert result is not None and result.part is not None and result.part["side"] == "a"
+    assert result.part["text"] == "not ruled out though there are no concrete plans"
+    assert result.fidelity >= 0.8, result
+
+
 def test_required_example(emb) -> None:
     result = quote_fidelity(RU_QUOTE, EN_QUOTE, emb, lang_a="ru", lang_b="en")
     assert result is not None

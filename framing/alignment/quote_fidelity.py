@@ -55,8 +55,9 @@ class QuoteFidelity:
     quotes_b: list[tuple[int, int]]
     differences: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     # When one side quotes only a part of the other's quotation ("fair and lasting peace" of
-    # a whole quoted sentence): the side whose quotation was cut to that part, and the span
-    # of its sentence that was compared; None when the whole quotations were.
+    # a whole quoted sentence): the side whose quotation was cut to that part, the span of
+    # its sentence that was compared, and the compared words as text (without the author's
+    # words when the span crosses them); None when the whole quotations were.
     part: dict[str, Any] | None = None
 
 
@@ -89,8 +90,8 @@ def quote_fidelity(
     elif ia and ib and len(ia) <= _partial_ratio() * len(ib):
         cut = _quoted_part(states_b, ib, states_a, ia)
         ib, part = (cut, "b") if cut else (ib, None)
-    text_a = _words_text(states_a, ia) if part == "a" else _quoted_text(sent_a, quotes_a)
-    text_b = _words_text(states_b, ib) if part == "b" else _quoted_text(sent_b, quotes_b)
+    text_a = _words_text(states_a, ia, quotes_a) if part == "a" else _quoted_text(sent_a, quotes_a)
+    text_b = _words_text(states_b, ib, quotes_b) if part == "b" else _quoted_text(sent_b, quotes_b)
     vectors = emb.encode([text_a, text_b])
     cosine = float(vectors[0] @ vectors[1])
     unrelated, faithful = _calibration(lang_a, lang_b)
@@ -99,7 +100,12 @@ def quote_fidelity(
     compared = None
     if part is not None:
         side, idx = (states_a, ia) if part == "a" else (states_b, ib)
-        compared = {"side": part, "start": side.words[idx[0]].start, "end": side.words[idx[-1]].end}
+        compared = {
+            "side": part,
+            "start": side.words[idx[0]].start,
+            "end": side.words[idx[-1]].end,
+            "text": text_a if part == "a" else text_b,
+        }
     return QuoteFidelity(
         round(fidelity, 4), round(cosine, 4), quotes_a, quotes_b, differences, compared
     )
@@ -225,9 +231,16 @@ def _quoted_text(sentence: str, quotes: list[tuple[int, int]]) -> str:
     return " ".join(sentence[s:e] for s, e in quotes)
 
 
-def _words_text(states: TokenStates, idx: list[int]) -> str:
-    """From the first to the last of the words ``idx`` (one run of a quotation)."""
-    return states.text[states.words[idx[0]].start : states.words[idx[-1]].end]
+def _words_text(states: TokenStates, idx: list[int], quotes: list[tuple[int, int]]) -> str:
+    """The words ``idx``, from the first to the last of them in each quotation they fall in:
+    a part cut across a quotation's two halves ("…are not ruled out," Peskov told reporters,
+    "though there are no plans…") leaves out the author's words between them."""
+    pieces = []
+    for start, end in quotes:
+        inside = [states.words[i] for i in idx if start <= states.words[i].start < end]
+        if inside:
+            pieces.append(states.text[inside[0].start : inside[-1].end])
+    return " ".join(pieces)
 
 
 def _partial_ratio() -> float:

@@ -427,7 +427,8 @@ def _quoted_part(quote: dict[str, Any], articles: dict[str, dict[str, Any]]) -> 
         return ""
     cut = quote[part["side"]]
     sentence = articles[cut["article"]]["sentences"][cut["sentence"]]["text"]
-    return f", on the part quoted by both: «{sentence[part['start'] : part['end']]}»"
+    text = part.get("text") or sentence[part["start"] : part["end"]]
+    return f", on the part quoted by both: «{text}»"
 
 
 @cli.command()

@@ -45,14 +45,15 @@ def default_db_path() -> Path:
 
 # Bump when an analysis changes in a way the settings files do not show, so cached
 # analyses made by older code are not served.
-ANALYSIS_VERSION = 11  # 4: compare links carry tiers (issue 12); 5: an undated pair is one event;
+ANALYSIS_VERSION = 12  # 4: compare links carry tiers (issue 12); 5: an undated pair is one event;
 # 6: a quoted name («Интерфакс», газета «Известия») is not a quotation for quote fidelity;
 # event labels leave out outlets and weekdays; an insertion takes the quote mark that closes
 # a quote its words open; 7: a quotation of a few words of another's is compared with that part;
 # 8: the author's words inside a quotation («…, — заявил он. — …») are not the speaker's;
 # 9: event labels count every report of their language and name «Крымский мост» whole;
 # 10: the guard compares two quotations by the names inside them; 11: event labels name
-# Ukrainian places («Києві» → «Київ») and adjectival surnames («Навальной») in the nominative
+# Ukrainian places («Києві» → «Київ») and adjectival surnames («Навальной») in the nominative;
+# 12: a quoted part across a split quotation leaves out the author's words between its halves
 
 
 def analysis_key(kind: str, *parts: Any) -> str:
