@@ -482,8 +482,9 @@ def _sentence_text(report: dict[str, Any], where: dict[str, Any]) -> str:
 def event_title(report: dict[str, Any], limit: int = 120) -> dict[str, str] | None:
     """What an event is about, in the words of its reports: a statement they share (one a
     reader confirmed, then the one most reports open with, then the one most of them share,
-    then the aligner's strongest), in English when one report is English, shortened, without a
-    dateline. ``{"text", "lang"}``; None when they share nothing sure.
+    then the aligner's strongest), in the words of a report that opens with it (English
+    first), else in English when one report is English; shortened, without a dateline.
+    ``{"text", "lang"}``; None when they share nothing sure.
 
     A report's first sentence is written to stand alone; the strongest link is often a
     short quote that does not ("Це чиста вигадка." headed the 8 reports of Peskov's denial
@@ -499,9 +500,10 @@ def event_title(report: dict[str, Any], limit: int = 120) -> dict[str, str] | No
 
     best = max(rows, key=strength)  # the earliest of equals: max keeps the first
     articles = {a["id"]: a for a in report["articles"]}
-    # English first, and of those the one the statement opens
+    # a report that opens with the statement gives the words (English first among them):
+    # a later sentence leans on what came before ("Peskov also pointed out that…")
     chosen = min(
-        best["cells"], key=lambda aid: (articles[aid]["lang"] != "en", 0 not in best["cells"][aid])
+        best["cells"], key=lambda aid: (0 not in best["cells"][aid], articles[aid]["lang"] != "en")
     )
     text = " ".join(articles[chosen]["sentences"][i]["text"] for i in best["cells"][chosen])
     return {

@@ -319,7 +319,9 @@ def test_an_event_title_leaves_out_a_wire_dateline(sentence: str, title: str) ->
 def test_an_event_title_is_a_statement_a_report_opens_with() -> None:
     """Peskov's denial of 11 Nov 2024 was headed "Це чиста вигадка." (the strongest link, a
     quote that names nobody), though two reports open with the denial itself; of the
-    reports that share it, the English one that opens with it gives the words."""
+    reports that share it, one that opens with it gives the words (English first): the
+    Bundeswehr-recording event was headed "Peskov also pointed out that…", the English
+    report's second sentence, though the Russian one opens with the statement."""
     from framing.report import event_title
 
     def sentences(*texts: str) -> list[dict]:
@@ -349,7 +351,15 @@ def test_an_event_title_is_a_statement_a_report_opens_with() -> None:
     quote = row({"uk": [1], "en": [0], "ru": [1]}, 11.0)
     denial = row({"uk": [0], "en": [1], "ru": [0]}, 7.0)
     title = event_title({"articles": articles, "rows": [quote, denial]})
-    assert title == {"text": "Peskov denied the call.", "lang": "en"}
+    assert title == {"text": "Пєсков заперечив розмову.", "lang": "uk"}
+    # English when the English report opens with it too, or when none does
+    opens_en = row({"uk": [0], "en": [0], "ru": [0]}, 7.0)
+    assert event_title({"articles": articles, "rows": [opens_en]})["lang"] == "en"
+    later = row({"uk": [1], "en": [1], "ru": [1]}, 7.0)
+    assert event_title({"articles": articles, "rows": [later]}) == {
+        "text": "Peskov denied the call.",
+        "lang": "en",
+    }
     # a reader's confirmation still comes first
     confirmed = {**quote, "status": "confirmed"}
     assert event_title({"articles": articles, "rows": [confirmed, denial]})["text"] == (
