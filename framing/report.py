@@ -27,11 +27,14 @@ from framing.records import Sentence
 from framing.settings import packaged_yaml
 from framing.store import Store, analysis_key
 from framing.text.metadata import WIRE_DATELINE, WIRE_PLACE
+from framing.text.morphology import TEXT_WORD_RE, normalise
 from framing.text.quoting import PAIRS, unbalanced
+from framing.wording.attribution_cues import rules
 from framing.wording.detector import detector_fingerprint
 from framing.wording.glosses import neutral_gloss
 from framing.wording.lexicon import lexicon_fingerprint
 from framing.wording.profile import ArticleText, highlights, profile
+from framing.wording.speakers import is_speech_verb
 from framing.wording.token_states import shared_passes
 
 
@@ -507,7 +510,9 @@ def event_title(report: dict[str, Any], limit: int = 120) -> dict[str, str] | No
     )
     text = " ".join(articles[chosen]["sentences"][i]["text"] for i in best["cells"][chosen])
     return {
-        "text": shorten(without_stray_marks(without_dateline(text)), limit),
+        "text": shorten(
+            without_stray_marks(without_dateline(text)), limit, articles[chosen]["lang"]
+        ),
         "lang": articles[chosen]["lang"] or "",
     }
 
@@ -564,7 +569,7 @@ def event_headline(
             article = store.article(members[0])
             text = article["title"] or (article["sentences"] or [{"text": ""}])[0]["text"]
             lang = article["lang"]
-        return {"text": shorten(text, 120), "lang": lang or ""} if text else None
+        return {"text": shorten(text, 120, lang), "lang": lang or ""} if text else None
     if embedder is None:
         return None
     found = cached_compare(store, members[:3], embedder)
@@ -574,21 +579,31 @@ def event_headline(
     return event_title({**corrected, "rows": claim_rows(corrected)})
 
 
-# A short closing clause that says who spoke (", Peskov said."; " – сказал Песков.").
+# A short closing clause (", Peskov said."; " – сказал Песков."): kept when it says who spoke.
 _SPEAKER_TAIL = re.compile(r"(?:,|\s[–—])\s[^,–—]{2,40}$")
 
 
-def shorten(text: str, limit: int) -> str:
+def shorten(text: str, limit: int, lang: str | None = None) -> str:
     """``text`` cut at a word boundary to at most ``limit`` characters, with an ellipsis;
-    a short closing clause naming the speaker is kept, so a headline still says who."""
+    a short closing clause with a speech verb is kept, so a headline still says who
+    spoke (another closing clause is not: «…, який переміг на виборах» said nothing of
+    who). ``lang``: the text's language (any of ru, uk, en when unknown)."""
     text = " ".join(text.split())
     if len(text) <= limit:
         return text
     tail = _SPEAKER_TAIL.search(text)
+    if tail and not _says_who_spoke(tail.group(0), lang):
+        tail = None
     keep = text[tail.start() :] if tail else ""
     room = limit - len(keep) - 1
     cut = text[: tail.start() if tail else limit][:room].rsplit(" ", 1)[0].rstrip(",;:—–- ")
     return cut + "…" + keep
+
+
+def _says_who_spoke(clause: str, lang: str | None) -> bool:
+    languages = [lang] if lang in {"ru", "uk", "en"} else ["ru", "uk", "en"]
+    words = [normalise(w) for w in TEXT_WORD_RE.findall(clause)]
+    return any(is_speech_verb(rules(code), word) for code in languages for word in words)
 
 
 def matrix_records(report: dict[str, Any]) -> list[dict[str, Any]]:

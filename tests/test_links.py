@@ -428,3 +428,23 @@ def test_a_candidate_in_another_row_is_shown_with_its_row() -> None:
     rows = claim_rows(apply_corrections(result, [confirm]))
     assert [r["cells"] for r in rows] == [{"a": [0], "b": [0], "c": [0]}]
     assert rows[0]["elsewhere"] == []
+
+
+def test_a_shortened_headline_keeps_a_closing_clause_only_when_it_says_who_spoke() -> None:
+    """Cards read «…готовий сам зателефонувати…, який переміг на виборах президента США.»:
+    the closing clause kept to say who spoke was a relative clause."""
+    from framing.report import shorten
+
+    long = "Russian representatives did not have any contacts with the campaign office " * 2
+    said = shorten(long + "during the campaign, Kremlin spokesman Dmitry Peskov said.", 120, "en")
+    assert said.endswith("…, Kremlin spokesman Dmitry Peskov said.") and len(said) <= 120
+    uk = (
+        "Володар Кремля Владімір Путін стверджує, що готовий сам зателефонувати Дональду Трампу "
+        "і поговорити з ним про все, з яким переміг на виборах президента США."
+    )
+    cut = shorten(uk, 120, "uk")
+    assert "переміг" not in cut and cut.endswith("…") and len(cut) <= 120
+    ru = "Администрация США делает все для продолжения конфликта на Украине " * 2
+    assert shorten(ru + "и эскалации, — заявил пресс-секретарь Песков.", 120).endswith(
+        "— заявил пресс-секретарь Песков."
+    )
