@@ -440,7 +440,7 @@ def test_a_shortened_headline_keeps_a_closing_clause_only_when_it_says_who_spoke
     assert said.endswith("…, Kremlin spokesman Dmitry Peskov said.") and len(said) <= 120
     uk = (
         "Володар Кремля Владімір Путін стверджує, що готовий сам зателефонувати Дональду Трампу "
-        "і поговорити з ним про все, з яким переміг на виборах президента США."
+        "і поговорити з ним про все на світі, який переміг на виборах у США."
     )
     cut = shorten(uk, 120, "uk")
     assert "переміг" not in cut and cut.endswith("…") and len(cut) <= 120
