@@ -172,3 +172,11 @@ def test_runs_as_a_module(module: str) -> None:
         [sys.executable, "-m", module, "--version"], capture_output=True, text=True, timeout=120
     )
     assert done.returncode == 0 and done.stdout.startswith("framing, version"), done
+
+
+def test_events_refuses_workers_without_dask(runner: CliRunner, seed_db: Path) -> None:
+    """`score --workers 4` runs four processes; `events --workers 4` was silently ignored
+    without --engine dask (the local engine embeds in its own process)."""
+    result = runner.invoke(cli, ["events", "--db", str(seed_db), "--workers", "4"])
+    assert result.exit_code == 2
+    assert "--workers needs --engine dask" in result.stderr

@@ -252,12 +252,10 @@ def analyse_events_incrementally(store: Any, model: str | None, silent: bool) ->
 @click.option(
     "--workers",
     type=click.IntRange(1, 64),
-    default=2,
-    show_default=True,
-    help="With --engine dask: worker processes of the local cluster.",
+    help="With --engine dask: worker processes of the local cluster  [default: 2].",
 )
 @friendly_errors
-def events(db: str | None, model: str | None, fmt: str, engine: str, workers: int) -> None:
+def events(db: str | None, model: str | None, fmt: str, engine: str, workers: int | None) -> None:
     """Group the stored articles that report the same event, across languages.
 
     Each event: id, articles (ids), label (key names), date_from, date_to, languages,
@@ -275,11 +273,14 @@ def events(db: str | None, model: str | None, fmt: str, engine: str, workers: in
     from framing.coverage import events_with_coverage
     from framing.store import open_store
 
+    if workers is not None and engine != "dask":
+        # the local engine embeds in this process: a silently ignored --workers misleads
+        raise click.UsageError("--workers needs --engine dask (the local engine embeds here).")
     with open_store(db, create=False) as store:
         if engine == "dask":
             from framing.dask_embedding import DaskEmbedder
 
-            with DaskEmbedder(model, workers) as embedder:
+            with DaskEmbedder(model, workers or 2) as embedder:
                 found = group_stored_events(store, embedder)
         else:
             found = group_stored_events(store, LazyEmbedder(model))
