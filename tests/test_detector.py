@@ -207,6 +207,18 @@ def test_suggestions_beyond_the_lexicon() -> None:
         Suggestion(19, 24, "again", 0.8),
     ]
     assert beyond_lexicon(found, [(0, 24)], text) == []
+    # a piece left of only function words is not shown on its own: «и» between two hits,
+    # "as" beside one; a whole suggestion is not cut, and keeps them
+    ru = "голословными и хамскими обвинениями"
+    around = [Suggestion(0, len(ru), ru, 0.9)]
+    assert beyond_lexicon(around, [(0, 12), (15, 23)], ru, "ru") == [
+        Suggestion(24, len(ru), "обвинениями", 0.9)
+    ]
+    en = "dismissed as absurd"
+    assert beyond_lexicon([Suggestion(10, 19, "as absurd", 0.8)], [(13, 19)], en, "en") == []
+    assert beyond_lexicon([Suggestion(10, 12, "as", 0.8)], [], en, "en") == [
+        Suggestion(10, 12, "as", 0.8)
+    ]
 
 
 def test_run_time_code_never_imports_the_lab() -> None:

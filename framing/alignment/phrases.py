@@ -26,7 +26,7 @@ import numpy as np
 
 from framing.alignment.embedder import Embedder, inference_lock, load_embedder
 from framing.settings import packaged_yaml
-from framing.text.morphology import TEXT_WORD_RE
+from framing.text.morphology import TEXT_WORD_RE, function_words
 from framing.text.quoting import PAIRS, unbalanced
 
 
@@ -281,8 +281,7 @@ def same_name(a: str, b: str) -> bool:
 @cache
 def _stop_words(lang: str | None) -> frozenset[str]:
     """The language's function words; all languages' when it is unknown."""
-    lists = config()["stop_words"]
-    return frozenset(_fold(w) for code in ([lang] if lang in lists else lists) for w in lists[code])
+    return frozenset(_fold(w) for w in function_words(lang))
 
 
 def _fold(word: str) -> str:

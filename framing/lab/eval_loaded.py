@@ -138,7 +138,7 @@ def evaluate_docs(
     seconds = time.perf_counter() - started
     lexicon = [[(h.start, h.end) for h in find_loaded(doc.text, lang)] for doc in docs]
     union = [
-        sorted([*a, *[(s.start, s.end) for s in beyond_lexicon(found, a, doc.text)]])
+        sorted([*a, *[(s.start, s.end) for s in beyond_lexicon(found, a, doc.text, lang)]])
         for a, found, doc in zip(lexicon, suggestions, docs, strict=True)
     ]
     row: dict[str, Any] = {

@@ -159,3 +159,14 @@ class Tokens:
         if seq[k] is ANY:
             return self._step(pos + 1, seq, k + 1) or self._step(pos, seq, k + 1)
         return None if seq[k].isdisjoint(self.keys[pos]) else self._step(pos + 1, seq, k + 1)
+
+
+@cache
+def function_words(lang: str | None) -> frozenset[str]:
+    """The language's function words (``data/function_words.yaml``), normalised; every
+    language's when ``lang`` has no list."""
+    from framing.settings import packaged_yaml
+
+    lists = packaged_yaml("function_words.yaml")
+    codes = [lang] if lang in lists else list(lists)
+    return frozenset(normalise(word) for code in codes for word in lists[code])

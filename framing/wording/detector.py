@@ -37,7 +37,7 @@ from typing import Any
 import numpy as np
 
 from framing.errors import FramingError
-from framing.text.morphology import Span, word_spans
+from framing.text.morphology import Span, function_words, normalise, word_spans
 from framing.wording.lexicon import LANGUAGES, find_loaded
 from framing.wording.sequence_head import ARRAYS, gelu, logits, segments, sigmoid
 from framing.wording.token_states import load_encoder
@@ -388,24 +388,37 @@ def token_probabilities(
 
 
 def beyond_lexicon(
-    suggestions: Sequence[Suggestion], lexicon: Sequence[tuple[int, int]], source: str
+    suggestions: Sequence[Suggestion],
+    lexicon: Sequence[tuple[int, int]],
+    source: str,
+    lang: str | None = None,
 ) -> list[Suggestion]:
     """The parts of the suggestions that no lexicon hit covers: what a reader sees besides
     the lexicon's explained hits (``framing score``, the web view and ``eval-loaded``'s union
     alike). A suggestion around a hit («режим снова цинично лжёт» around «лжёт») keeps its
-    other words, cut to whole words; ``source`` is the text the offsets index."""
+    other words, cut to whole words, unless a piece left is only function words of ``lang``
+    (:func:`function_words`): «и» of «голословными и хамскими» around two hits, "as" beside
+    "absurd", highlighted on their own, were what readers counted wrong. ``source`` is the
+    text the offsets index."""
     taken = sorted(lexicon)
     out: list[Suggestion] = []
     for s in suggestions:
         pieces = [(s.start, s.end)]
         for b, e in taken:
             pieces = [p for start, end in pieces for p in _minus(start, end, b, e)]
+        cut = pieces != [(s.start, s.end)]
         for start, end in pieces:
             words = word_spans(source[start:end])
-            if words:
-                a, z = start + words[0][0], start + words[-1][1]
-                out.append(Suggestion(a, z, source[a:z], s.confidence))
+            if not words or (cut and _only_function_words(source[start:end], words, lang)):
+                continue
+            a, z = start + words[0][0], start + words[-1][1]
+            out.append(Suggestion(a, z, source[a:z], s.confidence))
     return out
+
+
+def _only_function_words(text: str, words: list[Span], lang: str | None) -> bool:
+    stops = function_words(lang)
+    return all(normalise(text[a:z]) in stops for a, z in words)
 
 
 def _minus(start: int, end: int, b: int, e: int) -> list[tuple[int, int]]:

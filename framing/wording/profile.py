@@ -86,7 +86,7 @@ def _model_suggestions(
     taken = [(h["start"], h["end"]) for h in lexicon]
     out = []
     found = detect_loaded(article.text, str(article.lang), kind="article", recall=recall)
-    for s in beyond_lexicon(found, taken, article.text):
+    for s in beyond_lexicon(found, taken, article.text, article.lang):
         out.append(
             {
                 "start": s.start,
