@@ -1,14 +1,16 @@
-"""Comparing articles runs the int8 word-state encoder over each article's sentences twice,
-for the word score (layer 3) and for the detector's highlights (layer 4). Within
-``shared_passes`` the second call reads the first one's pass: the states must be those of
-a pass of its own, bit for bit, and the encoder must run once."""
+"""Within ``shared_passes`` a second call of a word-state encoder over the same pieces reads
+the first one's pass: the states must be those of a pass of its own, bit for bit, and the
+encoder must run once. Comparing articles ran the int8 encoder over each article's sentences
+for the word score (layer 3) and again for the detector's highlights (layer 4); since the
+detector reads its own graph (``states_encoder``: 8 layers through OpenVINO), the word
+score's int8 graph runs its 3 layers only and the detector never reads it."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from framing.alignment.pair_scores import sentence_words
+from framing.alignment.pair_scores import pair_score_settings, sentence_words
 from framing.ingest import ingest
 from framing.report import comparison_report
 from framing.store import open_store
@@ -40,19 +42,29 @@ def runs(monkeypatch: pytest.MonkeyPatch) -> list[bytes]:
     return seen
 
 
-def test_the_word_score_and_the_detector_share_one_pass(runs: list[bytes]) -> None:
+def test_a_second_word_score_reads_the_first_ones_pass(runs: list[bytes]) -> None:
     text = " ".join(SENTENCES)
     alone_words = sentence_words(SENTENCES)
-    alone_tokens, alone_probs = token_probabilities(text, "ru")
     alone_runs = len(runs)
+    alone_tokens, alone_probs = token_probabilities(text, "ru")
+    assert len(runs) == alone_runs  # the detector reads another graph
     runs.clear()
     with shared_passes():
         words = sentence_words(SENTENCES)
+        again = sentence_words(SENTENCES)
         tokens, probs = token_probabilities(text, "ru")
-    assert len(runs) == alone_runs / 2  # the detector read the word score's pass
-    for got, want in zip(words, alone_words, strict=True):
-        assert np.array_equal(got, want)
+    assert len(runs) == alone_runs  # the second word score read the first one's pass
+    for got, second, want in zip(words, again, alone_words, strict=True):
+        assert np.array_equal(got, want) and np.array_equal(second, want)
     assert tokens == alone_tokens and np.array_equal(probs, alone_probs)
+
+
+def test_the_word_score_graph_runs_only_the_layers_it_reads() -> None:
+    """The word score reads layer 3; the detector reads another graph, so the word score's
+    int8 graph holds 3 layers (a shared pass runs every layer of its graph)."""
+    model = load_model()
+    assert model.states_encoder != model.encoder
+    assert load_encoder(model.encoder).layers == pair_score_settings()["layer"]
 
 
 def test_other_pieces_or_no_block_run_again(runs: list[bytes]) -> None:
@@ -62,7 +74,7 @@ def test_other_pieces_or_no_block_run_again(runs: list[bytes]) -> None:
         sentence_words(SENTENCES[:2])  # other pieces: a pass of their own
         assert len(runs) > first
         again = len(runs)
-        token_probabilities(" ".join(SENTENCES), "ru")
+        sentence_words(SENTENCES[:2])
         assert len(runs) == again
     sentence_words(SENTENCES)  # the block is over: nothing is kept
     assert len(runs) > again
