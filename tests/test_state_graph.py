@@ -201,39 +201,40 @@ def test_the_mapped_lookup_gives_the_whole_graphs_states(mapped_encoder, openvin
     assert np.array_equal(cut.run(ids, mask), whole.run(ids, mask))
 
 
-def test_batches_are_padded_to_the_bucket_shapes(mapped_encoder) -> None:
-    """OpenVINO sees only bucketed shapes (its memory grows with every shape it has run),
-    and a padded batch gives each row the states of the batch as it came (bf16 rounding)."""
-    shapes = {"rows": [1, 4], "tokens": [16, 64]}
-    ids, mask = _ids(mapped_encoder, TEXTS[0], TEXTS[1])
-    big_ids, big_mask = state_graph.padded(ids, mask, shapes, state_graph.PAD_ID)
-    assert 16 < ids.shape[1] <= 64 and big_ids.shape == big_mask.shape == (4, 64)
-    assert np.array_equal(big_ids[:2, : ids.shape[1]], ids)
-    assert big_mask[:2, ids.shape[1] :].sum() == 0 and big_mask[2:, 0].all()
+def test_batches_run_in_bucket_shapes(mapped_encoder) -> None:
+    """OpenVINO sees only bucketed shapes (its memory grows with every shape it has run):
+    tokens padded to the next bucket, rows run in chunks of the bucket sizes; each row gets
+    the states of the batch as it came (to bf16 rounding)."""
+    ids, mask = _ids(mapped_encoder, TEXTS[0], TEXTS[1], TEXTS[2])
+    big_ids, big_mask = state_graph.padded(ids, mask, [16, 64], state_graph.PAD_ID)
+    assert 16 < ids.shape[1] <= 64 and big_ids.shape == big_mask.shape == (3, 64)
+    assert np.array_equal(big_ids[:, : ids.shape[1]], ids)
+    assert big_mask[:, ids.shape[1] :].sum() == 0 and np.array_equal(
+        big_mask[:, : ids.shape[1]], mask
+    )
     wide = np.concatenate([ids] * 40, axis=1)[:, :100]  # beyond the largest bucket: as is
-    assert state_graph.padded(wide, np.ones_like(wide), shapes, 1)[0].shape == (4, 100)
+    assert state_graph.padded(wide, np.ones_like(wide), [16, 64], 1)[0].shape == (3, 100)
+    assert state_graph.chunks(25, [1, 2, 4, 8, 16]) == [(0, 16), (16, 24), (24, 25)]
+    assert state_graph.chunks(40, [1, 2, 4, 8, 16]) == [(0, 16), (16, 32), (32, 40)]
     runner = mapped_encoder.runner
-    assert runner._shapes is not None
-    seen = []
-    inner = runner._request.infer
+    shapes = runner._shapes
+    assert shapes is not None and runner.min_fill > 0
+    seen: list[tuple[int, int]] = []
     runner._request = _Recording(runner._request, seen)
     try:
         got = runner.run(ids, mask)
     finally:
         runner._request = runner._request.inner
-    assert (
-        inner is not None
-        and seen
-        and all(
-            rows in runner._shapes["rows"] and width in runner._shapes["tokens"]
-            for rows, width in seen
-        )
-    )
+    assert seen == [(2, _bucket(ids.shape[1], shapes["tokens"])), (1, seen[0][1])]
     plain = state_graph.OpenVinoRunner.__new__(state_graph.OpenVinoRunner)
     plain.__dict__.update({**runner.__dict__, "_shapes": None})
     alone = plain.run(ids, mask)
     assert got.shape == alone.shape
     assert _cosines(got[-1][mask == 1], alone[-1][mask == 1]).min() > 0.999
+
+
+def _bucket(size: int, sizes: list[int]) -> int:
+    return min(s for s in sizes if s >= size)
 
 
 class _Recording:

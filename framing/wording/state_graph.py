@@ -199,20 +199,28 @@ def _bucket(size: int, sizes: list[int]) -> int:
 
 
 def padded(
-    ids: np.ndarray, mask: np.ndarray, shapes: dict[str, list[int]], pad: int
+    ids: np.ndarray, mask: np.ndarray, tokens: list[int], pad: int
 ) -> tuple[np.ndarray, np.ndarray]:
-    """``ids`` and ``mask`` padded to the next bucket of rows and of tokens (``shapes``:
-    ``rows``, ``tokens``): pad rows hold one unmasked pad token so that no row is empty,
-    pad columns are masked."""
+    """``ids`` and ``mask`` padded (masked) to the next of ``tokens`` subword tokens."""
     rows, width = ids.shape
-    to_rows, to_width = _bucket(rows, shapes["rows"]), _bucket(width, shapes["tokens"])
-    if (to_rows, to_width) == (rows, width):
+    to_width = _bucket(width, tokens)
+    if to_width == width:
         return ids, mask
-    big_ids = np.full((to_rows, to_width), pad, dtype=ids.dtype)
-    big_mask = np.zeros((to_rows, to_width), dtype=mask.dtype)
-    big_ids[:rows, :width], big_mask[:rows, :width] = ids, mask
-    big_mask[rows:, 0] = 1
+    big_ids = np.full((rows, to_width), pad, dtype=ids.dtype)
+    big_mask = np.zeros((rows, to_width), dtype=mask.dtype)
+    big_ids[:, :width], big_mask[:, :width] = ids, mask
     return big_ids, big_mask
+
+
+def chunks(rows: int, sizes: list[int]) -> list[tuple[int, int]]:
+    """``(start, end)`` of consecutive chunks of ``rows`` rows, each of one of ``sizes``
+    (the largest that fits first; ``sizes`` holds 1)."""
+    found, start = [], 0
+    while start < rows:
+        size = max(s for s in sizes if s <= rows - start)
+        found.append((start, start + size))
+        start += size
+    return found
 
 
 def open_runner(folder: Path, recipe: dict[str, Any], threads: int) -> GraphRunner | OpenVinoRunner:
@@ -232,11 +240,10 @@ def open_runner(folder: Path, recipe: dict[str, Any], threads: int) -> GraphRunn
     return GraphRunner(folder / graph_file(recipe), threads, mapped_lookup(folder))
 
 
-def _bucket_shapes() -> dict[str, list[int]]:
+def _bucket_shapes() -> dict[str, Any]:
     from framing.settings import packaged_yaml
 
-    found = packaged_yaml("encoder_graph.yaml")["states_openvino"]
-    return {"rows": list(found["rows"]), "tokens": list(found["tokens"])}
+    return dict(packaged_yaml("encoder_graph.yaml")["states_openvino"])
 
 
 def _feeds(ids: np.ndarray, mask: np.ndarray, lookup: MappedRows | None) -> dict[str, np.ndarray]:
@@ -258,12 +265,13 @@ class OpenVinoRunner:
         graph: Path,
         threads: int,
         lookup: MappedRows | None = None,
-        shapes: dict[str, list[int]] | None = None,
+        shapes: dict[str, Any] | None = None,
     ) -> None:
         from framing.alignment.ov_encoder import runtime
 
         self._lookup = lookup
         self._shapes = shapes  # None: each batch as it comes
+        self.min_fill = float((shapes or {}).get("min_fill", 0.0))
         core = runtime().Core()  # OpenVINO imported with its telemetry blocked
         bf16 = "BF16" in core.get_property("CPU", "OPTIMIZATION_CAPABILITIES")
         self.precision = "bf16" if bf16 else "f32"
@@ -284,13 +292,21 @@ class OpenVinoRunner:
         names = [out.get_any_name() for out in self._model.outputs]
         wanted = names if layers is None else [f"layer{k}" for k in layers]
         rows, width = ids.shape
-        if self._shapes is not None:
-            ids, mask = padded(ids, mask, self._shapes, PAD_ID)
+        if self._shapes is None:
+            parts = [(0, rows)]
+        else:
+            ids, mask = padded(ids, mask, self._shapes["tokens"], PAD_ID)
+            parts = chunks(rows, self._shapes["rows"])
+        found = []
         with self._lock:
-            found = self._request.infer(_feeds(ids, mask, self._lookup))
-            return np.stack(
-                [np.array(found[self._model.output(name)][:rows, :width]) for name in wanted]
-            )
+            for start, end in parts:
+                out = self._request.infer(_feeds(ids[start:end], mask[start:end], self._lookup))
+                found.append(
+                    np.stack(
+                        [np.array(out[self._model.output(name)][:, :width]) for name in wanted]
+                    )
+                )
+        return found[0] if len(found) == 1 else np.concatenate(found, axis=1)
 
 
 class GraphRunner:

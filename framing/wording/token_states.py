@@ -148,10 +148,15 @@ class StateEncoder:
         offsets, batch by batch (texts of similar length together)."""
         encoded = self.tokenizer.encode_batch(texts)
         order = sorted(range(len(texts)), key=lambda k: len(encoded[k].ids))
+        # a runner may ask that no text be padded past 1/min_fill its length (OpenVINO's)
+        fill = float(getattr(self.runner, "min_fill", 0.0))
         batches: list[list[int]] = [[]]
         for k in order:
             longest = len(encoded[k].ids)
-            if batches[-1] and longest * (len(batches[-1]) + 1) > BATCH_TOKENS:
+            if batches[-1] and (
+                longest * (len(batches[-1]) + 1) > BATCH_TOKENS
+                or len(encoded[batches[-1][0]].ids) < fill * longest
+            ):
                 batches.append([])
             batches[-1].append(k)
         for batch in batches:
