@@ -81,7 +81,8 @@ def test_only_unlinked_sentences_and_those_within_reach_are_cut_into_units(monke
     assert set(cut) == units  # a's unlinked sentence 2, and b's 1 within its reach
     cut.clear()
     pair_scores.candidate_scores(a, b, z, calibration, None, None, {}, None, None)
-    assert len(cut) == 6 * len(clause_units(said[0], 3))  # without rows and cols: all
+    everything = {unit for sentence in said for unit in clause_units(sentence, 3)}
+    assert sorted(cut) == sorted(everything)  # without rows and cols: all, each once
 
 
 SETTINGS = {"clause_offset": 1.0, "token_weight": 1.0, "layer": 3, "min_words": 3}
@@ -286,3 +287,56 @@ def test_the_units_of_both_articles_are_encoded_in_one_call(monkeypatch) -> None
     )
     assert len(calls) == 4  # merged a, merged b, clauses a, clauses b
     np.testing.assert_allclose(together, apart, rtol=1e-6)
+
+
+def _reach_case(monkeypatch, best: int) -> tuple[list[list[str]], list[str], list[str]]:
+    """a's sentence 2 is unlinked; z (and so the forecast) puts b's sentence ``best``
+    first for it, while its clause units match b's sentence 0 (z 10). Returns the texts
+    of each encoder call and the two articles' sentences."""
+    from types import SimpleNamespace
+
+    from framing.alignment import pair_scores
+
+    said = [f"The minister said, in a long speech, that claim {k} holds." for k in range(3)]
+    told = [f"A spokesman told reporters, on Monday, that claim {k} stands." for k in range(3)]
+    matching = set(clause_units(said[2]))
+    calls: list[list[str]] = []
+
+    def encode(texts: list[str]) -> np.ndarray:
+        calls.append(list(texts))
+        other = -np.ones(3, dtype=np.float32) / np.sqrt(3)
+        return np.stack([np.eye(3, dtype=np.float32)[0] if t in matching else other for t in texts])
+
+    settings = pair_scores.pair_score_settings() | {"reach": 1, "merge_size": 2}
+    monkeypatch.setattr(pair_scores, "pair_score_settings", lambda: settings)
+    monkeypatch.setattr(pair_scores, "_word_scores", lambda a, b, words: np.zeros((3, 3)))
+    calibration = SimpleNamespace(centre=lambda v, lang: v, z_scores=lambda s, la, lb: 10 * s)
+    a = SimpleNamespace(id="a", lang="en", sentences=said, vectors=np.zeros((3, 3)))
+    b = SimpleNamespace(id="b", lang="en", sentences=told, vectors=np.eye(3))
+    z = np.zeros((3, 3))
+    z[2, best] = 3.0
+    embedder = SimpleNamespace(model_id="fake", encode=encode)
+    scores = pair_scores.candidate_scores(a, b, z, calibration, embedder, None, {}, [2], [])
+    assert scores[2].argmax() == 0  # the clause units decide
+    return calls, said, told
+
+
+def test_the_units_within_reach_join_the_one_call_when_foretold(monkeypatch) -> None:
+    """The counterparts within reach of an unlinked sentence are cut too; when z and the
+    word score foretell them, their units go in the same call as the unlinked sentences'
+    (a second call of a few dozen texts cost as much again as the first)."""
+    calls, said, told = _reach_case(monkeypatch, best=0)
+    assert len(calls) == 1
+    assert set(clause_units(told[0])) <= set(calls[0])  # b's 0, within reach of a's 2
+    assert " ".join(said[1:3]) in calls[0] and set(clause_units(said[2])) <= set(calls[0])
+
+
+def test_units_within_reach_that_were_not_foretold_are_encoded_after(monkeypatch) -> None:
+    """The forecast only packs the call: a sentence within reach that it missed is still
+    cut (its units alone in a second call), so the scores are those of cutting exactly the
+    sentences within reach."""
+    calls, said, told = _reach_case(monkeypatch, best=1)
+    assert len(calls) == 2
+    assert set(clause_units(told[1])) <= set(calls[0])  # foretold, in vain
+    missed = set(clause_units(told[0])) - set(clause_units(told[1]))  # the rest is shared
+    assert missed and sorted(calls[1]) == sorted(missed)  # missed, then cut
