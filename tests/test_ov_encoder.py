@@ -5,6 +5,7 @@ has it; safe under the threaded web server; and nothing it imports sends telemet
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
@@ -180,3 +181,56 @@ def test_openvino_sends_no_telemetry() -> None:
     )
     assert done.returncode == 0, done.stderr[-2000:]
     assert "attempts: [] telemetry: []" in done.stdout, done.stdout
+
+
+def test_many_batches_at_once_give_each_batch_its_own_states() -> None:
+    """``run_all`` runs batches on several streams at once and hands them back as they
+    finish: each, by its number, holds what :meth:`run` gives for it alone, bit for bit."""
+    encoder = ov_encoder.OvEncoder(_graph_file(), ov_encoder.options(), native=False)
+    assert encoder.streams == min(2, os.cpu_count() or 1)
+    tokenizer = load_embedder(FP32_MODEL).model.tokenizer
+    batches = []
+    for size in (1, 3, 2, 5, 1, 4):  # batches of different widths finish out of order
+        rows = [tokenizer("query: " + t, truncation=True)["input_ids"] for t in TEXTS[:size]]
+        width = max(map(len, rows))
+        ids = np.zeros((size, width), dtype=np.int64)
+        mask = np.zeros_like(ids)
+        for r, row in enumerate(rows):
+            ids[r, : len(row)], mask[r, : len(row)] = row, 1
+        batches.append((ids, mask))
+    alone = [encoder.run(ids, mask, (8,)) for ids, mask in batches]
+    got = {k: (last, kept) for k, last, kept in encoder.run_all(iter(batches), (8,))}
+    assert sorted(got) == list(range(len(batches)))
+    for k, (last, kept) in enumerate(alone):
+        assert np.array_equal(got[k][0], last) and np.array_equal(got[k][1][8], kept[8])
+
+
+def test_the_embedder_gives_every_batch_to_run_all_in_one_go() -> None:
+    """An encoder that runs several batches at once (``run_all``) gets every batch of a
+    call from the embedder, not one ``run`` at a time; each text's vector comes from its
+    own batch whatever order they finish in."""
+    sizes: list[int] = []
+
+    class Streams:
+        dim, batch_size, min_fill = 3, 2, 0.0
+
+        def run(self, ids, mask, layers=()):
+            raise AssertionError("run_all was not used")
+
+        def run_all(self, batches, layers=()):
+            given = list(batches)
+            sizes.append(len(given))
+            for k in reversed(range(len(given))):  # the last batch finishes first
+                ids = given[k][0]
+                yield k, np.tile(np.eye(3)[k % 3], (*ids.shape, 1)).astype(np.float32), {}
+
+    model = load_embedder(FP32_MODEL).model
+    texts = ["one two three four five six", "one two", "one two three four", "one"]
+    vectors = SentenceTransformerEmbedder(model, "streams", Streams).encode(texts)
+    assert sizes == [2]  # four texts in batches of two: one call
+    order = embedder_module.token_budget_batches(
+        [len(model.tokenizer("query: " + t)["input_ids"]) for t in texts], 2
+    )
+    for k, batch in enumerate(order):
+        for i in batch:
+            assert np.array_equal(vectors[i], np.eye(3, dtype=np.float32)[k])

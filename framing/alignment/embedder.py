@@ -201,15 +201,19 @@ class SentenceTransformerEmbedder:
             ids = encoded["input_ids"]
             pad = self._model.tokenizer.pad_token_id
             lengths = [len(row) for row in ids]
-            for batch in token_budget_batches(lengths, graph.batch_size, graph.min_fill):
-                width = len(ids[batch[0]])
-                input_ids = np.full((len(batch), width), pad, dtype=np.int64)
-                mask = np.zeros((len(batch), width), dtype=np.int64)
-                for row, k in enumerate(batch):
-                    input_ids[row, : len(ids[k])] = ids[k]
-                    mask[row, : len(ids[k])] = 1
-                last, hidden = graph.run(input_ids, mask, layers if states else ())
-                weights = mask[..., None].astype(np.float32)
+            batches = token_budget_batches(lengths, graph.batch_size, graph.min_fill)
+            padded = (_padded(ids, batch, pad) for batch in batches)
+            wanted = layers if states else ()
+            run_all = getattr(graph, "run_all", None)  # several batches at once (OpenVINO)
+            results = (
+                run_all(padded, wanted)
+                if run_all is not None
+                else ((n, *graph.run(*inputs, wanted)) for n, inputs in enumerate(padded))
+            )
+            for number, last, hidden in results:
+                batch = batches[number]
+                sizes = np.array([len(ids[k]) for k in batch])
+                weights = (np.arange(last.shape[1]) < sizes[:, None])[..., None].astype(np.float32)
                 pooled = (last * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9)
                 pooled /= np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
                 vectors[batch] = pooled
@@ -250,6 +254,18 @@ class SentenceTransformerEmbedder:
 
     def __repr__(self) -> str:
         return f"SentenceTransformerEmbedder({self.model_id!r}, dim={self.dim})"
+
+
+def _padded(ids: list[list[int]], batch: list[int], pad: int) -> tuple[np.ndarray, np.ndarray]:
+    """The token ids of the texts ``batch`` (longest first) padded to one width, and the
+    attention mask."""
+    width = len(ids[batch[0]])
+    input_ids = np.full((len(batch), width), pad, dtype=np.int64)
+    mask = np.zeros((len(batch), width), dtype=np.int64)
+    for row, k in enumerate(batch):
+        input_ids[row, : len(ids[k])] = ids[k]
+        mask[row, : len(ids[k])] = 1
+    return input_ids, mask
 
 
 def _blocks(model: Any) -> Any:

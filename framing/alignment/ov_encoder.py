@@ -30,6 +30,7 @@ import importlib.util
 import os
 import sys
 import threading
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -81,13 +82,16 @@ class OvEncoder:
         ov = runtime()
         threads = int(settings.get("threads") or 0) or (os.cpu_count() or 1)
         self.precision = precision(settings, native)
+        self.streams = max(1, min(int(settings.get("streams") or 1), threads))
         config = {
             "INFERENCE_PRECISION_HINT": self.precision,
             "PERFORMANCE_HINT": str(settings["performance_hint"]),
             "INFERENCE_NUM_THREADS": threads,
+            "NUM_STREAMS": self.streams,
         }
         self._compiled = ov.Core().compile_model(str(graph_file), "CPU", config)
         self._request = self._compiled.create_infer_request()
+        self._queue = ov.AsyncInferQueue(self._compiled, self.streams)
         self._lock = threading.Lock()
         self.depth = len(self._compiled.outputs)
         self._outputs = {n: self._compiled.output(f"layer{n}") for n in range(1, self.depth + 1)}
@@ -98,16 +102,44 @@ class OvEncoder:
     def run(
         self, ids: np.ndarray, mask: np.ndarray, layers: tuple[int, ...] = ()
     ) -> tuple[np.ndarray, dict[int, np.ndarray]]:
-        wanted = [n for n in dict.fromkeys(layers) if 0 < n <= self.depth]
+        wanted = self._wanted(layers)
         with self._lock:
             self._request.infer({"input_ids": ids, "attention_mask": mask})
-            # copies: the request's output buffers are reused by its next batch
-            last = np.array(self._request.get_tensor(self._outputs[self.depth]).data, np.float32)
-            kept = {
-                n: np.array(self._request.get_tensor(self._outputs[n]).data, np.float32)
-                for n in wanted
-            }
-        return last, kept
+            return self._copies(self._request, wanted)
+
+    def run_all(
+        self, batches: Iterable[tuple[np.ndarray, np.ndarray]], layers: tuple[int, ...] = ()
+    ) -> Iterator[tuple[int, np.ndarray, dict[int, np.ndarray]]]:
+        """:meth:`run` over many padded batches, ``streams`` of them at once (each stream
+        one thread: no thread waits for another inside a batch), as (index of the batch,
+        last layer, kept layers) in the order they finish. At most ``streams`` batches'
+        outputs wait at a time, so ``batches`` may be a long generator."""
+        wanted = self._wanted(layers)
+        done: dict[int, tuple[np.ndarray, dict[int, np.ndarray]]] = {}
+
+        def finished(request: Any, k: int) -> None:
+            done[k] = self._copies(request, wanted)
+
+        with self._lock:
+            self._queue.set_callback(finished)
+            for k, (ids, mask) in enumerate(batches):
+                self._queue.start_async({"input_ids": ids, "attention_mask": mask}, k)
+                for key in list(done):  # start_async waited for a free stream
+                    yield key, *done.pop(key)
+            self._queue.wait_all()
+            for key in sorted(done):
+                yield key, *done.pop(key)
+
+    def _wanted(self, layers: tuple[int, ...]) -> list[int]:
+        return [n for n in dict.fromkeys(layers) if 0 < n <= self.depth]
+
+    def _copies(self, request: Any, wanted: list[int]) -> tuple[np.ndarray, dict[int, np.ndarray]]:
+        """The last layer's and the ``wanted`` layers' states of ``request``'s batch, copied:
+        the request's output buffers are reused by its next batch."""
+        last = np.array(request.get_tensor(self._outputs[self.depth]).data, np.float32)
+        return last, {
+            n: np.array(request.get_tensor(self._outputs[n]).data, np.float32) for n in wanted
+        }
 
 
 def load_encoder(model: Any, fp32_folder: Path) -> OvEncoder:
