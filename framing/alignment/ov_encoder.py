@@ -12,8 +12,11 @@ graph").
 
 :class:`OvEncoder` has :class:`~framing.alignment.fp32_graph.GraphEncoder`'s interface
 (``run``, ``batch_size``, ``min_fill``, ``depth``, ``dim``), so the embedder batches, pools
-and cuts texts the same way. One infer request, used under a lock: the web server is
-threaded, and an infer request runs one batch at a time.
+and cuts texts the same way. The graph is compiled for ``streams`` (2) streams of one thread
+each; :meth:`OvEncoder.run_all` runs a call's batches that many at a time (one thread never
+waits for another inside a batch: a quarter to a third less CPU for the same vectors, bit for
+bit; BENCHMARKS.md, session 12). The infer requests are used under a lock: the web server
+is threaded, and an infer request runs one batch at a time.
 
 Offline: ``import openvino`` imports its model converter (``openvino.tools.ovc``), which
 sends an "import" event to Google Analytics through the ``openvino_telemetry`` package
