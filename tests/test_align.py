@@ -185,3 +185,79 @@ def test_candidate_scores_as_a_function_are_asked_for_the_unlinked_sentences_onl
     asked.clear()
     align(np.array([[7.0]]), CANDIDATES, candidate_scores=ranked)
     assert asked == []  # everything linked: nothing to rank, nothing computed
+
+
+# The candidate rules of session 12 (each off at its default: the tests above hold).
+
+
+def _with(**overrides: float):  # type: ignore[no-untyped-def]
+    return alignment_settings(**{**CANDIDATES.__dict__, **overrides})
+
+
+def test_a_counterpart_already_linked_is_shown_at_a_lower_bar_when_asked() -> None:
+    z = np.full((3, 3), 0.0)
+    z[0, 0] = 7.0  # confident: row 0 and column 0 are linked
+    z[1, 0] = 3.5  # row 1's best is the linked column 0, under candidate_z 4.0
+    z[2, 2] = 3.5  # row 2's best is the unlinked column 2, as far under the bar
+    settings = _with(candidate_z=4.0, candidate_mutual_z=9.0)
+    assert align(z, settings).candidate_pairs() == set()
+    lowered = align(z, _with(candidate_z=4.0, candidate_mutual_z=9.0, candidate_taken_offset=0.5))
+    assert lowered.candidate_pairs() == {(1, 0)}  # the taken counterpart only
+
+
+def test_a_second_candidate_within_the_margin_of_the_first() -> None:
+    z = np.full((2, 4), 0.0)
+    z[0, 0] = 7.0  # confident
+    z[1, 1], z[1, 2], z[1, 3] = 5.0, 4.6, 4.5  # row 1: best 5.0, then 4.6 and 4.5
+    settings = _with(candidate_z=4.0, candidate_mutual_z=9.0)
+    z[0, 1] = z[0, 2] = z[0, 3] = 6.0  # the columns' best is row 0: only row 1 chooses
+    assert align(z, settings).candidate_pairs() == {(1, 1)}
+    two = align(z, _with(candidate_z=4.0, candidate_mutual_z=9.0, candidate_margin=0.5))
+    assert two.candidate_pairs() == {(1, 1), (1, 2)}  # 4.6 is within 0.5; never a third
+    assert align(z, _with(candidate_z=4.0, candidate_mutual_z=9.0, candidate_margin=0.3))\
+        .candidate_pairs() == {(1, 1)}  # fmt: skip
+
+
+class _Vetoes:
+    """Vetoes the listed pairs ("one side is negated")."""
+
+    def __init__(self, *pairs: tuple[int, int]) -> None:
+        self.pairs = set(pairs)
+
+    def veto(self, i: int, j: int) -> str | None:
+        return "one side is negated" if (i, j) in self.pairs else None
+
+    def allows_equivalent(self, i: int, j: int) -> bool:
+        return (i, j) not in self.pairs
+
+
+def test_a_vetoed_pair_needs_more_to_be_a_candidate_when_asked() -> None:
+    z = np.full((3, 3), 0.0)
+    z[0, 0] = 7.0
+    z[1, 1] = z[2, 2] = 4.5  # two candidates at 4.5; the guard vetoes (2, 2)
+    settings = _with(candidate_z=4.0, candidate_mutual_z=9.0)
+    guard = _Vetoes((2, 2))
+    assert align(z, settings, guard=guard).candidate_pairs() == {(1, 1), (2, 2)}
+    stricter = _with(candidate_z=4.0, candidate_mutual_z=9.0, candidate_veto_offset=1.0)
+    assert align(z, stricter, guard=guard).candidate_pairs() == {(1, 1)}
+    laxer = _with(candidate_z=5.0, candidate_mutual_z=9.0, candidate_veto_offset=-1.0)
+    assert align(z, laxer, guard=guard).candidate_pairs() == {(2, 2)}
+
+
+def test_a_pair_best_one_way_and_second_the_other_at_the_near_bar() -> None:
+    z = np.full((4, 4), 0.0)
+    z[0, 0] = 7.0  # confident: row 0, column 0 linked
+    z[1, 1], z[2, 1] = 4.6, 4.8  # column 1's best is row 2; row 1's best is column 1
+    z[2, 2] = 4.9  # row 2's best is column 2 (mutual, under anchor_z): (2, 1) is second
+    z[3, 0] = 4.7  # row 3's best is the linked column 0, whose best is its link
+    z[0, 3] = 4.9  # column 3's best is the linked row 0 (second in row 0, after its link)
+    settings = _with(candidate_z=9.0, candidate_mutual_z=9.0)
+    assert align(z, settings).candidate_pairs() == set()
+    near = align(z, _with(candidate_z=9.0, candidate_mutual_z=9.0, candidate_near_z=4.5))
+    # (1, 1): best of row 1, second of column 1; (2, 1): best of column 1, second of row 2;
+    # (2, 2): mutual. (3, 0) and (0, 3) hold a linked sentence.
+    assert near.candidate_pairs() == {(1, 1), (2, 1), (2, 2)}
+    taken = _with(candidate_z=9.0, candidate_mutual_z=9.0, candidate_near_z=4.5,
+                  candidate_near_taken=1.0)  # fmt: skip
+    # (3, 0): best of row 3, second of column 0; (0, 3): best of column 3, second of row 0
+    assert align(z, taken).candidate_pairs() == {(1, 1), (2, 1), (2, 2), (3, 0), (0, 3)}

@@ -73,3 +73,48 @@ def test_a_constraint_limits_every_fold_to_the_points_it_keeps() -> None:
     assert {k: found["held_out"][k] for k in ("tp", "fp", "fn")} == {"tp": 3, "fp": 0, "fn": 1}
     with pytest.raises(ValueError, match="no grid point"):
         leave_one_event_out(events, grid, keep=lambda row: False)
+
+
+def test_f_beta_weighs_recall_as_asked() -> None:
+    from framing.lab.alignment_cv import f_beta
+
+    counts = {"tp": 2, "fp": 3, "fn": 0}
+    assert f_beta(counts) == 0.571  # F1: 4 / 7
+    assert f_beta(counts, 2.0) == 0.769  # F2: 10 / 13
+    assert f_beta({"tp": 0, "fp": 0, "fn": 0}, 2.0) == 1.0
+
+
+def test_the_folds_choose_by_f_beta() -> None:
+    # Two like events: the low bar finds one more true candidate and three false ones.
+    # F1 keeps the high bar; F2 (recall four times precision) takes the low one.
+    def event(name: str) -> Signals:
+        z = np.zeros((5, 5))
+        z[0, 0], z[1, 1] = 7.0, 4.2
+        z[2, 2] = z[3, 3] = z[4, 4] = 4.3
+        return signals(name, z.tolist(), {(0, 0), (1, 1)})
+
+    grid = {
+        "clause_offset": (1.0,),
+        "token_weight": (0.0,),
+        "candidate_mutual_z": (99.0,),
+        "candidate_z": (4.5, 4.0),
+    }
+    events = [event("g:20"), event("g:21")]
+    chosen = leave_one_event_out(events, grid)["folds"]
+    assert {fold["settings"]["candidate_z"] for fold in chosen} == {4.5}
+    found = leave_one_event_out(events, grid, beta=2.0)
+    assert {fold["settings"]["candidate_z"] for fold in found["folds"]} == {4.0}
+    assert found["held_out"]["recall"] == 1.0 and found["held_out"]["f_beta"] == 0.769
+    assert found["in_sample"][0]["candidate_z"] == 4.0
+
+
+def test_the_decision_grid_adds_the_named_rules_only() -> None:
+    from framing.lab.alignment_cv import RULES, decision_grid
+
+    plain = decision_grid()
+    assert not set(RULES) & set(plain)
+    with_near = decision_grid(["candidate_near_z"])
+    assert with_near["candidate_near_z"] == RULES["candidate_near_z"]
+    assert 99.0 in with_near["candidate_near_z"]  # the rule off is a grid point
+    with pytest.raises(ValueError, match="unknown rules"):
+        decision_grid(["candidate_anything"])

@@ -44,6 +44,12 @@ class AlignmentSettings:
     candidate_mutual_z: float
     candidate_z: float
     candidates: float  # how many best counterparts an unlinked sentence shows
+    # Candidate rules of session 12 (0: off, the rule before them; alignment.yaml):
+    candidate_taken_offset: float = 0.0  # bar lowered for a counterpart already linked
+    candidate_margin: float = 0.0  # a second candidate within this of the first
+    candidate_veto_offset: float = 0.0  # bar raised (lowered, < 0) for a pair the guard vetoes
+    candidate_near_z: float = 99.0  # bar of a pair best one way and second or better the other
+    candidate_near_taken: float = 0.0  # 1: ... also when one of its sentences is linked
 
 
 SAME = "same statement"
@@ -186,27 +192,91 @@ def _candidates(
     down), and each one's best ``candidates`` counterparts at ``candidate_z`` (which may
     themselves be linked: a second paraphrase of a linked claim). ``z`` is the unguarded
     candidate score: a vetoed pair still ranks by its own score. A candidate the guard
-    vetoes carries its reason (``check``), also when only the candidate score (a clause
-    or a merged unit) put it forward."""
+    vetoes carries its reason (``check``), also when only the candidate score put it
+    forward.
+
+    Three further rules (each off at 0): a counterpart already linked is shown at a bar
+    ``candidate_taken_offset`` lower (a second paraphrase of a confident claim, many to
+    one); a second counterpart is shown when it scores within ``candidate_margin`` of the
+    first shown (never more than two a sentence); a pair the guard vetoes needs
+    ``candidate_veto_offset`` more (less, below 0)."""
     keep = int(settings.candidates)
     found: set[tuple[int, int]] = set()
     if only_a and only_b:
         rest = z[np.ix_(only_a, only_b)]
         found |= {(only_a[r], only_b[c]) for r, c in mutual_best(rest, settings.candidate_mutual_z)}
+    taken_a = {i for i, _ in linked}
+    taken_b = {j for _, j in linked}
+
+    def bar(pair: tuple[int, int], taken: bool) -> float:
+        level = settings.candidate_z - (settings.candidate_taken_offset if taken else 0.0)
+        if settings.candidate_veto_offset and _reason(*pair, vetoed, guard):
+            level += settings.candidate_veto_offset
+        return level
+
     for i in only_a:
-        for j in np.argsort(-z[i])[:keep]:
-            if z[i, j] >= settings.candidate_z:
-                found.add((i, int(j)))
+        line = [((i, int(j)), int(j) in taken_b) for j in np.argsort(-z[i])]
+        found |= _best_of(z, line, keep, settings.candidate_margin, bar)
     for j in only_b:
-        for i in np.argsort(-z[:, j])[:keep]:
-            if z[i, j] >= settings.candidate_z:
-                found.add((int(i), j))
+        line = [((int(i), j), int(i) in taken_a) for i in np.argsort(-z[:, j])]
+        found |= _best_of(z, line, keep, settings.candidate_margin, bar)
+    found |= _near_mutual(
+        z, settings.candidate_near_z, only_a, only_b, bool(settings.candidate_near_taken)
+    )
     # A vetoed pair that would have been linked is shown too, with the guard's reason.
     found |= {pair for pair in vetoed if pair[0] in only_a or pair[1] in only_b}
     return [
         Link([i], [j], float(z[i, j]), "partial", POSSIBLE, _reason(i, j, vetoed, guard))
         for i, j in sorted(found - linked)
     ]
+
+
+def _near_mutual(
+    z: np.ndarray, floor: float, only_a: list[int], only_b: list[int], taken: bool = False
+) -> set[tuple[int, int]]:
+    """Pairs of two sentences left without a link (with ``taken``, of one at least) that
+    are the best of their row or column and the best or second of the other (ranked over
+    the whole matrix, linked sentences included), at ``floor``: the mutual best structure
+    with one step of slack. With ``taken``, the many to one of a paraphrase too: a linked
+    sentence whose best is its own link may rank an unlinked one second."""
+    if not (only_a or only_b) or not np.isfinite(z).any() or floor >= np.max(z):
+        return set()
+    row_rank = (z[:, None, :] > z[:, :, None]).sum(axis=2)  # how many beat (i, j) in row i
+    col_rank = (z[None, :, :] > z[:, None, :]).sum(axis=1)  # ... in column j
+    near = (np.minimum(row_rank, col_rank) == 0) & (np.maximum(row_rank, col_rank) <= 1)
+    near &= z >= floor
+    free = np.zeros(z.shape, dtype=bool)
+    if taken:
+        free[only_a, :] = True
+        free[:, only_b] = True
+    else:
+        free[np.ix_(only_a, only_b)] = True
+    return {(int(i), int(j)) for i, j in np.argwhere(near & free)}
+
+
+# However close the runners-up, a sentence shows at most this many counterparts by rank
+# (issue 12: "its best one or two counterparts").
+MOST_SHOWN = 2
+
+
+def _best_of(
+    z: np.ndarray,
+    line: list[tuple[tuple[int, int], bool]],
+    keep: int,
+    margin: float,
+    bar: Callable[[tuple[int, int], bool], float],
+) -> set[tuple[int, int]]:
+    """One sentence's shown counterparts: ``line`` holds its pairs best first, each with
+    whether the other sentence is linked. Its best ``keep`` at their ``bar``, and with a
+    ``margin`` a runner-up (up to :data:`MOST_SHOWN` in all) scoring within ``margin`` of
+    the best, when the best is shown."""
+    out = {pair for pair, taken in line[:keep] if z[pair] >= bar(pair, taken)}
+    if margin > 0 and out:
+        top = float(z[line[0][0]])
+        for pair, taken in line[keep:MOST_SHOWN]:
+            if z[pair] >= top - margin and z[pair] >= bar(pair, taken) - margin:
+                out.add(pair)
+    return out
 
 
 def _reason(i: int, j: int, vetoed: dict[tuple[int, int], str], guard: Guard | None) -> str | None:

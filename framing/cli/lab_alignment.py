@@ -173,9 +173,38 @@ def eval_guard_command(ntrex: Path | None, documents: int, model: str | None) ->
     help="Choose only among grid points that keep the seed briefing (001-002) at its "
     "targets: every link shown F1 >= 0.85, confident P 1.0.",
 )
+@click.option(
+    "--beta",
+    default=1.0,
+    show_default=True,
+    help="Each fold chooses by the F-beta of every link shown: 1 is F1; 2 weighs recall "
+    "four times precision (the issue's targets, candidate recall 0.85 at F1 0.55).",
+)
+@click.option(
+    "--rule",
+    "rules",
+    multiple=True,
+    help="Search the decision grid (the score settings near the shipped point, wider "
+    "candidate bars) with this candidate rule's values added (repeatable): "
+    "candidate_taken_offset, candidate_margin, candidate_veto_offset, candidate_near_z, "
+    "candidate_near_taken. Without it: the score grid of earlier sessions.",
+)
+@click.option(
+    "--decision-grid",
+    is_flag=True,
+    help="The decision grid without any rule (the baseline of --rule).",
+)
 @format_option(("text", "json"), default="text")
 @friendly_errors
-def lab_alignment_cv_command(model: str | None, top: int, keep_briefing: bool, fmt: str) -> None:
+def lab_alignment_cv_command(
+    model: str | None,
+    top: int,
+    keep_briefing: bool,
+    beta: float,
+    rules: tuple[str, ...],
+    decision_grid: bool,
+    fmt: str,
+) -> None:
     """Choose the candidate tier's settings leaving one event out, over the seed and real
     dev gold.
 
@@ -190,11 +219,15 @@ def lab_alignment_cv_command(model: str | None, top: int, keep_briefing: bool, f
         framing lab-alignment-cv --top 10
 
         framing lab-alignment-cv --keep-briefing
+
+        framing lab-alignment-cv --keep-briefing --beta 2 --rule candidate_near_z
     """
     from framing.alignment.embedder import LazyEmbedder
-    from framing.lab.alignment_cv import alignment_cv
+    from framing.lab.alignment_cv import GRID, alignment_cv
+    from framing.lab.alignment_cv import decision_grid as rule_grid
 
-    found = alignment_cv(LazyEmbedder(model), keep_briefing=keep_briefing)
+    grid = rule_grid(rules) if rules or decision_grid else GRID
+    found = alignment_cv(LazyEmbedder(model), grid, keep_briefing, beta)
     found["in_sample"] = found["in_sample"][:top]
     if fmt == "json":
         write_object(found, sys.stdout)
@@ -204,11 +237,14 @@ def lab_alignment_cv_command(model: str | None, top: int, keep_briefing: bool, f
 
 def cv_as_text(found: dict) -> str:
     def settings(point: dict) -> str:
-        keys = ("clause_offset", "token_weight", "merge_margin", "merge_offset")
-        keys += ("candidate_mutual_z", "candidate_z")
-        return ", ".join(f"{k} {point[k]:g}" for k in keys if k in point)
+        return ", ".join(f"{k} {v:g}" for k, v in point.items() if k in grid_keys)
 
-    lines = [f"leave one event out, {found['grid_size']} grid points, events {found['events']}"]
+    grid_keys = set(found["folds"][0]["settings"]) if found["folds"] else set()
+
+    lines = [
+        f"leave one event out, {found['grid_size']} grid points, chosen by F-beta "
+        f"{found.get('beta', 1.0):g}, events {found['events']}"
+    ]
     for fold in found["folds"]:
         lines.append(
             f"  held out {fold['held_out']}: {settings(fold['settings'])} "
@@ -217,7 +253,9 @@ def cv_as_text(found: dict) -> str:
     held = found["held_out"]
     lines.append(
         f"pooled held-out, every link shown: {_prf(held)} (tp {held['tp']}, fp {held['fp']}, "
-        f"fn {held['fn']}); confident P {found['held_out_confident_precision']:.3f}"
+        f"fn {held['fn']}; candidate recall {held['recall']:.3f}, F-beta "
+        f"{held.get('f_beta', held['f1']):.3f}); confident P "
+        f"{found['held_out_confident_precision']:.3f}"
     )
     lines.append("in sample, best first:")
     lines += [f"  {settings(row)}: {_prf(row)}" for row in found["in_sample"]]
