@@ -8,6 +8,11 @@ themselves; so each event of the seed and real dev gold is held out in turn, the
 with the best shown-link F1 on the other events is applied to it, and the held-out counts
 are added up. The pooled F1 is the figure the shipped settings are quoted with.
 
+Session 12: each fold may choose by F-beta instead (``beta``; 2 weighs recall as the
+issue's targets do), and :func:`decision_grid` searches the candidate rules of
+:func:`framing.alignment.align._candidates` (``RULES``, each off at one of its values) over
+the score settings near the shipped point and wider bars.
+
 An event of the real dev gold is the event ``tests/gold/real_events.yaml`` puts its first
 article in (the grouping gold: one list of which report tells which event); the seed gold is
 one event, ``seed:00``, as it was before the real gold grew past its first four events.
