@@ -26,7 +26,11 @@ def test_one_sentence_article(seed_copy: Path, seed_ids: dict[str, str], model) 
         result = compare(store, [one, seed_ids["001"]], model)
     pair = result["pairs"][0]
     assert len(result["articles"][0]["sentences"]) == 1
-    assert len(pair["links"]) <= 1 and len(pair["only_b"]) >= 15
+    # The one sentence shows at most its best one or two counterparts (issue 12); under the
+    # session-12 settings both are candidates: «…в Москве не ведутся никакие
+    # подготовительные действия для организации встречи…» (the guard reads different
+    # people named) and «Однако вопрос о встрече пока не обсуждается.»
+    assert len(pair["links"]) <= 2 and len(pair["only_b"]) >= 15
     # every sentence of both is in exactly one claim row
     cells = [(a, i) for claim in result["claims"] for a, ids in claim.items() for i in ids]
     assert len(cells) == len(set(cells)) == 1 + len(result["articles"][1]["sentences"])
