@@ -396,10 +396,10 @@ def beyond_lexicon(
     """The parts of the suggestions that no lexicon hit covers: what a reader sees besides
     the lexicon's explained hits (``framing score``, the web view and ``eval-loaded``'s union
     alike). A suggestion around a hit («режим снова цинично лжёт» around «лжёт») keeps its
-    other words, cut to whole words, unless a piece left is only function words of ``lang``
-    (:func:`function_words`): «и» of «голословными и хамскими» around two hits, "as" beside
-    "absurd", highlighted on their own, were what readers counted wrong. ``source`` is the
-    text the offsets index."""
+    other words, cut to whole words, unless ``lang`` is given and a piece left is only its
+    function words (:func:`function_words`): «и» of «голословными и хамскими» around two
+    hits, "as" beside "absurd", highlighted on their own, were what readers counted wrong.
+    ``source`` is the text the offsets index."""
     taken = sorted(lexicon)
     out: list[Suggestion] = []
     for s in suggestions:
@@ -409,7 +409,9 @@ def beyond_lexicon(
         cut = pieces != [(s.start, s.end)]
         for start, end in pieces:
             words = word_spans(source[start:end])
-            if not words or (cut and _only_function_words(source[start:end], words, lang)):
+            if not words or (
+                cut and lang is not None and _only_function_words(source[start:end], words, lang)
+            ):
                 continue
             a, z = start + words[0][0], start + words[-1][1]
             out.append(Suggestion(a, z, source[a:z], s.confidence))
