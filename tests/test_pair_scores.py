@@ -261,7 +261,11 @@ def test_the_units_of_both_articles_are_encoded_in_one_call(monkeypatch) -> None
         return np.stack([vector(t) for t in texts])
 
     embedder = SimpleNamespace(model_id="fake", encode=encode)
-    settings = pair_scores.pair_score_settings() | {"reach": 0, "merge_size": 2}
+    settings = pair_scores.pair_score_settings() | {
+        "reach": 0,
+        "merge_size": 2,
+        "clause_offset": 2.0,
+    }
     monkeypatch.setattr(pair_scores, "pair_score_settings", lambda: settings)
     monkeypatch.setattr(pair_scores, "_word_scores", lambda a, b, words: np.zeros((3, 3)))
     calibration = SimpleNamespace(centre=lambda v, lang: v, z_scores=lambda s, la, lb: 10 * s)
@@ -307,7 +311,11 @@ def _reach_case(monkeypatch, best: int) -> tuple[list[list[str]], list[str], lis
         other = -np.ones(3, dtype=np.float32) / np.sqrt(3)
         return np.stack([np.eye(3, dtype=np.float32)[0] if t in matching else other for t in texts])
 
-    settings = pair_scores.pair_score_settings() | {"reach": 1, "merge_size": 2}
+    settings = pair_scores.pair_score_settings() | {
+        "reach": 1,
+        "merge_size": 2,
+        "clause_offset": 2.0,
+    }
     monkeypatch.setattr(pair_scores, "pair_score_settings", lambda: settings)
     monkeypatch.setattr(pair_scores, "_word_scores", lambda a, b, words: np.zeros((3, 3)))
     calibration = SimpleNamespace(centre=lambda v, lang: v, z_scores=lambda s, la, lb: 10 * s)
@@ -340,3 +348,33 @@ def test_units_within_reach_that_were_not_foretold_are_encoded_after(monkeypatch
     assert set(clause_units(told[1])) <= set(calls[0])  # foretold, in vain
     missed = set(clause_units(told[0])) - set(clause_units(told[1]))  # the rest is shared
     assert missed and sorted(calls[1]) == sorted(missed)  # missed, then cut
+
+
+def test_clause_units_are_not_cut_when_their_offset_turns_them_off(monkeypatch) -> None:
+    """``clause_offset`` of 99 (session 12's choice) keeps clause units from ever lifting
+    a score, so they are neither cut nor encoded: the scores are those of encoding them."""
+    from framing.alignment import pair_scores
+
+    calls, said, told = _reach_case(monkeypatch, best=0)  # clause units on: they decide
+    settings = pair_scores.pair_score_settings() | {"clause_offset": 99.0}
+    monkeypatch.setattr(pair_scores, "pair_score_settings", lambda: settings)
+    assert not pair_scores.clauses_count()
+    from types import SimpleNamespace
+
+    encoded: list[str] = []
+
+    def encode(texts: list[str]) -> np.ndarray:
+        encoded.extend(texts)
+        return np.ones((len(texts), 3), dtype=np.float32) / np.sqrt(3)
+
+    calibration = SimpleNamespace(centre=lambda v, lang: v, z_scores=lambda s, la, lb: 10 * s)
+    a = SimpleNamespace(id="a", lang="en", sentences=said, vectors=np.zeros((3, 3)))
+    b = SimpleNamespace(id="b", lang="en", sentences=told, vectors=np.eye(3))
+    z = np.zeros((3, 3))
+    z[2, 1] = 3.0
+    embedder = SimpleNamespace(model_id="fake", encode=encode)
+    off = pair_scores.candidate_scores(a, b, z, calibration, embedder, None, {}, [2], [])
+    assert not set(encoded) & {u for s in said + told for u in clause_units(s)}
+    monkeypatch.setattr(pair_scores, "clauses_count", lambda: True)
+    on = pair_scores.candidate_scores(a, b, z, calibration, embedder, None, {}, [2], [])
+    np.testing.assert_allclose(off, on)

@@ -392,6 +392,12 @@ def candidate_scores(
     word = _word_scores(a, b, {} if words is None else words)
     states = {} if states is None else states
     units = {} if units is None else units
+    if not clauses_count():
+        # clause units cannot lift a score: not cut, not encoded (the same scores)
+        if rows is not None or cols is not None:
+            rows, cols = list(rows or []), list(cols or [])
+        merges = merge_scores(a, b, calibration, embedder, store, rows, cols, units)
+        return combine(z, z, word, merges)
     if rows is None and cols is None:
         merges = merge_scores(a, b, calibration, embedder, store, units=units)
         clause = clause_scores(a, b, calibration, embedder, store, states=states, units=units)
@@ -416,6 +422,17 @@ def candidate_scores(
     _encode_units_at_once(a, b, embedder, store, units, [], [], rows, cols)  # any not foretold
     clause = clause_scores(a, b, calibration, embedder, store, rows, cols, states, units)
     return combine(z, clause, word, merges)
+
+
+# A clause unit's z is at most a few points above its sentence's (z-scores of e5 pairs stay
+# within about -10..20), so an offset this large means clause units never count.
+CLAUSES_OFF = 50.0
+
+
+def clauses_count() -> bool:
+    """Whether clause units can lift a candidate score (``clause_offset`` below
+    :data:`CLAUSES_OFF`); when they cannot, they are neither cut nor encoded."""
+    return float(pair_score_settings()["clause_offset"]) < CLAUSES_OFF
 
 
 def _within_reach(
@@ -446,7 +463,7 @@ def _encode_units_at_once(
     call (1,200 texts: 4.5 s in 73 small calls, 2.4 s in one; BENCHMARKS.md). Clause units
     go in only when the comparison's model encodes them (``clause_encoder: self``)."""
     size = int(pair_score_settings().get("merge_size", 0))
-    cutting = str(pair_score_settings().get("clause_encoder")) == "self"
+    cutting = str(pair_score_settings().get("clause_encoder")) == "self" and clauses_count()
     texts = []
     for article, keep, cut in ((a, rows, cut_a), (b, cols, cut_b)):
         if size >= 2 and keep:
