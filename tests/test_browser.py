@@ -49,7 +49,9 @@ def site(web_db: Path, tmp_path_factory: pytest.TempPathFactory, model) -> Itera
         [result] = ingest([RawInput(source="hostile.txt", text=HOSTILE)], store)
     app = create_app({"TESTING": True, "DATABASE": str(path)})
     app.extensions["framing_embedder"] = model
-    server = create_server(app, host="127.0.0.1", port=0, threads=4)
+    # poll, not select: closing the server while its thread waits made select() raise EBADF
+    # in the thread, reported as an error of the next test (CI, session 12)
+    server = create_server(app, host="127.0.0.1", port=0, threads=4, asyncore_use_poll=True)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     yield {"url": f"http://127.0.0.1:{server.effective_port}", "hostile": result.article_id}

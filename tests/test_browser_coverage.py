@@ -30,7 +30,7 @@ def site(web_db: Path, tmp_path_factory: pytest.TempPathFactory, model) -> Itera
         assert result.status == "added"
     app = create_app({"TESTING": True, "DATABASE": str(path)})
     app.extensions["framing_embedder"] = model
-    server = create_server(app, host="127.0.0.1", port=0, threads=4)
+    server = create_server(app, host="127.0.0.1", port=0, threads=4, asyncore_use_poll=True)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.effective_port}"

@@ -44,7 +44,7 @@ def server(web_db: Path, tmp_path_factory: pytest.TempPathFactory, model):
     shutil.copy(web_db, path)
     app = create_app({"TESTING": True, "DATABASE": str(path)})
     app.extensions["framing_embedder"] = model
-    served = create_server(app, host="127.0.0.1", port=0, threads=8)
+    served = create_server(app, host="127.0.0.1", port=0, threads=8, asyncore_use_poll=True)
     threading.Thread(target=served.run, daemon=True).start()
     yield {"url": f"http://127.0.0.1:{served.effective_port}", "db": path}
     served.close()
