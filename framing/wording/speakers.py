@@ -113,7 +113,7 @@ def surname(r: Rules, word: str, case: str = "nomn") -> str:
         if case in p.tag and p.tag.POS in {"NOUN", "ADJF"}:
             form = p.inflect({"nomn"})
             if form is not None:
-                return form.word[:1].upper() + form.word[1:]
+                return _capitalised(form.word)
     return word
 
 
@@ -219,7 +219,7 @@ def adjective_phrase_in_nominative(lang: str, adjective: str, noun: str) -> str 
             adjective_form = a.inflect({"nomn", "plur" if plural else n.tag.gender or "masc"})
             if noun_form is not None and adjective_form is not None:
                 word = adjective_form.word
-                return f"{word[:1].upper()}{word[1:]} {noun_form.word}"
+                return f"{_capitalised(word)} {noun_form.word}"
     return None
 
 
