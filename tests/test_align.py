@@ -261,3 +261,20 @@ def test_a_pair_best_one_way_and_second_the_other_at_the_near_bar() -> None:
                   candidate_near_taken=1.0)  # fmt: skip
     # (3, 0): best of row 3, second of column 0; (0, 3): best of column 3, second of row 0
     assert align(z, taken).candidate_pairs() == {(1, 1), (2, 1), (2, 2), (3, 0), (0, 3)}
+
+
+def test_a_sentence_without_a_link_shows_at_most_two_candidates_the_best() -> None:
+    z = np.full((5, 4), 0.0)
+    z[3, 3] = 7.0  # confident: row 3, column 3 linked
+    # Columns 0, 1 and 2 each choose row 0 (their best), and row 0 chooses column 0:
+    # without the cap row 0 would show three counterparts.
+    z[0, 0], z[0, 1], z[0, 2] = 3.6, 2.5, 3.0  # all under anchor_z and attach_z
+    z[1, 3] = z[2, 3] = z[4, 3] = 3.2  # rows 1, 2, 4 choose the linked column 3
+    settings = _with(candidate_z=2.0, candidate_mutual_z=9.0)
+    result = align(z, settings)
+    assert result.pairs() == {(3, 3)}
+    # Row 0 keeps its best two by score (3.6, 3.0); column 1 is left without a candidate.
+    # The linked column 3 is not capped: rows 1, 2 and 4 each show it as their best.
+    assert result.candidate_pairs() == {(0, 0), (0, 2), (1, 3), (2, 3), (4, 3)}
+    # The same on the other side (the matrix transposed: a column's candidates).
+    assert align(z.T, settings).candidate_pairs() == {(0, 0), (2, 0), (3, 1), (3, 2), (3, 4)}

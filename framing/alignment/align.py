@@ -13,9 +13,9 @@ matrix (as for translations) but a set of links:
 4. **Candidates**: among the sentences left without a link, mutual best pairs at
    ``candidate_mutual_z``, and each one's best counterpart at ``candidate_z``, by a second
    score that also sees clauses and words (:mod:`framing.alignment.pair_scores`), are shown
-   as "possible counterpart", for a reader to check: on real
-   reports most true counterparts are paraphrases or partial claims at z 2-5, where a
-   decision would be wrong half the time but a short list of candidates holds them;
+   as "possible counterpart" (never more than two for a sentence), for a reader to check:
+   on real reports most true counterparts are paraphrases or partial claims at z 2-5, where
+   a decision would be wrong half the time but a short list of candidates holds them;
 5. A **guard** (:mod:`framing.alignment.guard`) can veto a pair as "same statement"
    (negation, modality or a different named participant): it is shown as a candidate.
 
@@ -199,7 +199,8 @@ def _candidates(
     ``candidate_taken_offset`` lower (a second paraphrase of a confident claim, many to
     one); a second counterpart is shown when it scores within ``candidate_margin`` of the
     first shown (never more than two a sentence); a pair the guard vetoes needs
-    ``candidate_veto_offset`` more (less, below 0)."""
+    ``candidate_veto_offset`` more (less, below 0). Whatever the rules pick, a sentence
+    without a link is in at most :data:`MOST_SHOWN` candidates, its best-scoring."""
     keep = int(settings.candidates)
     found: set[tuple[int, int]] = set()
     if only_a and only_b:
@@ -227,8 +228,31 @@ def _candidates(
     found |= {pair for pair in vetoed if pair[0] in only_a or pair[1] in only_b}
     return [
         Link([i], [j], float(z[i, j]), "partial", POSSIBLE, _reason(i, j, vetoed, guard))
-        for i, j in sorted(found - linked)
+        for i, j in sorted(_at_most_shown(z, found - linked, set(only_a), set(only_b)))
     ]
+
+
+def _at_most_shown(
+    z: np.ndarray, found: set[tuple[int, int]], only_a: set[int], only_b: set[int]
+) -> set[tuple[int, int]]:
+    """``found`` with no sentence left without a link in more than :data:`MOST_SHOWN` of
+    its pairs, on either side, the best-scoring kept. The rules above each pick a pair from
+    one side (a row's best, a column's best, a mutual pair, a veto), so one sentence can be
+    picked by several others: the seeds showed five for one sentence. A linked sentence is
+    not capped: the candidates pointing at it are each its unlinked partner's best one or
+    two (many to one), and the view shows them from that side."""
+    count_a: dict[int, int] = {}
+    count_b: dict[int, int] = {}
+    kept = set()
+    for i, j in sorted(found, key=lambda pair: (-float(z[pair]), pair)):
+        if (i in only_a and count_a.get(i, 0) >= MOST_SHOWN) or (
+            j in only_b and count_b.get(j, 0) >= MOST_SHOWN
+        ):
+            continue
+        kept.add((i, j))
+        count_a[i] = count_a.get(i, 0) + 1
+        count_b[j] = count_b.get(j, 0) + 1
+    return kept
 
 
 def _near_mutual(
@@ -254,8 +278,9 @@ def _near_mutual(
     return {(int(i), int(j)) for i, j in np.argwhere(near & free)}
 
 
-# However close the runners-up, a sentence shows at most this many counterparts by rank
-# (issue 12: "its best one or two counterparts").
+# However close the runners-up, a sentence without a link shows at most this many
+# counterparts, by rank (issue 12: "its best one or two counterparts"; candidate recall
+# counts "one of at most 2 candidates").
 MOST_SHOWN = 2
 
 
