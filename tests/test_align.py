@@ -278,3 +278,19 @@ def test_a_sentence_without_a_link_shows_at_most_two_candidates_the_best() -> No
     assert result.candidate_pairs() == {(0, 0), (0, 2), (1, 3), (2, 3), (4, 3)}
     # The same on the other side (the matrix transposed: a column's candidates).
     assert align(z.T, settings).candidate_pairs() == {(0, 0), (2, 0), (3, 1), (3, 2), (3, 4)}
+
+
+def test_a_second_counterpart_at_the_second_bar_when_asked() -> None:
+    z = np.full((2, 4), 0.0)
+    z[0, 0] = 7.0  # confident
+    z[1, 1], z[1, 2], z[1, 3] = 6.0, 5.2, 4.8  # row 1: best 6.0, second 5.2, third 4.8
+    z[0, 1] = z[0, 2] = z[0, 3] = 6.5  # the columns' best is row 0: only row 1 chooses
+    settings = _with(candidate_z=4.0, candidate_mutual_z=9.0)
+    assert align(z, settings).candidate_pairs() == {(1, 1)}
+    second = align(z, _with(candidate_z=4.0, candidate_mutual_z=9.0, candidate_second_z=5.0))
+    assert second.candidate_pairs() == {(1, 1), (1, 2)}  # the third (4.8 < 5.0) never
+    higher = _with(candidate_z=4.0, candidate_mutual_z=9.0, candidate_second_z=5.5)
+    assert align(z, higher).candidate_pairs() == {(1, 1)}
+    # Only beside a shown best: with the best under candidate_z, no second either.
+    alone = _with(candidate_z=6.5, candidate_mutual_z=9.0, candidate_second_z=5.0)
+    assert align(z, alone).candidate_pairs() == set()

@@ -50,6 +50,7 @@ class AlignmentSettings:
     candidate_veto_offset: float = 0.0  # bar raised (lowered, < 0) for a pair the guard vetoes
     candidate_near_z: float = 99.0  # bar of a pair best one way and second or better the other
     candidate_near_taken: float = 0.0  # 1: ... also when one of its sentences is linked
+    candidate_second_z: float = 99.0  # bar of a sentence's second counterpart (99: off)
 
 
 SAME = "same statement"
@@ -195,11 +196,12 @@ def _candidates(
     vetoes carries its reason (``check``), also when only the candidate score put it
     forward.
 
-    Three further rules (each off at 0): a counterpart already linked is shown at a bar
+    Further rules (each off at its default): a counterpart already linked is shown at a bar
     ``candidate_taken_offset`` lower (a second paraphrase of a confident claim, many to
     one); a second counterpart is shown when it scores within ``candidate_margin`` of the
     first shown (never more than two a sentence); a pair the guard vetoes needs
-    ``candidate_veto_offset`` more (less, below 0). Whatever the rules pick, a sentence
+    ``candidate_veto_offset`` more (less, below 0); a sentence's second counterpart is shown
+    at ``candidate_second_z`` (99: off). Whatever the rules pick, a sentence
     without a link is in at most :data:`MOST_SHOWN` candidates, its best-scoring."""
     keep = int(settings.candidates)
     found: set[tuple[int, int]] = set()
@@ -215,12 +217,13 @@ def _candidates(
             level += settings.candidate_veto_offset
         return level
 
+    second = settings.candidate_second_z
     for i in only_a:
         line = [((i, int(j)), int(j) in taken_b) for j in np.argsort(-z[i])]
-        found |= _best_of(z, line, keep, settings.candidate_margin, bar)
+        found |= _best_of(z, line, keep, settings.candidate_margin, bar, second)
     for j in only_b:
         line = [((int(i), j), int(i) in taken_a) for i in np.argsort(-z[:, j])]
-        found |= _best_of(z, line, keep, settings.candidate_margin, bar)
+        found |= _best_of(z, line, keep, settings.candidate_margin, bar, second)
     found |= _near_mutual(
         z, settings.candidate_near_z, only_a, only_b, bool(settings.candidate_near_taken)
     )
@@ -290,17 +293,21 @@ def _best_of(
     keep: int,
     margin: float,
     bar: Callable[[tuple[int, int], bool], float],
+    second_z: float = 99.0,
 ) -> set[tuple[int, int]]:
     """One sentence's shown counterparts: ``line`` holds its pairs best first, each with
     whether the other sentence is linked. Its best ``keep`` at their ``bar``, and with a
     ``margin`` a runner-up (up to :data:`MOST_SHOWN` in all) scoring within ``margin`` of
-    the best, when the best is shown."""
+    the best, when the best is shown; and beside a shown best, the second at ``second_z``."""
     out = {pair for pair, taken in line[:keep] if z[pair] >= bar(pair, taken)}
     if margin > 0 and out:
         top = float(z[line[0][0]])
         for pair, taken in line[keep:MOST_SHOWN]:
             if z[pair] >= top - margin and z[pair] >= bar(pair, taken) - margin:
                 out.add(pair)
+    if out:
+        # Many to one and partial claims: the second counterpart, when it scores this high.
+        out |= {pair for pair, _ in line[keep:MOST_SHOWN] if z[pair] >= second_z}
     return out
 
 

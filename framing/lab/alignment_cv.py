@@ -63,6 +63,7 @@ RULES: dict[str, tuple[float, ...]] = {
     "candidate_veto_offset": (-1.0, -0.5, 0.0, 0.5, 1.0),
     "candidate_near_z": (4.5, 5.0, 5.5, 6.0, 99.0),
     "candidate_near_taken": (0.0, 1.0),
+    "candidate_second_z": (5.5, 6.0, 6.5, 7.0, 7.5, 99.0),
 }
 
 
