@@ -56,6 +56,17 @@ def score_one(
     }
 
 
+def _in_order(batch: list[Any], scored: Any) -> Iterator[dict[str, Any]]:
+    """The records of ``batch`` in input order: refusals as they came, the others from
+    ``scored`` (an iterator, or a pool's pending result)."""
+    records = iter(scored.get() if hasattr(scored, "get") else scored)
+    for item in batch:
+        if isinstance(item, InputRefused):
+            yield {"refused": item.source, "reason": item.reason}
+        else:
+            yield next(records)
+
+
 def _score_args(args: tuple[RawInput, IngestOptions, bool, bool]) -> dict[str, Any]:
     return score_one(*args)
 
@@ -93,16 +104,26 @@ def score_stream(
             workers, initializer=_worker_threads, initargs=(share,)
         )
     try:
-        while batch := list(islice(iterator, BATCH * max(1, workers))):
+        # With a pool the next batch is handed out before this one's records are written,
+        # one article at a time: a worker done with its share takes the next batch's first
+        # articles instead of waiting for the other to finish a long one (with a batch at a
+        # time, in chunks of 8, the workers of bench_score idled at every batch's end).
+        # Two batches in flight at most: memory stays bounded.
+        pending: tuple[list[Any], Any] | None = None
+        while True:
+            batch = list(islice(iterator, BATCH * max(1, workers)))
             jobs = [
                 (item, options, with_model, recall) for item in batch if isinstance(item, RawInput)
             ]
-            scored = iter(pool.map(_score_args, jobs) if pool else map(_score_args, jobs))
-            for item in batch:
-                if isinstance(item, InputRefused):
-                    yield {"refused": item.source, "reason": item.reason}
-                else:
-                    yield next(scored)
+            if pool is None:
+                scored: Any = map(_score_args, jobs)
+            else:
+                scored = pool.map_async(_score_args, jobs, chunksize=1) if batch else None
+            if pending is not None:
+                yield from _in_order(*pending)
+            if not batch:
+                break
+            pending = (batch, scored)
     finally:
         if pool is not None:
             pool.close()
