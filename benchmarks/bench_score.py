@@ -61,7 +61,7 @@ def tree_rss_mib(root: int) -> float:
     return sum(rss.get(pid, 0) for pid in tree) * page / 2**20
 
 
-def run(n: int, workers: int, model: bool, data: Path = DATA) -> dict:
+def run(n: int, workers: int, model: bool, data: Path = DATA, detector: str = "deep") -> dict:
     batch = records(n, data)
     with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False) as handle:
         for record in batch:
@@ -73,7 +73,7 @@ def run(n: int, workers: int, model: bool, data: Path = DATA) -> dict:
         "-",
         "--workers",
         str(workers),
-    ] + ([] if model else ["--no-suggestions"])
+    ] + (["--detector", detector] if model else ["--no-suggestions"])
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     start = time.perf_counter()
     with open(path, "rb") as stdin:
@@ -99,6 +99,7 @@ def run(n: int, workers: int, model: bool, data: Path = DATA) -> dict:
         "scored": len(lines),
         "workers": workers,
         "model": model,
+        "detector": detector if model else None,
         "seconds": round(elapsed, 1),
         "articles_per_min": round(60 * len(lines) / elapsed),
         # ru_maxrss of children is the largest single child (the main process or one
@@ -119,9 +120,15 @@ def main() -> None:
         action="store_true",
         help="lexicon only; the default, like `framing score`, adds the detector's suggestions",
     )
+    parser.add_argument(
+        "--detector",
+        choices=("deep", "quick"),
+        default="deep",
+        help="the detector behind suggestions (framing score --detector)",
+    )
     args = parser.parse_args()
     model = not args.no_suggestions
-    print(json.dumps(run(args.articles, args.workers, model, args.data), indent=2))
+    print(json.dumps(run(args.articles, args.workers, model, args.data, args.detector), indent=2))
 
 
 if __name__ == "__main__":

@@ -54,8 +54,9 @@ def assert_offsets(text: str, found: list[Suggestion]) -> None:
     assert all(a.end <= b.start for a, b in zip(found, found[1:], strict=False))
 
 
-def test_artifact_is_small_data() -> None:
-    folder = artifact_dir()
+@pytest.mark.parametrize("name", ["deep", "quick"])
+def test_artifact_is_small_data(name: str) -> None:
+    folder = artifact_dir(name)
     size = sum(f.stat().st_size for f in Path(str(folder)).iterdir() if f.is_file())
     assert size < 30 * 2**20
     with folder.joinpath("head.npz").open("rb") as handle:
@@ -67,7 +68,7 @@ def test_artifact_is_small_data() -> None:
         assert all(0 < v["extend"] <= v["seed"] < 1 for v in kinds.values())
         assert kinds["article"]["seed"] >= kinds["post"]["seed"]  # news: fewer, surer ones
         assert kinds[RECALL]["seed"] <= kinds["article"]["seed"]  # more suggestions: lower
-    model = load_model()
+    model = load_model(name)
     columns = 3 * 384 + 1 + 3 + 1 + 1
     if model.sequential:
         assert model.arrays["proj_w"].shape[0] == columns and model.config["max_words"] >= 8
@@ -94,6 +95,26 @@ def test_a_neutral_article_gets_no_suggestion(lang: str) -> None:
     # the neutral sentences, as a news article of several paragraphs: judged as an article
     text = "\n\n".join([NEUTRAL[lang]] * 40)
     assert detect_loaded(text, lang) == []
+
+
+def test_the_detector_setting_chooses_the_artifact(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``deep`` by default; FRAMING_DETECTOR (what ``--detector`` sets) picks another; an
+    unknown name says which exist. Each reads its own layer, and analyses cached with one are
+    stale for the other (the fingerprint differs)."""
+    from framing.wording import detector
+
+    monkeypatch.delenv("FRAMING_DETECTOR", raising=False)
+    deep, fingerprint = load_model(), detector.detector_fingerprint()
+    assert detector.variant() == "deep" and deep is load_model("deep")
+    monkeypatch.setenv("FRAMING_DETECTOR", "quick")
+    assert detector.variant() == "quick" and load_model() is load_model("quick")
+    assert (load_model().layer, deep.layer) == (4, 8)
+    assert detector.detector_fingerprint() != fingerprint
+    monkeypatch.setenv("FRAMING_DETECTOR", "huge")
+    with pytest.raises(DetectorError, match="No detector 'huge'.*'deep', 'quick'"):
+        load_model()
+    # the alignment word score keeps its recipe whichever detector highlights use
+    assert load_model(detector.ALIGNMENT_DETECTOR).encoder == deep.encoder
 
 
 def test_text_kind() -> None:
@@ -320,10 +341,10 @@ def artifact_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
 
     folder = tmp_path / "detector"
     shutil.copytree(Path(str(artifact_dir())), folder)
-    monkeypatch.setattr(detector, "artifact_dir", lambda: folder)
-    load_model.cache_clear()
+    monkeypatch.setattr(detector, "artifact_dir", lambda name=None: folder)
+    detector._load_model.cache_clear()
     yield folder
-    load_model.cache_clear()
+    detector._load_model.cache_clear()
 
 
 def test_stale_or_broken_artifact_says_how_to_fix(artifact_copy: Path) -> None:

@@ -155,15 +155,36 @@ def report() -> dict:
 def test_evaluation_is_on_the_test_split(report: dict) -> None:
     print(render_text(report))
     assert report["split"] == "test" and "held-out" in report["note"]
+    assert report["detector"] == "deep"
     assert all(row["records"] <= LIMIT for row in report["results"])
 
 
-@needs_data
-@pytest.mark.parametrize("key", [k for k in FLOORS if not k.startswith(("_", "limit"))])
-def test_quality_floor(report: dict, key: str) -> None:
+@pytest.fixture(scope="module")
+def quick_report() -> dict:
+    """The same subsample read by the quick detector (`--detector quick`)."""
+    need_shared(DATA)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("FRAMING_DETECTOR", "quick")
+        return evaluate(DATA, limit=LIMIT)
+
+
+def _assert_floor(report: dict, key: str, floor: float) -> None:
     set_name, lang, system, measure = key.split(":")
     (row,) = [r for r in report["results"] if (r["set"], r["lang"]) == (set_name, lang)]
-    assert row[system][measure] >= FLOORS[key], (key, row[system])
+    assert row[system][measure] >= floor, (key, row[system])
+
+
+@needs_data
+@pytest.mark.parametrize("key", [k for k in FLOORS if ":" in k])
+def test_quality_floor(report: dict, key: str) -> None:
+    _assert_floor(report, key, FLOORS[key])
+
+
+@needs_data
+@pytest.mark.parametrize("key", list(FLOORS["quick"]))
+def test_quick_detector_quality_floor(quick_report: dict, key: str) -> None:
+    assert quick_report["detector"] == "quick"
+    _assert_floor(quick_report, key, FLOORS["quick"][key])
 
 
 @needs_data

@@ -158,6 +158,80 @@ def test_two_workers_equal_one(tmp_path) -> None:
     assert two.stdout == one
 
 
+# loaded wording written for this test (not from an annotated set)
+POSTS = [
+    {
+        "id": "ru",
+        "lang": "ru",
+        "text": "Эти бездарные клоуны из правительства опять врут народу "
+        "в глаза. Их жалкие оправдания никого не обманут, а продажные журналисты послушно "
+        "повторяют каждую ложь.",
+    },
+    {
+        "id": "en",
+        "lang": "en",
+        "text": "The corrupt clowns in the capital are lying to our "
+        "faces again. Their pathetic excuses fool nobody, and the bought-and-paid-for press "
+        "parrots every lie.",
+    },
+]
+
+
+def _suggestions(*args: str) -> list[list[tuple[str, float]]]:
+    stdin = "\n".join(json.dumps(post, ensure_ascii=False) for post in POSTS)
+    # env: the --detector option sets FRAMING_DETECTOR for the process and its workers;
+    # naming it here makes the runner restore it afterwards
+    result = CliRunner().invoke(
+        cli, ["score", "-", "-s", *args], input=stdin, env={"FRAMING_DETECTOR": None}
+    )
+    assert result.exit_code == 0, result.output
+    return [
+        [(h["text"], h["confidence"]) for h in json.loads(line)["highlights"]]
+        for line in result.stdout.splitlines()
+    ]
+
+
+def test_the_quick_detector_is_chosen_for_every_worker() -> None:
+    """`--detector quick` reads the quick head in the workers too (spawned processes see
+    only what they inherit): two workers give what one gives, and not the deep head's."""
+    deep = _suggestions()
+    quick = _suggestions("--detector", "quick")
+    assert all(quick) and quick != deep
+    assert _suggestions("--detector", "quick", "--workers", "2") == quick
+    assert _suggestions("--detector", "deep", "--workers", "2") == deep
+
+
+def test_an_unknown_detector_is_a_usage_error() -> None:
+    result = CliRunner().invoke(
+        cli, ["score", "-", "--detector", "huge"], input="", env={"FRAMING_DETECTOR": None}
+    )
+    assert result.exit_code == 2
+    assert "No detector 'huge'" in result.output and "quick" in result.output
+
+
+def test_workers_keep_input_order_across_batches() -> None:
+    """Records come out in input order when a pool scores the next batch while this one is
+    written: 150 inputs (three batches of two workers' 64 and a rest), refusals among them."""
+    from framing.scoring import BATCH
+
+    lines = []
+    for k in range(150):
+        if k % 37 == 5:
+            lines.append("{broken")
+        else:
+            words = " ".join(["Местные власти сообщили о так называемом референдуме"] * (1 + k % 7))
+            lines.append(json.dumps({"id": f"r{k}", "text": f"{words} номер {k}.", "lang": "ru"}))
+    assert len(lines) > 2 * BATCH * 2
+    stdin = "\n".join(lines)
+    args = ["score", "-", "--no-suggestions", "--format", "jsonl"]
+    one = CliRunner().invoke(cli, args, input=stdin)
+    two = CliRunner().invoke(cli, [*args, "--workers", "2"], input=stdin)
+    assert one.exit_code == two.exit_code == 1
+    assert two.stdout == one.stdout and two.stderr == one.stderr
+    ids = [json.loads(line)["input_id"] for line in two.stdout.splitlines()]
+    assert ids == [f"r{k}" for k in range(150) if k % 37 != 5]
+
+
 def _blas_threads(_: int) -> int:
     from threadpoolctl import threadpool_info
 

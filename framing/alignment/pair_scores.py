@@ -225,7 +225,7 @@ def sentence_words(sentences: list[str]) -> list[np.ndarray]:
     first layers, loaded once and shared), in one batched pass: the sentences are joined one a
     line, and each line is its own piece."""
     from framing.text.morphology import word_spans
-    from framing.wording.detector import load_model
+    from framing.wording.detector import ALIGNMENT_DETECTOR, load_model
     from framing.wording.token_states import load_encoder
 
     spans: list[tuple[int, int]] = []
@@ -239,7 +239,9 @@ def sentence_words(sentences: list[str]) -> list[np.ndarray]:
     if not spans:
         return [np.zeros((0, 0), dtype=np.float32) for _ in sentences]
     layer = int(pair_score_settings()["layer"])
-    states = load_encoder(load_model().encoder).word_states("\n".join(sentences), spans, [layer])[0]
+    states = load_encoder(load_model(ALIGNMENT_DETECTOR).encoder).word_states(
+        "\n".join(sentences), spans, [layer]
+    )[0]
     where = np.asarray(owners)
     return [states[where == k] for k in range(len(sentences))]
 

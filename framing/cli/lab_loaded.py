@@ -20,7 +20,7 @@ from pathlib import Path
 
 import click
 
-from framing.cli.options import format_option, friendly_errors
+from framing.cli.options import DETECTOR_OPTION, format_option, friendly_errors
 from framing.output import write_object
 from framing.settings import packaged_yaml
 
@@ -93,6 +93,7 @@ def train_detector_command(data: Path | None, out: Path | None, silent: bool) ->
     help="Read news articles at the detector's F1-optimal threshold, as `framing score "
     "--more-suggestions` does, instead of the precise default.",
 )
+@DETECTOR_OPTION
 @format_option(("json", "text"))
 @friendly_errors
 def eval_loaded_command(

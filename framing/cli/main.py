@@ -14,6 +14,7 @@ import click
 from framing import __version__
 from framing.cli.options import (
     DB_OPTION,
+    DETECTOR_OPTION,
     MODEL_OPTION,
     format_option,
     friendly_errors,
@@ -502,6 +503,7 @@ def calibrate(data: str, model: str | None) -> None:
     "precise default: two to six times the news recall, and most of the extra suggestions "
     "on real pages are wrong (docs/loaded_eval.md).",
 )
+@DETECTOR_OPTION
 @click.option("-s", "--silent", is_flag=True, help="No progress bar.")
 @friendly_errors
 def score(

@@ -22,6 +22,31 @@ DB_OPTION = click.option(
 )
 
 
+def _use_detector(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+    """Make ``value`` this process's detector, and its workers' (spawned scoring workers and a
+    local Dask cluster inherit the environment)."""
+    import os
+
+    if value is None:
+        return
+    from framing.wording.detector import DetectorError, variant
+
+    try:
+        os.environ["FRAMING_DETECTOR"] = variant(value)
+    except DetectorError as exc:
+        raise click.BadParameter(str(exc), ctx, param) from exc
+
+
+DETECTOR_OPTION = click.option(
+    "--detector",
+    metavar="NAME",
+    expose_value=False,
+    callback=_use_detector,
+    help="The loaded-wording detector: deep (default, $FRAMING_DETECTOR) or quick (about "
+    "twice as fast on a CPU without bf16, finds less; docs/loaded_eval.md).",
+)
+
+
 def format_option(choices: tuple[str, ...] = FORMATS, default: str = "json") -> Callable:
     return click.option(
         "--format",

@@ -33,7 +33,7 @@ from framing.lab.loaded_data import (
     token_labels,
 )
 from framing.text.morphology import word_spans
-from framing.wording.detector import beyond_lexicon, detect_loaded, load_model
+from framing.wording.detector import beyond_lexicon, detect_loaded, load_model, variant
 from framing.wording.lexicon import find_loaded
 
 SYSTEMS = ("lexicon", "detector", "union")
@@ -180,6 +180,7 @@ def evaluate(
             rows.append(evaluate_docs(name, lang, mine, recall))
     note = TEST_NOTE if split == "test" else f"Scored on the {split} split: {TRAINED_NOTE}"
     return {
+        "detector": variant(),
         "split": split,
         "limit_per_set_and_language": limit,
         "note": note,
@@ -190,7 +191,7 @@ def evaluate(
 
 def render_text(report: dict[str, Any]) -> str:
     """The report as an aligned plain-text table."""
-    lines = [report["note"], ""]
+    lines = [report["note"], f"Detector: {report['detector']}.", ""]
     head = f"{'set':<16}{'lang':<6}{'n':>5}  {'measure':<8}"
     lines.append(head + "".join(f"{name:>22}" for name in SYSTEMS) + f"{'rec/min':>10}")
     for row in report["results"]:

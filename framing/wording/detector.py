@@ -58,6 +58,12 @@ KINDS = ("post", "article")
 RECALL = "article_recall"
 LONG_TEXT_WORDS = 2000  # the length feature saturates here
 LEXICON_DENSITY_FULL = 0.05  # the lexicon-density feature saturates when 5 % of words are hits
+# The shipped detectors by name (the setting ``detector``): ``deep`` reads layer 8 of e5-small
+# (OpenVINO, bf16 where the CPU has it); ``quick`` is issue 13's tenth-session head over
+# layer 4 of an int8 graph, about half the encoder work for lower recall (docs/loaded_eval.md)
+ARTIFACTS = {"deep": "detector", "quick": "detector_quick"}
+# the alignment word score reads this one's ``encoder`` whichever detector highlights use
+ALIGNMENT_DETECTOR = "deep"
 
 
 class DetectorError(FramingError):
@@ -136,8 +142,22 @@ def text_kind(words: int, post_max_words: int) -> str:
 # --- the shipped artifact -------------------------------------------------------------------
 
 
-def artifact_dir() -> Any:
-    return resources.files("framing").joinpath("data/detector")
+def variant(name: str | None = None) -> str:
+    """The detector ``name`` (default: the ``detector`` setting), checked."""
+    from framing.settings import setting
+
+    chosen = name or str(setting("detector"))
+    if chosen not in ARTIFACTS:
+        raise DetectorError(
+            f"No detector {chosen!r} (setting detector, FRAMING_DETECTOR or --detector); "
+            f"use one of {sorted(ARTIFACTS)}."
+        )
+    return chosen
+
+
+def artifact_dir(name: str | None = None) -> Any:
+    """The folder of the detector ``name`` (default: the ``detector`` setting)."""
+    return resources.files("framing").joinpath("data", ARTIFACTS[variant(name)])
 
 
 @dataclass(frozen=True)
@@ -223,8 +243,8 @@ class Model:
         return list(self.config["languages"])
 
 
-def _read_json(name: str) -> dict[str, Any]:
-    path = artifact_dir().joinpath(name)
+def _read_json(name: str, detector: str) -> dict[str, Any]:
+    path = artifact_dir(detector).joinpath(name)
     try:
         return json.loads(path.read_text("utf-8"))
     except (OSError, ValueError) as exc:
@@ -234,11 +254,16 @@ def _read_json(name: str) -> dict[str, Any]:
         ) from exc
 
 
+def load_model(name: str | None = None) -> Model:
+    """The shipped detector ``name`` (default: the ``detector`` setting), read once per
+    process; its encoder loads on first use."""
+    return _load_model(variant(name))
+
+
 @cache
-def load_model() -> Model:
-    """The shipped detector head (read once per process; the encoder loads on first use)."""
-    config = _read_json("config.json")
-    thresholds = _read_json("thresholds.json")
+def _load_model(name: str) -> Model:
+    config = _read_json("config.json", name)
+    thresholds = _read_json("thresholds.json", name)
     if config.get("feature_version") != FEATURE_VERSION:
         raise DetectorError(
             f"The detector artifact has feature version {config.get('feature_version')}, this "
@@ -247,12 +272,12 @@ def load_model() -> Model:
     missing = sorted(lang for lang in config["languages"] if not _cuts_ok(thresholds.get(lang)))
     if missing:
         raise DetectorError(
-            f"data/detector/thresholds.json has no threshold for {missing}; retrain with "
+            f"{artifact_dir(name)}/thresholds.json has no threshold for {missing}; retrain with "
             "`framing train-detector` or give each language, for each text kind "
             f"{KINDS} and for {RECALL}, a seed and an extend probability between 0 and 1 "
             '({"seed": 0.8, "extend": 0.6}, extend at most seed).'
         )
-    path = artifact_dir().joinpath(HEAD_FILE)
+    path = artifact_dir(name).joinpath(HEAD_FILE)
     try:
         with path.open("rb") as handle, np.load(handle, allow_pickle=False) as data:
             names = ARRAYS if config.get("head") == "gru" else ("w1", "b1", "w2", "b2")
@@ -290,14 +315,18 @@ def _cuts_ok(kinds: Any) -> bool:
     return True
 
 
-@cache
 def detector_fingerprint() -> str:
-    """A hash of the shipped artifact: cached analyses made with another detector are stale."""
+    """A hash of the detector in use: cached analyses made with another one are stale."""
+    return _fingerprint(variant())
+
+
+@cache
+def _fingerprint(detector: str) -> str:
     import hashlib
 
     digest = hashlib.sha256()
     for name in ("config.json", "thresholds.json", HEAD_FILE):
-        path = artifact_dir().joinpath(name)
+        path = artifact_dir(detector).joinpath(name)
         digest.update(path.read_bytes() if path.is_file() else b"-")
     return digest.hexdigest()[:16]
 
