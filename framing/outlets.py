@@ -8,6 +8,7 @@ belongs to, which outlet a text names as *itself* (publisher cues such as «На
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -22,6 +23,7 @@ from framing.settings import corpus_dir
 QUOTES = "«»\"„“”'‘’"
 QUOTE_CLASS_OPEN = "[«\"„“”'‘]"
 QUOTE_CLASS_CLOSE = "[»\"“”'’]"
+QUOTE_OPENING = QUOTE_CLASS_OPEN[1:-1]
 
 
 @dataclass(frozen=True)
@@ -141,7 +143,9 @@ class Registry:
         cores = {a.strip(QUOTES + " ") for a in all_aliases}
         cores |= {c.replace("ё", "е").replace("Ё", "Е") for c in cores}
         trie = trie_regex(sorted(c.lower() for c in cores))
-        self._alias_prefilter = re.compile(rf"(?<!\w)(?:{trie})(?!\w)", re.I)
+        # Every place an alias's core starts (zero-width, so overlapping ones too): where
+        # the alternation can match, at that place or at the quote mark before it.
+        self._alias_starts = re.compile(rf"(?=(?<!\w)(?:{trie})(?!\w))", re.I)
         self._self_ref = self._cues(data, "self_reference", where)
         self._cited = self._cues(data, "cited_as", where)
 
@@ -187,9 +191,7 @@ class Registry:
 
     def _mentions(self, cues: list[OutletCue], text: str) -> list[OutletMention]:
         mentions: list[OutletMention] = []
-        if not self._alias_prefilter.search(text):
-            return mentions
-        for alias in self._alias_re.finditer(text):
+        for alias in self._alias_matches(text):
             outlet = self._by_key.get(_alias_key(alias.group(0)))
             if outlet is None:
                 continue
@@ -203,6 +205,23 @@ class Registry:
                     mentions.append(OutletMention(outlet, start, end, text[start:end]))
                     break
         return mentions
+
+    def _alias_matches(self, text: str) -> Iterator[re.Match[str]]:
+        """What ``self._alias_re.finditer(text)`` finds, tried only where an alias's core
+        starts (``_alias_starts``) and at a quote mark just before: run over a whole text,
+        the alternation of every alias cost a scoring worker 9 % of its time (issue 13,
+        thirteenth session)."""
+        end = 0
+        for start in self._alias_starts.finditer(text):
+            core = start.start()
+            for pos in (core - 1, core):
+                if pos < end or (pos < core and text[pos] not in QUOTE_OPENING):
+                    continue
+                found = self._alias_re.match(text, pos)
+                if found is not None:
+                    yield found
+                    end = found.end()
+                    break
 
     def self_references(self, text: str) -> list[OutletMention]:
         """Places where the text names its own outlet («Напомним, что "X" писали»)."""

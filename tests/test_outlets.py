@@ -129,3 +129,21 @@ def test_bad_fragment_is_a_clear_error() -> None:
         Registry(data, "test.yaml")
     with pytest.raises(FramingError, match="must contain {alias} once"):
         Registry({"outlets": [], "cited_as_common": ["no placeholder"]}, "test.yaml")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "По данным Интерфакс-Украина и «Интерфакса», а также ТАСС и  RIA   Novosti.",
+        "«Комментарии» писали, что комментарии читателей и 'Комментарии' разошлись.",
+        "rt and RT: the Sputnik vaccine, Sputnik News, Спутник-Беларусь; ИТАР-ТАСС/TASS.",
+        "Новая газета Европа и Новая газета; РБК-Украина, РБК.\nReuters\n„Reuters“ “AP” ap",
+        "",
+    ],
+)
+def test_aliases_are_found_as_by_the_whole_alternation(registry: Registry, text: str) -> None:
+    """Aliases are looked for only where one's core starts (or at a quote mark before it),
+    and that finds exactly what the alternation of every alias finds run over the text."""
+    text = text + " " + text.upper() + " " + text.replace("е", "ё")
+    found = [(m.start(), m.end()) for m in registry._alias_matches(text)]
+    assert found == [(m.start(), m.end()) for m in registry._alias_re.finditer(text)]
