@@ -59,6 +59,11 @@ def native_bf16(cpuinfo: Path = CPUINFO) -> bool:
         return False
     if not NATIVE_FLAGS & cpu_flags(cpuinfo):
         return False
+    return _onednn_bf16()
+
+
+def _onednn_bf16() -> bool:
+    """Whether torch's oneDNN has bf16 kernels for this CPU (it asks the CPU itself)."""
     try:
         import torch
 
