@@ -87,6 +87,23 @@ def test_one_batch_or_many_give_the_same_vectors(runtimes) -> None:
     assert _cosines(together, alone).min() >= BOUNDS[precision][0]
 
 
+def test_the_streams_are_not_pinned_to_cores() -> None:
+    """OpenVINO binds each stream's thread to one core by default on Linux; on a shared
+    machine a stream then waits for its busy core while the other idles (encoder_graph.yaml,
+    ``pinning``). The threads of a batch also keep the whole CPU while they run."""
+    encoder = ov_encoder.OvEncoder(_graph_file(), ov_encoder.options(), native=False)
+    assert encoder._compiled.get_property("ENABLE_CPU_PINNING") is False
+    tokenizer = load_embedder(FP32_MODEL).model.tokenizer
+    ids = tokenizer(["query: " + t for t in TEXTS[:4]], padding=True, return_tensors="np")
+    batch = (ids["input_ids"].astype(np.int64), ids["attention_mask"].astype(np.int64))
+    whole = os.sched_getaffinity(0)
+    seen: set[frozenset[int]] = set()
+    for _ in encoder.run_all([batch] * 4):
+        for task in os.listdir("/proc/self/task"):
+            seen.add(frozenset(os.sched_getaffinity(int(task))))
+    assert seen == {frozenset(whole)}
+
+
 def test_threads_sharing_the_encoder_get_their_own_batches() -> None:
     """The web server is threaded: batches run at once from several threads must each get
     their own states (one infer request, under a lock)."""

@@ -123,3 +123,35 @@ def test_failed_build_leaves_nothing(tmp_path: Path) -> None:
         (partial / "graph").write_text("half", "utf-8")
         raise RuntimeError("export failed")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_sessions_sleep_instead_of_spinning_by_default(tmp_path: Path) -> None:
+    """Every ONNX Runtime session (the word score's int8 graph among them) follows
+    ``run.spinning`` of encoder_graph.yaml: an idle thread sleeps, and busy-waiting no longer
+    takes CPU from the other jobs of a shared machine; a caller can still ask for it."""
+    import onnx
+    from onnx import TensorProto, helper
+
+    from framing.alignment.quantize import cpu_session
+    from framing.settings import packaged_yaml
+
+    node = helper.make_node("Relu", ["x"], ["y"])
+    graph = helper.make_graph(
+        [node],
+        "relu",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1])],
+    )
+    path = tmp_path / "relu.onnx"
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+    model.ir_version = 8  # what every ONNX Runtime reads
+    onnx.save(model, path)
+
+    def spins(session) -> str:
+        return session.get_session_options().get_session_config_entry(
+            "session.intra_op.allow_spinning"
+        )
+
+    assert packaged_yaml("encoder_graph.yaml")["run"]["spinning"] is False
+    assert spins(cpu_session(path, 2)) == "0"
+    assert spins(cpu_session(path, 2, spinning=True)) == "1"

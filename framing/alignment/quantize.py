@@ -33,6 +33,7 @@ import numpy as np
 import yaml
 
 from framing.alignment.e5format import ModelError
+from framing.settings import packaged_yaml
 
 MARKER = "framing-int8.json"
 GRAPH = "model-int8.onnx"
@@ -168,12 +169,16 @@ def keyword_forward(module: Any, pick: Callable[[Any], Any], **options: Any) -> 
     return KeywordForward()
 
 
-def cpu_session(graph: Path, threads: int, spinning: bool = True) -> Any:
+def cpu_session(graph: Path, threads: int, spinning: bool | None = None) -> Any:
     """An ONNX Runtime session on the CPU, ``threads`` threads inside each operator (the
     encoders are one chain of operators: running several at once gains nothing). Without
-    ``spinning`` an idle thread sleeps instead of busy-waiting for the next operator."""
+    ``spinning`` an idle thread sleeps instead of busy-waiting for the next operator; by
+    default as ``run.spinning`` of ``data/encoder_graph.yaml`` says for every session (the
+    int8 graphs, the word score's among them, busy-waited otherwise)."""
     import onnxruntime as ort
 
+    if spinning is None:
+        spinning = bool(packaged_yaml("encoder_graph.yaml")["run"].get("spinning", True))
     options = ort.SessionOptions()
     options.intra_op_num_threads = max(1, threads)
     options.inter_op_num_threads = 1
