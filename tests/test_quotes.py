@@ -273,3 +273,40 @@ def test_states_encoded_already_are_reused_and_give_the_same_result(emb, monkeyp
     reused = quote_fidelity(RU_QUOTE, EN_QUOTE, emb, "ru", "en", states)
     assert reused is not None and fresh is not None
     assert (reused.fidelity, reused.differences) == (fresh.fidelity, fresh.differences)
+
+
+def test_many_pairs_take_one_encoder_call_and_give_each_pairs_result(emb, monkeypatch) -> None:
+    """The comparison asks for every linked quoting pair at once: their quotations are
+    embedded in one call, and each result is the one the pair gets alone."""
+    from framing.alignment.quote_fidelity import quote_fidelities
+
+    uk = '"Ні. А навіщо нам зв\'язуватися?" – відповів Пєсков на питання про можливі контакти.'
+    other = 'Sources said "the talks will resume in Geneva next week after a short pause".'
+    pairs = [
+        (RU_QUOTE, EN_QUOTE, "ru", "en"),
+        ("Песков ничего не сказал.", EN_QUOTE, "ru", "en"),  # no quote on one side: None
+        (uk, EN_QUOTE, "uk", "en"),
+        (RU_QUOTE, other, "ru", "en"),
+    ]
+    alone = [quote_fidelity(a, b, emb, la, lb) for a, b, la, lb in pairs]
+    calls = []
+    encode = emb.encode
+
+    def counted(texts, *args, **kwargs):
+        calls.append(list(texts))
+        return encode(texts, *args, **kwargs)
+
+    monkeypatch.setattr(emb, "encode", counted)
+    together = quote_fidelities(pairs, emb)
+    assert len(calls) == 1
+    assert together[1] is None and alone[1] is None
+    for got, want in zip(together, alone, strict=True):
+        if want is not None:
+            assert got is not None
+            assert (got.quotes_a, got.quotes_b, got.part) == (
+                want.quotes_a,
+                want.quotes_b,
+                want.part,
+            )
+            assert got.differences == want.differences
+            assert (got.fidelity, got.cosine) == (want.fidelity, want.cosine)

@@ -14,7 +14,7 @@ from framing.alignment.align import PairAlignment
 from framing.alignment.embedder import Embedder
 from framing.alignment.grouping import ArticleVectors
 from framing.alignment.phrases import TokenStates, phrase_insertions_batch
-from framing.alignment.quote_fidelity import quote_fidelity, speech_quotes
+from framing.alignment.quote_fidelity import quote_fidelities, speech_quotes
 from framing.alignment.sentence_states import (
     StatesCache,
     encoded_texts,
@@ -92,24 +92,22 @@ def _quotes(
     embedder: Embedder,
     states: dict[str, TokenStates] | None = None,
 ) -> list[dict[str, Any]]:
-    out = []
+    asked = []
     for (a_id, b_id), alignment in alignments.items():
         a, b = by_id[a_id], by_id[b_id]
         for i, j in sorted(alignment.pairs()):
-            if not (speech_quotes(a.sentences[i]) and speech_quotes(b.sentences[j])):
-                continue
-            fidelity = quote_fidelity(
-                a.sentences[i], b.sentences[j], embedder, a.lang, b.lang, states
-            )
-            if fidelity is None:
-                continue
-            out.append(
-                {
-                    "a": {"article": a_id, "sentence": i},
-                    "b": {"article": b_id, "sentence": j},
-                    "fidelity": fidelity.fidelity,
-                    "differences": fidelity.differences,
-                    "part": fidelity.part,
-                }
-            )
-    return out
+            if speech_quotes(a.sentences[i]) and speech_quotes(b.sentences[j]):
+                asked.append((a, i, b, j))
+    pairs = [(a.sentences[i], b.sentences[j], a.lang, b.lang) for a, i, b, j in asked]
+    found = quote_fidelities(pairs, embedder, states) if pairs else []
+    return [
+        {
+            "a": {"article": a.id, "sentence": i},
+            "b": {"article": b.id, "sentence": j},
+            "fidelity": fidelity.fidelity,
+            "differences": fidelity.differences,
+            "part": fidelity.part,
+        }
+        for (a, i, b, j), fidelity in zip(asked, found, strict=True)
+        if fidelity is not None
+    ]

@@ -42,7 +42,7 @@ from framing.text.quoting import PAIRS, quoted_spans
 from framing.wording.attribution_cues import rules
 from framing.wording.speakers import is_speech_verb
 
-__all__ = ["QuoteFidelity", "quote_fidelity", "quoted_spans", "speech_quotes"]
+__all__ = ["QuoteFidelity", "quote_fidelities", "quote_fidelity", "quoted_spans", "speech_quotes"]
 
 
 @dataclass
@@ -74,14 +74,47 @@ def quote_fidelity(
     Give the languages to use the calibration measured for that language with English (the
     pooled one otherwise: Ukrainian-English cosines run lower than Russian-English ones).
     ``states``: the sentences' token states by text, when already encoded."""
-    quotes_a, quotes_b = speech_quotes(sent_a), speech_quotes(sent_b)
-    if not quotes_a or not quotes_b:
-        return None
+    return quote_fidelities([(sent_a, sent_b, lang_a, lang_b)], embedder, states)[0]
+
+
+def quote_fidelities(
+    pairs: list[tuple[str, str, str | None, str | None]],
+    embedder: Embedder | None = None,
+    states: dict[str, TokenStates] | None = None,
+) -> list[QuoteFidelity | None]:
+    """:func:`quote_fidelity` of each (sentence a, sentence b, language a, language b), the
+    quotations of every pair embedded in one encoder call (a call per pair cost a batch
+    each: the comparison of two articles had a dozen)."""
+    found = [(pair, speech_quotes(pair[0]), speech_quotes(pair[1])) for pair in pairs]
+    quoting = [item for item in found if item[1] and item[2]]
+    if not quoting:
+        return [None] * len(pairs)
     emb = embedder or load_embedder()
-    if states is not None and sent_a in states and sent_b in states:
-        states_a, states_b = states[sent_a], states[sent_b]  # encoded already (a batch)
-    else:
-        states_a, states_b = token_states([sent_a, sent_b], emb)
+    states = dict(states or {})
+    missing = [t for (a, b, _, _), _, _ in quoting for t in (a, b) if t not in states]
+    missing = list(dict.fromkeys(missing))
+    if missing:
+        states.update(zip(missing, token_states(missing, emb), strict=True))
+    compared = [_compared(a, b, qa, qb, states) for (a, b, _, _), qa, qb in quoting]
+    texts = list(dict.fromkeys(t for c in compared for t in (c["text_a"], c["text_b"])))
+    vectors = dict(zip(texts, emb.encode(texts), strict=True))
+    done = iter(
+        _fidelity(c, vectors, lang_a, lang_b)
+        for c, ((_, _, lang_a, lang_b), _, _) in zip(compared, quoting, strict=True)
+    )
+    return [next(done) if qa and qb else None for _, qa, qb in found]
+
+
+def _compared(
+    sent_a: str,
+    sent_b: str,
+    quotes_a: list[tuple[int, int]],
+    quotes_b: list[tuple[int, int]],
+    states: dict[str, TokenStates],
+) -> dict[str, Any]:
+    """What of two quoting sentences is compared: their quoted words (cut to the part one
+    side quotes) and the texts to embed."""
+    states_a, states_b = states[sent_a], states[sent_b]
     ia, ib = _inside(states_a.words, quotes_a), _inside(states_b.words, quotes_b)
     part = None
     if ia and ib and len(ib) <= _partial_ratio() * len(ia):
@@ -92,10 +125,23 @@ def quote_fidelity(
         ib, part = (cut, "b") if cut else (ib, None)
     text_a = _words_text(states_a, ia, quotes_a) if part == "a" else _quoted_text(sent_a, quotes_a)
     text_b = _words_text(states_b, ib, quotes_b) if part == "b" else _quoted_text(sent_b, quotes_b)
-    vectors = emb.encode([text_a, text_b])
-    cosine = float(vectors[0] @ vectors[1])
+    return {
+        "states": (states_a, states_b),
+        "idx": (ia, ib),
+        "quotes": (quotes_a, quotes_b),
+        "part": part,
+        "text_a": text_a,
+        "text_b": text_b,
+    }
+
+
+def _fidelity(
+    c: dict[str, Any], vectors: dict[str, np.ndarray], lang_a: str | None, lang_b: str | None
+) -> QuoteFidelity:
+    cosine = float(vectors[c["text_a"]] @ vectors[c["text_b"]])
     unrelated, faithful = _calibration(lang_a, lang_b)
     fidelity = float(np.clip((cosine - unrelated) / (faithful - unrelated), 0.0, 1.0))
+    (states_a, states_b), (ia, ib), part = c["states"], c["idx"], c["part"]
     differences = _differences(states_a, ia, states_b, ib)
     compared = None
     if part is not None:
@@ -104,8 +150,9 @@ def quote_fidelity(
             "side": part,
             "start": side.words[idx[0]].start,
             "end": side.words[idx[-1]].end,
-            "text": text_a if part == "a" else text_b,
+            "text": c["text_a"] if part == "a" else c["text_b"],
         }
+    quotes_a, quotes_b = c["quotes"]
     return QuoteFidelity(
         round(fidelity, 4), round(cosine, 4), quotes_a, quotes_b, differences, compared
     )
