@@ -35,6 +35,15 @@ __version__ = "0.1.0"
 # encoder"); ONNX Runtime's threads sleep likewise (encoder_graph.yaml, spinning).
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
+# numpy's BLAS (OpenBLAS) runs one thread: framing's matrix products are small (sentence
+# against sentence, word against word, the detector head), the encoders already keep both
+# cores busy, and an OpenBLAS thread spins for about 0.1 s after each product before it
+# sleeps. In a compare-your-own request perf counted 6.9 % of the server's CPU in
+# OpenBLAS, 0.24 % of it in the matrix kernels and the rest in its threads' waiting
+# (BENCHMARKS.md, session 13). Read when numpy loads; a value in the environment wins, and
+# scoring workers set their own share (framing.scoring).
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
 # Public name -> the module that defines it.
 _EXPORTS = {
     "ingest": "framing.ingest",

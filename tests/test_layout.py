@@ -64,3 +64,23 @@ def test_top_level_stays_small() -> None:
     assert len(top) <= 20, sorted(top)
     packages = {m.name for m in pkgutil.iter_modules(framing.__path__) if m.ispkg}
     assert {"text", "wording", "alignment", "lab", "cli"} <= packages
+
+
+def test_numpys_blas_runs_one_thread_unless_told() -> None:
+    """Importing framing before numpy keeps OpenBLAS to one thread (its threads spun on the
+    server's cores for 0.24 % of work); a count in the environment still wins."""
+    import os
+
+    script = (
+        "import framing, numpy, threadpoolctl\n"
+        "print(max(p['num_threads'] for p in threadpoolctl.threadpool_info()"
+        " if p['user_api'] == 'blas'))"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    env["PYTHONPATH"] = str(ROOT)
+    run = [sys.executable, "-c", script]
+    alone = subprocess.run(run, env=env, capture_output=True, text=True, check=True)
+    told = subprocess.run(
+        run, env={**env, "OPENBLAS_NUM_THREADS": "2"}, capture_output=True, text=True, check=True
+    )
+    assert (alone.stdout.strip(), told.stdout.strip()) == ("1", "2")
