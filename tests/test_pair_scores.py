@@ -378,3 +378,28 @@ def test_clause_units_are_not_cut_when_their_offset_turns_them_off(monkeypatch) 
     monkeypatch.setattr(pair_scores, "clauses_count", lambda: True)
     on = pair_scores.candidate_scores(a, b, z, calibration, embedder, None, {}, [2], [])
     np.testing.assert_allclose(off, on)
+
+
+def test_word_scores_of_one_product_are_each_pairs_own() -> None:
+    """The scores read from one product of every word against every word are, pair by
+    pair, the mean best cosines of that pair's own words (to float32 rounding), sentences
+    without words scoring 0."""
+    rng = np.random.default_rng(3)
+    words_a = [rng.normal(size=(k, 16)).astype(np.float32) for k in (3, 0, 7, 1)]
+    words_b = [rng.normal(size=(k, 16)).astype(np.float32) for k in (5, 2, 0)]
+    mean = np.concatenate([w for w in words_a + words_b if len(w)]).mean(axis=0)
+
+    def unit(w: np.ndarray) -> np.ndarray:
+        c = (w - mean).astype(np.float64)
+        return c / np.linalg.norm(c, axis=1, keepdims=True)
+
+    want = np.zeros((4, 3))
+    for i, wa in enumerate(words_a):
+        for j, wb in enumerate(words_b):
+            if len(wa) and len(wb):
+                sim = unit(wa) @ unit(wb).T
+                want[i, j] = max(sim.max(axis=1).mean(), sim.max(axis=0).mean())
+    got = word_match_scores(words_a, words_b)
+    assert np.abs(got - want).max() < 1e-6
+    assert got[1].tolist() == [0.0, 0.0, 0.0] and got[:, 2].tolist() == [0.0] * 4
+    assert word_match_scores([np.zeros((0, 16))] * 2, words_b).tolist() == [[0.0] * 3] * 2

@@ -209,12 +209,21 @@ def word_match_scores(words_a: list[np.ndarray], words_b: list[np.ndarray]) -> n
     mean = np.concatenate(filled).mean(axis=0)
     unit_a = [_unit(w - mean) for w in words_a]
     unit_b = [_unit(w - mean) for w in words_b]
-    for i, wa in enumerate(unit_a):
-        if not len(wa):
+    # Every word of a against every word of b in one product, read by sentence blocks: a
+    # product per sentence pair (1,600 for two 40-sentence articles) cost 0.6-1.4 CPU-s
+    # against 0.09; the cosines differ from the small products' in float32 rounding
+    # (at most 9e-8).
+    starts_a = np.cumsum([0] + [len(w) for w in unit_a])
+    starts_b = np.cumsum([0] + [len(w) for w in unit_b])
+    if not (starts_a[-1] and starts_b[-1]):
+        return out  # one side has no words: every pair scores 0
+    sims = np.concatenate(unit_a) @ np.concatenate(unit_b).T
+    for i in range(n):
+        if starts_a[i] == starts_a[i + 1]:
             continue
-        for j, wb in enumerate(unit_b):
-            if len(wb):
-                sim = wa @ wb.T
+        for j in range(m):
+            if starts_b[j] < starts_b[j + 1]:
+                sim = sims[starts_a[i] : starts_a[i + 1], starts_b[j] : starts_b[j + 1]]
                 out[i, j] = max(sim.max(axis=1).mean(), sim.max(axis=0).mean())
     return out
 
