@@ -90,7 +90,7 @@ def test_one_batch_or_many_give_the_same_vectors(runtimes) -> None:
 def test_the_streams_are_not_pinned_to_cores() -> None:
     """OpenVINO binds each stream's thread to one core by default on Linux; on a shared
     machine a stream then waits for its busy core while the other idles (encoder_graph.yaml,
-    ``pinning``). The threads of a batch also keep the whole CPU while they run."""
+    ``cpu_pinning``). The threads of a batch also keep the whole CPU while they run."""
     encoder = ov_encoder.OvEncoder(_graph_file(), ov_encoder.options(), native=False)
     assert encoder._compiled.get_property("ENABLE_CPU_PINNING") is False
     tokenizer = load_embedder(FP32_MODEL).model.tokenizer

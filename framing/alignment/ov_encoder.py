@@ -18,7 +18,7 @@ waits for another inside a batch: a quarter to a third less CPU for the same vec
 bit; BENCHMARKS.md, session 12). The infer requests are used under a lock: the web server
 is threaded, and an infer request runs one batch at a time. The streams' threads are not
 pinned to cores (OpenVINO pins them by default on Linux: one stream to each core, which waits
-for its core when another job holds it; ``pinning`` in the YAML).
+for its core when another job holds it; ``cpu_pinning`` in the YAML).
 
 Offline: ``import openvino`` imports its model converter (``openvino.tools.ovc``), which
 sends an "import" event to Google Analytics through the ``openvino_telemetry`` package
@@ -93,7 +93,7 @@ class OvEncoder:
             "PERFORMANCE_HINT": str(settings["performance_hint"]),
             "INFERENCE_NUM_THREADS": threads,
             "NUM_STREAMS": self.streams,
-            "ENABLE_CPU_PINNING": bool(settings.get("pinning", False)),
+            "ENABLE_CPU_PINNING": bool(settings.get("cpu_pinning", False)),
         }
         self._compiled = ov.Core().compile_model(str(graph_file), "CPU", config)
         self._request = self._compiled.create_infer_request()
