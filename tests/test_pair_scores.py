@@ -6,6 +6,28 @@ import numpy as np
 
 from framing.alignment.pair_scores import clause_units, combine, word_match_scores
 
+# Three sentences each of two articles, each a claim wrapped in attribution: clause units
+# cut them apart.
+SAID = [f"The minister said, in a long speech, that claim {k} holds." for k in range(3)]
+TOLD = [f"A spokesman told reporters, on Monday, that claim {k} stands." for k in range(3)]
+
+
+def _units_on(monkeypatch, reach: int):
+    """Candidate scores with merged runs of two and clause units on, ``reach`` as given and
+    no word score; returns a calibration that reads a cosine c as z 10c."""
+    from types import SimpleNamespace
+
+    from framing.alignment import pair_scores
+
+    settings = pair_scores.pair_score_settings() | {
+        "reach": reach,
+        "merge_size": 2,
+        "clause_offset": 2.0,
+    }
+    monkeypatch.setattr(pair_scores, "pair_score_settings", lambda: settings)
+    monkeypatch.setattr(pair_scores, "_word_scores", lambda a, b, words: np.zeros((3, 3)))
+    return SimpleNamespace(centre=lambda v, lang: v, z_scores=lambda s, la, lb: 10 * s)
+
 
 def test_clause_units_split_quote_attribution_and_second_claim() -> None:
     units = clause_units("«Это полностью не соответствует действительности», — заявил Песков.")
@@ -71,7 +93,7 @@ def test_only_unlinked_sentences_and_those_within_reach_are_cut_into_units(monke
     monkeypatch.setattr(pair_scores, "embed_texts", fake_embed)
     monkeypatch.setattr(pair_scores, "_word_scores", lambda a, b, words: np.zeros((3, 3)))
     monkeypatch.setattr(pair_scores, "pair_score_settings", lambda: SETTINGS | {"reach": 1})
-    said = [f"The minister said, in a long speech, that claim {k} holds." for k in range(3)]
+    said = SAID
     a = SimpleNamespace(id="a", lang="en", sentences=said, vectors=np.zeros((3, 2)))
     b = SimpleNamespace(id="b", lang="en", sentences=said, vectors=np.zeros((3, 2)))
     z = np.zeros((3, 3))
@@ -261,16 +283,8 @@ def test_the_units_of_both_articles_are_encoded_in_one_call(monkeypatch) -> None
         return np.stack([vector(t) for t in texts])
 
     embedder = SimpleNamespace(model_id="fake", encode=encode)
-    settings = pair_scores.pair_score_settings() | {
-        "reach": 0,
-        "merge_size": 2,
-        "clause_offset": 2.0,
-    }
-    monkeypatch.setattr(pair_scores, "pair_score_settings", lambda: settings)
-    monkeypatch.setattr(pair_scores, "_word_scores", lambda a, b, words: np.zeros((3, 3)))
-    calibration = SimpleNamespace(centre=lambda v, lang: v, z_scores=lambda s, la, lb: 10 * s)
-    said = [f"The minister said, in a long speech, that claim {k} holds." for k in range(3)]
-    told = [f"A spokesman told reporters, on Monday, that claim {k} stands." for k in range(3)]
+    calibration = _units_on(monkeypatch, reach=0)
+    said, told = SAID, TOLD
     a = SimpleNamespace(
         id="a", lang="en", sentences=said, vectors=np.stack([vector(s) for s in said])
     )
@@ -301,8 +315,7 @@ def _reach_case(monkeypatch, best: int) -> tuple[list[list[str]], list[str], lis
 
     from framing.alignment import pair_scores
 
-    said = [f"The minister said, in a long speech, that claim {k} holds." for k in range(3)]
-    told = [f"A spokesman told reporters, on Monday, that claim {k} stands." for k in range(3)]
+    said, told = SAID, TOLD
     matching = set(clause_units(said[2]))
     calls: list[list[str]] = []
 
@@ -311,14 +324,7 @@ def _reach_case(monkeypatch, best: int) -> tuple[list[list[str]], list[str], lis
         other = -np.ones(3, dtype=np.float32) / np.sqrt(3)
         return np.stack([np.eye(3, dtype=np.float32)[0] if t in matching else other for t in texts])
 
-    settings = pair_scores.pair_score_settings() | {
-        "reach": 1,
-        "merge_size": 2,
-        "clause_offset": 2.0,
-    }
-    monkeypatch.setattr(pair_scores, "pair_score_settings", lambda: settings)
-    monkeypatch.setattr(pair_scores, "_word_scores", lambda a, b, words: np.zeros((3, 3)))
-    calibration = SimpleNamespace(centre=lambda v, lang: v, z_scores=lambda s, la, lb: 10 * s)
+    calibration = _units_on(monkeypatch, reach=1)
     a = SimpleNamespace(id="a", lang="en", sentences=said, vectors=np.zeros((3, 3)))
     b = SimpleNamespace(id="b", lang="en", sentences=told, vectors=np.eye(3))
     z = np.zeros((3, 3))
