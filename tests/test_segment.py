@@ -153,6 +153,80 @@ def test_missing_space_exceptions_stay_whole(lang: str, text: str) -> None:
     assert texts(text, lang) == [text]
 
 
+# --- brackets ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        # an editor's note, its bracket closed
+        ("uk", "Хочу привітати його (Трампа. – Ред.) з обранням на посаду президента."),
+        ("ru", "Хочу поздравить его (Трампа. — Прим. ред.) с избранием на пост президента."),
+        ("ru", "Он поздравил его (Трампа. — прим. ред.) с победой на выборах."),
+        ("en", "I want to congratulate him (Trump. – Ed.) on his election as president."),
+        ("en", "He congratulated him [Trump. - ed. note] on his election as president."),
+        # the outlet's typo for the closing bracket (tests/gold/real_events_articles/312)
+        ("uk", "Хочу привітати його (Трампа. – Ред._ з обранням на посаду президента."),
+        # an aside or a reference that closes within a few words
+        ("en", "Not a thing was said (p. 7) about the strike on Monday."),
+        ("ru", "Как сказано в послании (Кол. 3:4-11), апостол учит нас тому."),
+        ("en", "His account does not add up (four boys or three? one girl?) at all."),
+    ],
+)
+def test_a_short_bracket_holds_no_sentence_end(lang: str, text: str) -> None:
+    assert texts(text, lang) == [text]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "expected"),
+    [
+        # the bracket closed before the mark: a genuine end
+        (
+            "en",
+            "He left (for good). Then he came back.",
+            ["He left (for good).", "Then he came back."],
+        ),
+        (
+            "en",
+            "He left (see below.) Then he came back.",
+            ["He left (see below.)", "Then he came back."],
+        ),
+        (
+            "ru",
+            "Он ушёл (см. ниже). Затем он вернулся домой.",
+            ["Он ушёл (см. ниже).", "Затем он вернулся домой."],
+        ),
+        (
+            "uk",
+            "Він пішов (назавжди). Потім він повернувся додому.",
+            ["Він пішов (назавжди).", "Потім він повернувся додому."],
+        ),
+        # a bracket closed earlier in the sentence, another one soon after the mark
+        (
+            "ru",
+            "Он ушёл (навсегда) вчера. Потом (в пятницу) вернулся.",
+            ["Он ушёл (навсегда) вчера.", "Потом (в пятницу) вернулся."],
+        ),
+        # a bracket that stays open for long: no note, no short aside
+        (
+            "en",
+            "He left (for good. Then he came back and said many more things here). Then.",
+            ["He left (for good.", "Then he came back and said many more things here).", "Then."],
+        ),
+        # opened too many words before the mark
+        (
+            "ru",
+            "Он ушёл (и больше никто его не видел в этом городе никогда. Все ушли) домой.",
+            ["Он ушёл (и больше никто его не видел в этом городе никогда.", "Все ушли) домой."],
+        ),
+    ],
+)
+def test_a_sentence_still_ends_outside_a_short_bracket(
+    lang: str, text: str, expected: list[str]
+) -> None:
+    assert texts(text, lang) == expected
+
+
 # --- quotes and attributions -----------------------------------------------------------------
 
 QUOTES = [

@@ -15,6 +15,10 @@ adds what news text needs on top of them:
 * **Abbreviations.** ``data/segmentation.yaml`` extends razdel's Russian lists for ru, uk and en
   ("Jan. 20", "м. Київ", "e.g.", "т. зв."); "No." is one only before a number ("No. 5"), and
   "“" closes „…“ quotes. ``lang=None`` (or an unknown code) uses all the lists.
+* **Brackets.** A terminal mark inside a short round or square bracket that closes a few words
+  later is no sentence end: an editor's note («його (Трампа. – Ред.) з обранням», "(Trump. –
+  Ed.)") or an aside stays inside its sentence. The limits are ``bracket_words_before`` /
+  ``bracket_words_after`` in ``data/segmentation.yaml``.
 * **Quotes and their attribution.** Later stages align sentences across languages, so a long
   quote is *not* kept as one unit: each of its sentences is its own unit (the first one keeps
   the opening quote mark). The quote's last sentence stays with its attribution
@@ -73,6 +77,10 @@ _CLOSING_QUOTES = '"»”“'
 _OPENING_QUOTES = "\"«“„‘'"
 _GLUE_AFTER = _CLOSING_QUOTES + "')’"
 _DASH_LEAD = re.compile(rf"[{re.escape(DASHES)}‐‒―]+\s*(?=[^\W\d_])")
+_BRACKETS = {"(": ")", "[": "]"}
+_BRACKET_MARK = re.compile(r"[()\[\]]")
+_BRACKET_CHARS_PER_WORD = 32  # bounds the look-around (linear time on any text)
+_NOTE_LEAD = re.compile(rf"\s*[{re.escape(DASHES)}‐‒―]+\s*([^\W\d_]+)")
 
 
 @dataclass(frozen=True)
@@ -87,6 +95,9 @@ class _Language:
     site_suffixes: frozenset[str]
     short_max_words: int
     verb_window: int
+    bracket_before: int
+    bracket_after: int
+    editor_notes: frozenset[str]
 
 
 def split_sentences(text: str, lang: str | None = None) -> list[Sentence]:
@@ -132,6 +143,9 @@ def _language(lang: str | None) -> _Language:
         site_suffixes=frozenset(data["site_suffixes"]),
         short_max_words=int(data["short_fragment_max_words"]),
         verb_window=int(data["attribution_verb_window"]),
+        bracket_before=int(data["bracket_words_before"]),
+        bracket_after=int(data["bracket_words_after"]),
+        editor_notes=frozenset(str(w).lower() for w in data["editor_note_words"]),
     )
 
 
@@ -171,7 +185,7 @@ def _line_units(text: str, language: _Language) -> list[tuple[int, int, int]]:
         line_end = match.start() if match else len(text)
         chunk_start = line_start
         for chunk_end in [*_glued_breaks(text, line_start, line_end, language), line_end]:
-            for a, b in _razdel_spans(text, chunk_start, chunk_end, rules):
+            for a, b in _razdel_spans(text, chunk_start, chunk_end, rules, language):
                 a, b = _strip(text, a, b)
                 if a < b:
                     units.append((a, b, breaks))
@@ -210,12 +224,17 @@ def _glued_breaks(text: str, start: int, end: int, language: _Language) -> Itera
 
 
 def _razdel_spans(
-    text: str, start: int, end: int, rules: tuple[_Rule, ...]
+    text: str,
+    start: int,
+    end: int,
+    rules: tuple[_Rule, ...],
+    language: _Language | None = None,
 ) -> Iterator[tuple[int, int]]:
     """razdel's sentence segmentation of text[start:end], as unstripped offsets.
 
     razdel's own driver rebuilds the growing sentence string at every candidate it joins, which
-    is quadratic on long runs of joins; this one keeps offsets only.
+    is quadratic on long runs of joins; this one keeps offsets only. With ``language``, a
+    terminal mark inside a short bracket is no break (``_in_short_bracket``).
     """
     begin = start
     for match in _CANDIDATE.finditer(text, start, end):
@@ -225,10 +244,45 @@ def _razdel_spans(
         )
         # Only razdel's list_item rule reads the buffer, and it gives up past BULLET_SIZE chars.
         split.buffer = text[max(begin, s - BULLET_SIZE - 1) : s]
+        if language is not None and _in_short_bracket(text, start, end, s, e, language):
+            continue
         if not _joins(split, rules):
             yield begin, e
             begin = e
     yield begin, end
+
+
+def _in_short_bracket(text: str, start: int, end: int, s: int, e: int, language: _Language) -> bool:
+    """Whether the terminal mark text[s:e] sits inside a short bracket that closes soon after.
+
+    The bracket must be open at the mark (opened at most ``bracket_before`` words before it and
+    not closed since) and close, with no other bracket before it, within ``bracket_after``
+    words after it: «його (Трампа. – Ред.) з обранням» holds one sentence. An editor's note
+    after a dash («– Ред.», "– Ed.") is enough without the closing bracket, which outlets
+    mistype («(Трампа. – Ред._ з обранням»).
+    """
+    if text[s] not in ENDINGS:
+        return False
+    left = max(start, s - _BRACKET_CHARS_PER_WORD * (language.bracket_before + 1))
+    marks = list(_BRACKET_MARK.finditer(text, left, s))
+    if not marks or marks[-1].group() not in _BRACKETS:
+        return False
+    opened = marks[-1]
+    if _word_count(text, opened.end(), s, language.bracket_before) > language.bracket_before:
+        return False
+    note = _NOTE_LEAD.match(text, e, end)
+    if note and note[1].lower() in language.editor_notes:
+        return True
+    right = min(end, e + _BRACKET_CHARS_PER_WORD * (language.bracket_after + 1))
+    closing = _BRACKET_MARK.search(text, e, right)
+    if closing is None or closing.group() != _BRACKETS[opened.group()]:
+        return False
+    return _word_count(text, e, closing.start(), language.bracket_after) <= language.bracket_after
+
+
+def _word_count(text: str, a: int, b: int, limit: int) -> int:
+    """Words in text[a:b], counted up to limit + 1."""
+    return sum(1 for _ in islice(TEXT_WORD_RE.finditer(text, a, b), limit + 1))
 
 
 def _joins(split: SentSplit, rules: tuple[_Rule, ...]) -> bool:
