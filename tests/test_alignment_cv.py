@@ -118,3 +118,25 @@ def test_the_decision_grid_adds_the_named_rules_only() -> None:
     assert 99.0 in with_near["candidate_near_z"]  # the rule off is a grid point
     with pytest.raises(ValueError, match="unknown rules"):
         decision_grid(["candidate_anything"])
+
+
+def test_strip_offset_is_a_score_setting_the_folds_can_choose() -> None:
+    """The reported contents' scores (Signals.stripped) reach the candidate score through
+    strip_offset, a grid value like a rule's (99: off): event A's true candidate is lifted
+    over the bar only by its stripped score."""
+    from framing.lab.alignment_cv import RULES, decision_grid
+
+    assert decision_grid(["strip_offset"])["strip_offset"] == RULES["strip_offset"]
+    pair = GoldPair("g:10", "g:10", np.array([[7.0, 0], [0, 3.0]]), {(0, 0), (1, 1)}, True)
+    flat = np.zeros_like(pair.z)
+    stripped = np.array([[-np.inf, -np.inf], [-np.inf, 5.0]])
+    grid = {
+        "clause_offset": (99.0,),
+        "token_weight": (0.0,),
+        "candidate_mutual_z": (99.0,),
+        "candidate_z": (4.5,),
+        "strip_offset": (0.5, 99.0),
+    }
+    found = leave_one_event_out([Signals(pair, "g:10", flat, flat, None, stripped)], grid)
+    by_offset = {row["strip_offset"]: row["recall"] for row in found["in_sample"]}
+    assert by_offset == {0.5: 1.0, 99.0: 0.5}

@@ -409,3 +409,119 @@ def test_word_scores_of_one_product_are_each_pairs_own() -> None:
     assert np.abs(got - want).max() < 1e-6
     assert got[1].tolist() == [0.0, 0.0, 0.0] and got[:, 2].tolist() == [0.0] * 4
     assert word_match_scores([np.zeros((0, 16))] * 2, words_b).tolist() == [[0.0] * 3] * 2
+
+
+# --- reported contents (session 14) -----------------------------------------------------------
+
+QUOTED = [
+    '"There was no conversation," said Kremlin spokesman Dmitry Peskov.',
+    "The weather in Moscow was fine on Monday.",
+    "Sources said the talks would resume in the spring.",
+]
+PLAIN = [
+    "There was no call between the two leaders.",
+    "The talks resume in spring.",
+    "Snow fell in Moscow on Monday.",
+]
+
+
+def _strip_case(monkeypatch, strip_offset: float):
+    """Quoted and plain articles, merged runs of two, clause units off, no word score; a
+    fake encoder gives "There was no conversation" the vector of PLAIN[0] (e0) and any
+    other text one of its own. Returns (a, b, calibration, embedder, encoder calls)."""
+    from types import SimpleNamespace
+
+    from framing.alignment import pair_scores
+
+    settings = pair_scores.pair_score_settings() | {
+        "merge_size": 2,
+        "clause_offset": 99.0,
+        "strip_offset": strip_offset,
+        "token_weight": 0.0,
+    }
+    monkeypatch.setattr(pair_scores, "pair_score_settings", lambda: settings)
+    monkeypatch.setattr(pair_scores, "_word_scores", lambda a, b, words: np.zeros((3, 3)))
+    eye = np.eye(8, dtype=np.float32)
+    calls: list[list[str]] = []
+
+    def vector(text: str) -> np.ndarray:
+        if text == "There was no conversation":
+            return eye[0]
+        return eye[1 + sum(map(ord, text)) % 7]
+
+    def encode(texts: list[str]) -> np.ndarray:
+        calls.append(list(texts))
+        return np.stack([vector(t) for t in texts])
+
+    calibration = SimpleNamespace(centre=lambda v, lang: v, z_scores=lambda s, la, lb: 10 * s)
+    a = SimpleNamespace(
+        id="a", lang="en", sentences=QUOTED, vectors=np.stack([eye[1], eye[2], eye[3]])
+    )
+    b = SimpleNamespace(
+        id="b", lang="en", sentences=PLAIN, vectors=np.stack([eye[0], eye[4], eye[5]])
+    )
+    return a, b, calibration, SimpleNamespace(model_id="fake", encode=encode), calls
+
+
+def test_stripped_scores_read_the_reported_content_of_either_side(monkeypatch) -> None:
+    from framing.alignment import pair_scores
+    from framing.alignment.reported import reported_contents
+
+    a, b, calibration, embedder, _ = _strip_case(monkeypatch, 0.0)
+    assert reported_contents(QUOTED, "en") == [
+        "There was no conversation",
+        None,
+        "the talks would resume in the spring",
+    ]
+    assert reported_contents(PLAIN, "en") == [None, None, None]
+    stripped = pair_scores.stripped_scores(a, b, calibration, embedder)
+    assert stripped[0, 0] == 10.0  # the quote without its attribution is PLAIN[0]
+    assert np.isneginf(stripped[1]).all()  # neither sentence has a frame
+    assert np.isfinite(stripped[2]).all()
+
+
+def test_combine_takes_the_stripped_score_less_its_offset() -> None:
+    z = np.array([[2.0, 6.0]])
+    flat = np.zeros((1, 2))
+    stripped = np.array([[7.0, -np.inf]])
+    lifted = combine(z, z, flat, None, stripped, strip_offset=0.5, token_weight=0.0)
+    assert lifted.tolist() == [[6.5, 6.0]]
+    off = combine(z, z, flat, None, stripped, strip_offset=99.0, token_weight=0.0)
+    assert np.array_equal(off, combine(z, z, flat, token_weight=0.0))
+
+
+def test_reported_contents_lift_a_quote_to_its_plain_counterpart(monkeypatch) -> None:
+    """Switched on, the quote's content ranks PLAIN[0] first for QUOTED[0]; its contents
+    go to the encoder in the one call of the merged units (no second pass)."""
+    from framing.alignment import pair_scores
+
+    a, b, calibration, embedder, calls = _strip_case(monkeypatch, 0.5)
+    z = np.zeros((3, 3))
+    z[0, 1] = 3.0
+    scores = pair_scores.candidate_scores(a, b, z, calibration, embedder, None, {}, [0], [1])
+    assert scores[0].argmax() == 0 and scores[0, 0] == 9.5
+    assert len(calls) == 1
+    assert {"There was no conversation", " ".join(QUOTED[:2]), " ".join(PLAIN[1:3])} <= set(
+        calls[0]
+    )
+
+
+def test_with_strip_offset_off_nothing_is_stripped_and_the_scores_are_as_before(
+    monkeypatch,
+) -> None:
+    """strip_offset 99 (the shipped default): reported contents are neither found nor
+    encoded, and the scores are byte for byte those of z and the merged units alone."""
+    from framing.alignment import pair_scores
+
+    a, b, calibration, embedder, calls = _strip_case(monkeypatch, 99.0)
+
+    def refuse(*args):
+        raise AssertionError("reported contents were looked for")
+
+    monkeypatch.setattr(pair_scores, "reported_contents", refuse)
+    z = np.zeros((3, 3))
+    z[0, 1] = 3.0
+    scores = pair_scores.candidate_scores(a, b, z, calibration, embedder, None, {}, [0], [1])
+    assert "There was no conversation" not in {text for call in calls for text in call}
+    merges = pair_scores.merge_scores(a, b, calibration, embedder, None, [0], [1])
+    assert np.array_equal(scores, combine(z, z, np.zeros((3, 3)), merges))

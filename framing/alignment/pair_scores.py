@@ -21,10 +21,16 @@ the shared part is nearly a translation. Two signals find the shared part:
   both only where the merge scores at least ``merge_margin`` above its best member alone
   (a claim told in two sentences by one outlet and in one by the other).
 
-``candidate_scores`` = max(z, clause − ``clause_offset``, merged − ``merge_offset``) +
-``token_weight`` × token score. It ranks candidates only: the confident tier stays on z,
-whose bars keep its precision. Session 9 (merged units added to the grid): held-out
-0.634 -> 0.663, BENCHMARKS.md.
+- **reported content** (:mod:`framing.alignment.reported`, session 14): a sentence with an
+  attribution frame (a quote and its attribution, a speaker and a speech verb, «по
+  словам …») is also embedded without it; a pair's stripped score is the best z of either
+  sentence's reported content against the other whole or against the other's content
+  (:func:`stripped_scores`). Off unless ``strip_offset`` is below :data:`CLAUSES_OFF`.
+
+``candidate_scores`` = max(z, clause − ``clause_offset``, merged − ``merge_offset``,
+stripped − ``strip_offset``) + ``token_weight`` × token score. It ranks candidates only:
+the confident tier stays on z, whose bars keep its precision. Session 9 (merged units added
+to the grid): held-out 0.634 -> 0.663, BENCHMARKS.md.
 Chosen by leave-one-event-out cross-validation over the real dev gold and the seeds (5
 events; ``framing lab-alignment-cv``, figures in BENCHMARKS.md): held-out shown-link F1
 0.553 with z ranking the candidates, 0.652 choosing all four settings of this score and
@@ -52,6 +58,7 @@ from framing.alignment.embedder import (
     load_embedder,
     model_id_for,
 )
+from framing.alignment.reported import reported_contents
 from framing.alignment.sentence_states import (
     StatesCache,
     encoded_texts,
@@ -260,11 +267,14 @@ def combine(
     clause: np.ndarray,
     words: np.ndarray,
     merges: Merges | None = None,
+    stripped: np.ndarray | None = None,
     **overrides: float,
 ) -> np.ndarray:
     """The candidate score of each pair from its signals (``clause_offset``,
-    ``token_weight``, ``merge_margin`` and ``merge_offset`` from the settings unless
-    overridden); ``merges`` (the merged units' z) adds :func:`merged_credit`."""
+    ``token_weight``, ``merge_margin``, ``merge_offset`` and ``strip_offset`` from the
+    settings unless overridden); ``merges`` (the merged units' z) adds
+    :func:`merged_credit`, ``stripped`` (:func:`stripped_scores`) the reported contents'
+    z less ``strip_offset`` (at :data:`CLAUSES_OFF` or above: not counted)."""
     cfg = {**pair_score_settings(), **overrides}
     spread = words.std()
     standard = (words - words.mean()) / spread if spread > 0 else np.zeros_like(words)
@@ -272,6 +282,9 @@ def combine(
     if merges is not None:
         credit = merged_credit(z, merges, float(cfg["merge_margin"]), int(cfg["merge_size"]))
         clause_part = np.maximum(clause_part, credit - float(cfg["merge_offset"]))
+    strip_offset = float(cfg.get("strip_offset", CLAUSES_OFF))
+    if stripped is not None and strip_offset < CLAUSES_OFF:
+        clause_part = np.maximum(clause_part, stripped - strip_offset)
     return clause_part + float(cfg["token_weight"]) * standard
 
 
@@ -379,6 +392,51 @@ def pair_score_settings() -> dict[str, Any]:
     return thresholds()["pair_scores"]
 
 
+def _reported(article: Any) -> tuple[list[int], list[str]]:
+    """The sentences of ``article`` with a reported content (:mod:`.reported`), and those
+    contents."""
+    found = reported_contents(article.sentences, article.lang)
+    owned = [(i, text) for i, text in enumerate(found) if text]
+    return [i for i, _ in owned], [text for _, text in owned]
+
+
+def stripped_scores(
+    a: Any,
+    b: Any,
+    calibration: Calibration,
+    embedder: Embedder,
+    store: Store | MemoryVectors | None = None,
+    units: Units | None = None,
+) -> np.ndarray:
+    """Per sentence pair, the best z of a's reported content against b's sentence, of a's
+    sentence against b's content, and of the two contents; -inf where neither sentence has
+    one. ``units``: unit vectors encoded already, by text (added to)."""
+    n, m = len(a.sentences), len(b.sentences)
+    out = np.full((n, m), -np.inf)
+    owners_a, texts_a = _reported(a)
+    owners_b, texts_b = _reported(b)
+    vectors_a = vectors_b = None
+    if texts_a:
+        vectors_a = calibration.centre(unit_vectors(texts_a, embedder, store, units), a.lang)
+        z = calibration.z_scores(vectors_a @ b.vectors.T, a.lang, b.lang)
+        out[owners_a] = np.maximum(out[owners_a], z)
+    if texts_b:
+        vectors_b = calibration.centre(unit_vectors(texts_b, embedder, store, units), b.lang)
+        z = calibration.z_scores(a.vectors @ vectors_b.T, a.lang, b.lang)
+        out[:, owners_b] = np.maximum(out[:, owners_b], z)
+    if vectors_a is not None and vectors_b is not None:
+        z = calibration.z_scores(vectors_a @ vectors_b.T, a.lang, b.lang)
+        block = np.ix_(owners_a, owners_b)
+        out[block] = np.maximum(out[block], z)
+    return out
+
+
+def strips_count() -> bool:
+    """Whether reported contents can lift a candidate score (``strip_offset`` below
+    :data:`CLAUSES_OFF`); when they cannot, they are neither found nor encoded."""
+    return float(pair_score_settings().get("strip_offset", CLAUSES_OFF)) < CLAUSES_OFF
+
+
 def candidate_scores(
     a: Any,
     b: Any,
@@ -407,12 +465,20 @@ def candidate_scores(
         # clause units cannot lift a score: not cut, not encoded (the same scores)
         if rows is not None or cols is not None:
             rows, cols = list(rows or []), list(cols or [])
+        if strips_count():  # the merged units and the reported contents in one call
+            every_a, every_b = range(len(a.sentences)), range(len(b.sentences))
+            keep_a = list(every_a) if rows is None else rows
+            keep_b = list(every_b) if cols is None else cols
+            _encode_units_at_once(a, b, embedder, store, units, keep_a, keep_b)
+        stripped = _stripped(a, b, calibration, embedder, store, units)
         merges = merge_scores(a, b, calibration, embedder, store, rows, cols, units)
-        return combine(z, z, word, merges)
+        return combine(z, z, word, merges, stripped)
     if rows is None and cols is None:
         merges = merge_scores(a, b, calibration, embedder, store, units=units)
         clause = clause_scores(a, b, calibration, embedder, store, states=states, units=units)
-        return combine(z, clause, word, merges)
+        return combine(
+            z, clause, word, merges, _stripped(a, b, calibration, embedder, store, units)
+        )
     rows, cols = list(rows or []), list(cols or [])
     reach = int(pair_score_settings()["reach"])
     # The sentences within reach are known only from the score with their units, so their
@@ -425,14 +491,29 @@ def candidate_scores(
     # Merged units only where a candidate can be shown: runs holding an unlinked sentence.
     merges = merge_scores(a, b, calibration, embedder, store, rows, cols, units)
     clause = clause_scores(a, b, calibration, embedder, store, rows, cols, states, units)
-    first = combine(z, clause, word, merges)
+    stripped = _stripped(a, b, calibration, embedder, store, units)
+    first = combine(z, clause, word, merges, stripped)
     near_a, near_b = _within_reach(first, rows, cols, reach)
     if near_a <= set(rows) and near_b <= set(cols):
         return first
     rows, cols = sorted(near_a | set(rows)), sorted(near_b | set(cols))
     _encode_units_at_once(a, b, embedder, store, units, [], [], rows, cols)  # any not foretold
     clause = clause_scores(a, b, calibration, embedder, store, rows, cols, states, units)
-    return combine(z, clause, word, merges)
+    return combine(z, clause, word, merges, stripped)
+
+
+def _stripped(
+    a: Any,
+    b: Any,
+    calibration: Calibration,
+    embedder: Embedder,
+    store: Store | MemoryVectors | None,
+    units: Units,
+) -> np.ndarray | None:
+    """:func:`stripped_scores` when they count (:func:`strips_count`), else None."""
+    if not strips_count():
+        return None
+    return stripped_scores(a, b, calibration, embedder, store, units)
 
 
 # A clause unit's z is at most a few points above its sentence's (z-scores of e5 pairs stay
@@ -472,10 +553,13 @@ def _encode_units_at_once(
     ``cut_a`` / ``cut_b``, where :func:`merge_scores` and :func:`clause_scores` then find
     them: four to six calls of a few dozen texts each pad and batch worse than one sorted
     call (1,200 texts: 4.5 s in 73 small calls, 2.4 s in one; BENCHMARKS.md). Clause units
-    go in only when the comparison's model encodes them (``clause_encoder: self``)."""
+    go in only when the comparison's model encodes them (``clause_encoder: self``); the
+    reported contents of every sentence of both when they count (:func:`strips_count`)."""
     size = int(pair_score_settings().get("merge_size", 0))
     cutting = str(pair_score_settings().get("clause_encoder")) == "self" and clauses_count()
     texts = []
+    if strips_count():
+        texts += _reported(a)[1] + _reported(b)[1]
     for article, keep, cut in ((a, rows, cut_a), (b, cols, cut_b)):
         if size >= 2 and keep:
             texts += _merged_texts(
@@ -508,15 +592,19 @@ class PairScorer:
             rows, cols, self.states, self.units,
         )  # fmt: skip
 
-    def signals(self) -> tuple[np.ndarray, np.ndarray, Merges | None]:
-        """The clause scores (every sentence cut), the word scores and the merged units
-        (every run), for grids over :func:`combine`'s settings (``framing
+    def signals(self) -> tuple[np.ndarray, np.ndarray, Merges | None, np.ndarray]:
+        """The clause scores (every sentence cut), the word scores, the merged units
+        (every run) and the stripped scores (:func:`stripped_scores`, whatever
+        ``strip_offset``), for grids over :func:`combine`'s settings (``framing
         lab-alignment-cv``)."""
         clause = clause_scores(
             self.a, self.b, self.calibration, self.embedder, self.store, states=self.states
         )
         merges = merge_scores(self.a, self.b, self.calibration, self.embedder, self.store)
-        return clause, _word_scores(self.a, self.b, self.words), merges
+        stripped = stripped_scores(
+            self.a, self.b, self.calibration, self.embedder, self.store, self.units
+        )
+        return clause, _word_scores(self.a, self.b, self.words), merges, stripped
 
 
 def _word_scores(a: Any, b: Any, words: dict[str, list[np.ndarray]]) -> np.ndarray:

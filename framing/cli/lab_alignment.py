@@ -187,7 +187,8 @@ def eval_guard_command(ntrex: Path | None, documents: int, model: str | None) ->
     help="Search the decision grid (the score settings near the shipped point, wider "
     "candidate bars) with this candidate rule's values added (repeatable): "
     "candidate_taken_offset, candidate_margin, candidate_veto_offset, candidate_near_z, "
-    "candidate_near_taken, candidate_second_z. Without it: the score grid of earlier sessions.",
+    "candidate_near_taken, candidate_second_z, strip_offset (the reported content's offset, "
+    "a score setting). Without it: the score grid of earlier sessions.",
 )
 @click.option(
     "--decision-grid",

@@ -64,6 +64,9 @@ RULES: dict[str, tuple[float, ...]] = {
     "candidate_near_z": (4.5, 5.0, 5.5, 6.0, 99.0),
     "candidate_near_taken": (0.0, 1.0),
     "candidate_second_z": (5.5, 6.0, 6.5, 7.0, 7.5, 99.0),
+    # Session 14, a score setting searched as a rule: the reported content's offset
+    # (framing/alignment/reported.py; 99: off).
+    "strip_offset": (0.0, 0.5, 1.0, 1.5, 99.0),
 }
 
 
@@ -81,7 +84,14 @@ BRIEFING_SHOWN_F1 = 0.85
 BRIEFING_CONFIDENT_P = 1.0
 # The seed and real dev gold (the repository layout: an editable install keeps it).
 GOLD = Path(__file__).resolve().parents[2] / "tests" / "gold"
-SCORE_KEYS = ("clause_offset", "token_weight", "merge_size", "merge_margin", "merge_offset")
+SCORE_KEYS = (
+    "clause_offset",
+    "token_weight",
+    "merge_size",
+    "merge_margin",
+    "merge_offset",
+    "strip_offset",
+)
 
 
 @dataclass
@@ -93,6 +103,7 @@ class Signals:
     clause: np.ndarray
     words: np.ndarray
     merges: Merges | None = None  # every merged unit, when merge_size >= 2
+    stripped: np.ndarray | None = None  # the reported contents' scores (stripped_scores)
 
 
 def event_of(gold: str, pair: GoldPair, events: dict[str, str] | None = None) -> str:
@@ -115,9 +126,9 @@ def gold_signals(pairs: Iterable[tuple[str, GoldPair]]) -> list[Signals]:
         scorer = pair.candidate_scores
         if not isinstance(scorer, PairScorer):
             raise TypeError(f"{pair.a}-{pair.b}: no candidate scorer to take signals from")
-        clause, words, merges = scorer.signals()
+        clause, words, merges, stripped = scorer.signals()
         event = event_of(gold, pair, events if gold == "real" else None)
-        out.append(Signals(pair, event, clause, words, merges))
+        out.append(Signals(pair, event, clause, words, merges, stripped))
     return out
 
 
@@ -132,7 +143,7 @@ def counts_at(signals: list[Signals], point: dict[str, float]) -> list[dict[str,
     bars = {k: v for k, v in point.items() if k not in SCORE_KEYS}
     out = []
     for s in signals:
-        ranked = combine(s.pair.z, s.clause, s.words, s.merges, **score)
+        ranked = combine(s.pair.z, s.clause, s.words, s.merges, s.stripped, **score)
         found = align_gold(replace(s.pair, candidate_scores=ranked), **bars)
         out.append(
             {
