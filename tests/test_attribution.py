@@ -309,6 +309,24 @@ SYNTHETIC = [
             ("named_speaker", "Lavrov", "He added", "indirect"),
         ],
     ),
+    # The English counterparts of заверить / запевнити, уточнить, напомнить, подытожить.
+    (
+        "en",
+        "Peskov assured that there had been no call. He reiterated that no talks were planned.",
+        [
+            ("named_speaker", "Peskov", "Peskov assured", "indirect"),
+            ("named_speaker", "Peskov", "He reiterated", "indirect"),
+        ],
+    ),
+    (
+        "en",
+        "The spokesman clarified that the visit was private. Lavrov reminded reporters that "
+        "the treaty had lapsed.",
+        [
+            ("named_speaker", "spokesman", "The spokesman clarified", "indirect"),
+            ("named_speaker", "Lavrov", "Lavrov reminded", "indirect"),
+        ],
+    ),
 ]
 
 
