@@ -126,6 +126,32 @@ def test_handout_is_honest_about_omissions(client, seed_event, seeds_by_file) ->
     assert "in English: Russian state media" in html
 
 
+def test_handout_lists_a_statement_with_candidates_as_possible_not_as_one_report_only(
+    client, seed_event
+) -> None:
+    # The page counts a one-outlet statement whose best candidates sit in other rows as
+    # "possible (check)"; the handout used to list it under "found in one report only".
+    comparison = client.get(f"/api/events/{seed_event['id']}").get_json()["comparison"]
+    with_candidates = [r for r in comparison["rows"] if r.get("elsewhere")]
+    assert with_candidates  # the seed briefing has some (e.g. «Общение не исключается»)
+    html = client.get(f"/events/{seed_event['id']}/handout").get_data(as_text=True)
+    possible = html.split("<h2>Possibly the same statement (check)</h2>")[1].split("<h2>")[0]
+    only = html.split("<h2>Statements the aligner found in one report only</h2>")[1]
+    only = only.split("<h2>")[0]
+    ids = re.findall(r' id="([^"]+)"', html)  # a statement shown twice keeps one anchor
+    assert len(ids) == len(set(ids))
+    for row in with_candidates:
+        [(article, indices)] = row["cells"].items()
+        for index in indices:
+            sentence = f'data-sentence="{article}-{index}"'
+            assert sentence in possible and sentence not in only
+        for candidate in row["elsewhere"]:  # its counterparts stand beside it
+            for side in ("a", "b"):
+                if candidate[side] != article:
+                    for index in candidate[f"{side}_sentences"]:
+                        assert f'data-sentence="{candidate[side]}-{index}"' in possible
+
+
 def test_saved_compare_your_own_has_a_permalink_with_the_same_result(client) -> None:
     data = {"csrf_token": token(client), "text1": RU, "text2": EN, "save": "yes"}
     response = client.post("/compare/new", data=data)

@@ -75,8 +75,36 @@ def comparison_context(report: dict[str, Any], linkable: bool = True) -> dict[st
             r for r in report["rows"] if r["kind"] == "only" and not r.get("elsewhere")
         ],
         "just_made": just_made(),
+        # The handout's "possibly the same statement": the possible rows, then each
+        # one-outlet statement beside the candidates the aligner offers for it in other
+        # rows, so that "found in one report only" holds only what has no counterpart at all
+        # (as the page counts them).
+        "handout_possible": [
+            *(r["cells"] for r in report["rows"] if r["kind"] == "possible"),
+            *(with_candidates(r) for r in report["rows"] if r.get("elsewhere")),
+        ],
         "only_rows": {
-            a["id"]: [r for r in report["rows"] if r["kind"] == "only" and a["id"] in r["cells"]]
+            a["id"]: [
+                r
+                for r in report["rows"]
+                if r["kind"] == "only" and not r.get("elsewhere") and a["id"] in r["cells"]
+            ]
             for a in report["articles"]
         },
     }
+
+
+def with_candidates(row: dict[str, Any]) -> dict[str, list[int]]:
+    """A one-outlet row's cells with, in the other articles' cells, the sentences of its
+    possible counterparts in other rows (``row["elsewhere"]``), in the articles' order."""
+    [(own, mine)] = row["cells"].items()
+    cells: dict[str, list[int]] = {own: list(mine)}
+    for candidate in row["elsewhere"]:
+        other, theirs = (
+            (candidate["b"], candidate["b_sentences"])
+            if candidate["a"] == own
+            else (candidate["a"], candidate["a_sentences"])
+        )
+        found = cells.setdefault(other, [])
+        found += [i for i in theirs if i not in found]
+    return {article: sorted(indices) for article, indices in cells.items()}
