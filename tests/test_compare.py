@@ -240,6 +240,41 @@ def test_cli_text_names_the_quotes_it_compares() -> None:
     assert render_comparison(result).endswith(", on the part quoted by both: «Нет»")
 
 
+def test_cli_text_points_a_lone_claim_at_its_possible_counterparts() -> None:
+    """A one-outlet claim whose possible counterpart sits in another claim (a second wording
+    of a shared statement) says so, as the web view and the handout do, instead of reading
+    as found in one report only."""
+    from framing.cli.main import render_comparison
+
+    def article(article_id: str, lang: str, *texts: str) -> dict:
+        return {"id": article_id, "lang": lang, "outlet_name": article_id[:2].upper(),
+                "url": None, "sentences": [{"text": t} for t in texts]}  # fmt: skip
+
+    result = {
+        "articles": [
+            article("ru0000001", "ru", "Контакт не исключается.", "«Общение не исключается."),
+            article("en0000002", "en", "Contact is not excluded.", "Trump won."),
+        ],
+        "pairs": [
+            {
+                "a": "ru0000001",
+                "b": "en0000002",
+                "links": [
+                    {"a": [0], "b": [0], "tier": "same statement"},
+                    {"a": [1], "b": [0], "tier": "possible counterpart"},
+                ],
+            }
+        ],
+        "claims": [{"ru0000001": [0], "en0000002": [0]}, {"ru0000001": [1]}, {"en0000002": [1]}],
+        "insertions": [],
+        "quotes": [],
+    }
+    lines = render_comparison(result).splitlines()
+    assert lines[0] == "Claim 1 (shared):"
+    assert lines[3] == ("Claim 2 (only RU (ru, ru0000); possible counterpart in claim 1, check):")
+    assert lines[5] == "Claim 3 (only EN (en, en0000)):"
+
+
 def test_cli_stderr_has_no_model_loading_bar(seed_copy: Path, seed_ids: dict[str, str]) -> None:
     """The model library drew a "Loading weights" bar on stderr at every run, across the
     command's own progress lines."""
