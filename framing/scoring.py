@@ -35,7 +35,10 @@ def score_one(
     raw: RawInput, options: IngestOptions, with_model: bool = True, recall: bool = False
 ) -> dict[str, Any]:
     """The record for one input, or ``{"refused": source, "reason": ...}``; ``recall``: see
-    :func:`framing.wording.profile.highlights`."""
+    :func:`framing.wording.profile.highlights`. The record's ``detector`` names the
+    detector whose suggestions it holds (``deep`` or ``quick``, the setting as this process
+    reads it; None without suggestions): the two find different things, and a corpus
+    scored in parts must not mix them unseen."""
     try:
         article = build_article(raw, options, load_registry())
     except InputRefused as refusal:
@@ -51,9 +54,16 @@ def score_one(
         "lang": article.lang,
         "date": article.date,
         "title": article.title,
+        "detector": _detector_name() if with_model else None,
         "scores": profile(text, found),
         "highlights": [{k: h.get(k) for k in HIGHLIGHT_FIELDS} for h in found],
     }
+
+
+def _detector_name() -> str:
+    from framing.wording.detector import variant
+
+    return variant()
 
 
 def _in_order(batch: list[Any], scored: Any) -> Iterator[dict[str, Any]]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 
 import pytest
@@ -249,3 +251,24 @@ def test_each_worker_keeps_to_its_share_of_the_cores() -> None:
         1, initializer=_worker_threads, initargs=(1,)
     ) as pool:
         assert pool.map(_blas_threads, [0]) == [1]
+
+
+def test_each_record_names_its_detector() -> None:
+    """A record says which detector made its suggestions (the two find different things),
+    in JSON Lines and CSV alike, with one worker or two; none without suggestions."""
+    stdin = "\n".join(json.dumps(post, ensure_ascii=False) for post in POSTS)
+
+    def detectors(*args: str) -> list[str]:
+        result = CliRunner().invoke(
+            cli, ["score", "-", "-s", *args], input=stdin, env={"FRAMING_DETECTOR": None}
+        )
+        assert result.exit_code == 0, result.output
+        if "csv" in args:
+            return [row["detector"] for row in csv.DictReader(io.StringIO(result.stdout))]
+        return [json.loads(line)["detector"] for line in result.stdout.splitlines()]
+
+    assert detectors() == ["deep", "deep"]
+    assert detectors("--detector", "quick") == ["quick", "quick"]
+    assert detectors("--detector", "quick", "--workers", "2") == ["quick", "quick"]
+    assert detectors("--detector", "quick", "--format", "csv") == ["quick", "quick"]
+    assert detectors("--no-suggestions") == [None, None]
