@@ -183,7 +183,43 @@ def _pool(
     last: int,
 ) -> None:
     """Mean of the subword states overlapping each word ``first … last-1`` into ``out``
-    (``hidden``: layers × subword tokens × dim)."""
+    (``hidden``: layers × subword tokens × dim). A word's subwords are found by bisection,
+    and the words with the same number of subwords are averaged together, their states
+    added in the order ``ndarray.mean`` adds them and divided as it divides: the states of
+    a mean per word (:func:`_pool_each`, which serves offsets out of order), bit for bit,
+    in a few array operations (a scoring worker spent 3 % of its time here, word by word).
+    ``np.add.reduceat`` would be one call, but it adds three or more rows in another order
+    (the last bit moves)."""
+    spans = np.asarray([(s, e, r) for r, (s, e) in enumerate(offsets) if e > s], np.int64)
+    if not len(spans) or last <= first:
+        return
+    starts, ends = spans[:, 0] + base, spans[:, 1] + base
+    if np.any(starts[1:] < starts[:-1]) or np.any(ends[1:] < ends[:-1]):
+        _pool_each(out, hidden, offsets, tokens, base, first, last)
+        return
+    words = np.asarray(tokens[first:last], np.int64).reshape(-1, 2)
+    lo = np.searchsorted(ends, words[:, 0], side="right")  # first subword ending after it
+    hi = np.maximum(np.searchsorted(starts, words[:, 1], side="left"), lo)  # ... starting in it
+    count = hi - lo  # 0: a word cut off by truncation keeps a zero state
+    for size in np.unique(count[count > 0]).tolist():
+        chosen = np.flatnonzero(count == size)
+        rows = spans[:, 2][lo[chosen][:, None] + np.arange(size)]  # words × subwords
+        total = hidden[:, rows[:, 0]]
+        for k in range(1, size):
+            total += hidden[:, rows[:, k]]
+        out[:, first + chosen] = np.true_divide(total, np.intp(size), out=total, casting="unsafe")
+
+
+def _pool_each(
+    out: np.ndarray,
+    hidden: np.ndarray,
+    offsets: Sequence[tuple[int, int]],
+    tokens: Sequence[Span],
+    base: int,
+    first: int,
+    last: int,
+) -> None:
+    """:func:`_pool` word by word, for subword offsets that are not in order."""
     j = 0
     subwords = [(s + base, e + base, r) for r, (s, e) in enumerate(offsets) if e > s]
     for w in range(first, last):
