@@ -38,15 +38,14 @@ import numpy as np
 
 from framing.errors import FramingError
 from framing.text.morphology import Span, function_words, normalise, word_spans
-from framing.wording.lexicon import LANGUAGES, find_loaded
+from framing.wording.lexicon import LANGUAGES, LexiconHit, find_loaded
 from framing.wording.sequence_head import ARRAYS, gelu, logits, segments, sigmoid
 from framing.wording.token_states import load_encoder
 from framing.wording.word_features import (
     SENTENCE_BREAK_RE,
-    feature_matrix,
     sentence_ids,
     span_tags,
-    token_features,
+    token_matrix,
 )
 
 FEATURE_VERSION = 5
@@ -207,8 +206,7 @@ class Model:
     ) -> np.ndarray:
         """The linear model's logit of each token of ``text`` (its word features hashed;
         ``hits``: the lexicon's hits in it, when found already)."""
-        names = token_features(text, lang, tokens, hits)
-        matrix = feature_matrix(names, int(self.config["lexical"]["n_features"]))
+        matrix = token_matrix(text, lang, tokens, hits, int(self.config["lexical"]["n_features"]))
         bias = self.arrays["lexical_bias"][self.languages.index(lang)]
         return np.asarray(matrix @ self.arrays[f"lexical_{lang}"] + bias, dtype=np.float64)
 
@@ -398,15 +396,16 @@ def spans_from_tokens(
 
 
 def token_probabilities(
-    text: str, lang: str, model: Model | None = None
+    text: str, lang: str, model: Model | None = None, hits: Sequence[LexiconHit] | None = None
 ) -> tuple[list[Span], np.ndarray]:
-    """The word tokens of ``text`` and each one's probability of being loaded."""
+    """The word tokens of ``text`` and each one's probability of being loaded (``hits``: the
+    lexicon's hits in ``text``, when the caller found them already)."""
     model = model or load_model()
     tokens = word_spans(text)
     if not tokens:
         return tokens, np.zeros(0)
     states = load_encoder(model.states_encoder).word_states(text, tokens, [model.layer])[0]
-    hits = find_loaded(text, lang)
+    hits = find_loaded(text, lang) if hits is None else hits
     lexicon = inside([(h.start, h.end) for h in hits], tokens)
     sentence = sentence_ids(text, tokens)
     inputs = head_inputs(states, sentence, lexicon, lang, model.languages)
@@ -459,7 +458,11 @@ def _minus(start: int, end: int, b: int, e: int) -> list[tuple[int, int]]:
 
 
 def detect_loaded(
-    text: str, lang: str, kind: str | None = None, recall: bool = False
+    text: str,
+    lang: str,
+    kind: str | None = None,
+    recall: bool = False,
+    hits: Sequence[LexiconHit] | None = None,
 ) -> list[Suggestion]:
     """Loaded wording the detector suggests in ``text`` (offsets into ``text`` as given).
 
@@ -468,7 +471,8 @@ def detect_loaded(
     says so: a short news report is not a Telegram post, and the post threshold, tuned for
     posts annotators marked a third of, floods it with suggestions. ``recall`` reads an
     article with the F1-optimal threshold (:data:`RECALL`) instead of the precise default:
-    more of what annotators marked, and more false alarms."""
+    more of what annotators marked, and more false alarms. ``hits``: the lexicon's hits in
+    ``text`` (:func:`find_loaded`), when the caller found them already."""
     if lang not in LANGUAGES:
         raise DetectorError(f"No detector for language {lang!r}; use one of {LANGUAGES}.")
     if not isinstance(text, str):
@@ -476,7 +480,7 @@ def detect_loaded(
     if kind is not None and kind not in KINDS:
         raise DetectorError(f"No text kind {kind!r}; use one of {KINDS} or None (by length).")
     model = load_model()
-    tokens, probs = token_probabilities(text, lang, model)
+    tokens, probs = token_probabilities(text, lang, model, hits)
     if kind is None:
         cut = model.threshold(lang, len(tokens), recall)
     else:

@@ -15,7 +15,7 @@ from framing.records import Sentence
 from framing.text.morphology import TEXT_WORD_RE
 from framing.wording.attribution import sentence_sources
 from framing.wording.editorial import editorial_cues
-from framing.wording.lexicon import LANGUAGES, find_loaded
+from framing.wording.lexicon import LANGUAGES, LexiconHit, find_loaded
 
 HEDGE_CATEGORIES = {"distancing_hedge"}
 
@@ -39,7 +39,8 @@ def highlights(
     if article.lang not in LANGUAGES:
         return []
     found: list[dict[str, Any]] = []
-    for hit in find_loaded(article.text, article.lang):
+    hits = find_loaded(article.text, article.lang)
+    for hit in hits:
         found.append(
             {
                 "start": hit.start,
@@ -54,7 +55,7 @@ def highlights(
             }
         )
     if with_model:
-        found += _model_suggestions(article, found, recall)
+        found += _model_suggestions(article, found, recall, hits)
     for sentence in article.sentences:
         for cue in editorial_cues(sentence.text, article.lang):
             found.append(
@@ -77,15 +78,19 @@ def highlights(
 
 
 def _model_suggestions(
-    article: ArticleText, lexicon: list[dict[str, Any]], recall: bool = False
+    article: ArticleText,
+    lexicon: list[dict[str, Any]],
+    recall: bool = False,
+    hits: list[LexiconHit] | None = None,
 ) -> list[dict]:
     """The contextual detector's suggestions that no lexicon hit already covers, read as a
-    news article whatever its length (what is scored here is an article)."""
+    news article whatever its length (what is scored here is an article); ``hits``: the
+    lexicon's hits behind ``lexicon``, which the detector reads too (found once)."""
     from framing.wording.detector import beyond_lexicon, detect_loaded
 
     taken = [(h["start"], h["end"]) for h in lexicon]
     out = []
-    found = detect_loaded(article.text, str(article.lang), kind="article", recall=recall)
+    found = detect_loaded(article.text, str(article.lang), "article", recall, hits)
     for s in beyond_lexicon(found, taken, article.text, article.lang):
         out.append(
             {
