@@ -72,7 +72,7 @@ def _texts() -> list[tuple[str, str]]:
     docs = [json.loads(p.read_text("utf-8")) for p in sorted(page.glob("*.json"))[:9]]
     return [(d["text"], d["lang"]) for d in docs] + [
         ("«Лживые» заявления режима! Власти снова лгут.\nИ лгут, и лгут.", "ru"),
-        ("The regime lies again. \"Heroes\", they said? 2024", "en"),
+        ('The regime lies again. "Heroes", they said? 2024', "en"),
         ("", "uk"),
     ]
 
