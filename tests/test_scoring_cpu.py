@@ -138,3 +138,31 @@ def test_attribution_rules_hash_by_language_without_their_patterns(monkeypatch) 
     monkeypatch.setattr(attribution_cues.Pattern, "__hash__", refuse)
     assert hash(ru) == hash(replace(ru)) and replace(ru) == ru
     assert hash(ru) != hash(attribution_cues.rules("en"))
+
+
+def test_a_word_s_readings_are_parsed_once_for_lexicon_and_speakers(monkeypatch) -> None:
+    """pymorphy3 parses a word once per process: the lexicon's lemmas and the speaker
+    finder read the same cached readings (each parsed it again before)."""
+    from framing.text import morphology
+    from framing.wording import speakers
+    from framing.wording.attribution_cues import rules
+
+    seen: list[str] = []
+    analyzer = morphology.analyzer("ru")  # one per process, whoever asks
+    real = analyzer.parse
+
+    def counting(word: str) -> list:
+        seen.append(word)
+        return real(word)
+
+    monkeypatch.setattr(analyzer, "parse", counting)
+    for cached in (morphology.parses, morphology.lemma_keys, speakers.is_speech_verb):
+        cached.cache_clear()
+    try:
+        word = "заявила"
+        assert "заявить" in morphology.lemma_keys("ru", word)
+        assert speakers.is_speech_verb(rules("ru"), word)
+        assert seen == [word]
+    finally:
+        for cached in (morphology.parses, morphology.lemma_keys, speakers.is_speech_verb):
+            cached.cache_clear()  # nothing counted stays cached for other tests

@@ -47,6 +47,14 @@ def analyzer(lang: str) -> Any:
     return pymorphy3.MorphAnalyzer(lang=lang)
 
 
+@lru_cache(maxsize=100_000)
+def parses(lang: str, word: str) -> tuple[Any, ...]:
+    """pymorphy3's readings of ``word`` (ru or uk), read once per process for the lexicon,
+    the word features and the speaker finder alike (each read them again before: a word's
+    readings are the dearest part of scoring a new word)."""
+    return tuple(analyzer(lang).parse(word))
+
+
 @lru_cache(maxsize=300_000)
 def lemma_keys(lang: str, word: str) -> frozenset[str]:
     """Every lemma ``word`` (already normalised) may have; en also keeps the word itself."""
@@ -57,10 +65,10 @@ def lemma_keys(lang: str, word: str) -> frozenset[str]:
         return frozenset({word, base, simplemma.lemmatize(base, lang="en").casefold()})
     keys = set()
     try:
-        parses = analyzer(lang).parse(word)
+        readings = parses(lang, word)
     except ValueError:  # pymorphy3 asks unicodedata.name() of each letter; some have none
         return frozenset()
-    for parse in parses:
+    for parse in readings:
         keys.add(normalise(parse.normal_form))
         if parse.tag.POS == "PRTF" or "pssv" in parse.tag or "actv" in parse.tag:
             own = parse.inflect({"masc", "sing", "nomn"}) or parse.inflect({"masc", "nomn"})

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from framing.text.morphology import TEXT_WORD_RE, analyzer, lemma_keys, normalise
+from framing.text.morphology import TEXT_WORD_RE, lemma_keys, normalise, parses
 
 if TYPE_CHECKING:
     from framing.wording.attribution_cues import Rules
@@ -45,11 +45,6 @@ class Speaker:
 
 
 # --- words ----------------------------------------------------------------------------------
-
-
-@lru_cache(maxsize=100_000)
-def parses(lang: str, word: str) -> tuple[Any, ...]:
-    return tuple(analyzer(lang).parse(word))
 
 
 @lru_cache(maxsize=100_000)
