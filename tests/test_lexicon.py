@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -603,3 +606,25 @@ def test_more_labels_for_heads_of_state(lang: str, text: str, expected: list) ->
 )
 def test_literal_uses_of_the_new_entries_stay_quiet(lang: str, text: str) -> None:
     assert find_loaded(text, lang) == []
+
+
+def test_two_entries_on_the_same_words_the_first_wins_in_every_process() -> None:
+    """«нагло» is the adverb's entry and a reading of «наглый»: the tie went to whichever
+    came first in a set of strings, whose order follows each process's hash seed, so one
+    run of `framing score` said «(убрать)» and the next «открыто (или убрать)». Now the entry
+    listed first wins, in every process."""
+    code = (
+        "from framing.wording.lexicon import find_loaded; "
+        "print([(h.lemma, h.neutral) for h in find_loaded('Они нагло врут.', 'ru')][0])"
+    )
+    seen = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            env={**os.environ, "PYTHONHASHSEED": str(seed)},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        for seed in range(6)
+    }
+    assert seen == {"('нагло', 'открыто (или убрать)')"}

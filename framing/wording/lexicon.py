@@ -137,9 +137,11 @@ class Lexicon:
     mention_cues: frozenset[str]
     settings: dict[str, Any]
     index: dict[str, list[Entry]] = field(default_factory=dict)
+    rank: dict[int, int] = field(default_factory=dict)  # id(entry) -> its place in entries
 
     def __post_init__(self) -> None:
-        for entry in self.entries:
+        for number, entry in enumerate(self.entries):
+            self.rank[id(entry)] = number
             for form in entry.seq[0]:
                 self.index.setdefault(form, []).append(entry)
 
@@ -442,7 +444,12 @@ def _find(lex: Lexicon, text: str) -> list[LexiconHit]:
     found: list[tuple[int, int, int, Entry]] = []
     for i, keys in enumerate(tokens.keys):
         candidates = {id(e): e for key in keys for e in lex.index.get(key, ())}
-        for entry in candidates.values():
+        # in the lexicon's order: two entries matching the same words (the adverb «нагло»
+        # and «наглый», whose lemma it may be) are a tie below, which the first entry wins.
+        # A word's keys are a set of strings, whose order changes with each process's hash
+        # seed: in that order, one run of `framing score` said «нагло» -> «(убрать)» and
+        # the next «открыто (или убрать)».
+        for entry in sorted(candidates.values(), key=lambda e: lex.rank[id(e)]):
             j = tokens.match(i, entry.seq)
             if j is not None and not (entry.needs_context and _literal(tokens, entry, i, j)):
                 found.append((tokens.starts[i], tokens.ends[j - 1], j - i, entry))
