@@ -166,3 +166,33 @@ def test_a_word_s_readings_are_parsed_once_for_lexicon_and_speakers(monkeypatch)
     finally:
         for cached in (morphology.parses, morphology.lemma_keys, speakers.is_speech_verb):
             cached.cache_clear()  # nothing counted stays cached for other tests
+
+
+def test_a_text_s_words_pooled_at_once_equal_each_piece_pooled_alone() -> None:
+    """``word_states`` pools all of a text's pieces in one call; each word's state is what
+    its piece alone gave, word by word, bit for bit: sentences, a line break, a sentence
+    longer than a window, one past the subword limit (its last words keep zero states)."""
+    from framing.wording.detector import load_model
+    from framing.wording.token_states import MAX_TOKENS, WINDOW_WORDS, load_encoder
+
+    model = load_model("quick")
+    encoder = load_encoder(model.states_encoder)
+    long = " ".join(["слово"] * (WINDOW_WORDS + 30)) + "."
+    huge = " ".join(f"Антидемократичнейшими{n}" for n in range(MAX_TOKENS)) + "."
+    texts = [
+        "Власти снова лгут. «Лживые» заявления режима!\nИ лгут, и лгут.",
+        f"Первое предложение. {long} Последнее предложение.",
+        f"{huge} Короткое.",
+    ]
+    for text in texts:
+        tokens = word_spans(text)
+        ours = encoder.word_states(text, tokens, [model.layer])
+        each = np.zeros_like(ours)
+        for part, hidden, offsets in encoder.piece_states(text, tokens, [model.layer]):
+            start, _, first, last = part
+            _pool_each(each, hidden, offsets, tokens, start, first, last)
+        assert np.array_equal(ours.view(np.uint32), each.view(np.uint32)), text[:40]
+        assert ours.any()
+    # the first window of the long sentence runs past the subword limit: its last word is
+    # cut off (a zero state), the next window's first word is not
+    assert not ours[0, WINDOW_WORDS - 1].any() and ours[0, WINDOW_WORDS].any()

@@ -104,9 +104,20 @@ class StateEncoder:
         several layers of one pass to choose among them."""
         keep = list(keep or [self.layers])
         out = np.zeros((len(keep), len(tokens), self.runner.dim), dtype=np.float32)
-        for part, hidden, offsets in self.piece_states(text, tokens, keep):
-            start, _, first, last = part
-            _pool(out, hidden, offsets, tokens, start, first, last)
+        found = sorted(self.piece_states(text, tokens, keep), key=lambda item: item[0][0])
+        if not all(_in_order(offsets) for _, _, offsets in found):
+            for part, hidden, offsets in found:
+                start, _, first, last = part
+                _pool(out, hidden, offsets, tokens, start, first, last)
+            return out
+        # the pieces hold their words' characters and no other piece's, so their subwords,
+        # moved to offsets in the text and put side by side, pool each word as its piece
+        # alone did (the same rows added in the same order), in one call for the text
+        # instead of a dozen array operations for each sentence
+        if found:
+            offsets = [(s + part[0], e + part[0]) for part, _, spans in found for s, e in spans]
+            hidden = np.concatenate([hidden for _, hidden, _ in found], axis=1)
+            _pool(out, hidden, offsets, tokens, 0, 0, len(tokens))
         return out
 
     def piece_states(
@@ -208,6 +219,12 @@ def _pool(
         for k in range(1, size):
             total += hidden[:, rows[:, k]]
         out[:, first + chosen] = np.true_divide(total, np.intp(size), out=total, casting="unsafe")
+
+
+def _in_order(offsets: Sequence[tuple[int, int]]) -> bool:
+    """Whether the subwords of ``offsets`` (those of nonzero width) start and end in order."""
+    spans = [(s, e) for s, e in offsets if e > s]
+    return all(a[0] <= b[0] and a[1] <= b[1] for a, b in zip(spans, spans[1:], strict=False))
 
 
 def _pool_each(
