@@ -196,3 +196,23 @@ def test_a_text_s_words_pooled_at_once_equal_each_piece_pooled_alone() -> None:
     # the first window of the long sentence runs past the subword limit: its last word is
     # cut off (a zero state), the next window's first word is not
     assert not ours[0, WINDOW_WORDS - 1].any() and ours[0, WINDOW_WORDS].any()
+
+
+def test_hashed_rows_survive_the_word_cache_emptied_meanwhile(monkeypatch) -> None:
+    """Another thread (the web app serves requests in threads) may empty the word cache
+    while a text's rows are built: the rows read this call's words, never a key gone."""
+    monkeypatch.setattr(word_features, "_OWN_ROWS", {})
+    seen, text = "Власти снова лгут.", "Власти снова лгут народу, и лгут нагло."
+    token_matrix(seen, "ru", word_spans(seen), None, 2**20)  # the cache holds its words
+    real = word_features.own_features
+
+    def emptying(lang: str, word: str) -> list[str]:
+        word_features._OWN_ROWS.clear()  # as another thread's call, when full
+        return real(lang, word)
+
+    monkeypatch.setattr(word_features, "own_features", emptying)
+    tokens = word_spans(text)
+    ours = token_matrix(text, "ru", tokens, None, 2**20)
+    monkeypatch.setattr(word_features, "own_features", real)
+    theirs = feature_matrix(token_features(text, "ru", tokens), 2**20)
+    assert (ours != theirs).nnz == 0 and ours.shape == theirs.shape

@@ -188,22 +188,26 @@ def token_matrix(
     words, places = _token_parts(text, lang, tokens, hits)
     if not words:
         return csr_matrix((0, n_features), dtype=np.float32)
-    missing = sorted({w for w in words if (lang, w, n_features) not in _OWN_ROWS})
-    if len(_OWN_ROWS) + len(missing) > OWN_ROWS_MAX:
-        _OWN_ROWS.clear()
-        missing = sorted(set(words))
+    own: dict[str, np.ndarray] = {}  # this call's, whatever another thread does to the cache
+    for word in set(words):
+        slots = _OWN_ROWS.get((lang, word, n_features))
+        if slots is not None:
+            own[word] = slots
+    missing = sorted(set(words) - set(own))
     if missing:
-        own = _hasher(n_features).transform([own_features(lang, w) for w in missing])
+        hashed = _hasher(n_features).transform([own_features(lang, w) for w in missing])
         for row, word in enumerate(missing):
-            a, b = own.indptr[row], own.indptr[row + 1]
-            slots = np.repeat(own.indices[a:b], own.data[a:b].astype(np.int64))
-            _OWN_ROWS[lang, word, n_features] = slots
+            a, b = hashed.indptr[row], hashed.indptr[row + 1]
+            own[word] = np.repeat(hashed.indices[a:b], hashed.data[a:b].astype(np.int64))
+        if len(_OWN_ROWS) + len(missing) > OWN_ROWS_MAX:
+            _OWN_ROWS.clear()
+        _OWN_ROWS.update({(lang, word, n_features): own[word] for word in missing})
     place = _hasher(n_features).transform(places)
     indices: list[np.ndarray] = []
     data: list[np.ndarray] = []
     indptr = [0]
     for row, word in enumerate(words):
-        own_slots = _OWN_ROWS[lang, word, n_features]
+        own_slots = own[word]
         a, b = place.indptr[row], place.indptr[row + 1]
         indices += [own_slots, place.indices[a:b]]
         data += [np.ones(len(own_slots)), place.data[a:b]]
