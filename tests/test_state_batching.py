@@ -1,7 +1,8 @@
 """How texts are batched through a state graph is its recipe's ``min_fill`` (data, not
-code): the quick detector's int8 graph quantises a batch's activations with one scale, so
-its head is trained on states batched the way ``framing score`` batches them (issue 13's
-fifteenth session), while the deep detector and the alignment word score keep theirs."""
+code): an int8 graph quantises a batch's activations with one scale, so a head must be
+trained on states batched the way ``framing score`` batches them (issue 13's fifteenth
+session tried it for the quick detector: not shipped, BENCHMARKS.md), while the deep
+detector and the alignment word score keep theirs."""
 
 from __future__ import annotations
 
@@ -25,11 +26,17 @@ TEXTS = [
     "A disgraceful, shameful lie.",
 ]
 TEXT = "  ".join(TEXTS)
+FILL = 0.85  # what the fifteenth session tried
+
+
+def _recipe() -> dict:
+    """The quick detector's recipe, batched by length."""
+    return {**load_model("quick").encoder, "min_fill": FILL}
 
 
 @pytest.fixture(scope="module")
 def quick() -> token_states.StateEncoder:
-    return token_states.load_encoder(load_model("quick").encoder)
+    return token_states.load_encoder(_recipe())
 
 
 def _batches(encoder: token_states.StateEncoder) -> list[list[int]]:
@@ -49,10 +56,10 @@ def _batches(encoder: token_states.StateEncoder) -> list[list[int]]:
     return seen
 
 
-def test_the_quick_recipe_batches_texts_of_like_length(quick) -> None:
+def test_a_recipe_with_min_fill_batches_texts_of_like_length(quick) -> None:
     """No row padded past 1/min_fill its length; without min_fill the short pieces ride
-    in the long one's batch (what the quick path did before)."""
-    fill = float(load_model("quick").encoder["min_fill"])
+    in the long one's batch (what the quick path does)."""
+    fill = FILL
     assert quick.min_fill == fill > 0
     batches = _batches(quick)
     assert len(batches) > 1
@@ -64,7 +71,7 @@ def test_the_quick_recipe_batches_texts_of_like_length(quick) -> None:
 def test_the_batching_is_not_the_graph(tmp_path: Path) -> None:
     """A recipe with min_fill runs the graph built without it (one graph on disk), but
     states cached for training are kept apart (the cache is named by the whole recipe)."""
-    recipe = dict(load_model("quick").encoder)
+    recipe = _recipe()
     plain = {k: v for k, v in recipe.items() if k != "min_fill"}
     assert state_graph.graph_recipe(recipe) == plain
     folder = tmp_path / "e5"
@@ -74,14 +81,14 @@ def test_the_batching_is_not_the_graph(tmp_path: Path) -> None:
     assert state_graph.recipe_key(recipe) != state_graph.recipe_key(plain)
 
 
-def test_the_quick_head_was_trained_on_states_batched_as_it_reads_them() -> None:
-    """The quick artifact's recipe is the one its training report was made with; the deep
-    detector's graphs (its head's and the alignment word score's) batch as before."""
+def test_each_head_reads_states_batched_as_it_was_trained() -> None:
+    """The quick artifact's recipe (with its batching) is the one its training report was
+    made with; the deep detector's graphs (its head's and the alignment word score's) are
+    batched by the token budget and OpenVINO's buckets, as before."""
     folder = Path(str(artifact_dir("quick")))
     config = json.loads((folder / "config.json").read_text("utf-8"))
     report = json.loads((folder / "training_report.json").read_text("utf-8"))
     training = json.loads((folder / "training.json").read_text("utf-8"))
     assert config["encoder"] == report["settings"]["encoder"] == training["encoder"]
-    assert config["encoder"].get("min_fill")
     deep = load_model("deep")
     assert "min_fill" not in deep.encoder and "min_fill" not in deep.states_encoder
