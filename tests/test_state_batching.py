@@ -1,6 +1,6 @@
 """How texts are batched through a state graph is its recipe's ``min_fill`` (data, not
 code): an int8 graph quantises a batch's activations with one scale, so a head must be
-trained on states batched the way ``framing score`` batches them (issue 13's fifteenth
+trained on states batched the way ``framing score`` batches them (issue 13's fourteenth
 session tried it for the quick detector: not shipped, BENCHMARKS.md), while the deep
 detector and the alignment word score keep theirs."""
 
@@ -26,7 +26,7 @@ TEXTS = [
     "A disgraceful, shameful lie.",
 ]
 TEXT = "  ".join(TEXTS)
-FILL = 0.85  # what the fifteenth session tried
+FILL = 0.85  # what the fourteenth session tried
 
 
 def _recipe() -> dict:

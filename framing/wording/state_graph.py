@@ -24,7 +24,7 @@ A recipe's ``"min_fill"`` is how its texts are batched, not part of the graph: a
 never pads a text past 1/min_fill its length (``token_states.StateEncoder._run``; 0 or
 absent: batches cut by the token budget only). The int8 graph quantises each batch's
 activations with one scale for the whole batch, so the states depend on the batching, and a
-head must be trained on states batched as they will be at run time (issue 13's fifteenth
+head must be trained on states batched as they will be at run time (issue 13's fourteenth
 session). The graph's folder is named by :func:`graph_recipe` (the recipe without it).
 
 A recipe with ``"word_embeddings": "mapped"`` takes the word-embedding lookup out of the
