@@ -250,7 +250,7 @@ def claim_rows(result: dict[str, Any]) -> list[dict[str, Any]]:
         for article_id, indices in claim.items()
         for index in indices
     }
-    candidates_of = _candidates_by_sentence(result["pairs"], row_of)
+    candidates_of = candidates_by_sentence(result["pairs"], row_of)
     for number, claim in enumerate(result["claims"]):
         links, quotes = [], []
         for article_id, indices in claim.items():
@@ -284,10 +284,11 @@ def claim_rows(result: dict[str, Any]) -> list[dict[str, Any]]:
 CANDIDATES_SHOWN = 2
 
 
-def _candidates_by_sentence(
+def candidates_by_sentence(
     pairs: list[dict[str, Any]], row_of: dict[tuple[str, int], int]
 ) -> dict[tuple[str, int], list[dict[str, Any]]]:
-    """Each sentence's possible counterparts, with the ``row`` the other sentence is in."""
+    """Each sentence's possible counterparts, with the ``row`` the other sentence is in
+    (``row_of``: (article id, sentence index) -> its row; the view's rows, the CLI's claims)."""
     found: dict[tuple[str, int], list[dict[str, Any]]] = {}
     for pair in pairs:
         for link in pair["links"]:

@@ -260,15 +260,17 @@ def test_cli_text_points_a_lone_claim_at_its_possible_counterparts() -> None:
                 "a": "ru0000001",
                 "b": "en0000002",
                 "links": [
-                    {"a": [0], "b": [0], "tier": "same statement"},
-                    {"a": [1], "b": [0], "tier": "possible counterpart"},
+                    {"a": [0], "b": [0], "score": 7.1, "kind": "equivalent",
+                     "tier": "same statement"},
+                    {"a": [1], "b": [0], "score": 6.6, "kind": "partial",
+                     "tier": "possible counterpart"},
                 ],
             }
         ],
         "claims": [{"ru0000001": [0], "en0000002": [0]}, {"ru0000001": [1]}, {"en0000002": [1]}],
         "insertions": [],
         "quotes": [],
-    }
+    }  # fmt: skip
     lines = render_comparison(result).splitlines()
     assert lines[0] == "Claim 1 (shared):"
     assert lines[3] == ("Claim 2 (only RU (ru, ru0000); possible counterpart in claim 1, check):")

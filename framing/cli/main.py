@@ -381,6 +381,7 @@ def _stored_id(store: Any, given: str, items: list[Any] | None) -> str:
 def render_comparison(result: dict[str, Any]) -> str:
     """The claim matrix as plain text: one block per claim, one line per outlet."""
     from framing.outlets import publisher_label
+    from framing.report import candidates_by_sentence
 
     articles = {a["id"]: a for a in result["articles"]}
     names = {
@@ -392,13 +393,20 @@ def render_comparison(result: dict[str, Any]) -> str:
         for link in pair["links"]:
             into = tier_of.setdefault(link.get("tier", "same statement"), set())
             into.update((pair[side], index) for side in ("a", "b") for index in link[side])
-    elsewhere = _candidate_claims(result)
+    claim_of = {
+        (article_id, index): number
+        for number, claim in enumerate(result["claims"], 1)
+        for article_id, indices in claim.items()
+        for index in indices
+    }
+    elsewhere = candidates_by_sentence(result["pairs"], claim_of)
     lines = []
     for number, claim in enumerate(result["claims"], 1):
         nodes = {(a_id, i) for a_id, indices in claim.items() for i in indices}
         if len(claim) == 1:
             shared = "only " + names[next(iter(claim))]
-            others = sorted(set().union(*(elsewhere.get(node, set()) for node in nodes)) - {number})
+            targets = {c["row"] for node in nodes for c in elsewhere.get(node, [])}
+            others = sorted(targets - {number, None})
             if others:  # as the web view and the handout list it: possible, to check
                 claims = ", ".join(str(n) for n in others)
                 plural = "s" if len(others) > 1 else ""
@@ -426,29 +434,6 @@ def render_comparison(result: dict[str, Any]) -> str:
             f" ~ {names[b['article']]} [{b['sentence']}]" + _quoted_part(quote, articles)
         )
     return "\n".join(lines)
-
-
-def _candidate_claims(result: dict[str, Any]) -> dict[tuple[str, int], set[int]]:
-    """For each sentence with a possible counterpart (a link of a tier that is not
-    confident), the numbers of the claims its counterparts are in."""
-    from framing.links import CONFIDENT_TIERS
-
-    claim_of = {
-        (article_id, index): number
-        for number, claim in enumerate(result["claims"], 1)
-        for article_id, indices in claim.items()
-        for index in indices
-    }
-    found: dict[tuple[str, int], set[int]] = {}
-    for pair in result["pairs"]:
-        for link in pair["links"]:
-            if link.get("tier", "same statement") in CONFIDENT_TIERS:
-                continue
-            for side, other in (("a", "b"), ("b", "a")):
-                targets = {claim_of.get((pair[other], index)) for index in link[other]}
-                for index in link[side]:
-                    found.setdefault((pair[side], index), set()).update(targets - {None})
-    return found
 
 
 def _quoted_part(quote: dict[str, Any], articles: dict[str, dict[str, Any]]) -> str:
