@@ -58,6 +58,7 @@ bench: install
 	$(BIN)/python benchmarks/bench_web.py
 	$(BIN)/python benchmarks/bench_own.py
 	$(BIN)/python benchmarks/bench_fetch.py
+	$(BIN)/python benchmarks/bench_links.py
 	$(BIN)/python benchmarks/bench_speed.py
 	$(BIN)/python benchmarks/bench_int8.py
 	$(BIN)/python benchmarks/bench_scale.py --sizes 300,1000
