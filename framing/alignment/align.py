@@ -51,6 +51,9 @@ class AlignmentSettings:
     candidate_near_z: float = 99.0  # bar of a pair best one way and second or better the other
     candidate_near_taken: float = 0.0  # 1: ... also when one of its sentences is linked
     candidate_second_z: float = 99.0  # bar of a sentence's second counterpart (99: off)
+    # Session 15, through a third report of the event (framing/alignment/pivot.py):
+    pivot_z: float = 99.0  # bar on the pair's own candidate score (99: off)
+    pivot_legs: float = 0.0  # how many of the two links through it may be possible ones
 
 
 SAME = "same statement"
@@ -75,12 +78,15 @@ class Link:
     kind: str  # "equivalent" | "partial"
     tier: str = SAME  # SAME | POSSIBLE
     check: str | None = None  # why a reader should check it (a guard's reason)
+    via: str | None = None  # where a possible counterpart came from, when not its own score
 
     def as_dict(self) -> dict[str, Any]:
         out = {"a": self.a, "b": self.b, "score": round(self.score, 2), "kind": self.kind}
         out["tier"] = self.tier
         if self.check:
             out["check"] = self.check
+        if self.via:
+            out["via"] = self.via
         return out
 
 
@@ -90,6 +96,9 @@ class PairAlignment:
     only_a: list[int] = field(default_factory=list)  # sentences without a confident link
     only_b: list[int] = field(default_factory=list)
     candidates: list[Link] = field(default_factory=list)  # possible counterparts, one pair each
+    # The candidate score the candidates were ranked by (rows and columns of the sentences
+    # without a link hold it; None when there were none): a third report's pivot reads it.
+    scores: np.ndarray | None = field(default=None, repr=False, compare=False)
 
     def pairs(self) -> set[tuple[int, int]]:
         """Every (sentence of a, sentence of b) pair the confident links imply."""
@@ -175,6 +184,7 @@ def align(
         if callable(ranked):
             ranked = ranked(only_a, only_b) if only_a or only_b else None
         ranked = scores if ranked is None else ranked
+        found.scores = ranked
         found.candidates = _candidates(ranked, settings, only_a, only_b, pairs, vetoed, guard)
     return found
 

@@ -1,0 +1,91 @@
+"""Possible counterparts found through a third report of the same event (issue 12, session 15).
+
+When three reports of one event are compared (A, B and C), sentence i of A linked to k of C,
+and k of C linked to j of B, make (i, j) a possible counterpart of A and B even when their
+own scores did not put it forward: two reports may word one claim too differently for each
+other, and each nearer a third. ``pivot_z`` is a bar on the pair's own candidate score (99:
+off), ``pivot_legs`` how many of the two links through C may be possible counterparts
+rather than confident links (0: both confident). A pivoted pair is added only where the
+direct alignment shows neither, with at least one of its sentences without a confident link,
+and no sentence without a link shows more than :data:`framing.alignment.align.MOST_SHOWN`
+candidates (those the direct scores chose keep their places).
+
+Nothing is encoded or aligned for it: the three pairwise alignments of a comparison of three
+reports are made anyway (the claim matrix needs them).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+
+from framing.alignment.align import MOST_SHOWN, POSSIBLE, AlignmentSettings, Link, PairAlignment
+
+# The tier of each link through the third report: confident (0) or possible (1).
+Legs = dict[tuple[int, int], int]
+
+PIVOT_OFF = 50.0  # a bar this high: no pivot at all
+
+
+def legs_of(alignment: PairAlignment, flip: bool = False) -> Legs:
+    """The pairs ``alignment`` shows, each with 0 (confident) or 1 (possible counterpart);
+    ``flip`` gives them as (b, a)."""
+    found: Legs = {pair: 1 for pair in alignment.candidate_pairs()}
+    found.update({pair: 0 for pair in alignment.pairs()})
+    return {(j, i): tier for (i, j), tier in found.items()} if flip else found
+
+
+def pivoted_pairs(a_c: Legs, c_b: Legs, most_possible: int) -> set[tuple[int, int]]:
+    """(i, j) for each k with (i, k) in ``a_c`` and (k, j) in ``c_b``, of which at most
+    ``most_possible`` are possible counterparts."""
+    by_k: dict[int, list[tuple[int, int]]] = {}
+    for (k, j), tier in c_b.items():
+        by_k.setdefault(k, []).append((j, tier))
+    return {
+        (i, j)
+        for (i, k), first in a_c.items()
+        for j, second in by_k.get(k, [])
+        if first + second <= most_possible
+    }
+
+
+def add_pivoted(
+    alignment: PairAlignment,
+    scores: np.ndarray,
+    through: Iterable[tuple[Legs, Legs]],
+    settings: AlignmentSettings,
+) -> list[Link]:
+    """Add to ``alignment``'s candidates the pairs found through each third report of
+    ``through`` ((A-C legs, C-B legs), as :func:`legs_of` gives them) that score at least
+    ``settings.pivot_z`` on ``scores`` (the pair's candidate score); returns those added."""
+    if settings.pivot_z >= PIVOT_OFF:
+        return []
+    found: set[tuple[int, int]] = set()
+    for a_c, c_b in through:
+        found |= pivoted_pairs(a_c, c_b, int(settings.pivot_legs))
+    only_a, only_b = set(alignment.only_a), set(alignment.only_b)
+    shown = alignment.shown_pairs()
+    count_a: dict[int, int] = {}
+    count_b: dict[int, int] = {}
+    for i, j in alignment.candidate_pairs():
+        count_a[i] = count_a.get(i, 0) + 1
+        count_b[j] = count_b.get(j, 0) + 1
+    added = []
+    for i, j in sorted(found - shown, key=lambda pair: (-float(scores[pair]), pair)):
+        if not (i in only_a or j in only_b) or scores[i, j] < settings.pivot_z:
+            continue
+        if (i in only_a and count_a.get(i, 0) >= MOST_SHOWN) or (
+            j in only_b and count_b.get(j, 0) >= MOST_SHOWN
+        ):
+            continue
+        count_a[i] = count_a.get(i, 0) + 1
+        count_b[j] = count_b.get(j, 0) + 1
+        added.append(Link([i], [j], float(scores[i, j]), "partial", POSSIBLE, via=PIVOT_REASON))
+    alignment.candidates = sorted(
+        alignment.candidates + added, key=lambda link: (link.a[0], link.b[0])
+    )
+    return added
+
+
+PIVOT_REASON = "third report"

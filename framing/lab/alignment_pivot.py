@@ -1,0 +1,408 @@
+"""The possible-counterpart tier's misses, and the pivot through a third report (issue 12,
+session 15): ``python -m framing.lab.alignment_pivot [misses|cv] [--out FILE]``.
+
+Both read the seed and real dev gold and, for each gold pair (A, B), the other reports of its
+event (``tests/gold/real_events.yaml``), aligned as ``framing compare`` aligns them (the
+candidate score each pair's alignment ranked by is kept, so a grid re-aligns without encoding).
+
+- ``misses``: each gold pair not shown at the shipped settings, with its rank in its row and in
+  its column by the candidate score (as ``align`` saw it: rows and columns of sentences without
+  a confident link), its score against the bars, whether either sentence is confidently linked
+  elsewhere, whether the event has a third report and whether a chain through one reaches it;
+  and how many misses a simple change recovers and how many false pairs it adds, in sample.
+- ``cv``: leave-one-event-out over the two candidate bars and the pivot's settings
+  (:mod:`framing.alignment.pivot`), each fold choosing by F2 among the points that keep the
+  seed briefing, against the same CV with the pivot off. A comparison holds at most three
+  reports, so a pair is pivoted through one third report at a time; its counts are the mean
+  over the choice of that report (``one``); ``all`` pivots through every other report at
+  once (what a comparison of the whole event would give), for reference.
+
+Nothing here runs at run time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import itertools
+import json
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import yaml
+
+from framing.alignment.align import PairAlignment, align, alignment_settings
+from framing.alignment.pivot import add_pivoted, legs_of
+from framing.lab.alignment_cv import BRIEFING, article_events, event_of, f_beta, gold_folders
+from framing.lab.eval_alignment import GoldPair, _counts, _prf, gold_pairs, ingest_named
+from framing.store import open_store
+
+Counts = dict[str, float]
+
+
+@dataclass
+class Event:
+    """The aligned pairs of one gold file's articles: each gold pair (in the gold's order),
+    and every pair of two reports of one event (gold or not), keyed by both orders."""
+
+    gold: str  # "seed" | "real"
+    pairs: list[GoldPair]  # the annotated pairs
+    aligned: dict[tuple[str, str], GoldPair]  # every same-event pair, candidate scores fixed
+    members: dict[str, list[str]]  # article name -> the names of its event's reports
+
+
+def settled(pair: GoldPair) -> GoldPair:
+    """``pair`` with its candidate score fixed as the shipped alignment asked for it (the
+    sentences left without a confident link do not depend on the candidate settings)."""
+    found = align(pair.z, alignment_settings(), pair.same_event, pair.guard, pair.candidate_scores)
+    return replace(pair, candidate_scores=found.scores)
+
+
+def load(embedder: Any = None) -> list[Event]:
+    """The seed and real gold pairs and every pair of reports of their events."""
+    events = article_events()
+    out = []
+    for name, folders, gold_path in gold_folders():
+        gold = yaml.safe_load(gold_path.read_text("utf-8"))
+        names = sorted({p[side] for p in gold["pairs"] for side in ("a", "b")})
+        members = {
+            n: sorted(m for m, e in events.items() if e == events.get(n) and m in names)
+            for n in names
+        }
+        annotated = {(p["a"], p["b"]) for p in gold["pairs"]}
+        extra = [
+            {"a": x, "b": y, "links": []}
+            for x, y in sorted({tuple(sorted((n, m))) for n in names for m in members[n] if m != n})
+            if (x, y) not in annotated and (y, x) not in annotated
+        ]
+        with tempfile.TemporaryDirectory(prefix="framing-pivot-") as scratch:
+            with open_store(Path(scratch) / "eval.db") as store:
+                ids = ingest_named(store, folders, names, gold_path)
+                pairs = [settled(p) for p in gold_pairs(store, gold_path, ids, embedder)]
+                others_path = Path(scratch) / "others.yaml"
+                others_path.write_text(yaml.safe_dump({"pairs": extra}), "utf-8")
+                others = [settled(p) for p in gold_pairs(store, others_path, ids, embedder)]
+        aligned = {(p.a, p.b): p for p in pairs + others}
+        out.append(Event(name, pairs, aligned, members))
+    return out
+
+
+def third_reports(event: Event, pair: GoldPair) -> list[str]:
+    """The other reports of the event both articles of ``pair`` belong to."""
+    if pair.b not in event.members.get(pair.a, []):
+        return []
+    return [m for m in event.members[pair.a] if m not in (pair.a, pair.b)]
+
+
+def _direct(event: Event, bars: dict[str, float]) -> dict[tuple[str, str], PairAlignment]:
+    settings = alignment_settings(**bars)
+    return {
+        key: align(p.z, settings, p.same_event, p.guard, p.candidate_scores)
+        for key, p in event.aligned.items()
+    }
+
+
+def _legs(found: dict[tuple[str, str], PairAlignment], x: str, y: str) -> dict:
+    if (x, y) in found:
+        return legs_of(found[(x, y)])
+    return legs_of(found[(y, x)], flip=True)
+
+
+def pivot_counts(
+    event: Event,
+    found: dict[tuple[str, str], PairAlignment],
+    point: dict[str, float],
+    mode: str = "one",
+) -> list[dict[str, Counts]]:
+    """Per gold pair of ``event``, the shown and confident counts with the pivot of ``point``
+    (``found``: the direct alignments at its bars): ``one`` the mean over each third report
+    alone, ``all`` through every third report at once."""
+    settings = alignment_settings(**point)
+    out = []
+    for pair in event.pairs:
+        direct = found[(pair.a, pair.b)]
+        thirds = third_reports(event, pair)
+        sure = _counts(direct.pairs(), pair.expected)
+        if not thirds or direct.scores is None:
+            shown = _counts(direct.shown_pairs(), pair.expected)
+            out.append({"shown": dict(shown), "confident": dict(sure)})
+            continue
+        groups = [[c] for c in thirds] if mode == "one" else [thirds]
+        total = {"tp": 0.0, "fp": 0.0, "fn": 0.0}
+        for group in groups:
+            alignment = copy.copy(direct)
+            alignment.candidates = list(direct.candidates)
+            through = [(_legs(found, pair.a, c), _legs(found, c, pair.b)) for c in group]
+            add_pivoted(alignment, direct.scores, through, settings)
+            for key, value in _counts(alignment.shown_pairs(), pair.expected).items():
+                total[key] += value / len(groups)
+        out.append({"shown": total, "confident": dict(sure)})
+    return out
+
+
+def _sum(rows: Sequence[Counts]) -> Counts:
+    total = {"tp": 0.0, "fp": 0.0, "fn": 0.0}
+    for row in rows:
+        for key in total:
+            total[key] += row[key]
+    return total
+
+
+def _figures(counts: Counts, beta: float = 2.0) -> dict[str, Any]:
+    return {
+        **{k: round(v, 2) for k, v in counts.items()},
+        **_prf(counts),  # recall of every pair shown: the candidate recall
+        "f2": f_beta(counts, beta),
+    }
+
+
+# The grid: the two candidate bars around the shipped point, and the pivot's settings.
+BARS: dict[str, tuple[float, ...]] = {
+    "candidate_mutual_z": (5.5, 6.0, 6.5, 7.0),
+    "candidate_z": (6.0, 6.5, 7.0),
+}
+PIVOT: dict[str, tuple[float, ...]] = {
+    "pivot_z": (-99.0, 2.0, 3.0, 4.0, 5.0, 99.0),
+    "pivot_legs": (0.0, 1.0, 2.0),
+}
+
+
+def _points(grid: dict[str, Sequence[float]]) -> list[dict[str, float]]:
+    keys = list(grid)
+    return [dict(zip(keys, v, strict=True)) for v in itertools.product(*grid.values())]
+
+
+@dataclass
+class Row:
+    """One gold pair's counts at every grid point."""
+
+    gold: str
+    a: str
+    b: str
+    event: str
+    thirds: int
+    counts: list[dict[str, Counts]]
+
+
+def grid_table(data: list[Event], points: list[dict[str, float]], mode: str) -> list[Row]:
+    events = article_events()
+    rows: list[Row] = []
+    direct_cache: dict[tuple, list[dict[tuple[str, str], PairAlignment]]] = {}
+    per_point = []
+    for point in points:
+        bars = tuple((k, point[k]) for k in BARS)
+        if bars not in direct_cache:
+            direct_cache[bars] = [_direct(event, dict(bars)) for event in data]
+        per_point.append(
+            [
+                pivot_counts(event, found, point, mode)
+                for event, found in zip(data, direct_cache[bars], strict=True)
+            ]
+        )
+    for e, event in enumerate(data):
+        for p, pair in enumerate(event.pairs):
+            rows.append(
+                Row(
+                    event.gold,
+                    pair.a,
+                    pair.b,
+                    event_of(event.gold, pair, events if event.gold == "real" else None),
+                    len(third_reports(event, pair)),
+                    [per_point[k][e][p] for k in range(len(points))],
+                )
+            )
+    return rows
+
+
+def _briefing_ok(rows: list[Row]) -> Callable[[int], bool]:
+    [r] = [r for r in rows if r.gold == "seed" and (r.a, r.b) == BRIEFING]
+
+    def ok(k: int) -> bool:
+        return (
+            _prf(r.counts[k]["shown"])["f1"] >= 0.85
+            and _prf(r.counts[k]["confident"])["precision"] >= 1.0
+        )
+
+    return ok
+
+
+def cv(rows: list[Row], points: list[dict[str, float]], beta: float = 2.0) -> dict[str, Any]:
+    """Leave one event out: each fold takes the allowed point with the best F-beta of every
+    pair shown on the other events; the held-out counts pooled, and for the events with a
+    third report apart."""
+    ok = _briefing_ok(rows)
+    allowed = [k for k in range(len(points)) if ok(k)]
+    events = sorted({r.event for r in rows})
+    folds, pooled, sure, gaining = [], [], [], []
+    for held in events:
+        train = [r for r in rows if r.event != held]
+        test = [r for r in rows if r.event == held]
+        scores = [f_beta(_sum([r.counts[k]["shown"] for r in train]), beta) for k in allowed]
+        best = allowed[int(np.argmax(scores))]
+        shown = [r.counts[best]["shown"] for r in test]
+        pooled += shown
+        sure += [r.counts[best]["confident"] for r in test]
+        if any(r.thirds for r in test):
+            gaining += shown
+        folds.append({"held_out": held, "point": points[best], **_figures(_sum(shown), beta)})
+    in_sample = sorted(
+        (
+            {**points[k], **_figures(_sum([r.counts[k]["shown"] for r in rows]), beta)}
+            for k in allowed
+        ),
+        key=lambda x: -x["f2"],
+    )
+    return {
+        "held_out": _figures(_sum(pooled), beta),
+        "held_out_events_with_a_third_report": _figures(_sum(gaining), beta),
+        "held_out_confident_precision": _prf(_sum(sure))["precision"],
+        "folds": folds,
+        "in_sample_top": in_sample[:8],
+        "points": len(points),
+        "allowed": len(allowed),
+    }
+
+
+# The simple changes of the miss table, as settings overrides of the shipped point.
+CHANGES: dict[str, dict[str, float]] = {
+    "candidate_z -0.5 (6.0)": {"candidate_z": 6.0},
+    "candidate_z -1.0 (5.5)": {"candidate_z": 5.5},
+    "candidate_z -2.0 (4.5)": {"candidate_z": 4.5},
+    "both bars -0.5": {"candidate_z": 6.0, "candidate_mutual_z": 5.5},
+    "both bars -1.0": {"candidate_z": 5.5, "candidate_mutual_z": 5.0},
+    "best of each row and column, no bar": {"candidate_z": -99.0, "candidate_mutual_z": -99.0},
+    "top 2 of each row and column, no bar": {
+        "candidate_z": -99.0,
+        "candidate_mutual_z": -99.0,
+        "candidates": 2.0,
+    },
+    "second counterpart at 6.0": {"candidate_second_z": 6.0},
+    "second counterpart at 5.0": {"candidate_second_z": 5.0},
+    "linked counterpart bar -1.0 (taken_offset)": {"candidate_taken_offset": 1.0},
+    "linked counterpart bar -2.0 (taken_offset)": {"candidate_taken_offset": 2.0},
+    "pivot, both links confident, no bar": {"pivot_z": -99.0, "pivot_legs": 0.0},
+    "pivot, one link possible, no bar": {"pivot_z": -99.0, "pivot_legs": 1.0},
+    "pivot, both links any, no bar": {"pivot_z": -99.0, "pivot_legs": 2.0},
+}
+
+
+def _rank(line: np.ndarray, index: int) -> int:
+    return int((line > line[index]).sum()) + 1
+
+
+def misses(data: list[Event]) -> dict[str, Any]:
+    """Each gold pair not shown at the shipped settings, and the simple changes' yield."""
+    settings = alignment_settings()
+    records = []
+    for event in data:
+        found = _direct(event, {})
+        for pair in event.pairs:
+            direct = found[(pair.a, pair.b)]
+            scores = pair.z if direct.scores is None else direct.scores
+            linked_a = {i for i, _ in direct.pairs()}
+            linked_b = {j for _, j in direct.pairs()}
+            thirds = third_reports(event, pair)
+            chains = {
+                legs: set().union(
+                    *(
+                        _chain(_legs(found, pair.a, c), _legs(found, c, pair.b), legs)
+                        for c in thirds
+                    )
+                )
+                for legs in (0, 2)
+            }
+            for i, j in sorted(pair.expected - direct.shown_pairs()):
+                records.append(
+                    {
+                        "gold": event.gold,
+                        "pair": f"{pair.a}-{pair.b}",
+                        "i": i,
+                        "j": j,
+                        "score": round(float(scores[i, j]), 2),
+                        "z": round(float(pair.z[i, j]), 2),
+                        # Ranks as align() read them: only a row (column) of a sentence
+                        # without a link is ranked (None: the sentence is linked).
+                        "row_rank": None if i in linked_a else _rank(scores[i], j),
+                        "col_rank": None if j in linked_b else _rank(scores[:, j], i),
+                        "a_linked": i in linked_a,
+                        "b_linked": j in linked_b,
+                        "same_event": pair.same_event,
+                        "third_reports": len(thirds),
+                        "chain_confident": (i, j) in chains[0],
+                        "chain_any": (i, j) in chains[2],
+                    }
+                )
+    base = _totals(data, {})
+    changes = {}
+    for name, override in CHANGES.items():
+        after = _totals(data, override)
+        changes[name] = {
+            gold: {
+                "recovered": after[gold]["tp"] - base[gold]["tp"],
+                "lost": max(0, base[gold]["tp"] - after[gold]["tp"]),
+                "false_added": after[gold]["fp"] - base[gold]["fp"],
+                "candidate_recall": _prf(after[gold])["recall"],
+            }
+            for gold in base
+        }
+    return {
+        "shipped": {k: float(getattr(settings, k)) for k in ("candidate_mutual_z", "candidate_z")},
+        "base": base,
+        "misses": records,
+        "changes": changes,
+    }
+
+
+def _chain(a_c: dict, c_b: dict, most_possible: int) -> set[tuple[int, int]]:
+    from framing.alignment.pivot import pivoted_pairs
+
+    return pivoted_pairs(a_c, c_b, most_possible)
+
+
+def _totals(data: list[Event], override: dict[str, float]) -> dict[str, Counts]:
+    """Shown counts per gold file at the shipped point with ``override`` (the pivot through
+    every third report at once)."""
+    point = {k: float(v) for k, v in override.items()}
+    bars = {k: v for k, v in point.items() if not k.startswith("pivot")}
+    out = {}
+    for event in data:
+        found = _direct(event, bars)
+        counts = pivot_counts(event, found, point, "all")
+        out[event.gold] = _sum([c["shown"] for c in counts])
+    return out
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("what", choices=("misses", "cv"))
+    parser.add_argument("--mode", choices=("one", "all"), default="one")
+    parser.add_argument("--out", type=Path, help="write the JSON here (else stdout)")
+    args = parser.parse_args(argv)
+    data = load()
+    if args.what == "misses":
+        result = misses(data)
+    else:
+        with_pivot = _points({**BARS, **PIVOT})
+        without = _points({**BARS, "pivot_z": (99.0,), "pivot_legs": (0.0,)})
+        table = grid_table(data, with_pivot, args.mode)
+        index = {json.dumps(p, sort_keys=True): k for k, p in enumerate(with_pivot)}
+        keys = [index[json.dumps(p, sort_keys=True)] for p in without]
+        plain = [replace(r, counts=[r.counts[k] for k in keys]) for r in table]
+        result = {
+            "mode": args.mode,
+            "without_pivot": cv(plain, without),
+            "with_pivot": cv(table, with_pivot),
+        }
+    text = json.dumps(result, indent=1, ensure_ascii=False)
+    if args.out:
+        args.out.write_text(text, "utf-8")
+    else:
+        print(text)
+
+
+if __name__ == "__main__":
+    main()
