@@ -32,6 +32,7 @@ from framing.alignment.grouping import (
 )
 from framing.alignment.guard import sentence_guard
 from framing.alignment.pair_scores import PairScorer
+from framing.alignment.pivot import pivot_three
 from framing.alignment.sentence_states import StatesCache, shared_layers
 from framing.alignment.vectors import embed_texts
 from framing.errors import FramingError
@@ -211,6 +212,8 @@ def _compare(
     analysis = prepare(store, list(loaded), embedder, loaded, states)
     settings = alignment_settings()
     pairs_out, alignments = [], {}
+    events_of: dict[tuple[str, str], bool] = {}
+    sizes = {a.id: len(a.sentences) for a in analysis.articles}
     words: dict[str, list[np.ndarray]] = {}  # each article's word vectors, encoded once
     asked = event_settings(embedder.model_id)
     for a, b in combinations(analysis.articles, 2):
@@ -224,20 +227,24 @@ def _compare(
             if same_event and z.size
             else None
         )
-        alignment = align(z, settings, same_event, guard, ranked)
-        alignments[(a.id, b.id)] = alignment
+        alignments[(a.id, b.id)] = align(z, settings, same_event, guard, ranked)
+        events_of[(a.id, b.id)] = same_event
+    # Three reports: a pair's possible counterparts also come through the third (each
+    # through-link made above, nothing encoded again; framing/alignment/pivot.py).
+    pivot_three(alignments, settings)
+    for (a_id, b_id), alignment in alignments.items():
         shown = alignment.links + alignment.candidates
         shown_a = {i for link in shown for i in link.a}
         shown_b = {j for link in shown for j in link.b}
         pairs_out.append(
             {
-                "a": a.id,
-                "b": b.id,
-                "same_event": same_event,
+                "a": a_id,
+                "b": b_id,
+                "same_event": events_of[(a_id, b_id)],
                 "links": [link.as_dict() for link in sorted(shown, key=_link_order)],
                 # No counterpart found: neither a link nor a candidate.
-                "only_a": [i for i in range(len(a.sentences)) if i not in shown_a],
-                "only_b": [j for j in range(len(b.sentences)) if j not in shown_b],
+                "only_a": [i for i in range(sizes[a_id]) if i not in shown_a],
+                "only_b": [j for j in range(sizes[b_id]) if j not in shown_b],
             }
         )
     result: dict[str, Any] = {

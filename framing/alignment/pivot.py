@@ -26,6 +26,7 @@ from framing.alignment.align import MOST_SHOWN, POSSIBLE, AlignmentSettings, Lin
 Legs = dict[tuple[int, int], int]
 
 PIVOT_OFF = 50.0  # a bar this high: no pivot at all
+PIVOT_REASON = "third report"  # ``via`` when the third report has no name
 
 
 def legs_of(alignment: PairAlignment, flip: bool = False) -> Legs:
@@ -55,10 +56,12 @@ def add_pivoted(
     scores: np.ndarray,
     through: Iterable[tuple[Legs, Legs]],
     settings: AlignmentSettings,
+    via: str | None = PIVOT_REASON,
 ) -> list[Link]:
     """Add to ``alignment``'s candidates the pairs found through each third report of
     ``through`` ((A-C legs, C-B legs), as :func:`legs_of` gives them) that score at least
-    ``settings.pivot_z`` on ``scores`` (the pair's candidate score); returns those added."""
+    ``settings.pivot_z`` on ``scores`` (the pair's candidate score), each saying ``via``
+    (the third report's id); returns those added."""
     if settings.pivot_z >= PIVOT_OFF:
         return []
     found: set[tuple[int, int]] = set()
@@ -81,11 +84,26 @@ def add_pivoted(
             continue
         count_a[i] = count_a.get(i, 0) + 1
         count_b[j] = count_b.get(j, 0) + 1
-        added.append(Link([i], [j], float(scores[i, j]), "partial", POSSIBLE, via=PIVOT_REASON))
+        added.append(Link([i], [j], float(scores[i, j]), "partial", POSSIBLE, via=via))
     alignment.candidates = sorted(
         alignment.candidates + added, key=lambda link: (link.a[0], link.b[0])
     )
     return added
 
 
-PIVOT_REASON = "third report"
+def pivot_three(
+    alignments: dict[tuple[str, str], PairAlignment], settings: AlignmentSettings
+) -> None:
+    """In a comparison of three reports (``alignments``: the three pairwise alignments, keyed
+    by article ids), add to each pair's candidates those found through the third report
+    (:func:`add_pivoted`), all from the alignments as they were before any was added to."""
+    if len(alignments) != 3 or settings.pivot_z >= PIVOT_OFF:
+        return
+    legs = {key: legs_of(found) for key, found in alignments.items()}
+    legs.update({(b, a): legs_of(found, flip=True) for (a, b), found in alignments.items()})
+    ids = {article for key in alignments for article in key}
+    for (a, b), found in alignments.items():
+        if found.scores is None:  # a pair of different events: no candidates
+            continue
+        [c] = ids - {a, b}
+        add_pivoted(found, found.scores, [(legs[(a, c)], legs[(c, b)])], settings, via=c)

@@ -53,6 +53,14 @@ DEFAULT_GOLD = Path(__file__).resolve().parents[2] / "tests" / "gold" / "seed_al
     is_flag=True,
     help="Also report the best F1 that thresholds chosen with hindsight could reach.",
 )
+@click.option(
+    "--events",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    default=None,
+    help="The event grouping gold (tests/gold/real_events.yaml): also score each gold pair "
+    "as a comparison of three reports shows it, with a third report of its event (possible "
+    "counterparts found through it).",
+)
 @format_option(("json", "text"))
 @friendly_errors
 def eval_alignment_command(
@@ -61,6 +69,7 @@ def eval_alignment_command(
     model: str | None,
     gold_db: str | None,
     ceiling: bool,
+    events: Path | None,
     fmt: str,
 ) -> None:
     """Score the sentence aligner against a hand-annotated gold alignment.
@@ -90,14 +99,17 @@ def eval_alignment_command(
         from framing.lab.eval_alignment import evaluate_db_corrections
         from framing.store import open_store
 
-        if ceiling:
-            raise FramingError(
-                "--ceiling needs a gold file; it cannot be used with --gold-from-db."
-            )
+        for flag, given in (("--ceiling", ceiling), ("--events", events)):
+            if given:
+                raise FramingError(
+                    f"{flag} needs a gold file; it cannot be used with --gold-from-db."
+                )
         with open_store(gold_db) as store:
             scores = evaluate_db_corrections(store, LazyEmbedder(model))
     else:
-        scores = evaluate_folder(articles or sample_dir(), gold, LazyEmbedder(model), ceiling)
+        scores = evaluate_folder(
+            articles or sample_dir(), gold, LazyEmbedder(model), ceiling, events
+        )
     if fmt == "json":
         write_object(scores, sys.stdout)
     else:
@@ -110,6 +122,13 @@ def as_text(scores: dict) -> str:
     for tier, figures in scores["tiers"].items():
         lines.append(f"  tier {tier!r}: {_prf(figures)}")
     lines.append(f"  candidate recall: {scores['candidate_recall']:.3f}")
+    if "three_reports" in scores:
+        three = scores["three_reports"]
+        lines.append(
+            f"  as comparisons of three reports show them ({three['pairs_with_a_third_report']}"
+            f" pairs with a third report): {_prf(three)}, candidate recall "
+            f"{three['candidate_recall']:.3f}"
+        )
     for pair in scores["pairs"]:
         event = "same event" if pair["same_event"] else "different events"
         lines.append(

@@ -185,12 +185,28 @@ def evaluate_folder(
     gold_path: Path,
     embedder: Embedder | None = None,
     ceiling: bool = False,
+    events: Path | None = None,
 ) -> dict[str, Any]:
     """Ingest the articles of ``folders`` (one folder or several) into a scratch store and
     score the aligner on ``gold_path`` (plus its hindsight ceiling when asked). A gold name
-    ("001") names the file whose name starts with it and an underscore (``001_….txt``)."""
-    pairs = folder_gold_pairs(folders, gold_path, embedder)
-    scores = score_pairs(pairs)
+    ("001") names the file whose name starts with it and an underscore (``001_….txt``).
+    With ``events`` (the grouping gold, ``tests/gold/real_events.yaml``), also
+    ``three_reports``: the gold pairs as a comparison of three reports shows them, each
+    with a third report of its event where the gold names one (the mean over which one;
+    possible counterparts through it: :mod:`framing.alignment.pivot`)."""
+    if events is None:
+        pairs = folder_gold_pairs(folders, gold_path, embedder)
+        scores = score_pairs(pairs)
+    else:
+        from framing.lab.alignment_pivot import folder_event, three_report_figures
+
+        if not gold_path.is_file():
+            raise FramingError(f"{gold_path}: no such gold file")
+        listed = [folders] if isinstance(folders, Path) else list(folders)
+        event = folder_event("gold", listed, gold_path, events, embedder)
+        pairs = event.pairs
+        scores = score_pairs(pairs)
+        scores["three_reports"] = three_report_figures(event)
     if ceiling:
         scores["ceiling"] = alignment_ceiling(pairs)
     return scores
