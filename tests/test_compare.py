@@ -160,6 +160,46 @@ def test_three_articles_and_cache(seed_copy: Path, seed_ids: dict[str, str], mod
     ]
 
 
+def test_three_reports_show_counterparts_through_the_third(
+    seed_copy: Path, seed_ids: dict[str, str], peskov_2024: dict, model
+) -> None:
+    """Beside a third report, a pair also shows the possible counterparts that chain through
+    it (framing/alignment/pivot.py), each saying which report (``via``); the pair alone shows
+    none of them."""
+    from framing.alignment.align import alignment_settings
+
+    ids = [seed_ids["001"], seed_ids["002"], seed_ids["000"]]
+    with open_store(seed_copy) as store:
+        found = compare(store, ids, model, phrases=False, same_event=True)
+    shown = {
+        (p["a"], p["b"]): {
+            (i, j): link for link in p["links"] for i in link["a"] for j in link["b"]
+        }
+        for p in found["pairs"]
+    }
+    for (a, b), links in list(shown.items()):
+        shown[(b, a)] = {(j, i): link for (i, j), link in links.items()}
+    through = [
+        (p["a"], p["b"], link["a"][0], link["b"][0], link)
+        for p in found["pairs"]
+        for link in p["links"]
+        if link.get("via")
+    ]
+    assert through, "no possible counterpart through the third report"
+    bar = alignment_settings().pivot_z
+    for a, b, i, j, link in through:
+        c = link["via"]
+        assert c not in (a, b) and link["tier"] == "possible counterpart"
+        assert link["score"] >= bar
+        assert any((k, j) in shown[(c, b)] for (x, k) in shown[(a, c)] if x == i)
+    alone = {
+        (i, j) for link in peskov_2024["pairs"][0]["links"] for i in link["a"] for j in link["b"]
+    }
+    pair_001_002 = [(i, j) for a, b, i, j, _ in through if (a, b) == (ids[0], ids[1])]
+    assert pair_001_002 and not set(pair_001_002) & alone
+    assert not any(link.get("via") for link in peskov_2024["pairs"][0]["links"])
+
+
 @pytest.mark.parametrize(
     ("given", "error", "message"),
     [
