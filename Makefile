@@ -50,7 +50,7 @@ bench: install
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq wrk; }
 	$(BIN)/python benchmarks/bench_core.py
 	$(BIN)/framing eval-alignment --ceiling --format text
-	$(BIN)/framing eval-alignment --gold tests/gold/real_alignment.yaml --articles tests/gold/real_articles --articles tests/gold/real_events_articles --ceiling --format text
+	$(BIN)/framing eval-alignment --gold tests/gold/real_alignment.yaml --articles tests/gold/real_articles --articles tests/gold/real_events_articles --events tests/gold/real_events.yaml --ceiling --format text
 	$(BIN)/framing eval-guard
 	$(BIN)/framing eval-events --grid
 	$(BIN)/python benchmarks/bench_score.py

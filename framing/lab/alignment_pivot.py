@@ -318,6 +318,7 @@ CHANGES: dict[str, dict[str, float]] = {
     "pivot, both links confident, no bar": {"pivot_z": -99.0, "pivot_legs": 0.0},
     "pivot, one link possible, no bar": {"pivot_z": -99.0, "pivot_legs": 1.0},
     "pivot, both links any, no bar": {"pivot_z": -99.0, "pivot_legs": 2.0},
+    "pivot, both links any, bar 5.0 (shipped)": {"pivot_z": 5.0, "pivot_legs": 2.0},
 }
 
 
