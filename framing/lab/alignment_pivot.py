@@ -413,12 +413,16 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("what", choices=("misses", "cv"))
     parser.add_argument("--mode", choices=("one", "all"), default="one")
     parser.add_argument("--out", type=Path, help="write the JSON here (else stdout)")
+    parser.add_argument(
+        "--pivot-z", type=float, nargs="+", help="the pivot bars of the grid (99: off)"
+    )
     args = parser.parse_args(argv)
     data = load()
     if args.what == "misses":
         result = misses(data)
     else:
-        with_pivot = _points({**BARS, **PIVOT})
+        pivot = {**PIVOT, "pivot_z": tuple(args.pivot_z)} if args.pivot_z else PIVOT
+        with_pivot = _points({**BARS, **pivot})
         without = _points({**BARS, "pivot_z": (99.0,), "pivot_legs": (0.0,)})
         table = grid_table(data, with_pivot, args.mode)
         index = {json.dumps(p, sort_keys=True): k for k, p in enumerate(with_pivot)}
