@@ -16,6 +16,8 @@ matrix (as for translations) but a set of links:
    as "possible counterpart" (never more than two for a sentence), for a reader to check:
    on real reports most true counterparts are paraphrases or partial claims at z 2-5, where
    a decision would be wrong half the time but a short list of candidates holds them;
+   in a comparison of three reports, a pair chained through the third also becomes one
+   (:mod:`framing.alignment.pivot`);
 5. A **guard** (:mod:`framing.alignment.guard`) can veto a pair as "same statement"
    (negation, modality or a different named participant): it is shown as a candidate.
 
