@@ -213,6 +213,12 @@ def test_gold_from_db_needs_corrections(runner, seed_copy: Path) -> None:
     both = runner.invoke(cli, ["eval-alignment", "--gold-from-db", str(seed_copy), "--ceiling"])
     assert both.exit_code == 1
     assert "--ceiling needs a gold file" in both.output
+    events = Path(__file__).parent / "gold" / "real_events.yaml"
+    grouped = runner.invoke(
+        cli, ["eval-alignment", "--gold-from-db", str(seed_copy), "--events", str(events)]
+    )
+    assert grouped.exit_code == 1
+    assert "--events needs a gold file" in grouped.output
 
 
 def test_possible_counterparts_are_not_shared_until_confirmed() -> None:
