@@ -124,7 +124,12 @@ def build_article(raw: RawInput, options: IngestOptions, registry: Registry) -> 
     if raw.kind == "html":
         text, html_meta = extract_html(raw.text, raw.source)
     header, text = split_header(text)
-    cleaned = clean_text(text)
+    known_url = (
+        fields.get("url")
+        or (header.url if header else None)
+        or page_url(html_meta.get("url"), raw.fetch)
+    )
+    cleaned = clean_text(text, url=known_url)
     body = cleaned.text
     if len(body.strip()) < setting("min_body_chars"):
         raise InputRefused(
@@ -140,12 +145,7 @@ def build_article(raw: RawInput, options: IngestOptions, registry: Registry) -> 
     if not lang:
         lang, confidence = detect_language(body)
     furniture = [line.text for line in removed]
-    url = (
-        fields.get("url")
-        or (header.url if header else None)
-        or page_url(html_meta.get("url"), raw.fetch)
-        or next(iter(standalone_urls(furniture)), None)
-    )
+    url = known_url or next(iter(standalone_urls(furniture)), None)
     title, title_date = split_title_date(
         fields.get("title") or html_meta.get("title") or cleaned.title
     )

@@ -146,7 +146,9 @@ class Registry:
         # Every place an alias's core starts (zero-width, so overlapping ones too): where
         # the alternation can match, at that place or at the quote mark before it.
         self._alias_starts = re.compile(rf"(?=(?<!\w)(?:{trie})(?!\w))", re.I)
-        self._self_ref = self._cues(data, "self_reference", where)
+        # a dateline identifies the publisher too, so it is among the self-references
+        self._datelines = self._cues(data, "dateline", where)
+        self._self_ref = self._cues(data, "self_reference", where) + self._datelines
         self._cited = self._cues(data, "cited_as", where)
 
     def _cues(self, data: dict[str, Any], key: str, where: str) -> list[OutletCue]:
@@ -226,6 +228,11 @@ class Registry:
     def self_references(self, text: str) -> list[OutletMention]:
         """Places where the text names its own outlet («Напомним, что "X" писали»)."""
         return self._mentions(self._self_ref, text)
+
+    def datelines(self, text: str) -> list[OutletMention]:
+        """The self-references that are the outlet's signature on its report, a dateline
+        («МОСКВА, 7 ноя — РИА Новости.», "MOSCOW (Reuters) -", "/TASS/.")."""
+        return self._mentions(self._datelines, text)
 
     def citations(self, text: str) -> list[OutletMention]:
         """Places where the text attributes information to an outlet ("citing Interfax")."""

@@ -6,7 +6,7 @@ import pytest
 
 from framing.text.segment import split_sentences
 from framing.wording.attribution import AttributionError
-from framing.wording.editorial import EDITORIAL_KINDS, editorial_cues, is_background
+from framing.wording.editorial import EDITORIAL_KINDS, editorial_cues, is_background, text_cues
 
 from .conftest import SEED_IDS, SEEDS
 
@@ -203,3 +203,50 @@ def test_explanations_read_aloud() -> None:
 def test_unknown_language() -> None:
     with pytest.raises(AttributionError, match="use one of ru, uk, en"):
         editorial_cues("Ein Satz.", "de")
+
+
+# Wire datelines on fresh real pages of 2022-2024 (tests/gold/fresh_pages 405, 414, 417): the
+# outlet signs its report; it does not point readers to its own coverage.
+DATELINES = [
+    (
+        "ru",
+        "Москва. 19 сентября. ИНТЕРФАКС - Пресс-секретарь президента РФ Дмитрий Песков "
+        "назвал враньем обвинения Киева в адрес РФ.",
+    ),
+    (
+        "en",
+        "MOSCOW, June 26. /TASS/. Russian Presidential Spokesman Dmitry Peskov has denied "
+        "speculation circulated on some Telegram channels.",
+    ),
+    (
+        "en",
+        "MOSCOW (Reuters) – An aborted 2022 peace deal between Russia and Ukraine could be "
+        "the basis for new negotiations, Kremlin spokesman Dmitry Peskov said on Friday.",
+    ),
+    ("ru", "МОСКВА, 24 фев — РИА Новости. Захарова выступила с заявлением."),
+]
+
+
+@pytest.mark.parametrize(("lang", "sentence"), DATELINES)
+def test_a_wire_dateline_is_no_self_promotion(lang: str, sentence: str) -> None:
+    assert editorial_cues(sentence, lang) == []
+
+
+def test_a_self_reference_that_is_no_dateline_still_counts() -> None:
+    sentence = "Как ранее сообщал ТАСС, встреча состоится в пятницу."
+    assert ("self_promotion", "ТАСС") in cues(sentence, "ru")
+
+
+def test_an_aside_inside_a_quote_over_several_sentences_is_the_speakers() -> None:
+    # profile.ru (tests/gold/fresh_pages/403): Peskov's quote runs over three sentences; the
+    # middle one has no quote marks of its own
+    text = (
+        '"Мы считаем это чрезвычайно вызывающей провокацией – не менее. И, конечно, '
+        'внимательно наблюдаем за этим. <…> Киевский режим – он достаточно непредсказуемый", '
+        "– сказал представитель Кремля. И, конечно, это не всё."
+    )
+    sentences = split_sentences(text, "ru")
+    assert len(sentences) >= 3
+    assert ("evaluative_aside", "конечно") in cues(sentences[1].text, "ru")  # alone: the outlet's
+    found = [(s.start + c.start, c.text) for s, c in text_cues(text, sentences, "ru")]
+    assert found == [(text.rindex("конечно"), "конечно")]  # only the one after the quote

@@ -8,7 +8,7 @@ import pytest
 from framing.ingest import IngestOptions, build_article
 from framing.outlets import load_registry
 from framing.text.clean import clean_text
-from framing.text.metadata import split_title_date
+from framing.text.metadata import date_from_lines, date_from_url, split_title_date
 from framing.text.readers import RawInput
 
 BODY = (
@@ -116,3 +116,71 @@ def test_a_date_in_the_title_line_becomes_the_date_and_leaves_the_title() -> Non
 )
 def test_split_title_date(title: str, expected: tuple[str, str | None]) -> None:
     assert split_title_date(title) == expected
+
+
+# Fresh real pages of 2022-2024 (tests/gold/fresh_pages, issue 13's fifteenth session).
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        # the day first in the path (donpress.com, 406)
+        (
+            "https://donpress.com/news/19-09-2022-u-putina-slova-zelenskogo-o-massovykh-"
+            "ubiystvakh-v-izyume-nazvali-vranem-i",
+            "2022-09-19",
+        ),
+        # a date parameter of an archive page (ukr.radio, 413)
+        (
+            "https://ukr.radio/channel.html?channelID=1&progID=670&sliderIndex=85"
+            "&date=2024-08-11&page=6",
+            "2024-08-11",
+        ),
+        (
+            "https://sputnikglobe.com/20220510/watch-ukrainian-neo-nazis-1095393516.html",
+            "2022-05-10",
+        ),
+        ("https://tass.com/politics/1471425", None),
+        ("https://example.com/news/45-19-2022-not-a-date", None),
+    ],
+)
+def test_dates_in_page_addresses(url: str, expected: str | None) -> None:
+    assert date_from_url(url) == expected
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("- 04 May, 2023", "2023-05-04"),  # report.az (415): a comma after the month
+        ("15 December 2020", "2020-12-15"),
+        # a byline, the English month first (kyivindependent.com, 416)
+        (
+            "by The Kyiv Independent news desk February 4, 2023 11:26 PM 2 min read",
+            "2023-02-04",
+        ),
+        ("Updated March 3rd, 2022", "2022-03-03"),
+        ("May 2023", None),
+    ],
+)
+def test_dates_on_furniture_lines(line: str, expected: str | None) -> None:
+    assert date_from_lines([line]) == expected
+
+
+def test_the_page_slug_picks_the_headline_above_a_date_block() -> None:
+    # report.az (415): headline, section label, date and time in one block above the
+    # report; only the page's own address tells the headline from the labels
+    text = (
+        "Putin's spokesman blames US for drone attack on Kremlin, warns Ukraine\n"
+        "Region\n- 04 May, 2023\n- 09:59\n"
+        "Russian President Vladimir Putin's spokesman, Dmitry Peskov, told journalists on May 4 "
+        "that the attack of Ukrainian drones on the Kremlin was being investigated, Report "
+        "informs.\n"
+    )
+    url = (
+        "https://api.report.az/en/region/putin-s-spokesman-blames-us-for-drone-attack-on-"
+        "kremlin-warns-ukraine"
+    )
+    article = build(text, url=url)
+    assert article.title == "Putin's spokesman blames US for drone attack on Kremlin, warns Ukraine"
+    assert article.date == "2023-05-04"
+    assert clean_text(text).title is None  # without the address: no headline

@@ -207,8 +207,12 @@ class _Line:
             self.reason, self.detail = reason, detail
 
 
-def clean_text(text: str, furniture: Furniture | None = None) -> CleanedText:
+def clean_text(
+    text: str, furniture: Furniture | None = None, url: str | None = None
+) -> CleanedText:
     """Split a page's text into the reporting (``text``), its headline and the removed lines.
+    ``url``: the page's own address, if known; a headline line whose words are its slug
+    scores as one found in a link on the page.
 
     Paragraphs of the body are joined by a blank line; kept lines lose their indentation and
     trailing whitespace but are otherwise untouched. Every removed non-blank line is listed
@@ -225,7 +229,7 @@ def clean_text(text: str, furniture: Furniture | None = None) -> CleanedText:
     counts = Counter(ln.key for ln in content)
     _mark_captions(content, counts, fur)
     start = _article_start(content, fur.settings)
-    title = None if start is None else _pick_title(content, start, counts, fur.settings)
+    title = None if start is None else _pick_title(content, start, counts, fur.settings, url)
     if title is not None:
         title.drop("headline", fur.reasons["headline"])
     _mark_repeats(content, counts, title, fur)
@@ -368,11 +372,19 @@ def _article_start(content: list[_Line], s: dict[str, Any]) -> int | None:
 
 
 def _pick_title(
-    content: list[_Line], start: int, counts: Counter[str], s: dict[str, Any]
+    content: list[_Line],
+    start: int,
+    counts: Counter[str],
+    s: dict[str, Any],
+    page_url: str | None = None,
 ) -> _Line | None:
     """The headline: among the free lines above the article, the best-scoring line shaped
-    like one (short, not ending like a sentence, not starting lowercase)."""
+    like one (short, not ending like a sentence, not starting lowercase). The page's own
+    address (``page_url``) counts as a link on the page: a first line its slug spells is the
+    headline even in a block with "Region" and "- 04 May, 2023" below it."""
     slugs = [_slug_words(url) for ln in content for url in _LINK.findall(ln.text)]
+    if page_url:
+        slugs.append(_slug_words(page_url))
     sizes = Counter(ln.para for ln in content)
     best, best_score = None, s["title_min_score"] - 1
     for ln in content[:start]:

@@ -20,6 +20,13 @@ from framing.settings import packaged_yaml, setting
 HEADER = re.compile(r"^\s*date\s+(?P<date>\d{4}-\d{2}-\d{2})(?:\s+(?P<url>https?://\S+))?[^\n]*$")
 URL = re.compile(r"https?://[^\s<>\"'«»]+")
 URL_DATE = re.compile(r"/(?P<y>20\d{2}|19\d{2})[/-]?(?P<m>[01]\d)[/-]?(?P<d>[0-3]\d)(?=[/\d_-])")
+# Day first in a path ("/news/19-09-2022-u-putina…"), or a date parameter of an archive page
+# ("channel.html?…&date=2024-08-11&page=6").
+URL_DATE_DMY = re.compile(r"/(?P<d>[0-3]\d)[-.](?P<m>[01]\d)[-.](?P<y>20\d{2}|19\d{2})(?=[/_.-]|$)")
+URL_DATE_PARAM = re.compile(
+    r"[?&](?:date|day|published|pubdate)=(?P<y>(?:19|20)\d{2})-?(?P<m>[01]\d)-?(?P<d>[0-3]\d)(?![\w])",
+    re.IGNORECASE,
+)
 ISO_DATE = re.compile(r"\b(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})\b")
 MONTHS = {
     "january": 1,
@@ -59,8 +66,14 @@ MONTHS = {
     "листопада": 11,
     "грудня": 12,
 }
+# "15 December 2020", "04 May, 2023", and English month first: "February 4, 2023 11:26 PM".
 DATELINE = re.compile(
-    r"(?<!\d)(?P<d>[0-3]?\d)\s*(?P<month>" + "|".join(MONTHS) + r")\s+(?P<y>(?:19|20)\d{2})\b",
+    r"(?<!\d)(?P<d>[0-3]?\d)\s*(?P<month>"
+    + "|".join(MONTHS)
+    + r"),?\s+(?P<y>(?:19|20)\d{2})\b"
+    + r"|(?<!\w)(?P<month2>"
+    + "|".join(m for m in MONTHS if m.isascii())
+    + r")\s+(?P<d2>[0-3]?\d)(?:st|nd|rd|th)?,?\s+(?P<y2>(?:19|20)\d{2})\b",
     re.IGNORECASE,
 )
 
@@ -137,8 +150,11 @@ def _ymd(year: int, month: int, day: int) -> str | None:
 def date_from_url(url: str | None) -> str | None:
     if not url:
         return None
-    match = URL_DATE.search(url)
-    return _ymd(int(match["y"]), int(match["m"]), int(match["d"])) if match else None
+    for pattern in (URL_DATE, URL_DATE_DMY, URL_DATE_PARAM):
+        match = pattern.search(url)
+        if match and (day := _ymd(int(match["y"]), int(match["m"]), int(match["d"]))):
+            return day
+    return None
 
 
 def date_from_lines(lines: list[str]) -> str | None:
@@ -146,7 +162,9 @@ def date_from_lines(lines: list[str]) -> str | None:
     for line in lines:
         match = DATELINE.search(line)
         if match and len(line) < 80:
-            return _ymd(int(match["y"]), MONTHS[match["month"].lower()], int(match["d"]))
+            if match["y"]:
+                return _ymd(int(match["y"]), MONTHS[match["month"].lower()], int(match["d"]))
+            return _ymd(int(match["y2"]), MONTHS[match["month2"].lower()], int(match["d2"]))
     return None
 
 

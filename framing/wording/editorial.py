@@ -7,7 +7,8 @@ of four kinds, each with a one-sentence explanation a teacher can read aloud:
   "As Sputnik reported earlier", "Recall that");
 * ``self_promotion`` — the outlet advertises itself («Читайте также», "Subscribe to our") or
   names itself as a source: every self-reference the outlet registry finds
-  (``Registry.self_references``), cut to the name and its verb («"Комментарии" писали»);
+  (``Registry.self_references``), cut to the name and its verb («"Комментарии" писали»),
+  except a dateline ("MOSCOW (Reuters) -": the outlet's signature, ``Registry.datelines``);
 * ``background`` — outlet-authored context: a marker at the start of the sentence («Ранее»,
   «Как известно», "It is worth noting"). Calendar dates, times, "took place" and transitions
   ("Meanwhile", «Тем временем») are not cues: every news sentence has a date, and a teacher
@@ -28,18 +29,21 @@ quote marks of its own) counts as the outlet's voice, and background without a m
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from framing.errors import FramingError
 from framing.outlets import load_registry
 from framing.settings import packaged_yaml
-from framing.text.quoting import quoted_spans
+from framing.text.quoting import QUOTE_RE, quoted_spans
 from framing.wording.attribution import AttributionError, attributions
 from framing.wording.attribution_cues import trim_edges
 
-__all__ = ["EDITORIAL_KINDS", "EditorialCue", "editorial_cues", "is_background"]
+__all__ = ["EDITORIAL_KINDS", "EditorialCue", "editorial_cues", "is_background", "text_cues"]
+
+S = TypeVar("S", bound="_Sentence")
 
 EDITORIAL_KINDS = ("recap", "self_promotion", "background", "evaluative_aside")
 _EDGE = " \t\n,.:;—–-«»\"„“”'"
@@ -106,13 +110,19 @@ def _language(lang: str) -> _Language:
 def _self_references(
     sentence: str, language: _Language, found: list[EditorialCue]
 ) -> list[EditorialCue]:
-    """The registry's self-references, minus a recap marker they start with, plus the verb."""
+    """The registry's self-references, minus a recap marker they start with, plus the verb.
+    A dateline («Москва. 19 сентября. ИНТЕРФАКС -», "MOSCOW (Reuters) -", "/TASS/.") is the
+    outlet signing its report, not pointing readers to its coverage: no cue."""
     try:
-        mentions = load_registry().self_references(sentence)
+        registry = load_registry()
+        mentions = registry.self_references(sentence)
+        datelines = registry.datelines(sentence) if mentions else []
     except FramingError:  # no corpus folder: no outlet names to look for
         return []
     cues = []
     for mention in mentions:
+        if any(d.start < mention.end and mention.start < d.end for d in datelines):
+            continue
         start, end = mention.start, mention.end
         for cue in found:
             if cue.kind == "recap" and cue.start <= start < cue.end < end:
@@ -158,6 +168,26 @@ def editorial_cues(sentence: str, lang: str) -> list[EditorialCue]:
     recaps = list(found)
     add(_self_references(sentence, language, recaps))
     return sorted(found, key=lambda c: c.start)
+
+
+class _Sentence(Protocol):
+    start: int
+    text: str
+
+
+def text_cues(text: str, sentences: Iterable[S], lang: str) -> list[tuple[S, EditorialCue]]:
+    """The cues of each sentence of ``text`` (``sentence.start`` its offset), minus those
+    inside a quotation that runs over several sentences of a line: the middle sentence of
+    «"Мы считаем это провокацией. И, конечно, наблюдаем за этим", – сказал он» has no quote
+    marks of its own, but its «конечно» is the speaker's, not the outlet's."""
+    quotes = [m.span() for m in QUOTE_RE.finditer(text)]
+    found = []
+    for sentence in sentences:
+        for cue in editorial_cues(sentence.text, lang):
+            start, end = sentence.start + cue.start, sentence.start + cue.end
+            if not any(qs < start and end < qe for qs, qe in quotes):
+                found.append((sentence, cue))
+    return found
 
 
 def is_background(sentence: str, lang: str) -> bool:

@@ -14,7 +14,7 @@ from typing import Any
 from framing.records import Sentence
 from framing.text.morphology import TEXT_WORD_RE
 from framing.wording.attribution import sentence_sources
-from framing.wording.editorial import editorial_cues
+from framing.wording.editorial import text_cues
 from framing.wording.lexicon import LANGUAGES, LexiconHit, find_loaded
 
 HEDGE_CATEGORIES = {"distancing_hedge"}
@@ -56,21 +56,20 @@ def highlights(
         )
     if with_model:
         found += _model_suggestions(article, found, recall, hits)
-    for sentence in article.sentences:
-        for cue in editorial_cues(sentence.text, article.lang):
-            found.append(
-                {
-                    "start": sentence.start + cue.start,
-                    "end": sentence.start + cue.end,
-                    "text": cue.text,
-                    "category": f"editorial_{cue.kind}",
-                    "source": "insertion",
-                    "explanation": cue.explanation,
-                    "neutral": "",
-                    "confidence": 1.0,
-                    "note": "",
-                }
-            )
+    for sentence, cue in text_cues(article.text, article.sentences, article.lang):
+        found.append(
+            {
+                "start": sentence.start + cue.start,
+                "end": sentence.start + cue.end,
+                "text": cue.text,
+                "category": f"editorial_{cue.kind}",
+                "source": "insertion",
+                "explanation": cue.explanation,
+                "neutral": "",
+                "confidence": 1.0,
+                "note": "",
+            }
+        )
     found.sort(key=lambda h: (h["start"], -h["end"]))
     for highlight in found:
         highlight["sentence"] = _sentence_of(article.sentences, highlight["start"])
