@@ -628,3 +628,54 @@ def test_two_entries_on_the_same_words_the_first_wins_in_every_process() -> None
         for seed in range(6)
     }
     assert seen == {"('нагло', 'открыто (или убрать)')"}
+
+
+# Classes missed on fresh real pages of 2022-2024 (tests/gold/fresh_pages; issue 13, fifteenth
+# session): a label for the other side's press, pseudo- and fascism labels, "Western patrons".
+@pytest.mark.parametrize(
+    ("lang", "text", "expected"),
+    [
+        # 409 (big.ua retelling Ukrainska Pravda)
+        (
+            "uk",
+            'Джерело: російське пропагандистське видання "РИА Новости"',
+            ["пропагандистське видання"],
+        ),
+        ("ru", "Об этом сообщило пропагандистское издание.", ["пропагандистское издание"]),
+        # 411 (patrioty.org.ua)
+        ("uk", "Результати псевдореферендумів не будуть визнані.", ["псевдореферендумів"]),
+        ("ru", "Итоги псевдореферендума не признаны.", ["псевдореферендума"]),
+        ("en", "The results of the pseudo-referendum were not recognised.", ["pseudo-referendum"]),
+        # 412 (patrioty.org.ua): a journalist's words
+        (
+            "uk",
+            "Скільки донеччан ще мають убити росіяни для виправдання свого фашизму?",
+            ["фашизму"],
+        ),
+        ("ru", "Это и есть рашизм в действии.", ["рашизм"]),
+        ("uk", "Рашизм має бути засуджений.", ["Рашизм"]),
+        # 419 (pledgetimes.com)
+        (
+            "en",
+            "Zakharova predicted a verdict for Ukrainian neo-Nazis and their Western patrons.",
+            ["neo-Nazis", "Western patrons"],
+        ),
+        ("ru", "Киев действует по указке западных покровителей.", ["западных покровителей"]),
+        ("uk", "Київ діє за вказівкою західних кураторів.", ["західних кураторів"]),
+    ],
+)
+def test_press_labels_pseudo_votes_fascism_and_western_patrons(
+    lang: str, text: str, expected: list
+) -> None:
+    assert [hit.text for hit in find_loaded(text, lang)] == expected
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("uk", "Ветерани святкували перемогу над фашизмом."),
+        ("ru", "Историк изучает итальянский фашизм."),
+    ],
+)
+def test_historical_fascism_is_literal(lang: str, text: str) -> None:
+    assert find_loaded(text, lang) == []
