@@ -184,3 +184,32 @@ def test_the_page_slug_picks_the_headline_above_a_date_block() -> None:
     assert article.title == "Putin's spokesman blames US for drone attack on Kremlin, warns Ukraine"
     assert article.date == "2023-05-04"
     assert clean_text(text).title is None  # without the address: no headline
+
+
+@pytest.mark.parametrize(
+    ("url", "last", "outlet"),
+    [
+        # censor.net (410): «Про це повідомляє Цензор.НЕТ із посиланням на "Факти"»
+        (
+            "https://censor.net/ua/news/3426381/rosiyiski_viyiska_obstrilyuyut_herson",
+            'Про це повідомляє Цензор.НЕТ із посиланням на "Факти".',
+            "censor_net",
+        ),
+        # zn.ua (408) retelling The Washington Post
+        (
+            "https://zn.ua/WORLD/zapad-slishkom-dolho-zakryval-hlaza-the-washington-post.html",
+            "Об этом пишет The Washington Post.",
+            "zn_ua",
+        ),
+        ("https://www.obozrevatel.com/ukr/news-2023-04-07.htm", "", "obozrevatel"),
+        # the common nouns are no names: цензор (a censor), обозреватель (a columnist)
+        (None, "Военный цензор и политический обозреватель вычеркнули абзац.", None),
+    ],
+)
+def test_ukrainian_outlets_of_the_fresh_pages(
+    url: str | None, last: str, outlet: str | None
+) -> None:
+    fields = {"url": url} if url else {}
+    article = build(BODY + last, **fields)
+    assert article.outlet == outlet
+    assert article.cited == [] or all(c["outlet"] != outlet for c in article.cited)
