@@ -679,3 +679,22 @@ def test_press_labels_pseudo_votes_fascism_and_western_patrons(
 )
 def test_historical_fascism_is_literal(lang: str, text: str) -> None:
     assert find_loaded(text, lang) == []
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        # zn.ua (tests/gold/fresh_pages/408): an official designation in quotes is a term
+        # mentioned, not scare quotes
+        (
+            "ru",
+            "Министерство юстиции РФ обнародовало свою последнюю партию обозначений "
+            "«иностранный агент», предоставив этот ярлык новой группе",
+        ),
+        ("ru", "Журналисту присвоили статус «иноагента»."),
+        ("uk", 'Мін\'юст РФ надав статус "іноагента" ще трьом журналістам.'),
+        ("en", 'The prosecutors gave the group the status "undesirable".'),
+    ],
+)
+def test_a_designation_or_status_in_quotes_is_a_mention(lang: str, text: str) -> None:
+    assert find_loaded(text, lang) == []
