@@ -139,7 +139,12 @@ def build_article(raw: RawInput, options: IngestOptions, registry: Registry) -> 
         )
     removed = list(cleaned.removed)
     if header:
-        removed.insert(0, RemovedLine(1, header.line, "metadata-header", HEADER_DETAIL))
+        # words after the header on its line that the cleaner removed too («date … Register»)
+        # go with it: one removed line per line of the source
+        rest = next((r for r in removed if r.line_no == header.no), None)
+        line = header.line if rest is None else f"{header.line} {rest.text}"
+        removed = [r for r in removed if r is not rest]
+        removed.insert(0, RemovedLine(header.no, line, "metadata-header", HEADER_DETAIL))
     lang = fields.get("lang") or options.lang
     confidence: float | None = 1.0 if lang else None
     if not lang:

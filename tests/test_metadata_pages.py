@@ -213,3 +213,19 @@ def test_ukrainian_outlets_of_the_fresh_pages(
     article = build(BODY + last, **fields)
     assert article.outlet == outlet
     assert article.cited == [] or all(c["outlet"] != outlet for c in article.cited)
+
+
+def test_a_lede_run_on_after_the_date_header_stays() -> None:
+    # a stored page (censor.net, tests/gold/fresh_pages/410) whose first words follow the
+    # " date YYYY-MM-DD" header on its line: the header goes, the lede stays
+    lede = (
+        "Протягом останньої години Російська Федерація беззупинно обстрілює Херсон. "
+        "Виникла пожежа, чути автоматні черги."
+    )
+    article = build(" date 2023-06-22 " + lede + "\n\n" + BODY)
+    assert article.date == "2023-06-22"
+    assert article.text.startswith(lede)
+    assert [r.text for r in article.removed if r.reason == "metadata-header"] == ["date 2023-06-22"]
+    with_url = build("\n date 2023-06-22 https://censor.net/ua/news/3426381\n\n" + BODY)
+    assert (with_url.date, with_url.url) == ("2023-06-22", "https://censor.net/ua/news/3426381")
+    assert with_url.text.startswith("Переговори")

@@ -16,8 +16,11 @@ from framing.outlets import Registry
 from framing.records import RemovedLine
 from framing.settings import packaged_yaml, setting
 
-# A leading " date 2024-11-07 https://…" line, as our scraped dumps carry.
-HEADER = re.compile(r"^\s*date\s+(?P<date>\d{4}-\d{2}-\d{2})(?:\s+(?P<url>https?://\S+))?[^\n]*$")
+# A leading " date 2024-11-07 https://…" line, as our scraped dumps carry; stored pages may run
+# the page's first words on after it on the same line (" date 2023-06-22 Протягом …").
+HEADER = re.compile(
+    r"^\s*date\s+(?P<date>\d{4}-\d{2}-\d{2})(?:\s+(?P<url>https?://\S+))?(?=\s|$)(?P<rest>[^\n]*)$"
+)
 URL = re.compile(r"https?://[^\s<>\"'«»]+")
 URL_DATE = re.compile(r"/(?P<y>20\d{2}|19\d{2})[/-]?(?P<m>[01]\d)[/-]?(?P<d>[0-3]\d)(?=[/\d_-])")
 # Day first in a path ("/news/19-09-2022-u-putina…"), or a date parameter of an archive page
@@ -116,19 +119,24 @@ class Header:
     date: str | None
     url: str | None
     line: str
+    no: int = 1  # its line number in the text
 
 
 def split_header(text: str) -> tuple[Header | None, str]:
-    """Parse a leading ``date YYYY-MM-DD [URL]`` line.
+    """Parse a ``date YYYY-MM-DD [URL]`` header on the first non-empty line.
 
-    Returns the header and the text with that line blanked (not deleted), so line numbers
-    of the rest stay those of the original.
+    Returns the header and the text with the header blanked (not deleted), so line numbers
+    of the rest stay those of the original. Words that follow the header on its line are
+    the page's own (a lede run on after the date) and stay.
     """
-    first, sep, rest = text.partition("\n")
-    match = HEADER.match(first)
-    if not match:
+    lines = text.split("\n")
+    no = next((i for i, line in enumerate(lines) if line.strip()), None)
+    match = HEADER.match(lines[no]) if no is not None else None
+    if no is None or match is None:
         return None, text
-    return Header(_valid_date(match["date"]), match["url"], first.strip()), sep + rest
+    header = lines[no][: match.start("rest")].strip()
+    lines[no] = match["rest"].strip()
+    return Header(_valid_date(match["date"]), match["url"], header, no + 1), "\n".join(lines)
 
 
 def _valid_date(value: str | None) -> str | None:
