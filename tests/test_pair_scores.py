@@ -218,6 +218,71 @@ def test_a_claim_split_in_two_sentences_scores_by_their_merged_unit(monkeypatch)
     assert np.array_equal(off, z) and embedded == []  # the feature off: no merged unit
 
 
+def test_pooled_merged_units_come_from_the_sentences_passes(monkeypatch) -> None:
+    """``merge_encoder: pooled``: a merged unit is pooled from its sentences' own passes
+    (:func:`pooled_runs`), centred by the calibration, and no text is encoded for it."""
+    from types import SimpleNamespace
+
+    from framing.alignment import pair_scores
+    from framing.alignment.sentence_states import EncodedText, pooled_runs
+
+    a = ["Half one of the claim.", "Half two of the claim.", "Another matter."]
+    b = ["The whole claim in one sentence.", "Another matter, told again."]
+    outside = [-1, -1]
+    passes = {  # a special token [0, 0, 0.5] and the sentence's own token
+        text: EncodedText(
+            np.zeros(3), np.array([[0.0, 0.0, 0.5], token]), np.array([outside, [0, 4]])
+        )
+        for text, token in zip(a, np.eye(3), strict=True)
+    }
+    asked: list[str] = []
+
+    class Passes:
+        def encode_states(self, texts, layers=()):
+            asked.extend(texts)
+            return [passes[t] for t in texts]
+
+    embedded: list[str] = []
+
+    def fake_embed(texts, embedder, store=None):
+        embedded.extend(texts)
+        return np.ones((len(texts), 3), dtype=np.float32)
+
+    settings = SETTINGS | MERGE | {"clause_offset": 99.0, "strip_offset": 99.0}
+    monkeypatch.setattr(pair_scores, "embed_texts", fake_embed)
+    monkeypatch.setattr(pair_scores, "_word_scores", lambda x, y, words: np.zeros((3, 2)))
+    monkeypatch.setattr(
+        pair_scores, "pair_score_settings", lambda: settings | {"merge_encoder": "pooled"}
+    )
+    calibration = SimpleNamespace(centre=lambda v, lang: 2 * v, z_scores=lambda s, la, lb: s)
+    art_a = SimpleNamespace(id="a", lang="en", sentences=a, vectors=np.eye(3))
+    art_b = SimpleNamespace(id="b", lang="en", sentences=b, vectors=np.eye(3)[:2])
+    merges = pair_scores.merge_scores(art_a, art_b, calibration, Passes(), None, [0, 1], [])
+    assert merges.runs_a == [(0, 2), (1, 3)] and merges.runs_b == []
+    expected = 2 * pooled_runs(dict(enumerate(passes.values())), merges.runs_a)
+    assert np.allclose(merges.z_a, expected @ art_b.vectors.T)
+    assert embedded == [] and sorted(set(asked)) == sorted(a)  # each sentence's pass, once
+    z = art_a.vectors @ art_b.vectors.T
+    scores = pair_scores.candidate_scores(
+        art_a, art_b, z, calibration, Passes(), None, {}, [0, 1], []
+    )
+    assert embedded == []  # candidate_scores encodes no merged text either
+    assert np.allclose(scores, combine(z, z, np.zeros((3, 2)), merges, **MERGE))
+    # pooled_once: the first sentence's special token only
+    monkeypatch.setattr(
+        pair_scores, "pair_score_settings", lambda: settings | {"merge_encoder": "pooled_once"}
+    )
+    once = pair_scores.merge_scores(art_a, art_b, calibration, Passes(), None, [0], [])
+    half = np.array([1.0, 1.0, 0.5]) / 1.5  # [1, 0, 0] + [0, 1, 0] + [0, 0, 0.5], unit length
+    assert np.allclose(once.z_a, [2 * half[:2]])
+    # encoded (or an embedder without token states): the joined texts are encoded
+    monkeypatch.setattr(
+        pair_scores, "pair_score_settings", lambda: settings | {"merge_encoder": "encoded"}
+    )
+    pair_scores.merge_scores(art_a, art_b, calibration, Passes(), None, [0], [])
+    assert embedded == [a[0] + " " + a[1]]
+
+
 def test_a_strong_sentence_does_not_drag_its_neighbour_in() -> None:
     from framing.alignment.pair_scores import Merges, merged_credit
 

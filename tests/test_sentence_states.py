@@ -13,6 +13,7 @@ from framing.alignment.sentence_states import (
     EncodedText,
     encoded_texts,
     phrase_states,
+    pooled_runs,
     pooled_spans,
     prompt_offsets,
     shared_layers,
@@ -102,6 +103,35 @@ def test_pooled_spans_average_the_tokens_inside() -> None:
     with_context = pooled_spans(encoded, [(9, 12)], context=True)[0]
     mean = tokens[[0, 3, 4]].mean(axis=0)
     assert np.allclose(with_context, mean / np.linalg.norm(mean))
+
+
+def test_pooled_runs_average_the_tokens_of_each_run() -> None:
+    """A run of texts pools every token of its members' passes, or with ``once`` their
+    inside tokens and the first member's outside tokens (prompt and specials): by hand."""
+    outside = [-1, -1]
+    first = EncodedText(  # outside [1, 0] and [0, 1], inside [3, 0]
+        np.zeros(2), np.array([[1.0, 0.0], [3.0, 0.0], [0.0, 1.0]]),
+        np.array([outside, [0, 4], outside]),
+    )  # fmt: skip
+    second = EncodedText(  # outside [1, 0] and [0, 1], inside [0, 6]
+        np.zeros(2), np.array([[1.0, 0.0], [0.0, 6.0], [0.0, 1.0]]),
+        np.array([outside, [0, 3], outside]),
+    )  # fmt: skip
+    third = EncodedText(  # outside [2, 0], inside [0, 1] and [0, 3]
+        np.zeros(2), np.array([[2.0, 0.0], [0.0, 1.0], [0.0, 3.0]]),
+        np.array([outside, [0, 2], [3, 5]]),
+    )  # fmt: skip
+    passes = {0: first, 1: second, 2: third}
+    every = pooled_runs(passes, [(0, 2), (1, 3)])
+    # (0, 2): [1,0] + [3,0] + [0,1] + [1,0] + [0,6] + [0,1] = [5, 8] (a mean of 6 tokens,
+    # scaled to unit length); (1, 3): [1, 7] + [2, 4] = [3, 11]
+    assert np.allclose(every, [np.array([5, 8]) / np.sqrt(89), np.array([3, 11]) / np.sqrt(130)])
+    once = pooled_runs(passes, [(0, 2), (1, 3)], once=True)
+    # (0, 2): first's [1,0] + [3,0] + [0,1], second's inside [0,6] = [4, 7]
+    # (1, 3): second's [1,0] + [0,6] + [0,1], third's inside [0,1] + [0,3] = [1, 11]
+    assert np.allclose(once, [np.array([4, 7]) / np.sqrt(65), np.array([1, 11]) / np.sqrt(122)])
+    # a run of one text is that text's pooled vector
+    assert np.allclose(pooled_runs(passes, [(2, 3)]), [np.array([2, 4]) / np.sqrt(20)])
 
 
 def test_clause_spans_are_the_clause_units_in_place() -> None:

@@ -22,6 +22,7 @@ units and the phrase insertions of one comparison share it.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -113,3 +114,27 @@ def phrase_states(text: str, encoded: EncodedText, layer: int) -> TokenStates | 
     offsets = [_trim(text, int(s), int(e)) for s, e in encoded.offsets[inside]]
     vectors = np.asarray(states[inside], dtype=np.float32)
     return _assemble(text, [(vectors, offsets)], int(states.shape[1]))
+
+
+def pooled_runs(
+    passes: Mapping[int, EncodedText], runs: list[tuple[int, int]], once: bool = False
+) -> np.ndarray:
+    """Unit vectors, one per run ``(first, stop)`` of consecutive texts (``passes``: each
+    text's pass by its index): the mean last-layer state of every token the texts' own
+    passes pool (each text's special and prompt tokens included), or with ``once`` of the
+    texts' inside tokens and the outside tokens (special and prompt) of the run's first
+    text only, as one text holding the run, encoded alone, has one prompt and one pair of
+    special tokens. (A mean scaled to unit length is the sum so scaled: no counts.)"""
+    sums = {}
+    for k, encoded in passes.items():
+        outside = encoded.offsets[:, 0] < 0
+        tokens = encoded.tokens.astype(np.float64)
+        sums[k] = (tokens[~outside].sum(axis=0), tokens[outside].sum(axis=0))
+    dim = next(iter(passes.values())).tokens.shape[1] if passes else 0
+    out = np.zeros((len(runs), dim), dtype=np.float64)
+    for r, (first, stop) in enumerate(runs):
+        for k in range(first, stop):
+            inside, outside = sums[k]
+            out[r] += inside + outside if k == first or not once else inside
+    norms = np.linalg.norm(out, axis=1, keepdims=True)
+    return (out / np.maximum(norms, 1e-12)).astype(np.float32)
