@@ -271,9 +271,7 @@ def claim_rows(result: dict[str, Any]) -> list[dict[str, Any]]:
                 "cells": claim,
                 "links": links,
                 "quotes": sorted(set(quotes)),
-                "elsewhere": _candidates_elsewhere(claim, number, candidates_of)
-                if kind == "only"
-                else [],
+                "elsewhere": candidates_elsewhere(claim, number, candidates_of),
             }
         )
     return rows
@@ -302,27 +300,32 @@ def candidates_by_sentence(
     return found
 
 
-def _candidates_elsewhere(
+def candidates_elsewhere(
     claim: dict[str, list[int]],
     number: int,
     candidates_of: dict[tuple[str, int], list[dict[str, Any]]],
 ) -> list[dict[str, Any]]:
-    """The possible counterparts of a one-outlet row's sentences that sit in other rows
-    (the claim matrix never puts a candidate into a row with a confident link), best first,
-    each with the ``row`` it points into: Interfax's quotation of Peskov on 20 Feb 2024 read
-    "not found" beside two English reports of it, though the aligner offered both."""
-    [(article_id, indices)] = claim.items()
+    """The possible counterparts of a row's sentences that sit in other rows, in reports the
+    row does not hold (the claim matrix never puts a candidate into a row with a confident
+    link), best first, each with the ``row`` it points into. A one-outlet row: Interfax's
+    quotation of Peskov on 20 Feb 2024 read "not found" beside two English reports of it,
+    though the aligner offered both. A row two of three reports share: the third report's
+    cell read "not found" though the aligner offered a counterpart there (a pair's possible
+    counterparts found through the third report, framing/alignment/pivot.py, land there)."""
     found = [
         candidate
+        for article_id, indices in claim.items()
         for index in indices
         for candidate in candidates_of.get((article_id, index), [])
-        if candidate["row"] is not None and candidate["row"] != number
+        if candidate["row"] is not None
+        and candidate["row"] != number
+        and not {candidate["a"], candidate["b"]} <= set(claim)
     ]
     return sorted(found, key=lambda c: -(c["score"] or 0.0))[:CANDIDATES_SHOWN]
 
 
 def _link_record(pair: dict[str, Any], link: dict[str, Any]) -> dict[str, Any]:
-    return {
+    record = {
         "a": pair["a"],
         "b": pair["b"],
         "a_sentences": link["a"],
@@ -332,6 +335,12 @@ def _link_record(pair: dict[str, Any], link: dict[str, Any]) -> dict[str, Any]:
         "tier": link.get("tier", "same statement"),
         "corrections": link.get("corrections", []),
     }
+    # Why a reader should check a possible counterpart, when the aligner knows: the guard's
+    # reason (negation, modality, other people) and the third report it was found through.
+    for why in ("check", "via"):
+        if link.get(why):
+            record[why] = link[why]
+    return record
 
 
 def _row_kind(claim: dict[str, list[int]], links: list[dict[str, Any]]) -> str:

@@ -317,6 +317,40 @@ def test_cli_text_points_a_lone_claim_at_its_possible_counterparts() -> None:
     assert lines[5] == "Claim 3 (only EN (en, en0000)):"
 
 
+def test_cli_text_points_a_shared_claim_at_a_counterpart_in_the_report_it_lacks() -> None:
+    """Three reports: a claim two of them share, whose sentence has a possible counterpart in
+    the third report's sentence in another claim (e.g. one found through the third report,
+    framing/alignment/pivot.py), says so, as the web view's empty cell does."""
+    from framing.cli.main import render_comparison
+
+    def article(article_id: str, *texts: str) -> dict:
+        return {"id": article_id, "lang": "en", "outlet_name": article_id[:2].upper(),
+                "url": None, "sentences": [{"text": t} for t in texts]}  # fmt: skip
+
+    result = {
+        "articles": [
+            article("aa0000001", "Contact is not excluded."),
+            article("bb0000002", "A call is possible."),
+            article("cc0000003", "Contact is not ruled out."),
+        ],
+        "pairs": [
+            {"a": "aa0000001", "b": "cc0000003", "links": [
+                {"a": [0], "b": [0], "score": 7.4, "kind": "equivalent",
+                 "tier": "same statement"}]},
+            {"a": "aa0000001", "b": "bb0000002", "links": [
+                {"a": [0], "b": [0], "score": 5.2, "kind": "partial",
+                 "tier": "possible counterpart", "via": "cc0000003"}]},
+            {"a": "bb0000002", "b": "cc0000003", "links": []},
+        ],
+        "claims": [{"aa0000001": [0], "cc0000003": [0]}, {"bb0000002": [0]}],
+        "insertions": [],
+        "quotes": [],
+    }  # fmt: skip
+    lines = render_comparison(result).splitlines()
+    assert lines[0] == "Claim 1 (shared; possible counterpart in claim 2, check):"
+    assert lines[3] == "Claim 2 (only BB (en, bb0000); possible counterpart in claim 1, check):"
+
+
 def test_cli_stderr_has_no_model_loading_bar(seed_copy: Path, seed_ids: dict[str, str]) -> None:
     """The model library drew a "Loading weights" bar on stderr at every run, across the
     command's own progress lines."""

@@ -145,3 +145,36 @@ def test_a_quoted_fragment_is_compared_with_the_part_it_renders(client) -> None:
     assert "compared with that part" in html
     assert "“just and lasting peace”" in html
     assert "<strong>Quote compared:</strong>" in html  # both English: not "across languages"
+
+
+def test_a_possible_counterpart_says_why_the_guard_withheld_it(client) -> None:
+    """The issue's polarity example: shown as a possible counterpart, with the guard's reason
+    on the page (not only in the JSON), so a teacher sees why it is not the same statement."""
+    data = {
+        "csrf_token": token(client),
+        "text1": "Песков: Кремль не исключает контактов Путина с Трампом.",
+        "text2": "Peskov said the Kremlin has no plans for contacts between Putin and Biden.",
+    }
+    html = client.post("/compare/new", data=data).get_data(as_text=True)
+    assert "Possible counterpart — check" in html
+    assert "not the same statement as worded: one side is negated" in html
+
+
+def test_a_counterpart_found_through_the_third_report_names_it(client) -> None:
+    """Three reports: a pair's possible counterparts chained through the third
+    (framing/alignment/pivot.py) name that report; the seed briefing beside the 2020 report."""
+    from pathlib import Path
+
+    seeds = Path(__file__).resolve().parent.parent / "corpus" / "seeds"
+    texts = [next(seeds.glob(f"{n}_*.txt")).read_text("utf-8") for n in ("001", "002", "000")]
+    data = {"csrf_token": token(client), **{f"text{k}": t for k, t in enumerate(texts, 1)}}
+    html = client.post("/compare/new", data=data).get_data(as_text=True)
+    found = re.findall(r'<span class="why muted small">found through ([^<]+)</span>', html)
+    assert found, "no possible counterpart names the report it was found through"
+    columns = re.findall(r'<div class="colhead"><strong>([^<]+)</strong>', html)
+    assert len(columns) == 3
+    assert all(any(column.startswith(name) for column in columns) for name in found)
+    # Such a counterpart often joins a row two reports share to the third's sentence in
+    # another row: that row's empty cell points at it instead of reading "not found".
+    shared_rows = html.split('<div class="mrow shared"')[1:]
+    assert any("possible counterpart in" in row.split('<div class="mrow')[0] for row in shared_rows)

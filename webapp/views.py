@@ -70,7 +70,7 @@ def comparison_context(report: dict[str, Any], linkable: bool = True) -> dict[st
         "sure_rows": [r for r in report["rows"] if r["kind"] == "shared"],
         "possible_rows": [r for r in report["rows"] if r["kind"] == "possible"],
         # one outlet's statements whose best candidates sit in other rows, to check
-        "elsewhere_rows": [r for r in report["rows"] if r.get("elsewhere")],
+        "elsewhere_rows": [r for r in report["rows"] if r["kind"] == "only" and r["elsewhere"]],
         "unmatched_rows": [
             r for r in report["rows"] if r["kind"] == "only" and not r.get("elsewhere")
         ],
@@ -81,7 +81,7 @@ def comparison_context(report: dict[str, Any], linkable: bool = True) -> dict[st
         # (as the page counts them).
         "handout_possible": [
             *(r["cells"] for r in report["rows"] if r["kind"] == "possible"),
-            *(with_candidates(r) for r in report["rows"] if r.get("elsewhere")),
+            *(with_candidates(r) for r in report["rows"] if r["kind"] == "only" and r["elsewhere"]),
         ],
         "only_rows": {
             a["id"]: [

@@ -381,7 +381,7 @@ def _stored_id(store: Any, given: str, items: list[Any] | None) -> str:
 def render_comparison(result: dict[str, Any]) -> str:
     """The claim matrix as plain text: one block per claim, one line per outlet."""
     from framing.outlets import publisher_label
-    from framing.report import candidates_by_sentence
+    from framing.report import candidates_by_sentence, candidates_elsewhere
 
     articles = {a["id"]: a for a in result["articles"]}
     names = {
@@ -405,18 +405,19 @@ def render_comparison(result: dict[str, Any]) -> str:
         nodes = {(a_id, i) for a_id, indices in claim.items() for i in indices}
         if len(claim) == 1:
             shared = "only " + names[next(iter(claim))]
-            targets = {c["row"] for node in nodes for c in elsewhere.get(node, [])}
-            others = sorted(targets - {number, None})
-            if others:  # as the web view and the handout list it: possible, to check
-                claims = ", ".join(str(n) for n in others)
-                plural = "s" if len(others) > 1 else ""
-                shared += f"; possible counterpart in claim{plural} {claims}, check"
         elif nodes & tier_of.get("confirmed by a reader", set()):
             shared = "shared, confirmed by a reader"  # a reader's verdict (framing.links)
         elif nodes & tier_of.get("same statement", set()):
             shared = "shared"
         else:
             shared = "possible counterpart, check"
+        # As the web view lists them: counterparts offered in other claims, in reports this
+        # claim does not hold (the whole claim's when it is one report's).
+        others = sorted({c["row"] for c in candidates_elsewhere(claim, number, elsewhere)})
+        if others:
+            claims = ", ".join(str(n) for n in others)
+            plural = "s" if len(others) > 1 else ""
+            shared += f"; possible counterpart in claim{plural} {claims}, check"
         lines.append(f"Claim {number} ({shared}):")
         for article_id, indices in claim.items():
             sentences = articles[article_id]["sentences"]
