@@ -263,7 +263,7 @@ def _compare(
         result["insertions"], result["quotes"] = insertions_and_quotes(
             analysis.articles, alignments, analysis.embedder, states
         )
-    result["profiles"] = event_profiles(result, cited)
+    result["profiles"] = event_profiles(result, cited, lambda i: loaded[i]["text"])
     result["shared_sources"] = shared_provenance(result["profiles"])
     return result
 

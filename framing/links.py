@@ -14,6 +14,7 @@ article's text, and id, as they were).
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from types import SimpleNamespace
 from typing import Any
 
@@ -121,14 +122,20 @@ def resolved_corrections(
     return list(latest.values())
 
 
-def apply_corrections(result: dict[str, Any], corrections: list[dict[str, Any]]) -> dict[str, Any]:
+def apply_corrections(
+    result: dict[str, Any],
+    corrections: list[dict[str, Any]],
+    text_of: Callable[[str], str] | None = None,
+) -> dict[str, Any]:
     """``result`` (the contract of :func:`framing.compare.compare`) with the readers'
     corrections laid over the aligner's links, the claim matrix rebuilt in reading order,
     and what hangs on links (insertions, quotes, figures) brought in line.
 
     Every link gets a ``tier`` ("same statement", "possible counterpart" or "confirmed by a
     reader") and ``corrections`` (the ids of the verdicts on it); the result lists the
-    ``corrections`` applied.
+    ``corrections`` applied. ``text_of``: an article's clean text by id, which the figures
+    (``profiles``) are recounted from when a correction applies (the editorial cues are read
+    over the whole text, as the highlights read them); needed only for a result with figures.
     """
     applied = resolved_corrections(result["articles"], corrections)
     if not applied:
@@ -154,11 +161,13 @@ def apply_corrections(result: dict[str, Any], corrections: list[dict[str, Any]])
         if (q["a"]["article"], q["a"]["sentence"], q["b"]["article"]) in linked
     ]
     if "profiles" in result:
+        if text_of is None:
+            raise ValueError("apply_corrections needs text_of to recount a result's profiles")
         cited = {
             article_id: [{"outlet": o} for o in profile.get("provenance", [])]
             for article_id, profile in result["profiles"].items()
         }
-        corrected["profiles"] = event_profiles(corrected, cited)
+        corrected["profiles"] = event_profiles(corrected, cited, text_of)
         corrected["shared_sources"] = shared_provenance(corrected["profiles"])
     return corrected
 

@@ -163,7 +163,11 @@ def comparison_report(
     with shared_passes():
         found = run_compare(store, article_ids, embedder, same_event=same_event, loaded=loaded)
         # Readers' corrections win over the aligner (the cached result stays the aligner's).
-        result = apply_corrections(found, store.corrections([a["id"] for a in found["articles"]]))
+        result = apply_corrections(
+            found,
+            store.corrections([a["id"] for a in found["articles"]]),
+            lambda i: loaded[i]["text"],
+        )
         per_article, articles = {}, []
         for article in result["articles"]:
             stored = loaded[article["id"]]
@@ -585,7 +589,9 @@ def event_headline(
     found = cached_compare(store, members[:3], embedder)
     if found is None:
         return None
-    corrected = apply_corrections(found, store.corrections(members[:3]))
+    corrected = apply_corrections(
+        found, store.corrections(members[:3]), lambda i: store.article(i)["text"]
+    )
     return event_title({**corrected, "rows": claim_rows(corrected)})
 
 

@@ -344,7 +344,9 @@ def compare(
             same_event=True if same_event else None,
         )
         # Readers' corrections (web app, `framing links import`) win over the aligner.
-        result = apply_corrections(result, store.corrections(ids))
+        result = apply_corrections(
+            result, store.corrections(ids), lambda i: store.article(i)["text"]
+        )
     if fmt == "text":
         click.echo(render_comparison(result))
     else:

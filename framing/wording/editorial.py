@@ -20,10 +20,17 @@ of four kinds, each with a one-sentence explanation a teacher can read aloud:
 Patterns and explanations are data (``data/editorial.yaml``). Cues inside quotation marks are
 dropped (they are the speaker's words), as are later cues overlapping earlier ones.
 
+``text_cues(text, sentences, lang)`` — the cues of a whole text: each sentence's, minus those
+inside a quotation that runs over several sentences (the middle sentence has no quote marks
+of its own, so ``editorial_cues`` alone takes its aside for the outlet's).
+``own_voice_sentences(text, sentences, lang)`` — the sentences with such a cue. Every figure
+and mark of the outlet's own voice comes from ``text_cues``: the highlights of ``framing
+score`` and the web view, ``editorial_insertion_share``, and the comparison's
+``editorial_insertions`` (:mod:`framing.alignment.event_figures`), so a number never counts
+a sentence the page does not mark.
+
 ``is_background(sentence, lang)`` — the sentence opens with a recap or background marker.
-Limits: a sentence is judged alone, so the middle of a multi-sentence quote (which has no
-quote marks of its own) counts as the outlet's voice, and background without a marker
-("Harris conceded defeat …") is missed.
+Limits: background without a marker ("Harris conceded defeat …") is missed.
 """
 
 from __future__ import annotations
@@ -41,7 +48,14 @@ from framing.text.quoting import QUOTE_RE, quoted_spans
 from framing.wording.attribution import AttributionError, attributions
 from framing.wording.attribution_cues import trim_edges
 
-__all__ = ["EDITORIAL_KINDS", "EditorialCue", "editorial_cues", "is_background", "text_cues"]
+__all__ = [
+    "EDITORIAL_KINDS",
+    "EditorialCue",
+    "editorial_cues",
+    "is_background",
+    "own_voice_sentences",
+    "text_cues",
+]
 
 S = TypeVar("S", bound="_Sentence")
 
@@ -171,8 +185,15 @@ def editorial_cues(sentence: str, lang: str) -> list[EditorialCue]:
 
 
 class _Sentence(Protocol):
-    start: int
-    text: str
+    @property
+    def start(self) -> int: ...
+    @property
+    def text(self) -> str: ...
+
+
+class _IndexedSentence(_Sentence, Protocol):
+    @property
+    def index(self) -> int: ...
 
 
 def text_cues(text: str, sentences: Iterable[S], lang: str) -> list[tuple[S, EditorialCue]]:
@@ -188,6 +209,13 @@ def text_cues(text: str, sentences: Iterable[S], lang: str) -> list[tuple[S, Edi
             if not any(qs < start and end < qe for qs, qe in quotes):
                 found.append((sentence, cue))
     return found
+
+
+def own_voice_sentences(text: str, sentences: Iterable[_IndexedSentence], lang: str) -> list[int]:
+    """The indices of the sentences of ``text`` with a cue of :func:`text_cues`, in order:
+    what ``editorial_insertion_share`` counts and the comparison's ``editorial_insertions``
+    counts among the sentences no other outlet has."""
+    return sorted({sentence.index for sentence, _ in text_cues(text, sentences, lang)})
 
 
 def is_background(sentence: str, lang: str) -> bool:
