@@ -126,7 +126,12 @@ def test_a_readers_correction_recounts_from_the_whole_text() -> None:
 
 GOLD = sorted(
     path
-    for folder in ("corpus/seeds", "tests/gold/real_articles", "tests/gold/fresh_pages")
+    for folder in (
+        "corpus/seeds",
+        "tests/gold/real_articles",
+        "tests/gold/fresh_pages",
+        "tests/gold/real_events_articles",
+    )
     for path in (ROOT / folder).iterdir()
     if path.suffix in {".json", ".txt"}
 )
