@@ -167,7 +167,7 @@ def test_fresh_gold_keys_coverage_and_events(tmp_path: Path) -> None:
     here = ROOT / "tests" / "gold"
     gold = yaml.safe_load((here / "fresh_alignment.yaml").read_text("utf-8"))
     sentences = _gold_sentences([str(here / "fresh_alignment_articles")], tmp_path)
-    assert len(sentences) == 8 and len(gold["pairs"]) == 7
+    assert len(sentences) == 11 and len(gold["pairs"]) == 10
     _check_keys_and_coverage(gold, sentences, key_lengths=True)
     events = yaml.safe_load((here / "fresh_events.yaml").read_text("utf-8"))["events"]
     event_of = {name: event for event, names in events.items() for name in names}
