@@ -157,7 +157,7 @@ def test_a_possible_counterpart_says_why_the_guard_withheld_it(client) -> None:
     }
     html = client.post("/compare/new", data=data).get_data(as_text=True)
     assert "Possible counterpart — check" in html
-    assert "not the same statement as worded: one side is negated" in html
+    assert ">differs: one side is negated</span>" in html
 
 
 def test_a_counterpart_found_through_the_third_report_names_it(client) -> None:
