@@ -421,7 +421,12 @@ def test_a_candidate_in_another_row_is_shown_with_its_row() -> None:
 
     result = three_reports_one_candidate_elsewhere()
     shared, alone = claim_rows(apply_corrections(result, []))
-    assert shared["kind"] == "shared" and shared["elsewhere"] == []
+    assert shared["kind"] == "shared"
+    # the shared row lacks c: its c cell points at c's sentence in the other row, best first
+    assert [(c["a"], c["b"], c["score"], c["row"]) for c in shared["elsewhere"]] == [
+        ("a", "c", 6.99, 1),
+        ("b", "c", 6.75, 1),
+    ]
     assert alone["kind"] == "only"
     # both candidates, best first, each pointing at the shared row
     assert [(c["a"], c["b"], c["score"], c["row"]) for c in alone["elsewhere"]] == [
