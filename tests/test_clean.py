@@ -7,6 +7,7 @@ with a known reason and a one-sentence detail, and nothing else is in the body.
 
 from __future__ import annotations
 
+import json
 import re
 import textwrap
 from pathlib import Path
@@ -539,6 +540,48 @@ def test_title_case_teaser_before_the_article_is_not_reporting() -> None:
     text = f"Putin Says Russia Is Ready For Talks With Trump.\n\nTalks Set\n\n{REPORT_A}"
     result = clean(text)
     assert result.text == REPORT_A
+
+
+# --- standfirsts: a summary under the headline, often with no final full stop -------------------
+
+FIRSTPOST = Path(__file__).parent / "gold" / "fresh_alignment_articles"
+FIRSTPOST /= "533_firstpost_peskov_kakhovka.json"
+
+
+def test_a_standfirst_without_a_full_stop_is_the_reports_own() -> None:
+    """Firstpost's 35-word standfirst ends without a full stop; it is the report's summary,
+    not page furniture, and the headline above it is still the headline."""
+    page = json.loads(FIRSTPOST.read_text("utf-8"))
+    standfirst = page["text"].split("\n")[0]
+    assert standfirst.startswith("Kremlin spokesperson") and not standfirst.endswith(".")
+    result = clean(page["text"])
+    assert result.text.split("\n\n")[0] == standfirst
+    assert result.removed == []
+    with_headline = clean(f"{page['title']}\n\n{page['text']}")
+    assert with_headline.title == page["title"]
+    assert with_headline.text.split("\n\n")[0] == standfirst
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        # Title Case: a tag line, even with a few little words (of, in) among the names.
+        "Dmitry Peskov Kremlin Kakhovka Dam Kherson Region Crimea War in Ukraine Ministry of "
+        "Defence Nova Kakhovka Dnieper River North Crimean Canal Volodymyr Zelenskyy Sabotage",
+        # Lowercase, but a list: names with one function word ("in") in all.
+        "kakhovka dam, dmitry peskov, kremlin, sabotage, kherson region, crimea, drinking "
+        "water, counteroffensive, dnieper river, flooding, nova kakhovka, war in ukraine",
+        # A menu bar, its items lowercase phrases.
+        "home | news of the day | war in ukraine | life in the city | the world and us | "
+        "opinion and analysis | video of the day | contact the editors",
+    ],
+    ids=["title-case-tags", "lowercase-tags", "menu-bar"],
+)
+def test_a_tag_or_menu_line_as_long_as_a_standfirst_is_still_furniture(line: str) -> None:
+    assert len(line.split()) >= FURNITURE.settings["standfirst_min_words"]
+    result = clean(f"{line}\n\n{REPORT_A}\n\n{REPORT_B}")
+    assert result.text == f"{REPORT_A}\n\n{REPORT_B}"
+    assert [r.text for r in result.removed] == [line]  # as a fragment, or taken for a headline
 
 
 # --- posts: texts with no sentence ending at all ----------------------------------------------

@@ -251,11 +251,13 @@ def test_fresh_pages_never_get_a_wrong_language_date_or_publisher(path: Path) ->
 
 def test_fresh_pages_dates_and_titles_found() -> None:
     """What the fifteenth session's fixes find on them: 7 of the 8 dates a reader sees on the
-    page (416's byline date is left) and 9 of the 12 headlines (414, 416, 420 are left)."""
+    page (416's byline date is left) and 10 of the 12 headlines (416, 420 are left; 414's was
+    taken for a menu item, its unpunctuated standfirst for the headline, until a standfirst
+    of running prose counted as the article's)."""
     dates = titles = 0
     for path in FRESH:
         page = json.loads(path.read_text("utf-8"))
         article = build(page["text"], url=page["url"])
         dates += page["date"] is not None and article.date == page["date"]
         titles += page["title"] is not None and article.title == page["title"]
-    assert (dates, titles) == (7, 9)
+    assert (dates, titles) == (7, 10)

@@ -8,7 +8,8 @@ than a stray button label. Passes, each looking only at lines no earlier pass re
 
 1. line rules: the dump header, links, time stamps, then the YAML patterns, markers, labels;
 2. captions: lines beside a photo credit;
-3. the start of the article (its first sentence of reporting) and, above it, the headline;
+3. the start of the article (its first sentence of reporting, with the lines that lead into
+   it and a standfirst of running prose, full stop or not) and, above it, the headline;
 4. repetition: a line seen twice is layout (a long sentence keeps its first copy);
 5. regions: after an end-of-article marker ("Tags:", "Recommended", "Community standards")
    the page is furniture, until a sentence of reporting shows the article goes on;
@@ -33,6 +34,7 @@ import yaml
 from framing.errors import FramingError
 from framing.records import CleanedText, RemovedLine
 from framing.settings import packaged_text
+from framing.text.morphology import function_words, normalise
 
 # The breaks str.splitlines() knows, so our line numbers agree with any other reader's.
 _LINE_BREAK = re.compile(r"\r\n|[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
@@ -53,7 +55,8 @@ _LABEL_GAP = " \t|·•/,;:"
 _SETTINGS = """prose_min_words long_line_words title_min_words title_max_words title_max_chars
 title_min_score slug_overlap title_case_share title_case_min_words menu_min_lines menu_max_words
 heading_max_words short_repeat_words caption_block_max_lines link_density timestamp_max_chars
-lead_in_min_words pattern_max_chars vocabulary_overrides""".split()
+lead_in_min_words pattern_max_chars vocabulary_overrides standfirst_min_words
+standfirst_min_function_words""".split()
 _CODE_REASONS = """source-header headline repeated-line url timestamp photo-caption navigation
 subheading short-fragment""".split()
 _NOTES = ["headline-repeat", "caption-beside-credit", "image-url"]
@@ -342,6 +345,21 @@ def _prose(ln: _Line, s: dict[str, Any]) -> bool:
     return ln.terminal or ln.words >= s["long_line_words"] or _leads_in(ln, s)
 
 
+def _standfirst(ln: _Line, s: dict[str, Any]) -> bool:
+    """A long line of running prose: a standfirst (a summary under the headline, often with
+    no final full stop) rather than a headline, menu or tag list. Headlines are shorter,
+    menus and tag lists are Title Case or strings of names without the little words
+    (of, that, в, на, що) a sentence is held together by."""
+    words = _WORD.findall(ln.text)
+    glue = sum(normalise(w) in function_words(None) for w in words)
+    return (
+        ln.words >= s["standfirst_min_words"]
+        and glue >= s["standfirst_min_function_words"]
+        and ln.text.count("|") < 2
+        and not _title_case(ln.text, s)
+    )
+
+
 def _reporting(ln: _Line, s: dict[str, Any]) -> bool:
     """A sentence long enough to be reporting; Title Case lines are headlines or teasers."""
     return ln.terminal and ln.words >= s["prose_min_words"] and not _title_case(ln.text, s)
@@ -357,6 +375,7 @@ def _article_start(content: list[_Line], s: dict[str, Any]) -> int | None:
     # A short first paragraph ("Путин поздравил Байдена.") belongs to the reporting below it,
     # and so does a line that leads into it ("Песков заявил:") or that a hard wrap cut off. Of
     # sentence ends only "." and "…" count: a headline may end in "?" or "!", not in a period.
+    # A standfirst of running prose above it is the report's summary, full stop or not.
     widths: dict[int, int] = {}
     for ln in content:
         widths[ln.para] = max(widths.get(ln.para, 0), len(ln.text))
@@ -365,7 +384,8 @@ def _article_start(content: list[_Line], s: dict[str, Any]) -> int | None:
         # A greedy wrap breaks a line only where the next word would not fit.
         wrapped = len(prev.text) + len(cur.text.split()[0]) >= widths[cur.para] and prev.words > 1
         joined = prev.para == cur.para and (cur.lowercase or wrapped)
-        if not (prev.text.rstrip(_CLOSERS).endswith((".", "…")) or _leads_in(prev, s) or joined):
+        ended = prev.text.rstrip(_CLOSERS).endswith((".", "…"))
+        if not (ended or _leads_in(prev, s) or joined or _standfirst(prev, s)):
             break
         start -= 1
     return start
