@@ -77,6 +77,39 @@ def test_wrong_file_type_names_the_file_and_others_still_go_through(client) -> N
     assert "Article 3 (report.pdf): only .txt and .html files can be compared" in html
 
 
+def test_a_refused_article_keeps_the_forms_numbers(client) -> None:
+    """The form's Article 2 refused, its Article 3 is still "Article 3" (it was shown as
+    "Article 2" beside the line saying that Article 2 was not compared)."""
+    data = {
+        "csrf_token": token(client),
+        "text1": RU,
+        "file2": (io.BytesIO(b"\x00\x01\x02abc" * 50), "x.txt"),
+        "text3": EN,
+    }
+    response = client.post("/compare/new", data=data, content_type="multipart/form-data")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200, html[:500]
+    assert "Article 2 (x.txt): binary file (contains NUL bytes), not text" in html
+    assert "<strong>Article 1</strong>" in html and "<strong>Article 3</strong>" in html
+    assert "<strong>Article 2</strong>" not in html and "Only Article 2" not in html
+
+
+def test_an_unsaved_result_offers_no_corrections(client) -> None:
+    """Not saved, a result cannot be corrected: no "Wrong or missing link? Use ✓ / ✗"
+    help above a matrix without those buttons; a saved one has both."""
+    unsaved = client.post(
+        "/compare/new", data={"csrf_token": token(client), "text1": RU, "text2": EN}
+    ).get_data(as_text=True)
+    assert "cannot be corrected" in unsaved
+    assert "data-link-help" not in unsaved and "link-from" not in unsaved
+    saved = client.post(
+        "/compare/new",
+        data={"csrf_token": token(client), "text1": RU, "text2": EN, "save": "yes"},
+        follow_redirects=True,
+    ).get_data(as_text=True)
+    assert "data-link-help" in saved and "link-from" in saved
+
+
 def test_upload_over_the_limit(app) -> None:
     app.config["MAX_CONTENT_LENGTH"] = 1000
     client = app.test_client()
@@ -106,6 +139,11 @@ def test_json_api(client) -> None:
             "Article 2: no article text left after removing site furniture (1 line removed)",
         ),
         ({"texts": [RU]}, "Give at least two articles."),
+        # a fourth text was dropped without a word
+        (
+            {"texts": [RU, EN, RU + " Ещё.", EN + " More."]},
+            "Field 'texts': at most 3 articles are compared at once, not 4.",
+        ),
     ],
 )
 def test_json_api_errors(client, body, message) -> None:

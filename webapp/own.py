@@ -146,6 +146,7 @@ def analyse(submission: Submission, save: bool) -> dict[str, Any]:
 
 def _analyse(store: Store, submission: Submission) -> dict[str, Any]:
     ids: list[str] = []
+    numbers: dict[str, int] = {}  # each article's number on the form ("file3" -> 3)
     results = ingest(submission.inputs, store)
     for slot, raw, result in zip(submission.slots, submission.inputs, results, strict=True):
         if slot in submission.fetched:  # "unchanged": this page's text is already stored
@@ -156,12 +157,13 @@ def _analyse(store: Store, submission: Submission) -> dict[str, Any]:
             submission.errors[slot] = f"{raw.source}: the same text as another article."
         else:
             ids.append(str(result.article_id))
+            numbers[str(result.article_id)] = int(slot[-1])
     if len(ids) < 2:
-        return {"report": None, "ids": ids}
+        return {"report": None, "ids": ids, "numbers": numbers}
     # The form asks for reports of one event: take the user's word for it (short texts
     # cannot share the three claims the automatic judgement needs).
     report = comparison_report(store, ids, get_embedder(), same_event=True)
-    return {"report": report, "ids": ids}
+    return {"report": report, "ids": ids, "numbers": numbers}
 
 
 @bp.get("/compare/new")
@@ -190,7 +192,7 @@ def submit() -> Any:
         # permanent address (one code path with /compare; same ids, same settings).
         return redirect(permalink, code=303)
     # Refusals and fetch notes are shown once, here; the permalink is offered on the page.
-    context = comparison_context(outcome["report"], linkable=save)
+    context = comparison_context(outcome["report"], linkable=save, numbers=outcome["numbers"])
     return render_template(
         "event.html", event=None, own=True, own_saved=save, refused=submission.errors,
         fetched=submission.fetched, permalink=permalink, **context,
@@ -208,8 +210,14 @@ def submit_json() -> Any:
             abort(400, description="Body: JSON nested too deeply.")
         if not isinstance(body, dict) or not isinstance(body.get("texts"), list):
             abort(400, description='Body: expected {"texts": [{"text": ...}, ...]}.')
+        if len(body["texts"]) > SLOTS:
+            abort(
+                400,
+                description=f"Field 'texts': at most {SLOTS} articles are compared at once, "
+                f"not {len(body['texts'])}.",
+            )
         form = {}
-        for slot, item in enumerate(body["texts"][:SLOTS], 1):
+        for slot, item in enumerate(body["texts"], 1):
             item = {"text": item} if isinstance(item, str) else item
             if not isinstance(item, dict) or not isinstance(item.get("text", item.get("url")), str):
                 where = f"Field texts[{slot - 1}]"

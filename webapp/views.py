@@ -17,12 +17,15 @@ from .filters import short_name
 from .links import just_made
 
 
-def column_labels(articles: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def column_labels(
+    articles: list[dict[str, Any]], numbers: dict[str, int] | None = None
+) -> list[dict[str, Any]]:
     """The articles, each with the ``column_label`` its column and rows are named by: the
     outlet, told apart when two columns share one (two pasted texts were both "Unknown
     outlet", so "Only Unknown outlet" named neither). Unknown outlets are numbered as the
-    form numbers them ("Article 2"); two reports of one outlet get their dates, or a
-    number when those are the same."""
+    form numbers them ("Article 2"; ``numbers``: each article's number on the form, so that
+    when the form's Article 2 was refused its Article 3 is not shown as "Article 2");
+    two reports of one outlet get their dates, or a number when those are the same."""
     labels = [publisher_label(a) for a in articles]
     out = []
     for n, (article, label) in enumerate(zip(articles, labels, strict=True), start=1):
@@ -30,7 +33,7 @@ def column_labels(articles: list[dict[str, Any]]) -> list[dict[str, Any]]:
         if len(same) > 1:
             dates = [a.get("date") for a in same]
             if label == UNKNOWN:
-                label = f"Article {n}"
+                label = f"Article {(numbers or {}).get(article['id'], n)}"
             elif all(dates) and len(set(dates)) == len(dates):
                 label = f"{short_name(label)}, {article['date']}"
             else:
@@ -39,11 +42,14 @@ def column_labels(articles: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
-def comparison_context(report: dict[str, Any], linkable: bool = True) -> dict[str, Any]:
+def comparison_context(
+    report: dict[str, Any], linkable: bool = True, numbers: dict[str, int] | None = None
+) -> dict[str, Any]:
     """Template variables for a comparison: per article its marked sentences, citations
     and score card; the categories present (for the legend and toggles). ``linkable``:
-    the articles are in the corpus, so their pages can be linked."""
-    report = {**report, "articles": column_labels(report["articles"])}
+    the articles are in the corpus, so their pages can be linked; ``numbers``: each
+    article's number on the compare-your-own form (see :func:`column_labels`)."""
+    report = {**report, "articles": column_labels(report["articles"], numbers)}
     marks, citations, cards, present = {}, {}, {}, set()
     for article in report["articles"]:
         article_id = article["id"]
