@@ -131,7 +131,16 @@ def build_article(raw: RawInput, options: IngestOptions, registry: Registry) -> 
     )
     cleaned = clean_text(text, url=known_url)
     body = cleaned.text
-    if len(body.strip()) < setting("min_body_chars"):
+    least = int(setting("min_body_chars"))
+    if len(body.strip()) < least:
+        given = len(" ".join(text.split()))
+        if raw.kind != "html" and given < least:
+            # short before any cleaning: say so, not "site furniture removed"
+            raise InputRefused(
+                raw.source,
+                f"too short for an article: {given} character{'' if given == 1 else 's'} of "
+                f"text (at least {least})",
+            )
         raise InputRefused(
             raw.source,
             "no article text left after removing site furniture"

@@ -115,6 +115,17 @@ def test_all_site_furniture(tmp_path: Path) -> None:
     )
 
 
+@pytest.mark.parametrize(("text", "shown"), [("Hello.", 6), ("  Да,\n\n  нет.  ", 8)])
+def test_a_short_text_is_called_short(tmp_path: Path, text: str, shown: int) -> None:
+    """A pasted "Hello." was refused as "no article text left after removing site
+    furniture (0 lines removed)": nothing was removed, it is simply too short."""
+    path = tmp_path / "x.txt"
+    path.write_text(text, "utf-8")
+    assert refused_line(ingest(tmp_path, str(path))) == (
+        f"refused {path}: too short for an article: {shown} characters of text (at least 40)"
+    )
+
+
 def test_unsupported_language_is_ingested_with_a_warning(tmp_path: Path) -> None:
     path = tmp_path / "x.txt"
     path.write_text(DE * 2, "utf-8")

@@ -136,7 +136,7 @@ def test_json_api(client) -> None:
         ({"texts": [RU, RU]}, "Article 2: the same text as another article."),
         (
             {"texts": [RU, "коротко"]},
-            "Article 2: no article text left after removing site furniture (1 line removed)",
+            "Article 2: too short for an article: 7 characters of text (at least 40)",
         ),
         ({"texts": [RU]}, "Give at least two articles."),
         # a fourth text was dropped without a word
