@@ -51,6 +51,36 @@ def test_the_site_name_names_the_publisher_over_the_body() -> None:
     assert article.outlet == "ukrainska_pravda"
 
 
+@pytest.mark.parametrize(
+    ("head", "footer", "date"),
+    [
+        # a page with no date but a copyright line was dated 2024-01-01
+        ("", "<footer>Copyright 2024 Example News. All rights reserved.</footer>", None),
+        ("", "<footer>© 2023 Example News</footer>", None),
+        (
+            '<meta property="article:published_time" content="2024-11-11T10:00:00+03:00">',
+            "<footer>Copyright 2024 Example News.</footer>",
+            "2024-11-11",
+        ),
+        (  # a real 1 January, said by the page's markup, is kept
+            '<meta property="article:published_time" content="2025-01-01T09:00:00+02:00">',
+            "<footer>Copyright 2025 Example News.</footer>",
+            "2025-01-01",
+        ),
+    ],
+)
+def test_a_copyright_year_is_not_the_date(head: str, footer: str, date: str | None) -> None:
+    html = (
+        f"<html><head><title>Обмін полоненими</title>{head}</head><body><article>"
+        + "".join(f"<p>{p}</p>" for p in (BODY + CNN_LAST).split("\n\n"))
+        + f"</article>{footer}</body></html>"
+    )
+    article = build_article(
+        RawInput("page.html", html, kind="html"), IngestOptions(), load_registry()
+    )
+    assert article.date == date
+
+
 def test_a_recap_naming_the_outlet_itself_still_identifies_it() -> None:
     text = BODY + 'Напомним, что "Комментарии" писали об этом обмене ранее на этой неделе.'
     assert build(text).outlet == "komentarii"
