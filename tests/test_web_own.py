@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import io
+import json
 import re
+from pathlib import Path
 
 import pytest
 
@@ -216,3 +218,22 @@ def test_a_counterpart_found_through_the_third_report_names_it(client) -> None:
     # another row: that row's empty cell points at it instead of reading "not found".
     shared_rows = html.split('<div class="mrow shared"')[1:]
     assert any("possible counterpart in" in row.split('<div class="mrow')[0] for row in shared_rows)
+
+
+def test_a_quote_whose_every_word_matched_on_one_side_says_so(client) -> None:
+    """Two real reports of the Peskov denial (m24 ru, antiwar en): a quote differs on
+    one side only, and the line read "Differs: “…” ↔" with nothing after the arrow."""
+    gold = Path(__file__).parent / "gold" / "real_articles"
+    texts = [
+        json.loads((gold / f"{name}.json").read_text("utf-8"))["text"]
+        for name in ("101_m24_peskov_call_denial", "105_antiwar_peskov_call_denial")
+    ]
+    quotes = client.post("/api/compare", json={"texts": texts}).get_json()["comparison"]["quotes"]
+    one_sided = [q for q in quotes if bool(q["differences"]["a"]) != bool(q["differences"]["b"])]
+    assert one_sided, quotes
+    html = client.post(
+        "/compare/new", data={"csrf_token": token(client), "text1": texts[0], "text2": texts[1]}
+    ).get_data(as_text=True)
+    lines = [" ".join(x.split()) for x in re.findall(r"Differs:(.*?)</div>", html, re.S)]
+    assert lines and all(not re.search(r"↔\s*$", re.sub(r"<[^>]+>", "", x)) for x in lines)
+    assert '<span class="muted">(every word matched)</span>' in html
