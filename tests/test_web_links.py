@@ -73,6 +73,7 @@ def test_correcting_a_link_shows_everywhere_and_undoes(client, seed_event, seeds
     handout = client.get(f"{url}/handout").get_data(as_text=True)
     shared = handout.split("<h2>What they share</h2>")[1].split("<h2>")[0]
     assert "Общение не исключается." in shared and "confirmed by a reader" in shared
+    assert "1 link of this comparison was corrected by readers." in handout  # not "were"
     # undo
     ids = location.split("correction=")[1].split("#")[0]
     undone = client.post(
@@ -167,7 +168,7 @@ def test_saved_compare_your_own_has_a_permalink_with_the_same_result(client) -> 
     assert posted["permalink"].endswith(location)
     assert posted["comparison"]["rows"] == permalink["rows"]
     shared = len([r for r in permalink["rows"] if r["kind"] == "shared"])
-    assert f"{shared} shared statements" in page
+    assert f"{shared} shared statement{'' if shared == 1 else 's'}," in page
 
 
 def test_csv_export_of_the_matrix(client, seed_event, seeds_by_file) -> None:

@@ -237,3 +237,23 @@ def test_a_quote_whose_every_word_matched_on_one_side_says_so(client) -> None:
     lines = [" ".join(x.split()) for x in re.findall(r"Differs:(.*?)</div>", html, re.S)]
     assert lines and all(not re.search(r"↔\s*$", re.sub(r"<[^>]+>", "", x)) for x in lines)
     assert '<span class="muted">(every word matched)</span>' in html
+
+
+def test_one_shared_statement_is_not_plural(client) -> None:
+    """The summary line read "1 shared statements"."""
+    ru = (
+        "Пресс-секретарь Кремля Дмитрий Песков заявил в четверг, что контакты Путина и Трампа "
+        "до инаугурации не исключены. В Москве в этот день шел сильный снег, и на дорогах "
+        "были многокилометровые пробки."
+    )
+    en = (
+        "Kremlin spokesman Dmitry Peskov said on Thursday that contacts between Putin and "
+        "Trump before the inauguration are not excluded. The football club Arsenal won its "
+        "match against Chelsea by three goals to one."
+    )
+    rows = client.post("/api/compare", json={"texts": [ru, en]}).get_json()["comparison"]["rows"]
+    assert [r["kind"] for r in rows].count("shared") == 1
+    html = client.post(
+        "/compare/new", data={"csrf_token": token(client), "text1": ru, "text2": en}
+    ).get_data(as_text=True)
+    assert "1 shared statement," in html and "1 shared statements" not in html
