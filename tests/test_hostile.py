@@ -398,6 +398,19 @@ def test_serve_refuses_a_short_key_before_loading(tmp_path: Path) -> None:
     [
         ("/?from=2024-13-45", 400, "Field 'from': '2024-13-45' is not a date like 2024-11-07."),
         ("/api/home?to=2023-02-29", 400, "Field 'to': '2023-02-29' is not a date like 2024-11-07."),
+        # the dates the wrong way round listed nothing, as if nothing matched
+        (
+            "/?from=2024-11-30&to=2024-11-01",
+            400,
+            "Field 'to': 2024-11-01 is before 'from' (2024-11-30): swap the two dates.",
+        ),
+        (
+            "/api/articles?from=2024-11-30&to=2024-11-01",
+            400,
+            "Field 'to': 2024-11-01 is before 'from' (2024-11-30): swap the two dates.",
+        ),
+        ("/api/home?from=2024-11-07&to=2024-11-07", 200, '"ok":true'),
+        ("/api/home?to=2024-11-07", 200, '"ok":true'),
     ],
 )
 def test_impossible_dates_are_refused(client, path: str, status: int, message: str) -> None:

@@ -48,6 +48,10 @@ def search_filters() -> dict[str, str]:
             raise FramingError(f"Field '{name}': {value!r} is not a date like 2024-11-07.")
         if value:
             found[name] = value[:200]
+    if found.get("from", "") > found.get("to", "9999"):  # empty, not "nothing matches"
+        raise FramingError(
+            f"Field 'to': {found['to']} is before 'from' ({found['from']}): swap the two dates."
+        )
     return found
 
 
