@@ -178,3 +178,17 @@ def test_handout_prints_cleanly(site, page) -> None:
     assert page.locator("header.site nav").is_hidden()
     assert page.locator("mark.hl", has_text="пропагандистскими СМИ").first.is_visible()
     assert page.locator(".handout-terms", has_text="российские государственные СМИ").is_visible()
+
+
+def test_pages_load_without_console_errors(site, page) -> None:
+    """Every page logged "Failed to load resource: 404" (the browser asking for
+    /favicon.ico): a teacher opening the console saw an error on each page."""
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    event = seed_event_url(site, page)
+    for path in ["/glossary", "/outlets", "/compare/new"]:
+        page.goto(site["url"] + path)
+    page.goto(event + "/handout")
+    page.wait_for_timeout(300)  # the icon is asked for after the load
+    assert errors == []
