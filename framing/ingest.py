@@ -245,13 +245,15 @@ def _changed_page(earlier: list[str], article_id: str) -> str | None:
     )
 
 
-def language_warning(lang: str | None) -> str | None:
+def language_warning(lang: str | None, done: str = "stored") -> str | None:
+    """The note for a language without first-class support; ``done``: what was done with
+    the text anyway (``stored`` by ingest, ``scored`` by score)."""
     supported = setting("supported_languages")
     if lang is None:
         return "language could not be detected; give it with --lang"
     if lang not in supported:
         return (
-            f"language {lang!r} is not one of {', '.join(supported)}: stored, but "
+            f"language {lang!r} is not one of {', '.join(supported)}: {done}, but "
             "segmentation and wording analysis are generic"
         )
     return None

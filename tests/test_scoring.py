@@ -272,3 +272,26 @@ def test_each_record_names_its_detector() -> None:
     assert detectors("--detector", "quick", "--workers", "2") == ["quick", "quick"]
     assert detectors("--detector", "quick", "--format", "csv") == ["quick", "quick"]
     assert detectors("--no-suggestions") == [None, None]
+
+
+def test_a_text_in_an_unsupported_language_is_scored_with_a_warning() -> None:
+    """ingest warns that a German text gets generic analysis; score gave its zeros
+    silently, as if the text were plain."""
+    records = "\n".join(
+        json.dumps({"id": key, "text": text})
+        for key, text in [
+            (
+                "de",
+                "Der Kreml hat am Montag Berichte über ein Telefongespräch zwischen Putin und "
+                "Trump dementiert. Das sei reine Erfindung, sagte Sprecher Peskow in Moskau.",
+            ),
+            ("en", "The so-called referendum allegedly went well, local officials said."),
+        ]
+    )
+    result = CliRunner().invoke(cli, ["score", "-", "--no-suggestions"], input=records.encode())
+    assert result.exit_code == 0
+    assert [json.loads(line)["lang"] for line in result.stdout.splitlines()] == ["de", "en"]
+    assert result.stderr.splitlines()[-1] == (
+        "warning stdin:1: language 'de' is not one of ru, uk, en: scored, but segmentation and "
+        "wording analysis are generic"
+    )

@@ -552,7 +552,7 @@ def score(
 
         framing score big.jsonl --engine dask --scheduler tcp://10.0.0.5:8786
     """
-    from framing.ingest import IngestOptions
+    from framing.ingest import IngestOptions, language_warning
     from framing.scoring import score_stream
     from framing.text.readers import read_inputs
 
@@ -583,6 +583,10 @@ def score(
                     refused += 1
                     click.echo(f"refused {record['refused']}: {record['reason']}", err=True)
                     continue
+                # as ingest says it: a German text's figures are not zeros to trust
+                warning = language_warning(record["lang"], "scored")
+                if warning and not silent:
+                    click.echo(f"warning {record['source']}: {warning}", err=True)
                 if fmt == "csv":
                     record = _csv_record(record)
                 yield record
