@@ -61,8 +61,9 @@ def test_compare_and_save(client) -> None:
 def test_one_text_is_not_enough(client) -> None:
     response = client.post("/compare/new", data={"csrf_token": token(client), "text1": RU})
     assert response.status_code == 400
-    assert "Give at least two articles: paste texts or choose files." in response.get_data(
-        as_text=True
+    assert (
+        "Give at least two articles: paste texts, choose files or give links."
+        in response.get_data(as_text=True)
     )
 
 

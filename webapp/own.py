@@ -179,7 +179,7 @@ def submit() -> Any:
     if outcome["report"] is None:
         if len(submission.inputs) + len(submission.errors) < 2:
             submission.errors.setdefault(
-                "form", "Give at least two articles: paste texts or choose files."
+                "form", "Give at least two articles: paste texts, choose files or give links."
             )
         outlets = {k: request.form.get(k, "") for k in ("outlet1", "outlet2", "outlet3")}
         return render_template(
