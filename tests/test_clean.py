@@ -350,6 +350,7 @@ REPORT_B = "Officials in both capitals described the conversation as businesslik
         ("© AFP / Jane Doe", "photo-credit"), ("Alexander Zemlianichenko / AP", "photo-credit"),
         ("Дмитрий Песков (фото: пресс-служба Кремля)", "photo-caption"),
         ("https://example.com/news/2024/06/12/story.html", "url"),
+        ("Читать полностью: https://example.com/news/2024/06/12/" + "a-long-slug-" * 8, "url"),
         ("08:33 GMT15 December 2020", "timestamp"), ("15 декабря 2020, 08:33", "timestamp"),
         ("Оновлено 12.06.2024 о 10:15", "timestamp"), ("6612", "counter"),
         ("1.2K views", "counter"), ("5 min read", "counter"), ("by", "byline"),
@@ -387,6 +388,13 @@ def test_known_furniture_between_paragraphs(line: str, reason: str) -> None:
         "«Нет», — коротко ответил Песков.",
         '"No."',
         "Ні.",
+        # a paragraph of reporting that ends in a long tracking link was removed whole as
+        # "a bare web address" (more than half of its characters were the link)
+        "When asked about the report, a spokesman for Trump declined to comment on private "
+        "calls with other world leaders, the BBC reported. Source: https://www.example.com/"
+        "news/2024/11/11/kremlin-denies-report-of-trump-putin-call-says-its-pure-fiction-"
+        + "kremlin-denies-report-of-trump-putin-call-says-its-pure-fiction-" * 3
+        + "?utm_source=telegram&utm_medium=social&utm_campaign=morning-briefing",
     ],
 )
 def test_reporting_that_mentions_furniture_words_is_kept(line: str) -> None:

@@ -279,7 +279,13 @@ def _classify(ln: _Line, fur: Furniture, first: bool) -> tuple[str, str] | None:
         ln.keep = True
         return None
     linked = sum(len(link) for link in _LINK.findall(text))
-    if linked and linked >= fur.settings["link_density"] * len(text):
+    # mostly web address, unless the words around it are prose on their own (a paragraph
+    # of reporting ending in a long tracking link is not "a bare web address")
+    if (
+        linked
+        and linked >= fur.settings["link_density"] * len(text)
+        and len(_LINK.sub(" ", text).split()) < fur.settings["long_line_words"]
+    ):
         return "url", fur.notes["image-url"] if _IMAGE.search(text) else fur.reasons["url"]
     if not ln.terminal and _is_timestamp(text, fur):
         return "timestamp", fur.reasons["timestamp"]
