@@ -293,7 +293,15 @@ def test_small_max_bytes_is_said_in_bytes(tmp_path: Path) -> None:
 # --- 8. read-only commands and a database that does not exist -------------------------------
 
 
-@pytest.mark.parametrize("command", [["articles"], ["show", "abcd"], ["events"]])
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["articles"],
+        ["show", "abcd"],
+        ["events"],
+        ["links", "export"],  # printed "[]" and left an empty database at the mistyped path
+    ],
+)
 def test_reading_commands_refuse_a_missing_database(tmp_path: Path, command: list[str]) -> None:
     db = tmp_path / "typo" / "x.db"
     result = CliRunner().invoke(cli, [*command, "--db", str(db)])

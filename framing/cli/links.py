@@ -41,7 +41,7 @@ def export_command(db: str | None) -> None:
     from framing.links import export_corrections
     from framing.store import open_store
 
-    with open_store(db) as store:
+    with open_store(db, create=False) as store:  # a mistyped --db is an error, not "[]"
         write_object(export_corrections(store), sys.stdout)
 
 
@@ -66,5 +66,5 @@ def import_command(path: click.utils.LazyFile, db: str | None) -> None:
         records = json.load(path)
     except json.JSONDecodeError as exc:
         raise FramingError(f"{name}: not JSON ({exc.msg} at line {exc.lineno}).") from exc
-    with open_store(db) as store:
+    with open_store(db) as store:  # may be new: corrections can arrive before their articles
         write_object(import_corrections(store, records, name), sys.stdout)
