@@ -334,7 +334,8 @@ def import_corrections(store: Store, records: Any, source: str) -> dict[str, int
     Every record is checked first: one bad record refuses the whole file, naming it."""
     if not isinstance(records, list):
         raise FramingError(f"{source}: expected a JSON list of corrections.")
-    checked = [_checked(record, f"{source}: correction {n}") for n, record in enumerate(records)]
+    # numbered from 1, as a reader counts them (and as JSON Lines lines are numbered)
+    checked = [_checked(record, f"{source}: correction {n}") for n, record in enumerate(records, 1)]
     counts = {"added": 0, "unchanged": 0}
     for record in checked:
         if store.has_correction(record):
@@ -349,11 +350,12 @@ def _checked(record: Any, label: str) -> dict[str, Any]:
     if not isinstance(record, dict):
         raise FramingError(f"{label}: expected an object with the fields of an export.")
     kinds = {"start": int, "end": int, "article": str, "hash": str, "text": str}
+    names = {int: "an integer", str: "a string"}
     for side in ("a", "b"):
         for name, kind in kinds.items():
             value = record.get(f"{side}_{name}")
             if not isinstance(value, kind) or isinstance(value, bool):
-                raise FramingError(f"{label}: field '{side}_{name}' must be a {kind.__name__}.")
+                raise FramingError(f"{label}: field '{side}_{name}' must be {names[kind]}.")
     if record.get("verdict") not in VERDICTS:
         raise FramingError(f"{label}: field 'verdict' must be one of {', '.join(VERDICTS)}.")
     for name in ("event_id", "created_at"):

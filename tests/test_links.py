@@ -195,9 +195,13 @@ def test_export_import_and_gold_from_db(pair, runner, seed_copy: Path, tmp_path:
     path.write_text(json.dumps([{**records[0], "verdict": "maybe"}]), "utf-8")
     refused = runner.invoke(cli, args)
     assert refused.exit_code == 1
-    assert "correction 0: field 'verdict' must be one of confirmed, rejected, added." in (
+    assert "correction 1: field 'verdict' must be one of confirmed, rejected, added." in (
         refused.output
-    )
+    )  # the first record: it was "correction 0"
+    path.write_text(json.dumps([records[0], {**records[0], "a_start": "12"}]), "utf-8")
+    refused = runner.invoke(cli, args)
+    assert refused.exit_code == 1
+    assert "correction 2: field 'a_start' must be an integer." in refused.output  # "a int"
     # as gold: the aligner misses the added pair (a false negative, nothing else judged)
     scored = runner.invoke(cli, ["eval-alignment", "--gold-from-db", str(seed_copy)])
     assert scored.exit_code == 0, scored.output
