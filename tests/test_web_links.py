@@ -241,6 +241,9 @@ def test_the_picker_names_outlets_not_ids(app, client, seeds_by_file) -> None:
     assert len(labels) == 3
     text = [re.sub(r"<[^>]+>", " ", label) for label in labels]
     assert any("UAWire" in t for t in text) and any("Komentarii" in t for t in text)
+    # and their titles: eight reports of unknown outlets were eight "Unknown outlet uk undated"
+    assert any("Беседа Трампа и Путина к инаугурации" in t for t in text)
+    assert sum("Kremlin Says Russian Representatives" in t for t in text) >= 1
     for article_id in event["articles"]:
         assert all(article_id[:8] not in t for t in text)
     assert result.article_id in event["articles"]
