@@ -150,6 +150,25 @@ def test_event_page_and_twin_show_coverage(client) -> None:
     twin = client.get(f"/api/events/{briefing['id']}").get_json()
     assert twin["coverage"]["reports"] == 2
     assert twin["coverage"]["not_covered_by"] == []
+    flat = " ".join(html.split())
+    assert flat.count("2 stored reports from 2 outlets, in") == 1, flat[
+        flat.find("stored report") - 50 :
+    ][:300]
+
+
+def test_reports_of_no_known_outlet_are_not_counted_as_an_outlet(client) -> None:
+    """Seed 000 names no outlet: its event read "1 stored report from 1 outlet" (the
+    "unknown" group counted as an outlet; eight pasted reports: "from 1 outlet")."""
+    events = client.get("/api/events").get_json()["events"]
+    [lone] = [
+        e
+        for e in events
+        if [o["id"] for o in client.get(f"/api/events/{e['id']}").get_json()["coverage"]["outlets"]]
+        == ["unknown"]
+    ]
+    html = " ".join(client.get(f"/events/{lone['id']}").get_data(as_text=True).split())
+    assert "1 stored report, of no known outlet, in" in html
+    assert "from 1 outlet" not in html
 
 
 def test_outlet_page_and_twin_show_figures_by_month(client) -> None:
