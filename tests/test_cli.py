@@ -104,6 +104,25 @@ def test_show_unknown_id(runner: CliRunner, seed_db: Path) -> None:
     )
 
 
+def test_compare_names_a_missing_file_as_a_file(runner: CliRunner, seed_db: Path, tmp_path: Path):
+    """A mistyped file name was answered "No article with id '/tmp/x/typo.txt': ids are
+    hexadecimal", as if the user had meant an id."""
+    typo = tmp_path / "typo.txt"
+    first = next(SEEDS.glob("*.txt"))
+    for given, message in [
+        (typo, f"Error: {typo}: no such file (nor an article id, which is hexadecimal)"),
+        (
+            tmp_path,
+            f"Error: {tmp_path}: a folder: compare takes files (nor an article id, which is "
+            "hexadecimal)",
+        ),
+        ("zzzz", "Error: No article with id 'zzzz': ids are hexadecimal, at least 4 characters."),
+    ]:
+        result = runner.invoke(cli, ["compare", str(first), str(given), "--db", str(seed_db)])
+        assert result.exit_code == 1
+        assert result.stderr.startswith(message), result.stderr
+
+
 def test_ingest_reports_refusals_and_keeps_good(runner: CliRunner, tmp_path: Path) -> None:
     folder = tmp_path / "in"
     folder.mkdir()

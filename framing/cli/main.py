@@ -6,6 +6,7 @@ stdout carries data only (JSON by default); progress and refusals go to stderr.
 from __future__ import annotations
 
 import os
+import re
 import sys
 from typing import Any
 
@@ -361,6 +362,12 @@ def _read_if_input(given: str) -> list[Any] | None:
     from framing.text.readers import read_inputs
 
     if not is_url(given) and not Path(given).is_file():
+        path = Path(given)
+        if re.search(r"[/\\]", given) or path.suffix or path.is_dir():  # a path, not an id
+            from framing.errors import FramingError
+
+            what = "a folder: compare takes files" if path.is_dir() else "no such file"
+            raise FramingError(f"{given}: {what} (nor an article id, which is hexadecimal)")
         return None
     return list(read_inputs([given], setting("max_input_bytes")))
 
