@@ -258,3 +258,18 @@ def test_one_shared_statement_is_not_plural(client) -> None:
         "/compare/new", data={"csrf_token": token(client), "text1": ru, "text2": en}
     ).get_data(as_text=True)
     assert "1 shared statement," in html and "1 shared statements" not in html
+
+
+def test_a_pasted_page_source_is_read_as_a_page(client) -> None:
+    """A page's source pasted into the text box came out as sentences full of tags
+    ("<nav><a href=...>Home</a>..."); it is read as the page, title and all."""
+    page = (
+        "<!doctype html><html><head><title>Kremlin: no preparations for a meeting</title>"
+        "</head><body><nav><a href='/'>Home</a> <a href='/world'>World</a></nav><article>"
+        + "".join(f"<p>{s}.</p>" for s in EN.split(". "))
+        + "</article><footer>Privacy policy</footer></body></html>"
+    )
+    body = client.post("/api/compare", json={"texts": [RU, page]}).get_json()
+    [_, article] = body["comparison"]["articles"]
+    assert article["title"] == "Kremlin: no preparations for a meeting"
+    assert all("<" not in s["text"] for s in article["sentences"]), article["sentences"]

@@ -18,7 +18,7 @@ from framing.report import comparison_report
 from framing.settings import setting
 from framing.store import Store, open_store
 from framing.text.fetch import fetch, is_url, to_input
-from framing.text.readers import RawInput, decode_reported, refuse_surrogates
+from framing.text.readers import RawInput, decode_reported, kind_of, refuse_surrogates
 
 from .db import get_embedder, get_store
 from .views import comparison_context
@@ -87,7 +87,8 @@ def _from_text(text: str, name: str, limit: int) -> RawInput | None:
     if len(text) > limit:
         raise InputRefused(name, f"too long: {len(text):,} characters (at most {limit:,})")
     refuse_surrogates(text, name, "text")
-    return RawInput(source=name, text=text, kind="text")
+    # a page's source pasted whole is read as the page it is, not as text full of tags
+    return RawInput(source=name, text=text, kind=kind_of(text))
 
 
 def _from_url(link: str, name: str) -> RawInput:

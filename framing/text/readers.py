@@ -179,7 +179,9 @@ def refuse_surrogates(value: str | None, source: str, name: str) -> None:
         )
 
 
-def _kind_of(text: str) -> str:
+def kind_of(text: str) -> str:
+    """``html`` for a page's source (a pasted "view source" or a file with no suffix),
+    else ``text``."""
     head = text.lstrip()[:2000].lower()
     if head.startswith("<") and any(t in head for t in ("<html", "<body", "<p", "<div", "<!doc")):
         return "html"
@@ -207,7 +209,7 @@ def _record(obj: object, source: str, max_bytes: int) -> RawInput:
         fields[name] = value.strip() or None if isinstance(value, str) else None
     for name, value in [(body_key, body), *fields.items()]:
         refuse_surrogates(value, source, name)
-    kind = "html" if body_key == "html" else _kind_of(body)
+    kind = "html" if body_key == "html" else kind_of(body)
     return RawInput(source=source, text=body, kind=kind, fields=fields)
 
 
@@ -298,7 +300,7 @@ def _from_text(text: str, source: str, suffix: str, max_bytes: int):
         elif stripped.startswith(("{", "[")):
             yield from _records_from_json(text, source, max_bytes)
         else:
-            yield RawInput(source=source, text=text, kind=_kind_of(text))
+            yield RawInput(source=source, text=text, kind=kind_of(text))
 
 
 def read_file(path: Path, max_bytes: int) -> Iterator[RawInput | InputRefused]:
