@@ -158,6 +158,10 @@ def client(app):
         ),
         ("[" * 100_000 + "]" * 100_000, "Body: JSON nested too deeply."),
         ('{"texts": ' + "[" * 50_000 + "]" * 50_000 + "}", "Body: JSON nested too deeply."),
+        (
+            '{"texts": ["One.", "Two.", "Three.", "Four."]}',
+            "Field 'texts': at most 3 articles are compared at once, not 4.",
+        ),
     ],
 )
 def test_api_compare_refuses_what_is_not_text(client, body: str, message: str) -> None:
