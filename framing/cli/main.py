@@ -219,6 +219,8 @@ def serve(db: str | None, host: str, port: int, debug: bool, load_sample: bool) 
         click.echo("Analysing its events (once; cached in the store)…", err=True)
         with open_store(db) as store:
             analyse_events(store)
+    if setting("serve_warm_up") and not debug:  # debug's reloader runs the app elsewhere
+        _warm_up_in_background(app)
     click.echo(f"Serving on http://{host}:{port}/", err=True)
     if debug:
         app.run(host=host, port=port, debug=True)
@@ -385,6 +387,26 @@ def _stored_id(store: Any, given: str, items: list[Any] | None) -> str:
     if result.status == "refused":
         raise FramingError(f"{result.source}: {result.reason}")
     return str(result.article_id)
+
+
+def _warm_up_in_background(app: Any) -> None:
+    """The first compare-your-own of a new server waited about ten times as long as the
+    next ones while the models loaded: load them now, in a thread, as the server starts."""
+    import threading
+
+    from framing.sample import warm_up
+    from webapp.db import get_embedder
+
+    def run() -> None:
+        try:
+            with app.app_context():
+                seconds = warm_up(get_embedder())
+            click.echo(f"Models loaded for compare-your-own ({seconds:.0f} s).", err=True)
+        except Exception as exc:  # noqa: BLE001 - the first request will load them and say why
+            click.echo(f"Warning: loading the models ahead failed: {exc}", err=True)
+
+    click.echo("Loading the models for compare-your-own in the background…", err=True)
+    threading.Thread(target=run, name="framing-warm-up", daemon=True).start()
 
 
 def render_comparison(result: dict[str, Any]) -> str:
