@@ -192,3 +192,18 @@ def test_pages_load_without_console_errors(site, page) -> None:
     page.goto(event + "/handout")
     page.wait_for_timeout(300)  # the icon is asked for after the load
     assert errors == []
+
+
+@pytest.mark.parametrize("width", [1400, 390])
+def test_a_long_unbroken_token_stays_in_its_column(site, page, width: int) -> None:
+    """A long link or token in a pasted report ran out of its cell and made the whole
+    comparison scroll sideways (the page 1,974 px wide in a 1,400 px window)."""
+    token = "https://example.com/a?id=" + "A" * 150
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(site["url"] + "/compare/new")
+    page.fill("#text1", f"{HOSTILE} The source was {token} as the outlet said.")
+    page.fill("#text2", HOSTILE.replace("Последнее", "Другое последнее") + " Ещё фраза.")
+    page.click("button[type=submit]")
+    page.wait_for_selector(".matrix", timeout=60_000)
+    assert token in page.locator(".matrix").inner_text().replace("\n", "")
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
