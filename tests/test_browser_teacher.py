@@ -87,6 +87,10 @@ def test_adding_a_missing_link_and_undoing_it(site, page) -> None:  # noqa: F811
     assert row.get_attribute("class") == "mrow shared"
     assert "Confirmed by a reader" in row.inner_text()
     assert COMMUNICATION in row.inner_text()
+    # the page lands on the corrected row, not under the matrix's sticky header
+    head = page.locator(".mhead").bounding_box()
+    badge = row.locator(".rowkind", has_text="Confirmed by a reader").bounding_box()
+    assert badge["y"] >= head["y"] + head["height"] - 1, (badge, head)
     undo = page.locator("[data-undo-bar]")
     assert "You added the link between" in undo.inner_text()
     undo.locator("button", has_text="Undo").click()

@@ -108,6 +108,14 @@
   }
   document.querySelectorAll("[data-link-tools], .link-from, [data-link-help], [data-undo]")
     .forEach(function (el) { el.hidden = false; });
+  // Back from a correction the page is anchored on a sentence, whose row (with its
+  // "Confirmed by a reader" label) could sit under the sticky column heads: show the row.
+  // (On "load": the browser's own jump to the anchor comes before it.)
+  window.addEventListener("load", function () {
+    var landed = window.location.hash && document.getElementById(window.location.hash.slice(1));
+    var landedRow = landed && landed.closest && landed.closest(".mrow");
+    if (landedRow) landedRow.scrollIntoView({ block: "start" });
+  });
 
   document.querySelectorAll("button[data-verdict]").forEach(function (b) {
     b.addEventListener("click", function () {
