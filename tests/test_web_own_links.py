@@ -73,3 +73,17 @@ def test_json_api_takes_links(client, base: str) -> None:
         "(only HTML or plain-text pages are fetched)"
     }
     assert len(data["comparison"]["articles"]) == 2
+
+
+def test_a_link_pasted_into_the_text_box_is_fetched(client, base: str) -> None:
+    """A link in the text box was refused as "no article text left after removing site
+    furniture (1 line removed)"; it is fetched as the link field fetches it."""
+    data = {"csrf_token": token(client), "text1": f"  {base}/news/en.html\n", "text2": EN}
+    html = client.post("/compare/new", data=data).get_data(as_text=True)
+    assert "Fetched for this comparison:" in html, html[:2000]
+    assert f'href="{base}/news/en.html"' in html
+    refused = client.post(
+        "/compare/new",
+        data={"csrf_token": token(client), "text1": f"{base}/to-private", "text2": EN},
+    ).get_data(as_text=True)
+    assert f"Article 1 ({base}/to-private): redirected to http://10.11.12.13/admin" in refused

@@ -51,6 +51,10 @@ def read_submission(form: Any, files: Any) -> Submission:
         upload = files.get(f"file{slot}")
         has_file = upload is not None and bool(upload.filename)
         link = (form.get(f"url{slot}") or "").strip()
+        if is_url(text) and not text.split()[1:] and not link:
+            # a link pasted into the text box (it was refused as "no article text left
+            # after removing site furniture"): fetched as the link field would fetch it
+            text, link = "", text
         found.texts[f"text{slot}"] = text
         found.texts[f"url{slot}"] = link
         name = f"Article {slot}"
