@@ -35,7 +35,14 @@ def write_object(obj: dict[str, Any], out: TextIO) -> None:
     out.write(json.dumps(obj, ensure_ascii=False, indent=2) + "\n")
 
 
+# A spreadsheet reads a cell that begins with one of these as a formula: article text is
+# untrusted ("=HYPERLINK(...)"), and a reported "- Это так" showed as #NAME? in Excel.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _csv_cell(value: Any) -> Any:
     if isinstance(value, list | dict):
         return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value  # shown as text (OWASP's advice for CSV injection)
     return "" if value is None else value

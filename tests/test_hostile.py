@@ -613,3 +613,36 @@ def test_uploaded_file_keeps_its_decoding_note(app, client, seed_copy: Path, mod
     assert json.loads(shown.stdout)["decoding"] == (
         "not valid UTF-8: 2 undecodable bytes replaced with U+FFFD"
     )
+
+
+# --- CSV exports opened in a spreadsheet ----------------------------------------------------
+
+
+def test_csv_cells_that_a_spreadsheet_would_run_are_text(tmp_path: Path) -> None:
+    """A title or sentence beginning with = + - @ was written as is: a spreadsheet runs
+    "=HYPERLINK(...)" as a formula (and shows a reported "- Это так" as #NAME?)."""
+    from framing.output import write_rows
+
+    out = io.StringIO()
+    rows = [
+        {"a": '=HYPERLINK("http://evil.example","click")', "b": 1.5},
+        {"a": "- Это так, сказал он.", "b": -2},
+        {"a": "+7 999", "b": None},
+        {"a": "@SUM(A1)", "b": "fine"},
+        {"a": "Plain text - with a dash", "b": 0},
+    ]
+    write_rows(rows, "csv", out)
+    assert out.getvalue().splitlines() == [
+        "a,b",
+        '"\'=HYPERLINK(""http://evil.example"",""click"")",1.5',
+        '"\'- Это так, сказал он.",-2',
+        "'+7 999,",
+        "'@SUM(A1),fine",
+        "Plain text - with a dash,0",
+    ]
+    record = tmp_path / "r.json"
+    record.write_text(json.dumps({"title": "=1+1", "text": EN.format(n=1)}), "utf-8")
+    db = tmp_path / "x.db"
+    assert CliRunner().invoke(cli, ["ingest", str(record), "--db", str(db), "-s"]).exit_code == 0
+    listed = CliRunner().invoke(cli, ["articles", "--db", str(db), "--format", "csv"]).stdout
+    assert ",'=1+1," in listed
