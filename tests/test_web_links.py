@@ -247,3 +247,17 @@ def test_the_picker_names_outlets_not_ids(app, client, seeds_by_file) -> None:
     for article_id in event["articles"]:
         assert all(article_id[:8] not in t for t in text)
     assert result.article_id in event["articles"]
+
+
+def test_reports_dated_far_apart_say_why_little_is_linked(client, seeds_by_file) -> None:
+    """Sputnik 2024 beside Sputnik 2020 read "0 shared statements, 32 with no counterpart
+    found" with no word that they were taken for two events, nor how to say they are one."""
+    ids = f"articles={seeds_by_file['002']['id']}&articles={seeds_by_file['003']['id']}"
+    pairs = client.get(f"/api/compare?{ids}").get_json()["comparison"]["pairs"]
+    assert [p["same_event"] for p in pairs] == [False]
+    html = client.get(f"/compare?{ids}").get_data(as_text=True)
+    assert "dated too far apart to be taken for one event" in html
+    amp = ids.replace("&", "&amp;")
+    assert f'href="/compare?{amp}&amp;same_event=1">compare them as one event</a>' in html
+    vouched = client.get(f"/compare?{ids}&same_event=1").get_data(as_text=True)
+    assert "dated too far apart" not in vouched
