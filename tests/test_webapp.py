@@ -149,3 +149,9 @@ def test_columns_of_one_outlet_are_told_apart() -> None:
         "Sputnik #1",
         "Sputnik #2",
     ]
+    # numbered as the compare-your-own form numbered them (its Article 2 was refused)
+    pasted = [{"id": "a", "outlet_name": None}, {"id": "c", "outlet_name": None}]
+    assert [x["column_label"] for x in column_labels(pasted, {"a": 1, "c": 3})] == [
+        "Article 1",
+        "Article 3",
+    ]

@@ -33,7 +33,7 @@ def column_labels(
         if len(same) > 1:
             dates = [a.get("date") for a in same]
             if label == UNKNOWN:
-                label = f"Article {(numbers or {}).get(article['id'], n)}"
+                label = f"Article {(numbers or {}).get(article.get('id', ''), n)}"
             elif all(dates) and len(set(dates)) == len(dates):
                 label = f"{short_name(label)}, {article['date']}"
             else:
