@@ -209,11 +209,55 @@ def clause_scores(
     return best
 
 
-def word_match_scores(words_a: list[np.ndarray], words_b: list[np.ndarray]) -> np.ndarray:
+# word_length_ratio at or above this: the larger direction always (the shipped score of
+# sessions 7-15).
+RATIO_OFF = 99.0
+
+
+@dataclass
+class WordMatches:
+    """Both directions of the soft word alignment of an article pair: ``a_in_b[i, j]`` the
+    mean best cosine of a's i-th sentence's words in b's j-th, ``b_in_a[i, j]`` of b's j-th
+    in a's i-th; ``len_a``, ``len_b`` the sentences' word counts."""
+
+    a_in_b: np.ndarray
+    b_in_a: np.ndarray
+    len_a: np.ndarray
+    len_b: np.ndarray
+
+    def score(self, ratio: float = RATIO_OFF) -> np.ndarray:
+        """The larger direction, or the smaller where one sentence has at least ``ratio``
+        times the other's words: a three-word sentence whose words all occur in a long one
+        holds little of it, and is not the same claim for that (at :data:`RATIO_OFF` or
+        above: the larger always)."""
+        larger = np.maximum(self.a_in_b, self.b_in_a)
+        if ratio >= RATIO_OFF:
+            return larger
+        la = self.len_a[:, None].astype(float)
+        lb = self.len_b[None, :].astype(float)
+        uneven = np.maximum(la, lb) >= ratio * np.maximum(np.minimum(la, lb), 1.0)
+        return np.where(uneven, np.minimum(self.a_in_b, self.b_in_a), larger)
+
+
+def word_match_scores(
+    words_a: list[np.ndarray], words_b: list[np.ndarray], ratio: float | None = None
+) -> np.ndarray:
     """Per sentence pair, the larger of: the mean best cosine of a's words in b, and of b's
-    words in a (word vectors centred on the pair's mean). A sentence without words scores 0."""
+    words in a (word vectors centred on the pair's mean); the smaller where one sentence has
+    at least ``ratio`` times the other's words (``word_length_ratio`` unless given;
+    :meth:`WordMatches.score`). A sentence without words scores 0."""
+    if ratio is None:
+        ratio = float(pair_score_settings().get("word_length_ratio", RATIO_OFF))
+    return word_match_directions(words_a, words_b).score(ratio)
+
+
+def word_match_directions(words_a: list[np.ndarray], words_b: list[np.ndarray]) -> WordMatches:
+    """Both directions of :func:`word_match_scores` (0 where a sentence has no words)."""
     n, m = len(words_a), len(words_b)
-    out = np.zeros((n, m))
+    a_in_b, b_in_a = np.zeros((n, m)), np.zeros((n, m))
+    len_a = np.asarray([len(w) for w in words_a], dtype=int)
+    len_b = np.asarray([len(w) for w in words_b], dtype=int)
+    out = WordMatches(a_in_b, b_in_a, len_a, len_b)
     filled = [w for w in words_a + words_b if len(w)]
     if not filled:
         return out
@@ -235,7 +279,8 @@ def word_match_scores(words_a: list[np.ndarray], words_b: list[np.ndarray]) -> n
         for j in range(m):
             if starts_b[j] < starts_b[j + 1]:
                 sim = sims[starts_a[i] : starts_a[i + 1], starts_b[j] : starts_b[j + 1]]
-                out[i, j] = max(sim.max(axis=1).mean(), sim.max(axis=0).mean())
+                a_in_b[i, j] = sim.max(axis=1).mean()
+                b_in_a[i, j] = sim.max(axis=0).mean()
     return out
 
 
@@ -284,7 +329,13 @@ def combine(
     standard = (words - words.mean()) / spread if spread > 0 else np.zeros_like(words)
     clause_part = np.maximum(z, clause - float(cfg["clause_offset"]))
     if merges is not None:
-        credit = merged_credit(z, merges, float(cfg["merge_margin"]), int(cfg["merge_size"]))
+        credit = merged_credit(
+            z,
+            merges,
+            float(cfg["merge_margin"]),
+            int(cfg["merge_size"]),
+            float(cfg.get("merge_member_z", MEMBER_Z_OFF)),
+        )
         clause_part = np.maximum(clause_part, credit - float(cfg["merge_offset"]))
     strip_offset = float(cfg.get("strip_offset", CLAUSES_OFF))
     if stripped is not None and strip_offset < CLAUSES_OFF:
@@ -317,16 +368,27 @@ def merge_runs(count: int, size: int, keep: list[int] | None = None) -> list[tup
     ]
 
 
+# merge_member_z at or under this: every member of a merged unit gets its credit (z-scores
+# of e5 pairs stay within about -10..20).
+MEMBER_Z_OFF = -99.0
+
+
 def merged_credit(
-    z: np.ndarray, merges: Merges, margin: float, size: int | None = None
+    z: np.ndarray,
+    merges: Merges,
+    margin: float,
+    size: int | None = None,
+    member_z: float = MEMBER_Z_OFF,
 ) -> np.ndarray:
     """Per sentence pair (i, j), the best z of a merged unit holding i against j (or of
     one holding j against i), counted only where the merge explains the other sentence
     better than each of its members alone: its z at least ``margin`` above its best
     member's own z. So two halves of one claim both point at the sentence that holds it
     whole, and a strong sentence does not drag its neighbour in (their merge scores no
-    higher than the strong one alone). Runs longer than ``size`` are left out. -inf where
-    no merge counts."""
+    higher than the strong one alone). Runs longer than ``size`` are left out. A member
+    whose own z against the other sentence is under ``member_z`` gets no credit from the
+    merge (a claimless line, a dateline or «Пєсков відповів:», riding the claim next to it;
+    at :data:`MEMBER_Z_OFF`, every member does). -inf where no merge counts."""
     n, m = z.shape
     out = np.full((n, m), -np.inf)
     size = n + m if size is None else size
@@ -334,12 +396,14 @@ def merged_credit(
         if stop - first > size:
             continue
         counted = np.where(row >= z[first:stop].max(axis=0) + margin, row, -np.inf)
-        out[first:stop] = np.maximum(out[first:stop], counted)
+        member = np.where(z[first:stop] >= member_z, counted[None, :], -np.inf)
+        out[first:stop] = np.maximum(out[first:stop], member)
     for (first, stop), col in zip(merges.runs_b, merges.z_b.T, strict=True):
         if stop - first > size:
             continue
         counted = np.where(col >= z[:, first:stop].max(axis=1) + margin, col, -np.inf)
-        out[:, first:stop] = np.maximum(out[:, first:stop], counted[:, None])
+        member = np.where(z[:, first:stop] >= member_z, counted[:, None], -np.inf)
+        out[:, first:stop] = np.maximum(out[:, first:stop], member)
     return out
 
 
@@ -645,6 +709,11 @@ class PairScorer:
         )
         return clause, _word_scores(self.a, self.b, self.words), merges, stripped
 
+    def word_matches(self) -> WordMatches:
+        """Both directions of the word score (:class:`WordMatches`), for grids over
+        ``word_length_ratio``."""
+        return _word_directions(self.a, self.b, self.words)
+
 
 def _word_scores(a: Any, b: Any, words: dict[str, list[np.ndarray]]) -> np.ndarray:
     """:func:`word_match_scores` of two articles, their word vectors cached in ``words``."""
@@ -652,6 +721,13 @@ def _word_scores(a: Any, b: Any, words: dict[str, list[np.ndarray]]) -> np.ndarr
         if article.id not in words:
             words[article.id] = sentence_words(article.sentences)
     return word_match_scores(words[a.id], words[b.id])
+
+
+def _word_directions(a: Any, b: Any, words: dict[str, list[np.ndarray]]) -> WordMatches:
+    """:func:`word_match_directions` of two articles, their word vectors cached in
+    ``words``."""
+    _word_scores(a, b, words)
+    return word_match_directions(words[a.id], words[b.id])
 
 
 def _unit(x: np.ndarray) -> np.ndarray:

@@ -207,7 +207,9 @@ def eval_guard_command(ntrex: Path | None, documents: int, model: str | None) ->
     "candidate bars) with this candidate rule's values added (repeatable): "
     "candidate_taken_offset, candidate_margin, candidate_veto_offset, candidate_near_z, "
     "candidate_near_taken, candidate_second_z, strip_offset (the reported content's offset, "
-    "a score setting). Without it: the score grid of earlier sessions.",
+    "a score setting), merge_member_z (a merged unit's member's own z floor), "
+    "word_length_ratio (the word score's smaller direction for uneven lengths). Without "
+    "it: the score grid of earlier sessions.",
 )
 @click.option(
     "--decision-grid",

@@ -31,7 +31,7 @@ from typing import Any
 import numpy as np
 import yaml
 
-from framing.alignment.pair_scores import Merges, PairScorer, combine
+from framing.alignment.pair_scores import Merges, PairScorer, WordMatches, combine
 from framing.lab.eval_alignment import GoldPair, _counts, _prf, _summed, align_gold
 
 # The grid: clause_offset 99 leaves clauses out, token_weight 0 leaves words out, and
@@ -67,6 +67,12 @@ RULES: dict[str, tuple[float, ...]] = {
     # Session 14, a score setting searched as a rule: the reported content's offset
     # (framing/alignment/reported.py; 99: off).
     "strip_offset": (0.0, 0.5, 1.0, 1.5, 99.0),
+    # Session 16 (fresh-pair check), two score settings searched as rules: a merged unit's
+    # member needs its own z at least this to get the merge's credit (-99: every member),
+    # and the word score takes its smaller direction where one sentence has this many times
+    # the other's words (99: the larger always).
+    "merge_member_z": (-99.0, 0.0, 1.0, 2.0, 3.0),
+    "word_length_ratio": (1.0, 2.0, 3.0, 4.0, 99.0),
 }
 
 
@@ -91,6 +97,7 @@ SCORE_KEYS = (
     "merge_margin",
     "merge_offset",
     "strip_offset",
+    "merge_member_z",
 )
 
 
@@ -104,6 +111,7 @@ class Signals:
     words: np.ndarray
     merges: Merges | None = None  # every merged unit, when merge_size >= 2
     stripped: np.ndarray | None = None  # the reported contents' scores (stripped_scores)
+    word_matches: WordMatches | None = None  # both directions, for word_length_ratio
 
 
 def event_of(gold: str, pair: GoldPair, events: dict[str, str] | None = None) -> str:
@@ -128,7 +136,8 @@ def gold_signals(pairs: Iterable[tuple[str, GoldPair]]) -> list[Signals]:
             raise TypeError(f"{pair.a}-{pair.b}: no candidate scorer to take signals from")
         clause, words, merges, stripped = scorer.signals()
         event = event_of(gold, pair, events if gold == "real" else None)
-        out.append(Signals(pair, event, clause, words, merges, stripped))
+        matches = scorer.word_matches()
+        out.append(Signals(pair, event, clause, words, merges, stripped, matches))
     return out
 
 
@@ -140,10 +149,14 @@ def grid_points(grid: dict[str, Sequence[float]]) -> list[dict[str, float]]:
 def counts_at(signals: list[Signals], point: dict[str, float]) -> list[dict[str, dict[str, int]]]:
     """Per pair, the shown and confident counts with the settings of ``point``."""
     score = {k: point[k] for k in SCORE_KEYS if k in point}
-    bars = {k: v for k, v in point.items() if k not in SCORE_KEYS}
+    ratio = point.get("word_length_ratio")
+    bars = {k: v for k, v in point.items() if k not in (*SCORE_KEYS, "word_length_ratio")}
     out = []
     for s in signals:
-        ranked = combine(s.pair.z, s.clause, s.words, s.merges, s.stripped, **score)
+        words = s.words
+        if ratio is not None and s.word_matches is not None:
+            words = s.word_matches.score(float(ratio))
+        ranked = combine(s.pair.z, s.clause, words, s.merges, s.stripped, **score)
         found = align_gold(replace(s.pair, candidate_scores=ranked), **bars)
         out.append(
             {
