@@ -140,3 +140,52 @@ def test_strip_offset_is_a_score_setting_the_folds_can_choose() -> None:
     found = leave_one_event_out([Signals(pair, "g:10", flat, flat, None, stripped)], grid)
     by_offset = {row["strip_offset"]: row["recall"] for row in found["in_sample"]}
     assert by_offset == {0.5: 1.0, 99.0: 0.5}
+
+
+def test_merge_member_z_and_word_length_ratio_are_settings_the_folds_can_choose() -> None:
+    """Both session-16 settings reach the candidate score through the grid: a false
+    candidate lifted only by its merge (a claimless member at z 0.5) or only by its word
+    score (a short sentence's words contained in a long one) falls under the bar when the
+    setting is on, and stays over it when off."""
+    from framing.alignment.pair_scores import Merges, WordMatches
+    from framing.lab.alignment_cv import RULES, decision_grid
+
+    grid = decision_grid(["merge_member_z", "word_length_ratio"])
+    assert grid["merge_member_z"] == RULES["merge_member_z"] and -99.0 in grid["merge_member_z"]
+    assert 99.0 in grid["word_length_ratio"]
+    # a's 0 (a dateline, z 0.5 alone) and a's 1 (the claim, 7 against b's 0, a confident
+    # link) merge at 7.1 against b's 0; b's 1 is a's 2's true counterpart at 4.8
+    pair = GoldPair(
+        "g:10", "g:10", np.array([[0.5, 0], [7.0, 0], [0, 4.8]]), {(1, 0), (2, 1)}, True
+    )
+    merges = Merges([(0, 2)], np.array([[7.1, 0.0]]), [], np.zeros((3, 0)))
+    flat = np.zeros_like(pair.z)
+    base = {
+        "clause_offset": (99.0,),
+        "token_weight": (0.0,),
+        "merge_margin": (0.0,),
+        "merge_offset": (0.5,),
+        "candidate_mutual_z": (99.0,),
+        "candidate_z": (4.5,),
+    }
+    found = leave_one_event_out(
+        [Signals(pair, "g:10", flat, flat, merges)], {**base, "merge_member_z": (-99.0, 1.0)}
+    )
+    rows = found["in_sample"]
+    by_floor = {row["merge_member_z"]: (row["precision"], row["recall"]) for row in rows}
+    assert by_floor == {-99.0: (0.667, 1.0), 1.0: (1.0, 1.0)}
+    # the word score: a's 0 (3 words) all inside b's 1 (12 words) in one direction only
+    # (a's 2 and b's 1, the true pair, of like lengths: 0.8 both ways)
+    matches = WordMatches(
+        np.array([[0.0, 1.0], [0.0, 0.0], [0.0, 0.8]]),
+        np.array([[0.0, 0.25], [0.0, 0.0], [0.0, 0.8]]),
+        np.array([3, 10, 10]),
+        np.array([10, 12]),
+    )
+    words = matches.score()  # the larger direction, as the signals are taken
+    signal = Signals(pair, "g:10", flat, words, None, None, matches)
+    lifted = {**base, "token_weight": (10.0,), "merge_offset": (99.0,), "candidate_z": (5.5,)}
+    found = leave_one_event_out([signal], {**lifted, "word_length_ratio": (3.0, 99.0)})
+    rows = found["in_sample"]
+    by_ratio = {row["word_length_ratio"]: (row["precision"], row["recall"]) for row in rows}
+    assert by_ratio == {99.0: (0.667, 1.0), 3.0: (1.0, 1.0)}

@@ -590,3 +590,53 @@ def test_with_strip_offset_off_nothing_is_stripped_and_the_scores_are_as_before(
     assert "There was no conversation" not in {text for call in calls for text in call}
     merges = pair_scores.merge_scores(a, b, calibration, embedder, None, [0], [1])
     assert np.array_equal(scores, combine(z, z, np.zeros((3, 3)), merges))
+
+
+def test_a_claimless_member_does_not_ride_its_neighbours_merge() -> None:
+    """A dateline («РИАМО - 25 авг.», z 0.66 alone against b's claim) merged with the claim
+    after it scores a little above that claim alone (5.79 against 5.73 on the fresh pair),
+    so at merge_margin 0 both members got the merge's z. With merge_member_z 1.0 the
+    dateline gets nothing from it; the claim still does, and with the floor off (-99, the
+    default) both do, as before."""
+    from framing.alignment.pair_scores import MEMBER_Z_OFF, Merges, merged_credit
+
+    z = np.array([[0.66, 0.0], [5.73, 0.0]])  # a's 0 a dateline, a's 1 the claim
+    merges = Merges([(0, 2)], np.array([[5.79, 0.0]]), [], np.zeros((2, 0)))
+    assert merged_credit(z, merges, margin=0.0)[:, 0].tolist() == [5.79, 5.79]
+    floored = merged_credit(z, merges, margin=0.0, member_z=1.0)
+    assert np.isneginf(floored[0, 0]) and floored[1, 0] == 5.79
+    assert merged_credit(z, merges, 0.0, member_z=MEMBER_Z_OFF)[0, 0] == 5.79
+    # the same on b's side: b's 0 a claimless line before b's 1
+    zb = np.array([[0.5, 5.0]])
+    cols = Merges([], np.zeros((0, 2)), [(0, 2)], np.array([[5.5]]))
+    assert merged_credit(zb, cols, 0.0, member_z=1.0)[0].tolist() == [-np.inf, 5.5]
+    # through the candidate score: the setting reaches combine
+    settings = {"merge_margin": 0.0, "merge_size": 2, "merge_offset": 0.5}
+    flat = np.zeros_like(z)
+    assert combine(z, z, flat, merges, **settings)[0, 0] == 5.29
+    assert combine(z, z, flat, merges, **settings, merge_member_z=1.0)[0, 0] == 0.66
+
+
+def test_a_short_sentence_inside_a_long_one_scores_its_smaller_direction() -> None:
+    """«Погибли 10 человек.»: every word of a three-word sentence occurs in a long lede,
+    so the larger direction is 1.0, as for the same claim. With word_length_ratio 3 the
+    pair of uneven lengths (3 against 12 words) takes the smaller direction (how much of
+    the lede the short sentence holds); pairs of like lengths keep the larger."""
+    from framing.alignment.pair_scores import RATIO_OFF, word_match_directions
+
+    rng = np.random.default_rng(0)
+    claim = rng.normal(size=(3, 8)).astype(np.float32)
+    noise = rng.normal(size=(9, 8)).astype(np.float32)
+    lede = np.concatenate([noise, claim])  # 12 words holding the claim's 3
+    twin = claim + 0.01 * rng.normal(size=(3, 8)).astype(np.float32)  # the same 3 words
+    found = word_match_directions([claim], [lede, twin])
+    assert found.len_a.tolist() == [3] and found.len_b.tolist() == [12, 3]
+    larger, uneven = found.score(RATIO_OFF), found.score(3.0)
+    assert larger[0, 0] > 0.99  # the shipped score: contained = the same
+    assert uneven[0, 0] < 0.6 * larger[0, 0]  # the lede's words mostly not in the claim
+    assert uneven[0, 1] == larger[0, 1] > 0.99  # like lengths: unchanged
+    assert found.score(4.0)[0, 0] == uneven[0, 0]  # 12 >= 4 x 3: uneven at 4 too
+    assert found.score(5.0)[0, 0] == larger[0, 0]  # 12 < 5 x 3: not uneven enough
+    # the setting reaches word_match_scores
+    assert word_match_scores([claim], [lede, twin], ratio=3.0)[0, 0] == uneven[0, 0]
+    assert word_match_scores([claim], [lede, twin], ratio=RATIO_OFF)[0, 0] == larger[0, 0]
