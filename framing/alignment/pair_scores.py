@@ -14,12 +14,16 @@ the shared part is nearly a translation. Two signals find the shared part:
 - **soft word alignment** (BERTScore-style): each word's state after the first ``layer``
   layers of the same model (centred on the pair's mean word state) is matched to its most
   similar word of the other sentence; the mean match of one side's words says how much of
-  it the other holds. The larger of the two directions, standardised over the article pair's matrix.
+  it the other holds. The larger of the two directions, standardised over the article pair's matrix
+  (``word_length_ratio``, off as shipped: the smaller for sentences of uneven length; session
+  16 found it loses gold pairs, BENCHMARKS.md).
 
 - **merged units** (:func:`merged_credit`): two consecutive sentences joined as one text,
   embedded the same way and scored against each sentence of the other article, count for
   both only where the merge scores at least ``merge_margin`` above its best member alone
-  (a claim told in two sentences by one outlet and in one by the other). ``merge_encoder``
+  (a claim told in two sentences by one outlet and in one by the other); ``merge_member_z``
+  (off as shipped, session 16) withholds it from a member whose own z is under a floor.
+  ``merge_encoder``
   names the other way tried: units pooled from the sentences' own passes (no second
   encoder call; session 15: a third less CPU per compare-your-own, held-out F2 0.636
   against 0.667, not shipped).
