@@ -640,3 +640,28 @@ def test_a_short_sentence_inside_a_long_one_scores_its_smaller_direction() -> No
     # the setting reaches word_match_scores
     assert word_match_scores([claim], [lede, twin], ratio=3.0)[0, 0] == uneven[0, 0]
     assert word_match_scores([claim], [lede, twin], ratio=RATIO_OFF)[0, 0] == larger[0, 0]
+
+
+def test_an_article_pairs_word_scores_read_each_articles_own_words(monkeypatch) -> None:
+    """The word score of two articles (and both its directions, for the CV's grid) pairs a's
+    sentences' words with b's, each article's words made once and cached by its id."""
+    from types import SimpleNamespace
+
+    from framing.alignment import pair_scores
+
+    rng = np.random.default_rng(0)
+    vectors = {t: rng.normal(size=(n, 4)) for t, n in [("a0", 3), ("a1", 2), ("b0", 4)]}
+    made: list[list[str]] = []
+
+    def fake_words(sentences: list[str]) -> list[np.ndarray]:
+        made.append(sentences)
+        return [vectors[s] for s in sentences]
+
+    monkeypatch.setattr(pair_scores, "sentence_words", fake_words)
+    a = SimpleNamespace(id="a", sentences=["a0", "a1"])
+    b = SimpleNamespace(id="b", sentences=["b0"])
+    words: dict[str, list[np.ndarray]] = {}
+    expected = word_match_scores([vectors["a0"], vectors["a1"]], [vectors["b0"]], 99.0)
+    assert np.allclose(pair_scores._word_scores(a, b, words), expected)
+    assert np.allclose(pair_scores._word_directions(a, b, words).score(), expected)
+    assert made == [["a0", "a1"], ["b0"]]  # once each, then from the cache

@@ -16,13 +16,13 @@ the shared part is nearly a translation. Two signals find the shared part:
   similar word of the other sentence; the mean match of one side's words says how much of
   it the other holds. The larger of the two directions, standardised over the article pair's matrix
   (``word_length_ratio``, off as shipped: the smaller for sentences of uneven length; session
-  16 found it loses gold pairs, BENCHMARKS.md).
+  15 found it loses gold pairs, BENCHMARKS.md).
 
 - **merged units** (:func:`merged_credit`): two consecutive sentences joined as one text,
   embedded the same way and scored against each sentence of the other article, count for
   both only where the merge scores at least ``merge_margin`` above its best member alone
   (a claim told in two sentences by one outlet and in one by the other); ``merge_member_z``
-  (off as shipped, session 16) withholds it from a member whose own z is under a floor.
+  (off as shipped, session 15) withholds it from a member whose own z is under a floor.
   ``merge_encoder``
   names the other way tried: units pooled from the sentences' own passes (no second
   encoder call; session 15: a third less CPU per compare-your-own, held-out F2 0.636
@@ -719,19 +719,25 @@ class PairScorer:
         return _word_directions(self.a, self.b, self.words)
 
 
-def _word_scores(a: Any, b: Any, words: dict[str, list[np.ndarray]]) -> np.ndarray:
-    """:func:`word_match_scores` of two articles, their word vectors cached in ``words``."""
+def _article_words(
+    a: Any, b: Any, words: dict[str, list[np.ndarray]]
+) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """The word vectors of two articles' sentences, cached in ``words`` by article id."""
     for article in (a, b):
         if article.id not in words:
             words[article.id] = sentence_words(article.sentences)
-    return word_match_scores(words[a.id], words[b.id])
+    return words[a.id], words[b.id]
+
+
+def _word_scores(a: Any, b: Any, words: dict[str, list[np.ndarray]]) -> np.ndarray:
+    """:func:`word_match_scores` of two articles, their word vectors cached in ``words``."""
+    return word_match_scores(*_article_words(a, b, words))
 
 
 def _word_directions(a: Any, b: Any, words: dict[str, list[np.ndarray]]) -> WordMatches:
     """:func:`word_match_directions` of two articles, their word vectors cached in
     ``words``."""
-    _word_scores(a, b, words)
-    return word_match_directions(words[a.id], words[b.id])
+    return word_match_directions(*_article_words(a, b, words))
 
 
 def _unit(x: np.ndarray) -> np.ndarray:
