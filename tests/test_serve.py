@@ -35,6 +35,16 @@ def first_answer(server: subprocess.Popen, url: str) -> dict:
     raise AssertionError(f"no answer from {url} in 2 minutes")
 
 
+def serve_sample(db: Path, port: int, env: dict[str, str]) -> subprocess.Popen:
+    """`framing serve --load-sample` on ``db`` and ``port``, its stderr piped for reading."""
+    return subprocess.Popen(
+        [str(FRAMING), "serve", "--db", str(db), "--load-sample", "--port", str(port)],
+        env=env,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
 def test_serve_refuses_the_development_key(tmp_path: Path) -> None:
     env = {**os.environ, "FRAMING_SECRET_KEY": "dev"}
     done = subprocess.run(
@@ -74,12 +84,7 @@ def test_serve_without_a_key_makes_one_for_the_process(tmp_path: Path) -> None:
 def test_serve_with_the_sample_corpus(tmp_path: Path) -> None:
     db, port = tmp_path / "site.db", free_port()
     env = {**os.environ, "FRAMING_SECRET_KEY": "k" * 40}
-    with subprocess.Popen(
-        [str(FRAMING), "serve", "--db", str(db), "--load-sample", "--port", str(port)],
-        env=env,
-        stderr=subprocess.PIPE,
-        text=True,
-    ) as server:
+    with serve_sample(db, port, env) as server:
         try:
             events = first_answer(server, f"http://127.0.0.1:{port}/api/events")["events"]
             assert {len(e["articles"]) for e in events} == {1, 2}
@@ -103,12 +108,7 @@ def test_serve_loads_the_models_ahead_of_the_first_comparison(tmp_path: Path) ->
     db, port = tmp_path / "site.db", free_port()
     env = {**os.environ, "FRAMING_SECRET_KEY": "k" * 40}
     env.pop("FRAMING_SERVE_WARM_UP", None)
-    with subprocess.Popen(
-        [str(FRAMING), "serve", "--db", str(db), "--load-sample", "--port", str(port)],
-        env=env,
-        stderr=subprocess.PIPE,
-        text=True,
-    ) as server:
+    with serve_sample(db, port, env) as server:
         lines: queue.Queue[str] = queue.Queue()
         threading.Thread(target=lambda: [lines.put(x) for x in server.stderr], daemon=True).start()
         said: list[str] = []

@@ -67,7 +67,7 @@ RULES: dict[str, tuple[float, ...]] = {
     # Session 14, a score setting searched as a rule: the reported content's offset
     # (framing/alignment/reported.py; 99: off).
     "strip_offset": (0.0, 0.5, 1.0, 1.5, 99.0),
-    # Session 16 (fresh-pair check), two score settings searched as rules: a merged unit's
+    # Session 15 (fresh-pair check), two score settings searched as rules: a merged unit's
     # member needs its own z at least this to get the merge's credit (-99: every member),
     # and the word score takes its smaller direction where one sentence has this many times
     # the other's words (99: the larger always).
