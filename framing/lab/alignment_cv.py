@@ -4,7 +4,7 @@ The possible-counterpart tier is ranked by :func:`framing.alignment.pair_scores.
 (``clause_offset``, ``token_weight``, and for merged units ``merge_margin``,
 ``merge_offset``) and cut by two bars (``candidate_mutual_z``, ``candidate_z``). Chosen on
 the very pairs they are scored on, those six settings flatter
-themselves; so each event of the seed and real dev gold is held out in turn, the grid point
+themselves; so each event of the pool (below) is held out in turn, the grid point
 with the best shown-link F1 on the other events is applied to it, and the held-out counts
 are added up. The pooled F1 is the figure the shipped settings are quoted with.
 
@@ -13,9 +13,11 @@ issue's targets do), and :func:`decision_grid` searches the candidate rules of
 :func:`framing.alignment.align._candidates` (``RULES``, each off at one of its values) over
 the score settings near the shipped point and wider bars.
 
-An event of the real dev gold is the event ``tests/gold/real_events.yaml`` puts its first
-article in (the grouping gold: one list of which report tells which event); the seed gold is
-one event, ``seed:00``, as it was before the real gold grew past its first four events.
+The pool is a list of gold sets (:class:`GoldSet`, :func:`gold_folders`): the
+seeds, the real dev gold and (session 16) the fresh gold of 2023, each with the grouping gold
+that says which of its reports tell one event. A pair's event is the event its set's grouping
+gold puts its first article in (``real:…``, ``fresh:…``); the seed gold is one event,
+``seed:00``, as it was before the real gold grew past its first four events.
 
 Nothing here runs at run time (``framing/lab`` is never imported by the product).
 """
@@ -88,7 +90,7 @@ def decision_grid(rules: Sequence[str] = ()) -> dict[str, tuple[float, ...]]:
 BRIEFING = ("001", "002")
 BRIEFING_SHOWN_F1 = 0.85
 BRIEFING_CONFIDENT_P = 1.0
-# The seed and real dev gold (the repository layout: an editable install keeps it).
+# The gold files (the repository layout: an editable install keeps it).
 GOLD = Path(__file__).resolve().parents[2] / "tests" / "gold"
 SCORE_KEYS = (
     "clause_offset",
@@ -126,18 +128,38 @@ def article_events(path: Path = GOLD / "real_events.yaml") -> dict[str, str]:
     return {name: event for event, names in found.items() for name in names}
 
 
-def gold_signals(pairs: Iterable[tuple[str, GoldPair]]) -> list[Signals]:
+@dataclass(frozen=True)
+class GoldSet:
+    """One annotated alignment gold of the CV pool: its name, the folders its articles are
+    read from, the gold file, and the grouping gold saying which of its reports tell one
+    event (the folds, and the third reports of :mod:`framing.lab.alignment_pivot`). With
+    ``one_event`` the folds hold the whole set out at once (the seeds: undated pairs)."""
+
+    name: str
+    folders: tuple[Path, ...]
+    gold: Path
+    events: Path
+    one_event: bool = False
+
+    def fold_events(self) -> dict[str, str] | None:
+        """Article name -> event, as the folds group this set's pairs (None: one event)."""
+        return None if self.one_event else article_events(self.events)
+
+    def event_of(self, pair: GoldPair) -> str:
+        """The fold ``pair`` belongs to: ``name:event`` (:func:`event_of`)."""
+        return event_of(self.name, pair, self.fold_events())
+
+
+def gold_signals(pairs: Iterable[tuple[GoldSet, GoldPair]]) -> list[Signals]:
     """Each pair's clause and word scores, from the :class:`PairScorer` its loader made."""
-    events = article_events()
     out = []
     for gold, pair in pairs:
         scorer = pair.candidate_scores
         if not isinstance(scorer, PairScorer):
             raise TypeError(f"{pair.a}-{pair.b}: no candidate scorer to take signals from")
         clause, words, merges, stripped = scorer.signals()
-        event = event_of(gold, pair, events if gold == "real" else None)
         matches = scorer.word_matches()
-        out.append(Signals(pair, event, clause, words, merges, stripped, matches))
+        out.append(Signals(pair, gold.event_of(pair), clause, words, merges, stripped, matches))
     return out
 
 
@@ -243,14 +265,25 @@ def leave_one_event_out(
     }
 
 
-def gold_folders() -> list[tuple[str, list[Path], Path]]:
-    """(name, articles folders, gold file) of the seed and real dev gold."""
+def gold_folders() -> list[GoldSet]:
+    """The CV pool: the seeds (one event), the real dev gold (13 events of 2024, grouped by
+    ``real_events.yaml``) and, since session 16, the fresh gold (4 events of 2023, annotated
+    as an out-of-sample check in session 15, grouped by ``fresh_events.yaml``), so the
+    settings are chosen over 18 events of two seasons."""
     from framing.sample import sample_dir
 
-    real = [GOLD / "real_articles", GOLD / "real_events_articles"]
+    real = (GOLD / "real_articles", GOLD / "real_events_articles")
     return [
-        ("seed", [sample_dir()], GOLD / "seed_alignment.yaml"),
-        ("real", real, GOLD / "real_alignment.yaml"),
+        GoldSet(
+            "seed", (sample_dir(),), GOLD / "seed_alignment.yaml", GOLD / "real_events.yaml", True
+        ),
+        GoldSet("real", real, GOLD / "real_alignment.yaml", GOLD / "real_events.yaml"),
+        GoldSet(
+            "fresh",
+            (GOLD / "fresh_alignment_articles",),
+            GOLD / "fresh_alignment.yaml",
+            GOLD / "fresh_events.yaml",
+        ),
     ]
 
 
@@ -272,14 +305,15 @@ def alignment_cv(
     keep_briefing: bool = False,
     beta: float = 1.0,
 ) -> dict[str, Any]:
-    """:func:`leave_one_event_out` over the seed and real dev gold (with ``keep_briefing``,
-    choosing only among points that hold :func:`briefing_kept`; by F-``beta``)."""
+    """:func:`leave_one_event_out` over the gold sets of :func:`gold_folders` (with
+    ``keep_briefing``, choosing only among points that hold :func:`briefing_kept`; by
+    F-``beta``)."""
     from framing.lab.eval_alignment import folder_gold_pairs
 
     pairs = [
-        (name, pair)
-        for name, folders, gold in gold_folders()
-        for pair in folder_gold_pairs(folders, gold, embedder)
+        (gold, pair)
+        for gold in gold_folders()
+        for pair in folder_gold_pairs(gold.folders, gold.gold, embedder)
     ]
     signals = gold_signals(pairs)
     keep = briefing_kept(signals) if keep_briefing else None

@@ -1,9 +1,11 @@
 """The possible-counterpart tier's misses, and the pivot through a third report (issue 12,
 session 15): ``python -m framing.lab.alignment_pivot [misses|cv] [--out FILE]``.
 
-Both read the seed and real dev gold and, for each gold pair (A, B), the other reports of its
-event (``tests/gold/real_events.yaml``), aligned as ``framing compare`` aligns them (the
-candidate score each pair's alignment ranked by is kept, so a grid re-aligns without encoding).
+Both read the gold sets of the CV pool (:func:`framing.lab.alignment_cv.gold_folders`: the
+seeds, the real dev gold and the fresh gold) and, for each gold pair (A, B), the other reports
+of its event (the set's grouping gold), aligned as ``framing compare`` aligns them (the
+candidate score each pair's alignment ranked by is kept, and its parts, so a grid re-aligns
+without encoding).
 
 - ``misses``: each gold pair not shown at the shipped settings, with its rank in its row and in
   its column by the candidate score (as ``align`` saw it: rows and columns of sentences without
@@ -12,7 +14,10 @@ candidate score each pair's alignment ranked by is kept, so a grid re-aligns wit
   and how many misses a simple change recovers and how many false pairs it adds, in sample.
 - ``cv``: leave-one-event-out over the two candidate bars and the pivot's settings
   (:mod:`framing.alignment.pivot`), each fold choosing by F2 among the points that keep the
-  seed briefing, against the same CV with the pivot off. A comparison holds at most three
+  seed briefing, against the same CV with the pivot off. With ``--score`` (session 16) the
+  grid also holds the candidate score's settings (``token_weight``, ``merge_offset``,
+  ``merge_member_z``: :data:`SCORE`), the score re-made from its parts at each point, and
+  the shipped point's counts beside each fold's. A comparison holds at most three
   reports, so a pair is pivoted through one third report at a time; its counts are the mean
   over the choice of that report (``one``); ``all`` pivots through every other report at
   once (what a comparison of the whole event would give), for reference.
@@ -28,7 +33,7 @@ import itertools
 import json
 import tempfile
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +41,14 @@ import numpy as np
 import yaml
 
 from framing.alignment.align import PairAlignment, align, alignment_settings
+from framing.alignment.pair_scores import (
+    Merges,
+    PairScorer,
+    _word_scores,
+    combine,
+    merge_scores,
+    pair_score_settings,
+)
 from framing.alignment.pivot import add_pivoted, legs_of
 from framing.lab.alignment_cv import BRIEFING, article_events, event_of, f_beta, gold_folders
 from framing.lab.eval_alignment import GoldPair, _counts, _prf, gold_pairs, ingest_named
@@ -45,21 +58,54 @@ Counts = dict[str, float]
 
 
 @dataclass
+class Parts:
+    """What a pair's candidate score is made of, as ``compare`` makes it without clause
+    units and reported contents (both off): the word score and the merged units of the
+    runs holding a sentence left without a link."""
+
+    words: np.ndarray
+    merges: Merges | None
+
+
+@dataclass
 class Event:
     """The aligned pairs of one gold file's articles: each gold pair (in the gold's order),
     and every pair of two reports of one event (gold or not), keyed by both orders."""
 
-    gold: str  # "seed" | "real"
+    gold: str  # the gold set's name: "seed" | "real" | "fresh"
     pairs: list[GoldPair]  # the annotated pairs
     aligned: dict[tuple[str, str], GoldPair]  # every same-event pair, candidate scores fixed
     members: dict[str, list[str]]  # article name -> the names of its event's reports
+    parts: dict[tuple[str, str], Parts] = field(default_factory=dict)  # of ``aligned``
+    folds: dict[str, str] | None = None  # article name -> the CV fold's event (None: one)
 
 
-def settled(pair: GoldPair) -> GoldPair:
+def settled(pair: GoldPair) -> tuple[GoldPair, Parts | None]:
     """``pair`` with its candidate score fixed as the shipped alignment asked for it (the
-    sentences left without a confident link do not depend on the candidate settings)."""
-    found = align(pair.z, alignment_settings(), pair.same_event, pair.guard, pair.candidate_scores)
-    return replace(pair, candidate_scores=found.scores)
+    sentences left without a confident link do not depend on the candidate settings), and
+    the parts of that score (None when clause units or reported contents count: then the
+    score is not re-made from these parts)."""
+    asked: list[tuple[list[int], list[int]]] = []
+    scorer = pair.candidate_scores
+
+    def scores(rows: list[int], cols: list[int]) -> np.ndarray:
+        asked.append((rows, cols))
+        return scorer(rows, cols)  # type: ignore[misc,operator]
+
+    ranked = scores if callable(scorer) else scorer
+    found = align(pair.z, alignment_settings(), pair.same_event, pair.guard, ranked)
+    parts = None
+    cfg = pair_score_settings()
+    plain = float(cfg["clause_offset"]) >= 50 and float(cfg.get("strip_offset", 99.0)) >= 50
+    if isinstance(scorer, PairScorer) and plain:
+        rows, cols = asked[0] if asked else ([], [])
+        a, b = scorer.a, scorer.b
+        merges = merge_scores(
+            a, b, scorer.calibration, scorer.embedder, scorer.store, rows, cols,
+            scorer.units, scorer.states,
+        )  # fmt: skip
+        parts = Parts(_word_scores(a, b, scorer.words), merges)
+    return replace(pair, candidate_scores=found.scores), parts
 
 
 def folder_event(
@@ -87,21 +133,26 @@ def folder_event(
     with tempfile.TemporaryDirectory(prefix="framing-pivot-") as scratch:
         with open_store(Path(scratch) / "eval.db") as store:
             ids = ingest_named(store, folders, names, gold_path)
-            pairs = [settled(p) for p in gold_pairs(store, gold_path, ids, embedder)]
-            others: list[GoldPair] = []
+            made = [settled(p) for p in gold_pairs(store, gold_path, ids, embedder)]
             if extra:
                 others_path = Path(scratch) / "others.yaml"
                 others_path.write_text(yaml.safe_dump({"pairs": extra}), "utf-8")
-                others = [settled(p) for p in gold_pairs(store, others_path, ids, embedder)]
-    aligned = {(p.a, p.b): p for p in pairs + others}
-    return Event(name, pairs, aligned, members)
+                made += [settled(p) for p in gold_pairs(store, others_path, ids, embedder)]
+    pairs = [p for p, _ in made[: len(gold["pairs"])]]
+    aligned = {(p.a, p.b): p for p, _ in made}
+    parts = {(p.a, p.b): part for p, part in made if part is not None}
+    return Event(name, pairs, aligned, members, parts)
 
 
 def load(embedder: Any = None) -> list[Event]:
-    """The seed and real gold pairs and every pair of reports of their events."""
+    """The gold pairs of every gold set of the CV pool and every pair of reports of their
+    events (each set's own grouping gold)."""
     return [
-        folder_event(name, folders, gold_path, None, embedder)
-        for name, folders, gold_path in gold_folders()
+        replace(
+            folder_event(gold.name, gold.folders, gold.gold, gold.events, embedder),
+            folds=gold.fold_events(),
+        )
+        for gold in gold_folders()
     ]
 
 
@@ -127,12 +178,26 @@ def third_reports(event: Event, pair: GoldPair) -> list[str]:
     return [m for m in event.members[pair.a] if m not in (pair.a, pair.b)]
 
 
-def _direct(event: Event, bars: dict[str, float]) -> dict[tuple[str, str], PairAlignment]:
-    settings = alignment_settings(**bars)
-    return {
-        key: align(p.z, settings, p.same_event, p.guard, p.candidate_scores)
-        for key, p in event.aligned.items()
-    }
+def _direct(event: Event, point: dict[str, float]) -> dict[tuple[str, str], PairAlignment]:
+    """Every pair of ``event`` aligned at the bars of ``point``, ranked by the candidate
+    score re-made from its parts when ``point`` holds a score setting (:data:`SCORE`)."""
+    settings = alignment_settings(**_bars(point))
+    score = {k: v for k, v in point.items() if k in SCORE}
+    out = {}
+    for key, p in event.aligned.items():
+        ranked = p.candidate_scores
+        if score:
+            if key not in event.parts:
+                raise ValueError(f"{key}: no score parts (clause units or contents count)")
+            part = event.parts[key]
+            ranked = combine(p.z, p.z, part.words, part.merges, None, **score)
+        out[key] = align(p.z, settings, p.same_event, p.guard, ranked)
+    return out
+
+
+def _bars(point: dict[str, float]) -> dict[str, float]:
+    """The settings of ``point`` that are alignment settings (not the score's)."""
+    return {k: v for k, v in point.items() if k not in SCORE}
 
 
 def _legs(found: dict[tuple[str, str], PairAlignment], x: str, y: str) -> dict:
@@ -150,7 +215,7 @@ def pivot_counts(
     """Per gold pair of ``event``, the shown and confident counts with the pivot of ``point``
     (``found``: the direct alignments at its bars): ``one`` the mean over each third report
     alone, ``all`` through every third report at once."""
-    settings = alignment_settings(**point)
+    settings = alignment_settings(**_bars(point))
     out = []
     for pair in event.pairs:
         direct = found[(pair.a, pair.b)]
@@ -198,6 +263,18 @@ PIVOT: dict[str, tuple[float, ...]] = {
     "pivot_z": (-99.0, 2.0, 3.0, 4.0, 5.0, 99.0),
     "pivot_legs": (0.0, 1.0, 2.0),
 }
+# Session 16 (``--score``): the candidate score's settings near the shipped point (clause
+# units and reported contents stay off: they cost compare-your-own 60 % more CPU), and the
+# pivot bars widened upwards (session 15's folds all chose its highest, 5.0).
+SCORE: dict[str, tuple[float, ...]] = {
+    "token_weight": (1.0, 1.5),
+    "merge_offset": (0.5, 1.0, 1.5),
+    "merge_member_z": (-99.0, 2.0, 3.0),
+}
+PIVOT_WIDE: dict[str, tuple[float, ...]] = {
+    "pivot_z": (5.0, 5.5, 6.0, 6.5, 7.0, 99.0),
+    "pivot_legs": (0.0, 1.0, 2.0),
+}
 
 
 def _points(grid: dict[str, Sequence[float]]) -> list[dict[str, float]]:
@@ -218,12 +295,11 @@ class Row:
 
 
 def grid_table(data: list[Event], points: list[dict[str, float]], mode: str) -> list[Row]:
-    events = article_events()
     rows: list[Row] = []
     direct_cache: dict[tuple, list[dict[tuple[str, str], PairAlignment]]] = {}
     per_point = []
     for point in points:
-        bars = tuple((k, point[k]) for k in BARS)
+        bars = tuple((k, v) for k, v in point.items() if not k.startswith("pivot"))
         if bars not in direct_cache:
             direct_cache[bars] = [_direct(event, dict(bars)) for event in data]
         per_point.append(
@@ -239,7 +315,7 @@ def grid_table(data: list[Event], points: list[dict[str, float]], mode: str) -> 
                     event.gold,
                     pair.a,
                     pair.b,
-                    event_of(event.gold, pair, events if event.gold == "real" else None),
+                    event_of(event.gold, pair, event.folds),
                     len(third_reports(event, pair)),
                     [per_point[k][e][p] for k in range(len(points))],
                 )
@@ -259,14 +335,24 @@ def _briefing_ok(rows: list[Row]) -> Callable[[int], bool]:
     return ok
 
 
-def cv(rows: list[Row], points: list[dict[str, float]], beta: float = 2.0) -> dict[str, Any]:
+def cv(
+    rows: list[Row],
+    points: list[dict[str, float]],
+    beta: float = 2.0,
+    shipped: dict[str, float] | None = None,
+) -> dict[str, Any]:
     """Leave one event out: each fold takes the allowed point with the best F-beta of every
     pair shown on the other events; the held-out counts pooled, and for the events with a
-    third report apart."""
+    third report apart. With ``shipped`` (a grid point), each fold and each gold set also
+    gives that point's counts: what the fixed settings give the event, for comparison
+    (held out for an event they were not chosen on)."""
     ok = _briefing_ok(rows)
     allowed = [k for k in range(len(points)) if ok(k)]
+    fixed = _index(points, shipped) if shipped is not None else None
     events = sorted({r.event for r in rows})
     folds, pooled, sure, gaining = [], [], [], []
+    by_gold: dict[str, list[Counts]] = {}
+    by_gold_fixed: dict[str, list[Counts]] = {}
     for held in events:
         train = [r for r in rows if r.event != held]
         test = [r for r in rows if r.event == held]
@@ -277,7 +363,13 @@ def cv(rows: list[Row], points: list[dict[str, float]], beta: float = 2.0) -> di
         sure += [r.counts[best]["confident"] for r in test]
         if any(r.thirds for r in test):
             gaining += shown
-        folds.append({"held_out": held, "point": points[best], **_figures(_sum(shown), beta)})
+        fold = {"held_out": held, "point": points[best], **_figures(_sum(shown), beta)}
+        by_gold.setdefault(test[0].gold, []).extend(shown)
+        if fixed is not None:
+            at_fixed = _sum([r.counts[fixed]["shown"] for r in test])
+            by_gold_fixed.setdefault(test[0].gold, []).append(at_fixed)
+            fold["shipped"] = _figures(at_fixed, beta)
+        folds.append(fold)
     in_sample = sorted(
         (
             {**points[k], **_figures(_sum([r.counts[k]["shown"] for r in rows]), beta)}
@@ -285,15 +377,44 @@ def cv(rows: list[Row], points: list[dict[str, float]], beta: float = 2.0) -> di
         ),
         key=lambda x: -x["f2"],
     )
-    return {
+    out: dict[str, Any] = {
         "held_out": _figures(_sum(pooled), beta),
         "held_out_events_with_a_third_report": _figures(_sum(gaining), beta),
         "held_out_confident_precision": _prf(_sum(sure))["precision"],
+        "held_out_by_gold": {g: _figures(_sum(c), beta) for g, c in sorted(by_gold.items())},
+    }
+    if fixed is not None:
+        out["shipped"] = {
+            "point": points[fixed],
+            "briefing_kept": ok(fixed),
+            **_figures(_sum([r.counts[fixed]["shown"] for r in rows]), beta),
+            "confident_precision": _prf(_sum([r.counts[fixed]["confident"] for r in rows]))[
+                "precision"
+            ],
+            "by_gold": {g: _figures(_sum(c), beta) for g, c in sorted(by_gold_fixed.items())},
+        }
+    return {
+        **out,
         "folds": folds,
         "in_sample_top": in_sample[:8],
         "points": len(points),
         "allowed": len(allowed),
     }
+
+
+def _index(points: list[dict[str, float]], point: dict[str, float]) -> int:
+    """The index of the grid point that holds ``point``'s values (each key of the grid)."""
+    for k, candidate in enumerate(points):
+        if all(float(point[key]) == value for key, value in candidate.items()):
+            return k
+    raise ValueError(f"{point}: not a point of the grid")
+
+
+def shipped_point() -> dict[str, float]:
+    """The shipped settings (``alignment.yaml``: the alignment's and the candidate score's)."""
+    cfg = pair_score_settings()
+    score = {k: float(cfg.get(k, -99.0)) for k in SCORE}
+    return {**{k: float(v) for k, v in vars(alignment_settings()).items()}, **score}
 
 
 # The shipped point before session 15: the pivot off.
@@ -416,22 +537,34 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument(
         "--pivot-z", type=float, nargs="+", help="the pivot bars of the grid (99: off)"
     )
+    parser.add_argument(
+        "--score",
+        action="store_true",
+        help="also search the candidate score's settings (SCORE) and the wider pivot bars "
+        "(PIVOT_WIDE); report the shipped point's counts beside each fold's choice",
+    )
     args = parser.parse_args(argv)
     data = load()
     if args.what == "misses":
         result = misses(data)
     else:
-        pivot = {**PIVOT, "pivot_z": tuple(args.pivot_z)} if args.pivot_z else PIVOT
-        with_pivot = _points({**BARS, **pivot})
-        without = _points({**BARS, "pivot_z": (99.0,), "pivot_legs": (0.0,)})
+        pivot = PIVOT_WIDE if args.score else PIVOT
+        pivot = {**pivot, "pivot_z": tuple(args.pivot_z)} if args.pivot_z else pivot
+        score = SCORE if args.score else {}
+        with_pivot = _points({**BARS, **score, **pivot})
+        without = _points({**BARS, **score, "pivot_z": (99.0,), "pivot_legs": (0.0,)})
+        if 99.0 not in pivot["pivot_z"]:  # the pivot-off points are needed for the baseline
+            pivot = {**pivot, "pivot_z": (*pivot["pivot_z"], 99.0)}
+            with_pivot = _points({**BARS, **score, **pivot})
         table = grid_table(data, with_pivot, args.mode)
         index = {json.dumps(p, sort_keys=True): k for k, p in enumerate(with_pivot)}
         keys = [index[json.dumps(p, sort_keys=True)] for p in without]
         plain = [replace(r, counts=[r.counts[k] for k in keys]) for r in table]
+        shipped = shipped_point() if args.score else None
         result = {
             "mode": args.mode,
             "without_pivot": cv(plain, without),
-            "with_pivot": cv(table, with_pivot),
+            "with_pivot": cv(table, with_pivot, shipped=shipped),
         }
     text = json.dumps(result, indent=1, ensure_ascii=False)
     if args.out:

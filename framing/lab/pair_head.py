@@ -139,20 +139,19 @@ def pilot(
     """The leave-one-event-out pilot (see the module docstring); ``synthetic`` caps the
     synthetic examples (0: gold only), ``gold_weight`` 0 trains on synthetic pairs only."""
     from framing.alignment.pair_scores import combine
-    from framing.lab.alignment_cv import article_events, event_of, gold_folders
+    from framing.lab.alignment_cv import gold_folders
     from framing.lab.eval_alignment import align_gold, folder_gold_pairs
     from framing.lab.pair_head_model import predict, train
 
     records = []
-    events = article_events()
-    for name, folders, gold in gold_folders():
-        for pair in folder_gold_pairs(folders, gold, embedder):
+    for gold in gold_folders():
+        for pair in folder_gold_pairs(gold.folders, gold.gold, embedder):
             scorer = pair.candidate_scores
             found = align_gold(pair)
             records.append(
                 {
                     "pair": f"{pair.a}-{pair.b}",
-                    "event": event_of(name, pair, events if name == "real" else None),
+                    "event": gold.event_of(pair),
                     "cand": combine(pair.z, *scorer.signals()),  # type: ignore[union-attr]
                     "expected": pair.expected,
                     "same_event": pair.same_event,
