@@ -189,3 +189,78 @@ def test_merge_member_z_and_word_length_ratio_are_settings_the_folds_can_choose(
     rows = found["in_sample"]
     by_ratio = {row["word_length_ratio"]: (row["precision"], row["recall"]) for row in rows}
     assert by_ratio == {99.0: (0.667, 1.0), 3.0: (1.0, 1.0)}
+
+
+def test_the_pool_holds_the_fresh_gold_as_four_more_events() -> None:
+    """Session 16: the CV pool is a list of gold sets, and the fresh gold of 2023 is one of
+    them, its folds the events of fresh_events.yaml: 18 events in all (the seeds one, the
+    real dev gold 13, the fresh gold 4)."""
+    import yaml
+
+    from framing.lab.alignment_cv import gold_folders
+
+    sets = {gold.name: gold for gold in gold_folders()}
+    assert sets["fresh"].gold.name == "fresh_alignment.yaml"
+    assert [f.name for f in sets["fresh"].folders] == ["fresh_alignment_articles"]
+    events: dict[str, set[str]] = {}
+    for gold in sets.values():
+        for p in yaml.safe_load(gold.gold.read_text("utf-8"))["pairs"]:
+            pair = GoldPair(p["a"], p["b"], np.zeros((1, 1)), set(), True)
+            events.setdefault(gold.name, set()).add(gold.event_of(pair))
+    assert events["fresh"] == {
+        "fresh:peskov_icc_warrant_calm_2023-03-20",
+        "fresh:peskov_prigozhin_absolute_lie_2023-08-25",
+        "fresh:peskov_icc_warrant_void_2023-03-17",
+        "fresh:peskov_kakhovka_sabotage_2023-06-06",
+    }
+    assert events["seed"] == {"seed:00"}
+    assert len(events["real"]) == 13
+    assert sum(len(names) for names in events.values()) == 18
+
+
+def pivot_event() -> tuple[object, dict[str, float]]:
+    """One pair (a confident link at z 7, a true counterpart at z 5.2 under the 6.0 bars)
+    whose word score lifts the counterpart over the bars at token_weight 1.5, not at 0."""
+    from framing.alignment.align import align, alignment_settings
+    from framing.lab.alignment_pivot import Event, Parts
+
+    z = np.array([[7.0, 0.0, 0.0], [0.0, 5.2, 0.0], [0.0, 0.0, 0.0]])
+    words = np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 0.0]])
+    pair = GoldPair("a", "b", z, {(0, 0), (1, 1)}, True, None, z)
+    event = Event("g", [pair], {("a", "b"): pair}, {"a": ["a", "b"], "b": ["a", "b"]})
+    event.parts[("a", "b")] = Parts(words, None)
+    bars = {"candidate_mutual_z": 6.0, "candidate_z": 6.0, "pivot_z": 99.0, "pivot_legs": 0.0}
+    assert align(z, alignment_settings(**bars), True, None, z).shown_pairs() == {(0, 0)}
+    return event, bars
+
+
+def test_the_pivot_cv_remakes_the_candidate_score_from_its_parts() -> None:
+    from framing.lab.alignment_pivot import _direct
+
+    event, bars = pivot_event()
+    off = _direct(event, {**bars, "token_weight": 0.0})[("a", "b")]
+    on = _direct(event, {**bars, "token_weight": 1.5})[("a", "b")]
+    assert off.shown_pairs() == {(0, 0)}
+    assert on.shown_pairs() == {(0, 0), (1, 1)}  # 5.2 + 1.5 * its standardised word score
+    assert _direct(event, bars)[("a", "b")].shown_pairs() == {(0, 0)}  # no score setting
+
+
+def test_the_pivot_cv_reports_the_shipped_point_beside_each_fold() -> None:
+    from framing.lab.alignment_pivot import BRIEFING, Row, cv
+
+    def counts(tp: float, fp: float, fn: float) -> dict[str, dict[str, float]]:
+        return {"shown": {"tp": tp, "fp": fp, "fn": fn}, "confident": {"tp": 1, "fp": 0, "fn": 0}}
+
+    points = [{"candidate_z": 6.0}, {"candidate_z": 5.0}]
+    rows = [
+        Row("seed", *BRIEFING, "seed:00", 0, [counts(8, 1, 1), counts(8, 1, 1)]),
+        Row("real", "101", "102", "real:x", 0, [counts(1, 0, 2), counts(3, 1, 0)]),
+        Row("fresh", "501", "502", "fresh:y", 0, [counts(1, 0, 2), counts(3, 1, 0)]),
+    ]
+    found = cv(rows, points, shipped={"candidate_z": 6.0})
+    fresh = [fold for fold in found["folds"] if fold["held_out"] == "fresh:y"][0]
+    assert fresh["point"] == {"candidate_z": 5.0}  # chosen on the others: recall wins F2
+    assert (fresh["tp"], fresh["shipped"]["tp"]) == (3, 1)
+    assert found["shipped"]["by_gold"]["fresh"]["tp"] == 1
+    assert found["held_out_by_gold"]["fresh"]["tp"] == 3
+    assert found["shipped"]["briefing_kept"]
