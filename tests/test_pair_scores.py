@@ -315,7 +315,8 @@ def test_the_guard_still_marks_a_negated_merged_pair() -> None:
     guard = sentence_guard(a, "en", b, "en")
     z = np.array([[4.0, 0.0], [2.0, 0.0]])  # each sentence alone under every bar
     merges = Merges([(0, 2)], np.array([[7.0, 0.0]]), [], np.zeros((2, 0)))
-    settings = {"merge_margin": 0.5, "merge_size": 2, "merge_offset": 0.0}
+    # every member gets the merge's credit (the member floor off: a's 1 is at z 2.0)
+    settings = {"merge_margin": 0.5, "merge_size": 2, "merge_offset": 0.0, "merge_member_z": -99}
     ranked = combine(z, z, np.zeros_like(z), merges, **settings)
     assert ranked[0, 0] == ranked[1, 0] == 7.0  # the merge lifts both halves
     bars = alignment_settings(candidate_z=6.0, candidate_mutual_z=6.0, candidates=1)
@@ -597,7 +598,7 @@ def test_a_claimless_member_does_not_ride_its_neighbours_merge() -> None:
     after it scores a little above that claim alone (5.79 against 5.73 on the fresh pair),
     so at merge_margin 0 both members got the merge's z. With merge_member_z 1.0 the
     dateline gets nothing from it; the claim still does, and with the floor off (-99, the
-    default) both do, as before."""
+    default before session 16, which shipped 3.0) both do, as before."""
     from framing.alignment.pair_scores import MEMBER_Z_OFF, Merges, merged_credit
 
     z = np.array([[0.66, 0.0], [5.73, 0.0]])  # a's 0 a dateline, a's 1 the claim
@@ -613,8 +614,9 @@ def test_a_claimless_member_does_not_ride_its_neighbours_merge() -> None:
     # through the candidate score: the setting reaches combine
     settings = {"merge_margin": 0.0, "merge_size": 2, "merge_offset": 0.5}
     flat = np.zeros_like(z)
-    assert combine(z, z, flat, merges, **settings)[0, 0] == 5.29
+    assert combine(z, z, flat, merges, **settings, merge_member_z=MEMBER_Z_OFF)[0, 0] == 5.29
     assert combine(z, z, flat, merges, **settings, merge_member_z=1.0)[0, 0] == 0.66
+    assert combine(z, z, flat, merges, **settings)[0, 0] == 0.66  # shipped: 3.0 (session 16)
 
 
 def test_a_short_sentence_inside_a_long_one_scores_its_smaller_direction() -> None:
