@@ -32,7 +32,7 @@ from framing.alignment.grouping import (
 )
 from framing.alignment.guard import sentence_guard
 from framing.alignment.pair_scores import PairScorer
-from framing.alignment.pivot import pivot_three
+from framing.alignment.pivot import PIVOT_OFF, add_restated, pivot_three
 from framing.alignment.sentence_states import StatesCache, shared_layers
 from framing.alignment.vectors import embed_texts
 from framing.errors import FramingError
@@ -216,6 +216,14 @@ def _compare(
     sizes = {a.id: len(a.sentences) for a in analysis.articles}
     words: dict[str, list[np.ndarray]] = {}  # each article's word vectors, encoded once
     asked = event_settings(embedder.model_id)
+    within: dict[str, np.ndarray] = {}
+
+    def inner(article: ArticleVectors) -> np.ndarray:
+        """The article's sentence z-scores against each other (same-language calibration)."""
+        if article.id not in within:
+            within[article.id] = analysis.z(article, article)
+        return within[article.id]
+
     for a, b in combinations(analysis.articles, 2):
         z = analysis.z(a, b)
         same_event = asked_same_event(a, b, asked) if given is None else given
@@ -228,6 +236,8 @@ def _compare(
             else None
         )
         alignments[(a.id, b.id)] = align(z, settings, same_event, guard, ranked)
+        if settings.restate_z < PIVOT_OFF:  # through a restatement within one article
+            add_restated(alignments[(a.id, b.id)], inner(a), inner(b), settings)
         events_of[(a.id, b.id)] = same_event
     # Three reports: a pair's possible counterparts also come through the third (each
     # through-link made above, nothing encoded again; framing/alignment/pivot.py).

@@ -264,3 +264,19 @@ def test_the_pivot_cv_reports_the_shipped_point_beside_each_fold() -> None:
     assert found["shipped"]["by_gold"]["fresh"]["tp"] == 1
     assert found["held_out_by_gold"]["fresh"]["tp"] == 3
     assert found["shipped"]["briefing_kept"]
+
+
+def test_the_pivot_cv_aligns_through_a_restatement_when_its_point_says_so() -> None:
+    """``_direct`` gives each pair its restatements (the pair's within-article scores,
+    ``GoldPair.inner``) at the point's restate settings; the restatement grid starts off."""
+    from framing.lab.alignment_pivot import RESTATE_OFF, Event, _direct, restate_points
+
+    z = np.array([[7.0, 0.0], [4.0, 0.0]])  # A 1 restates A 0 (within-article z 6): 4.0 to B 0
+    inner = (np.array([[10.0, 6.0], [6.0, 10.0]]), np.eye(2) * 10.0)
+    pair = GoldPair("a", "b", z, {(0, 0), (1, 0)}, True, None, z, inner)
+    event = Event("g", [pair], {("a", "b"): pair}, {"a": ["a", "b"], "b": ["a", "b"]})
+    on = {"restate_z": 3.5, "restate_inner_z": 5.0, "restate_legs": 0.0}
+    assert _direct(event, on)[("a", "b")].shown_pairs() == {(0, 0), (1, 0)}
+    assert _direct(event, {**on, "restate_inner_z": 6.5})[("a", "b")].shown_pairs() == {(0, 0)}
+    assert _direct(event, RESTATE_OFF)[("a", "b")].shown_pairs() == {(0, 0)}
+    assert restate_points()[0] == RESTATE_OFF and RESTATE_OFF["restate_z"] >= 50

@@ -205,6 +205,46 @@ def test_three_reports_show_counterparts_through_the_third(
     assert not any(link.get("via") for link in peskov_2024["pairs"][0]["links"])
 
 
+def test_restatements_within_a_report_show_counterparts_when_on(
+    seed_copy: Path, seed_ids: dict[str, str], peskov_2024: dict, model, monkeypatch
+) -> None:
+    """With the restatement pivot on (alignment.yaml ships it off: restate_z 99), a pair of
+    two reports also shows (k, j) where k restates i of a shown pair (i, j) within its own
+    report (framing/alignment/pivot.py, add_restated), saying ``via: restatement``; the pair
+    as shipped shows none of them."""
+    import framing.compare as compare_module
+    from framing.alignment.align import alignment_settings
+    from framing.compare import _compare, prepare
+
+    on = alignment_settings(restate_z=5.0, restate_inner_z=5.0, restate_legs=1.0)
+    monkeypatch.setattr(compare_module, "alignment_settings", lambda: on)
+    ids = [seed_ids["001"], seed_ids["002"]]
+    with open_store(seed_copy) as store:
+        found = _compare({i: store.article(i) for i in ids}, store, model, False, None)
+        analysis = prepare(store, ids, model)
+    [pair] = found["pairs"]
+    shown = {(i, j) for link in pair["links"] for i in link["a"] for j in link["b"]}
+    restated = [link for link in pair["links"] if link.get("via") == "restatement"]
+    assert restated, "no possible counterpart through a restatement"
+    a, b = analysis.articles
+    inner_a, inner_b = analysis.z(a, a), analysis.z(b, b)
+    for link in restated:
+        [k], [j] = link["a"], link["b"]
+        assert link["tier"] == "possible counterpart" and link["score"] >= on.restate_z
+        assert any(
+            (i, j) in shown and i != k and inner_a[i, k] >= on.restate_inner_z
+            for i in range(len(a.sentences))
+        ) or any(
+            (k, m) in shown and m != j and inner_b[m, j] >= on.restate_inner_z
+            for m in range(len(b.sentences))
+        )
+    alone = {
+        (i, j) for link in peskov_2024["pairs"][0]["links"] for i in link["a"] for j in link["b"]
+    }
+    assert not {(link["a"][0], link["b"][0]) for link in restated} & alone
+    assert not any(link.get("via") for link in peskov_2024["pairs"][0]["links"])
+
+
 @pytest.mark.parametrize(
     ("given", "error", "message"),
     [

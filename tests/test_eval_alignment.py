@@ -70,6 +70,20 @@ def test_tiers_and_candidate_recall() -> None:
     assert scores["pairs"][0]["confident_precision"] == 1.0
 
 
+def test_restatements_count_when_the_pair_has_its_within_article_scores() -> None:
+    # (0, 0) is a confident link; A 1 restates A 0 (within-article z 6.0) and scores 4.0
+    # against B 0: under the candidate bars, shown only through the restatement.
+    z = [[7.0, 1.0], [4.0, 1.0]]
+    inner = (np.array([[10.0, 6.0], [6.0, 10.0]]), np.eye(2) * 10.0)
+    pair = GoldPair("a", "b", np.array(z), {(0, 0), (1, 0)}, True, inner=inner)
+    on = {"restate_z": 3.5, "restate_inner_z": 5.0, "restate_legs": 0.0}
+    found = score_pairs([pair], anchor_z=5.5, attach_z=6.0, **on)
+    assert (found["tp"], found["fp"], found["fn"]) == (2, 0, 0)
+    assert score_pairs([pair], anchor_z=5.5, attach_z=6.0, **{**on, "restate_z": 99.0})["tp"] == 1
+    bare = GoldPair("a", "b", np.array(z), {(0, 0), (1, 0)}, True)
+    assert score_pairs([bare], anchor_z=5.5, attach_z=6.0, **on)["tp"] == 1
+
+
 def test_eval_alignment_on_the_seeds(model) -> None:
     result = CliRunner().invoke(cli, ["eval-alignment", "--ceiling", "--format", "json"])
     assert result.exit_code == 0, result.output

@@ -221,6 +221,31 @@ def test_a_counterpart_found_through_the_third_report_names_it(client) -> None:
     assert any("possible counterpart in" in row.split('<div class="mrow')[0] for row in shared_rows)
 
 
+def test_a_counterpart_found_through_a_restatement_says_so(client, monkeypatch) -> None:
+    """With the restatement pivot on (shipped off), a possible counterpart found through a
+    restatement within one report (framing/alignment/pivot.py, add_restated) says so, not
+    "a third report"; the seed briefing compared as two reports."""
+    from pathlib import Path
+
+    import framing.compare as compare_module
+    from framing.alignment.align import alignment_settings, thresholds
+
+    on = {"restate_z": 5.0, "restate_inner_z": 5.0, "restate_legs": 1.0}
+    shipped = thresholds()
+    monkeypatch.setattr(compare_module, "alignment_settings", lambda: alignment_settings(**on))
+    monkeypatch.setattr(
+        compare_module,
+        "thresholds",
+        lambda: {**shipped, "alignment": {**shipped["alignment"], **on}},
+    )
+    seeds = Path(__file__).resolve().parent.parent / "corpus" / "seeds"
+    texts = [next(seeds.glob(f"{n}_*.txt")).read_text("utf-8") for n in ("001", "002")]
+    data = {"csrf_token": token(client), **{f"text{k}": t for k, t in enumerate(texts, 1)}}
+    html = client.post("/compare/new", data=data).get_data(as_text=True)
+    found = re.findall(r'<span class="why muted small">found through ([^<]+)</span>', html)
+    assert found and set(found) == {"a restatement"}
+
+
 def test_a_quote_whose_every_word_matched_on_one_side_says_so(client) -> None:
     """Two real reports of the Peskov denial (m24 ru, antiwar en): a quote differs on
     one side only, and the line read "Differs: “…” ↔" with nothing after the arrow."""

@@ -56,6 +56,10 @@ class AlignmentSettings:
     # Session 15, through a third report of the event (framing/alignment/pivot.py):
     pivot_z: float = 99.0  # bar on the pair's own candidate score (99: off)
     pivot_legs: float = 0.0  # how many of the two links through it may be possible ones
+    # Session 16, through a restatement within one article (framing/alignment/pivot.py):
+    restate_z: float = 99.0  # bar on the pair's own candidate score (99: off)
+    restate_inner_z: float = 99.0  # bar on the two sentences' within-article z
+    restate_legs: float = 0.0  # 1: the shown pair restated may be a possible counterpart
 
 
 SAME = "same statement"

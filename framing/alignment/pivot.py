@@ -27,6 +27,7 @@ Legs = dict[tuple[int, int], int]
 
 PIVOT_OFF = 50.0  # a bar this high: no pivot at all
 PIVOT_REASON = "third report"  # ``via`` when the third report has no name
+RESTATE_REASON = "restatement"  # ``via`` of a pair found through a restatement
 
 
 def legs_of(alignment: PairAlignment, flip: bool = False) -> Legs:
@@ -67,6 +68,20 @@ def add_pivoted(
     found: set[tuple[int, int]] = set()
     for a_c, c_b in through:
         found |= pivoted_pairs(a_c, c_b, int(settings.pivot_legs))
+    return add_found(alignment, scores, found, settings.pivot_z, via)
+
+
+def add_found(
+    alignment: PairAlignment,
+    scores: np.ndarray,
+    found: set[tuple[int, int]],
+    bar: float,
+    via: str | None,
+) -> list[Link]:
+    """Add the pairs of ``found`` to ``alignment``'s candidates, best ``scores`` first: each
+    not shown yet, with at least one sentence without a confident link, scoring at least
+    ``bar``, and no sentence without a link in more than :data:`MOST_SHOWN` candidates;
+    each says ``via``. Returns those added."""
     only_a, only_b = set(alignment.only_a), set(alignment.only_b)
     shown = alignment.shown_pairs()
     count_a: dict[int, int] = {}
@@ -76,7 +91,7 @@ def add_pivoted(
         count_b[j] = count_b.get(j, 0) + 1
     added = []
     for i, j in sorted(found - shown, key=lambda pair: (-float(scores[pair]), pair)):
-        if not (i in only_a or j in only_b) or scores[i, j] < settings.pivot_z:
+        if not (i in only_a or j in only_b) or scores[i, j] < bar:
             continue
         if (i in only_a and count_a.get(i, 0) >= MOST_SHOWN) or (
             j in only_b and count_b.get(j, 0) >= MOST_SHOWN
@@ -89,6 +104,45 @@ def add_pivoted(
         alignment.candidates + added, key=lambda link: (link.a[0], link.b[0])
     )
     return added
+
+
+def restated_pairs(
+    legs: Legs, inner_a: np.ndarray, inner_b: np.ndarray, bar: float, most_possible: int
+) -> set[tuple[int, int]]:
+    """(k, j) for each shown (i, j) of ``legs`` (at most ``most_possible`` of them possible
+    counterparts: 0 confident links only) and each other sentence k of A whose
+    within-article z against i (``inner_a``) is at least ``bar``; likewise (i, l) for each
+    sentence l of B restating j (``inner_b``)."""
+    found: set[tuple[int, int]] = set()
+    for (i, j), tier in legs.items():
+        if tier > most_possible:
+            continue
+        found |= {(int(k), j) for k in np.flatnonzero(inner_a[i] >= bar) if k != i}
+        found |= {(i, int(m)) for m in np.flatnonzero(inner_b[j] >= bar) if m != j}
+    return found
+
+
+def add_restated(
+    alignment: PairAlignment,
+    inner_a: np.ndarray,
+    inner_b: np.ndarray,
+    settings: AlignmentSettings,
+) -> list[Link]:
+    """Add to ``alignment``'s candidates the pairs found through a restatement within one
+    article (:func:`restated_pairs`: ``inner_a`` and ``inner_b`` are each article's
+    sentence z-scores against itself, ``settings.restate_inner_z`` their bar) that score at
+    least ``settings.restate_z`` on the pair's candidate score; ``via`` says
+    :data:`RESTATE_REASON`. All from the alignment as it was before any was added."""
+    if settings.restate_z >= PIVOT_OFF or alignment.scores is None:
+        return []
+    found = restated_pairs(
+        legs_of(alignment),
+        inner_a,
+        inner_b,
+        settings.restate_inner_z,
+        int(settings.restate_legs),
+    )
+    return add_found(alignment, alignment.scores, found, settings.restate_z, RESTATE_REASON)
 
 
 def pivot_three(

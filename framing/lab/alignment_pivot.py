@@ -49,7 +49,7 @@ from framing.alignment.pair_scores import (
     merge_scores,
     pair_score_settings,
 )
-from framing.alignment.pivot import add_pivoted, legs_of
+from framing.alignment.pivot import add_pivoted, add_restated, legs_of
 from framing.lab.alignment_cv import BRIEFING, article_events, event_of, f_beta, gold_folders
 from framing.lab.eval_alignment import GoldPair, _counts, _prf, gold_pairs, ingest_named
 from framing.store import open_store
@@ -191,7 +191,10 @@ def _direct(event: Event, point: dict[str, float]) -> dict[tuple[str, str], Pair
                 raise ValueError(f"{key}: no score parts (clause units or contents count)")
             part = event.parts[key]
             ranked = combine(p.z, p.z, part.words, part.merges, None, **score)
-        out[key] = align(p.z, settings, p.same_event, p.guard, ranked)
+        found = align(p.z, settings, p.same_event, p.guard, ranked)
+        if p.inner is not None:  # through a restatement within one article
+            add_restated(found, *p.inner, settings)
+        out[key] = found
     return out
 
 
@@ -529,9 +532,99 @@ def _totals(data: list[Event], override: dict[str, float]) -> dict[str, Counts]:
     return out
 
 
+# Session 16: the restatement pivot within one article (framing/alignment/pivot.py,
+# add_restated), everything else at the shipped settings; OFF is the shipped point.
+RESTATE: dict[str, tuple[float, ...]] = {
+    "restate_inner_z": (3.0, 4.0, 5.0, 6.0, 7.0),
+    "restate_z": (5.0, 5.5, 6.0, 6.5, 7.0),
+    "restate_legs": (0.0, 1.0),
+}
+RESTATE_OFF = {"restate_inner_z": 3.0, "restate_z": 99.0, "restate_legs": 0.0}
+
+
+def restate_points() -> list[dict[str, float]]:
+    """The restatement grid, the off point first."""
+    return [RESTATE_OFF, *_points(RESTATE)]
+
+
+def restate_study(data: list[Event]) -> dict[str, Any]:
+    """In sample, the pairs alone (no third report): each gold pair the shipped alignment
+    misses, whether a restatement route through a shown gold pair reaches it (and at which
+    within-article z, through which tier, at which candidate score), and what each point of
+    :data:`RESTATE` adds (gold / false pairs) and whether it keeps the seed briefing."""
+    misses = []
+    for event in data:
+        found = _direct(event, {})
+        for pair in event.pairs:
+            direct = found[(pair.a, pair.b)]
+            if direct.scores is None:
+                continue
+            if pair.inner is None:
+                continue
+            inner_a, inner_b = pair.inner
+            legs = legs_of(direct)
+            only_a, only_b = set(direct.only_a), set(direct.only_b)
+            for k, j in sorted(pair.expected - direct.shown_pairs()):
+                routes = [
+                    (float(inner_a[i, k]), tier)
+                    for (i, jj), tier in legs.items()
+                    if jj == j and i != k and (i, jj) in pair.expected
+                ] + [
+                    (float(inner_b[jj, j]), tier)
+                    for (i, jj), tier in legs.items()
+                    if i == k and jj != j and (i, jj) in pair.expected
+                ]
+                best = max(routes) if routes else None
+                misses.append(
+                    {
+                        "gold": event.gold,
+                        "pair": f"{pair.a}-{pair.b}",
+                        "k": k,
+                        "j": j,
+                        "score": round(float(direct.scores[k, j]), 2),
+                        "route_inner_z": None if best is None else round(best[0], 2),
+                        "route_leg": None if best is None else ("confident", "possible")[best[1]],
+                        "both_linked": k not in only_a and j not in only_b,
+                    }
+                )
+    base = _pair_totals(data, {})
+    points = []
+    for point in _points(RESTATE):
+        total, kept = _pair_totals(data, point)
+        points.append(
+            {
+                **point,
+                "gold_added": total["tp"] - base[0]["tp"],
+                "false_added": total["fp"] - base[0]["fp"],
+                **_prf(total),
+                "f2": f_beta(total, 2.0),
+                "briefing_kept": kept,
+            }
+        )
+    return {"base": {**base[0], **_prf(base[0])}, "misses": misses, "points": points}
+
+
+def _pair_totals(data: list[Event], point: dict[str, float]) -> tuple[Counts, bool]:
+    """Shown counts of every gold pair alone at the shipped point with ``point``, and
+    whether the seed briefing keeps its target."""
+    total = {"tp": 0.0, "fp": 0.0, "fn": 0.0}
+    kept = True
+    for event in data:
+        found = _direct(event, point)
+        for pair in event.pairs:
+            alignment = found[(pair.a, pair.b)]
+            counts = _counts(alignment.shown_pairs(), pair.expected)
+            if event.gold == "seed" and (pair.a, pair.b) == BRIEFING:
+                sure = _counts(alignment.pairs(), pair.expected)
+                kept = _prf(counts)["f1"] >= 0.85 and _prf(sure)["precision"] >= 1.0
+            for key in total:
+                total[key] += counts[key]
+    return total, kept
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("what", choices=("misses", "cv"))
+    parser.add_argument("what", choices=("misses", "cv", "restate"))
     parser.add_argument("--mode", choices=("one", "all"), default="one")
     parser.add_argument("--out", type=Path, help="write the JSON here (else stdout)")
     parser.add_argument(
@@ -543,10 +636,21 @@ def main(argv: Sequence[str] | None = None) -> None:
         help="also search the candidate score's settings (SCORE) and the wider pivot bars "
         "(PIVOT_WIDE); report the shipped point's counts beside each fold's choice",
     )
+    parser.add_argument(
+        "--restate",
+        action="store_true",
+        help="the restatement pivot's grid (RESTATE) against it off, all else shipped",
+    )
     args = parser.parse_args(argv)
     data = load()
     if args.what == "misses":
         result = misses(data)
+    elif args.what == "restate":
+        result = restate_study(data)
+    elif args.restate:
+        points = restate_points()
+        table = grid_table(data, points, args.mode)
+        result = {"mode": args.mode, "restate": cv(table, points, shipped=RESTATE_OFF)}
     else:
         pivot = PIVOT_WIDE if args.score else PIVOT
         pivot = {**pivot, "pivot_z": tuple(args.pivot_z)} if args.pivot_z else pivot

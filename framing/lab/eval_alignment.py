@@ -34,6 +34,7 @@ from framing.alignment.embedder import Embedder
 from framing.alignment.grouping import asked_same_event, event_settings
 from framing.alignment.guard import sentence_guard
 from framing.alignment.pair_scores import PairScorer
+from framing.alignment.pivot import add_restated
 from framing.alignment.sentence_states import StatesCache
 from framing.alignment.vectors import MemoryVectors
 from framing.compare import prepare
@@ -54,6 +55,9 @@ class GoldPair:
     # What ranks its possible counterparts: scores, or as ``framing compare`` has it, a
     # function of the sentences left without a link (:func:`framing.alignment.align.align`).
     candidate_scores: np.ndarray | Callable[[list[int], list[int]], np.ndarray] | None = None
+    # Each article's sentence z-scores against each other (a restatement within one
+    # article: framing/alignment/pivot.py, add_restated); None: not pivoted.
+    inner: tuple[np.ndarray, np.ndarray] | None = None
 
 
 def sentence_index(sentences: list[str], key: str, where: str) -> int:
@@ -87,7 +91,8 @@ def gold_pairs(
         guard = sentence_guard(a.sentences, a.lang, b.sentences, b.lang)
         ranked = PairScorer(a, b, z, analysis.calibration, analysis.embedder, units, words, states)
         same_event = asked_same_event(a, b, event_settings(analysis.embedder.model_id))
-        out.append(GoldPair(pair["a"], pair["b"], z, expected, same_event, guard, ranked))
+        inner = (analysis.z(a, a), analysis.z(b, b))
+        out.append(GoldPair(pair["a"], pair["b"], z, expected, same_event, guard, ranked, inner))
     return out
 
 
@@ -105,7 +110,10 @@ def evaluate_alignment(
 def align_gold(pair: GoldPair, **overrides: float) -> PairAlignment:
     """The aligner on one gold pair, as ``framing compare`` runs it."""
     settings = alignment_settings(**overrides)
-    return align(pair.z, settings, pair.same_event, pair.guard, pair.candidate_scores)
+    found = align(pair.z, settings, pair.same_event, pair.guard, pair.candidate_scores)
+    if pair.inner is not None:
+        add_restated(found, *pair.inner, settings)
+    return found
 
 
 def score_pairs(pairs: list[GoldPair], **overrides: float) -> dict[str, Any]:
