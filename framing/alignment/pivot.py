@@ -12,6 +12,13 @@ candidates (those the direct scores chose keep their places).
 
 Nothing is encoded or aligned for it: the three pairwise alignments of a comparison of three
 reports are made anyway (the claim matrix needs them).
+
+Session 16, the same pivot with the third sentence in one of the two reports
+(:func:`add_restated`): (i, j) shown and k of A restating i (their within-article z, the
+same-language calibration, at least ``restate_inner_z``) make (k, j) a possible counterpart
+(likewise on B's side) when it scores at least ``restate_z`` (99: off, as shipped: the
+leave-one-event-out CV over 18 events failed its criterion, BENCHMARKS.md), ``via``
+:data:`RESTATE_REASON` (webapp/templates/event.html reads that word).
 """
 
 from __future__ import annotations
