@@ -14,7 +14,8 @@ in full:
   for "equivalent" only, whether the negation is on the main predicate rather than in a
   subordinate clause or on an infinitive («просят не заезжать» against "closures are not
   in place": each negated once, but not the same verb);
-- **modality**: "not excluded / possible" is its own mood, not a negation;
+- **modality**: "not excluded / possible" is its own mood, not a negation; nor is the
+  particle of a concessive pronoun («кто бы их ни направлял», «хто б не був»: "whoever");
 - **participants**: the names in each sentence (capitalised words),
   compared across scripts by a consonant skeleton ("Трампом" and "Trump" are both ``trm``);
   two sentences that both name someone but share no name are about different people.
@@ -133,8 +134,9 @@ def read(sentence: str, lang: str | None) -> Reading:
     negation, denial, possible, forecast = _patterns(lang or "en")
     hedge, concord, inverse = _polarity_words(lang or "en")
     found_possible = possible.findall(sentence)
-    # "not excluded" holds a negation that is part of the mood: remove it before counting.
-    rest = possible.sub(" ", sentence)
+    # "not excluded" holds a negation that is part of the mood, «кто бы ни» ("whoever") a
+    # particle that negates nothing: remove both before counting.
+    rest = _word_pattern(lang or "en", "concessive").sub(" ", possible.sub(" ", sentence))
     words = [m.group(0) for m in WORD.finditer(sentence)]
     names = _names(words[1:])
     first = skeleton(words[0]) if words else ""
