@@ -64,6 +64,32 @@ def test_differs(a: str, lang_a: str, b: str, lang_b: str, reason: str | None) -
     assert differs(read(a, lang_a), read(b, lang_b)) == reason
 
 
+@pytest.mark.parametrize(
+    ("a", "lang_a", "b", "lang_b", "reason"),
+    [
+        # a country, its demonym and the seat that speaks for it are one participant
+        ("В Кремле заявили, что это провокация Запада.", "ru",
+         "Russia called it a Western provocation.", "en", None),
+        ("Москва цинічно звинувачує Україну.", "uk",
+         "Russian officials blamed Kyiv for the attack.", "en", None),
+        ("Лидеры Европы опасаются новой волны беженцев.", "ru",
+         "The fear in European capitals is a new wave of refugees.", "en", None),
+        ("Ракеты передадут из США.", "ru", "The missiles will come from Washington.", "en",
+         None),
+        # persons are never grouped with a state: Putin is not the Kremlin
+        ("Путин поговорил с Трампом.", "ru", "The Kremlin spoke to Biden.", "en",
+         "different people named"),
+        # two states stay two participants
+        ("Россия обвинила Украину.", "ru", "The United States blamed Europe.", "en",
+         "different people named"),
+    ],
+)  # fmt: skip
+def test_one_participant_in_its_forms(
+    a: str, lang_a: str, b: str, lang_b: str, reason: str | None
+) -> None:
+    assert differs(read(a, lang_a), read(b, lang_b)) == reason
+
+
 def test_sentence_guard_indexes_both_sides() -> None:
     guard = sentence_guard(
         ["Путин приедет.", "Путин не приедет."], "ru", ["Putin will come."], "en"

@@ -17,7 +17,9 @@ in full:
 - **modality**: "not excluded / possible" is its own mood, not a negation; nor is the
   particle of a concessive pronoun («кто бы их ни направлял», «хто б не був»: "whoever");
 - **participants**: the names in each sentence (capitalised words),
-  compared across scripts by a consonant skeleton ("Трампом" and "Trump" are both ``trm``);
+  compared across scripts by a consonant skeleton ("Трампом" and "Trump" are both ``trm``),
+  the forms of one participant grouped as data ("Russia", "Russian", "Moscow", "Kremlin";
+  "the West", «Запад»);
   two sentences that both name someone but share no name are about different people.
   When both quote, only the names inside their quotations count: around a quotation one
   report names the speaker and another says "he".
@@ -130,6 +132,20 @@ def skeleton(word: str) -> str:
     return text[:3]
 
 
+@cache
+def _participants() -> dict[str, str]:
+    """Each grouped name's skeleton -> its group's (``guard.participants``: "Russian",
+    "Moscow", "Kremlin" -> the skeleton of "Russia")."""
+    groups = thresholds()["guard"].get("participants") or []
+    return {skeleton(word): skeleton(group[0]) for group in groups for word in group}
+
+
+def participant(word: str) -> str:
+    """A name as the participant check compares it: its skeleton, or its group's."""
+    found = skeleton(word)
+    return _participants().get(found, found)
+
+
 def read(sentence: str, lang: str | None) -> Reading:
     negation, denial, possible, forecast = _patterns(lang or "en")
     hedge, concord, inverse = _polarity_words(lang or "en")
@@ -139,7 +155,7 @@ def read(sentence: str, lang: str | None) -> Reading:
     rest = _word_pattern(lang or "en", "concessive").sub(" ", possible.sub(" ", sentence))
     words = [m.group(0) for m in WORD.finditer(sentence)]
     names = _names(words[1:])
-    first = skeleton(words[0]) if words else ""
+    first = participant(words[0]) if words else ""
     found = list(negation.finditer(rest))
     # Negative concord: «не ... жодної» is one negation; an n-word alone is one too.
     plain = [m for m in found if not concord.match(rest, m.start())]
@@ -164,8 +180,8 @@ def read(sentence: str, lang: str | None) -> Reading:
 
 
 def _names(words: list[str]) -> frozenset[str]:
-    """The skeletons of the capitalised words (the caller leaves out a first word)."""
-    return frozenset({skeleton(w) for w in words if w[0].isupper() and len(w) > 2} - {""})
+    """The participants of the capitalised words (the caller leaves out a first word)."""
+    return frozenset({participant(w) for w in words if w[0].isupper() and len(w) > 2} - {""})
 
 
 def differs(a: Reading, b: Reading) -> str | None:

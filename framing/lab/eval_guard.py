@@ -6,7 +6,7 @@ sentence is aligned against its document's English sentences in which its own tr
 is replaced by
 
 - a **negation**: "not" after the first auxiliary ("was" -> "was not", "will" -> "will not");
-- a **swapped participant**: the first name both sides share (by its skeleton, see
+- a **swapped participant**: the first name both sides share (by its participant, see
   :mod:`framing.alignment.guard`) replaced by another person's name.
 
 A "same statement" link between the sentence and the altered translation is an error: the
@@ -24,7 +24,7 @@ from typing import Any
 from framing.alignment.align import align, alignment_settings
 from framing.alignment.calibration import pair_calibration
 from framing.alignment.embedder import Embedder
-from framing.alignment.guard import read, sentence_guard, skeleton
+from framing.alignment.guard import participant, read, sentence_guard
 from framing.lab.loaded_data import DEFAULT_DATA
 
 DEFAULT_NTREX = DEFAULT_DATA.parent / "parallel" / "ntrex128_news_en_ru_uk.jsonl"
@@ -46,7 +46,7 @@ def negated(sentence: str) -> str | None:
 def swapped(sentence: str, other: str, lang: str) -> str | None:
     shared = read(other, lang).names
     for found in NAME.finditer(sentence):
-        if skeleton(found.group(0)) in shared:
+        if participant(found.group(0)) in shared:
             new = SWAP[0] if found.group(0) != SWAP[0] else SWAP[1]
             return sentence[: found.start()] + new + sentence[found.end() :]
     return None
