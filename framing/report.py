@@ -497,23 +497,26 @@ def _sentence_text(report: dict[str, Any], where: dict[str, Any]) -> str:
 
 
 def event_title(report: dict[str, Any], limit: int = 120) -> dict[str, str] | None:
-    """What an event is about, in the words of its reports: a statement they share (one a
-    reader confirmed, then the one most reports open with, then the one most of them share,
-    then the aligner's strongest), in the words of a report that opens with it (English
-    first), else in English when one report is English; shortened, without a dateline.
-    ``{"text", "lang"}``; None when they share nothing sure.
+    """What an event is about, in the words of its reports: a statement they share (the
+    one most reports open with, then the one most of them share, then one a reader
+    confirmed, then the aligner's strongest), in the words of a report that opens with it
+    (English first), else in English when one report is English; shortened, without a
+    dateline. ``{"text", "lang"}``; None when they share nothing sure (a reader's
+    confirmation makes a possible counterpart sure).
 
     A report's first sentence is written to stand alone; the strongest link is often a
     short quote that does not ("Це чиста вигадка." headed the 8 reports of Peskov's denial
-    of 11 Nov 2024) or a sentence that opens with "He"."""
+    of 11 Nov 2024) or a sentence that opens with "He". A confirmation says a link is
+    right, not that it is what the event is about: confirming a side quote of the Valdai
+    speech renamed the event after it ("First of all, I can tell you that his behavior…")."""
     rows = [r for r in report["rows"] if r["kind"] == "shared" and r.get("status") != "possible"]
     if not rows:
         return None
 
-    def strength(row: dict[str, Any]) -> tuple[bool, int, int, float]:
+    def strength(row: dict[str, Any]) -> tuple[int, int, bool, float]:
         scores = [link["score"] for link in row["links"] if link["score"] is not None]
         confirmed = row.get("status") == "confirmed"
-        return confirmed, _reports_opening(row), len(row["cells"]), max(scores, default=0.0)
+        return _reports_opening(row), len(row["cells"]), confirmed, max(scores, default=0.0)
 
     best = max(rows, key=strength)  # the earliest of equals: max keeps the first
     articles = {a["id"]: a for a in report["articles"]}

@@ -370,9 +370,14 @@ def test_an_event_title_is_a_statement_a_report_opens_with() -> None:
         "text": "Peskov denied the call.",
         "lang": "en",
     }
-    # a reader's confirmation still comes first
+    # a reader's confirmation of a later statement does not rename the event (confirming
+    # a side quote of the Valdai speech made it the event's title) ...
     confirmed = {**quote, "status": "confirmed"}
     assert event_title({"articles": articles, "rows": [confirmed, denial]})["text"] == (
+        "Пєсков заперечив розмову."
+    )
+    # ... it decides between statements the reports open with and share alike
+    assert event_title({"articles": articles, "rows": [later, confirmed]})["text"] == (
         "It is pure fiction."
     )
 
