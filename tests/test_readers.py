@@ -73,6 +73,22 @@ def test_folder_mixing_good_and_bad(tmp_path: Path) -> None:
     assert bad == {"b.bin": "binary file (contains NUL bytes), not text", "c.txt": "empty file"}
 
 
+def test_an_empty_folder_is_refused_not_read_as_nothing(tmp_path: Path) -> None:
+    """`framing score empty/ > out.jsonl` wrote an empty file with exit status 0 and no word;
+    a folder holding only hidden files reads as empty too."""
+    (tmp_path / "empty").mkdir()
+    hidden = tmp_path / "hidden"
+    hidden.mkdir()
+    write(hidden, ".draft.txt", RU)
+    for folder in ("empty", "hidden"):
+        [item] = list(read_inputs([str(tmp_path / folder)], LIMIT))
+        assert isinstance(item, InputRefused)
+        assert str(item) == (
+            f"{tmp_path / folder}: an empty folder: no files in it (hidden files and folders "
+            "are skipped)"
+        )
+
+
 def test_too_large_file_is_refused(tmp_path: Path) -> None:
     path = write(tmp_path, "big.txt", (RU + "\n") * (5 * 2**20 // len(RU.encode())))
     [item] = list(read_inputs([str(path)], LIMIT))

@@ -400,7 +400,9 @@ def read_inputs(
             yield InputRefused(display_name(name), "no such file or folder")
             continue
         walked = path.is_dir()
+        found = False
         for file_path in iter_files(path):
+            found = True
             special = _special_kind(file_path) if walked else None
             if special:
                 # Opening a FIFO waits for a writer forever; a device may never end. A file
@@ -410,6 +412,12 @@ def read_inputs(
                 )
                 continue
             yield from read_file(file_path, max_bytes)
+        if walked and not found:
+            # `framing score empty/ > out.jsonl` wrote an empty file and said nothing
+            yield InputRefused(display_name(name), EMPTY_FOLDER)
+
+
+EMPTY_FOLDER = "an empty folder: no files in it (hidden files and folders are skipped)"
 
 
 def _special_kind(path: Path) -> str | None:
