@@ -180,6 +180,22 @@ def test_handout_prints_cleanly(site, page) -> None:
     assert page.locator(".handout-terms", has_text="российские государственные СМИ").is_visible()
 
 
+def test_handout_keeps_headings_and_the_questions_with_what_follows(site, page) -> None:
+    """Printed to PDF, the three-report handout put "Questions for the class" and its
+    first question at the foot of page 4 and the other two on page 5."""
+    seed_event_url(site, page)
+    page.click("text=Printable handout")
+    page.wait_for_selector("text=Questions for the class")
+    page.emulate_media(media="print")
+    style = "(el, p) => getComputedStyle(el).getPropertyValue(p)"
+    questions = page.locator("section.questions")
+    assert questions.locator("h2").inner_text() == "Questions for the class"
+    assert questions.locator("li").count() == 3
+    assert questions.evaluate(style, "break-inside") == "avoid"
+    for heading in page.locator("main h2").all():
+        assert heading.evaluate(style, "break-after") == "avoid"
+
+
 def test_pages_load_without_console_errors(site, page) -> None:
     """Every page logged "Failed to load resource: 404" (the browser asking for
     /favicon.ico): a teacher opening the console saw an error on each page."""
