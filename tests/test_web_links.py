@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from html import unescape as html_unescape
 
 import pytest
 
@@ -244,6 +245,13 @@ def test_the_picker_names_outlets_not_ids(app, client, seeds_by_file) -> None:
     # and their titles: eight reports of unknown outlets were eight "Unknown outlet uk undated"
     assert any("Беседа Трампа и Путина к инаугурации" in t for t in text)
     assert sum("Kremlin Says Russian Representatives" in t for t in text) >= 1
+    # cut to one line on the page, whole in the tooltip: two untitled leads of one event
+    # read «Untitled: Президент России Владимир Пут…» alike
+    tips = [
+        html_unescape(t) for t in re.findall(r'class="pick-title[^"]*"[^>]*title="([^"]*)"', picker)
+    ]
+    assert len(tips) == 3 and all(tips)
+    assert "Беседа Трампа и Путина к инаугурации: в Кремле рассказали новые подробности" in tips
     for article_id in event["articles"]:
         assert all(article_id[:8] not in t for t in text)
     assert result.article_id in event["articles"]
