@@ -295,3 +295,39 @@ def test_a_text_in_an_unsupported_language_is_scored_with_a_warning() -> None:
         "warning stdin:1: language 'de' is not one of ru, uk, en: scored, but segmentation and "
         "wording analysis are generic"
     )
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv"])
+def test_ctrl_c_ends_the_output_whole_and_says_so(tmp_path, fmt: str) -> None:
+    """Ctrl-C halfway through `framing score corpus --format json > out.json` left a JSON
+    list never closed (unreadable) with "Aborted!" and exit status 1, the status of a
+    refused input. A FIFO after a seed holds the command in its input (its writer end opens
+    once the command reads it), where the interrupt arrives."""
+    import os
+    import signal
+    import subprocess
+
+    from .test_crash_safety import ENV, FRAMING
+
+    fifo = tmp_path / "more.txt"
+    os.mkfifo(fifo)
+    seed = sorted(SEEDS.glob("*.txt"))[0]
+    args = ["score", str(seed), str(fifo), "--no-suggestions", "-s", "--format", fmt]
+    run = subprocess.Popen(
+        [*FRAMING, *args],
+        env=ENV,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        # a child of a shell's background job inherits an ignored SIGINT: restore it
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+    with open(fifo, "w"):  # blocks until the command opens the FIFO to read it
+        run.send_signal(signal.SIGINT)
+        out, err = run.communicate(timeout=120)
+    assert run.returncode == 130, err
+    n = len(json.loads(out)) if fmt == "json" else len(list(csv.DictReader(io.StringIO(out))))
+    assert n in (0, 1)
+    assert f"Interrupted: the output holds the first {n} article" in err
+    assert "Run the command again to score them all." in err
+    assert "Traceback" not in err

@@ -592,10 +592,19 @@ def score(
     limit = setting("max_input_bytes")
     inputs = read_inputs(paths, limit, stdin=sys.stdin.buffer)
     options = IngestOptions(outlet=outlet, lang=lang)
-    refused = 0
+    refused = written = 0
+    interrupted = False
 
     def records() -> Any:
-        nonlocal refused
+        nonlocal refused, written, interrupted
+        try:
+            yield from scored()
+        except KeyboardInterrupt:
+            # Ctrl-C: end the output where it is, whole (a JSON list closed), and say so
+            interrupted = True
+
+    def scored() -> Any:
+        nonlocal refused, written
         if engine == "dask":
             from framing.dask_engine import score_stream_dask
 
@@ -618,9 +627,19 @@ def score(
                     click.echo(f"warning {record['source']}: {warning}", err=True)
                 if fmt == "csv":
                     record = _csv_record(record)
+                written += 1
                 yield record
 
     write_rows(records(), fmt, sys.stdout)
+    if interrupted:
+        sys.stdout.flush()
+        click.echo(
+            f"Interrupted: the output holds the first {written:,} "
+            f"article{'' if written == 1 else 's'} scored, whole ({fmt}); the rest were not "
+            "scored. Run the command again to score them all.",
+            err=True,
+        )
+        sys.exit(130)
     if refused:
         sys.exit(1)
 
