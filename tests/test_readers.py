@@ -89,6 +89,25 @@ def test_an_empty_folder_is_refused_not_read_as_nothing(tmp_path: Path) -> None:
         )
 
 
+def test_an_article_pages_json_twin_reads_as_its_article(tmp_path: Path) -> None:
+    """A journalist saved /api/articles/ID and ingested it elsewhere: "field 'text' is
+    missing" (the record sits under "article")."""
+    twin = {
+        "ok": True,
+        "article": {"id": "65b2", "text": RU, "title": "Заголовок", "outlet": "sputnik"},
+        "highlights": [],
+        "scores": {},
+    }
+    path = write(tmp_path, "saved.json", json.dumps(twin, ensure_ascii=False))
+    [item] = list(read_inputs([str(path)], LIMIT))
+    assert isinstance(item, RawInput)
+    assert (item.text, item.fields["title"], item.fields["outlet"]) == (RU, "Заголовок", "sputnik")
+    # an object with neither its own text nor an article is still refused as before
+    path = write(tmp_path, "other.json", json.dumps({"ok": True, "article": "x"}))
+    [item] = list(read_inputs([str(path)], LIMIT))
+    assert str(item) == f"{path}: field 'text' is missing"
+
+
 def test_too_large_file_is_refused(tmp_path: Path) -> None:
     path = write(tmp_path, "big.txt", (RU + "\n") * (5 * 2**20 // len(RU.encode())))
     [item] = list(read_inputs([str(path)], LIMIT))

@@ -191,6 +191,10 @@ def kind_of(text: str) -> str:
 def _record(obj: object, source: str, max_bytes: int) -> RawInput:
     if not isinstance(obj, dict):
         raise InputRefused(source, f"a record must be a JSON object, not {type(obj).__name__}")
+    if "text" not in obj and "html" not in obj and isinstance(obj.get("article"), dict):
+        # the web app's JSON twin of an article page (/api/articles/ID), saved and read back:
+        # it was refused as "field 'text' is missing"
+        obj = obj["article"]
     body_key = "text" if "text" in obj else "html" if "html" in obj else None
     if body_key is None:
         raise InputRefused(source, "field 'text' is missing")
