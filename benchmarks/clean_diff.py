@@ -6,7 +6,7 @@
 
 The pages are the seeds (``corpus/seeds/*.txt``) and the ``text`` field of every JSON record
 in the gold article folders, cleaned as ingest cleans them (the ``date`` header split off, the
-record's URL passed). ``diff`` prints, per page, each line that changed side (kept, title or
+record's URL and title passed). ``diff`` prints, per page, each line that changed side (kept, title or
 removed with which reason) and the count of pages and lines that moved.
 """
 
@@ -30,26 +30,26 @@ SOURCES = [
 ]
 
 
-def pages() -> dict[str, tuple[str, str | None]]:
-    """{relative path: (raw text, url)} of every stored page."""
-    found: dict[str, tuple[str, str | None]] = {}
+def pages() -> dict[str, tuple[str, str | None, str | None]]:
+    """{relative path: (raw text, url, title)} of every stored page."""
+    found: dict[str, tuple[str, str | None, str | None]] = {}
     for folder in SOURCES:
         for path in sorted((ROOT / folder).iterdir()):
             name = str(path.relative_to(ROOT))
             if path.suffix == ".txt":
-                found[name] = (path.read_text("utf-8"), None)
+                found[name] = (path.read_text("utf-8"), None, None)
             elif path.suffix == ".json":
                 record = json.loads(path.read_text("utf-8"))
-                found[name] = (record["text"], record.get("url"))
+                found[name] = (record["text"], record.get("url"), record.get("title"))
     return found
 
 
 def snapshot() -> dict[str, dict[str, Any]]:
     """{page: {"lines": {line number: "kept" | "title" | reason}, "text": kept text}}."""
     out: dict[str, dict[str, Any]] = {}
-    for name, (raw, url) in pages().items():
+    for name, (raw, url, title) in pages().items():
         header, text = split_header(raw)
-        result = clean_text(text, url=url or (header.url if header else None))
+        result = clean_text(text, url=url or (header.url if header else None), title=title)
         sides = {str(r.line_no): r.reason for r in result.removed}
         for no, line in enumerate(text.splitlines(), start=1):
             if line.strip() and str(no) not in sides:

@@ -129,7 +129,7 @@ def build_article(raw: RawInput, options: IngestOptions, registry: Registry) -> 
         or (header.url if header else None)
         or page_url(html_meta.get("url"), raw.fetch)
     )
-    cleaned = clean_text(text, url=known_url)
+    cleaned = clean_text(text, url=known_url, title=fields.get("title") or html_meta.get("title"))
     body = cleaned.text
     least = int(setting("min_body_chars"))
     if len(body.strip()) < least:

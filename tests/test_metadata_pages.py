@@ -291,3 +291,31 @@ def test_fresh_pages_dates_and_titles_found() -> None:
         dates += page["date"] is not None and article.date == page["date"]
         titles += page["title"] is not None and article.title == page["title"]
     assert (dates, titles) == (7, 10)
+
+
+@pytest.mark.parametrize(
+    "headline", ["Обмін полоненими відкладено.", "Обмін полоненими відкладено"]
+)
+def test_a_headline_repeating_the_page_title_is_not_a_sentence(headline: str) -> None:
+    """A saved Kyiv Independent page: its <h1> ends in a full stop ("Zelensky says
+    situation on frontline is tough."), so it stayed the report's first sentence beside
+    the page's own title and stood as an "Only" row in every comparison."""
+    html = (
+        '<html><head><meta property="og:title" content="Обмін полоненими відкладено">'
+        "<title>Обмін полоненими відкладено - Example News</title></head><body><article>"
+        f"<h1>{headline}</h1>"
+        + "".join(f"<p>{p}</p>" for p in (BODY + CNN_LAST).split("\n\n"))
+        + "</article></body></html>"
+    )
+    article = build_article(
+        RawInput("page.html", html, kind="html"), IngestOptions(), load_registry()
+    )
+    assert article.title == "Обмін полоненими відкладено"
+    assert article.sentences[0].text.startswith("Переговори щодо обміну")
+    assert [(r.text, r.reason) for r in article.removed] == [(headline, "headline")]
+    # a record's own title does the same for a pasted text
+    text = f"{headline}\n\n{BODY}"
+    titled = build(text, title="Обмін полоненими відкладено")
+    assert titled.sentences[0].text.startswith("Переговори")
+    if headline.endswith("."):  # without a title, a headline ending in a full stop stays
+        assert build(text).sentences[0].text == headline

@@ -211,11 +211,17 @@ class _Line:
 
 
 def clean_text(
-    text: str, furniture: Furniture | None = None, url: str | None = None
+    text: str,
+    furniture: Furniture | None = None,
+    url: str | None = None,
+    title: str | None = None,
 ) -> CleanedText:
     """Split a page's text into the reporting (``text``), its headline and the removed lines.
     ``url``: the page's own address, if known; a headline line whose words are its slug
-    scores as one found in a link on the page.
+    scores as one found in a link on the page. ``title``: the page's own title, if known
+    (an HTML page's, a record's); a line that repeats it at the top is the headline, even
+    one ending in a full stop (Kyiv Independent's "Zelensky says situation on frontline is
+    tough." stayed the report's first sentence).
 
     Paragraphs of the body are joined by a blank line; kept lines lose their indentation and
     trailing whitespace but are otherwise untouched. Every removed non-blank line is listed
@@ -232,14 +238,36 @@ def clean_text(
     counts = Counter(ln.key for ln in content)
     _mark_captions(content, counts, fur)
     start = _article_start(content, fur.settings)
-    title = None if start is None else _pick_title(content, start, counts, fur.settings, url)
-    if title is not None:
-        title.drop("headline", fur.reasons["headline"])
-    _mark_repeats(content, counts, title, fur)
+    picked = None if start is None else _pick_title(content, start, counts, fur.settings, url)
+    picked = _known_title(content, start, title, fur.settings) or picked
+    if picked is not None:
+        picked.drop("headline", fur.reasons["headline"])
+    _mark_repeats(content, counts, picked, fur)
     if start is not None:
         _mark_regions(content[start:], fur)
     _mark_structure(content, start, fur, post=start is None and _has_phrases(content, fur))
-    return _assemble(lines, title)
+    return _assemble(lines, picked)
+
+
+def _known_title(
+    content: list[_Line], start: int | None, title: str | None, s: dict[str, Any]
+) -> _Line | None:
+    """The first free line at or above the article's start that is the page's own
+    ``title`` (case, spacing and a final full stop aside), when the title is short enough
+    to be a headline."""
+    if not title or start is None or len(title) > s["title_max_chars"]:
+        return None
+    key = _title_key(title)
+    if not key or len(key.split()) > s["title_max_words"]:
+        return None
+    return next(
+        (ln for ln in content[: start + 1] if ln.reason is None and _title_key(ln.text) == key),
+        None,
+    )
+
+
+def _title_key(text: str) -> str:
+    return " ".join(text.split()).rstrip(" .…").casefold()
 
 
 def _has_phrases(content: list[_Line], fur: Furniture) -> bool:
