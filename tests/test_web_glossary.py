@@ -98,7 +98,29 @@ def test_glossary_by_language_and_category(client) -> None:
     assert set(first) == {
         "lang", "pattern", "category", "explanation", "neutral", "needs_context",
         "context_note", "literal_contexts", "max_gap", "source", "curated", "updated",
+        "neutral_en",
     }  # fmt: skip
+
+
+def test_the_glossary_glosses_russian_and_ukrainian_alternatives_in_english(client) -> None:
+    """The handout and the popovers gloss «(убрать)» as "(drop it)"; the printable glossary a
+    teacher reads aloud showed the Russian and Ukrainian alternatives alone."""
+    html = client.get("/glossary?lang=uk&q=так званий").get_data(as_text=True)
+    assert '<span lang="uk">(прибрати; назвати прямо)</span>' in html
+    assert (
+        '<span class="gloss muted small" lang="en">in English: (drop it; name it plainly)' in html
+    )
+    [entry] = [
+        e
+        for e in client.get("/api/lexicon?lang=uk&q=так званий").get_json()["entries"]
+        if e["pattern"] == "так званий"
+    ]
+    assert entry["neutral_en"] == "(drop it; name it plainly)"
+    # found by its gloss too; English entries need none
+    found = client.get("/api/lexicon?lang=ru&q=name the thing plainly").get_json()["entries"]
+    assert "так называемый" in [e["pattern"] for e in found]
+    english = client.get("/api/lexicon?lang=en&q=so-called").get_json()["entries"]
+    assert english and all(e["neutral_en"] is None for e in english)
 
 
 def test_all_languages_and_text_filter(client) -> None:

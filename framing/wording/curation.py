@@ -26,6 +26,7 @@ from typing import Any
 import yaml
 
 from framing.errors import FramingError, NotFound
+from framing.wording.glosses import neutral_gloss
 from framing.wording.lexicon import (
     CATEGORIES,
     FIELDS,
@@ -78,7 +79,9 @@ def glossary(
     lang: str | None = None, category: str | None = None, text: str | None = None
 ) -> list[dict[str, Any]]:
     """Entries of one language (or all) and category (or all) whose pattern, explanation,
-    neutral alternative or notes contain ``text``; by language, category, then pattern."""
+    neutral alternative (or its English gloss) or notes contain ``text``; by language,
+    category, then pattern. Each carries ``neutral_en``, the English gloss of a Russian or
+    Ukrainian neutral alternative (None without one), as the handout and popovers show it."""
     if lang and lang not in LANGUAGES:
         raise FramingError(f"Field 'lang': {lang!r} is not one of {', '.join(LANGUAGES)}.")
     if category and category not in CATEGORIES:
@@ -89,10 +92,11 @@ def glossary(
         for entry in load_lexicon(code).entries:
             if category and entry.category != category:
                 continue
-            words = (entry.pattern, entry.explanation, entry.neutral, entry.context_note)
-            if needle and needle not in " ".join(words).casefold():
+            gloss = neutral_gloss(code, entry.neutral)
+            words = (entry.pattern, entry.explanation, entry.neutral, gloss, entry.context_note)
+            if needle and needle not in " ".join(w or "" for w in words).casefold():
                 continue
-            found.append(entry_dict(code, entry))
+            found.append({**entry_dict(code, entry), "neutral_en": gloss})
     order = {name: n for n, name in enumerate(CATEGORIES)}
     found.sort(
         key=lambda e: (LANGUAGES.index(e["lang"]), order[e["category"]], e["pattern"].casefold())
