@@ -298,3 +298,25 @@ def test_a_pasted_page_source_is_read_as_a_page(client) -> None:
     [_, article] = body["comparison"]["articles"]
     assert article["title"] == "Kremlin: no preparations for a meeting"
     assert all("<" not in s["text"] for s in article["sentences"]), article["sentences"]
+
+
+DE = (
+    "Kremlsprecher Dmitri Peskow sagte am Donnerstag, Russland bespreche kein Treffen der "
+    "Präsidenten. Nach seinen Worten laufen keine Vorbereitungen für ein Treffen. Peskow "
+    "fügte hinzu, Kontakte vor der Amtseinführung seien nicht ausgeschlossen."
+)
+
+
+def test_a_report_in_a_fourth_language_says_its_zeros_mean_nothing(client) -> None:
+    """A German report's card read "Loaded words per 100 words 0.0" like a neutral one's:
+    the lexicons and the detector cover ru, uk and en only (`framing score` says so)."""
+    note = "Its language (de) is not one of ru, uk, en: the lexicons and the detector cover"
+    data = {"csrf_token": token(client), "text1": RU, "text2": DE, "save": "yes"}
+    saved = client.post("/compare/new", data=data)
+    html = client.get(saved.headers["Location"]).get_data(as_text=True)
+    assert html.count(note) == 1  # on the German card, not the Russian one
+    assert "so a 0 here does not mean the wording is neutral." in html
+    german = next(
+        a for a in client.get("/api/articles").get_json()["articles"] if a["lang"] == "de"
+    )
+    assert note in client.get(f"/articles/{german['id']}").get_data(as_text=True)

@@ -10,6 +10,7 @@ from markupsafe import Markup
 
 from framing.outlets import publisher_label
 from framing.report import categories, figures
+from framing.settings import setting
 
 
 def figure_value(value: Any, name: str) -> str:
@@ -59,9 +60,24 @@ def today() -> str:
     return date.today().isoformat()
 
 
+def language_note(lang: str | None) -> str | None:
+    """What a score card says of a report in a language the lexicons and the detector do
+    not cover: a German report's "Loaded words per 100 words 0.0" read as neutral wording
+    (`framing score` says it on stderr). None for ru, uk, en."""
+    supported = list(setting("supported_languages"))
+    if lang in supported:
+        return None
+    which = f"Its language ({lang})" if lang else "Its language could not be detected and"
+    return (
+        f"{which} is not one of {', '.join(supported)}: the lexicons and the detector cover "
+        "only those, so a 0 here does not mean the wording is neutral."
+    )
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(categories=categories, figures=figures, today=today)
     app.jinja_env.filters["figure"] = figure_value
     app.jinja_env.filters["short"] = short_name
     app.jinja_env.filters["outlet"] = publisher_label
     app.jinja_env.filters["article_title"] = article_title
+    app.jinja_env.filters["language_note"] = language_note
