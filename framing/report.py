@@ -417,15 +417,21 @@ def discussion_terms(report: dict[str, Any]) -> list[dict[str, Any]]:
     """The handout's "words to discuss": each report's lexicon hits and editorial asides
     (background dates and suggestions to check are not words to discuss), one row per
     report, kind and wording, with how often the report uses it («якобы» three times is one
-    row, ``count`` 3), in the order the reports and their words come."""
+    row, ``count`` 3) and how many of those uses sit inside a quotation of a speaker
+    (``quoted``: the outlet quotes the word, it does not use it; Sputnik's "shameful" was
+    Putin's, yet the handout set it under Sputnik with no word of it), in the order the
+    reports and their words come."""
     rows: dict[tuple[str, str, str], dict[str, Any]] = {}
     for article in report["articles"]:
         for found in report["analysis"][article["id"]]["highlights"]:
             if found["source"] != "lexicon" and found["display"] != "editorial":
                 continue
             key = (article["id"], found["display"], " ".join(found["text"].casefold().split()))
-            row = rows.setdefault(key, {"article": article, "highlight": found, "count": 0})
+            row = rows.setdefault(
+                key, {"article": article, "highlight": found, "count": 0, "quoted": 0}
+            )
             row["count"] += 1
+            row["quoted"] += bool(found["source"] == "lexicon" and found.get("note"))
     return list(rows.values())
 
 

@@ -242,3 +242,19 @@ def test_handout_lists_each_wording_of_a_report_once() -> None:
         ("b", "якобы", 1),
         ("b", "Напомним", 1),
     ]
+
+
+def test_handout_says_which_words_a_report_only_quotes() -> None:
+    """Sputnik's "shameful" on the Valdai handout was Putin's word, inside his quotation,
+    yet the row set it under Sputnik like the outlet's own."""
+    from framing.report import discussion_terms
+
+    quoted = "Inside a quotation attributed to a speaker: the outlet is quoting these words."
+    own = {"text": "позорный", "display": "emotive_intensifier", "source": "lexicon", "note": ""}
+    said = {**own, "note": quoted}
+    report = {
+        "articles": [{"id": "a"}, {"id": "b"}],
+        "analysis": {"a": {"highlights": [said]}, "b": {"highlights": [own, said, said]}},
+    }
+    rows = [(t["article"]["id"], t["count"], t["quoted"]) for t in discussion_terms(report)]
+    assert rows == [("a", 1, 1), ("b", 3, 2)]
