@@ -288,6 +288,11 @@ def test_names_titles_and_quotations_are_not_scare_quotes(lang: str, text: str) 
         ("en", 'The British government notes that Russia used a "ballistic missile".'),
         ("ru", "Шольц призвал Путина «закончить» войну."),
         ("uk", "Шольц закликав Путіна «завершити» війну."),
+        # "as he put it" (my.ua on the Valdai speech, 7 Nov 2024: printed on the handout as
+        # scare quotes)
+        ("uk", 'Путін згадав врегулювання, як він висловився, "української кризи".'),
+        ("ru", "Путин упомянул урегулирование, как он выразился, «украинского кризиса»."),
+        ("ru", "Песков высказался о «некоторых нюансах» переговоров."),
     ],
 )
 def test_a_quotation_attributed_to_a_speaker_is_never_a_scare_quote(lang: str, text: str) -> None:
