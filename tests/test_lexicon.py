@@ -695,3 +695,21 @@ def test_press_labels_pseudo_votes_fascism_and_western_patrons(
 )
 def test_a_designation_or_status_in_quotes_is_a_mention(lang: str, text: str) -> None:
     assert find_loaded(text, lang) == []
+
+
+@pytest.mark.parametrize("lang", ["ru", "uk"])
+def test_every_neutral_alternative_has_an_english_gloss(lang: str) -> None:
+    """65 alternatives of entries curated in later sessions («(показать противоречие)»,
+    «глава держави») had none, so the glossary, handout and popovers gave an English class
+    the Cyrillic alone. A new entry's alternative needs its line in neutral_en.yaml."""
+    from framing.wording.glosses import neutral_gloss
+
+    lexicon = yaml.safe_load((ROOT / "corpus" / "lexicons" / f"{lang}.yaml").read_text("utf-8"))
+    missing = sorted(
+        {
+            e["neutral"].strip()
+            for e in lexicon["entries"]
+            if e.get("neutral") and not neutral_gloss(lang, e["neutral"])
+        }
+    )
+    assert missing == []
