@@ -196,6 +196,27 @@ def test_handout_keeps_headings_and_the_questions_with_what_follows(site, page) 
         assert heading.evaluate(style, "break-after") == "avoid"
 
 
+def test_the_first_tab_skips_to_the_statements(site, page) -> None:
+    """By keyboard the first row of the comparison came after some sixty stops (menus,
+    picker, highlight switches, every figure of every score card)."""
+    seed_event_url(site, page)
+    page.keyboard.press("Tab")
+    skip = page.locator(":focus")
+    assert skip.inner_text() == "Skip to the statements side by side"
+    box = skip.bounding_box()
+    assert box is not None and box["y"] >= 0  # shown once focused
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "statements"
+    page.keyboard.press("Tab")
+    assert page.evaluate("!!document.activeElement.closest('.matrix')")
+    # other pages skip their menu to the content
+    page.goto(site["url"] + "/glossary")
+    page.keyboard.press("Tab")
+    assert page.locator(":focus").inner_text() == "Skip to the content"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.tagName") == "MAIN"
+
+
 def test_pages_load_without_console_errors(site, page) -> None:
     """Every page logged "Failed to load resource: 404" (the browser asking for
     /favicon.ico): a teacher opening the console saw an error on each page."""
