@@ -6,8 +6,8 @@
 
 The pages are the seeds (``corpus/seeds/*.txt``) and the ``text`` field of every JSON record
 in the gold article folders, cleaned as ingest cleans them (the ``date`` header split off, the
-record's URL and title passed). ``diff`` prints, per page, each line that changed side (kept, title or
-removed with which reason) and the count of pages and lines that moved.
+record's URL and title passed). ``diff`` prints, per page, each line that changed side (kept,
+title or removed with which reason) and the count of pages and lines that moved.
 """
 
 from __future__ import annotations
