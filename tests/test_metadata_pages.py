@@ -265,6 +265,9 @@ def test_a_lede_run_on_after_the_date_header_stays() -> None:
 
 
 FRESH = sorted((Path(__file__).parent / "gold" / "fresh_pages").glob("*.json"))
+# The fifteenth session's pages (401-420), whose dates and titles the count below pins;
+# 421-440 are the sixteenth session's reader-marked recall pages (fresh_pages_loaded.yaml).
+FRESH_15 = [path for path in FRESH if path.name < "421"]
 
 
 @pytest.mark.parametrize("path", FRESH, ids=[p.stem for p in FRESH])
@@ -285,7 +288,7 @@ def test_fresh_pages_dates_and_titles_found() -> None:
     taken for a menu item, its unpunctuated standfirst for the headline, until a standfirst
     of running prose counted as the article's)."""
     dates = titles = 0
-    for path in FRESH:
+    for path in FRESH_15:
         page = json.loads(path.read_text("utf-8"))
         article = build(page["text"], url=page["url"])
         dates += page["date"] is not None and article.date == page["date"]

@@ -183,7 +183,9 @@ def print_check(data: Path, lang: str, techniques: tuple[str, ...], split: str) 
     lexicon = load_lexicon(lang)
     counts = check(documents(data, lang, techniques, split), lexicon)
     print("pattern\tcategory\ttotal\tinside\tby_dataset")
-    rows = [(e.pattern, e.category) for e in lexicon.entries] + [(SCARE_KEY, SCARE_QUOTES)]
+    rows = [(e.pattern, e.category) for e in lexicon.entries]
+    rows += [(p.entry.pattern, p.entry.category) for p in lexicon.prefixes]
+    rows += [(SCARE_KEY, SCARE_QUOTES)]
     for key, category in rows:
         total, inside = counts.total[key], counts.inside[key]
         print(f"{key}\t{category}\t{total}\t{inside}\t{counts.sets(key)}")

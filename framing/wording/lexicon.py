@@ -14,6 +14,10 @@ text, so ``text[hit.start:hit.end]`` is the surface form («страны-агр�
   marks may stand, unless the entry's ``max_gap`` allows that many other words. A one-word
   entry also matches one part of a compound. Entries are indexed by the forms of their first
   word; of overlapping hits the longest wins.
+* **Prefixes.** A language file may list ``prefixes``: a word-forming prefix that is loaded
+  on any stem («псевдо-»: «псевдожурналісти», «псевдореспубліки», «псевдо-выборы»), with a
+  shortest stem (``min_rest`` letters) and ``exceptions``, the starts of words where it is
+  a plain technical part («псевдоним», «псевдокод»). An entry of the same word wins.
 * **Context.** A ``needs_context`` entry may list ``literal_contexts``: patterns containing
   it (``*`` = one optional word) that make it literal («режим работы», "claimed
   responsibility"); such hits are dropped, the others get the lower ``context`` confidence.
@@ -79,6 +83,7 @@ DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 LETTERS_RE = re.compile(r"[^\W\d_]+(?:[-‐‑'’ʼ][^\W\d_]+)*")
 SENTENCE_END_RE = re.compile(r"[.!?…]\s|\n")
+HYPHENS = "-‐‑"
 AFTER_QUOTE_RE = re.compile(r"\s*[,.!?…]?\s*(?:[-–—]+\s*)?\w")
 
 
@@ -111,6 +116,25 @@ class Entry:
 
 
 @dataclass(frozen=True)
+class Prefix:
+    """A loaded word-forming prefix (``prefixes`` in a language file): any word that starts
+    with ``prefix`` and has at least ``min_rest`` more letters, unless it starts with one of
+    ``exceptions``; ``entry`` holds what a hit reports (its pattern is the prefix)."""
+
+    prefix: str
+    min_rest: int
+    exceptions: tuple[str, ...]
+    entry: Entry
+
+    def matches(self, word: str) -> bool:
+        return (
+            word.startswith(self.prefix)
+            and len(word) - len(self.prefix) >= self.min_rest
+            and not word.startswith(self.exceptions)
+        )
+
+
+@dataclass(frozen=True)
 class LexiconHit:
     """One flagged span: ``lemma`` is the entry's pattern (the quoted words for scare quotes);
     ``confidence`` is lower for context-dependent words and quotations, which ``note`` says."""
@@ -136,6 +160,7 @@ class Lexicon:
     speech_verbs: frozenset[str]
     mention_cues: frozenset[str]
     settings: dict[str, Any]
+    prefixes: list[Prefix] = field(default_factory=list)
     index: dict[str, list[Entry]] = field(default_factory=dict)
     rank: dict[int, int] = field(default_factory=dict)  # id(entry) -> its place in entries
 
@@ -331,7 +356,29 @@ def _load(lang: str, path: Path, fingerprint: str = "") -> Lexicon:
         speech_verbs=_forms(lang, data.get("speech_verbs")),
         mention_cues=_forms(lang, data.get("mention_cues")),
         settings=settings,
+        prefixes=[
+            parse_prefix(lang, f"{path}: prefix {n}", raw)
+            for n, raw in enumerate(data.get("prefixes") or [], start=1)
+        ],
     )
+
+
+PREFIX_FIELDS = ("prefix", "min_rest", "exceptions")
+
+
+def parse_prefix(lang: str, label: str, raw: Any) -> Prefix:
+    """One ``prefixes`` item: an entry's fields with ``prefix`` for ``pattern``, plus
+    ``min_rest`` (letters after the prefix) and ``exceptions`` (word starts left alone)."""
+    if not isinstance(raw, dict) or any(name not in raw for name in PREFIX_FIELDS):
+        raise LexiconError(f"{label}: needs the fields {PREFIX_FIELDS} and an entry's fields.")
+    prefix = normalise(str(raw["prefix"]))
+    rest = raw["min_rest"]
+    if not prefix.isalpha() or not isinstance(rest, int) or isinstance(rest, bool) or rest < 1:
+        raise LexiconError(f"{label}: 'prefix' must be letters and 'min_rest' a whole number ≥ 1.")
+    fields = {k: v for k, v in raw.items() if k not in PREFIX_FIELDS}
+    entry = parse_entry(lang, label, {"pattern": f"{prefix}-", **fields})
+    exceptions = tuple(normalise(str(word)) for word in raw["exceptions"] or [])
+    return Prefix(prefix, rest, exceptions, entry)
 
 
 def _forms(lang: str, words: list[str] | None) -> frozenset[str]:
@@ -453,6 +500,7 @@ def _find(lex: Lexicon, text: str) -> list[LexiconHit]:
             j = tokens.match(i, entry.seq)
             if j is not None and not (entry.needs_context and _literal(tokens, entry, i, j)):
                 found.append((tokens.starts[i], tokens.ends[j - 1], j - i, entry))
+    found.extend(_prefixed(lex, text, tokens))
     quotes = _quotes(text)
     spoken = [(s, e) for s, e, c in quotes if len(c.split()) > 2 and _attributed(lex, text, s, e)]
     mentions = [(s, e) for s, e, c in quotes if len(c.split()) <= 2 and _mentioned(lex, text, s)]
@@ -475,6 +523,28 @@ def _find(lex: Lexicon, text: str) -> list[LexiconHit]:
             hit = _scare_quote(lex, text, start, end, content)
             hits.extend([hit] if hit else [])
     return sorted(hits, key=lambda h: h.start)
+
+
+def _prefixed(lex: Lexicon, text: str, tokens: Tokens) -> list[tuple[int, int, int, Entry]]:
+    """Words formed with a loaded prefix («псевдожурналісти»; «псевдо-выборы», where the
+    prefix is a token of its own joined by a hyphen to the next)."""
+    found: list[tuple[int, int, int, Entry]] = []
+    if not lex.prefixes:
+        return found
+    for i, (start, end) in enumerate(zip(tokens.starts, tokens.ends, strict=True)):
+        word = normalise(text[start:end])
+        for prefix in lex.prefixes:
+            if prefix.matches(word):
+                found.append((start, end, 1, prefix.entry))
+            elif (
+                word == prefix.prefix
+                and i + 1 < len(tokens.starts)
+                and tokens.starts[i + 1] == end + 1
+                and text[end] in HYPHENS
+                and prefix.matches(word + normalise(text[end + 1 : tokens.ends[i + 1]]))
+            ):
+                found.append((start, tokens.ends[i + 1], 2, prefix.entry))
+    return found
 
 
 class _Spans:

@@ -1,0 +1,153 @@
+"""Reader-marked recall of the default highlights on fresh real pages (issue 13).
+
+``tests/gold/fresh_pages_loaded.yaml`` lists, per page, the loaded terms a careful reader
+marks in the outlet's own voice (written by hand before any run). This module reads the
+records ``framing score -`` wrote for the same pages and says which terms a highlight
+covers, and which highlights cover no marked term (for the precision hand check):
+
+    python -m framing.lab.fresh_recall SCORED.jsonl [--pages DIR] [--gold YAML]
+
+SCORED.jsonl holds ``framing score -`` records of ``{"id", "url", "text"}`` inputs whose id
+is the page number (421, ...). Each page is cleaned again here exactly as ``score`` cleans
+it (``build_article`` with its URL), so the highlights' sentence offsets map onto the clean
+text. A term is found when a highlight overlaps one of its occurrences (``term`` or an
+``alt``; only the ``near`` occurrence when that is given). A term the cleaner removed with
+the page furniture (a headline line, say) cannot be highlighted: it is reported apart, as
+``removed``, and counts as missed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+HERE = Path(__file__).resolve().parents[2] / "tests" / "gold"
+
+
+@dataclass(frozen=True)
+class Term:
+    page: str
+    term: str
+    cls: str
+    spans: tuple[tuple[int, int], ...]  # occurrences in the clean text
+
+
+def page_files(pages: Path) -> dict[str, Path]:
+    return {p.name.split("_", 1)[0]: p for p in sorted(pages.glob("*.json"))}
+
+
+def clean_article(page: dict[str, Any]) -> Any:
+    """The page as ``framing score -`` builds it from an ``{"id", "url", "text"}`` record."""
+    from framing.ingest import IngestOptions, build_article
+    from framing.outlets import load_registry
+    from framing.text.readers import RawInput
+
+    raw = RawInput(source="page", text=page["text"], fields={"url": page["url"]})
+    return build_article(raw, IngestOptions().validate(), load_registry())
+
+
+def occurrences(text: str, needle: str) -> list[tuple[int, int]]:
+    found, at = [], text.find(needle)
+    while at >= 0:
+        found.append((at, at + len(needle)))
+        at = text.find(needle, at + 1)
+    return found
+
+
+def terms_of(pid: str, entries: list[dict[str, Any]], text: str) -> list[Term]:
+    terms = []
+    for entry in entries:
+        if "near" in entry:
+            offset = entry["near"].index(entry["term"])
+            spans = [
+                (start + offset, start + offset + len(entry["term"]))
+                for start, _ in occurrences(text, entry["near"])
+            ]
+        else:
+            spans = [
+                span
+                for form in [entry["term"], *entry.get("alt", [])]
+                for span in occurrences(text, form)
+            ]
+        terms.append(Term(pid, entry["term"], entry["class"], tuple(spans)))
+    return terms
+
+
+def absolute(record: dict[str, Any], article: Any) -> list[tuple[int, int, dict[str, Any]]]:
+    """The record's highlights as spans of the clean text (their offsets are the clean
+    text's; a highlight whose text is not there means the page was cleaned differently)."""
+    spans = [(h["start"], h["end"], h) for h in record["highlights"]]
+    for start, end, h in spans:
+        if article.text[start:end] != h["text"]:
+            raise ValueError(f"{record['input_id']}: {h['text']!r} is not at {start}")
+    return spans
+
+
+def evaluate(scored: Path, pages: Path, gold: Path) -> dict[str, Any]:
+    files = page_files(pages)
+    marked = yaml.safe_load(gold.read_text("utf-8"))["pages"]
+    records = {
+        r["input_id"]: r
+        for r in map(json.loads, scored.read_text("utf-8").splitlines())
+        if r.get("input_id")
+    }
+    found_terms: list[tuple[Term, bool, str]] = []
+    unmatched: list[tuple[str, str, str]] = []
+    by_lang: dict[str, list[bool]] = defaultdict(list)
+    by_class: dict[str, list[bool]] = defaultdict(list)
+    for pid, entries in marked.items():
+        page = json.loads(files[pid].read_text("utf-8"))
+        article = clean_article(page)
+        text = article.text
+        spans = absolute(records[pid], article)
+        for term in terms_of(pid, entries or [], text):
+            hit = any(s < e2 and s2 < e for s, e in term.spans for s2, e2, _ in spans)
+            state = "found" if hit else ("removed" if not term.spans else "missed")
+            found_terms.append((term, hit, state))
+            by_lang[page["lang"]].append(hit)
+            by_class[term.cls].append(hit)
+        for s2, e2, h in spans:
+            if not any(
+                s < e2 and s2 < e
+                for term in terms_of(pid, entries or [], text)
+                for s, e in term.spans
+            ):
+                unmatched.append((pid, text[s2:e2], h["source"]))
+    hits = [hit for _, hit, _ in found_terms]
+    return {
+        "recall": (sum(hits), len(hits)),
+        "by_lang": {k: (sum(v), len(v)) for k, v in sorted(by_lang.items())},
+        "by_class": {k: (sum(v), len(v)) for k, v in sorted(by_class.items())},
+        "terms": [(t.page, t.term, t.cls, state) for t, _, state in found_terms],
+        "highlights": sum(len(r["highlights"]) for r in records.values()),
+        "unmatched": unmatched,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("scored", type=Path)
+    parser.add_argument("--pages", type=Path, default=HERE / "fresh_pages")
+    parser.add_argument("--gold", type=Path, default=HERE / "fresh_pages_loaded.yaml")
+    args = parser.parse_args()
+    result = evaluate(args.scored, args.pages, args.gold)
+    found, total = result["recall"]
+    print(f"recall {found}/{total} = {found / total:.2f}; highlights {result['highlights']}")
+    for key in ("by_lang", "by_class"):
+        print(key, {k: f"{a}/{b}" for k, (a, b) in result[key].items()})
+    for page, term, cls, state in result["terms"]:
+        if state != "found":
+            print(f"  {state:7} {page} {cls:14} {term}")
+    print("highlights on no marked term:")
+    for page, text, source in result["unmatched"]:
+        print(f"  {page} [{source}] {text}")
+
+
+if __name__ == "__main__":
+    main()
