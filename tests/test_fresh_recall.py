@@ -1,0 +1,57 @@
+"""The reader-marked recall check on fresh pages (framing.lab.fresh_recall, issue 13)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import yaml
+
+from framing.lab.fresh_recall import HERE, clean_article, evaluate, page_files
+
+GOLD = HERE / "fresh_pages_loaded.yaml"
+PAGES = HERE / "fresh_pages"
+
+
+def test_every_marked_term_is_on_its_page() -> None:
+    """Each term (and alt, and near) of fresh_pages_loaded.yaml is an exact substring of its
+    page, and every page 421-440 is annotated (435 with an empty list: a control)."""
+    marked = yaml.safe_load(GOLD.read_text("utf-8"))["pages"]
+    files = page_files(PAGES)
+    assert sorted(marked) == [str(n) for n in range(421, 441)]
+    for pid, terms in marked.items():
+        text = json.loads(files[pid].read_text("utf-8"))["text"]
+        for term in terms:
+            forms = [
+                term["term"],
+                *term.get("alt", []),
+                *([term["near"]] if "near" in term else []),
+            ]
+            assert all(form in text for form in forms), (pid, term["term"])
+    assert sum(len(terms) for terms in marked.values()) == 107
+
+
+def test_recall_counts_a_term_found_when_a_highlight_overlaps_it(tmp_path: Path) -> None:
+    """A highlight on one occurrence finds the term; a highlight elsewhere is listed as on no
+    marked term; a term the cleaner removed with the headline counts as missed ("removed")."""
+    page = PAGES / "422_24tv_bunker_robot.json"
+    article = clean_article(json.loads(page.read_text("utf-8")))
+    start = article.text.index("Країна-терористка")
+    other = article.text.index("Ранок")
+    highlights = [
+        {"start": start, "end": start + 7, "text": article.text[start : start + 7], "source": "x"},
+        {"start": other, "end": other + 5, "text": "Ранок", "source": "x"},
+    ]
+    scored = tmp_path / "scored.jsonl"
+    scored.write_text(json.dumps({"input_id": "422", "highlights": highlights}) + "\n", "utf-8")
+    gold = tmp_path / "gold.yaml"
+    terms = [
+        {"term": "Країна-терористка", "class": "label_group", "reason": "r"},
+        {"term": "тривожненько", "class": "mocking", "reason": "r"},
+        {"term": "Путін-робот", "class": "label_head", "reason": "r"},  # in the headline
+    ]
+    gold.write_text(yaml.safe_dump({"pages": {"422": terms}}, allow_unicode=True), "utf-8")
+    result = evaluate(scored, PAGES, gold)
+    assert result["recall"] == (1, 3)
+    assert [state for *_, state in result["terms"]] == ["found", "missed", "removed"]
+    assert result["unmatched"] == [("422", "Ранок", "x")]
