@@ -499,6 +499,8 @@ def test_accusing_verbs_adverbs_and_leader_labels(lang: str, text: str, expected
     ("lang", "text"),
     [
         ("en", "The answer lies in the data, and the risks lie ahead."),  # literal "lie"
+        # tests/gold/fresh_pages/440 (RT via thenewsontime.com), sixteenth session
+        ("en", "Responsibility for everything the government does lies with its sponsors."),
         ("ru", "Клоун выступил в цирке перед детьми."),  # needs_context: a literal clown
     ],
 )
