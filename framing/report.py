@@ -33,7 +33,7 @@ from framing.wording.attribution_cues import rules
 from framing.wording.detector import detector_fingerprint
 from framing.wording.glosses import neutral_gloss
 from framing.wording.lexicon import lexicon_fingerprint
-from framing.wording.profile import ArticleText, highlights, profile
+from framing.wording.profile import ArticleText, highlights, profile, title_highlights
 from framing.wording.speakers import is_speech_verb
 from framing.wording.token_states import shared_passes
 
@@ -67,15 +67,21 @@ def article_text(article: dict[str, Any]) -> ArticleText:
 
 
 def article_analysis(store: Store, article: dict[str, Any]) -> dict[str, Any]:
-    """``{"highlights": [...], "scores": {...}}`` of a stored article (cached)."""
+    """``{"highlights": [...], "scores": {...}, "title_highlights": [...]}`` of a stored
+    article (cached); ``title_highlights``: lexicon hits in its title, offsets into the
+    title, counted by no figure."""
     key = _article_key(article["id"])
     result = store.cached_analysis(key)
     if result is None:
         text = article_text(article)
         found = highlights(text)
-        result = {"highlights": found, "scores": profile(text, found)}
+        result = {
+            "highlights": found,
+            "scores": profile(text, found),
+            "title_highlights": title_highlights(article.get("title"), article["lang"]),
+        }
         store.cache_analysis(key, "article", result)
-    for highlight in result["highlights"]:
+    for highlight in [*result["highlights"], *result["title_highlights"]]:
         highlight["display"] = category_of(highlight)
         # An English gloss of a Russian or Ukrainian neutral alternative, for any class.
         highlight["neutral_en"] = neutral_gloss(article["lang"], highlight.get("neutral"))
@@ -384,6 +390,17 @@ def sentence_marks(
         s["index"]: segments(s["text"], by_sentence.get(s["index"], []), offset=s["start"])
         for s in article["sentences"]
     }
+
+
+def title_marks(article: dict[str, Any], found: list[dict[str, Any]]) -> list[Segment] | None:
+    """The article's title cut into plain and highlighted segments by its title highlights
+    (``n``: their index in ``title_highlights``), as :func:`sentence_marks` cuts a sentence;
+    None for an article without a title or without a highlight in it (the page then shows
+    the title as it always has)."""
+    title = article.get("title")
+    if not title or not found:
+        return None
+    return segments(str(title), [{**h, "n": n} for n, h in enumerate(found)])
 
 
 def citations_by_sentence(article: dict[str, Any]) -> dict[int, list[dict[str, Any]]]:

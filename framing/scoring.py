@@ -15,7 +15,7 @@ from framing.errors import InputRefused
 from framing.ingest import IngestOptions, build_article
 from framing.outlets import load_registry
 from framing.text.readers import RawInput
-from framing.wording.profile import ArticleText, highlights, profile
+from framing.wording.profile import ArticleText, highlights, profile, title_highlights
 
 HIGHLIGHT_FIELDS = (
     "sentence",
@@ -57,6 +57,10 @@ def score_one(
         "detector": _detector_name() if with_model else None,
         "scores": profile(text, found),
         "highlights": [{k: h.get(k) for k in HIGHLIGHT_FIELDS} for h in found],
+        "title_highlights": [
+            {k: h.get(k) for k in HIGHLIGHT_FIELDS}
+            for h in title_highlights(article.title, article.lang)
+        ],
     }
 
 

@@ -16,6 +16,7 @@ from framing.report import (
     event_headline,
     score_card,
     sentence_marks,
+    title_marks,
 )
 from framing.settings import setting
 
@@ -154,6 +155,7 @@ def article(article_id: str) -> Any:
         article=found,
         paragraphs=paragraphs(found),
         marks=sentence_marks(found, report["highlights"]),
+        title_marks=title_marks(found, report["title_highlights"]),
         citations=citations_by_sentence(found),
         card=score_card(alone, found["id"]),
     )

@@ -11,6 +11,7 @@ from framing.report import (
     event_title,
     score_card,
     sentence_marks,
+    title_marks,
 )
 
 from .filters import short_name
@@ -51,6 +52,7 @@ def comparison_context(
     article's number on the compare-your-own form (see :func:`column_labels`)."""
     report = {**report, "articles": column_labels(report["articles"], numbers)}
     marks, citations, cards, present = {}, {}, {}, set()
+    titles: dict[str, Any] = {}
     for article in report["articles"]:
         article_id = article["id"]
         found = report["analysis"][article_id]["highlights"]
@@ -58,6 +60,9 @@ def comparison_context(
         citations[article_id] = citations_by_sentence(article)
         cards[article_id] = score_card(report, article_id)
         present.update(h["display"] for h in found)
+        in_title = report["analysis"][article_id].get("title_highlights", [])
+        titles[article_id] = title_marks(article, in_title)
+        present.update(h["display"] for h in in_title)
     if report["insertions"]:
         present.add("phrase_insertion")
     return {
@@ -65,6 +70,7 @@ def comparison_context(
         "articles": report["articles"],
         "by_id": {a["id"]: a for a in report["articles"]},
         "marks": marks,
+        "title_marks": titles,
         "citations": citations,
         "cards": cards,
         "present": present,

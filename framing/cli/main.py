@@ -568,7 +568,8 @@ def score(
 
     PATHS are files, folders, or - for JSON Lines records on stdin
     ({"id", "text", "lang"?, "outlet"?, "date"?}); a record's id comes back as input_id.
-    One record per article: id, url, outlet, lang, date, title, scores, highlights.
+    One record per article: id, url, outlet, lang, date, title, scores, highlights,
+    title_highlights (lexicon hits in the title, offsets into the title).
     Refused inputs are reported on stderr; the exit status is then 1.
 
     Example:
@@ -649,8 +650,10 @@ def _csv_record(record: dict[str, Any]) -> dict[str, Any]:
     (every lexicon category, 0 where absent) and the number of highlights."""
     from framing.wording.lexicon import CATEGORIES, SCARE_QUOTES
 
-    flat = {k: v for k, v in record.items() if k not in ("scores", "highlights")}
+    nested = ("scores", "highlights", "title_highlights")
+    flat = {k: v for k, v in record.items() if k not in nested}
     flat["n_highlights"] = len(record["highlights"])
+    flat["n_title_highlights"] = len(record["title_highlights"])
     for name, value in record["scores"].items():
         if name == "loaded_per_100_words":
             for category in (*CATEGORIES, SCARE_QUOTES):

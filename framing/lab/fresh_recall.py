@@ -11,9 +11,12 @@ SCORED.jsonl holds ``framing score -`` records of ``{"id", "url", "text"}`` inpu
 is the page number (421, ...). Each page is cleaned again here exactly as ``score`` cleans
 it (``build_article`` with its URL), so the highlights' sentence offsets map onto the clean
 text. A term is found when a highlight overlaps one of its occurrences (``term`` or an
-``alt``; only the ``near`` occurrence when that is given). A term the cleaner removed with
-the page furniture (a headline line, say) cannot be highlighted: it is reported apart, as
-``removed``, and counts as missed.
+``alt``; only the ``near`` occurrence when that is given). A term in the headline, which the
+cleaner takes out of the text as the article's title, is found when a title highlight
+(``title_highlights``, offsets into the title) overlaps its occurrence there: reported as
+``title``. ``recall_body`` counts the body's highlights alone (what the check counted before
+titles were scored). A term in neither the clean text nor the title (removed with the page
+furniture) is reported apart, as ``removed``, and counts as missed.
 """
 
 from __future__ import annotations
@@ -82,9 +85,13 @@ def terms_of(pid: str, entries: list[dict[str, Any]], text: str) -> list[Term]:
 def absolute(record: dict[str, Any], article: Any) -> list[tuple[int, int, dict[str, Any]]]:
     """The record's highlights as spans of the clean text (their offsets are the clean
     text's; a highlight whose text is not there means the page was cleaned differently)."""
-    spans = [(h["start"], h["end"], h) for h in record["highlights"]]
+    return _spans(record, article.text, "highlights")
+
+
+def _spans(record: dict[str, Any], text: str, field: str) -> list[tuple[int, int, dict]]:
+    spans = [(h["start"], h["end"], h) for h in record.get(field) or []]
     for start, end, h in spans:
-        if article.text[start:end] != h["text"]:
+        if text[start:end] != h["text"]:
             raise ValueError(f"{record['input_id']}: {h['text']!r} is not at {start}")
     return spans
 
@@ -104,30 +111,47 @@ def evaluate(scored: Path, pages: Path, gold: Path) -> dict[str, Any]:
     for pid, entries in marked.items():
         page = json.loads(files[pid].read_text("utf-8"))
         article = clean_article(page)
-        text = article.text
+        text, title = article.text, article.title or ""
         spans = absolute(records[pid], article)
-        for term in terms_of(pid, entries or [], text):
-            hit = any(s < e2 and s2 < e for s, e in term.spans for s2, e2, _ in spans)
-            state = "found" if hit else ("removed" if not term.spans else "missed")
-            found_terms.append((term, hit, state))
-            by_lang[page["lang"]].append(hit)
-            by_class[term.cls].append(hit)
-        for s2, e2, h in spans:
-            if not any(
-                s < e2 and s2 < e
-                for term in terms_of(pid, entries or [], text)
-                for s, e in term.spans
-            ):
-                unmatched.append((pid, text[s2:e2], h["source"]))
+        in_title = _spans(records[pid], title, "title_highlights")
+        body_terms = terms_of(pid, entries or [], text)
+        title_terms = terms_of(pid, entries or [], title)
+        for term, headline in zip(body_terms, title_terms, strict=True):
+            hit = _overlaps(term.spans, spans)
+            title_hit = not hit and _overlaps(headline.spans, in_title)
+            if hit or title_hit:
+                state = "found" if hit else "title"
+            else:
+                state = "removed" if not term.spans and not headline.spans else "missed"
+            found_terms.append((term, hit or title_hit, state))
+            by_lang[page["lang"]].append(hit or title_hit)
+            by_class[term.cls].append(hit or title_hit)
+        for terms, where, marks, suffix in (
+            (body_terms, text, spans, ""),
+            (title_terms, title, in_title, ", title"),
+        ):
+            for s2, e2, h in marks:
+                if not _overlaps([t for term in terms for t in term.spans], [(s2, e2, h)]):
+                    unmatched.append((pid, where[s2:e2], h["source"] + suffix))
     hits = [hit for _, hit, _ in found_terms]
+    body_hits = [state == "found" for *_, state in found_terms]
     return {
         "recall": (sum(hits), len(hits)),
+        "recall_body": (sum(body_hits), len(body_hits)),
         "by_lang": {k: (sum(v), len(v)) for k, v in sorted(by_lang.items())},
         "by_class": {k: (sum(v), len(v)) for k, v in sorted(by_class.items())},
         "terms": [(t.page, t.term, t.cls, state) for t, _, state in found_terms],
         "highlights": sum(len(r["highlights"]) for r in records.values()),
+        "title_highlights": sum(len(r.get("title_highlights") or []) for r in records.values()),
         "unmatched": unmatched,
     }
+
+
+def _overlaps(
+    terms: list[tuple[int, int]] | tuple[tuple[int, int], ...],
+    marks: list[tuple[int, int, dict[str, Any]]],
+) -> bool:
+    return any(s < e2 and s2 < e for s, e in terms for s2, e2, _ in marks)
 
 
 def main() -> None:
@@ -138,7 +162,12 @@ def main() -> None:
     args = parser.parse_args()
     result = evaluate(args.scored, args.pages, args.gold)
     found, total = result["recall"]
-    print(f"recall {found}/{total} = {found / total:.2f}; highlights {result['highlights']}")
+    body, _ = result["recall_body"]
+    print(
+        f"recall {found}/{total} = {found / total:.2f} (body alone {body}/{total} = "
+        f"{body / total:.2f}); highlights {result['highlights']}, in titles "
+        f"{result['title_highlights']}"
+    )
     for key in ("by_lang", "by_class"):
         print(key, {k: f"{a}/{b}" for k, (a, b) in result[key].items()})
     for page, term, cls, state in result["terms"]:

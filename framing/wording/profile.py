@@ -76,6 +76,33 @@ def highlights(
     return found
 
 
+def title_highlights(title: str | None, lang: str | None) -> list[dict[str, Any]]:
+    """Lexicon hits in an article's title (the headline the cleaner takes out of the text),
+    with ``start``/``end`` offsets into ``title`` and ``sentence`` None; the same record
+    shape as :func:`highlights`. Lexicon only: the contextual detector reads a whole
+    article, and a headline alone is no article. No figure counts them: a profile's
+    figures stay the body's."""
+    if not title or lang not in LANGUAGES:
+        return []
+    found = [
+        {
+            "start": hit.start,
+            "end": hit.end,
+            "text": hit.text,
+            "category": hit.category,
+            "source": "lexicon",
+            "explanation": hit.explanation,
+            "neutral": hit.neutral,
+            "confidence": hit.confidence,
+            "note": hit.note,
+            "sentence": None,
+        }
+        for hit in find_loaded(title, lang)
+    ]
+    found.sort(key=lambda h: (h["start"], -h["end"]))
+    return found
+
+
 def _model_suggestions(
     article: ArticleText,
     lexicon: list[dict[str, Any]],
