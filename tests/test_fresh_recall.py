@@ -33,7 +33,8 @@ def test_every_marked_term_is_on_its_page() -> None:
 
 def test_recall_counts_a_term_found_when_a_highlight_overlaps_it(tmp_path: Path) -> None:
     """A highlight on one occurrence finds the term; a highlight elsewhere is listed as on no
-    marked term; a term the cleaner removed with the headline counts as missed ("removed")."""
+    marked term; a term in the headline (the cleaner takes it out as the title) with no
+    title highlight on it counts as missed."""
     page = PAGES / "422_24tv_bunker_robot.json"
     article = clean_article(json.loads(page.read_text("utf-8")))
     start = article.text.index("Країна-терористка")
@@ -53,5 +54,34 @@ def test_recall_counts_a_term_found_when_a_highlight_overlaps_it(tmp_path: Path)
     gold.write_text(yaml.safe_dump({"pages": {"422": terms}}, allow_unicode=True), "utf-8")
     result = evaluate(scored, PAGES, gold)
     assert result["recall"] == (1, 3)
-    assert [state for *_, state in result["terms"]] == ["found", "missed", "removed"]
+    assert [state for *_, state in result["terms"]] == ["found", "missed", "missed"]
+    assert result["recall_body"] == (1, 3)
     assert result["unmatched"] == [("422", "Ранок", "x")]
+
+
+def test_a_headline_term_is_found_by_a_title_highlight(tmp_path: Path) -> None:
+    """A term that stands only in the headline (the cleaner takes it out as the title) is
+    found when a title highlight overlaps it there; ``recall_body`` still counts the body's
+    highlights alone, and a title highlight on no marked term is listed as such."""
+    page = PAGES / "422_24tv_bunker_robot.json"
+    article = clean_article(json.loads(page.read_text("utf-8")))
+    title = article.title
+    start, other = title.index("Путін-робот"), title.index("мережі")
+    in_title = [
+        {"start": start + 6, "end": start + 11, "text": "робот", "source": "lexicon"},
+        {"start": other, "end": other + 6, "text": "мережі", "source": "lexicon"},
+    ]
+    scored = tmp_path / "scored.jsonl"
+    record = {"input_id": "422", "highlights": [], "title_highlights": in_title}
+    scored.write_text(json.dumps(record) + "\n", "utf-8")
+    gold = tmp_path / "gold.yaml"
+    terms = [
+        {"term": "Путін-робот", "class": "label_head", "reason": "r"},
+        {"term": "тривожненько", "class": "mocking", "reason": "r"},
+    ]
+    gold.write_text(yaml.safe_dump({"pages": {"422": terms}}, allow_unicode=True), "utf-8")
+    result = evaluate(scored, PAGES, gold)
+    assert result["recall"] == (1, 2) and result["recall_body"] == (0, 2)
+    assert [state for *_, state in result["terms"]] == ["title", "missed"]
+    assert result["unmatched"] == [("422", "мережі", "lexicon, title")]
+    assert result["title_highlights"] == 2
