@@ -119,6 +119,16 @@ def test_an_outlet_missing_from_the_registry_is_named_by_its_site(app) -> None:
         )
     page = app.test_client().get(f"/articles/{result.article_id}").get_data(as_text=True)
     assert 'example-news.org <span class="muted small">(not in the outlet registry)' in page
+    # no address either: the page names it as every other page does (it said "unknown
+    # publisher" where the event view, home page and handout say "Unknown outlet")
+    with open_store(app.config["DATABASE"]) as store:
+        [bare] = ingest(
+            [RawInput(source="bare", text=text.replace("Песков", "Пресс-секретарь"),
+                      fields={"lang": "ru"})],
+            store,
+        )  # fmt: skip
+    page = app.test_client().get(f"/articles/{bare.article_id}").get_data(as_text=True)
+    assert "<dt>Outlet</dt><dd>Unknown outlet</dd>" in page
     assert outlet_label({"outlet_name": "Reuters", "url": url}) == "Reuters"
     assert outlet_label({"outlet_name": None, "url": url}) == "example-news.org"
     assert outlet_label({"outlet_name": None, "url": "http://[::1"}) == "Unknown outlet"
