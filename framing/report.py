@@ -24,7 +24,7 @@ from framing.links import CONFIDENT_TIERS, apply_corrections, row_status
 from framing.markup import Segment, segments
 from framing.outlets import publisher_label
 from framing.records import Sentence
-from framing.settings import packaged_yaml
+from framing.settings import packaged_yaml, setting
 from framing.store import Store, analysis_key
 from framing.text.metadata import WIRE_DATELINE, WIRE_PLACE
 from framing.text.morphology import TEXT_WORD_RE, normalise
@@ -67,9 +67,9 @@ def article_text(article: dict[str, Any]) -> ArticleText:
 
 
 def article_analysis(store: Store, article: dict[str, Any]) -> dict[str, Any]:
-    """``{"highlights": [...], "scores": {...}, "title_highlights": [...]}`` of a stored
-    article (cached); ``title_highlights``: lexicon hits in its title, offsets into the
-    title, counted by no figure."""
+    """``{"highlights": [...], "scores": {...}, "title_highlights": [...], "language_note"}``
+    of a stored article (cached); ``title_highlights``: lexicon hits in its title, offsets
+    into the title, counted by no figure; ``language_note``: :func:`language_note`."""
     key = _article_key(article["id"])
     result = store.cached_analysis(key)
     if result is None:
@@ -85,7 +85,22 @@ def article_analysis(store: Store, article: dict[str, Any]) -> dict[str, Any]:
         highlight["display"] = category_of(highlight)
         # An English gloss of a Russian or Ukrainian neutral alternative, for any class.
         highlight["neutral_en"] = neutral_gloss(article["lang"], highlight.get("neutral"))
-    return dict(result)
+    return {**result, "language_note": language_note(article["lang"])}
+
+
+def language_note(lang: str | None) -> str | None:
+    """What a score card says of a report in a language the lexicons and the detector do
+    not cover: a German report's "Loaded words per 100 words 0.0" read as neutral wording
+    (`framing score` says it on stderr). None for ru, uk, en. The pages show it on the
+    score card; the JSON twins carry it as ``language_note``."""
+    supported = list(setting("supported_languages"))
+    if lang in supported:
+        return None
+    which = f"Its language ({lang})" if lang else "Its language could not be detected and"
+    return (
+        f"{which} is not one of {', '.join(supported)}: the lexicons and the detector cover "
+        "only those, so a 0 here does not mean the wording is neutral."
+    )
 
 
 def _article_key(article_id: str) -> str:

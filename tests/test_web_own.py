@@ -320,3 +320,10 @@ def test_a_report_in_a_fourth_language_says_its_zeros_mean_nothing(client) -> No
         a for a in client.get("/api/articles").get_json()["articles"] if a["lang"] == "de"
     )
     assert note in client.get(f"/articles/{german['id']}").get_data(as_text=True)
+    # the JSON twins say it too: the article's, and the comparison's (German only)
+    twin = client.get(f"/api/articles/{german['id']}").get_json()
+    assert twin["language_note"].startswith(note)
+    comparison = client.post("/api/compare", json={"texts": [RU, DE]}).get_json()["comparison"]
+    notes = {a["lang"]: comparison["analysis"][a["id"]]["language_note"]
+             for a in comparison["articles"]}  # fmt: skip
+    assert notes["ru"] is None and notes["de"].startswith(note)

@@ -9,8 +9,7 @@ from flask import Flask
 from markupsafe import Markup
 
 from framing.outlets import publisher_label
-from framing.report import categories, figures
-from framing.settings import setting
+from framing.report import categories, figures, language_note
 
 
 def figure_value(value: Any, name: str) -> str:
@@ -58,20 +57,6 @@ def today() -> str:
     """The date a page was made (a handout says when it was printed; the page script puts
     the reader's own date in at print time, since pages are cached)."""
     return date.today().isoformat()
-
-
-def language_note(lang: str | None) -> str | None:
-    """What a score card says of a report in a language the lexicons and the detector do
-    not cover: a German report's "Loaded words per 100 words 0.0" read as neutral wording
-    (`framing score` says it on stderr). None for ru, uk, en."""
-    supported = list(setting("supported_languages"))
-    if lang in supported:
-        return None
-    which = f"Its language ({lang})" if lang else "Its language could not be detected and"
-    return (
-        f"{which} is not one of {', '.join(supported)}: the lexicons and the detector cover "
-        "only those, so a 0 here does not mean the wording is neutral."
-    )
 
 
 def init_app(app: Flask) -> None:
