@@ -106,3 +106,27 @@ def test_the_comparison_marks_the_titles_of_its_columns(app) -> None:
         "лгут",
     ]
     assert "<mark" not in titles[1]
+
+
+def test_the_handout_marks_the_titles_of_its_reports(app) -> None:
+    """The printed handout lists each report by its headline: a loaded one is marked as on
+    the comparison (the headline is what a class reads first), a neutral one is not."""
+    client = app.test_client()
+    loaded = _ingest(app, LOADED)
+    neutral = _ingest(app, NEUTRAL, BODY.replace("четверг", "пятницу"))
+    client.get("/")  # starts the grouping that puts the two reports in one event
+    assert app.extensions["framing_analysis"].wait(timeout=600)
+    events = client.get("/api/events").get_json()["events"]
+    [event] = [e for e in events if {loaded, neutral} <= set(e["articles"])]
+    html = client.get(f"/events/{event['id']}/handout").get_data(as_text=True)
+    reports = re.search(r'<ol class="handout-reports">(.*?)</ol>', html, re.S).group(1)
+    items = re.findall(r"<li>(.*?)</li>", reports, re.S)
+    [marked] = [i for i in items if "&lt;script&gt;" in i]
+    assert "<script>" not in reports
+    assert re.findall(r"<mark [^>]*>([^<]*)</mark>", marked) == [
+        "Так называемые",
+        "пропагандистские СМИ",
+        "лгут",
+    ]
+    [plain] = [i for i in items if NEUTRAL in i]
+    assert "<mark" not in plain
