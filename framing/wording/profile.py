@@ -40,20 +40,7 @@ def highlights(
         return []
     found: list[dict[str, Any]] = []
     hits = find_loaded(article.text, article.lang)
-    for hit in hits:
-        found.append(
-            {
-                "start": hit.start,
-                "end": hit.end,
-                "text": hit.text,
-                "category": hit.category,
-                "source": "lexicon",
-                "explanation": hit.explanation,
-                "neutral": hit.neutral,
-                "confidence": hit.confidence,
-                "note": hit.note,
-            }
-        )
+    found.extend(_lexicon_record(hit) for hit in hits)
     if with_model:
         found += _model_suggestions(article, found, recall, hits)
     for sentence, cue in text_cues(article.text, article.sentences, article.lang):
@@ -84,23 +71,24 @@ def title_highlights(title: str | None, lang: str | None) -> list[dict[str, Any]
     figures stay the body's."""
     if not title or lang not in LANGUAGES:
         return []
-    found = [
-        {
-            "start": hit.start,
-            "end": hit.end,
-            "text": hit.text,
-            "category": hit.category,
-            "source": "lexicon",
-            "explanation": hit.explanation,
-            "neutral": hit.neutral,
-            "confidence": hit.confidence,
-            "note": hit.note,
-            "sentence": None,
-        }
-        for hit in find_loaded(title, lang)
-    ]
+    found = [{**_lexicon_record(hit), "sentence": None} for hit in find_loaded(title, lang)]
     found.sort(key=lambda h: (h["start"], -h["end"]))
     return found
+
+
+def _lexicon_record(hit: LexiconHit) -> dict[str, Any]:
+    """A lexicon hit as a highlight record (the body's and the title's alike)."""
+    return {
+        "start": hit.start,
+        "end": hit.end,
+        "text": hit.text,
+        "category": hit.category,
+        "source": "lexicon",
+        "explanation": hit.explanation,
+        "neutral": hit.neutral,
+        "confidence": hit.confidence,
+        "note": hit.note,
+    }
 
 
 def _model_suggestions(
