@@ -201,29 +201,39 @@ def test_fresh_gold_keys_coverage_and_events(tmp_path: Path) -> None:
     assert all(a["date"] < "2025" for a in fresh)  # later reports are kept for independent checks
 
 
-def test_holdout_gold_keys_coverage_events_and_dates(tmp_path: Path) -> None:
-    """The holdout (second out-of-sample) gold holds to the same rules as the fresh gold:
-    every key names one sentence, every sentence is accounted for once per pair, each pair
-    is cross-lingual and inside one event of its events file, each event's reports are dated
+# The untouched out-of-sample golds (never tuned on), each with its articles and events file.
+HOLDOUTS = {
+    "holdout": ("holdout_alignment.yaml", "holdout_alignment_articles", "holdout_events.yaml"),
+    "holdout2": ("holdout2_alignment.yaml", "holdout2_alignment_articles", "holdout2_events.yaml"),
+}
+
+
+@pytest.mark.parametrize("which", sorted(HOLDOUTS))
+def test_holdout_gold_keys_coverage_events_and_dates(which: str, tmp_path: Path) -> None:
+    """Each holdout (out-of-sample) gold holds to the same rules as the fresh gold: every key
+    names one sentence, every sentence is accounted for once per pair, each pair is
+    cross-lingual and inside one event of its events file, each event's reports are dated
     within a day of each other and before 2025, and none of its articles, URLs or events is
-    in the dev gold, the fresh gold or their event groupings (it was never tuned on)."""
+    in the dev gold, the fresh gold, the other holdout or their event groupings (it was never
+    tuned on)."""
     from datetime import date
 
     import yaml
 
     here = ROOT / "tests" / "gold"
-    gold = yaml.safe_load((here / "holdout_alignment.yaml").read_text("utf-8"))
-    sentences = _gold_sentences([str(here / "holdout_alignment_articles")], tmp_path)
+    gold_file, folder, events_file = HOLDOUTS[which]
+    gold = yaml.safe_load((here / gold_file).read_text("utf-8"))
+    sentences = _gold_sentences([str(here / folder)], tmp_path)
     assert len(sentences) == 12 and len(gold["pairs"]) == 12
     _check_keys_and_coverage(gold, sentences, key_lengths=True)
     articles = {
         f.name.split("_", 1)[0]: json.loads(f.read_text("utf-8"))
-        for f in (here / "holdout_alignment_articles").glob("*.json")
+        for f in (here / folder).glob("*.json")
     }
     langs = [frozenset((articles[p["a"]]["lang"], articles[p["b"]]["lang"])) for p in gold["pairs"]]
     assert all(len(pair) == 2 for pair in langs)
     assert langs.count(frozenset(("ru", "uk"))) >= 3 and langs.count(frozenset(("uk", "en"))) >= 3
-    events = yaml.safe_load((here / "holdout_events.yaml").read_text("utf-8"))["events"]
+    events = yaml.safe_load((here / events_file).read_text("utf-8"))["events"]
     event_of = {name: event for event, names in events.items() for name in names}
     assert sorted(event_of) == sorted(sentences)
     assert all(event_of[p["a"]] == event_of[p["b"]] for p in gold["pairs"])
@@ -233,8 +243,9 @@ def test_holdout_gold_keys_coverage_events_and_dates(tmp_path: Path) -> None:
         assert max(days) < date(2025, 1, 1)  # later reports are kept for independent checks
     others = [("real_events.yaml", ("real_articles", "real_events_articles", "fresh_pages"))]
     others.append(("fresh_events.yaml", ("fresh_alignment_articles",)))
-    for events_file, folders in others:
-        grouped = yaml.safe_load((here / events_file).read_text("utf-8"))["events"]
+    others += [(e, (f,)) for name, (_, f, e) in HOLDOUTS.items() if name != which]
+    for other_events, folders in others:
+        grouped = yaml.safe_load((here / other_events).read_text("utf-8"))["events"]
         assert not set(event_of) & {n for names in grouped.values() for n in names}
         assert not set(events) & set(grouped)
         urls = {
