@@ -236,6 +236,36 @@ def test_whoever_is_not_vetoed_as_a_negation() -> None:
     assert differs(ru, read("They are not guided by anyone.", "en")) == "one side is negated"
 
 
+@pytest.mark.parametrize(
+    ("sentence", "negations"),
+    [
+        # a clause-final «нет» after a word: the predicate "there is no", a negation
+        ("На территории Кремля пострадавших и материального ущерба нет.", 1),
+        ("Оснований для этого нет, заявил он.", 1),
+        ("Пострадавших нет!", 1),
+        # a bare answer is still none
+        ("Нет.", 0),
+        ("Нет, почему они должны были связываться.", 0),
+        ("— Нет.", 0),
+        ("Он ответил: нет.", 0),
+        # «нет» inside a clause counted as before
+        ("Нет никаких оснований так считать.", 1),
+    ],
+)
+def test_a_clause_final_russian_net_is_a_negation(sentence: str, negations: int) -> None:
+    assert read(sentence, "ru").negations == negations
+
+
+def test_no_casualties_is_not_vetoed_as_a_negation() -> None:
+    # The holdout2 check (session 17): the Kremlin's "no casualties" in Russian against its
+    # Ukrainian and English telling was vetoed as "one side is negated".
+    ru = read("После падения осколков на территории Кремля пострадавших и ущерба нет.", "ru")
+    assert differs(ru, read("На території Кремля постраждалих немає.", "uk")) is None
+    en = read("In the Kremlin no casualties or damage was suffered.", "en")
+    assert differs(ru, en) is None
+    assert differs(ru, read("There were casualties and damage.", "en")) == "one side is negated"
+
+
 def test_negative_concord_keeps_an_added_negation_from_equivalent() -> None:
     uk = read("Лінії були повністю пошкоджені, і ми не отримали жодної інформації.", "uk")
     same = read("Communications were totally crippled with no information.", "en")
