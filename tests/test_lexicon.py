@@ -14,6 +14,7 @@ import pytest
 import yaml
 
 from framing import outlets
+from framing.text.morphology import normalise
 from framing.wording.lexicon import (
     CATEGORIES,
     FIELDS,
@@ -787,3 +788,23 @@ def test_pseudo_prefix_exceptions_and_special_operations_forces_are_literal(
     lang: str, text: str
 ) -> None:
     assert find_loaded(text, lang) == []
+
+
+def test_the_prefix_matcher_reads_the_forms_the_tokens_already_hold(monkeypatch) -> None:
+    """The псевдо-/pseudo- matcher takes each word's normalised form from ``Tokens`` (made
+    once per text) instead of normalising every word of the text a second time: outside
+    quotations, matching calls the lexicon module's ``normalise`` for no word at all."""
+    import framing.wording.lexicon as lexicon
+
+    calls: list[str] = []
+
+    def counted(word: str) -> str:
+        calls.append(word)
+        return normalise(word)
+
+    text = "Кремль провів псевдо-вибори в псевдореспубліках. " * 20
+    expected = ["псевдо-вибори", "псевдореспубліках"] * 20
+    load_lexicon("uk")  # read before counting: loading normalises the prefixes' own words
+    monkeypatch.setattr(lexicon, "normalise", counted)
+    assert [hit.text for hit in find_loaded(text, "uk")] == expected
+    assert calls == []

@@ -136,22 +136,25 @@ def compile_pattern(lang: str, pattern: str, gap: int = 0) -> Pattern:
 
 @dataclass
 class Tokens:
-    """The words of a text: offsets, match keys, and whether each is glued to the next."""
+    """The words of a text: offsets, match keys, and whether each is glued to the next;
+    ``words``: each word as :func:`normalise` makes it (what its keys are read from)."""
 
     starts: list[int]
     ends: list[int]
     keys: list[frozenset[str]]
     glued: list[bool]
+    words: list[str]
 
     @classmethod
     def of(cls, text: str, lang: str) -> Tokens:
         matches = list(WORD_RE.finditer(text))
         starts = [m.start() for m in matches]
         ends = [m.end() for m in matches]
-        keys = [token_keys(lang, normalise(m.group())) for m in matches]
+        words = [normalise(m.group()) for m in matches]
+        keys = [token_keys(lang, word) for word in words]
         gaps = zip(ends, [*starts[1:], -1][: len(ends)], strict=True)  # [] for a wordless text
         glued = [s >= 0 and GLUE_RE.fullmatch(text, e, s) is not None for e, s in gaps]
-        return cls(starts, ends, keys, glued)
+        return cls(starts, ends, keys, glued, words)
 
     def match(self, i: int, seq: Pattern) -> int | None:
         """The index after the last token if ``seq`` matches from token ``i``, else None."""

@@ -531,17 +531,18 @@ def _prefixed(lex: Lexicon, text: str, tokens: Tokens) -> list[tuple[int, int, i
     found: list[tuple[int, int, int, Entry]] = []
     if not lex.prefixes:
         return found
+    words = tokens.words  # normalised once, by Tokens.of
     for i, (start, end) in enumerate(zip(tokens.starts, tokens.ends, strict=True)):
-        word = normalise(text[start:end])
+        word = words[i]
         for prefix in lex.prefixes:
             if prefix.matches(word):
                 found.append((start, end, 1, prefix.entry))
             elif (
                 word == prefix.prefix
-                and i + 1 < len(tokens.starts)
+                and i + 1 < len(words)
                 and tokens.starts[i + 1] == end + 1
                 and text[end] in HYPHENS
-                and prefix.matches(word + normalise(text[end + 1 : tokens.ends[i + 1]]))
+                and prefix.matches(word + words[i + 1])
             ):
                 found.append((start, tokens.ends[i + 1], 2, prefix.entry))
     return found
