@@ -82,8 +82,10 @@ def outlet_report(store: Store, outlet_id: str) -> dict[str, Any]:
     """``{"outlet": facts, "articles": [...], "figures": {...}, "loaded_by_category": {...}}``.
 
     ``articles``: the outlet's stored articles, newest first, each with its figures' values
-    (``scores``). ``figures``: per figure of :func:`framing.report.article_analysis`, the
-    mean value over the articles that have one, and their number ``n``.
+    (``scores``) and its headline's loaded words (``title_highlights``, offsets into its
+    title, as :func:`framing.report.article_analysis` gives them). ``figures``: per figure
+    of :func:`framing.report.article_analysis`, the mean value over the articles that have
+    one, and their number ``n``.
     ``loaded_by_category``: the same for loaded words per 100 words of each category (an
     article without a hit of a category counts as 0 when it has words)."""
     outlet = outlet_facts(store, outlet_id)
@@ -92,7 +94,8 @@ def outlet_report(store: Store, outlet_id: str) -> dict[str, Any]:
     by_category: dict[str, list[float]] = {}
     with_words = 0
     for summary in store.search_articles(outlet=outlet_id):
-        scores = article_analysis(store, store.article(summary["id"]))["scores"]
+        analysis = article_analysis(store, store.article(summary["id"]))
+        scores = analysis["scores"]
         flat: dict[str, Any] = {}
         for name, figure in scores.items():
             if name == CATEGORY_FIGURE:
@@ -107,7 +110,13 @@ def outlet_report(store: Store, outlet_id: str) -> dict[str, Any]:
             for category, figure in (scores.get(CATEGORY_FIGURE) or {}).items():
                 by_category.setdefault(category, []).append(float(figure["value"] or 0))
         keys = ("id", "title", "date", "lang", "url")
-        articles.append({**{k: summary[k] for k in keys}, "scores": flat})
+        articles.append(
+            {
+                **{k: summary[k] for k in keys},
+                "scores": flat,
+                "title_highlights": analysis["title_highlights"],
+            }
+        )
     return {
         "outlet": outlet,
         "articles": articles,

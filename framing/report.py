@@ -13,7 +13,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Callable
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from framing.alignment.embedder import Embedder
@@ -82,10 +82,48 @@ def article_analysis(store: Store, article: dict[str, Any]) -> dict[str, Any]:
         }
         store.cache_analysis(key, "article", result)
     for highlight in [*result["highlights"], *result["title_highlights"]]:
-        highlight["display"] = category_of(highlight)
-        # An English gloss of a Russian or Ukrainian neutral alternative, for any class.
-        highlight["neutral_en"] = neutral_gloss(article["lang"], highlight.get("neutral"))
+        _for_display(highlight, article["lang"])
     return {**result, "language_note": language_note(article["lang"])}
+
+
+def _for_display(highlight: dict[str, Any], lang: str | None) -> dict[str, Any]:
+    """``highlight`` with what a page shows of it: its display category and an English gloss
+    of a Russian or Ukrainian neutral alternative, for any class."""
+    highlight["display"] = category_of(highlight)
+    highlight["neutral_en"] = neutral_gloss(lang, highlight.get("neutral"))
+    return highlight
+
+
+def with_title_highlights(articles: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The listed articles (summaries with ``title`` and ``lang``), each with its
+    ``title_highlights`` as :func:`article_analysis` gives them (lexicon hits, offsets into
+    the title, shown as the article page shows them), for pages and twins that list reports
+    by their headlines: a loaded headline is marked wherever it is shown."""
+    fingerprint = lexicon_fingerprint()  # once per list, not per title
+    return [
+        {
+            **a,
+            "title_highlights": _listed_title_highlights(
+                a.get("title"), a.get("lang"), fingerprint
+            ),
+        }
+        for a in articles
+    ]
+
+
+def _listed_title_highlights(
+    title: str | None, lang: str | None, fingerprint: str
+) -> list[dict[str, Any]]:
+    """:func:`title_highlights` for display, copied from a cache keyed by the lexicons'
+    ``fingerprint`` (a curator's edit reads every title again)."""
+    return [dict(h) for h in _cached_title_highlights(title, lang, fingerprint)]
+
+
+@lru_cache(maxsize=4096)
+def _cached_title_highlights(
+    title: str | None, lang: str | None, fingerprint: str
+) -> tuple[dict[str, Any], ...]:
+    return tuple(_for_display(h, lang) for h in title_highlights(title, lang))
 
 
 def language_note(lang: str | None) -> str | None:
@@ -449,21 +487,27 @@ def discussion_terms(report: dict[str, Any]) -> list[dict[str, Any]]:
     """The handout's "words to discuss": each report's lexicon hits and editorial asides
     (background dates and suggestions to check are not words to discuss), one row per
     report, kind and wording, with how often the report uses it («якобы» three times is one
-    row, ``count`` 3) and how many of those uses sit inside a quotation of a speaker
+    row, ``count`` 3), how many of those uses sit inside a quotation of a speaker
     (``quoted``: the outlet quotes the word, it does not use it; Sputnik's "shameful" was
-    Putin's, yet the handout set it under Sputnik with no word of it), in the order the
-    reports and their words come."""
+    Putin's, yet the handout set it under Sputnik with no word of it) and how many stand in
+    its headline (``headline``: the title's highlights, which a class reads first, are
+    words to discuss like the body's), in the order the reports and their words come (a
+    report's headline first)."""
     rows: dict[tuple[str, str, str], dict[str, Any]] = {}
     for article in report["articles"]:
-        for found in report["analysis"][article["id"]]["highlights"]:
+        analysis = report["analysis"][article["id"]]
+        in_title = [(h, True) for h in analysis.get("title_highlights") or []]
+        for found, headline in [*in_title, *((h, False) for h in analysis["highlights"])]:
             if found["source"] != "lexicon" and found["display"] != "editorial":
                 continue
             key = (article["id"], found["display"], " ".join(found["text"].casefold().split()))
             row = rows.setdefault(
-                key, {"article": article, "highlight": found, "count": 0, "quoted": 0}
+                key,
+                {"article": article, "highlight": found, "count": 0, "quoted": 0, "headline": 0},
             )
             row["count"] += 1
             row["quoted"] += bool(found["source"] == "lexicon" and found.get("note"))
+            row["headline"] += headline
     return list(rows.values())
 
 

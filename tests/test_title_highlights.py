@@ -8,6 +8,7 @@ import csv
 import io
 import json
 import re
+from html.parser import HTMLParser
 
 from click.testing import CliRunner
 
@@ -56,12 +57,12 @@ def test_csv_counts_the_title_highlights_in_a_column_of_their_own() -> None:
     assert score(NEUTRAL, "--format", "csv")["n_title_highlights"] == "0"
 
 
-def _ingest(app, title: str, text: str = BODY) -> str:
+def _ingest(app, title: str, text: str = BODY, **more: str) -> str:
     from framing.ingest import ingest
     from framing.store import open_store
     from framing.text.readers import RawInput
 
-    fields = {"lang": "ru", "title": title}
+    fields = {"lang": "ru", "title": title, **more}
     with open_store(app.config["DATABASE"]) as store:
         [result] = ingest([RawInput(source=title[:20], text=text, fields=fields)], store)
     return str(result.article_id)
@@ -130,3 +131,153 @@ def test_the_handout_marks_the_titles_of_its_reports(app) -> None:
     ]
     [plain] = [i for i in items if NEUTRAL in i]
     assert "<mark" not in plain
+
+
+# A hostile headline: markup, an attribute breaker, quotes and an RTL override around
+# loaded words, which must be marked and shown as text on every page listing it.
+HOSTILE = (
+    '<script>alert(1)</script> "><img src=x onerror=alert(2)> Так называемые выборы: '
+    "\u202eпропагандистские СМИ\u202c снова лгут ' onmouseover='alert(3)"
+)
+MARKED = ["Так называемые", "пропагандистские СМИ", "лгут"]
+
+
+def _marks(html: str) -> list[str]:
+    return re.findall(r"<mark [^>]*>([^<]*)</mark>", html)
+
+
+def _shown_as_text(html: str) -> None:
+    """Nothing of the hostile headline became markup: no script or img element, no event
+    handler attribute (parsed as a browser would), the text and the RTL mark are there."""
+
+    class Elements(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.found: list[tuple[str, list[str]]] = []
+
+        def handle_starttag(self, tag: str, attrs: list) -> None:
+            self.found.append((tag, [name for name, _ in attrs]))
+
+    parser = Elements()
+    parser.feed(html)
+    assert not [tag for tag, _ in parser.found if tag in ("script", "img")]
+    assert not [a for _, names in parser.found for a in names if a.startswith("on")]
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "\u202e" in html
+
+
+def _listed(twin_items: list[dict], title: str) -> dict:
+    [item] = [i for i in twin_items if i.get("title") == title]
+    return item
+
+
+def test_the_home_page_marks_loaded_headlines_in_its_lists_and_twins(app) -> None:
+    """The home page's list of articles and each event's list of report titles mark a
+    loaded headline with the mark macro (offsets into the title), everything escaped; the
+    twins (/api/home, /api/articles) carry the same ``title_highlights``."""
+    client = app.test_client()
+    hostile = _ingest(app, HOSTILE)
+    neutral = _ingest(app, NEUTRAL, BODY.replace("четверг", "пятницу"))
+    client.get("/")  # starts the grouping that puts the two reports in one event
+    assert app.extensions["framing_analysis"].wait(timeout=600)
+    html = client.get("/").get_data(as_text=True)
+    rows = re.findall(r'<td data-label="Title">(.*?)</td>', html, re.S)
+    [row] = [r for r in rows if f"/articles/{hostile}" in r]
+    assert _marks(row) == MARKED
+    _shown_as_text(row)
+    [plain] = [r for r in rows if f"/articles/{neutral}" in r]
+    assert "<mark" not in plain and NEUTRAL in plain
+    titles = re.findall(r'<ul class="titles">(.*?)</ul>', html, re.S)
+    [event] = [t for t in titles if "&lt;script&gt;" in t]
+    [item] = [i for i in re.findall(r"<li[^>]*>(.*?)</li>", event, re.S) if "<mark" in i]
+    assert _marks(item) == MARKED
+    _shown_as_text(item)
+    assert NEUTRAL in event  # the other report of the event, unmarked
+    # the popover's attributes come from the lexicon entry, escaped
+    assert 'data-neutral="российские государственные СМИ"' in row
+
+    home = client.get("/api/home").get_json()
+    found = _listed(home["articles"], HOSTILE)["title_highlights"]
+    assert [h["text"] for h in found] == MARKED
+    assert all(HOSTILE[h["start"] : h["end"]] == h["text"] for h in found)
+    assert all(h["display"] and h["source"] == "lexicon" for h in found)
+    assert _listed(home["articles"], NEUTRAL)["title_highlights"] == []
+    [reports] = [
+        e["reports"] for e in home["events"] if HOSTILE in [r["title"] for r in e["reports"]]
+    ]
+    assert _listed(reports, HOSTILE)["title_highlights"] == found
+    every = client.get("/api/articles").get_json()["articles"]
+    assert _listed(every, HOSTILE)["title_highlights"] == found
+
+
+def test_an_outlet_page_marks_loaded_headlines_in_its_list_of_articles(app) -> None:
+    client = app.test_client()
+    hostile = _ingest(app, HOSTILE, outlet="Sputnik")
+    html = client.get("/outlets/sputnik").get_data(as_text=True)
+    rows = re.findall(r"<tr>(.*?)</tr>", html, re.S)
+    [row] = [r for r in rows if f'href="/articles/{hostile}"' in r]
+    assert _marks(row) == MARKED
+    _shown_as_text(row)
+    twin = client.get("/api/outlets/sputnik").get_json()
+    found = _listed(twin["articles"], HOSTILE)["title_highlights"]
+    assert [h["text"] for h in found] == MARKED
+    assert all(HOSTILE[h["start"] : h["end"]] == h["text"] for h in found)
+
+
+def test_the_event_picker_and_the_handouts_words_to_discuss_take_the_headline(app) -> None:
+    """With three reports the event page's picker lists each by its headline, marked; the
+    handout discusses a loaded headline word like a body word and says where it stands."""
+    client = app.test_client()
+    said = BODY + " По его словам, западные СМИ снова лгут."
+    hostile = _ingest(app, HOSTILE, said)
+    neutral = _ingest(app, NEUTRAL, BODY.replace("четверг", "пятницу"))
+    _ingest(app, "Песков ответил на вопросы журналистов", BODY.replace("четверг", "среду"))
+    client.get("/")
+    assert app.extensions["framing_analysis"].wait(timeout=600)
+    events = client.get("/api/events").get_json()["events"]
+    [event] = [e for e in events if hostile in e["articles"]]
+    assert len(event["articles"]) >= 3 and neutral in event["articles"]
+    chosen = f"articles={hostile}&articles={neutral}"
+    client.get(f"/events/{event['id']}?{chosen}")  # asks the background for the comparison
+    assert app.extensions["framing_analysis"].wait(timeout=600)
+    html = client.get(f"/events/{event['id']}?{chosen}").get_data(as_text=True)
+    picker = re.search(r'<form class="picker".*?</form>', html, re.S).group(0)
+    labels = re.findall(r"<label>(.*?)</label>", picker, re.S)
+    [label] = [x for x in labels if f'value="{hostile}"' in x]
+    assert _marks(label) == MARKED
+    _shown_as_text(label)
+    assert len(labels) == len(event["articles"])
+
+    handout = client.get(f"/events/{event['id']}/handout?{chosen}").get_data(as_text=True)
+    terms = re.search(r'<table class="handout-terms.*?</table>', handout, re.S).group(0)
+    rows = {
+        re.search(r"<mark [^>]*>([^<]*)</mark>", r).group(1): r
+        for r in re.findall(r"<tr><td .*?</tr>", terms, re.S)
+    }
+    where = {
+        word: re.findall(r'class="muted small where">([^<]*)<', row) for word, row in rows.items()
+    }
+    assert where["Так называемые"] == ["in the headline"]
+    assert where["пропагандистские СМИ"] == ["in the headline"]
+    assert where["лгут"] == ["1 of 2 in the headline"]
+    assert "× 2" in rows["лгут"]
+    assert all(not w for word, w in where.items() if word not in MARKED)
+
+
+def test_discussion_terms_count_the_headline_uses_of_a_wording() -> None:
+    from framing.report import discussion_terms
+
+    def hit(text: str) -> dict:
+        return {"text": text, "display": "name_calling", "source": "lexicon", "note": ""}
+
+    report = {
+        "articles": [{"id": "a"}, {"id": "b"}],
+        "analysis": {
+            "a": {"highlights": [hit("лгут")], "title_highlights": [hit("Лгут"), hit("режим")]},
+            "b": {"highlights": [hit("режим")]},  # an analysis of before title highlights
+        },
+    }
+    rows = [
+        (t["article"]["id"], t["highlight"]["text"], t["count"], t["headline"])
+        for t in discussion_terms(report)
+    ]
+    assert rows == [("a", "Лгут", 2, 1), ("a", "режим", 1, 1), ("b", "режим", 1, 0)]

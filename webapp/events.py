@@ -25,6 +25,7 @@ from framing.report import (
     chosen_articles,
     find_event,
     matrix_records,
+    with_title_highlights,
 )
 
 from .db import finished_analysis, get_analysis, get_embedder, get_store
@@ -78,7 +79,8 @@ def pending_json(found: dict) -> Any:
 def event_page(event_id: str, template: str, endpoint: str) -> Any:
     def render(found: dict, report: dict) -> Any:
         # The picker names every report of the event by outlet, language and date.
-        members = {a["id"]: a for a in get_store().articles() if a["id"] in found["articles"]}
+        listed = [a for a in get_store().articles() if a["id"] in found["articles"]]
+        members = {a["id"]: a for a in with_title_highlights(listed)}
         context = comparison_context(report)
         return render_template(template, event=found, members=members, **context)
 

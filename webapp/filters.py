@@ -8,8 +8,9 @@ from typing import Any
 from flask import Flask
 from markupsafe import Markup
 
+from framing.markup import Segment
 from framing.outlets import publisher_label
-from framing.report import categories, figures, language_note
+from framing.report import categories, figures, language_note, title_marks
 
 
 def figure_value(value: Any, name: str) -> str:
@@ -53,6 +54,12 @@ def article_title(article: Any) -> str | Markup:
     return Markup('<span class="untitled">Untitled: {}</span>').format(lead)
 
 
+def title_segments(article: Any) -> list[Segment] | None:
+    """A listed article's title cut by its ``title_highlights`` (``m.title`` shows them as
+    the article page's heading does); None without a title or a highlight in it."""
+    return title_marks(article, article.get("title_highlights") or [])
+
+
 def today() -> str:
     """The date a page was made (a handout says when it was printed; the page script puts
     the reader's own date in at print time, since pages are cached)."""
@@ -65,4 +72,5 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["short"] = short_name
     app.jinja_env.filters["outlet"] = publisher_label
     app.jinja_env.filters["article_title"] = article_title
+    app.jinja_env.filters["title_segments"] = title_segments
     app.jinja_env.filters["language_note"] = language_note

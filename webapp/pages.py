@@ -17,6 +17,7 @@ from framing.report import (
     score_card,
     sentence_marks,
     title_marks,
+    with_title_highlights,
 )
 from framing.settings import setting
 
@@ -85,6 +86,7 @@ def home_data() -> dict[str, Any]:
     size = setting("home_page_size")
     events_page, events_paging = paginate(matching, "page", size)
     articles_page, articles_paging = paginate(articles, "articles_page", size)
+    articles_page = with_title_highlights(articles_page)  # a loaded headline is marked
     summaries = {a["id"]: a for a in store.articles()}
     events = []
     for event in events_page:  # headlines only for the events shown
@@ -94,7 +96,9 @@ def home_data() -> dict[str, Any]:
             {
                 **event,
                 "outlets": outlets,
-                "reports": [{k: m[k] for k in ("title", "lead", "lang")} for m in members],
+                "reports": with_title_highlights(
+                    [{k: m[k] for k in ("title", "lead", "lang")} for m in members]
+                ),
                 "headline": event_headline(store, event, get_embedder(), summaries),
             }
         )
@@ -164,7 +168,7 @@ def article(article_id: str) -> Any:
 @bp.get("/api/articles")
 @cached_page
 def articles_json() -> Any:
-    return jsonify({"ok": True, "articles": searched_articles()[1]})
+    return jsonify({"ok": True, "articles": with_title_highlights(searched_articles()[1])})
 
 
 @bp.get("/api/articles/<article_id>")
