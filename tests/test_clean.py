@@ -677,3 +677,71 @@ def test_broken_furniture_file_says_what_to_fix(tmp_path: Path, change, message:
     with pytest.raises(FramingError, match=re.escape(message)) as caught:
         load_furniture(broken)
     assert str(broken) in str(caught.value)
+
+
+# --- the page's headline below a banner that reads as a sentence ----------------------------
+
+FRESH = Path(__file__).parent / "gold" / "fresh_pages"
+
+
+def test_a_banner_above_the_pages_own_headline_is_the_pages_not_the_article() -> None:
+    """Kyiv Independent (fresh page 416), pasted whole with its title: a membership appeal
+    above the headline read as the article's first sentences, so the appeal, the headline
+    and the byline stayed in the text. The line repeating the page's own title is the
+    headline; what stands above it is the page's, and the article starts below it."""
+    page = json.loads((FRESH / "416_kyivindependent_zelensky_frontline.json").read_text("utf-8"))
+    result = clean_text(page["text"], title=page["title"])
+    check_contract(page["text"], result)
+    assert result.title == "Zelensky says situation on frontline is tough."
+    assert result.text.startswith("President Volodymyr Zelensky said in his evening address")
+    above = [r.text for r in result.removed if r.reason == "above-headline"]
+    assert above[0].startswith("Three years of reporting, funded by our readers")
+    assert "Goal: 1,000 new members for our birthday." in above[1]
+    assert "by The Kyiv Independent news desk" in " ".join(r.text for r in result.removed)
+    # every sentence of the report is still there, as without the title
+    plain = clean_text(page["text"])
+    body = plain.text[plain.text.index("President Volodymyr") :]
+    assert result.text == body
+
+
+BANNER_BODY = (
+    "President Volodymyr Zelensky said in his evening address on Feb. 4 that the situation "
+    "on the frontline is tough.\n\nHe also said he had signed relevant documents regarding "
+    "people who have Russian citizenship. He did not elaborate."
+)
+
+
+@pytest.mark.parametrize(
+    "banner",
+    [
+        "Live\nSupport independent journalism: become a member today and help us keep going.",
+        "Breaking\nThe news you can trust, every day of the week, for all our readers.",
+    ],
+)
+def test_short_furniture_and_a_slogan_above_the_title_go_with_the_banner(banner: str) -> None:
+    text = f"{banner}\n\nZelensky says situation on frontline is tough.\n\n{BANNER_BODY}"
+    result = clean_text(text, title="Zelensky says situation on frontline is tough")
+    check_contract(text, result)
+    assert result.title == "Zelensky says situation on frontline is tough."
+    assert result.text == BANNER_BODY
+    assert reason_of(result, banner.splitlines()[1]) == {"above-headline"}
+
+
+def test_the_title_repeated_far_down_the_page_cuts_nothing() -> None:
+    """A line repeating the title under more than ``headline_max_lines_above`` lines of
+    text (a "most read" list at the end) is no headline: the article above it stays."""
+    limit = FURNITURE.settings["headline_max_lines_above"]
+    paragraphs = [
+        f"Paragraph {n} of the report says what the minister said today." for n in range(limit + 1)
+    ]
+    text = "\n\n".join([*paragraphs, "Zelensky says situation on frontline is tough."])
+    result = clean_text(text, title="Zelensky says situation on frontline is tough.")
+    check_contract(text, result)
+    assert result.text.startswith("Paragraph 0 of the report")
+    assert not [r for r in result.removed if r.reason == "above-headline"]
+    # one line fewer above it, and it is the headline again
+    nearer = "\n\n".join(
+        [*paragraphs[1:], "Zelensky says situation on frontline is tough.", BANNER_BODY]
+    )
+    moved = clean_text(nearer, title="Zelensky says situation on frontline is tough.")
+    assert len([r for r in moved.removed if r.reason == "above-headline"]) == limit

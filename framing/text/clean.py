@@ -56,9 +56,9 @@ _SETTINGS = """prose_min_words long_line_words title_min_words title_max_words t
 title_min_score slug_overlap title_case_share title_case_min_words menu_min_lines menu_max_words
 heading_max_words short_repeat_words caption_block_max_lines link_density timestamp_max_chars
 lead_in_min_words pattern_max_chars vocabulary_overrides standfirst_min_words
-standfirst_min_function_words""".split()
+standfirst_min_function_words headline_max_lines_above""".split()
 _CODE_REASONS = """source-header headline repeated-line url timestamp photo-caption navigation
-subheading short-fragment""".split()
+subheading short-fragment above-headline""".split()
 _NOTES = ["headline-repeat", "caption-beside-credit", "image-url"]
 
 
@@ -238,8 +238,16 @@ def clean_text(
     counts = Counter(ln.key for ln in content)
     _mark_captions(content, counts, fur)
     start = _article_start(content, fur.settings)
+    if (below := _title_below_start(content, start, title, fur.settings)) is not None:
+        # The page's headline stands below what read as the first sentence: the lines above
+        # it are the page's (a banner, an appeal, "Live"), and the article starts below it.
+        below.drop("headline", fur.reasons["headline"])
+        for ln in content[: content.index(below)]:
+            if ln.reason is None:
+                ln.drop("above-headline", fur.reasons["above-headline"])
+        start = _article_start(content, fur.settings)
     picked = None if start is None else _pick_title(content, start, counts, fur.settings, url)
-    picked = _known_title(content, start, title, fur.settings) or picked
+    picked = below or _known_title(content, start, title, fur.settings) or picked
     if picked is not None:
         picked.drop("headline", fur.reasons["headline"])
     _mark_repeats(content, counts, picked, fur)
@@ -264,6 +272,31 @@ def _known_title(
         (ln for ln in content[: start + 1] if ln.reason is None and _title_key(ln.text) == key),
         None,
     )
+
+
+def _title_below_start(
+    content: list[_Line], start: int | None, title: str | None, s: dict[str, Any]
+) -> _Line | None:
+    """The first free line below the article's start that is the page's own ``title``, with
+    at most ``headline_max_lines_above`` free lines above it: the headline, under a banner
+    that read as the article's first sentence. None when the title is found at or above the
+    start (:func:`_known_title` takes it), not at all, or under more lines than that (the
+    title repeated far down a page is no headline)."""
+    if start is None or not title or _known_title(content, start, title, s) is not None:
+        return None
+    key = _title_key(title)
+    if not key or len(title) > s["title_max_chars"] or len(key.split()) > s["title_max_words"]:
+        return None
+    free = 0
+    for i, ln in enumerate(content):
+        if ln.reason is not None:
+            continue
+        if i > start and _title_key(ln.text) == key:
+            return ln
+        free += 1
+        if free > s["headline_max_lines_above"]:
+            return None
+    return None
 
 
 def _title_key(text: str) -> str:
