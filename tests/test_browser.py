@@ -54,7 +54,11 @@ def site(web_db: Path, tmp_path_factory: pytest.TempPathFactory, model) -> Itera
     server = create_server(app, host="127.0.0.1", port=0, threads=4, asyncore_use_poll=True)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
-    yield {"url": f"http://127.0.0.1:{server.effective_port}", "hostile": result.article_id}
+    yield {
+        "url": f"http://127.0.0.1:{server.effective_port}",
+        "hostile": result.article_id,
+        "app": app,
+    }
     server.close()
 
 
@@ -244,3 +248,35 @@ def test_a_long_unbroken_token_stays_in_its_column(site, page, width: int) -> No
     page.wait_for_selector(".matrix", timeout=60_000)
     assert token in page.locator(".matrix").inner_text().replace("\n", "")
     assert page.evaluate("document.documentElement.scrollWidth") <= width
+
+
+# Last in the module: it adds a third report to the seed event the tests above read.
+@pytest.mark.parametrize("width", [390])
+def test_the_pickers_long_marked_title_fits_a_phone(site, page, seeds_by_file, width: int) -> None:
+    """With three reports the event page's picker names each by its headline, loaded words
+    marked; a long headline is cut with an ellipsis inside its line, where on a phone the
+    picker's line grew to the whole headline's width and the page scrolled sideways (1,064
+    px wide in a 390 px window)."""
+    from framing.ingest import ingest
+    from framing.store import open_store
+    from framing.text.readers import RawInput
+
+    title = (
+        "So-called experts and propaganda outlets lie again about a meeting of the presidents "
+        "that nobody in the Kremlin discussed on Thursday or on Friday"
+    )
+    text = seeds_by_file["002"]["text"].replace("Kremlin spokesman", "the Kremlin's spokesman")
+    raw = RawInput(source="third.txt", text=text, fields={"title": title, "outlet": "UAWire"})
+    with open_store(site["app"].config["DATABASE"]) as store:
+        [third] = ingest([raw], store)
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(site["url"] + "/")
+    assert site["app"].extensions["framing_analysis"].wait(timeout=600)
+    seed_event_url(site, page)
+    page.wait_for_selector(".picker")
+    label = page.locator(".picker label", has=page.locator(f"input[value='{third.article_id}']"))
+    assert label.locator("mark.hl").count() == 3
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    cut = label.locator(".pick-title")
+    assert cut.evaluate("e => e.scrollWidth > e.clientWidth")  # cut, not overflowing
+    assert cut.bounding_box()["x"] + cut.bounding_box()["width"] <= width
