@@ -27,6 +27,8 @@ SOURCES = [
     "tests/gold/real_events_articles",
     "tests/gold/fresh_pages",
     "tests/gold/fresh_alignment_articles",
+    "tests/gold/holdout_alignment_articles",
+    "tests/gold/holdout2_alignment_articles",
 ]
 
 
