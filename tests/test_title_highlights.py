@@ -211,12 +211,17 @@ def test_the_home_page_marks_loaded_headlines_in_its_lists_and_twins(app) -> Non
 
 def test_an_outlet_page_marks_loaded_headlines_in_its_list_of_articles(app) -> None:
     client = app.test_client()
-    hostile = _ingest(app, HOSTILE, outlet="Sputnik")
+    hostile = _ingest(app, HOSTILE, outlet="Sputnik", date="2024-11-07")
     html = client.get("/outlets/sputnik").get_data(as_text=True)
     rows = re.findall(r"<tr>(.*?)</tr>", html, re.S)
     [row] = [r for r in rows if f'href="/articles/{hostile}"' in r]
     assert _marks(row) == MARKED
     _shown_as_text(row)
+    # and in its month's list of articles under "over time"
+    [month] = re.findall(r'<tr id="month-2024-11">(.*?)</tr>', html, re.S)
+    [item] = [i for i in re.findall(r"<li>(.*?)</li>", month, re.S) if hostile in i]
+    assert _marks(item) == MARKED
+    _shown_as_text(item)
     twin = client.get("/api/outlets/sputnik").get_json()
     found = _listed(twin["articles"], HOSTILE)["title_highlights"]
     assert [h["text"] for h in found] == MARKED
