@@ -148,7 +148,8 @@ def _marks(html: str) -> list[str]:
 
 def _shown_as_text(html: str) -> None:
     """Nothing of the hostile headline became markup: no script or img element, no event
-    handler attribute (parsed as a browser would), the text and the RTL mark are there."""
+    handler attribute (parsed as a browser would), the text and the RTL mark are there,
+    isolated in the title's <bdi> so it cannot reverse the rest of the line."""
 
     class Elements(HTMLParser):
         def __init__(self) -> None:
@@ -163,6 +164,9 @@ def _shown_as_text(html: str) -> None:
     assert not [tag for tag, _ in parser.found if tag in ("script", "img")]
     assert not [a for _, names in parser.found for a in names if a.startswith("on")]
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "\u202e" in html
+    # the unclosed override stays inside the title's own bidi isolate
+    assert "<bdi>" in html
+    assert html.index("<bdi>") < html.rindex("\u202e") < html.rindex("</bdi>")
 
 
 def _listed(twin_items: list[dict], title: str) -> dict:
