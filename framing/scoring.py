@@ -27,6 +27,7 @@ HIGHLIGHT_FIELDS = (
     "explanation",
     "neutral",
     "confidence",
+    "note",
 )
 BATCH = 32
 

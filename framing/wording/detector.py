@@ -84,12 +84,15 @@ class Cut:
 
 @dataclass(frozen=True)
 class Suggestion:
-    """A run of words the detector finds loaded: ``text == source[start:end]``."""
+    """A run of words the detector finds loaded: ``text == source[start:end]``. ``seeds``:
+    the offsets of its words at or above the seed bar (the words that made it a suggestion;
+    its other words only reach the lower extend bar beside them)."""
 
     start: int
     end: int
     text: str
     confidence: float
+    seeds: tuple[Span, ...] = ()
 
 
 # --- inputs of the head ---------------------------------------------------------------------
@@ -391,7 +394,8 @@ def spans_from_tokens(
     for first, last in merged:
         start, end = tokens[first][0], tokens[last][1]
         confidence = round(float(np.mean(probs[first : last + 1])), 3)
-        found.append(Suggestion(start, end, text[start:end], confidence))
+        seeds = tuple(tokens[k] for k in range(first, last + 1) if probs[k] >= threshold)
+        found.append(Suggestion(start, end, text[start:end], confidence, seeds))
     return found
 
 
@@ -420,6 +424,7 @@ def beyond_lexicon(
     lexicon: Sequence[tuple[int, int]],
     source: str,
     lang: str | None = None,
+    own_seed: bool = True,
 ) -> list[Suggestion]:
     """The parts of the suggestions that no lexicon hit covers: what a reader sees besides
     the lexicon's explained hits (``framing score``, the web view and ``eval-loaded``'s union
@@ -427,7 +432,12 @@ def beyond_lexicon(
     other words, cut to whole words, unless ``lang`` is given and a piece left is only its
     function words (:func:`function_words`): «и» of «голословными и хамскими» around two
     hits, "as" beside "absurd", highlighted on their own, were what readers counted wrong.
-    ``source`` is the text the offsets index."""
+    A piece left with none of the suggestion's ``seeds`` (its words at the seed bar) is
+    dropped too: the lexicon word was the seed, and its neighbours only reached the lower
+    extend bar beside it («разу» and «мав» around «бункерний дід», «смерть» after
+    «героїчну», "organisation" after "extremist": 17 of the 18 such pieces on the dev pages
+    were wrong; docs/loaded_eval.md, session 17), unless ``own_seed`` is false (to measure
+    it). ``source`` is the text the offsets index."""
     taken = sorted(lexicon)
     out: list[Suggestion] = []
     for s in suggestions:
@@ -441,8 +451,12 @@ def beyond_lexicon(
                 cut and lang is not None and _only_function_words(source[start:end], words, lang)
             ):
                 continue
+            seeded = any(start <= a and z <= end for a, z in s.seeds)
+            if own_seed and cut and s.seeds and not seeded:
+                continue
             a, z = start + words[0][0], start + words[-1][1]
-            out.append(Suggestion(a, z, source[a:z], s.confidence))
+            seeds = tuple((b, e) for b, e in s.seeds if a <= b and e <= z)
+            out.append(Suggestion(a, z, source[a:z], s.confidence, seeds))
     return out
 
 

@@ -15,7 +15,14 @@ from framing.records import Sentence
 from framing.text.morphology import TEXT_WORD_RE
 from framing.wording.attribution import sentence_sources
 from framing.wording.editorial import text_cues
-from framing.wording.lexicon import LANGUAGES, LexiconHit, find_loaded
+from framing.wording.lexicon import (
+    LANGUAGES,
+    LexiconHit,
+    find_loaded,
+    inside_any,
+    quoted_mark,
+    quoted_speech,
+)
 
 HEDGE_CATEGORIES = {"distancing_hedge"}
 
@@ -104,8 +111,14 @@ def _model_suggestions(
 
     taken = [(h["start"], h["end"]) for h in lexicon]
     out = []
-    found = detect_loaded(article.text, str(article.lang), "article", recall, hits)
+    lang = str(article.lang)
+    found = detect_loaded(article.text, lang, "article", recall, hits)
+    speech = quoted_speech(article.text, lang) if found else []
+    factor, quoted = quoted_mark(lang)
     for s in beyond_lexicon(found, taken, article.text, article.lang):
+        # inside a quotation attributed to a speaker the words are the speaker's: shown
+        # like a lexicon hit there, with the note and a lower confidence (counted apart)
+        in_speech = inside_any(speech, s.start, s.end)
         out.append(
             {
                 "start": s.start,
@@ -117,8 +130,8 @@ def _model_suggestions(
                 "for loaded and manipulative wording, suggests this may be loaded. "
                 "To check: it is a suggestion, not a lexicon entry.",
                 "neutral": "",
-                "confidence": round(float(s.confidence), 3),
-                "note": "",
+                "confidence": round(float(s.confidence) * (factor if in_speech else 1), 3),
+                "note": quoted if in_speech else "",
             }
         )
     return out
