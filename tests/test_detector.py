@@ -242,6 +242,59 @@ def test_suggestions_beyond_the_lexicon() -> None:
     ]
 
 
+def test_a_piece_beside_a_lexicon_hit_needs_a_seed_word_of_its_own() -> None:
+    """Session 17 (fresh page 422): «бункерний дід» (a lexicon hit) was the seed of the run
+    «разу бункерний дід мав»; «разу» and «мав» only reached the extend bar beside it, and
+    shown alone they were what a reader counted wrong (17 of 18 such pieces on the dev
+    pages). A piece with a seed word of its own stays; a suggestion no hit cuts is whole."""
+    text = "Водночас цього разу бункерний дід мав ще дивніший вигляд"
+    tokens = word_spans(text)
+    probs = [0.1, 0.1, 0.7, 0.95, 0.95, 0.7, 0.1, 0.1, 0.1]
+    found = spans_from_tokens(text, tokens, probs, 0.8, 0.6)
+    assert [s.text for s in found] == ["разу бункерний дід мав"]
+    assert found[0].seeds == (tokens[3], tokens[4])
+    hit = [(text.index("бункерний"), text.index(" мав"))]
+    assert beyond_lexicon(found, hit, text, "uk") == []
+    kept = beyond_lexicon(found, hit, text, "uk", own_seed=False)
+    assert [s.text for s in kept] == ["разу", "мав"]
+    probs[5] = 0.85  # «мав» is a seed word now: its piece stays, with its seed
+    found = spans_from_tokens(text, tokens, probs, 0.8, 0.6)
+    shown = beyond_lexicon(found, hit, text, "uk")
+    assert [(s.text, s.seeds) for s in shown] == [("мав", (tokens[5],))]
+    assert beyond_lexicon(found, [], text, "uk") == found
+
+
+def test_a_suggestion_inside_a_speakers_quotation_is_marked_quoting(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Session 17: a suggestion on words a quoted speaker says is shown as a lexicon hit
+    there is, "quoting a speaker" (the lexicon's note, its confidence times the quoted
+    factor), so that a reader and the counts keep it apart from the outlet's own voice;
+    one in the outlet's voice keeps no note. The score record carries the note."""
+    from framing.scoring import HIGHLIGHT_FIELDS
+    from framing.wording import detector
+    from framing.wording.lexicon import quoted_mark
+    from framing.wording.profile import ArticleText, highlights
+
+    text = (
+        "Песков уточнил:\n«Это большая провокация киевских властей и их хозяев». "
+        "Журналисты сочли его слова большой глупостью."
+    )
+    quoted, own = text.index("большая"), text.index("большой")
+    fake = [
+        Suggestion(quoted, quoted + 7, "большая", 0.9, ((quoted, quoted + 7),)),
+        Suggestion(own, own + 7, "большой", 0.8, ((own, own + 7),)),
+    ]
+    monkeypatch.setattr(detector, "detect_loaded", lambda *args, **kwargs: fake)
+    shown = [h for h in highlights(ArticleText(text, [], "ru")) if h["source"] == "model"]
+    factor, note = quoted_mark("ru")
+    assert [(h["text"], h["note"], h["confidence"]) for h in shown] == [
+        ("большая", note, round(0.9 * factor, 3)),
+        ("большой", "", 0.8),
+    ]
+    assert "note" in HIGHLIGHT_FIELDS
+
+
 def test_run_time_code_never_imports_the_lab() -> None:
     code = (
         "import sys\n"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import yaml
 
-from framing.lab.fresh_recall import HERE, clean_article, evaluate, page_files
+from framing.lab.fresh_recall import HERE, SETS, clean_article, evaluate, page_files
 
 GOLD = HERE / "fresh_pages_loaded.yaml"
 PAGES = HERE / "fresh_pages"
@@ -29,6 +29,34 @@ def test_every_marked_term_is_on_its_page() -> None:
             ]
             assert all(form in text for form in forms), (pid, term["term"])
     assert sum(len(terms) for terms in marked.values()) == 107
+
+
+def test_every_check_term_is_on_its_page_and_the_check_pages_are_new() -> None:
+    """The held-out check set of session 17 (441-460, ``--set check``): every term, alt and
+    near of check_pages_loaded.yaml is an exact substring of its page, every page is
+    annotated (five controls with none), and no page or URL is one of the dev pages'."""
+    pages, gold = SETS["check"]
+    marked = yaml.safe_load(gold.read_text("utf-8"))["pages"]
+    files = page_files(pages)
+    assert sorted(marked) == sorted(files) == [str(n) for n in range(441, 461)]
+    for pid, terms in marked.items():
+        text = json.loads(files[pid].read_text("utf-8"))["text"]
+        for term in terms:
+            forms = [
+                term["term"],
+                *term.get("alt", []),
+                *([term["near"]] if "near" in term else []),
+            ]
+            assert all(form in text for form in forms), (pid, term["term"])
+    assert sum(len(terms) for terms in marked.values()) == 86
+    assert sorted(pid for pid, terms in marked.items() if not terms) == [
+        "447", "452", "455", "457", "458"
+    ]  # fmt: skip
+    pages_of = {n: json.loads(f.read_text("utf-8")) for n, f in files.items()}
+    dev = [json.loads(f.read_text("utf-8")) for f in PAGES.glob("*.json")]
+    assert not {p["url"] for p in pages_of.values()} & {p["url"] for p in dev}
+    assert all(p["lang"] in ("ru", "uk", "en") for p in pages_of.values())
+    assert {p["lang"] for p in pages_of.values()} == {"ru", "uk", "en"}
 
 
 def test_recall_counts_a_term_found_when_a_highlight_overlaps_it(tmp_path: Path) -> None:
@@ -57,6 +85,27 @@ def test_recall_counts_a_term_found_when_a_highlight_overlaps_it(tmp_path: Path)
     assert [state for *_, state in result["terms"]] == ["found", "missed", "missed"]
     assert result["recall_body"] == (1, 3)
     assert result["unmatched"] == [("422", "Ранок", "x")]
+    assert result["by_source"] == {"x": (2, 0)}
+
+
+def test_quoted_highlights_are_counted_apart(tmp_path: Path) -> None:
+    """A highlight with the "quoting a speaker" note is counted apart by its source and
+    listed as quoted among the highlights on no marked term."""
+    page = PAGES / "422_24tv_bunker_robot.json"
+    article = clean_article(json.loads(page.read_text("utf-8")))
+    other = article.text.index("Ранок")
+    highlights = [
+        {"start": other, "end": other + 5, "text": "Ранок", "source": "model", "note": "q"},
+        {"start": other, "end": other + 5, "text": "Ранок", "source": "lexicon", "note": ""},
+    ]
+    scored = tmp_path / "scored.jsonl"
+    scored.write_text(json.dumps({"input_id": "422", "highlights": highlights}) + "\n", "utf-8")
+    gold = tmp_path / "gold.yaml"
+    terms = [{"term": "тривожненько", "class": "mocking", "reason": "r"}]
+    gold.write_text(yaml.safe_dump({"pages": {"422": terms}}, allow_unicode=True), "utf-8")
+    result = evaluate(scored, PAGES, gold)
+    assert result["by_source"] == {"lexicon": (1, 0), "model": (1, 1)}
+    assert ("422", "Ранок", "model, quoted") in result["unmatched"]
 
 
 def test_a_headline_term_is_found_by_a_title_highlight(tmp_path: Path) -> None:

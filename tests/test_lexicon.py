@@ -22,7 +22,9 @@ from framing.wording.lexicon import (
     LexiconError,
     LexiconHit,
     find_loaded,
+    inside_any,
     load_lexicon,
+    quoted_speech,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -228,10 +230,56 @@ def test_hits_inside_attributed_quotations_are_marked_as_quoted(
     assert all(hit.confidence < own.confidence for hit in hits)
 
 
+@pytest.mark.parametrize(
+    ("lang", "text", "quoted"),
+    [
+        # session 17, from the dev pages: a colon ending the line above (406) ...
+        (
+            "ru",
+            'Песков уточнил:\n"Киев раскручивает тот же сценарий, это вранье - и, конечно же, '
+            'мы будем отстаивать правду".',
+            "вранье",
+        ),
+        # ... a comma and a dash after the quotation, whatever the verb (433) ...
+        (
+            "ru",
+            "«Информаторы, предатели и коллаборационисты поддерживали Россию», — огорчается "
+            "американский журнал.",
+            "предатели",
+        ),
+        # ... a speech verb earlier in the sentence (434, a partial quotation)
+        (
+            "ru",
+            'Путин отметил, что США "пытаются всё брать нахрапом и шантажом, врут напропалую".',
+            "врут",
+        ),
+        (
+            "en",
+            "Zakharova added in her post on Telegram today, Thursday: “It was they who handed "
+            "power to bandits and liars.”",
+            "liars",
+        ),
+    ],
+)
+def test_direct_speech_introduced_by_its_punctuation_is_quoted(
+    lang: str, text: str, quoted: str
+) -> None:
+    """A quotation introduced as direct speech is the speaker's: the lexicon's hits inside
+    it carry the quoting note, and ``quoted_speech`` (what the detector's suggestions are
+    marked by) holds it."""
+    (hit,) = [h for h in find_loaded(text, lang) if h.text == quoted]
+    assert hit.note.startswith("Inside a quotation")
+    assert inside_any(quoted_speech(text, lang), hit.start, hit.end)
+
+
 def test_unattributed_quotation_is_the_outlets_own_voice() -> None:
-    hits = find_loaded("Заголовок: «Киевский режим снова лжёт» и всё.", "ru")
+    text = "Заголовок: «Киевский режим снова лжёт» и всё."
+    hits = find_loaded(text, "ru")
     assert [hit.text for hit in hits] == ["Киевский режим", "лжёт"]
     assert all(hit.note == "" for hit in hits)
+    assert quoted_speech(text, "ru") == []
+    exhibition = "В Киеве открылась выставка «Мир после войны, лжи и страха» в центре города."
+    assert quoted_speech(exhibition, "ru") == []  # a title, no speaker
 
 
 # --- scare quotes ---------------------------------------------------------------------------------

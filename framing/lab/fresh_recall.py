@@ -5,7 +5,12 @@ marks in the outlet's own voice (written by hand before any run). This module re
 records ``framing score -`` wrote for the same pages and says which terms a highlight
 covers, and which highlights cover no marked term (for the precision hand check):
 
-    python -m framing.lab.fresh_recall SCORED.jsonl [--pages DIR] [--gold YAML]
+    python -m framing.lab.fresh_recall SCORED.jsonl [--set fresh|check] [--pages DIR] [--gold YAML]
+
+``--set check`` reads the check pages 441-460 (``tests/gold/check_pages`` and
+``check_pages_loaded.yaml``, session 17): a held-out set written before any run on it and
+used for no choice. Highlights that carry the "quoting a speaker" note (a lexicon hit or a
+suggestion inside a quotation of a speaker) are counted apart, by source (``quoted``).
 
 SCORED.jsonl holds ``framing score -`` records of ``{"id", "url", "text"}`` inputs whose id
 is the page number (421, ...). Each page is cleaned again here exactly as ``score`` cleans
@@ -31,6 +36,12 @@ from typing import Any
 import yaml
 
 HERE = Path(__file__).resolve().parents[2] / "tests" / "gold"
+# The reader-marked sets: pages folder and gold file. "fresh" (421-440, session 16) is on
+# the dev side; "check" (441-460, session 17) is held out.
+SETS = {
+    "fresh": (HERE / "fresh_pages", HERE / "fresh_pages_loaded.yaml"),
+    "check": (HERE / "check_pages", HERE / "check_pages_loaded.yaml"),
+}
 
 
 @dataclass(frozen=True)
@@ -132,7 +143,8 @@ def evaluate(scored: Path, pages: Path, gold: Path) -> dict[str, Any]:
         ):
             for s2, e2, h in marks:
                 if not _overlaps([t for term in terms for t in term.spans], [(s2, e2, h)]):
-                    unmatched.append((pid, where[s2:e2], h["source"] + suffix))
+                    quoted = ", quoted" if h.get("note") else ""
+                    unmatched.append((pid, where[s2:e2], h["source"] + suffix + quoted))
     hits = [hit for _, hit, _ in found_terms]
     body_hits = [state == "found" for *_, state in found_terms]
     return {
@@ -142,9 +154,21 @@ def evaluate(scored: Path, pages: Path, gold: Path) -> dict[str, Any]:
         "by_class": {k: (sum(v), len(v)) for k, v in sorted(by_class.items())},
         "terms": [(t.page, t.term, t.cls, state) for t, _, state in found_terms],
         "highlights": sum(len(r["highlights"]) for r in records.values()),
+        "by_source": _by_source(records.values()),
         "title_highlights": sum(len(r.get("title_highlights") or []) for r in records.values()),
         "unmatched": unmatched,
     }
+
+
+def _by_source(records: Any) -> dict[str, tuple[int, int]]:
+    """Per source (lexicon, model, insertion): body highlights and how many of them carry
+    the "quoting a speaker" note (counted apart)."""
+    counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for record in records:
+        for h in record.get("highlights") or []:
+            counts[h["source"]][0] += 1
+            counts[h["source"]][1] += bool(h.get("note"))
+    return {k: (a, b) for k, (a, b) in sorted(counts.items())}
 
 
 def _overlaps(
@@ -157,16 +181,22 @@ def _overlaps(
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("scored", type=Path)
-    parser.add_argument("--pages", type=Path, default=HERE / "fresh_pages")
-    parser.add_argument("--gold", type=Path, default=HERE / "fresh_pages_loaded.yaml")
+    parser.add_argument("--set", choices=sorted(SETS), default="fresh", dest="which")
+    parser.add_argument("--pages", type=Path, help="default: the set's pages folder")
+    parser.add_argument("--gold", type=Path, help="default: the set's gold file")
     args = parser.parse_args()
-    result = evaluate(args.scored, args.pages, args.gold)
+    pages, gold = SETS[args.which]
+    result = evaluate(args.scored, args.pages or pages, args.gold or gold)
     found, total = result["recall"]
     body, _ = result["recall_body"]
     print(
         f"recall {found}/{total} = {found / total:.2f} (body alone {body}/{total} = "
         f"{body / total:.2f}); highlights {result['highlights']}, in titles "
         f"{result['title_highlights']}"
+    )
+    print(
+        "by source (quoted apart):",
+        {k: f"{a} ({b} quoted)" for k, (a, b) in result["by_source"].items()},
     )
     for key in ("by_lang", "by_class"):
         print(key, {k: f"{a}/{b}" for k, (a, b) in result[key].items()})

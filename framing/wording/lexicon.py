@@ -472,16 +472,19 @@ def _spoken(lex: Lexicon, text: str, quotes: list[tuple[int, int, str]]) -> list
 
 def _introduced(lex: Lexicon, text: str, start: int, end: int) -> bool:
     """Whether the quotation text[start:end] is direct speech by its punctuation or its
-    sentence: a colon just before it, on its line or ending the line above («Песков
-    уточнил:» and the quotation on the next line; «Мария Захарова, официальный
-    представитель МИД РФ: «…»»); a comma and a dash just after it («…», — огорчается
+    sentence: a colon just before it after a clause with a speech verb, on its line or
+    ending the line above («Песков уточнил:» and the quotation on the next line;
+    "Zakharova added in her post on Telegram today, Thursday:"; a colon alone, as in
+    «Заголовок: «…»», is no speaker); a comma and a dash just after it («…», — огорчается
     журнал); or a speech verb earlier in its sentence («Путин отметил, что … "…"», «как
     говорил Зеленский, «…»»). Session 17: of the detector's suggestions inside quotations
     on the dev pages, the speech-verb rule alone found one in eight."""
     window = int(lex.settings["attribution_window_chars"])
     lines = text[max(0, start - window) : start].split("\n")
     line = lines[-1].strip() or (lines[-2].strip() if len(lines) > 1 else "")
-    if line.endswith(":") or DIRECT_SPEECH_RE.match(text, end):
+    if line.endswith(":") and _has_verb(lex, _words(line)):
+        return True
+    if DIRECT_SPEECH_RE.match(text, end):
         return True
     sentence_start = max((m.end() for m in SENTENCE_END_RE.finditer(text, 0, start)), default=0)
     return _has_verb(lex, _words(text[sentence_start:start]))
