@@ -26,6 +26,7 @@ from framing.wording.detector import (
     detect_loaded,
     head_inputs,
     load_model,
+    own_seed_languages,
     sentence_ids,
     spans_from_tokens,
     text_kind,
@@ -262,6 +263,12 @@ def test_a_piece_beside_a_lexicon_hit_needs_a_seed_word_of_its_own() -> None:
     shown = beyond_lexicon(found, hit, text, "uk")
     assert [(s.text, s.seeds) for s in shown] == [("мав", (tokens[5],))]
     assert beyond_lexicon(found, [], text, "uk") == found
+    # the languages are data (data/suggestions.yaml); a post, read whole (no language
+    # given), has no gate
+    assert "uk" in own_seed_languages()
+    probs[5] = 0.7
+    found = spans_from_tokens(text, tokens, probs, 0.8, 0.6)
+    assert [s.text for s in beyond_lexicon(found, hit, text)] == ["разу", "мав"]
 
 
 def test_a_suggestion_inside_a_speakers_quotation_is_marked_quoting(

@@ -10,8 +10,9 @@ on them (computed once), and a reader's judgement of the default suggestions
 would see:
 
 * ``seed``/``extend``: added to each language's article bars (0: the shipped bars);
-* ``own_seed``: a piece of a suggestion left beside a lexicon hit is shown only if it
-  holds one of the suggestion's own seed words (:func:`framing.wording.detector.beyond_lexicon`).
+* ``own_seed``: the languages in which a piece of a suggestion left beside a lexicon hit
+  is shown only if it holds one of the suggestion's own seed words
+  (:func:`framing.wording.detector.beyond_lexicon`).
 
 Suggestions inside a quotation of a speaker (:func:`framing.wording.lexicon.quoted_speech`)
 are shown with the lexicon's "quoting a speaker" note and counted apart. Precision is
@@ -25,7 +26,12 @@ suggestions on a tie. ``test_cost`` scores a setting's union on the test fifth o
 sets the way ``framing eval-loaded`` does, from probabilities cached by ``cache_test``
 (reported, never chosen on).
 
-    python -m framing.lab.suggestion_bars [--test-cache FILE] [--build-test-cache]
+    python -m framing.lab.suggestion_bars [--train-cache FILE] [--test-cache FILE]
+
+``--train-cache`` (probabilities on a fixed subsample of the annotated train records, in
+the test cache's format) restricts the CV's choice to the settings whose union span F1
+there falls by no more than ``--max-train-cost`` on any news set: the cost on annotated
+data is read on the dev side, the test fifth only reported.
 """
 
 from __future__ import annotations
@@ -36,7 +42,7 @@ import json
 import pickle
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from itertools import product
+from itertools import combinations, product
 from pathlib import Path
 from typing import Any
 
@@ -54,10 +60,10 @@ SEEDS = ROOT / "corpus" / "seeds"
 class Setting:
     seed: float = 0.0  # added to the article seed bar of every language
     extend: float = 0.0  # added to the article extend bar (never above the seed bar)
-    own_seed: bool = True
+    own_seed: frozenset[str] = frozenset()  # the languages with the own-seed gate
 
     def label(self) -> str:
-        gate = "on" if self.own_seed else "off"
+        gate = ",".join(sorted(self.own_seed)) or "-"
         return f"seed+{self.seed:.2f} extend+{self.extend:.2f} own_seed={gate}"
 
 
@@ -76,9 +82,11 @@ class Page:
     lexicon_quoted: int = 0
 
 
+LANGS = ("en", "ru", "uk")
+GATES = [frozenset(c) for n in range(4) for c in combinations(LANGS, n)]
 GRID = [
     Setting(seed, extend, own)
-    for seed, extend, own in product((0.0, 0.05, 0.1, 0.15), (0.0, 0.1), (False, True))
+    for seed, extend, own in product((0.0, 0.05, 0.1, 0.15), (0.0, 0.1), GATES)
 ]
 
 
@@ -155,7 +163,7 @@ def shown_suggestions(
     seed = cut.seed + setting.seed
     extend = min(seed, cut.extend + setting.extend)
     found = spans_from_tokens(text, tokens, probs.tolist(), seed, extend, cut.bridge)
-    return beyond_lexicon(found, lexicon, text, lang, own_seed=setting.own_seed)
+    return beyond_lexicon(found, lexicon, text, lang, own_seed=lang in setting.own_seed)
 
 
 def tally(pages: Sequence[Page], setting: Setting) -> dict[str, int]:
@@ -262,26 +270,50 @@ def test_cost(cache: dict[str, list[dict[str, Any]]], setting: Setting) -> dict[
     return out
 
 
+def affordable(
+    train: dict[str, list[dict[str, Any]]], grid: Sequence[Setting], max_cost: float
+) -> list[Setting]:
+    """The settings whose union span F1 on the annotated train records falls by no more
+    than ``max_cost`` on any news set against the shipped bars with no gate."""
+    base = test_cost(train, Setting())
+    able = []
+    for setting in grid:
+        cost = test_cost(train, setting)
+        if all(base[k]["f1"] - v["f1"] <= max_cost for k, v in cost.items()):
+            able.append(setting)
+    return able
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--test-cache", type=Path, help="pickled test-fifth probabilities")
+    parser.add_argument("--train-cache", type=Path, help="the same of train records")
     parser.add_argument("--build-test-cache", action="store_true")
+    parser.add_argument("--max-train-cost", type=float, default=0.01)
     args = parser.parse_args()
     if args.build_test_cache and args.test_cache:
         cache_test(args.test_cache)
     pages = load_pages()
     test = pickle.loads(args.test_cache.read_bytes()) if args.test_cache else None
-    print("setting | suggestions right (quoted, of them right) | P all | P own voice | test")
+    train = pickle.loads(args.train_cache.read_bytes()) if args.train_cache else None
+    print(
+        "setting | suggestions right (quoted, of them right) | P all | P own voice | train | test"
+    )
     for setting in GRID:
         c = tally(pages, setting)
-        cost = ""
-        if test is not None:
-            cost = " ".join(f"{k} {v['f1']:.4f}" for k, v in test_cost(test, setting).items())
+        costs = []
+        for cache in (train, test):
+            if cache is not None:
+                f1 = test_cost(cache, setting).items()
+                costs.append(" ".join(f"{k.split('/')[0]} {v['f1']:.4f}" for k, v in f1))
         print(
             f"{setting.label()} | {c['suggestions']} {c['right']} ({c['quoted']}, "
-            f"{c['quoted_right']}) | {precision(c):.3f} | {precision(c, voice=True):.3f} | {cost}"
+            f"{c['quoted_right']}) | {precision(c):.3f} | {precision(c, voice=True):.3f} | "
+            + " | ".join(costs)
         )
-    cv = cross_validate(pages)
+    grid = affordable(train, GRID, args.max_train_cost) if train is not None else GRID
+    print(f"{len(grid)} settings within the train cost:", [s.label() for s in grid])
+    cv = cross_validate(pages, grid)
     held = cv["held_out"]
     print("5-fold CV by page, chosen:", [s.label() for s in cv["chosen"]])
     print(

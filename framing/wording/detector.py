@@ -424,7 +424,7 @@ def beyond_lexicon(
     lexicon: Sequence[tuple[int, int]],
     source: str,
     lang: str | None = None,
-    own_seed: bool = True,
+    own_seed: bool | None = None,
 ) -> list[Suggestion]:
     """The parts of the suggestions that no lexicon hit covers: what a reader sees besides
     the lexicon's explained hits (``framing score``, the web view and ``eval-loaded``'s union
@@ -436,8 +436,11 @@ def beyond_lexicon(
     dropped too: the lexicon word was the seed, and its neighbours only reached the lower
     extend bar beside it («разу» and «мав» around «бункерний дід», «смерть» after
     «героїчну», "organisation" after "extremist": 17 of the 18 such pieces on the dev pages
-    were wrong; docs/loaded_eval.md, session 17), unless ``own_seed`` is false (to measure
-    it). ``source`` is the text the offsets index."""
+    were wrong; docs/loaded_eval.md, session 17) in the languages of ``own_seed_languages``
+    (``data/suggestions.yaml``; ``own_seed`` true or false overrides it, to measure it;
+    without ``lang``, a post read whole, never). ``source`` is the text the offsets index."""
+    if own_seed is None:
+        own_seed = lang is not None and lang in own_seed_languages()
     taken = sorted(lexicon)
     out: list[Suggestion] = []
     for s in suggestions:
@@ -458,6 +461,15 @@ def beyond_lexicon(
             seeds = tuple((b, e) for b, e in s.seeds if a <= b and e <= z)
             out.append(Suggestion(a, z, source[a:z], s.confidence, seeds))
     return out
+
+
+@cache
+def own_seed_languages() -> frozenset[str]:
+    """The languages whose suggestions beside a lexicon hit need a seed word of their own
+    (``data/suggestions.yaml``)."""
+    from framing.settings import packaged_yaml
+
+    return frozenset(packaged_yaml("suggestions.yaml")["own_seed_languages"])
 
 
 def _only_function_words(text: str, words: list[Span], lang: str | None) -> bool:
