@@ -250,6 +250,35 @@ def test_a_long_unbroken_token_stays_in_its_column(site, page, width: int) -> No
     assert page.evaluate("document.documentElement.scrollWidth") <= width
 
 
+def test_an_unclosed_override_stays_in_its_sentence(site, page) -> None:
+    """A right-to-left override a hostile text leaves open reversed every later sentence of
+    its paragraph on the article page; each sentence is its own bidi isolate, so the next
+    sentence still reads left to right (its first letter left of its last)."""
+    from framing.ingest import ingest
+    from framing.store import open_store
+    from framing.text.readers import RawInput
+
+    text = (
+        "Городской совет обсудил новый план ремонта дорог \u202eи мостов этим летом. "
+        "Второе предложение читается слева направо как обычно. "
+        "Работы начнутся в июне и закончатся к осени, сообщили в мэрии."
+    )
+    with open_store(site["app"].config["DATABASE"]) as store:
+        [result] = ingest([RawInput(source="bidi.txt", text=text)], store)
+    page.goto(f"{site['url']}/articles/{result.article_id}")
+    first, last = page.evaluate(
+        """() => {
+          const s = [...document.querySelectorAll('.sentence')]
+            .find(e => e.textContent.startsWith('Второе'));
+          const node = s.firstChild, range = document.createRange();
+          const x = (i) => { range.setStart(node, i); range.setEnd(node, i + 1);
+                             return range.getBoundingClientRect().x; };
+          return [x(0), x(node.length - 2)];
+        }"""
+    )
+    assert first < last
+
+
 # Last in the module: it adds a third report to the seed event the tests above read.
 @pytest.mark.parametrize("width", [390])
 def test_the_pickers_long_marked_title_fits_a_phone(site, page, seeds_by_file, width: int) -> None:
