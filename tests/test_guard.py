@@ -295,3 +295,63 @@ def test_a_ukrainian_finite_verb_in_ть_is_no_infinitive() -> None:
     infinitive) does not."""
     assert read("Працівникам допомоги не дозволяють їхати до Палу.", "uk").main_negated
     assert not read("Водіїв просять не заїжджати в цей район.", "uk").main_negated
+
+
+@pytest.mark.parametrize(
+    ("sentence", "lang", "negations", "contrastive"),
+    [
+        # «X, а не Y»: the «не» negates the replaced term (NTREX, a fresh page)
+        ("Однако его сообщения отображались с одной серой галочкой, а не двумя голубыми.", "ru",
+         0, True),
+        ("Китай розглядає перебіжчиків як нелегальних мігрантів, а не біженців, і часто "
+         "примусово репатріює їх.", "uk", 0, True),
+        ("Так, у мережу потрапило відео одного з вибухів, на якому видно, що його спровокувала "
+         "міна, а не приліт ракети, передають Патріоти України.", "uk", 0, True),
+        # «не X, а Y» with short terms (a fresh page's headline)
+        ('Вже не двійник, а Путін-робот "вєщав" про "атаку"', "uk", 0, True),
+        # "not only ... but", «не только …, но и» (a seed, NTREX)
+        ('Putin said cooperation "would serve the interests" not only of the US and Russia, '
+         "but the whole world.", "en", 0, True),
+        ("Уэст ранее заявлял о том, что псевдоним не только является сокращенным вариантом его "
+         "имени, но и несет к себе религиозный смысл.", "ru", 0, True),
+        ("It's not just the financials that are in play, but who are the doctors?", "en", 0,
+         True),
+        ("The humor feels as if it is pitched at kids, not adults.", "en", 0, True),
+        ("He was hit not once, but twice.", "en", 0, True),
+        # a negated clause followed by another clause is no contrast (NTREX)
+        ("Хоча постраждало більш 10 відсотків населення Ломбоки, національну катастрофу не "
+         "оголосили, а це є передумовою для отримання міжнародної допомоги.", "uk", 1, False),
+        ("В последние минуты матча им не хватало владения мячом, а пройти защиту принимающей "
+         "команды им удалось лишь однажды.", "ru", 1, False),
+        ("I'm not running, but I'm really running,\" he said.", "en", 1, False),
+        ("Pigs are not normally aggressive but the taste of blood can act as a trigger.", "en",
+         1, False),
+        ("I have had lots of advice urging me to keep my head down, not to be so vocal.", "en",
+         1, False),
+        ("Now in its seventh year, not least the form of Spieth mattered.", "en", 1, False),
+        # a plain negation beside a contrast still counts
+        ("Путин не говорил, что Байден, а не Трамп, лучше для России.", "ru", 1, True),
+    ],
+)  # fmt: skip
+def test_a_contrastive_negation_is_no_negation_of_the_claim(
+    sentence: str, lang: str, negations: int, contrastive: bool
+) -> None:
+    found = read(sentence, lang)
+    assert (found.negations, found.contrastive) == (negations, contrastive)
+
+
+def test_a_contrast_is_not_vetoed_but_kept_partial() -> None:
+    """NTREX translations: «а не» against "rather than" is the same claim (no veto, before
+    the rule "one side is negated"); the claim negated is still vetoed; "equivalent" needs
+    a contrast on both sides or neither."""
+    ru = read("Китай рассматривает перебежчиков как нелегальных мигрантов, а не беженцев, и "
+              "зачастую подвергает их принудительной репатриации.", "ru")  # fmt: skip
+    en = read("China regards the defectors as illegal migrants rather than refugees and often "
+              "forcibly repatriates them.", "en")  # fmt: skip
+    negated = read("China does not regard the defectors as illegal migrants rather than "
+                   "refugees and often forcibly repatriates them.", "en")  # fmt: skip
+    contrast = read("China regards the defectors as illegal migrants, not refugees.", "en")
+    assert differs(ru, en) is None
+    assert differs(ru, negated) == "one side is negated"
+    assert not equivalent_readings(ru, en)
+    assert equivalent_readings(ru, contrast)

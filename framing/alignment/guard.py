@@ -16,6 +16,8 @@ in full:
   in place": each negated once, but not the same verb);
 - **modality**: "not excluded / possible" is its own mood, not a negation; nor is the
   particle of a concessive pronoun («кто бы их ни направлял», «хто б не був»: "whoever");
+  nor a contrastive one, which negates a replaced term, not the claim («Байден, а не
+  Трамп», "not once, but twice", «не только …, но и …»);
 - **participants**: the names in each sentence (capitalised words),
   compared across scripts by a consonant skeleton ("Трампом" and "Trump" are both ``trm``),
   the forms of one participant grouped as data ("Russia", "Russian", "Moscow", "Kremlin";
@@ -63,6 +65,7 @@ class Reading:
     hedged: bool = False  # a negated quantifier or ordinal ("not always", «не первый»)
     # the names inside the sentence's quotations, None when it quotes nothing
     quoted: frozenset[str] | None = None
+    contrastive: bool = False  # a negation of a replaced term ("Biden, not Trump"), not counted
 
 
 @cache
@@ -156,7 +159,11 @@ def read(sentence: str, lang: str | None) -> Reading:
     words = [m.group(0) for m in WORD.finditer(sentence)]
     names = _names(words[1:])
     first = participant(words[0]) if words else ""
-    found = list(negation.finditer(rest))
+    # "Biden, not Trump", «не двійник, а …»: a particle negating a replaced term, not the
+    # claim (``guard.contrastive``); left out of the count, remembered for "equivalent".
+    contrasts = [m.span() for m in _word_pattern(lang or "en", "contrastive").finditer(rest)]
+    every = list(negation.finditer(rest))
+    found = [m for m in every if not any(a <= m.start() < b for a, b in contrasts)]
     # Negative concord: «не ... жодної» is one negation; an n-word alone is one too.
     plain = [m for m in found if not concord.match(rest, m.start())]
     counted = len(plain) if plain else min(len(found), 1)
@@ -175,7 +182,7 @@ def read(sentence: str, lang: str | None) -> Reading:
     )
     return Reading(
         negations, bool(found_possible), found_forecast, frozenset(names), first, main, inverted,
-        hedged, quoted,
+        hedged, quoted, len(found) < len(every),
     )  # fmt: skip
 
 
@@ -213,8 +220,8 @@ def equivalent_readings(a: Reading, b: Reading) -> bool:
     sides or on neither, a negated quantifier on both or neither, and every name of each
     found in the other (a stricter test than :func:`differs`, which would drop the link;
     this only keeps it "partial"). A forecast against an act done is never the same claim
-    in full."""
-    if a.forecast != b.forecast or a.hedged != b.hedged:
+    in full, nor a contrast ("Biden, not Trump") against a sentence without one."""
+    if a.forecast != b.forecast or a.hedged != b.hedged or a.contrastive != b.contrastive:
         return False
     # The negations and the verbs that hold one add up alike ("were being prevented" =
     # «не дозволяють»; "were not being prevented" is not).
