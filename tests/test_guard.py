@@ -324,6 +324,9 @@ def test_a_ukrainian_finite_verb_in_ть_is_no_infinitive() -> None:
         ("В последние минуты матча им не хватало владения мячом, а пройти защиту принимающей "
          "команды им удалось лишь однажды.", "ru", 1, False),
         ("I'm not running, but I'm really running,\" he said.", "en", 1, False),
+        # eval-guard's synthetic negation of an NTREX line ("it was just excitement")
+        ("Hammel said at first he thought it was not just excitement of catching a lobster, "
+         "but then he realized that he was yelling.", "en", 1, False),
         ("Pigs are not normally aggressive but the taste of blood can act as a trigger.", "en",
          1, False),
         ("I have had lots of advice urging me to keep my head down, not to be so vocal.", "en",
