@@ -33,7 +33,7 @@ from framing.alignment.grouping import (
 from framing.alignment.guard import sentence_guard
 from framing.alignment.pair_scores import PairScorer
 from framing.alignment.pivot import PIVOT_OFF, add_restated, pivot_three
-from framing.alignment.sentence_states import StatesCache, shared_layers
+from framing.alignment.sentence_states import StatesCache, comparison_cache, shared_layers
 from framing.alignment.vectors import embed_texts
 from framing.errors import FramingError
 from framing.event_index import Progress, incremental_supported, update_events
@@ -208,7 +208,9 @@ def _compare(
     phrases: bool,
     given: bool | None,
 ) -> dict[str, Any]:
-    states: StatesCache = {}  # each sentence's encoder pass: vectors, clauses, phrases
+    # each sentence's encoder pass: vectors, clauses, phrases (and, kept by the caller, the
+    # deep detector's word states: framing.report.comparison_report)
+    states: StatesCache = comparison_cache(embedder.model_id)
     analysis = prepare(store, list(loaded), embedder, loaded, states)
     settings = alignment_settings()
     pairs_out, alignments = [], {}

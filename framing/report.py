@@ -17,6 +17,7 @@ from functools import cache, lru_cache
 from typing import Any
 
 from framing.alignment.embedder import Embedder
+from framing.alignment.sentence_states import kept_passes
 from framing.compare import cached_compare, group_stored_events
 from framing.compare import compare as run_compare
 from framing.errors import FramingError, NotFound
@@ -218,8 +219,9 @@ def comparison_report(
         return _single(store, article)
     loaded = {a["id"]: a for a in map(store.article, article_ids)}
     # The word score of the comparison and the detector's highlights read one encoder
-    # pass over each article's sentences, not two (bit for bit the same states).
-    with shared_passes():
+    # pass over each article's sentences, not two (bit for bit the same states); the deep
+    # detector reads its layer-8 word states from the comparison's sentence pass.
+    with shared_passes(), kept_passes():
         found = run_compare(store, article_ids, embedder, same_event=same_event, loaded=loaded)
         # Readers' corrections win over the aligner (the cached result stays the aligner's).
         result = apply_corrections(

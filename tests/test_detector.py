@@ -55,7 +55,7 @@ def assert_offsets(text: str, found: list[Suggestion]) -> None:
     assert all(a.end <= b.start for a, b in zip(found, found[1:], strict=False))
 
 
-@pytest.mark.parametrize("name", ["deep", "quick"])
+@pytest.mark.parametrize("name", ["deep", "quick", "shared"])
 def test_artifact_is_small_data(name: str) -> None:
     folder = artifact_dir(name)
     size = sum(f.stat().st_size for f in Path(str(folder)).iterdir() if f.is_file())

@@ -22,7 +22,9 @@ units and the phrase insertions of one comparison share it.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -42,6 +44,42 @@ class EncodedText:
     tokens: np.ndarray  # (n_tokens, dim) float32: the last layer, every pooled token
     offsets: np.ndarray  # (n_tokens, 2) int: character span in the text, (-1, -1) outside
     layers: dict[int, np.ndarray] = field(default_factory=dict)  # layer -> (n_tokens, dim)
+
+
+# Within :func:`kept_passes`: the sentence passes of comparisons made in the block, by the
+# embedder's model id, for the deep detector's highlights that follow (its word states at
+# layer 8 are those of each sentence behind the prompt: the pass the comparison already made).
+_kept: ContextVar[dict[str, StatesCache] | None] = ContextVar("framing_kept_passes", default=None)
+
+
+@contextmanager
+def kept_passes() -> Iterator[None]:
+    """Within this block, the sentence passes of a comparison (:func:`comparison_cache`) stay
+    readable by :func:`passes_of` until the block ends."""
+    token = _kept.set({})
+    try:
+        yield
+    finally:
+        _kept.reset(token)
+
+
+def comparison_cache(model_id: str) -> StatesCache:
+    """The cache a comparison keeps its sentence passes in: within :func:`kept_passes`, the
+    block's one for ``model_id``; else a new one of its own."""
+    kept = _kept.get()
+    return {} if kept is None else kept.setdefault(model_id, {})
+
+
+def passes_of(model_id: str, texts: list[str], layer: int) -> list[EncodedText] | None:
+    """The kept sentence passes of ``texts`` by ``model_id`` holding ``layer``, or None when
+    one of them was not kept (outside :func:`kept_passes`, another model, another text)."""
+    kept = (_kept.get() or {}).get(model_id)
+    if kept is None:
+        return None
+    found = [kept.get(t) for t in texts]
+    if any(p is None or layer not in p.layers for p in found):
+        return None
+    return found  # type: ignore[return-value]
 
 
 def has_states(embedder: Any) -> bool:

@@ -42,8 +42,9 @@ DETECTOR_OPTION = click.option(
     metavar="NAME",
     expose_value=False,
     callback=_use_detector,
-    help="The loaded-wording detector: deep (default, $FRAMING_DETECTOR) or quick (about "
-    "twice as fast on a CPU without bf16, finds less; docs/loaded_eval.md).",
+    help="The loaded-wording detector: deep (default, $FRAMING_DETECTOR), quick (about "
+    "twice as fast on a CPU without bf16, finds less) or shared (compare-your-own reads it "
+    "from its sentence pass; lower news figures; docs/loaded_eval.md).",
 )
 
 

@@ -24,6 +24,7 @@ import numpy as np
 
 from framing.lab.loaded_data import Doc, read_sets, subsample, token_labels
 from framing.text.morphology import word_spans
+from framing.text.segment import split_sentences
 from framing.wording.state_graph import recipe_key
 from framing.wording.token_states import load_encoder
 
@@ -82,7 +83,13 @@ def build(
     offsets, labels, starts = [], [], [0]
     for n, doc in enumerate(docs, 1):
         tokens = word_spans(doc.text)
-        rows.append(states_of(doc.text, tokens, keep).astype(np.float16))
+        # a recipe reading sentences behind a prompt reads the splitter's, as run time does
+        spans = (
+            [(s.start, s.end) for s in split_sentences(doc.text, doc.lang)]
+            if encoder.get("sentence_prompt") is not None
+            else None
+        )
+        rows.append(states_of(doc.text, tokens, keep, spans).astype(np.float16))
         offsets.extend(tokens)
         labels.extend(token_labels(tokens, doc.gold))
         starts.append(len(offsets))

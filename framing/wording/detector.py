@@ -59,10 +59,15 @@ LONG_TEXT_WORDS = 2000  # the length feature saturates here
 LEXICON_DENSITY_FULL = 0.05  # the lexicon-density feature saturates when 5 % of words are hits
 # The shipped detectors by name (the setting ``detector``): ``deep`` reads layer 8 of e5-small
 # (OpenVINO, bf16 where the CPU has it); ``quick`` is issue 13's tenth-session head over
-# layer 4 of an int8 graph, about half the encoder work for lower recall (docs/loaded_eval.md)
-ARTIFACTS = {"deep": "detector", "quick": "detector_quick"}
+# layer 4 of an int8 graph, about half the encoder work for lower recall (docs/loaded_eval.md);
+# ``shared`` is a head over layer 8 of each sentence behind the "query: " prompt, which
+# compare-your-own reads from its own sentence pass instead of a detector pass (a measured
+# option: lower news figures on the test fifth; BENCHMARKS.md, issue 12 session 17)
+ARTIFACTS = {"deep": "detector", "quick": "detector_quick", "shared": "detector_shared"}
 # the alignment word score reads this one's ``encoder`` whichever detector highlights use
 ALIGNMENT_DETECTOR = "deep"
+# what the comparison's sentence pass (the shipped fp32 e5-small) puts before each sentence
+SENTENCE_PASS_PROMPT = "query: "
 
 
 class DetectorError(FramingError):
@@ -399,16 +404,71 @@ def spans_from_tokens(
     return found
 
 
+def word_states(
+    text: str,
+    lang: str,
+    tokens: Sequence[Span],
+    model: Model,
+    sentences: Sequence[tuple[int, int]] | None = None,
+) -> np.ndarray:
+    """Each word's state after the head's layer (``len(tokens) × dim``). A head trained on
+    sentences behind a prompt (``states_encoder`` ``sentence_prompt``) reads the text's
+    sentences (``sentences``, else the splitter's): from the comparison's sentence pass
+    when one kept them (:func:`~framing.alignment.sentence_states.passes_of`: compare-your-own
+    then runs no pass of its own), else from its own graph; the same inputs, so
+    ``framing score`` and the web view show the same highlights. Otherwise the text's pieces."""
+    recipe = model.states_encoder
+    prompt = recipe.get("sentence_prompt")
+    if prompt is not None:
+        if sentences is None:
+            from framing.text.segment import split_sentences
+
+            sentences = [(s.start, s.end) for s in split_sentences(text, lang)]
+        spans = [(a, b) for a, b in sentences if b > a]
+        found = _kept_states(text, tokens, spans, model.layer, str(prompt))
+        if found is not None:
+            return found
+    encoder = load_encoder(recipe)
+    return encoder.word_states(text, tokens, [model.layer], sentences)[0]
+
+
+def _kept_states(
+    text: str, tokens: Sequence[Span], spans: list[tuple[int, int]], layer: int, prompt: str
+) -> np.ndarray | None:
+    """The word states from the sentence pass a comparison kept, if it kept every sentence
+    of the text with ``layer`` and its model puts ``prompt`` before each (the shipped fp32
+    e5-small: its states are the detector graph's, to float rounding)."""
+    from framing.alignment.embedder import FP32_MODEL, model_id_for
+    from framing.alignment.sentence_states import passes_of
+    from framing.wording.token_states import sentence_word_states
+
+    if not spans or prompt != SENTENCE_PASS_PROMPT:
+        return None
+    passes = passes_of(model_id_for(FP32_MODEL), [text[a:b] for a, b in spans], layer)
+    if passes is None:
+        return None
+    found = sentence_word_states(tokens, spans, passes, [layer])
+    return None if found is None else found[0]
+
+
 def token_probabilities(
-    text: str, lang: str, model: Model | None = None, hits: Sequence[LexiconHit] | None = None
+    text: str,
+    lang: str,
+    model: Model | None = None,
+    hits: Sequence[LexiconHit] | None = None,
+    states: np.ndarray | None = None,
+    sentences: Sequence[tuple[int, int]] | None = None,
 ) -> tuple[list[Span], np.ndarray]:
     """The word tokens of ``text`` and each one's probability of being loaded (``hits``: the
-    lexicon's hits in ``text``, when the caller found them already)."""
+    lexicon's hits in ``text``, when the caller found them already; ``states``: each word's
+    state after the head's layer, when the caller has them, else :func:`word_states`;
+    ``sentences``: the character spans of the text's sentences, when the caller has them)."""
     model = model or load_model()
     tokens = word_spans(text)
     if not tokens:
         return tokens, np.zeros(0)
-    states = load_encoder(model.states_encoder).word_states(text, tokens, [model.layer])[0]
+    if states is None or states.shape[0] != len(tokens):
+        states = word_states(text, lang, tokens, model, sentences)
     hits = find_loaded(text, lang) if hits is None else hits
     lexicon = inside([(h.start, h.end) for h in hits], tokens)
     sentence = sentence_ids(text, tokens)
@@ -489,6 +549,8 @@ def detect_loaded(
     kind: str | None = None,
     recall: bool = False,
     hits: Sequence[LexiconHit] | None = None,
+    states: np.ndarray | None = None,
+    sentences: Sequence[tuple[int, int]] | None = None,
 ) -> list[Suggestion]:
     """Loaded wording the detector suggests in ``text`` (offsets into ``text`` as given).
 
@@ -498,7 +560,9 @@ def detect_loaded(
     posts annotators marked a third of, floods it with suggestions. ``recall`` reads an
     article with the F1-optimal threshold (:data:`RECALL`) instead of the precise default:
     more of what annotators marked, and more false alarms. ``hits``: the lexicon's hits in
-    ``text`` (:func:`find_loaded`), when the caller found them already."""
+    ``text`` (:func:`find_loaded`), when the caller found them already; ``states``: each
+    word's state, when the caller has them, and ``sentences``, the character spans of its
+    sentences (:func:`token_probabilities`)."""
     if lang not in LANGUAGES:
         raise DetectorError(f"No detector for language {lang!r}; use one of {LANGUAGES}.")
     if not isinstance(text, str):
@@ -506,7 +570,7 @@ def detect_loaded(
     if kind is not None and kind not in KINDS:
         raise DetectorError(f"No text kind {kind!r}; use one of {KINDS} or None (by length).")
     model = load_model()
-    tokens, probs = token_probabilities(text, lang, model, hits)
+    tokens, probs = token_probabilities(text, lang, model, hits, states, sentences)
     if kind is None:
         cut = model.threshold(lang, len(tokens), recall)
     else:

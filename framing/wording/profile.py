@@ -112,7 +112,8 @@ def _model_suggestions(
     taken = [(h["start"], h["end"]) for h in lexicon]
     out = []
     lang = str(article.lang)
-    found = detect_loaded(article.text, lang, "article", recall, hits)
+    spans = [(s.start, s.end) for s in article.sentences]
+    found = detect_loaded(article.text, lang, "article", recall, hits, None, spans)
     speech = quoted_speech(article.text, lang) if found else []
     factor, quoted = quoted_mark(lang)
     for s in beyond_lexicon(found, taken, article.text, article.lang):

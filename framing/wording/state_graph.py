@@ -57,7 +57,9 @@ EMBEDS_INPUT = "inputs_embeds"
 PAD_ID = 1  # e5-small's (XLM-R's) <pad>
 
 
-BATCHING_KEYS = ("min_fill",)  # how texts are batched through the graph, not the graph
+# how texts are batched and cut for the graph, not the graph: "sentence_prompt" reads a text
+# as its sentences behind that prompt (token_states.StateEncoder.sentence_states)
+BATCHING_KEYS = ("min_fill", "sentence_prompt")
 
 
 def recipe_key(recipe: dict[str, Any]) -> str:

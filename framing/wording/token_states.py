@@ -98,14 +98,28 @@ class StateEncoder:
     # the recipe's "min_fill": no text padded past 1/min_fill its length in a batch
     # (0: the runner's own, else batches cut by BATCH_TOKENS only)
     min_fill: float = 0.0
+    # the recipe's "sentence_prompt": a text is read as its sentences, each behind this
+    # prompt (the inputs of the comparison's sentence pass), when its sentences are given;
+    # None: as pieces (:func:`pieces`)
+    prompt: str | None = None
 
     def word_states(
-        self, text: str, tokens: Sequence[Span], keep: Sequence[int] | None = None
+        self,
+        text: str,
+        tokens: Sequence[Span],
+        keep: Sequence[int] | None = None,
+        sentences: Sequence[tuple[int, int]] | None = None,
     ) -> np.ndarray:
         """One state (float32) per word of ``tokens`` and layer of ``keep`` (default: the
         last layer run), shape ``(len(keep), len(tokens), hidden size)``. Training keeps
-        several layers of one pass to choose among them."""
+        several layers of one pass to choose among them. ``sentences``: the character spans
+        of the text's sentences, read each behind the recipe's prompt when it has one
+        (:meth:`sentence_states`; the pieces when they do not hold every word)."""
         keep = list(keep or [self.layers])
+        if self.prompt is not None and sentences is not None:
+            found = self.sentence_states(text, tokens, sentences, keep)
+            if found is not None:
+                return found
         out = np.zeros((len(keep), len(tokens), self.runner.dim), dtype=np.float32)
         found = sorted(self.piece_states(text, tokens, keep), key=lambda item: item[0][0])
         if not all(_in_order(offsets) for _, _, offsets in found):
@@ -122,6 +136,29 @@ class StateEncoder:
             hidden = np.concatenate([hidden for _, hidden, _ in found], axis=1)
             _pool(out, hidden, offsets, tokens, 0, 0, len(tokens))
         return out
+
+    def sentence_states(
+        self,
+        text: str,
+        tokens: Sequence[Span],
+        sentences: Sequence[tuple[int, int]],
+        keep: Sequence[int],
+    ) -> np.ndarray | None:
+        """:func:`sentence_word_states` over this graph's own pass of each sentence behind
+        the prompt (what the comparison's sentence pass gives the same words, to float
+        rounding)."""
+        from framing.alignment.sentence_states import EncodedText, prompt_offsets
+
+        prompt = self.prompt or ""
+        spans = [(a, b) for a, b in sentences if b > a]
+        if not spans:
+            return None
+        passes: list[Any] = [None] * len(spans)
+        empty = np.zeros(0, dtype=np.float32)
+        for k, hidden, offsets in self._run([prompt + text[a:b] for a, b in spans], keep):
+            kept = {layer: hidden[row] for row, layer in enumerate(keep)}
+            passes[k] = EncodedText(empty, empty, prompt_offsets(offsets, len(prompt)), kept)
+        return sentence_word_states(tokens, spans, passes, keep)
 
     def piece_states(
         self, text: str, tokens: Sequence[Span], keep: Sequence[int]
@@ -186,6 +223,47 @@ class StateEncoder:
             for row, k in enumerate(batch):
                 size = len(encoded[k].ids)
                 yield k, hidden[:, row, :size], list(encoded[k].offsets)
+
+
+def sentence_word_states(
+    tokens: Sequence[Span],
+    sentences: Sequence[tuple[int, int]],
+    passes: Sequence[Any],
+    keep: Sequence[int],
+) -> np.ndarray | None:
+    """One state per word of ``tokens`` and layer of ``keep`` (shape ``(len(keep),
+    len(tokens), dim)``), read from passes over the text's sentences, each behind the
+    ``"query: "`` prompt: ``sentences`` are their character spans in the text, ``passes``
+    each one's :class:`~framing.alignment.sentence_states.EncodedText` (token offsets within
+    the sentence, ``(-1, -1)`` for the prompt and special tokens), from the comparison's
+    sentence pass or from :meth:`StateEncoder.sentence_states`. Each word's state is the mean
+    of its subwords' states, as :func:`_pool` pools a piece. None when a pass lacks a layer,
+    holds :data:`MAX_TOKENS` tokens or more (the detector's own graph truncates there, the
+    sentence pass later: both then read the pieces instead), or a word lies in no sentence."""
+    keep = list(keep)
+    if not passes or any(layer not in p.layers for p in passes for layer in keep):
+        return None
+    if any(len(p.offsets) >= MAX_TOKENS for p in passes):
+        return None
+    dim = int(passes[0].layers[keep[0]].shape[1])
+    out = np.zeros((len(keep), len(tokens), dim), dtype=np.float32)
+    covered = np.zeros(len(tokens), dtype=bool)
+    starts = np.asarray([s for s, _ in tokens], np.int64)
+    for (start, end), encoded in zip(sentences, passes, strict=True):
+        first = int(np.searchsorted(starts, start, side="left"))
+        last = first
+        while last < len(tokens) and tokens[last][1] <= end:
+            last += 1
+        if last <= first:
+            continue
+        inside = encoded.offsets[:, 0] >= 0
+        offsets = [(int(a), int(b)) for a, b in encoded.offsets[inside]]
+        hidden = np.stack([np.asarray(encoded.layers[k][inside], np.float32) for k in keep])
+        _pool(out, hidden, offsets, tokens, start, first, last)
+        covered[first:last] = True
+    if not covered.all():
+        return None
+    return out
 
 
 def _pool(
@@ -290,4 +368,7 @@ def _load(recipe: dict[str, Any]) -> StateEncoder:
     tokenizer.enable_truncation(max_length=MAX_TOKENS)
     tokenizer.no_padding()
     runner = state_graph.open_runner(graph, built, _threads[0])
-    return StateEncoder(runner, tokenizer, int(recipe["layers"]), float(recipe.get("min_fill", 0)))
+    fill = float(recipe.get("min_fill", 0))
+    return StateEncoder(
+        runner, tokenizer, int(recipe["layers"]), fill, recipe.get("sentence_prompt")
+    )
