@@ -122,7 +122,7 @@ def main() -> None:
     )
     parser.add_argument(
         "--detector",
-        choices=("deep", "quick"),
+        choices=("deep", "quick", "shared"),
         default="deep",
         help="the detector behind suggestions (framing score --detector)",
     )
