@@ -15,6 +15,7 @@ import yaml
 
 from framing import outlets
 from framing.text.morphology import normalise
+from framing.text.quoting import nested_straight
 from framing.wording.lexicon import (
     CATEGORIES,
     FIELDS,
@@ -270,6 +271,132 @@ def test_direct_speech_introduced_by_its_punctuation_is_quoted(
     (hit,) = [h for h in find_loaded(text, lang) if h.text == quoted]
     assert hit.note.startswith("Inside a quotation")
     assert inside_any(quoted_speech(text, lang), hit.start, hit.end)
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "quoted"),
+    [
+        # issue 13, item 4 (session 18): straight quotes nested on a line, which pairing the
+        # marks in turn cut into two wrong quotations (the outer opening with the inner one)
+        (
+            "uk",
+            '"Навіщо їм ця церква? Філарет закликає чавити цих укропів і ватників! Ви чули '
+            'хоч раз, щоб Кирило сказав: "Благословляю вас узяти Київ!"?! Ви чули?!" — '
+            "нервово висловив думку російський політик.",
+            "ватників",
+        ),
+        (
+            "ru",
+            '"Они говорят нам: "Мы не воюем с народом Украины!" А сами называют нас укропами '
+            'и нацистами!" — возмущается депутат Рады.',
+            "нацистами",
+        ),
+        (
+            "en",
+            '"These people are the Kiev regime, and when their priest says: "Go and take '
+            'Kyiv!", nobody objects," the deputy said.',
+            "Kiev regime",
+        ),
+        # ... and a colon after a speaker's name, with no speech verb: the body's
+        # «Name, role: «…»» and a headline's «Name: «…»» alike
+        (
+            "ru",
+            "Мария Захарова, официальный представитель МИД РФ: «В новогоднюю ночь киевский "
+            "режим обстрелял Донецк».",
+            "киевский режим",
+        ),
+        ("ru", "Песков: «Киевский режим не хочет переговоров»", "Киевский режим"),
+        (
+            "uk",
+            "Речниця МЗС росії Марія Захарова: «Київський режим обстрілює Донецьк щодня».",
+            "Київський режим",
+        ),
+        ("uk", "Подоляк: «Це не переговори, а капітуляція перед рашистами»", "рашистами"),
+        ("en", 'Zakharova: "The Kiev regime shelled Donetsk again tonight"', "Kiev regime"),
+        (
+            "en",
+            'Maria Zakharova, the Foreign Ministry spokeswoman: "The Kiev regime shelled '
+            'Donetsk again."',
+            "Kiev regime",
+        ),
+    ],
+)
+def test_nested_straight_quotes_and_a_speakers_name_before_a_colon_are_quoted(
+    lang: str, text: str, quoted: str
+) -> None:
+    (hit,) = [h for h in find_loaded(text, lang) if h.text == quoted]
+    assert hit.note.startswith("Inside a quotation")
+    assert inside_any(quoted_speech(text, lang), hit.start, hit.end)
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        # a label before the colon is no speaker, in a headline or the body: a label word
+        # (even one pymorphy3 also reads as a name, «Тема»), a role or a place alone
+        ("ru", "Тема дня: «Киевский режим не хочет переговоров»"),
+        ("ru", "Видео программы: «Киевский режим не хочет переговоров»"),
+        ("ru", "Представитель Кремля: «Киевский режим не хочет переговоров»"),
+        ("ru", "Россия: «Киевский режим не хочет переговоров»"),
+        ("uk", "Думка: «Київський режим обстрілює Донецьк щодня»"),
+        ("en", 'Breaking News: "The Kiev regime shelled Donetsk again tonight"'),
+        ("en", 'Explainer: "The Kiev regime shelled Donetsk again tonight"'),
+        ("en", 'Ukraine: "The Kiev regime shelled Donetsk again tonight"'),
+        # a long clause before the colon is no name label
+        (
+            "ru",
+            "После новогодней ночи в Донецке, где погибли четыре человека и ещё тринадцать "
+            "ранены, Захарова и Песков вновь оказались в центре внимания: «Киевский режим "
+            "не хочет переговоров».",
+        ),
+    ],
+)
+def test_a_label_before_a_colon_leaves_the_quotation_the_outlets(lang: str, text: str) -> None:
+    hits = find_loaded(text, lang)
+    assert hits and all(hit.note == "" for hit in hits)
+    assert quoted_speech(text, lang) == []
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "inner"),
+    [
+        (
+            "uk",
+            'Вона написала про це у Facebook.\n"Після засідання Радбезу відбувся обмін '
+            '"компліментами" між дипломатами обох країн."',
+            '"компліментами"',
+        ),
+        (
+            "ru",
+            "На плакате: «Все обсуждают „перемирие“, а обстрелы не прекращаются».",
+            "„перемирие“",
+        ),
+        (
+            "en",
+            "Her post went on:\n“After the vote the ‘peace plan’ was dead in the water.”",
+            "‘peace plan’",
+        ),
+    ],
+)
+def test_quote_marks_inside_a_longer_quotation_are_no_scare_quotes(
+    lang: str, text: str, inner: str
+) -> None:
+    """The marks are the quoted person's, even where no speaker is named: the outlet's
+    scare quotes are in its own voice (session 18: fixing nested straight quotes showed
+    «"люб'язностями"» inside an MP's Facebook post as the outlet's scare quote)."""
+    assert inner in text
+    assert [h for h in find_loaded(text, lang) if h.category == SCARE_QUOTES] == []
+    alone = text[text.index(inner) - 20 : text.index(inner) + len(inner) + 20]
+    assert [h.text for h in find_loaded(alone, lang) if h.category == SCARE_QUOTES] == [inner]
+
+
+def test_nested_straight_quotes_pair_by_the_side_each_mark_faces() -> None:
+    text = '"Он спросил: "Где вы были?" И ушёл." Потом "тишина" и "снова" шум.'
+    assert nested_straight(text) == [(0, 35), (13, 26), (43, 50), (54, 60)]
+    assert nested_straight('"Один" и "два" и "три" и "четыре"') == []  # no nesting
+    assert nested_straight('"Он сказал: "Да" и "нет"') == []  # a mark left open
+    # a mark between two letters faces neither side: the line is left to QUOTE_RE
+    assert nested_straight('"Он сказал: "Да"нет" и ушёл.') == []
 
 
 def test_unattributed_quotation_is_the_outlets_own_voice() -> None:

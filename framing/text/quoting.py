@@ -18,7 +18,7 @@ import re
 from framing.settings import packaged_yaml
 from framing.text.morphology import TEXT_WORD_RE
 
-__all__ = ["CLOSERS", "PAIRS", "QUOTE_RE", "quoted_spans", "unbalanced"]
+__all__ = ["CLOSERS", "PAIRS", "QUOTE_RE", "nested_straight", "quoted_spans", "unbalanced"]
 
 # Closing marks accepted for each opening mark (German „…“ and English “…” share “).
 PAIRS = {"«": "»", "„": "“”", "“": "”", '"': '"'}
@@ -47,6 +47,47 @@ def _opens(text: str, i: int) -> bool:
     before = text[i - 1] if i else " "
     after = text[i + 1] if i + 1 < len(text) else " "
     return (before.isspace() or before in OPEN_BEFORE) and not after.isspace()
+
+
+def _closes(text: str, i: int) -> bool:
+    """Does the straight quote at ``i`` close (after a non-space, before no letter or digit)?"""
+    before = text[i - 1] if i else " "
+    after = text[i + 1] if i + 1 < len(text) else " "
+    return not before.isspace() and not after.isalnum()
+
+
+LINE_RE = re.compile(r"[^\n]+")
+
+
+def nested_straight(text: str) -> list[tuple[int, int]]:
+    """Straight quotes that nest on a line, as (opening, closing) positions: «"Ви чули, щоб
+    Кирило сказав: "Благословляю …!"?! Ви чули?!" — висловив він» has an outer pair around
+    an inner one, which pairing the marks in turn would cut into two wrong quotations. Each
+    mark must face one side only (:func:`_opens` or :func:`_closes`) and every mark of the
+    line must pair; lines with no nesting, or with a mark of either side, are left out."""
+    pairs: list[tuple[int, int]] = []
+    for line in LINE_RE.finditer(text):
+        if line.group().count('"') < 4:
+            continue
+        stack: list[int] = []
+        found: list[tuple[int, int]] = []
+        nested = True
+        nesting = False
+        for i in range(line.start(), line.end()):
+            if text[i] != '"':
+                continue
+            opens, closes = _opens(text, i), _closes(text, i)
+            if opens == closes or (closes and not stack):
+                nested = False
+                break
+            if opens:
+                stack.append(i)
+            else:
+                found.append((stack.pop(), i))
+                nesting = nesting or bool(stack)
+        if nested and nesting and not stack:
+            pairs.extend(found)
+    return sorted(pairs)
 
 
 def quoted_spans(text: str, min_words: int | None = None) -> list[tuple[int, int]]:

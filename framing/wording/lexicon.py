@@ -61,10 +61,11 @@ from framing.text.morphology import (
     identity_key,
     lemma_keys,
     normalise,
+    parses,
     pattern_words,
     word_forms,
 )
-from framing.text.quoting import QUOTE_RE
+from framing.text.quoting import QUOTE_RE, nested_straight
 
 LANGUAGES = ("ru", "uk", "en")
 CATEGORIES = tuple(
@@ -77,8 +78,9 @@ OPTIONAL_FIELDS = ("max_gap", "literal_contexts", "updated")  # updated: set by 
 SETTINGS = (
     "plain context quoted_factor quoted_note attribution_window_chars scare_quote_max_words "
     "scare_quote scare_quote_explanation "
-    "scare_quote_source"
+    "scare_quote_source speaker_label_max_words"
 ).split()
+NAME_TAGS = frozenset({"Name", "Surn", "Patr"})  # pymorphy3's person names
 DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 LETTERS_RE = re.compile(r"[^\W\d_]+(?:[-‐‑'’ʼ][^\W\d_]+)*")
@@ -86,6 +88,10 @@ SENTENCE_END_RE = re.compile(r"[.!?…]\s|\n")
 HYPHENS = "-‐‑"
 AFTER_QUOTE_RE = re.compile(r"\s*[,.!?…]?\s*(?:[-–—]+\s*)?\w")
 DIRECT_SPEECH_RE = re.compile(r"[ \t]*,[ \t]*[-–—]")  # «…», — сказал он
+# «…?!» — нервово висловив він: no comma after a question or an exclamation, the author's
+# words after the dash begin in lowercase
+EXCLAIMED_SPEECH_RE = re.compile(r"[ \t]*[-–—][ \t]*[^\W\d_A-ZА-ЯЁІЇЄҐ]")
+LABEL_START_RE = re.compile(r"[.!?…]\s|\n|[«»\"“”„]")
 
 
 class LexiconError(FramingError):
@@ -161,6 +167,7 @@ class Lexicon:
     speech_verbs: frozenset[str]
     mention_cues: frozenset[str]
     settings: dict[str, Any]
+    label_words: frozenset[str] = frozenset()  # labels before a colon that are no speaker
     prefixes: list[Prefix] = field(default_factory=list)
     index: dict[str, list[Entry]] = field(default_factory=dict)
     rank: dict[int, int] = field(default_factory=dict)  # id(entry) -> its place in entries
@@ -357,6 +364,7 @@ def _load(lang: str, path: Path, fingerprint: str = "") -> Lexicon:
         speech_verbs=_forms(lang, data.get("speech_verbs")),
         mention_cues=_forms(lang, data.get("mention_cues")),
         settings=settings,
+        label_words=_forms(lang, data.get("label_words")),
         prefixes=[
             parse_prefix(lang, f"{path}: prefix {n}", raw)
             for n, raw in enumerate(data.get("prefixes") or [], start=1)
@@ -431,15 +439,25 @@ def _is_outlet(name: str) -> bool:
 
 
 def _quotes(text: str) -> list[tuple[int, int, str]]:
-    """Quotations as (start, end, content), outer ones and those one level inside them."""
-    found = []
-    for outer in QUOTE_RE.finditer(text):
+    """Quotations as (start, end, content), outer ones and those one level inside them.
+    Straight quotes nested on a line ("… сказав: "…" …") pair by the side each mark faces
+    (:func:`nested_straight`); the marks of those pairs are hidden from :data:`QUOTE_RE`,
+    which would pair them in turn (the outer opening with the inner one)."""
+    nested = nested_straight(text)
+    masked = text
+    if nested:
+        chars = list(text)
+        for opening, closing in nested:
+            chars[opening] = chars[closing] = " "
+        masked = "".join(chars)
+    found = [(opening, closing + 1, text[opening + 1 : closing]) for opening, closing in nested]
+    for outer in QUOTE_RE.finditer(masked):
         group = next(name for name, value in outer.groupdict().items() if value is not None)
-        found.append((outer.start(), outer.end(), outer.group(group)))
-        for inner in QUOTE_RE.finditer(text, outer.start(group), outer.end(group)):
+        found.append((outer.start(), outer.end(), text[outer.start(group) : outer.end(group)]))
+        for inner in QUOTE_RE.finditer(masked, outer.start(group), outer.end(group)):
             name = next(n for n, v in inner.groupdict().items() if v is not None)
-            found.append((inner.start(), inner.end(), inner.group(name)))
-    return found
+            found.append((inner.start(), inner.end(), text[inner.start(name) : inner.end(name)]))
+    return sorted(found)
 
 
 def _words(fragment: str) -> list[str]:
@@ -486,8 +504,58 @@ def _introduced(lex: Lexicon, text: str, start: int, end: int) -> bool:
         return True
     if DIRECT_SPEECH_RE.match(text, end):
         return True
+    if text[end - 2 : end - 1] in {"?", "!", "…"} and EXCLAIMED_SPEECH_RE.match(text, end):
+        return True
+    if _labelled(lex, text, start):
+        return True
     sentence_start = max((m.end() for m in SENTENCE_END_RE.finditer(text, 0, start)), default=0)
     return _has_verb(lex, _words(text[sentence_start:start]))
+
+
+def _labelled(lex: Lexicon, text: str, start: int) -> bool:
+    """Whether the quotation at ``start`` follows a colon after a person's name with no
+    speech verb («Мария Захарова, официальный представитель МИД РФ: «…»», "Zakharova:
+    "…"", and a headline «Песков: «…»», whose form says the same: the named person's
+    words). The label runs from the start of its sentence or line to the colon, has at
+    most ``speaker_label_max_words`` words, and holds a capitalised name (:func:`_a_name`)
+    and none of the lexicon's ``label_words``: «Тема дня: «…»», «Видео: «…»», "Breaking
+    News: "…"" stay the outlet's, and so do a role or a place alone («Представитель
+    Кремля: «…»», «Россия: «…»», "Ukraine: "…""): a name is the one sign kept."""
+    window = int(lex.settings["attribution_window_chars"])
+    before = text[max(0, start - window) : start].rstrip()
+    if not before.endswith(":"):
+        return False
+    starts = [m.end() for m in LABEL_START_RE.finditer(before, 0, len(before) - 1)]
+    if not starts and start > window:
+        return False  # the label began before the window: a clause, not a name
+    words = WORD_RE.findall(before[max(starts, default=0) : -1])
+    if not words or len(words) > int(lex.settings["speaker_label_max_words"]):
+        return False
+    if any(lemma_keys(lex.lang, normalise(w)) & lex.label_words for w in words):
+        return False
+    return any(_a_name(lex.lang, word) for word in words)
+
+
+def _a_name(lang: str, word: str) -> bool:
+    """Whether ``word`` as written can be a person's name: capitalised, not an acronym;
+    ru/uk: pymorphy3 reads it as a first name, surname or patronymic and not as a common
+    noun in the nominative singular («Тема» is both); en: a word the dictionary does not
+    know, not a place it knows ("Ukraine") and not an outlet ("Reuters")."""
+    if not word[0].isupper() or word.isupper() or len(word) < 2:
+        return False
+    norm = normalise(word)
+    if lang == "en":
+        import simplemma
+
+        return not simplemma.is_known(norm, lang="en") and not _is_outlet(word)
+    readings = parses(lang, norm)
+    if not any(NAME_TAGS & set(p.tag.grammemes) for p in readings):
+        return False
+    return not any(
+        p.tag.POS == "NOUN" and {"sing", "nomn"} <= set(p.tag.grammemes)
+        and not NAME_TAGS & set(p.tag.grammemes)
+        for p in readings
+    )  # fmt: skip
 
 
 def _mentioned(lex: Lexicon, text: str, start: int) -> bool:
@@ -568,8 +636,12 @@ def _find(lex: Lexicon, text: str) -> list[LexiconHit]:
                          entry.explanation, entry.neutral, entry.source, entry.needs_context,
                          round(confidence * factor, 3), note)  # fmt: skip
         hits.append(hit)
+    # marks inside a longer quotation are the quoted person's («"… обмін репліками –
+    # "люб'язностями" між …"»), never the outlet's scare quotes
+    longer = [(s, e) for s, e, c in quotes if len(c.split()) > 2]
     for start, end, content in quotes:
-        if not taken.overlaps(start, end):
+        inside = any(s < start and end < e for s, e in longer)
+        if not inside and not taken.overlaps(start, end):
             hit = _scare_quote(lex, text, start, end, content)
             hits.extend([hit] if hit else [])
     return sorted(hits, key=lambda h: h.start)
