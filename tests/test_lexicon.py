@@ -390,6 +390,14 @@ def test_quote_marks_inside_a_longer_quotation_are_no_scare_quotes(
     assert [h.text for h in find_loaded(alone, lang) if h.category == SCARE_QUOTES] == [inner]
 
 
+def test_marks_inside_a_wrongly_paired_quotation_stay_scare_quotes() -> None:
+    """A straight mark opening before a closing guillemet is two quotations' ends, not one
+    quotation around the «…» between them (UNLP 2025 9d182dc8's mixed marks)."""
+    text = 'Вони думали: "переможемо» – а тепер вже «не зможуть» нічого, бо їх "план" провалився.'
+    hits = [h.text for h in find_loaded(text, "uk") if h.category == SCARE_QUOTES]
+    assert "«не зможуть»" in hits
+
+
 def test_nested_straight_quotes_pair_by_the_side_each_mark_faces() -> None:
     text = '"Он спросил: "Где вы были?" И ушёл." Потом "тишина" и "снова" шум.'
     assert nested_straight(text) == [(0, 35), (13, 26), (43, 50), (54, 60)]

@@ -558,6 +558,11 @@ def _a_name(lang: str, word: str) -> bool:
     )  # fmt: skip
 
 
+def _balanced(content: str) -> bool:
+    """Whether the guillemets inside ``content`` open and close in equal numbers."""
+    return content.count("«") == content.count("»")
+
+
 def _mentioned(lex: Lexicon, text: str, start: int) -> bool:
     """Whether the quotation at ``start`` follows a mention cue («слово», "the term")."""
     before = _words(text[max(0, start - 40) : start])
@@ -638,7 +643,9 @@ def _find(lex: Lexicon, text: str) -> list[LexiconHit]:
         hits.append(hit)
     # marks inside a longer quotation are the quoted person's («"… обмін репліками –
     # "люб'язностями" між …"»), never the outlet's scare quotes
-    longer = [(s, e) for s, e, c in quotes if len(c.split()) > 2]
+    # (one whose own inner marks do not balance was paired wrongly: «"пафтаріть» вони вже
+    # «не смогут». Тому … "», where the straight marks are two quotations' ends)
+    longer = [(s, e) for s, e, c in quotes if len(c.split()) > 2 and _balanced(c)]
     for start, end, content in quotes:
         inside = any(s < start and end < e for s, e in longer)
         if not inside and not taken.overlaps(start, end):
