@@ -276,7 +276,7 @@ def test_direct_speech_introduced_by_its_punctuation_is_quoted(
 @pytest.mark.parametrize(
     ("lang", "text", "quoted"),
     [
-        # issue 13, item 4 (session 18): straight quotes nested on a line, which pairing the
+        # issue 13, item 4 (session 17): straight quotes nested on a line, which pairing the
         # marks in turn cut into two wrong quotations (the outer opening with the inner one)
         (
             "uk",
@@ -382,7 +382,7 @@ def test_quote_marks_inside_a_longer_quotation_are_no_scare_quotes(
     lang: str, text: str, inner: str
 ) -> None:
     """The marks are the quoted person's, even where no speaker is named: the outlet's
-    scare quotes are in its own voice (session 18: fixing nested straight quotes showed
+    scare quotes are in its own voice (session 17: fixing nested straight quotes showed
     «"люб'язностями"» inside an MP's Facebook post as the outlet's scare quote)."""
     assert inner in text
     assert [h for h in find_loaded(text, lang) if h.category == SCARE_QUOTES] == []
