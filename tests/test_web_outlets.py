@@ -54,7 +54,7 @@ def test_outlet_page_facts_sources_and_articles(client, app) -> None:
         assert fact["source"].startswith("https://")
         assert f'<a class="source" href="{fact["source"]}" rel="noopener noreferrer">' in html
     [article] = twin["articles"]
-    assert f'href="/articles/{article["id"]}" lang="ru">{article["title"]}</a>' in html
+    assert f'href="/articles/{article["id"]}" lang="ru"><bdi>{article["title"]}</bdi></a>' in html
     assert "Loaded words per 100 words" in html and "Sentences that name a source" in html
 
     # one article: each average is that article's own figure, over n = 1
