@@ -49,6 +49,7 @@ from typing import Any
 import numpy as np
 import yaml
 
+from framing.lab.fresh_recall import clean_article, occurrences, page_files
 from framing.text.morphology import Span
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -90,25 +91,15 @@ GRID = [
 ]
 
 
-def _occurrences(text: str, needle: str) -> list[tuple[int, int]]:
-    found, at = [], text.find(needle)
-    while at >= 0:
-        found.append((at, at + len(needle)))
-        at = text.find(needle, at + 1)
-    return found
-
-
 def _dev_articles() -> list[tuple[str, Any]]:
     from framing.ingest import IngestOptions, build_article
     from framing.outlets import load_registry
-    from framing.text.readers import RawInput, read_file
+    from framing.text.readers import read_file
 
     options, registry = IngestOptions().validate(), load_registry()
     articles = []
-    for path in sorted((GOLD / "fresh_pages").glob("*.json")):
-        page = json.loads(path.read_text("utf-8"))
-        raw = RawInput(source="page", text=page["text"], fields={"url": page["url"]})
-        articles.append((path.name.split("_", 1)[0], build_article(raw, options, registry)))
+    for pid, path in page_files(GOLD / "fresh_pages").items():
+        articles.append((pid, clean_article(json.loads(path.read_text("utf-8")))))
     for path in sorted(SEEDS.glob("*.txt")):
         for raw in read_file(path, 10**7):
             articles.append(("seed" + path.name[:3], build_article(raw, options, registry)))
@@ -136,7 +127,7 @@ def load_pages() -> list[Page]:
         anchors = list(mine.get("loaded", []))
         for term in terms.get(pid) or []:
             anchors += [term["term"], *term.get("alt", [])]
-        loaded = [span for a in anchors for span in _occurrences(text, a)]
+        loaded = [span for a in anchors for span in occurrences(text, a)]
         wrong = set(mine.get("lexicon_wrong", []))
         shown = highlights(ArticleText(text, article.sentences, lang), with_model=False)
         page = Page(pid, text, lang, tokens, probs, [(h.start, h.end) for h in hits], speech)
