@@ -40,6 +40,15 @@ def quotes(text: str) -> list[str]:
         ('"Общение не исключается.', ["Общение не исключается."]),  # a quote cut by splitting
         ('Таковы его слова", — отметил Песков.', ["Таковы его слова"]),
         ("«Первая цитата», сказал он, «вторая цитата».", ["Первая цитата", "вторая цитата"]),
+        # straight quotes nested in straight quotes pair by the side each mark faces
+        (
+            '"Ви чули, щоб Кирило сказав: "Благословляю вас!"?! Ви чули?" — висловив він.',
+            ['Ви чули, щоб Кирило сказав: "Благословляю вас!"?! Ви чули?'],
+        ),
+        (
+            'He asked: "Did you hear him say "we will win" at all?" and left.',
+            ['Did you hear him say "we will win" at all?'],
+        ),
         ("Unbalanced » marks « everywhere „ here", ["everywhere „ here"]),
         ("", []),
         ("No quotes at all, it's Peskov's sentence.", []),

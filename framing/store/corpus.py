@@ -45,7 +45,7 @@ def default_db_path() -> Path:
 
 # Bump when an analysis changes in a way the settings files do not show, so cached
 # analyses made by older code are not served.
-ANALYSIS_VERSION = 17  # 4: compare links carry tiers (issue 12); 5: an undated pair is one event;
+ANALYSIS_VERSION = 18  # 4: compare links carry tiers (issue 12); 5: an undated pair is one event;
 # 6: a quoted name («Интерфакс», газета «Известия») is not a quotation for quote fidelity;
 # event labels leave out outlets and weekdays; an insertion takes the quote mark that closes
 # a quote its words open; 7: a quotation of a few words of another's is compared with that part;
@@ -61,7 +61,8 @@ ANALYSIS_VERSION = 17  # 4: compare links carry tiers (issue 12); 5: an undated 
 # suggestion inside quoted speech carries the quoting note, quoted speech has more cues
 # (a colon after a speech-verb clause, a comma-dash, a speech verb earlier in the sentence);
 # 17: nested straight quotes pair by the side each mark faces, and a colon after a person's
-# name («Песков: «…»») or a dash after «…?!» makes a quotation the speaker's
+# name («Песков: «…»») or a dash after «…?!» makes a quotation the speaker's; 18: quote
+# fidelity, the guard and the editorial insertions read nested straight quotes the same way
 
 
 def analysis_key(kind: str, *parts: Any) -> str:

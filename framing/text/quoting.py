@@ -4,7 +4,8 @@ Two finders, one module, because callers need two different answers:
 
 * :func:`quoted_spans` — the outermost quotations of a sentence, nesting-aware, for quote
   fidelity and for telling a speaker's words from the outlet's voice. «…», „…“, “…” and "…"
-  (nested marks stay inside the outer quotation); a mark left open runs to the end of the
+  (nested marks stay inside the outer quotation, straight ones too when
+  :func:`nested_straight` pairs them); a mark left open runs to the end of the
   text and a lone closing mark starts at the beginning, because sentence splitting cuts
   multi-sentence quotes apart.
 * :data:`QUOTE_RE` — one pair of marks around a short run on one line, for the lexicon's
@@ -96,11 +97,15 @@ def quoted_spans(text: str, min_words: int | None = None) -> list[tuple[int, int
     stack: list[tuple[str, int]] = []  # open marks and their positions
     spans: list[tuple[int, int]] = []
     last_end = 0
+    # a straight quote that opens a nested pair must not close the one around it
+    nested_openers = {opening for opening, _ in nested_straight(text)}
     for i, ch in enumerate(text):
         if ch not in PAIRS and ch not in CLOSERS:
             continue
         match = next((k for k in range(len(stack) - 1, -1, -1) if ch in PAIRS[stack[k][0]]), None)
-        if match is not None:  # closes an open mark (and any unclosed ones inside it)
+        if i in nested_openers:
+            stack.append((ch, i))
+        elif match is not None:  # closes an open mark (and any unclosed ones inside it)
             opener = stack[match][1]
             del stack[match:]
             if not stack:
