@@ -205,6 +205,7 @@ def test_fresh_gold_keys_coverage_and_events(tmp_path: Path) -> None:
 HOLDOUTS = {
     "holdout": ("holdout_alignment.yaml", "holdout_alignment_articles", "holdout_events.yaml"),
     "holdout2": ("holdout2_alignment.yaml", "holdout2_alignment_articles", "holdout2_events.yaml"),
+    "holdout3": ("holdout3_alignment.yaml", "holdout3_alignment_articles", "holdout3_events.yaml"),
 }
 
 
@@ -214,7 +215,7 @@ def test_holdout_gold_keys_coverage_events_and_dates(which: str, tmp_path: Path)
     names one sentence, every sentence is accounted for once per pair, each pair is
     cross-lingual and inside one event of its events file, each event's reports are dated
     within a day of each other and before 2025, and none of its articles, URLs or events is
-    in the dev gold, the fresh gold, the other holdout or their event groupings (it was never
+    in the dev gold, the fresh gold, the other holdouts or their event groupings (it was never
     tuned on)."""
     from datetime import date
 
