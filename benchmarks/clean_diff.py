@@ -29,6 +29,7 @@ SOURCES = [
     "tests/gold/fresh_alignment_articles",
     "tests/gold/holdout_alignment_articles",
     "tests/gold/holdout2_alignment_articles",
+    "tests/gold/holdout3_alignment_articles",
 ]
 
 
