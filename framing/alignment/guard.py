@@ -128,6 +128,9 @@ def main_negated(sentence: str, lang: str | None, negations: list[re.Match[str]]
 def skeleton(word: str) -> str:
     """A name's consonants in Latin letters, the first three: "Трампом", "Trump" -> "trm"."""
     text = "".join(CYRILLIC.get(ch, ch) for ch in word.lower())
+    # Cyrillic г/ґ renders a Latin H as well as a G («Гитлер» "Hitler", «Германия»
+    # "Germany"), and a Latin h is no consonant here: a first g counts as neither.
+    text = text.removeprefix("g")
     for spelt, sound in LATIN:
         text = text.replace(spelt, sound)
     text = NOT_CONSONANT.sub("", text)

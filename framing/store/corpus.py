@@ -62,7 +62,8 @@ ANALYSIS_VERSION = 18  # 4: compare links carry tiers (issue 12); 5: an undated 
 # (a colon after a speech-verb clause, a comma-dash, a speech verb earlier in the sentence);
 # 17: nested straight quotes pair by the side each mark faces, and a colon after a person's
 # name («Песков: «…»») or a dash after «…?!» makes a quotation the speaker's; 18: quote
-# fidelity, the guard and the editorial insertions read nested straight quotes the same way
+# fidelity, the guard and the editorial insertions read nested straight quotes the same way;
+# the guard's name skeleton drops a first g («Гитлер» = "Hitler")
 
 
 def analysis_key(kind: str, *parts: Any) -> str:
