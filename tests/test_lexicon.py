@@ -991,3 +991,126 @@ def test_the_prefix_matcher_reads_the_forms_the_tokens_already_hold(monkeypatch)
     monkeypatch.setattr(lexicon, "normalise", counted)
     assert [hit.text for hit in find_loaded(text, "uk")] == expected
     assert calls == []
+
+
+# Session 18 (issue 13): entries for CLASSES of wording a reader marks on real pages and the
+# default missed (dev pages only: tests/gold/fresh_pages 421-440, fresh_pages_loaded.yaml),
+# with their ru/uk/en counterparts: pejorative labels for a head of state or a person,
+# accusations of lying, fabrication, insincerity and defamation, evaluative words of disgust,
+# madness and shame, derogatory metaphors (theatre, circus, blood), mocking verbs for speech,
+# idioms of deception, venality, an annexation euphemism. The sentences are the pages' own.
+@pytest.mark.parametrize(
+    ("lang", "text", "expected"),
+    [
+        # labels for a head of state or a person: 421 (TSN), 424 (Espreso), 430, 436
+        (
+            "uk",
+            "це була перша велика пресконференція володаря Кремля за час вторгнення",
+            ["володаря Кремля"],
+        ),
+        ("uk", "політику Кремля колишній чекіст інакше як русофобією не називає", ["чекіст"]),
+        ("ru", "Напомним, что за персонаж Олег Царев.", ["персонаж"]),
+        ("ru", "возникают вопросы: наш президент под кайфом?", ["под кайфом"]),
+        ("en", "The master of the Kremlin spoke for four hours.", ["master of the Kremlin"]),
+        # accusations of lying and fabrication: 429 (onview), 425 (ostro), 434
+        ("uk", "Росія вигадала ще один аргумент для нападу на Україну", ["вигадала"]),
+        (
+            "uk",
+            "розповів кілька звичних для російської пропаганди міфів, він абсолютно "
+            "безпідставно заявив",
+            ["міфів", "безпідставно"],
+        ),
+        ("ru", "Путин обвинил Запад в создании мифов и фейков", ["мифов", "фейков"]),
+        ("ru", "Они оклеветали журналистов и состряпали дело.", ["оклеветали", "состряпали"]),
+        (
+            "en",
+            "The ministry concocted a story and slandered the reporters.",
+            ["concocted", "slandered"],
+        ),
+        # insincerity, defamation: 427 (Apostrophe), 430 (2plus2)
+        ("uk", "Російська пропаганда вдає, що для неї не має значення", ["вдає"]),
+        ("ru", "где все эти годы порочил наше государство", ["порочил"]),
+        ("ru", "Они делают вид, что ничего не произошло.", ["делают вид"]),
+        # evaluative words of disgust, madness, shame: 421, 423 (toneto), 424
+        ("uk", "Які цинічні та шизофренічні заяви зробив Путін", ["цинічні", "шизофренічні"]),
+        ("uk", "Російський Перший канал зганьбився, помилково приписавши", ["зганьбився"]),
+        (
+            "uk",
+            "Огидний пропагандистський спектакль, який в Кремлі намагаються видати за "
+            "прес-конференцію",
+            ["Огидний", "спектакль"],
+        ),
+        (
+            "uk",
+            "реакцію на агресивну, людиноненависницьку політику Кремля",
+            ["людиноненависницьку"],
+        ),
+        (
+            "ru",
+            "Отвратительный и человеконенавистнический режим.",
+            ["Отвратительный", "человеконенавистнический", "режим"],
+        ),
+        ("en", "A disgusting, despicable and vile campaign.", ["disgusting", "despicable", "vile"]),
+        # derogatory metaphors: 430 (a gap of two words), 424
+        (
+            "ru",
+            "Бывшие регионалы уже выпили достаточно украинской крови",
+            ["выпили достаточно украинской крови"],
+        ),
+        ("ru", "Заседание превратилось в цирк и балаган.", ["цирк", "балаган"]),
+        # mocking verbs and adverbs for speech: 421, 425, 428 (patrioty), 422
+        ("uk", "Путіну десь привиділося покращення становища", ["привиділося"]),
+        ("uk", "- абсолютно серйозно сказав Небензя.", ["абсолютно серйозно"]),
+        ("uk", "Затулін необачно обмовився про реальне ставлення", ["обмовився"]),
+        ("ru", "Он на полном серьезе заявил, что армия наступает.", ["на полном серьезе"]),
+        ("en", "He said with a straight face that nobody was hurt.", ["with a straight face"]),
+        # idioms of deception, venality, an annexation euphemism (434), a conspiracy cliché (438)
+        ("ru", "Власти опять вешают лапшу на уши избирателям.", ["лапшу на уши"]),
+        ("uk", "Ці грантоїди знову пишуть про свободу слова.", ["грантоїди"]),
+        ("ru", "в связи с вхождением в Россию четырёх новых субъектов", ["вхождением в Россию"]),
+        ("en", "the globalist NWO agenda", ["NWO"]),
+    ],
+)
+def test_classes_a_reader_marks_session_18(lang: str, text: str, expected: list) -> None:
+    assert [hit.text for hit in find_loaded(text, lang)] == expected
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "loaded"),
+    [
+        # needs_context entries: reported, at the lower confidence
+        ("uk", "Росія вигадала ще один аргумент", "вигадала"),
+        ("ru", "Напомним, что за персонаж Олег Царев.", "персонаж"),
+        ("uk", "Огидний пропагандистський спектакль", "спектакль"),
+        ("en", "a schizophrenic statement by the ministry", "schizophrenic"),
+    ],
+)
+def test_context_words_of_the_classes_have_the_lower_confidence(
+    lang: str, text: str, loaded: str
+) -> None:
+    (hit,) = [hit for hit in find_loaded(text, lang) if hit.text == loaded]
+    assert hit.needs_context
+    assert hit.confidence == 0.6
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        # literal uses of the class entries: a theatre, a circus, a book's character, medicine,
+        # a defamation suit, ancient myths, industry
+        ("uk", "Прем'єра спектаклю відбудеться в театрі імені Франка."),
+        ("ru", "Дети пошли в цирк шапито на Цветном."),
+        ("ru", "Главный персонаж фильма — учитель из Казани."),
+        ("uk", "Головний персонаж роману живе у Львові."),
+        ("uk", "У пацієнта діагностували шизофренічний розлад."),
+        ("en", "The schizophrenic patient was treated at the clinic."),
+        ("ru", "Суд признал сведения, порочащие честь и достоинство истца."),
+        ("ru", "Он подал иск о клевете."),
+        ("uk", "Давньогрецький міф про Прометея."),
+        ("en", "A Greek myth about Prometheus; a creation myth."),
+        ("en", "The plant does metal fabrication; a circus performer visited."),
+        ("uk", "Художня вигадка в романі."),
+    ],
+)
+def test_literal_uses_of_the_class_entries_stay_quiet(lang: str, text: str) -> None:
+    assert find_loaded(text, lang) == []
