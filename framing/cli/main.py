@@ -671,6 +671,7 @@ from framing.cli.lab_alignment import (  # noqa: E402
     eval_guard_command,
     lab_alignment_cv_command,
     lab_pair_head_command,
+    lab_paraphrase_adapter_command,
 )
 from framing.cli.lab_events import eval_events_command, event_bars_command  # noqa: E402
 from framing.cli.lab_loaded import (  # noqa: E402
@@ -687,6 +688,7 @@ cli.add_command(eval_alignment_command)
 cli.add_command(eval_guard_command)
 cli.add_command(lab_alignment_cv_command)
 cli.add_command(lab_pair_head_command)
+cli.add_command(lab_paraphrase_adapter_command)
 cli.add_command(eval_events_command)
 cli.add_command(event_bars_command)
 cli.add_command(links_group)

@@ -65,6 +65,8 @@ class Parts:
 
     words: np.ndarray
     merges: Merges | None
+    sides: tuple[Any, Any] | None = None  # the two ArticleVectors (session 18's adapter)
+    adapter: np.ndarray | None = None  # a lab term of the candidate score (paraphrase_adapter)
 
 
 @dataclass
@@ -104,7 +106,7 @@ def settled(pair: GoldPair) -> tuple[GoldPair, Parts | None]:
             a, b, scorer.calibration, scorer.embedder, scorer.store, rows, cols,
             scorer.units, scorer.states,
         )  # fmt: skip
-        parts = Parts(_word_scores(a, b, scorer.words), merges)
+        parts = Parts(_word_scores(a, b, scorer.words), merges, (a, b))
     return replace(pair, candidate_scores=found.scores), parts
 
 
@@ -182,7 +184,7 @@ def _direct(event: Event, point: dict[str, float]) -> dict[tuple[str, str], Pair
     """Every pair of ``event`` aligned at the bars of ``point``, ranked by the candidate
     score re-made from its parts when ``point`` holds a score setting (:data:`SCORE`)."""
     settings = alignment_settings(**_bars(point))
-    score = {k: v for k, v in point.items() if k in SCORE}
+    score = {k: v for k, v in point.items() if k in SCORE_KEYS}
     out = {}
     for key, p in event.aligned.items():
         ranked = p.candidate_scores
@@ -190,7 +192,7 @@ def _direct(event: Event, point: dict[str, float]) -> dict[tuple[str, str], Pair
             if key not in event.parts:
                 raise ValueError(f"{key}: no score parts (clause units or contents count)")
             part = event.parts[key]
-            ranked = combine(p.z, p.z, part.words, part.merges, None, **score)
+            ranked = combine(p.z, p.z, part.words, part.merges, None, part.adapter, **score)
         found = align(p.z, settings, p.same_event, p.guard, ranked)
         if p.inner is not None:  # through a restatement within one article
             add_restated(found, *p.inner, settings)
@@ -200,7 +202,7 @@ def _direct(event: Event, point: dict[str, float]) -> dict[tuple[str, str], Pair
 
 def _bars(point: dict[str, float]) -> dict[str, float]:
     """The settings of ``point`` that are alignment settings (not the score's)."""
-    return {k: v for k, v in point.items() if k not in SCORE}
+    return {k: v for k, v in point.items() if k not in SCORE_KEYS}
 
 
 def _legs(found: dict[tuple[str, str], PairAlignment], x: str, y: str) -> dict:
@@ -274,6 +276,9 @@ SCORE: dict[str, tuple[float, ...]] = {
     "merge_offset": (0.5, 1.0, 1.5),
     "merge_member_z": (-99.0, 2.0, 3.0),
 }
+# Score settings a grid may hold: SCORE's and (session 18, framing.lab.paraphrase_adapter)
+# the adapter term's weight.
+SCORE_KEYS = (*SCORE, "adapter_weight")
 PIVOT_WIDE: dict[str, tuple[float, ...]] = {
     "pivot_z": (5.0, 5.5, 6.0, 6.5, 7.0, 99.0),
     "pivot_legs": (0.0, 1.0, 2.0),
