@@ -83,3 +83,18 @@ def test_head_learns_a_separable_task() -> None:
     test = [example(k % 2) for k in range(64)]
     scores = predict(model, [(a, b) for a, b, _, _ in test])
     assert auc(scores, np.array([y for *_, y, _ in test])) > 0.9
+
+
+def test_paraphrase_examples_draw_labelled_msrp_pairs(tmp_path: Path) -> None:
+    from framing.lab.pair_head import paraphrase_examples
+
+    path = tmp_path / "msr.txt"
+    rows = ["Quality\t#1 ID\t#2 ID\t#1 String\t#2 String"]
+    rows += [f"{k % 2}\t{k}\t{k + 100}\tSentence {k} one.\tSentence {k} two." for k in range(10)]
+    path.write_text("\n".join(rows), "utf-8")
+    drawn = paraphrase_examples(path, 4, seed=0)
+    assert len(drawn) == 4 and {kind for *_, kind in drawn} == {"msrp"}
+    for a, b, label, _ in drawn:
+        k = int(a.split()[1])
+        assert b == f"Sentence {k} two." and label == k % 2
+    assert paraphrase_examples(path, 4, seed=0) == drawn

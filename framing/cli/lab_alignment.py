@@ -296,6 +296,14 @@ def cv_as_text(found: dict) -> str:
 @click.option("--synthetic", default=2000, show_default=True, help="Synthetic examples (0: none).")
 @click.option("--gold-weight", default=3.0, show_default=True, help="0: no gold pairs.")
 @click.option("--seed", default=0, show_default=True)
+@click.option(
+    "--msrp",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    default=None,
+    help="MSRP's msr_paraphrase_train.txt: real same-event pairs added to the training "
+    "examples (session 18; kept outside the repository).",
+)
+@click.option("--msrp-count", default=2000, show_default=True, help="MSRP pairs drawn.")
 @format_option(("text", "json"), default="text")
 @friendly_errors
 def lab_pair_head_command(
@@ -305,6 +313,8 @@ def lab_pair_head_command(
     synthetic: int,
     gold_weight: float,
     seed: int,
+    msrp: Path | None,
+    msrp_count: int,
     fmt: str,
 ) -> None:
     """Pilot of a trained pair scorer (issue 12): a cross-attention head over e5's token
@@ -319,11 +329,13 @@ def lab_pair_head_command(
     """
     from framing.alignment.embedder import LazyEmbedder
     from framing.lab.eval_guard import DEFAULT_NTREX
-    from framing.lab.pair_head import pilot
+    from framing.lab.pair_head import paraphrase_examples, pilot
 
+    extra = paraphrase_examples(msrp, msrp_count, seed) if msrp is not None else None
     found = pilot(
-        LazyEmbedder(model), data or DEFAULT_NTREX, documents, synthetic, gold_weight, seed
-    )
+        LazyEmbedder(model), data or DEFAULT_NTREX, documents, synthetic, gold_weight, seed,
+        paraphrases=extra,
+    )  # fmt: skip
     if fmt == "json":
         write_object(found, sys.stdout)
         return

@@ -135,9 +135,13 @@ def pilot(
     gold_weight: float = 3.0,
     seed: int = 0,
     epochs: int = 4,
+    paraphrases: list[tuple[str, str, int, str]] | None = None,
 ) -> dict[str, Any]:
     """The leave-one-event-out pilot (see the module docstring); ``synthetic`` caps the
-    synthetic examples (0: gold only), ``gold_weight`` 0 trains on synthetic pairs only."""
+    synthetic examples (0: gold only), ``gold_weight`` 0 trains on synthetic pairs only.
+    ``paraphrases`` (session 18): real same-event pairs of different outlets (MSRP,
+    :func:`paraphrase_examples`) added to the training examples. Without gold in training
+    (``gold_weight`` 0) the head does not depend on the fold: it is trained once."""
     from framing.alignment.pair_scores import combine
     from framing.lab.alignment_cv import gold_folders
     from framing.lab.eval_alignment import align_gold, folder_gold_pairs
@@ -163,7 +167,7 @@ def pilot(
             )
     items = synthetic_pairs(ntrex, documents, seed)
     random.Random(seed).shuffle(items)
-    items = items[:synthetic]
+    items = items[:synthetic] + list(paraphrases or [])
     texts = list(dict.fromkeys([t for r in records for side in r["sentences"] for t in side]))
     texts += [t for item in items for t in item[:2]]
     texts = list(dict.fromkeys(texts))
@@ -174,6 +178,7 @@ def pilot(
         return tokens[r["sentences"][0][i]], tokens[r["sentences"][1][j]]
 
     folds = []
+    once = None if gold_weight > 0 else train(base, seed=seed, epochs=epochs)
     for held in sorted({r["event"] for r in records if r["expected"]}):
         examples = list(base)
         if gold_weight > 0:
@@ -184,7 +189,7 @@ def pilot(
                 for i, j in sorted(candidate_pool(r["cand"], range(n), range(m), 5)):
                     label = int((i, j) in r["expected"])
                     examples.append((*pair_tokens(r, i, j), label, gold_weight))
-        model = train(examples, seed=seed, epochs=epochs)
+        model = once if once is not None else train(examples, seed=seed, epochs=epochs)
         cand, head, cover, labels, misses = [], [], [], [], []
         for r in records:
             if r["event"] != held:
@@ -225,7 +230,26 @@ def pilot(
                 "missed_gold": misses,
             }
         )
-    return {"documents": documents, "synthetic": len(items), "seed": seed, "folds": folds}
+    return {
+        "documents": documents,
+        "synthetic": synthetic,
+        "paraphrases": len(paraphrases or []),
+        "train_items": len(items),
+        "seed": seed,
+        "folds": folds,
+    }
+
+
+def paraphrase_examples(
+    path: Path, count: int = 2000, seed: int = 0
+) -> list[tuple[str, str, int, str]]:
+    """``count`` MSRP pairs (drawn with ``seed``) as training examples of the head:
+    (sentence, sentence, label, "msrp") (:func:`framing.lab.paraphrase_adapter.read_msrp`)."""
+    from framing.lab.paraphrase_adapter import read_msrp
+
+    pairs = read_msrp(path)
+    random.Random(seed).shuffle(pairs)
+    return [(a, b, label, "msrp") for a, _, b, _, label in pairs[:count]]
 
 
 def _rank(
