@@ -332,6 +332,11 @@ def build(
         ),
         "held_out_auc": {},
     }
+    if data.ntrex is not None and data.ntrex_count:
+        report["ntrex_retrieval_300_held_out"] = {
+            "plain": ntrex_retrieval(vectors, None, data.ntrex, data.ntrex_count, 300, seed),
+            "adapted": ntrex_retrieval(vectors, adapter, data.ntrex, data.ntrex_count, 300, seed),
+        }
     for name, pairs in held.items():
         hl, hr, hy = vectors.pair_vectors(pairs)
         report["held_out_auc"][name] = {
