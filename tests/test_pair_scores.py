@@ -13,8 +13,10 @@ TOLD = [f"A spokesman told reporters, on Monday, that claim {k} stands." for k i
 
 
 def _units_on(monkeypatch, reach: int):
-    """Candidate scores with merged runs of two and clause units on, ``reach`` as given and
-    no word score; returns a calibration that reads a cosine c as z 10c."""
+    """Candidate scores with merged runs of two and clause units on, ``reach`` as given,
+    every merged run holding an unlinked sentence encoded (the member floor off: no run
+    is left out by ``runs_read``) and no word score; returns a calibration that reads a
+    cosine c as z 10c."""
     from types import SimpleNamespace
 
     from framing.alignment import pair_scores
@@ -23,6 +25,7 @@ def _units_on(monkeypatch, reach: int):
         "reach": reach,
         "merge_size": 2,
         "clause_offset": 2.0,
+        "merge_member_z": pair_scores.MEMBER_Z_OFF,
     }
     monkeypatch.setattr(pair_scores, "pair_score_settings", lambda: settings)
     monkeypatch.setattr(pair_scores, "_word_scores", lambda a, b, words: np.zeros((3, 3)))
@@ -667,3 +670,103 @@ def test_an_article_pairs_word_scores_read_each_articles_own_words(monkeypatch) 
     assert np.allclose(pair_scores._word_scores(a, b, words), expected)
     assert np.allclose(pair_scores._word_directions(a, b, words).score(), expected)
     assert made == [["a0", "a1"], ["b0"]]  # once each, then from the cache
+
+
+def test_runs_whose_credit_no_read_score_can_take_are_left_out() -> None:
+    """A merged run gives its members credit only against sentences they score at least
+    ``merge_member_z`` with, and align() reads the candidate score only in the rows and
+    columns of unlinked sentences: a run with no such pair is not encoded."""
+    from framing.alignment.pair_scores import MEMBER_Z_OFF, runs_read
+
+    z = np.zeros((4, 3))
+    z[0, 0] = 6.0  # a's 0 and b's 0 linked (neither unlinked)
+    z[3, 1] = 3.0  # a's 3, unlinked, at the member floor against b's 1
+    z[1, 2] = 3.5  # a's 1, linked, over the floor against b's 2, unlinked
+    runs = [(0, 2), (1, 3), (2, 4)]
+    # a's 2 and 3 unlinked; b's 2 unlinked
+    assert runs_read(runs, z, [2, 3], [2], 3.0) == [(0, 2), (1, 3), (2, 4)]
+    # b's 2 linked too: a's 1's pair is read nowhere, so (0, 2) lifts nothing read
+    assert runs_read(runs, z, [2, 3], [], 3.0) == [(2, 4)]
+    # a's 3's pair under a higher floor: nothing is read over it
+    assert runs_read(runs, z, [2, 3], [], 3.5) == []
+    # the member floor off: every member takes credit, every run is kept
+    assert runs_read(runs, z, [2, 3], [], MEMBER_Z_OFF) == runs
+
+
+# z of two articles of 9 and 8 sentences: a's 0-4 are b's 0-4; a's 2 and 5 attach to b's 5 and
+# 1; a's 6-8 and b's 6-7 are left without a link. Merged credit reaches read pairs three
+# ways: a's 6 (unlinked) over the member floor against b's 3; a's 8 (unlinked) against b's
+# 2 (linked; a's 7 and 8 under the floor against b's unlinked 6 and 7); b's 5 (linked)
+# against a's 6 (unlinked). b's 6 and 7 are under the floor against every sentence.
+PAIR_Z = np.array(
+    [
+        [8.6, 0.3, 0.0, 0.8, 4.4, -0.5, -2.7, -0.7],
+        [0.3, 8.7, -1.6, -2.7, 3.6, 0.1, 0.2, -1.4],
+        [-0.2, -0.1, 8.7, 1.4, 1.5, 7.0, 2.95, -2.1],
+        [-0.1, -2.3, 1.1, 8.0, -0.7, 0.0, -0.7, 0.2],
+        [4.3, 2.8, 0.3, -1.5, 8.7, 2.8, -2.6, -1.2],
+        [1.0, 6.5, -1.6, -0.9, 4.6, -1.9, -0.6, -0.4],
+        [0.7, -3.0, -0.3, 4.3, -0.5, 3.5, 2.5, -0.1],
+        [-1.4, 0.9, -1.6, -0.3, -2.0, -3.0, -0.1, 2.9],
+        [0.6, 0.9, 3.4, -0.5, 0.0, 0.1, -0.4, -3.1],
+    ]
+)
+
+
+def test_leaving_runs_out_changes_no_read_score_nor_the_alignment(monkeypatch) -> None:
+    """The candidate scores with the runs ``runs_read`` leaves out are those of encoding
+    every run holding an unlinked sentence in every row and column align() reads, and the
+    alignment is the same; fewer texts are encoded. The merged units' vectors are made so
+    that a run scores above its members where both lean the same way (z = 9 x cosine)."""
+    from types import SimpleNamespace
+
+    from framing.alignment import pair_scores
+    from framing.alignment.align import align, alignment_settings
+
+    z = PAIR_Z
+    n, m = z.shape
+    sentences_a = [f"Sentence {k} of article a." for k in range(n)]
+    sentences_b = [f"Sentence {k} of article b." for k in range(m)]
+    a = SimpleNamespace(id="a", lang="en", sentences=sentences_a, vectors=z / 9)
+    b = SimpleNamespace(id="b", lang="en", sentences=sentences_b, vectors=np.eye(m))
+    table = {}
+    for first in range(n - 1):  # a's run against b's sentence j: from its members' z
+        table[" ".join(sentences_a[first : first + 2])] = np.clip(z[first] + z[first + 1], 0, None)
+    for first in range(m - 1):  # b's run: half of each member
+        table[" ".join(sentences_b[first : first + 2])] = np.eye(m)[first] + np.eye(m)[first + 1]
+    encoded: list[str] = []
+
+    def fake_embed(texts, embedder, store=None):
+        encoded.extend(texts)
+        return np.stack([table[t] for t in texts])
+
+    settings = pair_scores.pair_score_settings() | {
+        "merge_size": 2,
+        "merge_margin": 0.0,
+        "merge_offset": 0.0,
+        "merge_member_z": 3.0,
+        "clause_offset": 99.0,
+        "strip_offset": 99.0,
+    }
+    monkeypatch.setattr(pair_scores, "pair_score_settings", lambda: settings)
+    monkeypatch.setattr(pair_scores, "embed_texts", fake_embed)
+    words = np.zeros((n, m))
+    monkeypatch.setattr(pair_scores, "_word_scores", lambda x, y, w: words)
+    unit = lambda v: v / np.linalg.norm(v, axis=1, keepdims=True)  # noqa: E731
+    calibration = SimpleNamespace(centre=lambda v, lang: unit(v), z_scores=lambda s, la, lb: 9 * s)
+    bars = alignment_settings()
+    first = align(z, bars)
+    rows, cols = first.only_a, first.only_b
+    assert (rows, cols) == ([6, 7, 8], [6, 7])
+    pruned = pair_scores.candidate_scores(a, b, z, calibration, None, None, {}, rows, cols)
+    pruned_texts = list(encoded)
+    encoded.clear()
+    every = pair_scores.merge_scores(a, b, calibration, None, None, rows, cols)  # no z: all
+    full = combine(z, z, words, every)
+    assert len(pruned_texts) < len(encoded)  # some runs were left out
+    read = np.zeros(z.shape, dtype=bool)
+    read[rows, :] = True
+    read[:, cols] = True
+    assert (full[read] > z[read]).any()  # merged credit lifts read scores
+    np.testing.assert_array_equal(pruned[read], full[read])
+    assert align(z, bars, candidate_scores=pruned) == align(z, bars, candidate_scores=full)

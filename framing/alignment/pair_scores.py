@@ -431,17 +431,19 @@ def merge_scores(
     cols: list[int] | None = None,
     units: Units | None = None,
     states: StatesCache | None = None,
+    z: np.ndarray | None = None,
 ) -> Merges | None:
     """The merged units of ``a`` holding one of ``rows`` (of ``b``: ``cols``; every run
     when None), up to ``merge_size`` sentences (``alignment.yaml``; below 2: None), their
     vectors as ``merge_encoder`` says (:func:`_merged_vectors`); ``units``: unit vectors
     encoded already, by text (added to); ``states``: the sentences' encoder passes already
-    made, by text (added to)."""
+    made, by text (added to). With ``z`` (the pair's sentence z, as :func:`combine` gets
+    it) and ``rows`` and ``cols``, only the runs whose credit can reach a score that
+    ``align()`` reads (:func:`runs_read`)."""
     size = int(pair_score_settings().get("merge_size", 0))
     if size < 2:
         return None
-    runs_a = merge_runs(len(a.sentences), size, rows)
-    runs_b = merge_runs(len(b.sentences), size, cols)
+    runs_a, runs_b = _runs(len(a.sentences), len(b.sentences), size, rows, cols, z)
     units_a = _merged_vectors(
         a.sentences, runs_a, a.lang, calibration, embedder, store, units, states
     )
@@ -456,6 +458,62 @@ def merge_scores(
         calibration.z_scores(a.vectors @ units_b.T, a.lang, b.lang) if runs_b else np.zeros((n, 0))
     )
     return Merges(runs_a, z_a, runs_b, z_b)
+
+
+def _runs(
+    n: int,
+    m: int,
+    size: int,
+    rows: list[int] | None,
+    cols: list[int] | None,
+    z: np.ndarray | None,
+) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """The merged runs of a (``n`` sentences) holding one of ``rows`` and of b holding one
+    of ``cols`` (:func:`merge_runs`), and with ``z`` (and both ``rows`` and ``cols``) of
+    those only the ones :func:`runs_read` keeps."""
+    runs_a, runs_b = merge_runs(n, size, rows), merge_runs(m, size, cols)
+    if z is None or rows is None or cols is None or _scores_read_beyond_unlinked():
+        return runs_a, runs_b
+    floor = float(pair_score_settings().get("merge_member_z", MEMBER_Z_OFF))
+    return runs_read(runs_a, z, rows, cols, floor), runs_read(runs_b, z.T, cols, rows, floor)
+
+
+def runs_read(
+    runs: list[tuple[int, int]],
+    z: np.ndarray,
+    mine: list[int],
+    theirs: list[int],
+    member_z: float,
+) -> list[tuple[int, int]]:
+    """Of the merged ``runs`` of one article (rows of ``z``: its sentences, columns: the
+    other's), those whose credit can change a candidate score that is read.
+
+    :func:`merged_credit` gives a member k of a run credit against a sentence j of the other
+    article only where its own z[k, j] is at least ``member_z``; and ``align()`` reads the
+    candidate score only in the rows of this article's sentences left without a link
+    (``mine``) and the columns of the other's (``theirs``): its candidates, the guard's
+    vetoed pairs shown, a third report's pivot (:mod:`framing.alignment.pivot`) and a
+    restatement all look at pairs holding an unlinked sentence. A run none of whose members
+    has such a pair (z at or above ``member_z``, k in ``mine`` or j in ``theirs``) lifts no
+    score that is read, whatever its own z: it is not encoded, and every output stays as
+    it was. With the member floor off (:data:`MEMBER_Z_OFF`) every run is kept."""
+    if not runs or member_z <= MEMBER_Z_OFF:
+        return runs
+    read = np.zeros(z.shape, dtype=bool)
+    read[list(mine), :] = True
+    read[:, list(theirs)] = True
+    counts = ((z >= member_z) & read).any(axis=1)
+    return [(first, stop) for first, stop in runs if counts[first:stop].any()]
+
+
+def _scores_read_beyond_unlinked() -> bool:
+    """Whether ``align()`` reads candidate scores outside the rows and columns of the
+    sentences left without a link: the near-mutual rule with linked sentences
+    (``candidate_near_taken``) ranks whole columns and rows (:func:`align._near_mutual`);
+    off as shipped."""
+    bars = thresholds()["alignment"]
+    near = float(bars.get("candidate_near_z", 99.0)) < 99.0
+    return near and float(bars.get("candidate_near_taken", 0.0)) > 0
 
 
 def _merged_vectors(
@@ -583,9 +641,10 @@ def candidate_scores(
             every_a, every_b = range(len(a.sentences)), range(len(b.sentences))
             keep_a = list(every_a) if rows is None else rows
             keep_b = list(every_b) if cols is None else cols
-            _encode_units_at_once(a, b, embedder, store, units, keep_a, keep_b)
+            given = None if rows is None else z  # runs_read needs the unlinked
+            _encode_units_at_once(a, b, embedder, store, units, keep_a, keep_b, z=given)
         stripped = _stripped(a, b, calibration, embedder, store, units)
-        merges = merge_scores(a, b, calibration, embedder, store, rows, cols, units, states)
+        merges = merge_scores(a, b, calibration, embedder, store, rows, cols, units, states, z)
         return combine(z, z, word, merges, stripped)
     if rows is None and cols is None:
         merges = merge_scores(a, b, calibration, embedder, store, units=units, states=states)
@@ -601,9 +660,10 @@ def candidate_scores(
     # bench_own 194 of 195, 8 in vain), so they join the one call, and the few missed
     # are encoded after it: the same units are cut as before.
     likely_a, likely_b = _within_reach(combine(z, z, word), rows, cols, reach)
-    _encode_units_at_once(a, b, embedder, store, units, rows, cols, likely_a, likely_b)
-    # Merged units only where a candidate can be shown: runs holding an unlinked sentence.
-    merges = merge_scores(a, b, calibration, embedder, store, rows, cols, units, states)
+    _encode_units_at_once(a, b, embedder, store, units, rows, cols, likely_a, likely_b, z)
+    # Merged units only where a candidate can be shown: runs holding an unlinked sentence
+    # whose credit can reach a score that is read (runs_read).
+    merges = merge_scores(a, b, calibration, embedder, store, rows, cols, units, states, z)
     clause = clause_scores(a, b, calibration, embedder, store, rows, cols, states, units)
     stripped = _stripped(a, b, calibration, embedder, store, units)
     first = combine(z, clause, word, merges, stripped)
@@ -661,9 +721,12 @@ def _encode_units_at_once(
     cols: list[int],
     cut_a: set[int] | list[int] = (),
     cut_b: set[int] | list[int] = (),
+    z: np.ndarray | None = None,
 ) -> None:
     """Encode in one call, into ``units`` (through ``store``'s cache), the merged units of
-    both articles holding one of ``rows`` / ``cols`` and the clause units of those and of
+    both articles holding one of ``rows`` / ``cols`` (with ``z``, those of them
+    :func:`runs_read` keeps, as :func:`merge_scores` given ``z`` reads them) and the
+    clause units of those and of
     ``cut_a`` / ``cut_b``, where :func:`merge_scores` and :func:`clause_scores` then find
     them: four to six calls of a few dozen texts each pad and batch worse than one sorted
     call (1,200 texts: 4.5 s in 73 small calls, 2.4 s in one; BENCHMARKS.md). Clause units
@@ -675,11 +738,11 @@ def _encode_units_at_once(
     texts = []
     if strips_count():
         texts += _reported(a)[1] + _reported(b)[1]
-    for article, keep, cut in ((a, rows, cut_a), (b, cols, cut_b)):
-        if size >= 2 and keep and not (_merges_pooled() and has_states(embedder)):
-            texts += _merged_texts(
-                article.sentences, merge_runs(len(article.sentences), size, keep)
-            )
+    merged = size >= 2 and not (_merges_pooled() and has_states(embedder))
+    runs = _runs(len(a.sentences), len(b.sentences), size, rows, cols, z) if merged else ([], [])
+    for article, keep, cut, kept_runs in ((a, rows, cut_a, runs[0]), (b, cols, cut_b, runs[1])):
+        if merged and keep:
+            texts += _merged_texts(article.sentences, kept_runs)
         if cutting:
             texts += _clause_texts(article.sentences, sorted(set(keep) | set(cut)))[1]
     unit_vectors(texts, embedder, store, units)
