@@ -61,7 +61,14 @@ def tree_rss_mib(root: int) -> float:
     return sum(rss.get(pid, 0) for pid in tree) * page / 2**20
 
 
-def run(n: int, workers: int, model: bool, data: Path = DATA, detector: str = "deep") -> dict:
+def run(
+    n: int,
+    workers: int,
+    model: bool,
+    data: Path = DATA,
+    detector: str = "deep",
+    keep: Path | None = None,
+) -> dict:
     batch = records(n, data)
     with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False) as handle:
         for record in batch:
@@ -93,6 +100,8 @@ def run(n: int, workers: int, model: bool, data: Path = DATA, detector: str = "d
         sampler.join()
     elapsed = time.perf_counter() - start
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    if keep is not None:  # the records themselves: two checkouts' outputs, compared
+        keep.write_bytes(stdout)
     lines = stdout.decode().splitlines()
     return {
         "articles": n,
@@ -126,9 +135,15 @@ def main() -> None:
         default="deep",
         help="the detector behind suggestions (framing score --detector)",
     )
+    parser.add_argument(
+        "--keep",
+        type=Path,
+        help="write the records (framing score's stdout) to this file, to compare two checkouts",
+    )
     args = parser.parse_args()
     model = not args.no_suggestions
-    print(json.dumps(run(args.articles, args.workers, model, args.data, args.detector), indent=2))
+    figures = run(args.articles, args.workers, model, args.data, args.detector, args.keep)
+    print(json.dumps(figures, indent=2))
 
 
 if __name__ == "__main__":

@@ -4,7 +4,7 @@ The client (the ``framing`` process) reads the inputs, ships bounded batches of 
 the workers and writes the records in input order; the workers only score. Without a
 scheduler address a private cluster of local worker processes is started and stopped
 with the run. Read failures are reported by the client exactly as the local engine does,
-and ``score_one`` runs unchanged on the workers, so both engines give the same records.
+and ``score_many`` runs unchanged on the workers, so both engines give the same records.
 
 This module is imported only when ``--engine dask`` is chosen, so the local engine never
 pays for importing dask, and a missing dask is an error only for those who ask for it.
@@ -21,7 +21,7 @@ from typing import Any
 
 from framing.errors import FramingError, InputRefused
 from framing.ingest import IngestOptions
-from framing.scoring import score_one
+from framing.scoring import score_many
 from framing.settings import setting
 from framing.text.readers import RawInput
 
@@ -57,8 +57,9 @@ class WarmUp(WorkerPlugin):  # type: ignore[misc,valid-type]
 def score_batch(
     jobs: list[RawInput], options: IngestOptions, with_model: bool, recall: bool = False
 ) -> list[dict]:
-    """Runs on a worker: the records of one batch (the caches above make repeats cheap)."""
-    return [score_one(raw, options, with_model, recall) for raw in jobs]
+    """Runs on a worker: the records of one batch (the caches above make repeats cheap;
+    the detector's encoder runs over the batch's articles together)."""
+    return score_many(jobs, options, with_model, recall)
 
 
 def score_stream_dask(

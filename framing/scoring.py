@@ -8,13 +8,17 @@ still come out in input order.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from itertools import islice
+from contextlib import AbstractContextManager, nullcontext
+from itertools import chain, islice
 from typing import Any
 
 from framing.errors import InputRefused
 from framing.ingest import IngestOptions, build_article
 from framing.outlets import load_registry
+from framing.records import Article
+from framing.settings import setting
 from framing.text.readers import RawInput
+from framing.wording.lexicon import LANGUAGES
 from framing.wording.profile import ArticleText, highlights, profile, title_highlights
 
 HIGHLIGHT_FIELDS = (
@@ -40,10 +44,35 @@ def score_one(
     detector whose suggestions it holds (``deep`` or ``quick``, the setting as this process
     reads it; None without suggestions): the two find different things, and a corpus
     scored in parts must not mix them unseen."""
-    try:
-        article = build_article(raw, options, load_registry())
-    except InputRefused as refusal:
-        return {"refused": refusal.source, "reason": refusal.reason}
+    return score_many([raw], options, with_model, recall)[0]
+
+
+def score_many(
+    raws: list[RawInput], options: IngestOptions, with_model: bool = True, recall: bool = False
+) -> list[dict[str, Any]]:
+    """:func:`score_one` of each input, the detector's encoder run over the pieces of all
+    their articles at once (:func:`framing.wording.detector.states_together`): fuller
+    batches, the same records."""
+    articles: list[Article | dict[str, Any]] = []
+    for raw in raws:
+        try:
+            articles.append(build_article(raw, options, load_registry()))
+        except InputRefused as refusal:
+            articles.append({"refused": refusal.source, "reason": refusal.reason})
+    texts = [a.text for a in articles if isinstance(a, Article) and a.lang in LANGUAGES]
+    together: AbstractContextManager[Any] = nullcontext()
+    if with_model:
+        from framing.wording.detector import states_together
+
+        together = states_together(texts)
+    with together:
+        return [
+            _record(raw, a, with_model, recall) if isinstance(a, Article) else a
+            for raw, a in zip(raws, articles, strict=True)
+        ]
+
+
+def _record(raw: RawInput, article: Article, with_model: bool, recall: bool) -> dict[str, Any]:
     text = ArticleText(article.text, article.sentences, article.lang)
     found = highlights(text, with_model, recall)
     return {
@@ -71,6 +100,16 @@ def _detector_name() -> str:
     return variant()
 
 
+class _Flat:
+    """A pool's pending result of groups of records, read as one list of records."""
+
+    def __init__(self, groups: Any) -> None:
+        self.groups = groups
+
+    def get(self) -> list[dict[str, Any]]:
+        return [record for group in self.groups.get() for record in group] if self.groups else []
+
+
 def _in_order(batch: list[Any], scored: Any) -> Iterator[dict[str, Any]]:
     """The records of ``batch`` in input order: refusals as they came, the others from
     ``scored`` (an iterator, or a pool's pending result)."""
@@ -82,8 +121,8 @@ def _in_order(batch: list[Any], scored: Any) -> Iterator[dict[str, Any]]:
             yield next(records)
 
 
-def _score_args(args: tuple[RawInput, IngestOptions, bool, bool]) -> dict[str, Any]:
-    return score_one(*args)
+def _score_group(args: tuple[list[RawInput], IngestOptions, bool, bool]) -> list[dict[str, Any]]:
+    return score_many(*args)
 
 
 def _worker_threads(threads: int) -> None:
@@ -120,20 +159,25 @@ def score_stream(
         )
     try:
         # With a pool the next batch is handed out before this one's records are written,
-        # one article at a time: a worker done with its share takes the next batch's first
-        # articles instead of waiting for the other to finish a long one (with a batch at a
-        # time, in chunks of 8, the workers of bench_score idled at every batch's end).
+        # a group of articles at a time: a worker done with its share takes the next batch's
+        # first group instead of waiting for the other to finish a long one (with a batch
+        # at a time, in chunks of 8, the workers of bench_score idled at every batch's end).
         # Two batches in flight at most: memory stays bounded.
+        # A job is a group of articles a worker scores together (score_many).
+        together = max(1, int(setting("score_articles_together")))
         pending: tuple[list[Any], Any] | None = None
         while True:
             batch = list(islice(iterator, BATCH * max(1, workers)))
+            raws = [item for item in batch if isinstance(item, RawInput)]
             jobs = [
-                (item, options, with_model, recall) for item in batch if isinstance(item, RawInput)
+                (raws[k : k + together], options, with_model, recall)
+                for k in range(0, len(raws), together)
             ]
             if pool is None:
-                scored: Any = map(_score_args, jobs)
+                scored: Any = chain.from_iterable(map(_score_group, jobs))
             else:
-                scored = pool.map_async(_score_args, jobs, chunksize=1) if batch else None
+                groups = pool.map_async(_score_group, jobs, chunksize=1) if batch else None
+                scored = _Flat(groups)
             if pending is not None:
                 yield from _in_order(*pending)
             if not batch:

@@ -27,7 +27,8 @@ of its words.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -40,7 +41,7 @@ from framing.errors import FramingError
 from framing.text.morphology import Span, function_words, normalise, word_spans
 from framing.wording.lexicon import LANGUAGES, LexiconHit, find_loaded
 from framing.wording.sequence_head import ARRAYS, gelu, logits, segments, sigmoid
-from framing.wording.token_states import load_encoder
+from framing.wording.token_states import load_encoder, shared_passes
 from framing.wording.word_features import (
     SENTENCE_BREAK_RE,
     sentence_ids,
@@ -430,6 +431,27 @@ def word_states(
             return found
     encoder = load_encoder(recipe)
     return encoder.word_states(text, tokens, [model.layer], sentences)[0]
+
+
+@contextmanager
+def states_together(texts: Sequence[str]) -> Iterator[bool]:
+    """Within this block :func:`word_states` reads each of ``texts`` from one pass of the
+    detector's encoder over the pieces of them all (a scoring worker's articles in fuller
+    batches than each one's alone; the states are bit for bit each text's own pass, see
+    :meth:`~framing.wording.token_states.StateEncoder.keep_passes`). Yields whether it
+    did: not for fewer than two texts, nor when the encoder's states follow its batches
+    (the int8 graph) or the head reads sentences behind a prompt."""
+    model = load_model()
+    recipe = model.states_encoder
+    if len(texts) < 2 or recipe.get("sentence_prompt") is not None:
+        yield False
+        return
+    encoder = load_encoder(recipe)
+    if not encoder.batch_invariant:
+        yield False
+        return
+    with shared_passes():
+        yield encoder.keep_passes([(text, word_spans(text)) for text in texts], [model.layer])
 
 
 def _kept_states(

@@ -304,6 +304,13 @@ class OpenVinoRunner:
         )
         self._request = self._model.create_infer_request()
         self._lock = threading.Lock()  # one request: one batch at a time
+        # the widths a batch is padded to (None: each batch as it comes)
+        self.widths: list[int] | None = list(shapes["tokens"]) if shapes else None
+        # In f32 a text's states do not depend on what else shares its batch, nor on how
+        # wide the batch is padded (the pad tokens are masked; bit for bit on AMD EPYC,
+        # AVX2: tests/test_batched_states.py), so texts of several articles can share
+        # batches (token_states.StateEncoder.keep_passes); not claimed for bf16.
+        self.batch_invariant = self.precision == "f32"
         self.dim = int(self._model.outputs[0].get_partial_shape()[-1].get_length())
 
     def run(self, ids: np.ndarray, mask: np.ndarray, layers: list[int] | None = None) -> np.ndarray:
@@ -331,6 +338,11 @@ class GraphRunner:
     """An ONNX Runtime session over the graph: ``run(ids, mask)`` gives the hidden states
     after every layer, shape ``(layers, batch, tokens, dim)``; ``run(ids, mask, [3])``
     after layer 3 only, and ONNX Runtime then runs no layer above it."""
+
+    # the int8 graph quantises each batch's activations with one scale: a text's states
+    # follow its batch (not claimed for an fp32 graph either: not measured)
+    batch_invariant = False
+    widths = None
 
     def __init__(self, graph: Path, threads: int, lookup: MappedRows | None = None) -> None:
         from framing.alignment.quantize import cpu_session

@@ -160,6 +160,52 @@ class StateEncoder:
             passes[k] = EncodedText(empty, empty, prompt_offsets(offsets, len(prompt)), kept)
         return sentence_word_states(tokens, spans, passes, keep)
 
+    def keep_passes(self, texts: Sequence[tuple[str, Sequence[Span]]], keep: Sequence[int]) -> bool:
+        """Within :func:`shared_passes`, run the pieces of all ``texts`` (each a text and its
+        words) in one pass and keep each text's, so that :meth:`piece_states` then reads them:
+        a scoring worker encodes the pieces of several articles together, in fuller batches
+        with less padding than each article's alone. Only for a runner whose states do not
+        depend on the batch (:attr:`batch_invariant`: a piece's states are bit for bit those
+        of a pass of its own whatever else shares its batch) and a graph that reads pieces
+        (no ``sentence_prompt``); False when nothing was kept."""
+        shared = _shared.get()
+        if shared is None or self.prompt is not None or not self.batch_invariant:
+            return False
+        wanted = sorted({*keep, self.layers})
+        if not all(1 <= layer <= self.layers for layer in wanted):
+            raise ValueError(f"layers {keep} outside the {self.layers} this encoder runs")
+        keys: list[tuple[int, tuple[str, ...]]] = []
+        flat: list[str] = []
+        for text, tokens in texts:
+            # every text's pieces, a text's repeat too: what its own pass would cost
+            piece_texts = tuple(text[s:e] for s, e, _, _ in pieces(text, tokens))
+            keys.append((id(self), piece_texts))
+            flat.extend(piece_texts)
+        if not flat:
+            return False
+        states: list[list[np.ndarray]] = [[] for _ in flat]
+        offsets: list[list[tuple[int, int]]] = [[] for _ in flat]
+        for k, hidden, spans in self._run(flat, wanted):
+            states[k] = [hidden[row].copy() for row in range(len(wanted))]  # the batch is freed
+            offsets[k] = spans
+        start = 0
+        for key in keys:
+            end = start + len(key[1])
+            layers = {
+                layer: [states[k][row] for k in range(start, end)]
+                for row, layer in enumerate(wanted)
+            }
+            shared[key] = (layers, offsets[start:end])
+            start = end
+        return True
+
+    @property
+    def batch_invariant(self) -> bool:
+        """Whether a piece's states are the same, bit for bit, whatever else shares its batch
+        and however wide the batch is padded (the runner's ``batch_invariant``; never for
+        the int8 graph, whose activation scales follow the batch)."""
+        return bool(getattr(self.runner, "batch_invariant", False))
+
     def piece_states(
         self, text: str, tokens: Sequence[Span], keep: Sequence[int]
     ) -> Iterator[tuple[tuple[int, int, int, int], np.ndarray, list[tuple[int, int]]]]:
@@ -198,20 +244,7 @@ class StateEncoder:
         subword tokens × dim, special tokens included) and the subwords' character
         offsets, batch by batch (texts of similar length together)."""
         encoded = self.tokenizer.encode_batch(texts)
-        order = sorted(range(len(texts)), key=lambda k: len(encoded[k].ids))
-        # the recipe (or else the runner: OpenVINO's) may ask that no text be padded past
-        # 1/min_fill its length
-        fill = self.min_fill or float(getattr(self.runner, "min_fill", 0.0))
-        batches: list[list[int]] = [[]]
-        for k in order:
-            longest = len(encoded[k].ids)
-            if batches[-1] and (
-                longest * (len(batches[-1]) + 1) > BATCH_TOKENS
-                or len(encoded[batches[-1][0]].ids) < fill * longest
-            ):
-                batches.append([])
-            batches[-1].append(k)
-        for batch in batches:
+        for batch in self._batches([len(e.ids) for e in encoded]):
             width = max(len(encoded[k].ids) for k in batch)
             ids = np.full((len(batch), width), self.tokenizer.token_to_id("<pad>"), np.int64)
             mask = np.zeros((len(batch), width), dtype=np.int64)
@@ -223,6 +256,45 @@ class StateEncoder:
             for row, k in enumerate(batch):
                 size = len(encoded[k].ids)
                 yield k, hidden[:, row, :size], list(encoded[k].offsets)
+
+    def _batches(self, sizes: list[int]) -> list[list[int]]:
+        """The texts (indices into ``sizes``, their subword counts) of each forward pass,
+        texts of similar length together. A batch-invariant runner that pads each batch to
+        the next of its ``widths`` gets the texts of one width together, up to
+        :data:`BATCH_TOKENS`: nothing is padded past that width, and the fewer, fuller
+        passes cost less than many small ones (a pass of one 16-token piece cost twice as
+        much a token as one of 64 tokens or more). Otherwise (the int8 graph's states follow
+        its batches, and a head is trained on them) texts are sorted by length and cut by
+        the token budget and by ``min_fill``: no text padded past 1/min_fill its length."""
+        order = sorted(range(len(sizes)), key=lambda k: sizes[k])
+        widths = getattr(self.runner, "widths", None)
+        batches: list[list[int]] = [[]]
+        if self.batch_invariant and widths:
+
+            def width(size: int) -> int:
+                return next((w for w in widths if w >= size), size)
+
+            for k in order:
+                if batches[-1]:
+                    wide = width(sizes[k])
+                    if wide != width(sizes[batches[-1][0]]) or (
+                        wide * (len(batches[-1]) + 1) > BATCH_TOKENS
+                    ):
+                        batches.append([])
+                batches[-1].append(k)
+            return batches
+        # the recipe (or else the runner: OpenVINO's) may ask that no text be padded past
+        # 1/min_fill its length
+        fill = self.min_fill or float(getattr(self.runner, "min_fill", 0.0))
+        for k in order:
+            longest = sizes[k]
+            if batches[-1] and (
+                longest * (len(batches[-1]) + 1) > BATCH_TOKENS
+                or sizes[batches[-1][0]] < fill * longest
+            ):
+                batches.append([])
+            batches[-1].append(k)
+        return batches
 
 
 def sentence_word_states(
