@@ -34,6 +34,10 @@ HIGHLIGHT_FIELDS = (
     "note",
 )
 BATCH = 32
+# the most characters of article text whose encoder states a worker holds at once when it
+# encodes a group's articles together (about 30k subword tokens, 45 MB of states); an
+# article longer than that is encoded alone, as before groups
+TOGETHER_CHARS = 100_000
 
 
 def score_one(
@@ -59,17 +63,38 @@ def score_many(
             articles.append(build_article(raw, options, load_registry()))
         except InputRefused as refusal:
             articles.append({"refused": refusal.source, "reason": refusal.reason})
-    texts = [a.text for a in articles if isinstance(a, Article) and a.lang in LANGUAGES]
-    together: AbstractContextManager[Any] = nullcontext()
-    if with_model:
-        from framing.wording.detector import states_together
-
-        together = states_together(texts)
-    with together:
-        return [
-            _record(raw, a, with_model, recall) if isinstance(a, Article) else a
-            for raw, a in zip(raws, articles, strict=True)
+    records: list[dict[str, Any]] = []
+    for start, end in _parts(articles):
+        texts = [
+            a.text for a in articles[start:end] if isinstance(a, Article) and a.lang in LANGUAGES
         ]
+        together: AbstractContextManager[Any] = nullcontext()
+        if with_model:
+            from framing.wording.detector import states_together
+
+            together = states_together(texts)
+        with together:
+            records += [
+                _record(raw, a, with_model, recall) if isinstance(a, Article) else a
+                for raw, a in zip(raws[start:end], articles[start:end], strict=True)
+            ]
+    return records
+
+
+def _parts(articles: list[Article | dict[str, Any]]) -> list[tuple[int, int]]:
+    """``(start, end)`` of consecutive runs of ``articles`` whose texts hold at most
+    :data:`TOGETHER_CHARS` characters together (a longer article is a run of its own)."""
+    parts: list[tuple[int, int]] = []
+    start, size = 0, 0
+    for k, article in enumerate(articles):
+        length = len(article.text) if isinstance(article, Article) else 0
+        if k > start and size + length > TOGETHER_CHARS:
+            parts.append((start, k))
+            start, size = k, 0
+        size += length
+    if start < len(articles):
+        parts.append((start, len(articles)))
+    return parts
 
 
 def _record(raw: RawInput, article: Article, with_model: bool, recall: bool) -> dict[str, Any]:

@@ -54,6 +54,12 @@ def test_the_deep_runner_gives_a_piece_its_own_states_in_any_batch() -> None:
     for group, width in [([0, 1, 2, 3, 4], None), ([4, 2, 0], 96), ([3, 1] * 18 + [2], None)]:
         for k, states in zip(group, _pass(encoder, PIECES, group, width), strict=True):
             assert np.array_equal(states, alone[k]), (group, k)
+    # alone, padded to each of the runner's widths that holds it: a width under 16 tokens
+    # gives other states (OpenVINO's kernels for short rows), so the widths start at 16
+    for k, text in enumerate(PIECES):
+        size = len(encoder.tokenizer.encode(text).ids)
+        for width in [w for w in encoder.runner.widths if w >= size]:
+            assert np.array_equal(_pass(encoder, PIECES, [k], width)[0], alone[k]), (k, width)
 
 
 def test_the_int8_graph_s_states_follow_their_batch() -> None:
@@ -129,3 +135,20 @@ def test_the_size_of_a_worker_s_group_changes_no_record(together: str) -> None:
         got = CliRunner().invoke(cli, [*args, "--workers", workers], input=stdin, env=env)
         assert got.exit_code == want.exit_code == 1
         assert got.stdout == want.stdout and got.stderr == want.stderr
+
+
+def test_articles_past_the_character_budget_are_encoded_apart(
+    runs: list[tuple[int, ...]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A group whose texts pass `TOGETHER_CHARS` is split: a worker never holds the states
+    of more text than that at once (a long article alone), and the records stay the same."""
+    import framing.scoring as scoring
+
+    monkeypatch.setenv("FRAMING_DETECTOR", "deep")
+    raws, options = _seeds(), IngestOptions().validate()
+    alone = [score_one(raw, options) for raw in raws]
+    passes_alone = len(runs)
+    runs.clear()
+    monkeypatch.setattr(scoring, "TOGETHER_CHARS", 1)
+    assert score_many(raws, options) == alone
+    assert len(runs) == passes_alone  # each article its own pass
