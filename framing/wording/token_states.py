@@ -174,30 +174,40 @@ class StateEncoder:
         wanted = sorted({*keep, self.layers})
         if not all(1 <= layer <= self.layers for layer in wanted):
             raise ValueError(f"layers {keep} outside the {self.layers} this encoder runs")
-        keys: list[tuple[int, tuple[str, ...]]] = []
-        flat: list[str] = []
-        for text, tokens in texts:
-            # every text's pieces, a text's repeat too: what its own pass would cost
-            piece_texts = tuple(text[s:e] for s, e, _, _ in pieces(text, tokens))
-            keys.append((id(self), piece_texts))
-            flat.extend(piece_texts)
+        # every text's pieces, a text's repeat too: what its own pass would cost
+        own = [[text[s:e] for s, e, _, _ in pieces(text, tokens)] for text, tokens in texts]
+        flat = [piece for piece_texts in own for piece in piece_texts]
         if not flat:
             return False
-        states: list[list[np.ndarray]] = [[] for _ in flat]
-        offsets: list[list[tuple[int, int]]] = [[] for _ in flat]
-        for k, hidden, spans in self._run(flat, wanted):
-            states[k] = [hidden[row].copy() for row in range(len(wanted))]  # the batch is freed
-            offsets[k] = spans
+        layers, offsets = self._kept(flat, wanted)
         start = 0
-        for key in keys:
-            end = start + len(key[1])
-            layers = {
-                layer: [states[k][row] for k in range(start, end)]
-                for row, layer in enumerate(wanted)
-            }
-            shared[key] = (layers, offsets[start:end])
+        for piece_texts in own:
+            end = start + len(piece_texts)
+            shared[self._shared_key(piece_texts)] = (
+                {layer: states[start:end] for layer, states in layers.items()},
+                offsets[start:end],
+            )
             start = end
         return True
+
+    def _shared_key(self, texts: Sequence[str]) -> tuple[int, tuple[str, ...]]:
+        """Where :func:`shared_passes` keeps the pass of one text's pieces ``texts``."""
+        return (id(self), tuple(texts))
+
+    def _kept(
+        self, texts: list[str], wanted: list[int]
+    ) -> tuple[dict[int, list[np.ndarray]], list[list[tuple[int, int]]]]:
+        """The subword states of each of ``texts`` after each layer of ``wanted`` and their
+        offsets, as :func:`shared_passes` keeps them: unpadded copies, so the batch is freed."""
+        layers: dict[int, list[np.ndarray]] = {
+            layer: [np.zeros(0)] * len(texts) for layer in wanted
+        }
+        offsets: list[list[tuple[int, int]]] = [[] for _ in texts]
+        for k, hidden, spans in self._run(texts, wanted):
+            for row, layer in enumerate(wanted):
+                layers[layer][k] = hidden[row].copy()
+            offsets[k] = spans
+        return layers, offsets
 
     @property
     def batch_invariant(self) -> bool:
@@ -223,16 +233,10 @@ class StateEncoder:
             for k, hidden, offsets in self._run(texts, keep):
                 yield parts[k], hidden, offsets
             return
-        key = (id(self), tuple(texts))
+        key = self._shared_key(texts)
         layers, offsets = shared.get(key, ({}, []))
         if not set(keep) <= set(layers):
-            wanted = sorted({*keep, *layers, self.layers})
-            layers = {layer: [np.zeros(0)] * len(texts) for layer in wanted}
-            offsets = [[] for _ in texts]
-            for k, hidden, spans in self._run(texts, wanted):
-                for row, layer in enumerate(wanted):  # unpadded copies: the batch is freed
-                    layers[layer][k] = hidden[row].copy()
-                offsets[k] = spans
+            layers, offsets = self._kept(texts, sorted({*keep, *layers, self.layers}))
             shared[key] = (layers, offsets)
         for k, part in enumerate(parts):
             yield part, np.stack([layers[layer][k] for layer in keep]), offsets[k]
