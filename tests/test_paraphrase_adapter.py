@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from framing.alignment.pair_scores import combine
+from framing.lab.alignment_pivot import with_adapter
 from framing.lab.paraphrase_adapter import (
     Adapter,
     ntrex_pairs,
@@ -115,9 +116,7 @@ def test_the_adapter_term_counts_only_with_its_weight() -> None:
     rng = np.random.default_rng(2)
     z, words, adapter = rng.normal(size=(3, 4)), rng.normal(size=(3, 4)), rng.normal(size=(3, 4))
     plain = combine(z, z, words, token_weight=1.0)
-    assert np.allclose(
-        combine(z, z, words, None, None, adapter, token_weight=1.0, adapter_weight=0.0), plain
-    )
-    lifted = combine(z, z, words, None, None, adapter, token_weight=1.0, adapter_weight=1.0)
+    assert np.allclose(with_adapter(plain, adapter, {"adapter_weight": 0.0}), plain)
+    lifted = with_adapter(plain, adapter, {"adapter_weight": 1.0})
     standard = (adapter - adapter.mean()) / adapter.std()
     assert np.allclose(lifted - plain, standard)

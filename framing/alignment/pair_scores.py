@@ -321,20 +321,15 @@ def combine(
     words: np.ndarray,
     merges: Merges | None = None,
     stripped: np.ndarray | None = None,
-    adapter: np.ndarray | None = None,
     **overrides: float,
 ) -> np.ndarray:
     """The candidate score of each pair from its signals (``clause_offset``,
     ``token_weight``, ``merge_margin``, ``merge_offset`` and ``strip_offset`` from the
     settings unless overridden); ``merges`` (the merged units' z) adds
     :func:`merged_credit`, ``stripped`` (:func:`stripped_scores`) the reported contents'
-    z less ``strip_offset`` (at :data:`CLAUSES_OFF` or above: not counted). ``adapter``
-    (session 18, lab only: the cosines of a paraphrase-trained linear map of the sentence
-    vectors, :mod:`framing.lab.paraphrase_adapter`) adds ``adapter_weight`` (0 unless
-    set) times its values standardised over the pair's matrix, as the word score is."""
+    z less ``strip_offset`` (at :data:`CLAUSES_OFF` or above: not counted)."""
     cfg = {**pair_score_settings(), **overrides}
-    spread = words.std()
-    standard = (words - words.mean()) / spread if spread > 0 else np.zeros_like(words)
+    standard = standardised(words)
     clause_part = np.maximum(z, clause - float(cfg["clause_offset"]))
     if merges is not None:
         credit = merged_credit(
@@ -348,13 +343,14 @@ def combine(
     strip_offset = float(cfg.get("strip_offset", CLAUSES_OFF))
     if stripped is not None and strip_offset < CLAUSES_OFF:
         clause_part = np.maximum(clause_part, stripped - strip_offset)
-    out = clause_part + float(cfg["token_weight"]) * standard
-    adapter_weight = float(cfg.get("adapter_weight", 0.0))
-    if adapter is not None and adapter_weight and adapter.size:
-        spread = adapter.std()
-        if spread > 0:
-            out = out + adapter_weight * (adapter - adapter.mean()) / spread
-    return out
+    return clause_part + float(cfg["token_weight"]) * standard
+
+
+def standardised(values: np.ndarray) -> np.ndarray:
+    """``values`` less their mean, over their spread (zeros when they are all equal): a
+    term on the scale of a pair's matrix, as :func:`combine` adds the word score."""
+    spread = values.std()
+    return (values - values.mean()) / spread if spread > 0 else np.zeros_like(values)
 
 
 @dataclass

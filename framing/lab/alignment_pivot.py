@@ -48,6 +48,7 @@ from framing.alignment.pair_scores import (
     combine,
     merge_scores,
     pair_score_settings,
+    standardised,
 )
 from framing.alignment.pivot import add_pivoted, add_restated, legs_of
 from framing.lab.alignment_cv import BRIEFING, article_events, event_of, f_beta, gold_folders
@@ -192,12 +193,26 @@ def _direct(event: Event, point: dict[str, float]) -> dict[tuple[str, str], Pair
             if key not in event.parts:
                 raise ValueError(f"{key}: no score parts (clause units or contents count)")
             part = event.parts[key]
-            ranked = combine(p.z, p.z, part.words, part.merges, None, part.adapter, **score)
+            ranked = combine(p.z, p.z, part.words, part.merges, None, **score)
+            ranked = with_adapter(ranked, part.adapter, score)
         found = align(p.z, settings, p.same_event, p.guard, ranked)
         if p.inner is not None:  # through a restatement within one article
             add_restated(found, *p.inner, settings)
         out[key] = found
     return out
+
+
+def with_adapter(
+    ranked: np.ndarray, adapter: np.ndarray | None, score: dict[str, float]
+) -> np.ndarray:
+    """The candidate score ``ranked`` plus session 18's lab term: ``adapter_weight`` (0
+    unless the grid sets it) times the cosines of a paraphrase-trained linear map of the
+    sentence vectors (:mod:`framing.lab.paraphrase_adapter`), standardised over the pair's
+    matrix as the word score is."""
+    weight = float(score.get("adapter_weight", 0.0))
+    if adapter is None or not weight or not adapter.size:
+        return ranked
+    return ranked + weight * standardised(adapter)
 
 
 def _bars(point: dict[str, float]) -> dict[str, float]:
