@@ -72,6 +72,7 @@ _GLUED = re.compile(r"\.(?=[^\W\d_])")
 _TOKEN_END = re.compile(r"\S{1,64}$")
 _PAIR = re.compile(r"([^\W\d_]+)\s*\.\s*([^\W\d_]+)\s*$")
 _LAST_WORD = re.compile(r"[^\W\d_]+$")
+_LAST_TWO_WORDS = re.compile(r"([^\W\d_]+)\s+([^\W\d_]+)\s*$")
 _FIRST_WORD = re.compile(r"[^\W\d_]+(?!\w)")
 _CLOSING_QUOTES = '"»”“'
 _OPENING_QUOTES = "\"«“„‘'"
@@ -90,6 +91,7 @@ class _Language:
     head_pairs: frozenset[tuple[str, str]]
     tail_pairs: frozenset[tuple[str, str]]
     number_only: frozenset[str]
+    ordinary_pairs: frozenset[tuple[str, str]]  # (preposition, word): no abbreviation there
     abbreviations: frozenset[str]  # every word that a period may follow mid-sentence
     verbs: tuple[str, ...]
     site_suffixes: frozenset[str]
@@ -138,6 +140,7 @@ def _language(lang: str | None) -> _Language:
         head_pairs=pairs("head_pairs"),
         tail_pairs=pairs("tail_pairs"),
         number_only=number_only,
+        ordinary_pairs=pairs("ordinary_pairs"),
         abbreviations=head | tail | number_only | SOKRS,
         verbs=tuple(sorted(words("verbs"))),
         site_suffixes=frozenset(data["site_suffixes"]),
@@ -160,6 +163,11 @@ def _rules(language: _Language) -> tuple[_Rule, ...]:
             pair = (pair_match[1].lower(), pair_match[2].lower())
             if pair in language.head_pairs or (pair in language.tail_pairs and is_sokr(right)):
                 return JOIN
+        before = _LAST_TWO_WORDS.search(split.left)
+        if before and (before[1].lower(), before[2].lower()) in language.ordinary_pairs:
+            # «участие в нем. Глава»: the pronoun, not «нем.» for «немецкий»; a mark after the
+            # period is left to the rules that read marks
+            return SPLIT if right[:1].isupper() else None
         left = split.left_token.lower()
         if left in language.number_only:
             # razdel treats "no" as an abbreviation everywhere; it only is one before a number.
