@@ -35,6 +35,7 @@ import numpy as np
 from framing.text.morphology import Span
 
 GATE_LAYER = 4
+DOC_BARS = (0.45, 0.5, 0.55, 0.6)
 GRID = (0.3, 0.4, 0.5, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95)
 
 
@@ -218,6 +219,53 @@ def table(rows: list[dict[str, Any]], gate: str, bars: Sequence[float]) -> list[
     return out
 
 
+def dev_page_precision(bars: Sequence[float] = DOC_BARS) -> list[dict[str, Any]]:
+    """On the dev pages (:func:`framing.lab.suggestion_bars.load_pages`, with a reader's
+    loaded words), the shown suggestions and how many overlap a word the reader marked
+    loaded: the full pass, and the cascade (quick gate at each of ``bars``) with the kept
+    words' mean as the document feature."""
+    from framing.lab.suggestion_bars import load_pages
+    from framing.wording.detector import inside, load_model, token_probabilities
+    from framing.wording.lexicon import find_loaded
+    from framing.wording.token_states import load_encoder, pieces
+    from framing.wording.word_features import sentence_ids
+
+    deep, quick = load_model("deep"), load_model("quick")
+    encoder = load_encoder(deep.states_encoder)
+    counts: dict[str, list[int]] = {}
+    for page in load_pages():
+        text, lang, tokens = page.text, page.lang, page.tokens
+        parts = pieces(text, tokens)
+        if not parts:
+            continue
+        states = encoder.word_states(text, tokens, [GATE_LAYER, deep.layer])
+        hits = find_loaded(text, lang)
+        lex_spans = [(h.start, h.end) for h in hits]
+        lexicon = inside(lex_spans, tokens)
+        sentence = sentence_ids(text, tokens)
+        linear = (
+            deep.linear_logits(text, lang, tokens, hits) if deep.blend_weight(lang) < 1 else None
+        )
+        _, gate = token_probabilities(text, lang, quick, hits, states[0])
+        piece_max = np.asarray([gate[a:b].max() for _, _, a, b in parts])
+        piece_of = np.zeros(len(tokens), dtype=np.int64)
+        for k, (_, _, a, b) in enumerate(parts):
+            piece_of[a:b] = k
+        variants = {"full": np.ones(len(tokens), dtype=bool)}
+        variants.update({f"cascade {bar}": (piece_max >= bar)[piece_of] for bar in bars})
+        for label, keep in variants.items():
+            shown = _kept_only(
+                deep, text, lang, tokens, states[1], keep, lexicon, sentence, linear, lex_spans
+            )
+            row = counts.setdefault(label, [0, 0])
+            row[0] += len(shown)
+            row[1] += sum(any(a < z and s < b for a, b in page.loaded) for s, z in shown)
+    return [
+        {"variant": k, "shown": v[0], "right": v[1], "precision": round(v[1] / max(v[0], 1), 3)}
+        for k, v in counts.items()
+    ]
+
+
 # --- the graph cut in two -------------------------------------------------------------------
 
 
@@ -332,7 +380,12 @@ def main() -> None:
     parser.add_argument("--report", action="store_true", help="read --out, print the tables")
     parser.add_argument("--document", action="store_true", help="the document feature's count")
     parser.add_argument("--split", action="store_true", help="cut the graph in two, compare")
+    parser.add_argument("--pages", action="store_true", help="dev pages: suggestions judged")
     args = parser.parse_args()
+    if args.pages:
+        for row in dev_page_precision():
+            print(json.dumps(row))
+        return
     if args.split:
         for row in check_split(args.out):
             print(json.dumps(row))
@@ -350,8 +403,6 @@ def main() -> None:
 
 
 # --- the document feature with skipped pieces -----------------------------------------------
-
-DOC_BARS = (0.45, 0.5, 0.55, 0.6)
 
 
 def _cascade_shown(
