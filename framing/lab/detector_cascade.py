@@ -16,7 +16,16 @@ The gate candidates, each a piece's largest word probability:
   over the f32 layer-4 states of the deep graph (it was trained on an int8 graph's);
 * ``linear``: the deep detector's hashed word-feature model alone (no states at all).
 
+``--document`` counts how the kept pieces' suggestions move with three stand-ins for the
+skipped words in the document feature (:func:`measure_document`), ``--pages`` the dev
+pages' suggestions a reader marked right (:func:`dev_page_precision`), ``--split`` cuts the
+f32 graph after layer 4 and checks the two parts against the whole (:func:`check_split`).
+Issue 13, session 19 (BENCHMARKS.md): the gate holds, the document feature does not.
+
     python -m framing.lab.detector_cascade --out FILE [--posts N] [--limit N]
+    python -m framing.lab.detector_cascade --document --out FILE [--limit N] [--posts N]
+    python -m framing.lab.detector_cascade --pages --out IGNORED
+    python -m framing.lab.detector_cascade --split --out FOLDER
 """
 
 from __future__ import annotations
