@@ -146,6 +146,36 @@ def test_stdin_jsonl_carries_input_id_and_refusals() -> None:
         assert record["highlights"], text_source
 
 
+@pytest.mark.parametrize("fmt", ["json", "csv", "jsonl"])
+def test_a_folder_with_bad_files_scores_the_good_ones_and_says_why_it_failed(
+    tmp_path, fmt: str
+) -> None:
+    """A researcher's folder: two seeds, a binary file, an empty one, a record without text.
+    The output holds the two, whole in each format; each refusal is on stderr, and a last
+    line there says what the exit status 1 means (it was only the status; QA, session 19)."""
+    seeds = sorted(SEEDS.glob("*.txt"))[:2]
+    for seed in seeds:
+        (tmp_path / seed.name).write_bytes(seed.read_bytes())
+    (tmp_path / "photo.json").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
+    (tmp_path / "empty.txt").write_text("")
+    (tmp_path / "wrong.json").write_text('{"text": 5}')
+    result = CliRunner().invoke(cli, ["score", str(tmp_path), "--no-suggestions", "-s",
+                                      "--format", fmt])  # fmt: skip
+    assert result.exit_code == 1, result.stderr
+    if fmt == "json":
+        scored = json.loads(result.stdout)
+    elif fmt == "csv":
+        scored = list(csv.DictReader(io.StringIO(result.stdout)))
+    else:
+        scored = [json.loads(line) for line in result.stdout.splitlines()]
+    assert sorted(r["source"].rsplit("/", 1)[-1] for r in scored) == [s.name for s in seeds]
+    lines = result.stderr.splitlines()
+    assert sorted(line.split(":")[0] for line in lines[:-1]) == [
+        f"refused {tmp_path / name}" for name in ("empty.txt", "photo.json", "wrong.json")
+    ]
+    assert lines[-1] == "Scored 2 articles; refused 3 inputs (listed above): exit status 1."
+
+
 def test_csv_flattens_scores() -> None:
     result = CliRunner().invoke(cli, ["score", str(SEEDS), "-s", "--format", "csv"])
     header = result.stdout.splitlines()[0].split(",")

@@ -642,6 +642,12 @@ def score(
         )
         sys.exit(130)
     if refused:
+        # the exit status 1 explained where a script's log shows it, after the progress
+        click.echo(
+            f"Scored {written:,} article{'' if written == 1 else 's'}; refused {refused:,} "
+            f"input{'' if refused == 1 else 's'} (listed above): exit status 1.",
+            err=True,
+        )
         sys.exit(1)
 
 
