@@ -234,7 +234,10 @@ def comparison_report(
             stored = loaded[article["id"]]
             per_article[article["id"]] = article_analysis(store, stored)
             articles.append({**article, "cited": stored["cited"]})
-    names = {a["id"]: a["outlet_name"] or a["title"] or "the other article" for a in articles}
+    # The other report as its column is headed (the registry's name, else the site), not its
+    # title: "Был ли телефонный разговор между Путиным и Трампом's version" read aloud as
+    # the name of oxu.az (QA, session 19).
+    names = {a["id"]: publisher_label(a) for a in articles}
     insertions = [{**i, "against_name": names[i["against"]]} for i in result["insertions"]]
     return {
         **result,

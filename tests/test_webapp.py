@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 
@@ -98,6 +100,48 @@ def test_an_untitled_article_is_named_by_its_escaped_opening_words(app) -> None:
     assert article_title({"title": "", "sentences": [{"text": "Первое предложение."}]}) == (
         '<span class="untitled">Untitled: Первое предложение.</span>'
     )
+
+
+def test_an_untitled_pages_tab_and_its_one_removed_line(app) -> None:
+    """An untitled page's tab read "Article 67a13264" under the heading "Untitled: The
+    illegitimate president…", and one removed line was "(1 lines)" (QA, session 19). The
+    tab's words stay text."""
+    from framing.ingest import ingest
+    from framing.store import open_store
+    from framing.text.readers import RawInput
+
+    lead = "Песков <b>заявил</b> журналистам, что контактов с командой нет и не планируется."
+    text = f"{lead}\n\nТеги по теме\n\nОн добавил, что встреча требует большой подготовки."
+    with open_store(app.config["DATABASE"]) as store:
+        [result] = ingest([RawInput(source="untitled", text=text, fields={"lang": "ru"})], store)
+        assert len(store.article(result.article_id)["removed"]) == 1
+    page = app.test_client().get(f"/articles/{result.article_id}").get_data(as_text=True)
+    title = re.search(r"<title>(.*?)</title>", page, re.S).group(1)
+    assert title.startswith("Untitled: Песков &lt;b&gt;заявил&lt;/b&gt; журналистам"), title
+    assert "Site furniture removed (1 line)" in page
+
+
+def test_a_name_breaks_after_its_dots_and_stays_text() -> None:
+    from webapp.filters import breakable
+
+    assert breakable("amp.lenta.ua") == "amp.<wbr>lenta.<wbr>ua"
+    assert breakable("<b>x</b>.ua") == "&lt;b&gt;x&lt;/b&gt;.<wbr>ua"
+
+
+def test_a_refused_form_points_back_to_what_was_typed(app) -> None:
+    """Over the size limit, compare-your-own's error page offered only "← Events &
+    articles": a teacher's pasted texts are one Back away, and the page says so."""
+    from .test_web_own import token
+
+    app.config["MAX_CONTENT_LENGTH"] = 1000
+    client = app.test_client()
+    data = {"csrf_token": token(client), "text1": "x" * 5000}
+    response = client.post("/compare/new", data=data)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 413
+    assert "Back button returns to the form with what you entered" in html
+    assert '<a href="/compare/new">← Compare your own</a>' in html
+    assert "Back button" not in client.get("/articles/ffffffff").get_data(as_text=True)
 
 
 def test_an_outlet_missing_from_the_registry_is_named_by_its_site(app) -> None:

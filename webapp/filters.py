@@ -33,6 +33,13 @@ def short_name(name: str | None) -> str:
     return name.split(" (")[0].strip() or name
 
 
+def breakable(name: str) -> Markup:
+    """A name with a line-break opportunity after each dot (escaped, then ``<wbr>``): a
+    narrow row label broke "amp.lenta.ua" as "amp.lenta.u / a" (QA, session 19)."""
+    parts = str(name).split(".")
+    return Markup(".<wbr>").join(Markup.escape(part) for part in parts)
+
+
 UNTITLED_LEAD_CHARS = 90
 
 
@@ -54,6 +61,13 @@ def article_title(article: Any) -> str | Markup:
     return Markup('<span class="untitled">Untitled: {}</span>').format(lead)
 
 
+def title_text(article: Any) -> str:
+    """:func:`article_title` as plain text, for the page's ``<title>``: a title as stored
+    (a hostile one is escaped by the template), an untitled page's "Untitled: …" words."""
+    title = article_title(article)
+    return title.striptags() if isinstance(title, Markup) else title
+
+
 def title_segments(article: Any) -> list[Segment] | None:
     """A listed article's title cut by its ``title_highlights`` (``m.title`` shows them as
     the article page's heading does); None without a title or a highlight in it."""
@@ -70,7 +84,9 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(categories=categories, figures=figures, today=today)
     app.jinja_env.filters["figure"] = figure_value
     app.jinja_env.filters["short"] = short_name
+    app.jinja_env.filters["wbr"] = breakable
     app.jinja_env.filters["outlet"] = publisher_label
     app.jinja_env.filters["article_title"] = article_title
     app.jinja_env.filters["title_segments"] = title_segments
+    app.jinja_env.filters["title_text"] = title_text
     app.jinja_env.filters["language_note"] = language_note

@@ -51,6 +51,13 @@ def comparison_context(
     the articles are in the corpus, so their pages can be linked; ``numbers``: each
     article's number on the compare-your-own form (see :func:`column_labels`)."""
     report = {**report, "articles": column_labels(report["articles"], numbers)}
+    # "Added words" names the other report as its column does (two "Unknown outlet"
+    # columns are "Article 1" and "Article 2" there, so they are here)
+    label = {a["id"]: a["column_label"] for a in report["articles"]}
+    report["insertions"] = [
+        {**i, "against_name": label.get(i["against"], i.get("against_name", ""))}
+        for i in report["insertions"]
+    ]
     marks, citations, cards, present = {}, {}, {}, set()
     titles: dict[str, Any] = {}
     for article in report["articles"]:

@@ -117,6 +117,20 @@
     if (landedRow) landedRow.scrollIntoView({ block: "start" });
   });
 
+  // Which sentences a row's ✓ / ✗ are about: lit while the pointer or the focus is on them.
+  function lightPair(tools, on) {
+    (tools.dataset.pair || "").split(" ").forEach(function (id) {
+      var sentence = id && document.getElementById(id);
+      if (sentence) sentence.classList.toggle("pair-lit", on);
+    });
+  }
+  document.querySelectorAll("[data-link-tools][data-pair]").forEach(function (tools) {
+    tools.addEventListener("mouseenter", function () { lightPair(tools, true); });
+    tools.addEventListener("mouseleave", function () { lightPair(tools, false); });
+    tools.addEventListener("focusin", function () { lightPair(tools, true); });
+    tools.addEventListener("focusout", function () { lightPair(tools, false); });
+  });
+
   document.querySelectorAll("button[data-verdict]").forEach(function (b) {
     b.addEventListener("click", function () {
       correct({
