@@ -142,6 +142,17 @@ def test_json_api(client) -> None:
             "Article 2: too short for an article: 7 characters of text (at least 40)",
         ),
         ({"texts": [RU]}, "Give at least two articles."),
+        # blank texts and a number were "Give at least two articles." and "expected an
+        # object with 'text' or 'url'" (QA, session 19)
+        (
+            {"texts": [{"text": ""}, {"text": "  "}]},
+            "Field texts[0]: the text is empty; Field texts[1]: the text is empty",
+        ),
+        ({"texts": [RU, {"text": 5}]}, "Field texts[1].text: expected a string, not int."),
+        (
+            {"texts": [RU, {"outlet": "TASS"}]},
+            "Field texts[1]: expected an object with 'text' or 'url'.",
+        ),
         # a fourth text was dropped without a word
         (
             {"texts": [RU, EN, RU + " Ещё.", EN + " More."]},

@@ -221,12 +221,19 @@ def submit_json() -> Any:
                 description=f"Field 'texts': at most {SLOTS} articles are compared at once, "
                 f"not {len(body['texts'])}.",
             )
-        form = {}
+        form, empty = {}, []
         for slot, item in enumerate(body["texts"], 1):
             item = {"text": item} if isinstance(item, str) else item
-            if not isinstance(item, dict) or not isinstance(item.get("text", item.get("url")), str):
-                where = f"Field texts[{slot - 1}]"
+            where = f"Field texts[{slot - 1}]"
+            if not isinstance(item, dict) or not ({"text", "url"} & set(item)):
                 abort(400, description=f"{where}: expected an object with 'text' or 'url'.")
+            for key in ("text", "url", "outlet"):
+                if item.get(key) is not None and not isinstance(item[key], str):
+                    # {"text": 5} was "expected an object with 'text' or 'url'", which it is
+                    kind = type(item[key]).__name__
+                    abort(400, description=f"{where}.{key}: expected a string, not {kind}.")
+            if not (item.get("text") or "").strip() and not (item.get("url") or "").strip():
+                empty.append(f"{where}: the text is empty")
             form[f"text{slot}"] = str(item.get("text") or "")
             form[f"url{slot}"] = str(item.get("url") or "")
             form[f"outlet{slot}"] = str(item.get("outlet") or "")
@@ -234,8 +241,11 @@ def submit_json() -> Any:
     else:
         submission = read_submission(request.form, request.files)
         save = request.form.get("save") == "yes"
+        empty = []
     if len(submission.inputs) < 2:
-        message = "; ".join(submission.errors.values()) or "Give at least two articles."
+        # two blank texts said only "Give at least two articles." (QA, session 19)
+        said = [*submission.errors.values(), *empty]
+        message = "; ".join(said) if said else "Give at least two articles."
         abort(400, description=message)
     outcome = analyse(submission, save)
     if outcome["report"] is None:
