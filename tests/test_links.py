@@ -382,6 +382,36 @@ def test_an_event_title_is_a_statement_a_report_opens_with() -> None:
     )
 
 
+def test_an_event_title_takes_the_words_of_a_report_without_loaded_wording() -> None:
+    """Peskov's denial in amp.lenta.ua, patrioty.org.ua and oxu.az (11 Nov 2024): all three
+    open with it, and the event was headed in the first one's words, "Прессекретар
+    російського диктатора…" (name-calling), on the home page and its own (QA, session 19).
+    Loaded words in every report's version: the rule before (English first)."""
+    from framing.report import event_title
+
+    def article(aid: str, lang: str, first: str) -> dict:
+        return {"id": aid, "lang": lang, "sentences": [{"text": first}, {"text": "Далі."}]}
+
+    articles = [
+        article(
+            "lenta", "uk", "Прессекретар російського диктатора Дмитро Пєсков заперечує розмову."
+        ),
+        article("patrioty", "uk", "Пресекретар правителя Росії Дмитро Пєсков заперечив розмову."),
+        article("oxu", "ru", "Сообщения о якобы имевшем место разговоре ложны."),
+    ]
+    row = {
+        "kind": "shared",
+        "status": "aligned",
+        "cells": {"lenta": [0], "patrioty": [0], "oxu": [0]},
+        "links": [{"score": 9.0}],
+    }
+    title = event_title({"articles": articles, "rows": [row]})
+    assert title == {"text": articles[1]["sentences"][0]["text"], "lang": "uk"}
+    loaded_everywhere = [articles[0], articles[2]]
+    two = {**row, "cells": {"lenta": [0], "oxu": [0]}}
+    assert event_title({"articles": loaded_everywhere, "rows": [two]})["lang"] == "uk"
+
+
 def three_reports_one_candidate_elsewhere() -> dict:
     """Two English reports share a quotation (a confident link); the Russian report's
     version of it is only a possible counterpart of each (Interfax against english.pravda.ru
