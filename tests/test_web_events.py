@@ -3,6 +3,7 @@ articles: pages and JSON twins (Flask test client over the analysed seeds)."""
 
 from __future__ import annotations
 
+import html
 import re
 
 import pytest
@@ -87,6 +88,15 @@ def test_event_json_twin(client, seed_event) -> None:
         comparison
     )
     assert len(comparison["rows"]) == len(comparison["claims"])
+    # the page's heading, as the home page's twin has it (the event's twin had none)
+    page = client.get(f"/events/{seed_event['id']}").get_data(as_text=True)
+    heading = html.unescape(re.search(r"<title>(.*?) · framing</title>", page).group(1))
+    assert twin["event"]["headline"]["text"] == heading
+    home = client.get("/api/home").get_json()["events"]
+    assert (
+        next(e for e in home if e["id"] == seed_event["id"])["headline"]
+        == (twin["event"]["headline"])
+    )
     komentarii = next(a for a in comparison["articles"] if a["outlet"] == "komentarii")
     texts = [h["text"] for h in comparison["analysis"][komentarii["id"]]["highlights"]]
     assert "пропагандистскими СМИ" in texts

@@ -23,6 +23,7 @@ from framing.output import write_rows
 from framing.report import (
     cached_comparison_report,
     chosen_articles,
+    event_title,
     find_event,
     matrix_records,
     with_title_highlights,
@@ -115,13 +116,20 @@ def event_json(event_id: str) -> Any:
         lambda found, report: jsonify(
             {
                 "ok": True,
-                "event": found,
+                # the heading its page and the home page show (the twin had none)
+                "event": {**found, "headline": headline_of(report)},
                 "coverage": event_coverage(get_store(), found),
                 "comparison": report,
             }
         ),
         pending_json,
     )
+
+
+def headline_of(report: dict[str, Any]) -> dict[str, str] | None:
+    """An event page's heading (``headline`` of :func:`comparison_context`): None for a
+    single report, whose page is headed by its event's label."""
+    return event_title(report) if len(report["articles"]) > 1 else None
 
 
 def csv_response(report: dict[str, Any], name: str) -> Response:
