@@ -166,6 +166,24 @@ def test_json_api_errors(client, body, message) -> None:
     assert response.get_json() == {"ok": False, "error": message, "status": 400}
 
 
+def test_a_refused_comparison_saves_nothing(client) -> None:
+    """Compare-your-own with "Save these articles" and the second text too short: the
+    answer was "not compared", and the first text was in the corpus all the same (QA,
+    session 19)."""
+    before = len(client.get("/api/articles").get_json()["articles"])
+    body = {"texts": [RU, "коротко, но не пусто"], "save": True}
+    response = client.post("/api/compare", json=body)
+    assert response.status_code == 400
+    assert response.get_json()["error"].startswith("Article 2: too short for an article")
+    data = {"csrf_token": token(client), "text1": EN, "text2": "коротко, но не пусто"}
+    page = client.post("/compare/new", data={**data, "save": "yes"})
+    assert "Article 2: too short for an article" in page.get_data(as_text=True)
+    assert len(client.get("/api/articles").get_json()["articles"]) == before
+    # two good ones are saved, as before
+    assert client.post("/api/compare", json={"texts": [RU, EN], "save": True}).status_code == 200
+    assert len(client.get("/api/articles").get_json()["articles"]) == before + 2
+
+
 def test_refuses_dev_secret_outside_debug(seed_copy) -> None:
     from framing.errors import FramingError
     from webapp import create_app

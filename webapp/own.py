@@ -149,22 +149,32 @@ def analyse(submission: Submission, save: bool) -> dict[str, Any]:
             return _analyse(store, submission)
 
 
+class _NothingCompared(Exception):
+    """Fewer than two articles were accepted: the saved ones are taken back."""
+
+
 def _analyse(store: Store, submission: Submission) -> dict[str, Any]:
     ids: list[str] = []
     numbers: dict[str, int] = {}  # each article's number on the form ("file3" -> 3)
-    results = ingest(submission.inputs, store)
-    for slot, raw, result in zip(submission.slots, submission.inputs, results, strict=True):
-        if slot in submission.fetched:  # "unchanged": this page's text is already stored
-            submission.fetched[slot]["status"] = result.status
-        if result.status == "refused":
-            submission.errors[slot] = f"{result.source}: {result.reason}"
-        elif result.article_id in ids:
-            submission.errors[slot] = f"{raw.source}: the same text as another article."
-        else:
-            ids.append(str(result.article_id))
-            numbers[str(result.article_id)] = int(slot[-1])
-    if len(ids) < 2:
-        return {"report": None, "ids": ids, "numbers": numbers}
+    # One transaction: "Save these articles" with the second text refused answered "Not
+    # compared" and kept the first in the corpus all the same (QA, session 19).
+    try:
+        with store.transaction():
+            results = ingest(submission.inputs, store)
+            for slot, raw, result in zip(submission.slots, submission.inputs, results, strict=True):
+                if slot in submission.fetched:  # "unchanged": this page is already stored
+                    submission.fetched[slot]["status"] = result.status
+                if result.status == "refused":
+                    submission.errors[slot] = f"{result.source}: {result.reason}"
+                elif result.article_id in ids:
+                    submission.errors[slot] = f"{raw.source}: the same text as another article."
+                else:
+                    ids.append(str(result.article_id))
+                    numbers[str(result.article_id)] = int(slot[-1])
+            if len(ids) < 2:
+                raise _NothingCompared
+    except _NothingCompared:
+        return {"report": None, "ids": [], "numbers": {}}
     # The form asks for reports of one event: take the user's word for it (short texts
     # cannot share the three claims the automatic judgement needs).
     report = comparison_report(store, ids, get_embedder(), same_event=True)
