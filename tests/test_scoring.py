@@ -176,6 +176,23 @@ def test_a_folder_with_bad_files_scores_the_good_ones_and_says_why_it_failed(
     assert lines[-1] == "Scored 2 articles; refused 3 inputs (listed above): exit status 1."
 
 
+def test_the_limit_a_refusal_points_at_is_an_option_of_score_and_compare(tmp_path) -> None:
+    """The refusal "too large: … (raise the limit with --max-bytes …)" was said by `score`,
+    which had no --max-bytes (QA, session 19); `compare` reads files too."""
+    seeds = [str(p) for p in sorted(SEEDS.glob("*.txt"))[:2]]
+    small = CliRunner().invoke(cli, ["score", seeds[0], "--no-suggestions", "-s",
+                                     "--max-bytes", "100"])  # fmt: skip
+    assert small.exit_code == 1 and small.stdout == ""
+    assert "too large: more than 100 bytes (raise the limit with --max-bytes" in small.stderr
+    enough = CliRunner().invoke(cli, ["score", seeds[0], "--no-suggestions", "-s",
+                                      "--max-bytes", "1000000"])  # fmt: skip
+    assert enough.exit_code == 0 and len(enough.stdout.splitlines()) == 1
+    db = str(tmp_path / "x.db")
+    compared = CliRunner().invoke(cli, ["compare", *seeds, "--db", db, "--max-bytes", "100"])
+    assert compared.exit_code == 1
+    assert "too large: more than 100 bytes (raise the limit with --max-bytes" in compared.stderr
+
+
 def test_csv_flattens_scores() -> None:
     result = CliRunner().invoke(cli, ["score", str(SEEDS), "-s", "--format", "csv"])
     header = result.stdout.splitlines()[0].split(",")

@@ -16,6 +16,7 @@ from framing import __version__
 from framing.cli.options import (
     DB_OPTION,
     DETECTOR_OPTION,
+    MAX_BYTES_OPTION,
     MODEL_OPTION,
     format_option,
     friendly_errors,
@@ -43,12 +44,7 @@ def cli() -> None:
 @click.option("--outlet", help="Publisher of inputs that do not name one (id or name).")
 @click.option("--date", help="Date (YYYY-MM-DD) of inputs that do not carry one.")
 @click.option("--lang", help="Language (ru, uk, en, …) instead of detecting it.")
-@click.option(
-    "--max-bytes",
-    type=click.IntRange(min=1),
-    default=None,
-    help=f"Largest input accepted, in bytes (default {setting('max_input_bytes')}).",
-)
+@MAX_BYTES_OPTION
 @click.option("-s", "--silent", is_flag=True, help="No progress bar.")
 @click.option(
     "--analyse",
@@ -305,6 +301,7 @@ def events(db: str | None, model: str | None, fmt: str, engine: str, workers: in
     "days apart (without it they are one event unless so dated; an unknown date is not "
     "far apart).",
 )
+@MAX_BYTES_OPTION
 @friendly_errors
 def compare(
     articles: tuple[str, ...],
@@ -313,6 +310,7 @@ def compare(
     fmt: str,
     no_phrases: bool,
     same_event: bool,
+    max_bytes: int | None,
 ) -> None:
     """Align 2 or 3 articles sentence by sentence across languages.
 
@@ -333,7 +331,8 @@ def compare(
     # Files and links are read (and fetched) first, outside any transaction; then ingested in
     # one transaction with the ids' checks, so a command that fails (a file of many records,
     # an unknown id) leaves the store as it was.
-    read = [_read_if_input(given) for given in articles]
+    limit = max_bytes or setting("max_input_bytes")
+    read = [_read_if_input(given, limit) for given in articles]
     with open_store(db, create=any(items is not None for items in read)) as store:
         with store.transaction():
             ids = [
@@ -356,7 +355,7 @@ def compare(
         write_object(result, sys.stdout)
 
 
-def _read_if_input(given: str) -> list[Any] | None:
+def _read_if_input(given: str, limit: int) -> list[Any] | None:
     """The inputs a file or http(s) link holds; None when ``given`` is an article id."""
     from pathlib import Path
 
@@ -371,7 +370,7 @@ def _read_if_input(given: str) -> list[Any] | None:
             what = "a folder: compare takes files" if path.is_dir() else "no such file"
             raise FramingError(f"{given}: {what} (nor an article id, which is hexadecimal)")
         return None
-    return list(read_inputs([given], setting("max_input_bytes")))
+    return list(read_inputs([given], limit))
 
 
 def _stored_id(store: Any, given: str, items: list[Any] | None) -> str:
@@ -550,6 +549,7 @@ def calibrate(data: str, model: str | None) -> None:
     "on real pages are wrong (docs/loaded_eval.md).",
 )
 @DETECTOR_OPTION
+@MAX_BYTES_OPTION
 @click.option("-s", "--silent", is_flag=True, help="No progress bar.")
 @friendly_errors
 def score(
@@ -562,6 +562,7 @@ def score(
     lang: str | None,
     suggestions: bool,
     more_suggestions: bool,
+    max_bytes: int | None,
     silent: bool,
 ) -> None:
     """Score articles: a framing profile and highlights per article, streamed.
@@ -590,7 +591,7 @@ def score(
         raise click.UsageError("--scheduler needs --engine dask.")
     if more_suggestions and not suggestions:
         raise click.UsageError("--more-suggestions needs the suggestions on.")
-    limit = setting("max_input_bytes")
+    limit = max_bytes or setting("max_input_bytes")
     inputs = read_inputs(paths, limit, stdin=sys.stdin.buffer)
     options = IngestOptions(outlet=outlet, lang=lang)
     refused = written = 0

@@ -13,6 +13,16 @@ import click
 
 from framing.errors import FramingError
 from framing.output import FORMATS
+from framing.settings import setting
+
+# The limit the "too large" refusal points at ("raise the limit with --max-bytes"): every
+# command reading files has it (`score` said so and had none; QA, session 19).
+MAX_BYTES_OPTION = click.option(
+    "--max-bytes",
+    type=click.IntRange(min=1),
+    default=None,
+    help=f"Largest input accepted, in bytes (default {setting('max_input_bytes')}).",
+)
 
 DB_OPTION = click.option(
     "--db",
