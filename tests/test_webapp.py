@@ -121,6 +121,24 @@ def test_an_untitled_pages_tab_and_its_one_removed_line(app) -> None:
     assert "Site furniture removed (1 line)" in page
 
 
+def test_an_override_left_open_in_a_title_stays_out_of_the_tab(app) -> None:
+    """A hostile title's right-to-left override reversed the tab's " · framing" after it
+    (a <title> holds no <bdi>): the tab's title drops bidi controls and stays escaped."""
+    from framing.ingest import ingest
+    from framing.store import open_store
+    from framing.text.readers import RawInput
+
+    title = "Заголовок \u202eс переворотом <b>и тегом</b>"
+    text = "Городской совет обсудил новый план ремонта дорог и мостов этим летом в городе."
+    raw = RawInput(source="rlo", text=text, fields={"lang": "ru", "title": title})
+    with open_store(app.config["DATABASE"]) as store:
+        [result] = ingest([raw], store)
+    page = app.test_client().get(f"/articles/{result.article_id}").get_data(as_text=True)
+    tab = re.search(r"<title>(.*?)</title>", page, re.S).group(1)
+    assert tab == "Заголовок с переворотом &lt;b&gt;и тегом&lt;/b&gt; · framing"
+    assert "\u202e" in page  # the heading keeps it, isolated in its <bdi>
+
+
 def test_a_name_breaks_after_its_dots_and_stays_text() -> None:
     from webapp.filters import breakable
 

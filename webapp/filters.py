@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 
@@ -38,6 +39,17 @@ def breakable(name: str) -> Markup:
     narrow row label broke "amp.lenta.ua" as "amp.lenta.u / a" (QA, session 19)."""
     parts = str(name).split(".")
     return Markup(".<wbr>").join(Markup.escape(part) for part in parts)
+
+
+# Bidi embeddings, overrides and isolates: a tab's title is plain text, with no <bdi> to
+# hold one a hostile title leaves open ("\u202e…" reversed " · framing" after it).
+_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
+def without_bidi_controls(value: str) -> str:
+    """``value`` less its bidi control characters, still escaped if it was."""
+    cleaned = _BIDI_CONTROLS.sub("", str(value))
+    return Markup(cleaned) if isinstance(value, Markup) else cleaned
 
 
 UNTITLED_LEAD_CHARS = 90
@@ -85,6 +97,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["figure"] = figure_value
     app.jinja_env.filters["short"] = short_name
     app.jinja_env.filters["wbr"] = breakable
+    app.jinja_env.filters["without_bidi_controls"] = without_bidi_controls
     app.jinja_env.filters["outlet"] = publisher_label
     app.jinja_env.filters["article_title"] = article_title
     app.jinja_env.filters["title_segments"] = title_segments
