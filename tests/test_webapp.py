@@ -50,6 +50,21 @@ def test_error_shape(client, path: str, status: int, message: str) -> None:
     assert response.get_json() == {"ok": False, "error": message, "status": status}
 
 
+@pytest.mark.parametrize(
+    ("path", "message"),
+    [
+        ("/events/nope/matrix.csv", "No event with id 'nope'"),
+        ("/compare.csv?articles=ffffffff&articles=eeeeeeee", "No article with id 'ffffffff'"),
+    ],
+)
+def test_a_csv_twin_answers_an_error_in_plain_text(client, path: str, message: str) -> None:
+    """A script reading a matrix's CSV got the HTML error page (QA, session 19)."""
+    response = client.get(path)
+    assert response.status_code == 404
+    assert response.mimetype == "text/plain"
+    assert response.get_data(as_text=True).startswith(message)
+
+
 def test_html_error_page(client) -> None:
     response = client.get("/articles/ffffffff")
     assert response.status_code == 404

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, Response, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from framing.errors import FramingError, NotFound
@@ -16,6 +16,9 @@ def error_response(message: str, status: int) -> Any:
     wants_json = request.accept_mimetypes.best == "application/json"
     if request.path.startswith("/api/") or request.path.endswith(".json") or wants_json:
         return jsonify({"ok": False, "error": message, "status": status}), status
+    if request.path.endswith(".csv"):
+        # a script fetching a matrix's CSV got the HTML error page to parse (QA, session 19)
+        return Response(f"{message}\n", status=status, mimetype="text/plain")
     return render_template("error.html", message=message, status=status), status
 
 
