@@ -207,6 +207,92 @@ def test_a_contentless_sentence_is_not_the_strongest_statement() -> None:
     assert evidence.strongest == 6.8
 
 
+def test_a_recap_of_another_event_is_no_shared_claim() -> None:
+    """Zelensky's reaction (gold 317, uk) recaps the Scholz-Putin call it reacts to
+    («Нагадаємо, що в п'ятницю, 15 листопада, …») and joined the call's reports through
+    that recap: z 7.75 against a call report's lede (112), the strongest statement of the
+    pair and one of its two shared claims. Left out as background, the pair shares one
+    claim at 5.75 and is no event; counted (``background_claims``), it is."""
+    call = ArticleVectors(
+        "call",
+        "en",
+        "2024-11-15",
+        None,
+        [
+            "German Federal Chancellor Olaf Scholz had a telephone conversation with Russian "
+            "leader Vladimir Putin in the afternoon of November 15.",
+            "Before that, the last conversation between Scholz and Putin took place in "
+            "December 2022.",
+        ],
+        np.eye(2, 4),
+    )
+    reaction = ArticleVectors(
+        "reaction",
+        "uk",
+        "2024-11-15",
+        None,
+        [
+            "Дзвінок стане першим прямим спілкуванням німецького канцлера з російським "
+            "диктатором майже за два роки.",
+            "Нагадаємо, що в п’ятницю, 15 листопада, канцлер Німеччини Олаф Шольц "
+            "зателефонував очільнику Кремля Володимиру Путіну.",
+        ],
+        np.eye(2, 4),
+    )
+    z = np.array([[4.0, 7.75], [5.75, 3.0]])
+    bars = {**SETTINGS, "event_anchor_z": 5.5}
+    counted = pair_evidence(call, reaction, z, {**bars, "background_claims": True})
+    assert (counted.shared_claims, counted.strongest) == (2, 7.75)
+    assert counted.same_event(bars)
+    left_out = pair_evidence(call, reaction, z, {**bars, "background_claims": False})
+    assert (left_out.shared_claims, left_out.strongest) == (1, 5.75)
+    assert not left_out.same_event(bars)
+    # the same from the other side of the pair
+    assert pair_evidence(reaction, call, z.T, {**bars, "background_claims": False}) == left_out
+
+
+@pytest.mark.parametrize(
+    ("lang", "sentences", "background"),
+    [
+        ("en", ["Earlier, the ministry reacted to the call.", "Scholz called Putin."], [1, 0]),
+        ("ru", ["Песков ответил журналистам.", "Напомним, 1 марта Симоньян заявила."], [0, 1]),
+        ("uk", ["Раніше МЗС відреагувало на дзвінок.", "Шольц подзвонив."], [1, 0]),
+        ("de", ["Zuvor hatte Scholz angerufen.", "Scholz rief Putin an."], [0, 0]),
+    ],
+)
+def test_background_sentences_are_those_the_outlet_marks(
+    lang: str, sentences: list[str], background: list[int]
+) -> None:
+    """What ``background_claims: false`` leaves out: a sentence its outlet opens as
+    background or a recap (editorial.yaml's cues), in the languages those cues cover."""
+    from framing.alignment.grouping import background_rows
+
+    article = ArticleVectors("a", lang, None, None, sentences, np.eye(2, 4))
+    assert background_rows(article).tolist() == [bool(b) for b in background]
+
+
+def test_the_evidence_bars_are_all_pair_evidence_reads() -> None:
+    """``eval-events --grid`` computes the pair evidence once per value of
+    ``EVIDENCE_BARS`` and reuses it at every other bar: the evidence must not change when
+    any other event bar does."""
+    from framing.alignment.grouping import EVIDENCE_BARS
+
+    rng = np.random.default_rng(19)
+    sentences = ["Peskov said the talks were not planned at all.", "Earlier, he said so."] * 3
+    a = ArticleVectors("a", "en", "2024-11-11", None, sentences, np.eye(6, 4))
+    b = ArticleVectors("b", "en", "2024-11-12", None, sentences[:5], np.eye(5, 4))
+    z = rng.normal(5.0, 2.0, (6, 5))
+    shipped = event_settings(None)
+    found = pair_evidence(a, b, z, shipped)
+    for bar in set(shipped) - set(EVIDENCE_BARS):
+        assert pair_evidence(a, b, z, {**shipped, bar: shipped[bar] * 2 + 1}) == found, bar
+    moved = {"event_anchor_z": 99, "close_claim_words": 99}
+    moved["background_claims"] = not shipped["background_claims"]
+    assert moved.keys() == set(EVIDENCE_BARS)
+    for bar, value in moved.items():  # each of them can change it
+        assert pair_evidence(a, b, z, {**shipped, bar: value}) != found, bar
+
+
 def label_of(sentences: list[str], lang: str, *more: tuple[list[str], str]) -> list[str]:
     """The key terms of an event of one report made of ``sentences`` in ``lang``, and of
     the reports ``more`` (sentences, lang) beside it."""

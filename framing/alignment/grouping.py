@@ -29,6 +29,8 @@ from framing.alignment.guard import WORD
 from framing.outlets import load_registry
 from framing.settings import packaged_yaml
 from framing.text.metadata import MONTHS, WEEKDAYS
+from framing.wording.editorial import is_background
+from framing.wording.lexicon import LANGUAGES as EDITORIAL_LANGUAGES
 from framing.wording.speakers import adjective_phrase_in_nominative, name_in_nominative
 
 
@@ -99,16 +101,56 @@ def days_apart(a: str | None, b: str | None) -> int | None:
     return abs((date.fromisoformat(a) - date.fromisoformat(b)).days)
 
 
+# The event bars that :func:`pair_evidence` reads (the others only judge the evidence).
+EVIDENCE_BARS = ("event_anchor_z", "close_claim_words", "background_claims")
+
+
 def pair_evidence(
     a: ArticleVectors, b: ArticleVectors, z: np.ndarray, settings: dict[str, Any]
 ) -> PairEvidence:
-    """``settings``: the event bars of the model that made ``z`` (:func:`event_settings`)."""
+    """``settings``: the event bars of the model that made ``z`` (:func:`event_settings`).
+
+    Unless ``background_claims`` is set, a sentence its outlet marks as background or a
+    recap («Нагадаємо, що в п'ятницю … Шольц зателефонував Путіну», "Earlier, …": see
+    :func:`framing.wording.editorial.is_background`) is no claim the two reports share: it
+    tells the event a report looks back on, not the one it reports (Zelensky's reaction
+    joined the Scholz-Putin call through its recap of the call)."""
+    if not settings.get("background_claims", True):
+        z = without_background(a, b, z)
     shared = len(mutual_best(z, settings["event_anchor_z"]))
     strongest = strongest_statement(a, b, z, settings["close_claim_words"])
     shorter = max(1, min(len(a.sentences), len(b.sentences)))
     return PairEvidence(
         shared, shared / shorter, days_apart(a.date, b.date), shorter, round(strongest, 3)
     )
+
+
+def without_background(a: ArticleVectors, b: ArticleVectors, z: np.ndarray) -> np.ndarray:
+    """``z`` with the rows and columns of background sentences (:func:`background_rows`)
+    at minus infinity, so they are nobody's best match and no statement."""
+    rows, cols = background_rows(a), background_rows(b)
+    if not z.size or not (rows.any() or cols.any()):
+        return z
+    return np.where(np.logical_or.outer(rows, cols), -np.inf, z)
+
+
+def background_rows(article: ArticleVectors) -> np.ndarray:
+    """Which sentences of ``article`` open as background or a recap in the outlet's own
+    voice (ru, uk, en; none in other languages)."""
+    lang = article.lang or ""
+    if lang not in EDITORIAL_LANGUAGES:
+        return np.zeros(len(article.sentences), dtype=bool)
+    return np.array([_background(s, lang) for s in article.sentences], dtype=bool)
+
+
+@cache
+def _background(sentence: str, lang: str) -> bool:
+    return is_background(sentence, lang)
+
+
+# The strongest statement of a pair whose every statement pair is left out (background):
+# finite, so stored evidence stays plain JSON numbers. Far below any bar.
+MIN_STATEMENT_Z = -99.0
 
 
 def strongest_statement(
@@ -121,7 +163,7 @@ def strongest_statement(
     cols = [len(WORD.findall(s)) >= min_words for s in b.sentences]
     if not z.size or not any(rows) or not any(cols):
         return 0.0
-    return float(z[np.ix_(rows, cols)].max())
+    return max(float(z[np.ix_(rows, cols)].max()), MIN_STATEMENT_Z)
 
 
 def asked_same_event(a: ArticleVectors, b: ArticleVectors, settings: dict[str, Any]) -> bool:

@@ -21,10 +21,19 @@ from itertools import combinations, product
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import yaml
 
 from framing.alignment.embedder import Embedder, LazyEmbedder
-from framing.alignment.grouping import event_settings, group_events
+from framing.alignment.grouping import (
+    EVIDENCE_BARS,
+    PairEvidence,
+    candidate_pairs,
+    event_settings,
+    group_events,
+    merge_events,
+    pair_evidence,
+)
 from framing.errors import FramingError
 from framing.lab.eval_alignment import ingest_named
 from framing.store import Store, open_store
@@ -35,6 +44,7 @@ GRID: dict[str, Sequence[float]] = {
     "min_shared_share": (0.1, 0.15, 0.2, 0.3),
     "min_linkage": (0.0, 0.34, 0.5, 0.67),
     "close_claim_z": (6.0, 6.5, 7.0, 7.5, float("inf")),
+    "background_claims": (True, False),
 }
 
 
@@ -127,10 +137,23 @@ def evaluate_events(
         return matrices[(a, b)] if (a, b) in matrices else matrices[(b, a)].T
 
     shipped_bars = event_settings(embedder.model_id)
+    candidates = candidate_pairs(
+        [a.id for a in analysis.articles],
+        np.stack([a.centroid for a in analysis.articles]),
+        shipped_bars["neighbours"],
+    )
+    # group_events without its pair evidence computed again for bars that do not change it
+    known: dict[tuple[Any, ...], dict[tuple[str, str], PairEvidence]] = {}
     rows, groupings = [], []
     for values in product(*grid.values()):
+        bars = {**shipped_bars, **dict(zip(grid, values, strict=True))}
+        key = tuple(bars[k] for k in EVIDENCE_BARS)
+        if key not in known:
+            known[key] = {
+                (a, b): pair_evidence(by_id[a], by_id[b], z_of(a, b), bars) for a, b in candidates
+            }
+        events = named(merge_events(analysis.articles, known[key], bars))
         point = dict(zip(grid, values, strict=True))
-        events = named(group_events(analysis.articles, z_of, {**shipped_bars, **point}))
         groupings.append((point, events))
         rows.append({**point, **score_grouping(events, gold)})
     regrouped = named(group_events(analysis.articles, z_of, shipped_bars))

@@ -34,6 +34,7 @@ from framing.alignment.grouping import (
     days_apart,
     event_settings,
     merge_events,
+    without_background,
 )
 from framing.errors import FramingError
 from framing.event_index import _article_vectors
@@ -50,8 +51,11 @@ FOLDS = 5
 
 
 def mutual_best_z(z: np.ndarray) -> list[float]:
+    """The z of each mutual best pair, highest first (left-out sentences, at minus infinity
+    after :func:`without_background`, are nobody's pair)."""
     rows, cols = z.argmax(axis=1), z.argmax(axis=0)
-    return sorted((float(z[r, c]) for r, c in enumerate(rows) if cols[c] == r), reverse=True)
+    found = (float(z[r, c]) for r, c in enumerate(rows) if cols[c] == r)
+    return sorted((value for value in found if np.isfinite(value)), reverse=True)
 
 
 def _rounded(statistic: Any, values: list[float]) -> float | None:
@@ -110,6 +114,8 @@ def one_model(db: Path, model: str, first: int | None) -> dict[str, Any]:
     for a_id, b_id in candidate_pairs(ids, centroids.astype(np.float32), shipped["neighbours"]):
         a, b = by_id[a_id], by_id[b_id]
         z = calibration.z_scores(a.vectors @ b.vectors.T, a.lang, b.lang)
+        if not shipped.get("background_claims", True):  # as pair_evidence counts claims
+            z = without_background(a, b, z)
         best = mutual_best_z(z) if z.size else []
         shorter = max(1, min(len(a.sentences), len(b.sentences)))
         found[(a_id, b_id)] = (best, shorter, days_apart(a.date, b.date))
