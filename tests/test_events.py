@@ -207,6 +207,44 @@ def test_a_contentless_sentence_is_not_the_strongest_statement() -> None:
     assert evidence.strongest == 6.8
 
 
+@pytest.mark.parametrize(
+    ("case", "evidence", "same"),
+    [
+        # Reuters' 1 March funeral warning (233, 4 sentences) and LBC's 4 March crowds
+        # report (241, 3): two Kremlin-said ledes and "nothing to say", three days apart.
+        ("funeral x crowds", PairEvidence(2, 2 / 3, 3, 3, 6.455, dated=2), False),
+        # Valdai, 8 Nov 2024 (313) and the undated 2020 seed 000: "Putin congratulated /
+        # will congratulate", "the US election took place on 5 / 3 November".
+        ("Valdai x 2020", PairEvidence(2, 0.2, None, 10, 7.863, dated=1), False),
+        # Two claims still join short reports of the same day (Peskov on Navalny's mother,
+        # 221 x 222) and two undated ones (pasted texts, NTREX translations).
+        ("mother 221 x 222", PairEvidence(2, 2 / 3, 0, 3, 6.734, dated=2), True),
+        ("undated pair", PairEvidence(2, 0.25, None, 8, 6.0, dated=0), True),
+        # Five shared claims join the undated seed briefing 001 to its dated 002.
+        ("briefing 002 x 001", PairEvidence(5, 5 / 14, None, 14, 7.024, dated=1), True),
+    ],
+)
+def test_the_shipped_bars_on_the_gold_cases(case: str, evidence: PairEvidence, same: bool) -> None:
+    """The pair decision at the shipped bars on the evidence of real gold pairs (session 19:
+    two shared claims make short reports one event unless their dates speak against it,
+    ``min_shared_claims_apart``; chosen leaving one event out over
+    tests/gold/real_events.yaml)."""
+    assert evidence.same_event(event_settings(None)) is same, case
+
+
+@pytest.mark.parametrize(
+    ("days", "dated", "against"),
+    [(0, 2, False), (1, 2, False), (2, 2, True), (None, 1, True), (None, 0, False)],
+)
+def test_the_dates_that_speak_against_one_event(
+    days: int | None, dated: int, against: bool
+) -> None:
+    evidence = PairEvidence(2, 0.25, days, 8, 6.0, dated=dated)
+    assert evidence.dates_against(SETTINGS) is against
+    bars = {**SETTINGS, "min_shared_claims_apart": 3}
+    assert evidence.claims_needed(bars) == (3 if against else 2)
+
+
 def test_a_recap_of_another_event_is_no_shared_claim() -> None:
     """Zelensky's reaction (gold 317, uk) recaps the Scholz-Putin call it reacts to
     («Нагадаємо, що в п'ятницю, 15 листопада, …») and joined the call's reports through

@@ -18,7 +18,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 from itertools import combinations
 from typing import Any
 
@@ -59,14 +59,26 @@ class PairEvidence:
     days_apart: int | None
     shorter: int  # sentences of the shorter article
     strongest: float  # the highest sentence z of two statements (strongest_statement)
+    dated: int = 0  # how many of the two reports carry a date (0, 1 or 2)
 
     def claims_needed(self, settings: dict[str, Any]) -> int:
         """``min_shared_claims`` scaled to the shorter article: a wire story of 6-10
         sentences rarely shares three strong claims, but two are as telling there as three
-        in a long report (the share bar still applies)."""
+        in a long report (the share bar still applies). The floor is
+        ``min_shared_claims_apart`` instead when the dates speak against one event: both
+        dated more than ``close_days`` apart, or one dated and the other not."""
         scaled = math.ceil(settings["min_shared_share"] * self.shorter)
         floor = settings["min_shared_claims_short"]
+        if self.dates_against(settings):
+            floor = settings.get("min_shared_claims_apart", floor)
         return int(min(settings["min_shared_claims"], max(floor, scaled)))
+
+    def dates_against(self, settings: dict[str, Any]) -> bool:
+        """Two dated reports more than ``close_days`` apart, or a dated and an undated one
+        (whose gap nothing bounds). Two undated reports (pasted texts, NTREX) are not."""
+        if self.dated == 1:
+            return True
+        return self.days_apart is not None and self.days_apart > settings["close_days"]
 
     def same_event(self, settings: dict[str, Any]) -> bool:
         if self.days_apart is not None and self.days_apart > settings["max_gap_days"]:
@@ -120,9 +132,9 @@ def pair_evidence(
     shared = len(mutual_best(z, settings["event_anchor_z"]))
     strongest = strongest_statement(a, b, z, settings["close_claim_words"])
     shorter = max(1, min(len(a.sentences), len(b.sentences)))
-    return PairEvidence(
-        shared, shared / shorter, days_apart(a.date, b.date), shorter, round(strongest, 3)
-    )
+    gap = days_apart(a.date, b.date)
+    dated = bool(a.date) + bool(b.date)
+    return PairEvidence(shared, shared / shorter, gap, shorter, round(strongest, 3), dated)
 
 
 def without_background(a: ArticleVectors, b: ArticleVectors, z: np.ndarray) -> np.ndarray:
@@ -143,7 +155,7 @@ def background_rows(article: ArticleVectors) -> np.ndarray:
     return np.array([_background(s, lang) for s in article.sentences], dtype=bool)
 
 
-@cache
+@lru_cache(maxsize=1 << 16)
 def _background(sentence: str, lang: str) -> bool:
     return is_background(sentence, lang)
 

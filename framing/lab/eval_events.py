@@ -45,6 +45,7 @@ GRID: dict[str, Sequence[float]] = {
     "min_linkage": (0.0, 0.34, 0.5, 0.67),
     "close_claim_z": (6.0, 6.5, 7.0, 7.5, float("inf")),
     "background_claims": (True, False),
+    "min_shared_claims_apart": (2, 3),
 }
 
 

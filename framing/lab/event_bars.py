@@ -65,11 +65,13 @@ def _rounded(statistic: Any, values: list[float]) -> float | None:
 
 def evidence_at(found: dict[tuple[str, str], tuple[list[float], int, Any]], bar: float) -> dict:
     out = {}
-    for pair, (best, shorter, gap) in found.items():
+    for pair, (best, shorter, gap, dated) in found.items():
         shared = sum(z >= bar for z in best)
         # NTREX reports are undated, so the close-date rule (and its word filter) never
         # applies here: the top z stands in for the strongest statement.
-        out[pair] = PairEvidence(shared, shared / shorter, gap, shorter, best[0] if best else 0.0)
+        out[pair] = PairEvidence(
+            shared, shared / shorter, gap, shorter, best[0] if best else 0.0, dated
+        )
     return out
 
 
@@ -118,7 +120,12 @@ def one_model(db: Path, model: str, first: int | None) -> dict[str, Any]:
             z = without_background(a, b, z)
         best = mutual_best_z(z) if z.size else []
         shorter = max(1, min(len(a.sentences), len(b.sentences)))
-        found[(a_id, b_id)] = (best, shorter, days_apart(a.date, b.date))
+        found[(a_id, b_id)] = (
+            best,
+            shorter,
+            days_apart(a.date, b.date),
+            bool(a.date) + bool(b.date),
+        )
         if a_id in doc and b_id in doc:
             (same if doc[a_id] == doc[b_id] else cross).append((a_id, b_id))
     settings = [dict(shipped, **dict(zip(GRID, v, strict=True))) for v in product(*GRID.values())]
