@@ -186,6 +186,20 @@ def test_bars_chosen_leaving_one_event_out_never_see_that_event() -> None:
     assert (found["precision"], found["recall"]) == (1.0, 0.0)
 
 
+def test_the_fixed_ntrex_bars_leave_only_the_real_reports_bars_to_choose() -> None:
+    from framing.lab.eval_events import at_shipped_ntrex_bars
+
+    shipped = {"event_anchor_z": 5.5, "min_linkage": 0.5, "close_claim_z": 6.5}
+    groupings = [
+        ({"event_anchor_z": 5.5, "min_linkage": 0.5, "close_claim_z": 6.0}, [["1", "2"]]),
+        ({"event_anchor_z": 6.5, "min_linkage": 0.5, "close_claim_z": 6.0}, [["1"], ["2"]]),
+        ({"event_anchor_z": 5.5, "min_linkage": 0.67, "close_claim_z": 6.5}, [["1"], ["2"]]),
+        ({"event_anchor_z": 5.5, "min_linkage": 0.5, "close_claim_z": 7.0}, [["1"], ["2"]]),
+    ]
+    kept = at_shipped_ntrex_bars(groupings, shipped)
+    assert [point["close_claim_z"] for point, _ in kept] == [6.0, 7.0]
+
+
 def test_a_contentless_sentence_is_not_the_strongest_statement() -> None:
     """A lone dash or "Oh, no." matches its like in any report at a high z: the close-date
     rule reads the strongest pair of real statements (five words or more) only."""

@@ -90,6 +90,12 @@ def as_text(found: dict) -> str:
             f"leave one event out, bars chosen on the other events: P {cv['precision']:.3f} "
             f"R {cv['recall']:.3f} F1 {cv['f1']:.3f}"
         )
+        fixed = found.get("cross_validated_ntrex_bars_fixed")
+        if fixed:
+            lines.append(
+                f"the same with the bars NTREX sees fixed at the shipped ones: "
+                f"P {fixed['precision']:.3f} R {fixed['recall']:.3f} F1 {fixed['f1']:.3f}"
+            )
         lines.append(f"grid (the shipped bars regrouped give the shipped events: {same}):")
         for row in found["grid"][:15]:
             bars = ", ".join(f"{k} {row[k]:g}" for k in GRID)
