@@ -168,6 +168,12 @@ class Lexicon:
     mention_cues: frozenset[str]
     settings: dict[str, Any]
     label_words: frozenset[str] = frozenset()  # labels before a colon that are no speaker
+    # phrases that give a sentence's words a speaker without a speech verb («по словам»,
+    # "according to"): each a tuple of its words' forms
+    speech_cues: tuple[tuple[frozenset[str], ...], ...] = ()
+    name_kinds: frozenset[str] = frozenset()  # «банк «ВТБ»»: a quoted acronym is a name
+    # «так называемый», "so-called" just before a quotation: the outlet's marks, whoever spoke
+    distancing_cues: tuple[tuple[frozenset[str], ...], ...] = ()
     prefixes: list[Prefix] = field(default_factory=list)
     index: dict[str, list[Entry]] = field(default_factory=dict)
     rank: dict[int, int] = field(default_factory=dict)  # id(entry) -> its place in entries
@@ -365,6 +371,9 @@ def _load(lang: str, path: Path, fingerprint: str = "") -> Lexicon:
         mention_cues=_forms(lang, data.get("mention_cues")),
         settings=settings,
         label_words=_forms(lang, data.get("label_words")),
+        speech_cues=_cues(lang, data.get("speech_cues")),
+        name_kinds=_forms(lang, data.get("name_kinds")),
+        distancing_cues=_cues(lang, data.get("distancing_cues")),
         prefixes=[
             parse_prefix(lang, f"{path}: prefix {n}", raw)
             for n, raw in enumerate(data.get("prefixes") or [], start=1)
@@ -388,6 +397,15 @@ def parse_prefix(lang: str, label: str, raw: Any) -> Prefix:
     entry = parse_entry(lang, label, {"pattern": f"{prefix}-", **fields})
     exceptions = tuple(normalise(str(word)) for word in raw["exceptions"] or [])
     return Prefix(prefix, rest, exceptions, entry)
+
+
+def _cues(lang: str, phrases: list[str] | None) -> tuple[tuple[frozenset[str], ...], ...]:
+    """Phrases as the forms of each of their words (split at spaces and hyphens, as the text's
+    words are: "so-called" is "so", "called"), for :func:`_cued`."""
+    return tuple(
+        tuple(word_forms(lang, w) for w in re.split(r"[\s\-‐‑]+", str(p)) if w)
+        for p in phrases or []
+    )
 
 
 def _forms(lang: str, words: list[str] | None) -> frozenset[str]:
@@ -479,13 +497,117 @@ def _attributed(lex: Lexicon, text: str, start: int, end: int) -> bool:
 
 
 def _spoken(lex: Lexicon, text: str, quotes: list[tuple[int, int, str]]) -> list[tuple[int, int]]:
-    """The quotations of three words or more that are a speaker's (attributed by a speech
-    verb, or introduced as direct speech: :func:`_introduced`)."""
-    return [
-        (s, e)
-        for s, e, c in quotes
-        if len(c.split()) > 2 and (_attributed(lex, text, s, e) or _introduced(lex, text, s, e))
-    ]
+    """The quotations that are a speaker's: of three words or more, attributed by a speech
+    verb, introduced as direct speech (:func:`_introduced`), with the author's words set
+    inside (:func:`_interrupted`) or going on from a quotation just attributed
+    (:func:`_continued`); of any length, a partial quotation, whose sentence names a speaker
+    (:func:`_speaker_in_sentence`: «назвал публикацию «чистой выдумкой»», "calling it "pure
+    fiction""): the quoted words are the speaker's, loaded or not, never the outlet's."""
+    return [(s, e) for s, e, c in quotes if _speech(lex, text, s, e, c)]
+
+
+def _speech(lex: Lexicon, text: str, start: int, end: int, content: str) -> bool:
+    """Whether the quotation text[start:end] (``content`` inside its marks) is a speaker's.
+    Never after a distancing cue («цілі так званої "спецоперації"» in a sentence with
+    «заявляють»: the marks are the outlet's); a name in quotes (one or two words, capitalised
+    or an acronym: «Роскомнадзор», «ДНР», "Oreshnik") is nobody's wording, so no partial
+    quotation."""
+    if _distanced(lex, text, start):
+        return False
+    if len(content.split()) > 2 and (
+        _attributed(lex, text, start, end)
+        or _introduced(lex, text, start, end)
+        or _interrupted(lex, content)
+        or _continued(lex, text, start)
+    ):
+        return True
+    return not _name_like(content) and _speaker_in_sentence(lex, text, start, end)
+
+
+def _name_like(content: str) -> bool:
+    """One or two words, capitalised or with an acronym: a name in quotes («Роскомнадзор»,
+    «Перший канал», «ДНР», "Oreshnik"), by the typographic convention of ru and uk."""
+    words = content.split()
+    return len(words) <= 2 and (
+        not content[:1].islower() or any(len(w) > 1 and w.isupper() for w in words)
+    )
+
+
+def _distanced(lex: Lexicon, text: str, start: int) -> bool:
+    """Whether the quotation at ``start`` follows a distancing cue («так называемый», «так
+    званий», "so-called"): the outlet's own marks, whoever speaks in the sentence."""
+    before = _words(text[max(0, start - 40) : start].split("\n")[-1])[-3:]
+    return bool(before) and _cued(lex, before, lex.distancing_cues, last=True)
+
+
+def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    """Where the sentence around text[start:end] begins and ends (a rough split)."""
+    sentence_start = max((m.end() for m in SENTENCE_END_RE.finditer(text, 0, start)), default=0)
+    sentence_end = SENTENCE_END_RE.search(text, end)
+    return sentence_start, sentence_end.start() if sentence_end else len(text)
+
+
+def _speaker_in_sentence(lex: Lexicon, text: str, start: int, end: int) -> bool:
+    """Whether the sentence around the quotation text[start:end] gives it a speaker: a speech
+    verb before or after it («Песков назвал публикацию «чистой выдумкой»», «…«хамскими»,
+    заявил Песков») or a speech cue («по его словам», «мовляв», "according to"). The quoted
+    words themselves are not read: «"вєщав"» is no speaker of its own."""
+    sentence_start, sentence_end = _sentence_bounds(text, start, end)
+    words = _words(text[sentence_start:start]) + _words(text[end:sentence_end])
+    return _has_verb(lex, words) or _cued(lex, words)
+
+
+def _cued(
+    lex: Lexicon,
+    words: list[str],
+    cues: tuple[tuple[frozenset[str], ...], ...] | None = None,
+    last: bool = False,
+) -> bool:
+    """Whether ``words`` hold one of ``cues`` (the lexicon's ``speech_cues`` by default), its
+    words in order with at most one other word between two of them («за його словами» for
+    «за словами»); ``last``: the cue must end with the last word."""
+    keys = [lemma_keys(lex.lang, word) for word in words]
+    for cue in lex.speech_cues if cues is None else cues:
+        for i, word_keys in enumerate(keys):
+            if not word_keys & cue[0]:
+                continue
+            at = i
+            for forms in cue[1:]:
+                at = next((k for k in (at + 1, at + 2) if k < len(keys) and keys[k] & forms), -1)
+                if at < 0:
+                    break
+            if at >= 0 and (not last or at == len(keys) - 1):
+                return True
+    return False
+
+
+INSERTED_RE = re.compile(r"[,!?…][ \t]*[-–—]+[ \t]*")
+
+
+def _interrupted(lex: Lexicon, content: str) -> bool:
+    """Whether the author's words with a speech verb are set inside the quotation: «Не было
+    разговора, - заявил представитель Кремля. - Это полностью …»."""
+    for mark in INSERTED_RE.finditer(content):
+        rest = content[mark.end() :]
+        inserted = re.split(r"[.,:][ \t]*[-–—]", rest, maxsplit=1)
+        if len(inserted) > 1 and _has_verb(lex, _words(inserted[0])[:4]):
+            return True
+    return False
+
+
+def _continued(lex: Lexicon, text: str, start: int) -> bool:
+    """Whether the quotation at ``start`` opens a sentence right after one that quotes and
+    attributes ("…," said Kremlin spokesman Dmitry Peskov. "This is …"): the same
+    speaker goes on."""
+    before = text[max(0, start - int(lex.settings["attribution_window_chars"])) : start]
+    before = before.split("\n")[-1].rstrip()
+    if not before.endswith((".", "!", "?", "…")):
+        return False
+    closing = max(before.rfind(mark) for mark in '»“”"')
+    if closing < 0:
+        return False
+    clause = before[closing + 1 :]
+    return bool(AFTER_QUOTE_RE.match(clause)) and _has_verb(lex, _words(clause)[:6])
 
 
 def _introduced(lex: Lexicon, text: str, start: int, end: int) -> bool:
@@ -570,26 +692,35 @@ def _mentioned(lex: Lexicon, text: str, start: int) -> bool:
 
 
 def _scare_quote(lex: Lexicon, text: str, start: int, end: int, content: str) -> LexiconHit | None:
+    """Quotation marks around a term with no speaker: the outlet distancing itself from the
+    term (the "so-called" class). Up to ``scare_quote_max_words`` lowercase words, or an
+    acronym alone («ДНР», «ЛНР»: names of states and bodies are not quoted by convention, so
+    the marks say something); a capitalised word is a name («Комментарии», "Fox News",
+    «Роскомнадзор»), and so is an acronym after one of the lexicon's ``name_kinds`` (банк
+    «ВТБ») or an outlet's. A quotation with a speaker is speech, never a scare quote."""
     words = content.split()
     if not 1 <= len(words) <= lex.settings["scare_quote_max_words"] or " ".join(words) != content:
         return None
     if not all(LETTERS_RE.fullmatch(word) for word in words):
         return None
-    if content[0].isupper() or any(len(w) > 1 and w.isupper() for w in words):
-        return None  # a name, title or acronym («Комментарии», "Fox News", «ДНР»)
+    acronym = len(words) == 1 and len(content) > 1 and content.isupper()
+    if acronym and _named(lex, text, start):
+        return None  # a company's or a channel's name: банк «ВТБ», ОАО «РЖД»
+    if not acronym and (content[0].isupper() or any(len(w) > 1 and w.isupper() for w in words)):
+        return None  # a name or title («Комментарии», "Fox News")
     if _mentioned(lex, text, start):
         return None  # a word mentioned, not used: «слово "режим"», the word "regime"
+    distanced = _distanced(lex, text, start)
     before = _words(text[max(0, start - 60) : start].split("\n")[-1])
-    if _has_verb(lex, before[-2:]) or _attributed(lex, text, start, end):
+    if not distanced and (_has_verb(lex, before[-2:]) or _attributed(lex, text, start, end)):
         return None  # a quoted answer or term: said "no"; «нет», — ответил он
     if _is_outlet(content):
         return None
-    sentence_start = max((m.end() for m in SENTENCE_END_RE.finditer(text, 0, start)), default=0)
-    sentence_end = SENTENCE_END_RE.search(text, end)
-    sentence = text[sentence_start : sentence_end.start() if sentence_end else len(text)]
-    if _has_verb(lex, _words(sentence)):
-        # a speech verb in the sentence makes the quoted words the speaker's ("he would
-        # "certainly concede""): a teacher marked such hits false alarms, so none is reported
+    if not (distanced or acronym) and _speaker_in_sentence(lex, text, start, end):
+        # a speaker in the sentence makes the quoted words a partial quotation ("he would
+        # "certainly concede""): a teacher marked such hits false alarms, so none is reported.
+        # Not so after «так называемый» or around an acronym («ДНР»): the speaker said the
+        # name, the marks are the outlet's
         return None
     settings = lex.settings
     confidence = float(settings["scare_quote"])
@@ -597,6 +728,13 @@ def _scare_quote(lex: Lexicon, text: str, start: int, end: int, content: str) ->
     return LexiconHit(start, end, text[start:end], normalise(content), SCARE_QUOTES,
                       settings["scare_quote_explanation"], content, settings["scare_quote_source"],
                       True, confidence, note)  # fmt: skip
+
+
+def _named(lex: Lexicon, text: str, start: int) -> bool:
+    """Whether the quotation at ``start`` follows a word of the lexicon's ``name_kinds``
+    (банк «ВТБ», телеканал «RT»): a name in quotes, as the convention has it."""
+    before = _words(text[max(0, start - 40) : start].split("\n")[-1])
+    return bool(before) and not lemma_keys(lex.lang, before[-1]).isdisjoint(lex.name_kinds)
 
 
 def _literal(tokens: Tokens, entry: Entry, i: int, j: int) -> bool:
@@ -646,9 +784,10 @@ def _find(lex: Lexicon, text: str) -> list[LexiconHit]:
     # (one whose own inner marks do not balance was paired wrongly: «"пафтаріть» вони вже
     # «не смогут». Тому … "», where the straight marks are two quotations' ends)
     longer = [(s, e) for s, e, c in quotes if len(c.split()) > 2 and _balanced(c)]
+    said = set(spoken)
     for start, end, content in quotes:
         inside = any(s < start and end < e for s, e in longer)
-        if not inside and not taken.overlaps(start, end):
+        if not inside and (start, end) not in said and not taken.overlaps(start, end):
             hit = _scare_quote(lex, text, start, end, content)
             hits.extend([hit] if hit else [])
     return sorted(hits, key=lambda h: h.start)

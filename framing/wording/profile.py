@@ -158,11 +158,18 @@ def profile(article: ArticleText, found: list[dict[str, Any]]) -> dict[str, Any]
     """The figures of one article, from its highlights (see module doc)."""
     words = len(TEXT_WORD_RE.findall(article.text))
     total = len(article.sentences)
+    # a lexicon hit inside a quotation of a speaker (its ``note`` says so) is the speaker's
+    # wording: counted as quoted, not as the outlet's own loaded words or hedges
     by_category: dict[str, list[int]] = {}
+    quoted: list[int] = []
     for number, h in enumerate(found):
-        if h["source"] == "lexicon":
+        if h["source"] == "lexicon" and h.get("note"):
+            quoted.append(number)
+        elif h["source"] == "lexicon":
             by_category.setdefault(h["category"], []).append(number)
-    hedges = [n for n, h in enumerate(found) if h["category"] in HEDGE_CATEGORIES]
+    hedges = [
+        n for n, h in enumerate(found) if h["category"] in HEDGE_CATEGORIES and not h.get("note")
+    ]
     suggestions = [n for n, h in enumerate(found) if h["source"] == "model"]
     editorial = sorted(
         {h["sentence"] for h in found if h["source"] == "insertion" and h["sentence"] is not None}
@@ -176,6 +183,7 @@ def profile(article: ArticleText, found: list[dict[str, Any]]) -> dict[str, Any]
         "sentences": total,
         "loaded_per_100_words": {c: _per_100(e, words) for c, e in sorted(by_category.items())},
         "loaded_total_per_100_words": _per_100([n for e in by_category.values() for n in e], words),
+        "quoted_loaded_per_100_words": _per_100(quoted, words),
         "hedges_per_100_words": _per_100(hedges, words),
         "model_suggestions_per_100_words": _per_100(suggestions, words),
         "attributed_sentence_share": _share(attributed, total),
