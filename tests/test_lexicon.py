@@ -1226,6 +1226,18 @@ def test_quotes_around_a_term_with_no_speaker_are_scare_quotes(
             "Ранее Джо Байден пригрозил «совсем другой ответственностью», а Лондон — санкциями.",
         ),
         ("uk", 'Пєсков послався на "насичений робочий графік" російського диктатора.'),
+        # a source's terms in a retelling (fresh_pages/433): a cue in the sentence, a speaker
+        # in the sentence before for three words or more
+        (
+            "ru",
+            "Foreign Policy приводит данные СБУ: 2500 «шпионских» уголовных дел, задержание 600"
+            " «вражеских агентов и шпионов».",
+        ),
+        (
+            "ru",
+            "Foreign Policy приводит данные СБУ с февраля 2022 года.\nПомимо СБУ есть и"
+            " «независимые сторожевые псы», работающие с полицией.",
+        ),
         # names: capitalised, or an acronym after a name kind
         ("ru", "Вечером 3 марта «Роскомнадзор» начал блокировать независимые СМИ."),
         ("ru", "Об этом сообщил телеканал «RT»."),

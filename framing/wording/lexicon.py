@@ -557,6 +557,18 @@ def _speaker_in_sentence(lex: Lexicon, text: str, start: int, end: int) -> bool:
     return _has_verb(lex, words) or _cued(lex, words)
 
 
+def _speaker_before(lex: Lexicon, text: str, start: int) -> bool:
+    """Whether the sentence before the one holding ``start`` names a speaker (a speech verb
+    or a speech cue)."""
+    sentence_start, _ = _sentence_bounds(text, start, start)
+    before = text[:sentence_start].rstrip()
+    if not before:
+        return False
+    previous_start, _ = _sentence_bounds(text, len(before) - 1, len(before) - 1)
+    words = _words(before[previous_start:])
+    return _has_verb(lex, words) or _cued(lex, words)
+
+
 def _cued(
     lex: Lexicon,
     words: list[str],
@@ -715,6 +727,11 @@ def _scare_quote(lex: Lexicon, text: str, start: int, end: int, content: str) ->
     if not distanced and (_has_verb(lex, before[-2:]) or _attributed(lex, text, start, end)):
         return None  # a quoted answer or term: said "no"; «нет», — ответил он
     if _is_outlet(content):
+        return None
+    if not (distanced or acronym) and len(words) > 2 and _speaker_before(lex, text, start):
+        # three words or more are likelier a source's: a speaker in the sentence before
+        # makes them its words (a retelling: «Foreign Policy приводит данные СБУ …» and
+        # then «Помимо СБУ есть и «независимые сторожевые псы»», the magazine's term)
         return None
     if not (distanced or acronym) and _speaker_in_sentence(lex, text, start, end):
         # a speaker in the sentence makes the quoted words a partial quotation ("he would
