@@ -1174,6 +1174,21 @@ def test_a_loaded_word_in_a_partial_quotation_is_the_speakers(
             ' completely untrue; it is an absolute lie."',
             "lie",
         ),
+        # after a partial quotation of the speaker (real_articles/103)
+        (
+            "uk",
+            'Він почав переконувати, що інформація про розмову "це повністю не відповідає'
+            ' дійсності". "Це чиста вигадка. Тобто, це просто неправдива інформація".',
+            "вигадка",
+        ),
+        # after a clause with a speech verb, and in the next paragraph (real_events/311, 503)
+        ("en", 'Russia is ready to talk, Putin said. "It is an absolute lie, all of it."', "lie"),
+        (
+            "en",
+            '"We are witnessing it," Peskov said at a regular news briefing.\n\n"It is an'
+            ' absolute lie, all of it."',
+            "lie",
+        ),
     ],
 )
 def test_a_long_quotation_interrupted_or_continued_is_the_speakers(
@@ -1185,6 +1200,9 @@ def test_a_long_quotation_interrupted_or_continued_is_the_speakers(
 def test_a_quotation_that_only_follows_a_full_stop_is_no_continuation() -> None:
     # the sentence before quotes a word but names no speaker: the quotation after it has none
     text = 'The "peace talks" ended on Friday. "This is completely untrue; it is an absolute lie."'
+    assert ("lie", False) in quoted(text, "en")
+    # nor does a sentence that ends with the outlet's scare quotes
+    text = 'The town greeted the "liberators". "It is an absolute lie, all of it."'
     assert ("lie", False) in quoted(text, "en")
 
 

@@ -65,7 +65,7 @@ from framing.text.morphology import (
     pattern_words,
     word_forms,
 )
-from framing.text.quoting import QUOTE_RE, nested_straight
+from framing.text.quoting import CLOSERS, QUOTE_RE, nested_straight
 
 LANGUAGES = ("ru", "uk", "en")
 CATEGORIES = tuple(
@@ -503,22 +503,30 @@ def _spoken(lex: Lexicon, text: str, quotes: list[tuple[int, int, str]]) -> list
     (:func:`_continued`); of any length, a partial quotation, whose sentence names a speaker
     (:func:`_speaker_in_sentence`: «назвал публикацию «чистой выдумкой»», "calling it "pure
     fiction""): the quoted words are the speaker's, loaded or not, never the outlet's."""
-    return [(s, e) for s, e, c in quotes if _speech(lex, text, s, e, c)]
+    said: list[tuple[int, int]] = []
+    ends: set[int] = set()
+    for s, e, c in quotes:  # in order: a quotation may go on from one found before it
+        if _speech(lex, text, s, e, c, ends):
+            said.append((s, e))
+            ends.add(e)
+    return said
 
 
-def _speech(lex: Lexicon, text: str, start: int, end: int, content: str) -> bool:
+def _speech(
+    lex: Lexicon, text: str, start: int, end: int, content: str, said: set[int] = frozenset()
+) -> bool:
     """Whether the quotation text[start:end] (``content`` inside its marks) is a speaker's.
     Never after a distancing cue («цілі так званої "спецоперації"» in a sentence with
     «заявляють»: the marks are the outlet's); a name in quotes (one or two words, capitalised
     or an acronym: «Роскомнадзор», «ДНР», "Oreshnik") is nobody's wording, so no partial
-    quotation."""
+    quotation. ``said``: where the speakers' quotations before it end (:func:`_continued`)."""
     if _distanced(lex, text, start):
         return False
     if len(content.split()) > 2 and (
         _attributed(lex, text, start, end)
         or _introduced(lex, text, start, end)
         or _interrupted(lex, content)
-        or _continued(lex, text, start)
+        or _continued(lex, text, start, said)
     ):
         return True
     return not _name_like(content) and _speaker_in_sentence(lex, text, start, end)
@@ -607,19 +615,27 @@ def _interrupted(lex: Lexicon, content: str) -> bool:
     return False
 
 
-def _continued(lex: Lexicon, text: str, start: int) -> bool:
-    """Whether the quotation at ``start`` opens a sentence right after one that quotes and
-    attributes ("…," said Kremlin spokesman Dmitry Peskov. "This is …"): the same
-    speaker goes on."""
-    before = text[max(0, start - int(lex.settings["attribution_window_chars"])) : start]
-    before = before.split("\n")[-1].rstrip()
-    if not before.endswith((".", "!", "?", "…")):
+def _continued(lex: Lexicon, text: str, start: int, said: set[int] = frozenset()) -> bool:
+    """Whether the quotation at ``start`` opens a sentence (or a paragraph) right after one
+    that ends with a speaker: an attribution after a quotation ("…," said Kremlin spokesman
+    Dmitry Peskov. "This is …"), a last clause with a speech verb («…, Putin said.»), or a
+    quotation of a speaker (one of ``said``, where such quotations end: «Він почав
+    переконувати, що інформація "…". "Це чиста вигадка …"»). The same speaker goes on."""
+    window_start = max(0, start - int(lex.settings["attribution_window_chars"]))
+    before = text[window_start:start].rstrip()
+    if not before or text[window_start + len(before) : start].count("\n") > 2:
         return False
-    closing = max(before.rfind(mark) for mark in '»“”"')
-    if closing < 0:
+    end = window_start + len(before)
+    if before[-1] in CLOSERS or (
+        len(before) > 1 and before[-1] in ".!?…" and before[-2] in CLOSERS
+    ):
+        return (end if before[-1] in CLOSERS else end - 1) in said
+    if before[-1] not in ".!?…":
         return False
-    clause = before[closing + 1 :]
-    return bool(AFTER_QUOTE_RE.match(clause)) and _has_verb(lex, _words(clause)[:6])
+    line = before.split("\n")[-1]
+    cut = max(line.rfind(mark) for mark in '»“”",')
+    clause = line[cut + 1 :] if cut >= 0 else line
+    return _has_verb(lex, _words(clause)[:6])
 
 
 def _introduced(lex: Lexicon, text: str, start: int, end: int) -> bool:
