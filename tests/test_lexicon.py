@@ -443,7 +443,7 @@ def test_scare_quotes_are_flagged(lang: str, text: str, quoted: str) -> None:
     [
         ("ru", 'Напомним, что "Комментарии" писали о том.'),  # an outlet's name
         ("ru", "как сообщает «Интерфакс»"),
-        ("ru", "акции банка «ВТБ» выросли"),  # an acronym after a name kind (name_kinds)
+        ("ru", "акции банка «ВТБ» выросли"),  # an acronym: a name
         ("ru", "лидер движения «Суть времени»"),  # a title
         ("ru", "Само слово «освободители» пришло из прошлого."),  # a word mentioned
         ("ru", "«Нет», — ответил Песков."),  # a quoted answer
@@ -1215,10 +1215,11 @@ def test_a_quotation_that_only_follows_a_full_stop_is_no_continuation() -> None:
          "«независимые сторожевые псы»"),
         ("en", 'The bloody dictator unexpectedly "slathered with compliments" on Trump.',
          '"slathered with compliments"'),
-        # an acronym alone, whoever speaks in the sentence (fresh_pages/429)
-        ("uk", "Міноборони РФ заявило про наступ на “ЛНР”.", "“ЛНР”"),
-        ("ru", "Бойовики «ЛНР» снова обстреляли Счастье.", "«ЛНР»"),
+        # a name after the outlet's own qualifier, whoever speaks (fresh_pages/429)
+        ("uk", "Міноборони РФ заявило про наступ на псевдореспубліки “ЛНР” та “ДНР”.", "“ЛНР”"),
+        ("uk", "Бойовики так званої «ЛНР» знову обстріляли Щастя.", "«ЛНР»"),
         ("en", 'Officials of the self-proclaimed "DPR" said so.', '"DPR"'),
+        ("ru", "Так называемая «Новороссия» исчезла с карт.", "«Новороссия»"),
         # after a distancing cue, whoever speaks (fresh_pages/429, real_events/312)
         ("uk", "Але вже на першій сторінці так званого “документу” написано заголовок.",
          "“документу”"),
@@ -1256,10 +1257,14 @@ def test_quotes_around_a_term_with_no_speaker_are_scare_quotes(
             "Foreign Policy приводит данные СБУ с февраля 2022 года.\nПомимо СБУ есть и"
             " «независимые сторожевые псы», работающие с полицией.",
         ),
-        # names: capitalised, or an acronym after a name kind
+        # names: capitalised, or an acronym (quoted by the typographic convention for names)
         ("ru", "Вечером 3 марта «Роскомнадзор» начал блокировать независимые СМИ."),
         ("ru", "Об этом сообщил телеканал «RT»."),
+        ("uk", "Документи можна отримати в «ЦНАП» за місцем проживання."),
         ("en", "Russia used the “Oreshnik” missile."),
+        # a word shouted in capitals is no acronym (UNLP, SemEval records)
+        ("ru", "Смотрите «СПЕЦВЫПУСК» сегодня вечером."),
+        ("en", 'The letter was marked "URGENT" on top.'),
         # five words and more: left alone
         ("ru", "Они обещали «быстро и без потерь взять город»."),
     ],

@@ -171,7 +171,6 @@ class Lexicon:
     # phrases that give a sentence's words a speaker without a speech verb («по словам»,
     # "according to"): each a tuple of its words' forms
     speech_cues: tuple[tuple[frozenset[str], ...], ...] = ()
-    name_kinds: frozenset[str] = frozenset()  # «банк «ВТБ»»: a quoted acronym is a name
     # «так называемый», "so-called" just before a quotation: the outlet's marks, whoever spoke
     distancing_cues: tuple[tuple[frozenset[str], ...], ...] = ()
     prefixes: list[Prefix] = field(default_factory=list)
@@ -372,7 +371,6 @@ def _load(lang: str, path: Path, fingerprint: str = "") -> Lexicon:
         settings=settings,
         label_words=_forms(lang, data.get("label_words")),
         speech_cues=_cues(lang, data.get("speech_cues")),
-        name_kinds=_forms(lang, data.get("name_kinds")),
         distancing_cues=_cues(lang, data.get("distancing_cues")),
         prefixes=[
             parse_prefix(lang, f"{path}: prefix {n}", raw)
@@ -542,10 +540,24 @@ def _name_like(content: str) -> bool:
 
 
 def _distanced(lex: Lexicon, text: str, start: int) -> bool:
-    """Whether the quotation at ``start`` follows a distancing cue («так называемый», «так
-    званий», "so-called"): the outlet's own marks, whoever speaks in the sentence."""
+    """Whether the quotation at ``start`` follows the outlet's own qualifier: a distancing
+    cue («так называемый», «так званий», "so-called"; ``distancing_cues``), or a word the
+    lexicon lists as a delegitimising qualifier or forms with a loaded prefix
+    («псевдореспубліки “ЛНР”», "illegitimate"). The marks are then the outlet's, whoever
+    speaks in the sentence, and a name in them is a scare quote too."""
     before = _words(text[max(0, start - 40) : start].split("\n")[-1])[-3:]
-    return bool(before) and _cued(lex, before, lex.distancing_cues, last=True)
+    if not before:
+        return False
+    if _cued(lex, before, lex.distancing_cues, last=True):
+        return True
+    last = before[-1]
+    if any(prefix.matches(last) for prefix in lex.prefixes):
+        return True
+    return any(
+        entry.category == "delegitimising_qualifier" and len(entry.seq) == 1
+        for key in lemma_keys(lex.lang, last)
+        for entry in lex.index.get(key, ())
+    )
 
 
 def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
@@ -721,39 +733,36 @@ def _mentioned(lex: Lexicon, text: str, start: int) -> bool:
 
 def _scare_quote(lex: Lexicon, text: str, start: int, end: int, content: str) -> LexiconHit | None:
     """Quotation marks around a term with no speaker: the outlet distancing itself from the
-    term (the "so-called" class). Up to ``scare_quote_max_words`` lowercase words, or an
-    acronym alone («ДНР», «ЛНР»: names of states and bodies are not quoted by convention, so
-    the marks say something); a capitalised word is a name («Комментарии», "Fox News",
-    «Роскомнадзор»), and so is an acronym after one of the lexicon's ``name_kinds`` (банк
-    «ВТБ») or an outlet's. A quotation with a speaker is speech, never a scare quote."""
+    term (the "so-called" class). Up to ``scare_quote_max_words`` lowercase words; a
+    capitalised word or an acronym is a name («Комментарии», "Fox News", «Роскомнадзор»,
+    «ЦНАП»), unless the outlet's own qualifier stands just before it (:func:`_distanced`:
+    «псевдореспубліки “ЛНР”», «так звана «ДНР»», the self-proclaimed "DPR"). A quotation
+    with a speaker is speech, never a scare quote; after the outlet's qualifier the marks
+    are the outlet's whoever speaks."""
     words = content.split()
     if not 1 <= len(words) <= lex.settings["scare_quote_max_words"] or " ".join(words) != content:
         return None
     if not all(LETTERS_RE.fullmatch(word) for word in words):
         return None
-    acronym = len(words) == 1 and len(content) > 1 and content.isupper()
-    if acronym and _named(lex, text, start):
-        return None  # a company's or a channel's name: банк «ВТБ», ОАО «РЖД»
-    if not acronym and (content[0].isupper() or any(len(w) > 1 and w.isupper() for w in words)):
-        return None  # a name or title («Комментарии», "Fox News")
+    distanced = _distanced(lex, text, start)
+    if not distanced and (content[0].isupper() or any(len(w) > 1 and w.isupper() for w in words)):
+        return None  # a name, title or acronym («Комментарии», "Fox News", «ЦНАП»)
     if _mentioned(lex, text, start):
         return None  # a word mentioned, not used: «слово "режим"», the word "regime"
-    distanced = _distanced(lex, text, start)
     before = _words(text[max(0, start - 60) : start].split("\n")[-1])
     if not distanced and (_has_verb(lex, before[-2:]) or _attributed(lex, text, start, end)):
         return None  # a quoted answer or term: said "no"; «нет», — ответил он
     if _is_outlet(content):
         return None
-    if not (distanced or acronym) and len(words) > 2 and _speaker_before(lex, text, start):
+    if not distanced and len(words) > 2 and _speaker_before(lex, text, start):
         # three words or more are likelier a source's: a speaker in the sentence before
         # makes them its words (a retelling: «Foreign Policy приводит данные СБУ …» and
         # then «Помимо СБУ есть и «независимые сторожевые псы»», the magazine's term)
         return None
-    if not (distanced or acronym) and _speaker_in_sentence(lex, text, start, end):
+    if not distanced and _speaker_in_sentence(lex, text, start, end):
         # a speaker in the sentence makes the quoted words a partial quotation ("he would
         # "certainly concede""): a teacher marked such hits false alarms, so none is reported.
-        # Not so after «так называемый» or around an acronym («ДНР»): the speaker said the
-        # name, the marks are the outlet's
+        # Not so after «так называемый» or «псевдореспубліки»: the marks are the outlet's
         return None
     settings = lex.settings
     confidence = float(settings["scare_quote"])
@@ -761,13 +770,6 @@ def _scare_quote(lex: Lexicon, text: str, start: int, end: int, content: str) ->
     return LexiconHit(start, end, text[start:end], normalise(content), SCARE_QUOTES,
                       settings["scare_quote_explanation"], content, settings["scare_quote_source"],
                       True, confidence, note)  # fmt: skip
-
-
-def _named(lex: Lexicon, text: str, start: int) -> bool:
-    """Whether the quotation at ``start`` follows a word of the lexicon's ``name_kinds``
-    (банк «ВТБ», телеканал «RT»): a name in quotes, as the convention has it."""
-    before = _words(text[max(0, start - 40) : start].split("\n")[-1])
-    return bool(before) and not lemma_keys(lex.lang, before[-1]).isdisjoint(lex.name_kinds)
 
 
 def _literal(tokens: Tokens, entry: Entry, i: int, j: int) -> bool:
