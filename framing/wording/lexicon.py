@@ -21,18 +21,22 @@ text, so ``text[hit.start:hit.end]`` is the surface form («страны-агр�
 * **Context.** A ``needs_context`` entry may list ``literal_contexts``: patterns containing
   it (``*`` = one optional word) that make it literal («режим работы», "claimed
   responsibility"); such hits are dropped, the others get the lower ``context`` confidence.
-  A hit inside a quotation of three or more words attributed by a speech verb just after
-  («…», — сказал Песков; "…," he said) or before («Песков заявил: "…"») is the outlet
-  quoting someone: it gets a note and a lower confidence. The speaker's name is not checked.
-* **Scare quotes.** One or two lowercase words in quotation marks («"освободители"»,
-  „визволителі“, "liberators") are reported as ``scare_quotes`` unless they are an outlet
-  alias in the outlet registry (when there is one), start with a capital or are all-caps
-  (names, titles, acronyms: «"Комментарии"», «ДНР»), follow a mention cue («слово "режим"»,
-  the word "regime"; lexicon hits there are dropped too), or are quoted speech (right after
-  a speech verb, said "no", or attributed like a long quotation). Limits: a capitalised scare
-  quote is missed, a lowercase name not in the registry is flagged, and a short partial
-  quotation cannot be told from irony, so one in a sentence with a speech verb is reported
-  with lower confidence and a note.
+  A hit inside a quotation of a speaker (:func:`_spoken`: a long one attributed by a speech
+  verb after or before it, introduced by a colon, interrupted by the author's words or
+  going on from one just attributed; a partial one, a few words run into a sentence with a
+  speech verb or cue, «назвал публикацию «чистой выдумкой»») is the outlet quoting
+  someone: it gets a note and a lower confidence. The speaker's name is not checked.
+* **Scare quotes.** Quotation marks around a term with no speaker: up to four lowercase
+  words («"освободители"», „визволителі“, "special military operation") with no speech
+  verb or cue in their sentence (three or more: nor in the sentence before), or any words,
+  names too, right after the outlet's own qualifier («так называемый», «псевдореспубліки
+  “ЛНР”», "so-called"), are reported as ``scare_quotes``, unless they are an outlet alias
+  in the outlet registry (when there is one), follow a mention cue («слово "режим"», the
+  word "regime"; lexicon hits there are dropped too), or sit inside a longer quotation.
+  Otherwise a capitalised or all-caps quotation is a name («"Комментарии"», «ЦНАП»).
+  Limits: a capitalised scare quote with no qualifier before it («ЛНР» alone) is missed, a
+  lowercase name not in the registry is flagged, and irony inside a sentence that quotes
+  someone («Путін, у якого завжди “все було за планом”, заявив») is read as the speaker's.
 
 Confidences and windows are data, in ``corpus/lexicons/common.yaml``. Curators' entries in
 ``corpus/lexicons/curated/<lang>.yaml`` are merged over the shipped ones (``curation.py``).
@@ -423,9 +427,9 @@ def find_loaded(text: str, lang: str) -> list[LexiconHit]:
 
 
 def quoted_speech(text: str, lang: str) -> list[tuple[int, int]]:
-    """The quotations of ``text`` attributed to a speaker (three words or more, a speech
-    verb just after or a colon after one just before): where a lexicon hit is the outlet
-    quoting someone (``quoted_note``), and so is a detector suggestion (profile)."""
+    """The quotations of ``text`` that are a speaker's (:func:`_spoken`, partial quotations
+    too): where a lexicon hit is the outlet quoting someone (``quoted_note``), and so is a
+    detector suggestion (profile)."""
     lex = load_lexicon(lang)
     return _spoken(lex, text, _quotes(text))
 
