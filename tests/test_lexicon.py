@@ -1209,12 +1209,6 @@ def test_a_quotation_that_only_follows_a_full_stop_is_no_continuation() -> None:
 @pytest.mark.parametrize(
     ("lang", "text", "scare"),
     [
-        # no speaker: three or four lowercase words (fresh_alignment/501, fresh_pages/433)
-        ("ru", "Напомним, 17 марта МУС выдал «ордеры на арест» Путина.", "«ордеры на арест»"),
-        ("ru", "Помимо СБУ есть и «независимые сторожевые псы», работающие с полицией.",
-         "«независимые сторожевые псы»"),
-        ("en", 'The bloody dictator unexpectedly "slathered with compliments" on Trump.',
-         '"slathered with compliments"'),
         # a name after the outlet's own qualifier, whoever speaks (fresh_pages/429)
         ("uk", "Міноборони РФ заявило про наступ на псевдореспубліки “ЛНР” та “ДНР”.", "“ЛНР”"),
         ("uk", "Бойовики так званої «ЛНР» знову обстріляли Щастя.", "«ЛНР»"),
@@ -1232,6 +1226,36 @@ def test_quotes_around_a_term_with_no_speaker_are_scare_quotes(
     lang: str, text: str, scare: str
 ) -> None:
     assert (scare, SCARE_QUOTES) in flagged(text, lang)
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "scare"),
+    [
+        # no speaker: three or four lowercase words (fresh_alignment/501, real_events/314)
+        ("ru", "Напомним, 17 марта МУС выдал «ордеры на арест» Путина.", "«ордеры на арест»"),
+        ("en", 'The bloody dictator unexpectedly "slathered with compliments" on Trump.',
+         '"slathered with compliments"'),
+    ],
+)  # fmt: skip
+def test_longer_scare_quotes_by_the_setting(
+    lang: str, text: str, scare: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the shipped setting stops at two words (UNLP uk fell with four: BENCHMARKS.md,
+    # session 19); the rule for longer ones is the same, and waits for the setting
+    assert (scare, SCARE_QUOTES) not in flagged(text, lang)
+    monkeypatch.setitem(load_lexicon(lang).settings, "scare_quote_max_words", 4)
+    assert (scare, SCARE_QUOTES) in flagged(text, lang)
+    # with a speaker in the sentence before, three words or more are the source's
+    before = (
+        "Foreign Policy приводит данные СБУ.\n" if lang == "ru" else "Putin said so at Valdai.\n"
+    )
+    text = before + text
+    assert _speaker_or_none(text, lang, scare)
+
+
+def _speaker_or_none(text: str, lang: str, scare: str) -> bool:
+    """Whether ``scare`` is left unflagged in ``text`` (a source's words)."""
+    return (scare, SCARE_QUOTES) not in flagged(text, lang)
 
 
 @pytest.mark.parametrize(

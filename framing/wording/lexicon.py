@@ -81,6 +81,7 @@ FIELDS = tuple("pattern category explanation neutral source needs_context contex
 OPTIONAL_FIELDS = ("max_gap", "literal_contexts", "updated")  # updated: set by curation
 SETTINGS = (
     "plain context quoted_factor quoted_note attribution_window_chars scare_quote_max_words "
+    "scare_quote_max_words_qualified "
     "scare_quote scare_quote_explanation "
     "scare_quote_source speaker_label_max_words"
 ).split()
@@ -737,18 +738,20 @@ def _mentioned(lex: Lexicon, text: str, start: int) -> bool:
 
 def _scare_quote(lex: Lexicon, text: str, start: int, end: int, content: str) -> LexiconHit | None:
     """Quotation marks around a term with no speaker: the outlet distancing itself from the
-    term (the "so-called" class). Up to ``scare_quote_max_words`` lowercase words; a
+    term (the "so-called" class). Up to ``scare_quote_max_words`` lowercase words (up to
+    ``scare_quote_max_words_qualified`` after the outlet's own qualifier); a
     capitalised word or an acronym is a name («Комментарии», "Fox News", «Роскомнадзор»,
     «ЦНАП»), unless the outlet's own qualifier stands just before it (:func:`_distanced`:
     «псевдореспубліки “ЛНР”», «так звана «ДНР»», the self-proclaimed "DPR"). A quotation
     with a speaker is speech, never a scare quote; after the outlet's qualifier the marks
     are the outlet's whoever speaks."""
     words = content.split()
-    if not 1 <= len(words) <= lex.settings["scare_quote_max_words"] or " ".join(words) != content:
+    distanced = _distanced(lex, text, start)
+    most = lex.settings["scare_quote_max_words_qualified" if distanced else "scare_quote_max_words"]
+    if not 1 <= len(words) <= int(most) or " ".join(words) != content:
         return None
     if not all(LETTERS_RE.fullmatch(word) for word in words):
         return None
-    distanced = _distanced(lex, text, start)
     if not distanced and (content[0].isupper() or any(len(w) > 1 and w.isupper() for w in words)):
         return None  # a name, title or acronym («Комментарии», "Fox News", «ЦНАП»)
     if _mentioned(lex, text, start):
