@@ -1240,17 +1240,15 @@ def test_quotes_around_a_term_with_no_speaker_are_scare_quotes(
 def test_longer_scare_quotes_by_the_setting(
     lang: str, text: str, scare: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # the shipped setting stops at two words (UNLP uk fell with four: BENCHMARKS.md,
-    # session 19); the rule for longer ones is the same, and waits for the setting
-    assert (scare, SCARE_QUOTES) not in flagged(text, lang)
-    monkeypatch.setitem(load_lexicon(lang).settings, "scare_quote_max_words", 4)
     assert (scare, SCARE_QUOTES) in flagged(text, lang)
     # with a speaker in the sentence before, three words or more are the source's
     before = (
         "Foreign Policy приводит данные СБУ.\n" if lang == "ru" else "Putin said so at Valdai.\n"
     )
-    text = before + text
-    assert _speaker_or_none(text, lang, scare)
+    assert _speaker_or_none(before + text, lang, scare)
+    # scare_quote_max_words (common.yaml) bounds them
+    monkeypatch.setitem(load_lexicon(lang).settings, "scare_quote_max_words", 2)
+    assert (scare, SCARE_QUOTES) not in flagged(text, lang)
 
 
 def _speaker_or_none(text: str, lang: str, scare: str) -> bool:
