@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -199,3 +200,24 @@ def test_events_refuses_workers_without_dask(runner: CliRunner, seed_db: Path) -
     result = runner.invoke(cli, ["events", "--db", str(seed_db), "--workers", "4"])
     assert result.exit_code == 2
     assert "--workers needs --engine dask" in result.stderr
+
+
+def test_compare_says_on_stderr_what_it_is_doing(
+    runner: CliRunner, seed_copy: Path, seed_ids: dict[str, str]
+) -> None:
+    """`framing compare` was silent for the half minute its model took to load (QA, session
+    19): it says so on stderr, stdout keeps the data only, and --silent quiets it."""
+    args = ["compare", seed_ids["001"], seed_ids["002"], "--db", str(seed_copy), "--no-phrases"]
+    result = runner.invoke(cli, args)
+    assert result.exit_code == 0, result.stderr
+    json.loads(result.stdout)
+    lines = result.stderr.splitlines()
+    assert lines[0] == "Comparing 2 articles…"
+    assert lines[1].startswith("Loading the embedding model (")
+    assert re.fullmatch(r"Compared 2 articles in \d+ s\.", lines[-1])
+    # the stored comparison loads no model, and says nothing of one
+    again = runner.invoke(cli, args)
+    assert "Loading" not in again.stderr
+    assert again.stdout == result.stdout
+    silent = runner.invoke(cli, [*args, "--silent"])
+    assert (silent.exit_code, silent.stderr) == (0, "")

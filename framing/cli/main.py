@@ -302,6 +302,7 @@ def events(db: str | None, model: str | None, fmt: str, engine: str, workers: in
     "far apart).",
 )
 @MAX_BYTES_OPTION
+@click.option("-s", "--silent", is_flag=True, help="No status lines on stderr.")
 @friendly_errors
 def compare(
     articles: tuple[str, ...],
@@ -311,19 +312,21 @@ def compare(
     no_phrases: bool,
     same_event: bool,
     max_bytes: int | None,
+    silent: bool,
 ) -> None:
     """Align 2 or 3 articles sentence by sentence across languages.
 
     ARTICLES are ids (or unique prefixes) of stored articles, or files or http(s) links,
     which are ingested first. Prints the claim matrix: which statements the outlets share,
     which one adds, which it leaves out, plus phrase-level insertions and quote fidelity.
+    What it is doing (loading the model takes a while) is said on stderr.
 
     Example:
 
         framing compare 7883 65b2 --db x.db --format text
     """
+    import time
 
-    from framing.alignment.embedder import LazyEmbedder
     from framing.compare import compare as run_compare
     from framing.links import apply_corrections
     from framing.store import open_store
@@ -338,10 +341,15 @@ def compare(
             ids = [
                 _stored_id(store, given, items) for given, items in zip(articles, read, strict=True)
             ]
+        # the model loads for about half a minute on a small machine: say what is going on
+        # (on stderr, as ingest and score report their progress; QA, session 19)
+        started = time.monotonic()
+        say = _status_line(silent)
+        say(f"Comparing {len(ids)} articles…")
         result = run_compare(
             store,
             ids,
-            LazyEmbedder(model),
+            _announced_embedder(model, say),
             phrases=not no_phrases,
             same_event=True if same_event else None,
         )
@@ -349,10 +357,36 @@ def compare(
         result = apply_corrections(
             result, store.corrections(ids), lambda i: store.article(i)["text"]
         )
+    say(f"Compared {len(ids)} articles in {time.monotonic() - started:.0f} s.")
     if fmt == "text":
         click.echo(render_comparison(result))
     else:
         write_object(result, sys.stdout)
+
+
+def _status_line(silent: bool) -> Any:
+    """A function writing one status line on stderr (nothing with --silent)."""
+
+    def say(line: str) -> None:
+        if not silent:
+            click.echo(line, err=True)
+
+    return say
+
+
+def _announced_embedder(model: str | None, say: Any) -> Any:
+    """A lazy embedder that says on stderr when it starts loading its model (a comparison
+    already stored loads none, and says nothing of it)."""
+    from framing.alignment.embedder import LazyEmbedder
+
+    class Announced(LazyEmbedder):
+        @property
+        def loaded(self) -> Any:
+            if self._loaded is None:
+                say(f"Loading the embedding model ({self.model_id}); this takes a while…")
+            return super().loaded
+
+    return Announced(model)
 
 
 def _read_if_input(given: str, limit: int) -> list[Any] | None:
