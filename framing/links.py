@@ -20,7 +20,7 @@ from typing import Any
 
 from framing.alignment.align import DisjointSets
 from framing.alignment.event_figures import event_profiles, shared_provenance
-from framing.errors import FramingError
+from framing.errors import FramingError, NotFound
 from framing.store import CORRECTION_FIELDS, Store
 
 # What a reader can say about two sentences; "confirmed" and "added" both mean linked.
@@ -70,7 +70,10 @@ def record_correction(
     each) and return the stored correction."""
     if verdict not in VERDICTS:
         raise FramingError(f"Field 'verdict': {verdict!r} is not one of {', '.join(VERDICTS)}.")
-    first, second = store.article(a[0]), store.article(b[0])
+    first, second = (
+        _named_article(store, a[0], "a_article"),
+        _named_article(store, b[0], "b_article"),
+    )
     if first["id"] == second["id"]:
         raise FramingError("Field 'b_article': a link joins sentences of two different articles.")
     keys = sentence_key(first, a[1], "a"), sentence_key(second, b[1], "b")  # checked as sent
@@ -79,6 +82,19 @@ def record_correction(
         keys = _as_side(keys[1], "a"), _as_side(keys[0], "b")
     record = {**keys[0], **keys[1], "verdict": verdict, "event_id": event_id}
     return store.add_correction(record)
+
+
+def _named_article(store: Store, given: str, field: str) -> dict[str, Any]:
+    """The stored article ``given``, or an error naming the request's field: an unknown id was
+    "No article with id 'zzz'. List them with: framing articles" (a 404 naming neither the
+    field nor a way a script can list them; QA, session 19)."""
+    try:
+        return store.article(given)
+    except NotFound as exc:
+        reason = str(exc).split(" List them with:")[0].rstrip(".")
+        raise FramingError(
+            f"Field '{field}': {reason[:1].lower()}{reason[1:]} (GET /api/articles lists them)."
+        ) from exc
 
 
 def _as_side(key: dict[str, Any], side: str) -> dict[str, Any]:

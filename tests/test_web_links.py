@@ -111,6 +111,20 @@ def test_rejecting_through_the_json_api(client, seed_event, seeds_by_file) -> No
     bad = client.post("/api/links", json={**body, "a_sentence": "x"})
     assert bad.status_code == 400
     assert bad.get_json()["error"] == "Field 'a_sentence': 'x' is not a sentence number."
+    # an unknown article was a 404 "No article with id 'zzzz'. List them with: framing
+    # articles", naming no field (QA, session 19)
+    hexadecimal = ": ids are hexadecimal, at least 4 characters"
+    for field, given, reason in [
+        ("b_article", "zzzz", "no article with id 'zzzz'" + hexadecimal),
+        ("a_article", "abcdef12", "no article with id 'abcdef12'"),
+    ]:
+        unknown = client.post("/api/links", json={**body, field: given})
+        assert unknown.get_json() == {
+            "ok": False,
+            "status": 400,
+            "error": f"Field '{field}': {reason} (GET /api/articles lists them).",
+        }
+        assert unknown.status_code == 400
 
 
 def test_handout_is_honest_about_omissions(client, seed_event, seeds_by_file) -> None:
