@@ -128,3 +128,57 @@ def test_opens_in_datasette(seed_db: Path) -> None:
         )
         rows = json.loads(done.stdout)
         assert rows, table
+
+
+def _correction(n: int) -> dict:
+    return {
+        "a_article": "a" * 16,
+        "a_start": n,
+        "a_end": n + 5,
+        "a_hash": "h",
+        "a_text": "one",
+        "b_article": "b" * 16,
+        "b_start": 0,
+        "b_end": 5,
+        "b_hash": "h",
+        "b_text": "two",
+        "verdict": "confirmed",
+    }
+
+
+def test_an_undone_correction_id_is_never_given_again(db_path: Path) -> None:
+    """An undone correction's id went to the next one (a rowid after a delete), so an old
+    ``?correction=N`` link showed a later correction (QA, session 19)."""
+    with open_store(db_path) as store:
+        first = store.add_correction(_correction(0))["id"]
+        second = store.add_correction(_correction(1))["id"]
+        store.delete_correction(second)
+        third = store.add_correction(_correction(2))["id"]
+        assert third not in (first, second)
+        with pytest.raises(NotFound, match="may have been undone"):
+            store.correction(second)
+
+
+def test_a_store_made_before_migration_19_keeps_its_corrections(db_path: Path) -> None:
+    """A store whose link_corrections table reuses ids (as m014 made it) is rebuilt with its
+    rows and ids as they were, and gives no id twice after the migration."""
+    with open_store(db_path) as store:
+        store.db["link_corrections"].drop()
+        store.db["_sqlite_migrations"].delete_where(
+            "name = ?", ["m019_correction_ids_never_reused"]
+        )
+        columns = {name: type(value) for name, value in _correction(0).items()}
+        store.db["link_corrections"].create(
+            {"id": int, **columns, "event_id": str, "created_at": str},
+            pk="id",
+            not_null={"a_article", "b_article", "verdict"},
+        )
+        for n in (1, 2, 5):
+            store.db["link_corrections"].insert({"id": n, **_correction(n)})
+        before = [dict(r) for r in store.db.query("select * from link_corrections order by id")]
+    with open_store(db_path) as store:
+        assert store.corrections() == before
+        assert "AUTOINCREMENT" in store.db["link_corrections"].schema
+        assert store.db["link_corrections"].indexes
+        store.delete_correction(5)
+        assert store.add_correction(_correction(6))["id"] == 6

@@ -166,6 +166,27 @@ def m016c_article_neighbours(db: Database) -> None:
     )
 
 
+@migrations()
+def m019_correction_ids_never_reused(db: Database) -> None:
+    # An undone correction's id went to the next one (a rowid after a delete), so an old
+    # "?correction=N" link showed a later correction (QA, session 19). AUTOINCREMENT never
+    # gives an id twice; the table is rebuilt with it (SQLite cannot alter a key), its rows
+    # and ids kept, and the sequence starts after the highest id kept.
+    table = db["link_corrections"]
+    columns = ",\n".join(
+        f"[{c.name}] INTEGER PRIMARY KEY AUTOINCREMENT"
+        if c.is_pk
+        else f"[{c.name}] {c.type}" + (" NOT NULL" if c.notnull else "")
+        for c in table.columns
+    )
+    names = ", ".join(f"[{c.name}]" for c in table.columns)
+    db.execute(f"CREATE TABLE [link_corrections_new] (\n{columns}\n)")
+    db.execute(f"INSERT INTO link_corrections_new ({names}) SELECT {names} FROM link_corrections")
+    db.execute("DROP TABLE link_corrections")
+    db.execute("ALTER TABLE link_corrections_new RENAME TO link_corrections")
+    db["link_corrections"].create_index(["a_article", "b_article"])
+
+
 def apply_migrations(db: Database) -> None:
     """Bring the schema up to date, safely when several processes open a new database.
 
