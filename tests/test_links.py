@@ -88,8 +88,8 @@ def test_corrections_win_in_framing_compare(pair, runner, seed_copy: Path) -> No
     quote, statement = index_of(ru, NOT_EXCLUDED), index_of(en, COMMUNICATION)
     record_correction(store, (ru["id"], quote), (en["id"], statement), "added")
     done = runner.invoke(cli, ["compare", ru["id"], en["id"], "--db", str(seed_copy)])
-    assert done.exit_code == 0, done.output
-    result = json.loads(done.output)
+    assert done.exit_code == 0, done.stderr
+    result = json.loads(done.stdout)
     claim = next(c for c in result["claims"] if quote in c.get(ru["id"], []))
     assert claim[en["id"]] == [statement] or statement in claim[en["id"]]
     [applied] = result["corrections"]
@@ -99,7 +99,7 @@ def test_corrections_win_in_framing_compare(pair, runner, seed_copy: Path) -> No
     text = runner.invoke(
         cli, ["compare", ru["id"], en["id"], "--db", str(seed_copy), "--format", "text"]
     )
-    block = text.output.split("Общение не исключается.")[0].rsplit("Claim ", 1)[1]
+    block = text.stdout.split("Общение не исключается.")[0].rsplit("Claim ", 1)[1]
     assert block.startswith(tuple(f"{n} (shared, confirmed by a reader)" for n in range(1, 40)))
 
 
