@@ -15,11 +15,15 @@ from datetime import date, timedelta
 from typing import Any
 
 from framing.errors import FramingError
-from framing.outlets import Registry, load_registry
+from framing.outlets import UNKNOWN as UNKNOWN_PUBLISHER
+from framing.outlets import Registry, load_registry, publisher_label
 from framing.settings import packaged_yaml
 from framing.store import Store
 
 UNKNOWN = "unknown"
+# The "unknown" entry's label: its reports come from sites, named in its ``sites``, that
+# the outlet registry does not hold (or from no address at all).
+UNREGISTERED = "Not in the outlet registry"
 
 
 def coverage_config() -> dict[str, Any]:
@@ -89,8 +93,9 @@ def event_coverage(
     """The coverage of ``event`` (as :func:`framing.compare.group_stored_events` gives it).
 
     ``outlets``: each reporting outlet with its registry facts and sources, its reports
-    (``articles``) and its first report's date; reports with no known outlet are grouped
-    under ``unknown``. ``facets``: the outlets grouped by ownership type, country and kind.
+    (``articles``) and its first report's date; reports of no registry outlet are grouped
+    under ``unknown`` (``label``; ``sites``: ``[{site, articles}]``, site None for a report
+    with no address). ``facets``: the outlets grouped by ownership type, country and kind.
     ``languages``: reports per language. ``first_report`` / ``last_report``: the earliest
     and latest dated report. ``not_covered_by``: see ``data/coverage.yaml``.
     ``summaries``: the store's article summaries, when the caller already has them."""
@@ -105,9 +110,11 @@ def event_coverage(
         if key not in outlets:
             outlets[key] = _outlet_entry(key, by_id.get(key), report["outlet_name"])
             if key == UNKNOWN:
-                outlets[key]["name"] = "Unknown outlet"
+                outlets[key].update(name="Unknown outlet", label=UNREGISTERED, sites=[])
             outlets[key].update(articles=[], first_date=report["date"])
         outlets[key]["articles"].append(report["id"])
+        if key == UNKNOWN:
+            _add_site(outlets[key]["sites"], report)
     dated = sorted((r for r in reports if r["date"]), key=lambda r: (r["date"], r["id"]))
     languages = Counter(r["lang"] or UNKNOWN for r in reports)
     ordered = sorted(outlets.values(), key=lambda o: (o["first_date"] is None, o["first_date"]))
@@ -124,6 +131,20 @@ def event_coverage(
         "not_covered_by": _not_covered(summaries, reports, by_id),
         "not_covered_note": " ".join(coverage_config()["not_covered"]["note"].split()),
     }
+
+
+def _add_site(sites: list[dict[str, Any]], report: dict[str, Any]) -> None:
+    """Count a report of no registry outlet under the site its address names (the
+    comparison's columns name it so): the block said "7 of no known outlet" of reports
+    from amp.lenta.ua and patrioty.org.ua (QA, session 19). ``site`` is None for a report
+    with no address (a pasted text): of no known outlet indeed."""
+    label = publisher_label({"url": report.get("url")})
+    site = None if label == UNKNOWN_PUBLISHER else label
+    entry = next((e for e in sites if e["site"] == site), None)
+    if entry is None:
+        entry = {"site": site, "articles": []}
+        sites.append(entry)
+    entry["articles"].append(report["id"])
 
 
 def _by_count(item: tuple[str, int]) -> tuple[int, str]:

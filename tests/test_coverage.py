@@ -181,3 +181,51 @@ def test_outlet_page_and_twin_show_figures_by_month(client) -> None:
     for month in months:
         for article_id in month["articles"]:
             assert f'href="/articles/{article_id}"' in html
+
+
+def test_reports_of_sites_outside_the_registry_are_named_not_unknown(
+    app, seed_ids: dict[str, str]
+) -> None:
+    """The block read "from 1 outlet (7 of no known outlet)" while the comparison's columns
+    named the sites (QA, session 19): they are reports from sites the outlet registry does
+    not hold, named; only a report with no address is of no known outlet."""
+    from flask import render_template
+
+    from webapp.db import get_store
+
+    def page(site: str, n: int) -> RawInput:
+        return RawInput(
+            source=f"{site}-{n}",
+            text=f"{OTHER_NEWS} {n}.",
+            fields={"url": f"https://{site}/news/{n}", "lang": "ru", "date": "2024-11-07"},
+        )
+
+    with app.test_request_context():
+        store = get_store()
+        added = list(
+            ingest([page("amp.example-kyiv.net", 1), page("amp.example-kyiv.net", 2),
+                    page("patriots.example.org", 3)], store)
+        )  # fmt: skip
+        assert [r.status for r in added] == ["added"] * 3, added
+        ids = [str(r.article_id) for r in added]
+        event = {"articles": [seed_ids["001"], *ids, seed_ids["000"]]}
+        unknown = next(o for o in event_coverage(store, event)["outlets"] if o["id"] == "unknown")
+        assert unknown["name"] == "Unknown outlet"  # the API's keys and values as they were
+        assert unknown["label"] == "Not in the outlet registry"
+        by_site = {s["site"]: sorted(s["articles"]) for s in unknown["sites"]}
+        assert by_site == {
+            "amp.example-kyiv.net": sorted(ids[:2]),
+            "patriots.example.org": ids[2:],
+            None: [seed_ids["000"]],
+        }
+        named = ", ".join(s["site"] for s in unknown["sites"] if s["site"])
+        listed = ", ".join(
+            f"{s['site'] or 'no address'} ({len(s['articles'])})" for s in unknown["sites"]
+        )
+        html = " ".join(render_template("events/_coverage.html", event=event).split())
+    assert (
+        "5 stored reports from 1 outlet (and 3 from 2 sites not in the outlet registry: "
+        f"{named}; 1 of no known outlet), in"
+    ) in html, html[:800]
+    assert f"Not in the outlet registry: {listed}" in html
+    assert "of no known outlet)" in html and "(4 of no known outlet)" not in html
