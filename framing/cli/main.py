@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import re
 import sys
+from collections.abc import Callable
 from typing import Any
 
 import click
@@ -364,7 +365,7 @@ def compare(
         write_object(result, sys.stdout)
 
 
-def _status_line(silent: bool) -> Any:
+def _status_line(silent: bool) -> Callable[[str], None]:
     """A function writing one status line on stderr (nothing with --silent)."""
 
     def say(line: str) -> None:
@@ -374,17 +375,23 @@ def _status_line(silent: bool) -> Any:
     return say
 
 
-def _announced_embedder(model: str | None, say: Any) -> Any:
+def _announced_embedder(model: str | None, say: Callable[[str], None]) -> Any:
     """A lazy embedder that says on stderr when it starts loading its model (a comparison
-    already stored loads none, and says nothing of it)."""
+    already stored loads none, and says nothing of it), and when it is loaded."""
+    import time
+
     from framing.alignment.embedder import LazyEmbedder
 
     class Announced(LazyEmbedder):
         @property
         def loaded(self) -> Any:
-            if self._loaded is None:
-                say(f"Loading the embedding model ({self.model_id}); this takes a while…")
-            return super().loaded
+            if self._loaded is not None:
+                return self._loaded
+            say(f"Loading the embedding model ({self.model_id}); this takes a while…")
+            started = time.monotonic()
+            loaded = super().loaded
+            say(f"Model loaded ({time.monotonic() - started:.0f} s); aligning the sentences…")
+            return loaded
 
     return Announced(model)
 
