@@ -214,7 +214,7 @@ def test_compare_says_on_stderr_what_it_is_doing(
     lines = result.stderr.splitlines()
     assert lines[0] == "Comparing 2 articles…"
     assert lines[1].startswith("Loading the embedding model (")
-    assert re.fullmatch(r"Model loaded \(\d+ s\); aligning the sentences…", lines[2])
+    assert re.fullmatch(r"Model loaded \(\d+ s\)\.", lines[2])
     assert re.fullmatch(r"Compared 2 articles in \d+ s\.", lines[-1])
     # the stored comparison loads no model, and says nothing of one
     again = runner.invoke(cli, args)

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 import weakref
 from collections.abc import Callable
 from pathlib import Path
@@ -570,18 +571,29 @@ class LazyEmbedder:
     seconds of loading torch and the model.
     """
 
-    def __init__(self, name: str | None = None) -> None:
+    def __init__(
+        self, name: str | None = None, announce: Callable[[str], None] | None = None
+    ) -> None:
         self.name = name
         self.model_id = model_id_for(name)
         self._loaded: Embedder | None = None
         # A web server shares one instance between threads: load the model once.
         self._lock = threading.Lock()
+        # told a status line before and after the model loads (`framing compare` on stderr)
+        self._announce = announce
 
     @property
     def loaded(self) -> Embedder:
         with self._lock:
             if self._loaded is None:
+                if self._announce:
+                    self._announce(
+                        f"Loading the embedding model ({self.model_id}); this takes a while…"
+                    )
+                started = time.monotonic()
                 self._loaded = load_embedder(self.name)
+                if self._announce:
+                    self._announce(f"Model loaded ({time.monotonic() - started:.0f} s).")
         return self._loaded
 
     @property

@@ -328,6 +328,7 @@ def compare(
     """
     import time
 
+    from framing.alignment.embedder import LazyEmbedder
     from framing.compare import compare as run_compare
     from framing.links import apply_corrections
     from framing.store import open_store
@@ -350,7 +351,7 @@ def compare(
         result = run_compare(
             store,
             ids,
-            _announced_embedder(model, say),
+            LazyEmbedder(model, announce=say),
             phrases=not no_phrases,
             same_event=True if same_event else None,
         )
@@ -373,27 +374,6 @@ def _status_line(silent: bool) -> Callable[[str], None]:
             click.echo(line, err=True)
 
     return say
-
-
-def _announced_embedder(model: str | None, say: Callable[[str], None]) -> Any:
-    """A lazy embedder that says on stderr when it starts loading its model (a comparison
-    already stored loads none, and says nothing of it), and when it is loaded."""
-    import time
-
-    from framing.alignment.embedder import LazyEmbedder
-
-    class Announced(LazyEmbedder):
-        @property
-        def loaded(self) -> Any:
-            if self._loaded is not None:
-                return self._loaded
-            say(f"Loading the embedding model ({self.model_id}); this takes a while…")
-            started = time.monotonic()
-            loaded = super().loaded
-            say(f"Model loaded ({time.monotonic() - started:.0f} s); aligning the sentences…")
-            return loaded
-
-    return Announced(model)
 
 
 def _read_if_input(given: str, limit: int) -> list[Any] | None:
