@@ -82,9 +82,11 @@ def test_refusals_are_reported_identically(scheduler: str, mixed_inputs: Path) -
     local = run(str(mixed_inputs), "-s")
     dask = run(str(mixed_inputs), "-s", "--engine", "dask", "--scheduler", scheduler)
     assert local[0] == 1
-    assert [line.split(":")[0] for line in local[2].splitlines()] == [
+    *refusals, summary = local[2].splitlines()
+    assert [line.split(":")[0] for line in refusals] == [
         f"refused {mixed_inputs / name}" for name in ("b_empty.txt", "c_binary.bin", "d_short.txt")
     ]
+    assert summary.endswith("refused 3 inputs (listed above): exit status 1.")
     assert dask == local
 
 
