@@ -27,4 +27,14 @@ class StoreError(FramingError):
 
 
 class NotFound(FramingError):
-    """An article, event or outlet id that is not in the store."""
+    """An article, event or outlet id that is not in the store.
+
+    ``reason`` says what is missing; ``hint``, if any, how a command-line user finds what
+    exists. Callers that speak to another audience (the JSON API) reuse ``reason`` with a
+    hint of their own instead of parsing the message.
+    """
+
+    def __init__(self, reason: str, hint: str | None = None) -> None:
+        super().__init__(f"{reason.rstrip('.')}. {hint}" if hint else reason)
+        self.reason = reason.rstrip(".")
+        self.hint = hint

@@ -91,7 +91,7 @@ def _named_article(store: Store, given: str, field: str) -> dict[str, Any]:
     try:
         return store.article(given)
     except NotFound as exc:
-        reason = str(exc).split(" List them with:")[0].rstrip(".")
+        reason = exc.reason
         raise FramingError(
             f"Field '{field}': {reason[:1].lower()}{reason[1:]} (GET /api/articles lists them)."
         ) from exc

@@ -34,7 +34,7 @@ def test_article_page_and_twin(client) -> None:
         (
             "/api/articles/ffffffff",
             404,
-            "No article with id 'ffffffff'. List them with: framing articles",
+            "No article with id 'ffffffff'.",
         ),
         (
             "/api/nowhere",

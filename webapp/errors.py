@@ -37,7 +37,9 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(NotFound)
     def not_found(exc: NotFound) -> Any:
-        return error_response(str(exc), 404)
+        # The hint names a command-line command ("List them with: framing articles"), which
+        # means nothing in a browser or to a script calling the API.
+        return error_response(f"{exc.reason}." if exc.hint else str(exc), 404)
 
     @app.errorhandler(FramingError)
     def bad_request(exc: FramingError) -> Any:

@@ -29,6 +29,7 @@ CORRECTION_FIELDS = (
 ).split()
 
 # What to do about a refused write, by SQLite's error name; what is stored so far is kept.
+ARTICLES_HINT = "List them with: framing articles"
 _WRITE_HINT = "Check the disk and the file's permissions, or choose another with --db / FRAMING_DB."
 _WRITE_HINTS = {
     "SQLITE_FULL": "Free disk space and run the command again: the articles already stored "
@@ -166,7 +167,7 @@ class Store:
     def outlet(self, outlet_id: str) -> dict[str, Any]:
         rows = list(self.db.query("select * from outlets where id = ?", [outlet_id]))
         if not rows:
-            raise NotFound(f"No outlet with id {outlet_id!r}. List them with: framing outlets")
+            raise NotFound(f"No outlet with id {outlet_id!r}", "List them with: framing outlets")
         return _decode_outlet(rows[0])
 
     # -- articles ----------------------------------------------------------------------
@@ -312,7 +313,8 @@ class Store:
         if len(id_or_prefix) < 4 or not all(c in "0123456789abcdef" for c in id_or_prefix):
             raise NotFound(
                 f"No article with id {id_or_prefix!r}: ids are hexadecimal, at least 4 "
-                "characters. List them with: framing articles"
+                "characters",
+                ARTICLES_HINT,
             )
         rows = list(
             self.db.query(
@@ -321,7 +323,7 @@ class Store:
             )
         )
         if not rows:
-            raise NotFound(f"No article with id {id_or_prefix!r}. List them with: framing articles")
+            raise NotFound(f"No article with id {id_or_prefix!r}", ARTICLES_HINT)
         if len(rows) > 1:
             raise NotFound(f"Article id {id_or_prefix!r} is ambiguous: give more characters.")
         return str(rows[0]["id"])
