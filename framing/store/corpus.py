@@ -312,8 +312,7 @@ class Store:
         """The full article id for an id or a unique prefix of one (at least 4 characters)."""
         if len(id_or_prefix) < 4 or not all(c in "0123456789abcdef" for c in id_or_prefix):
             raise NotFound(
-                f"No article with id {id_or_prefix!r}: ids are hexadecimal, at least 4 "
-                "characters",
+                f"No article with id {id_or_prefix!r}: ids are hexadecimal, at least 4 characters",
                 ARTICLES_HINT,
             )
         rows = list(
