@@ -615,7 +615,10 @@ def event_title(report: dict[str, Any], limit: int = 120) -> dict[str, str] | No
         # The event's heading reads as the site's own words: one outlet's loaded wording
         # ("Прессекретар російського диктатора Дмитро Пєсков…" headed Peskov's denial on
         # the home page, though two other reports open with the statement in plain words).
-        return bool(title_highlights(words(aid), articles[aid]["lang"]))
+        # Loaded words the report quotes a speaker saying (a hit with a ``note``) are the
+        # speaker's, and the heading shows them as a quotation.
+        hits = title_highlights(words(aid), articles[aid]["lang"])
+        return any(not hit.get("note") for hit in hits)
 
     # a report that opens with the statement gives the words (one without loaded wording,
     # then English first among them): a later sentence leans on what came before ("Peskov

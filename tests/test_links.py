@@ -412,6 +412,33 @@ def test_an_event_title_takes_the_words_of_a_report_without_loaded_wording() -> 
     assert event_title({"articles": loaded_everywhere, "rows": [two]})["lang"] == "uk"
 
 
+def test_an_event_title_may_quote_a_speakers_loaded_words() -> None:
+    """A report that quotes the speaker's own loaded words is not loaded in the outlet's
+    voice: it still gives the heading before a plain report in another language."""
+    from framing.report import event_title
+
+    def article(aid: str, lang: str, first: str) -> dict:
+        return {"id": aid, "lang": lang, "sentences": [{"text": first}, {"text": "Далее."}]}
+
+    quoting = "Песков заявил: «Это так называемые эксперты, они лгут»."
+    articles = [
+        article("quoting", "ru", quoting),
+        article("plain", "uk", "Пєсков розкритикував експертів."),
+    ]
+    row = {
+        "kind": "shared",
+        "status": "aligned",
+        "cells": {"quoting": [0], "plain": [0]},
+        "links": [{"score": 9.0}],
+    }
+    # the Russian report's voice is plain, so the order among plain reports decides (neither
+    # is English: the first)
+    assert event_title({"articles": articles, "rows": [row]})["text"] == quoting
+    own_voice = article("quoting", "ru", "Так называемые эксперты снова лгут.")
+    title = event_title({"articles": [own_voice, articles[1]], "rows": [row]})
+    assert title["lang"] == "uk"
+
+
 def three_reports_one_candidate_elsewhere() -> dict:
     """Two English reports share a quotation (a confident link); the Russian report's
     version of it is only a possible counterpart of each (Interfax against english.pravda.ru
