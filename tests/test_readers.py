@@ -175,6 +175,20 @@ def test_json_list_file(tmp_path: Path) -> None:
     assert items[1].reason == "field 'text' must be a non-empty string"
 
 
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [
+        # json's own message ends in "at": the position follows it once, not "at at"
+        ('{"text": "cut short', "Unterminated string starting at line 1, column 10"),
+        ('[\n  {"text": 5},\n  {"text" "x"}\n]', "Expecting ':' delimiter at line 3, column 11"),
+    ],
+)
+def test_malformed_json_file_says_where(tmp_path: Path, data: str, reason: str) -> None:
+    [item] = read_inputs([str(write(tmp_path, "bad.json", data))], LIMIT)
+    assert isinstance(item, InputRefused)
+    assert item.reason == f"malformed JSON: {reason}"
+
+
 def test_stdin_jsonl_streams_with_line_numbers() -> None:
     data = (json.dumps({"id": "a", "text": RU}) + "\n" + "oops\n").encode("utf-8")
     items = list(read_stdin(io.BufferedReader(io.BytesIO(data)), LIMIT))

@@ -221,7 +221,7 @@ def _records_from_json(text: str, source: str, max_bytes: int) -> Iterator[RawIn
     try:
         parsed = json.loads(text)
     except json.JSONDecodeError as exc:
-        yield InputRefused(source, f"malformed JSON: {exc.msg} at line {exc.lineno}")
+        yield InputRefused(source, f"malformed JSON: {_json_error(exc, lines=True)}")
         return
     items = parsed if isinstance(parsed, list) else [parsed]
     for number, obj in enumerate(items, 1):
@@ -230,6 +230,14 @@ def _records_from_json(text: str, source: str, max_bytes: int) -> Iterator[RawIn
             yield _record(obj, where, max_bytes)
         except InputRefused as refusal:
             yield refusal
+
+
+def _json_error(exc: json.JSONDecodeError, lines: bool) -> str:
+    """The parser's complaint and where it is. Some of json's messages end in "at" (they
+    are written to be followed by the position: "Unterminated string starting at"), so the
+    position follows them without a second "at"."""
+    where = f"line {exc.lineno}, column {exc.colno}" if lines else f"column {exc.colno}"
+    return f"{exc.msg.removesuffix(' at')} at {where}"
 
 
 def _records_from_jsonl(
@@ -244,7 +252,7 @@ def _record_from_line(line: str, where: str, max_bytes: int) -> RawInput | Input
     try:
         return _record(json.loads(line), where, max_bytes)
     except json.JSONDecodeError as exc:
-        return InputRefused(where, f"malformed JSON line: {exc.msg} at column {exc.colno}")
+        return InputRefused(where, f"malformed JSON line: {_json_error(exc, lines=False)}")
     except InputRefused as refusal:
         return refusal
 
