@@ -7,7 +7,7 @@ module (:mod:`align`, :mod:`events`, :mod:`phrases`, :mod:`quotes`).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from itertools import combinations
 from typing import Any
@@ -152,6 +152,22 @@ def events_up_to_date(store: Store, model_id: str, ids: list[str] | None = None)
     return not ids or store.cached_analysis(key) is not None
 
 
+def check_count(count: int) -> None:
+    """Refuse a comparison of fewer than 2 or more than 3 articles."""
+    if not 2 <= count <= 3:
+        raise FramingError(f"compare takes 2 or 3 articles, not {count}")
+
+
+def resolved_ids(store: Store, article_ids: Sequence[str]) -> list[str]:
+    """The full ids of the 2–3 different stored articles ``article_ids`` name (ids or
+    prefixes); a FramingError naming the problem otherwise."""
+    check_count(len(article_ids))
+    resolved = [store.resolve_id(i) for i in article_ids]
+    if len(set(resolved)) < len(resolved):
+        raise FramingError("compare needs different articles: the same article was given twice")
+    return resolved
+
+
 def compare(
     store: Store,
     article_ids: list[str],
@@ -169,11 +185,7 @@ def compare(
     the store: the same articles, model and settings give the stored result.
     ``loaded``: the articles, by full id, if the caller has read them already.
     """
-    if not 2 <= len(article_ids) <= 3:
-        raise FramingError(f"compare takes 2 or 3 articles, not {len(article_ids)}")
-    resolved = [store.resolve_id(i) for i in article_ids]
-    if len(set(resolved)) < len(resolved):
-        raise FramingError("compare needs different articles: the same article was given twice")
+    resolved = resolved_ids(store, article_ids)
     embedder = embedder or LazyEmbedder()
     key = _compare_key(embedder, resolved, phrases, same_event)
     cached = store.cached_analysis(key)

@@ -222,3 +222,33 @@ def test_compare_says_on_stderr_what_it_is_doing(
     assert again.stdout == result.stdout
     silent = runner.invoke(cli, [*args, "--silent"])
     assert (silent.exit_code, silent.stderr) == (0, "")
+
+
+def test_compare_refuses_a_wrong_count_before_it_reads_or_stores(
+    runner: CliRunner, seed_copy: Path, tmp_path: Path
+) -> None:
+    """`framing compare FILE` ingested the file, creating the store, and only then said
+    "compare takes 2 or 3 articles, not 1" (after "Comparing 1 articles…"); two files of
+    one text were both stored before "the same article was given twice" (QA, session 20)."""
+    text = tmp_path / "one.txt"
+    text.write_text(
+        "Песков заявил журналистам, что Кремль пока не получал предложения о встрече.\n\n"
+        "По его словам, график президента на следующую неделю ещё не составлен.\n",
+        "utf-8",
+    )
+    fresh = tmp_path / "fresh.db"
+    result = runner.invoke(cli, ["compare", str(text), "--db", str(fresh)])
+    assert (result.exit_code, result.stderr) == (
+        1,
+        "Error: compare takes 2 or 3 articles, not 1\n",
+    )
+    assert not fresh.exists()
+    twin = tmp_path / "twin.txt"
+    twin.write_bytes(text.read_bytes())
+    before = seed_rows(seed_copy)
+    result = runner.invoke(cli, ["compare", str(text), str(twin), "--db", str(seed_copy)])
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "Error: compare needs different articles: the same article was given twice\n"
+    )
+    assert seed_rows(seed_copy) == before

@@ -329,13 +329,15 @@ def compare(
     import time
 
     from framing.alignment.embedder import LazyEmbedder
+    from framing.compare import check_count, resolved_ids
     from framing.compare import compare as run_compare
     from framing.links import apply_corrections
     from framing.store import open_store
 
     # Files and links are read (and fetched) first, outside any transaction; then ingested in
     # one transaction with the ids' checks, so a command that fails (a file of many records,
-    # an unknown id) leaves the store as it was.
+    # an unknown id, one article or the same one twice) leaves the store as it was.
+    check_count(len(articles))  # before a file is read or a store created
     limit = max_bytes or setting("max_input_bytes")
     read = [_read_if_input(given, limit) for given in articles]
     with open_store(db, create=any(items is not None for items in read)) as store:
@@ -343,6 +345,7 @@ def compare(
             ids = [
                 _stored_id(store, given, items) for given, items in zip(articles, read, strict=True)
             ]
+            ids = resolved_ids(store, ids)
         # the model loads for about half a minute on a small machine: say what is going on
         # (on stderr, as ingest and score report their progress; QA, session 19)
         started = time.monotonic()
