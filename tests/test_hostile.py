@@ -421,6 +421,10 @@ def test_serve_refuses_a_short_key_before_loading(tmp_path: Path) -> None:
             400,
             "Field 'to': 2024-11-01 is before 'from' (2024-11-30): swap the two dates.",
         ),
+        # a search with no word in it matched every event (QA, session 20)
+        ("/?q=%25", 400, "Field 'q': '%' has no letters or digits to search for."),
+        ("/api/articles?q=%C2%AB%C2%BB", 400, "Field 'q': '«»' has no letters or digits"),
+        ("/api/home?q=%C2%AB%D0%9F%D0%B5%D1%81%D0%BA%D0%BE%D0%B2%C2%BB", 200, '"ok":true'),
         ("/api/home?from=2024-11-07&to=2024-11-07", 200, '"ok":true'),
         ("/api/home?to=2024-11-07", 200, '"ok":true'),
     ],

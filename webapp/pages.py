@@ -48,6 +48,10 @@ def search_filters() -> dict[str, str]:
         value = request.args.get(name, "").strip()
         if value and name in ("from", "to") and not is_date(value):
             raise FramingError(f"Field '{name}': {value!r} is not a date like 2024-11-07.")
+        if value and name == "q" and not re.search(r"\w", value):
+            # the search reads words only (Store.search_articles): "%" or "«»" searched for
+            # nothing and so listed every event under "Events with matching articles"
+            raise FramingError(f"Field 'q': {value[:40]!r} has no letters or digits to search for.")
         if value:
             found[name] = value[:200]
     if found.get("from", "") > found.get("to", "9999"):  # empty, not "nothing matches"
