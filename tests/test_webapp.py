@@ -242,3 +242,19 @@ def test_columns_of_one_outlet_are_told_apart() -> None:
         "Article 1",
         "Article 3",
     ]
+
+
+def test_a_figure_without_a_value_says_why(client) -> None:
+    """Two reports with no quotation in common showed "Lowest quote fidelity –" and, opened,
+    "Nothing counted.": a bare dash read as a fault (QA, session 20)."""
+    listed = client.get("/api/articles").get_json()["articles"]
+    ids = {(a["title"] or "")[:12]: a["id"] for a in listed}
+    page = client.get(f"/compare?articles={ids['Kremlin Says']}&articles={ids['Putin Congra']}")
+    html = page.get_data(as_text=True)
+    cards = html.split("Lowest quote fidelity")[1:]
+    assert len(cards) == 2, "one card per report"
+    for card in cards:
+        figure = card.split("</li>", 1)[0]
+        assert '<span class="figure-value" title="No quotation was found in two of' in figure
+        assert "so there is nothing to compare.</p>" in figure
+        assert "Nothing counted." not in figure
