@@ -135,23 +135,28 @@ def test_json_api(client) -> None:
     ("body", "message"),
     [
         ({"texts": "no"}, 'Body: expected {"texts": [{"text": ...}, ...]}.'),
-        ({"texts": [RU, 5]}, "Field texts[1]: expected an object with 'text' or 'url'."),
+        ({"texts": [RU, 5]}, "Field 'texts[1]': expected an object with 'text' or 'url'."),
         ({"texts": [RU, RU]}, "Article 2: the same text as another article."),
         (
             {"texts": [RU, "коротко"]},
             "Article 2: too short for an article: 7 characters of text (at least 40)",
         ),
-        ({"texts": [RU]}, "Give at least two articles."),
+        # a lone text said "Give at least two articles." naming no field (QA, session 20)
+        ({"texts": [RU]}, "Field 'texts': give at least 2 articles, not 1."),
+        ({"texts": []}, "Field 'texts': give at least 2 articles, not 0."),
+        # "save": "yes" compared without saving and without a word (QA, session 20)
+        ({"texts": [RU, EN], "save": "yes"}, "Field 'save': expected true or false, not str."),
+        ({"texts": [RU, EN], "save": 1}, "Field 'save': expected true or false, not int."),
         # blank texts and a number were "Give at least two articles." and "expected an
         # object with 'text' or 'url'" (QA, session 19)
         (
             {"texts": [{"text": ""}, {"text": "  "}]},
-            "Field texts[0]: the text is empty; Field texts[1]: the text is empty",
+            "Field 'texts[0]': the text is empty; Field 'texts[1]': the text is empty",
         ),
-        ({"texts": [RU, {"text": 5}]}, "Field texts[1].text: expected a string, not int."),
+        ({"texts": [RU, {"text": 5}]}, "Field 'texts[1].text': expected a string, not int."),
         (
             {"texts": [RU, {"outlet": "TASS"}]},
-            "Field texts[1]: expected an object with 'text' or 'url'.",
+            "Field 'texts[1]': expected an object with 'text' or 'url'.",
         ),
         # a fourth text was dropped without a word
         (

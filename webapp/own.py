@@ -231,19 +231,30 @@ def submit_json() -> Any:
                 description=f"Field 'texts': at most {SLOTS} articles are compared at once, "
                 f"not {len(body['texts'])}.",
             )
+        if not isinstance(body.get("save", False), bool):
+            # "save": "yes" or "true" compared without saving, and said only "saved": false
+            kind = type(body["save"]).__name__
+            abort(400, description=f"Field 'save': expected true or false, not {kind}.")
+        if len(body["texts"]) < 2:
+            # as the API names the field of every other error (the form says it in words)
+            abort(
+                400,
+                description=f"Field 'texts': give at least 2 articles, not {len(body['texts'])}.",
+            )
         form, empty = {}, []
         for slot, item in enumerate(body["texts"], 1):
             item = {"text": item} if isinstance(item, str) else item
-            where = f"Field texts[{slot - 1}]"
+            # quoted as every other field an error names ("Field 'texts'", "Field 'from'")
+            where = f"texts[{slot - 1}]"
             if not isinstance(item, dict) or not ({"text", "url"} & set(item)):
-                abort(400, description=f"{where}: expected an object with 'text' or 'url'.")
+                abort(400, description=f"Field '{where}': expected an object with 'text' or 'url'.")
             for key in ("text", "url", "outlet"):
                 if item.get(key) is not None and not isinstance(item[key], str):
                     # {"text": 5} was "expected an object with 'text' or 'url'", which it is
                     kind = type(item[key]).__name__
-                    abort(400, description=f"{where}.{key}: expected a string, not {kind}.")
+                    abort(400, description=f"Field '{where}.{key}': expected a string, not {kind}.")
             if not (item.get("text") or "").strip() and not (item.get("url") or "").strip():
-                empty.append(f"{where}: the text is empty")
+                empty.append(f"Field '{where}': the text is empty")
             form[f"text{slot}"] = str(item.get("text") or "")
             form[f"url{slot}"] = str(item.get("url") or "")
             form[f"outlet{slot}"] = str(item.get("outlet") or "")
