@@ -252,3 +252,21 @@ def test_compare_refuses_a_wrong_count_before_it_reads_or_stores(
         "Error: compare needs different articles: the same article was given twice\n"
     )
     assert seed_rows(seed_copy) == before
+
+
+def test_events_says_on_stderr_what_it_is_doing(runner: CliRunner, seed_copy: Path) -> None:
+    """`framing events` was silent while its model loaded, as compare was before session 19
+    (QA, session 20): it says so on stderr, stdout keeps the data, --silent quiets it."""
+    result = runner.invoke(cli, ["events", "--db", str(seed_copy)])
+    assert result.exit_code == 0, result.stderr
+    found = json.loads(result.stdout)
+    lines = result.stderr.splitlines()
+    assert lines[0] == "Grouping 4 articles into events…"
+    assert lines[1].startswith("Loading the embedding model (")
+    assert re.fullmatch(r"Model loaded \(\d+ s\)\.", lines[2])
+    assert re.fullmatch(rf"Found {len(found)} events in \d+ s\.", lines[-1])
+    # the stored grouping loads no model, and says nothing of one
+    again = runner.invoke(cli, ["events", "--db", str(seed_copy)])
+    assert "Loading" not in again.stderr and again.stdout == result.stdout
+    silent = runner.invoke(cli, ["events", "--db", str(seed_copy), "--silent"])
+    assert (silent.exit_code, silent.stderr, silent.stdout) == (0, "", result.stdout)

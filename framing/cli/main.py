@@ -255,8 +255,11 @@ def analyse_events_incrementally(store: Any, model: str | None, silent: bool) ->
     type=click.IntRange(1, 64),
     help="With --engine dask: worker processes of the local cluster  [default: 2].",
 )
+@click.option("-s", "--silent", is_flag=True, help="No status lines on stderr.")
 @friendly_errors
-def events(db: str | None, model: str | None, fmt: str, engine: str, workers: int | None) -> None:
+def events(
+    db: str | None, model: str | None, fmt: str, engine: str, workers: int | None, silent: bool
+) -> None:
     """Group the stored articles that report the same event, across languages.
 
     Each event: id, articles (ids), label (key names), date_from, date_to, languages,
@@ -264,11 +267,14 @@ def events(db: str | None, model: str | None, fmt: str, engine: str, workers: in
     coverage (reporting outlets grouped by the registry's facts, languages, first and
     last report, outlets of the corpus with no stored report of it).
     Incremental: only articles added since the last grouping are embedded and aligned.
+    What it is doing (loading the model takes a while) is said on stderr.
 
     Example:
 
         framing events --db x.db --format jsonl
     """
+    import time
+
     from framing.alignment.embedder import LazyEmbedder
     from framing.compare import group_stored_events
     from framing.coverage import events_with_coverage
@@ -277,15 +283,22 @@ def events(db: str | None, model: str | None, fmt: str, engine: str, workers: in
     if workers is not None and engine != "dask":
         # the local engine embeds in this process: a silently ignored --workers misleads
         raise click.UsageError("--workers needs --engine dask (the local engine embeds here).")
+    # silent for as long as the model loaded, as compare was (QA, sessions 19 and 20)
+    say = _status_line(silent)
+    started = time.monotonic()
     with open_store(db, create=False) as store:
+        count = len(store.article_ids())
+        say(f"Grouping {count} article{'s' if count != 1 else ''} into events…")
         if engine == "dask":
             from framing.dask_embedding import DaskEmbedder
 
             with DaskEmbedder(model, workers or 2) as embedder:
                 found = group_stored_events(store, embedder)
         else:
-            found = group_stored_events(store, LazyEmbedder(model))
+            found = group_stored_events(store, LazyEmbedder(model, announce=say))
         found = events_with_coverage(store, found)
+    plural = "s" if len(found) != 1 else ""
+    say(f"Found {len(found)} event{plural} in {time.monotonic() - started:.0f} s.")
     write_rows(found, fmt, sys.stdout)
 
 
