@@ -258,3 +258,14 @@ def test_a_figure_without_a_value_says_why(client) -> None:
         assert '<span class="figure-value" title="No quotation was found in two of' in figure
         assert "so there is nothing to compare.</p>" in figure
         assert "Nothing counted." not in figure
+
+
+def test_every_listed_title_names_its_language(client) -> None:
+    """The home page's article table gave a Russian title no lang (the event cards above it
+    had one), so a screen reader read it with an English voice (QA, session 20)."""
+    html = client.get("/").get_data(as_text=True)
+    langs = {a["id"]: a["lang"] for a in client.get("/api/articles").get_json()["articles"]}
+    cells = re.findall(r'<td data-label="Title"([^>]*)><a href="/articles/([0-9a-f]+)"', html)
+    assert sorted(i for _, i in cells) == sorted(langs)
+    for attributes, article_id in cells:
+        assert f'lang="{langs[article_id]}"' in attributes, (article_id, attributes)
