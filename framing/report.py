@@ -519,10 +519,15 @@ def discussion_terms(report: dict[str, Any]) -> list[dict[str, Any]]:
 def score_card(report: dict[str, Any], article_id: str) -> list[dict[str, Any]]:
     """The figures of one article of a comparison (or alone), in display order, each with
     its evidence resolved to what the reader is pointed at: ``{"kind": "highlight" |
-    "sentence" | "claim" | "quote", "ref": number, "text": ...}``."""
+    "sentence" | "claim" | "quote", "ref": number, "text": ...}``.
+
+    Under the loaded-words total, one line per kind of loaded wording found in any of the
+    compared articles (0.0 where this one has none): with a line only where an article had
+    the kind, the cards side by side had their rows out of line (QA, session 20)."""
     article = next(a for a in report["articles"] if a["id"] == article_id)
     analysis = report["analysis"][article_id]
     values = {**analysis["scores"], **report.get("profiles", {}).get(article_id, {})}
+    kinds = _kinds_found(report)
     card = []
     for name, spec in figures().items():
         figure = values.get(name)
@@ -534,12 +539,28 @@ def score_card(report: dict[str, Any], article_id: str) -> list[dict[str, Any]]:
         ]
         card.append({"name": name, **spec, "value": figure["value"], "evidence": evidence})
         if name == "loaded_total_per_100_words":
-            card += _per_category(values.get("loaded_per_100_words") or {}, analysis)
+            by_category = values.get("loaded_per_100_words") or {}
+            card += _per_category(
+                {k: by_category.get(k, {"value": 0.0, "evidence": []}) for k in kinds}, analysis
+            )
     return card
 
 
+def _kinds_found(report: dict[str, Any]) -> list[str]:
+    """The loaded-wording kinds any article of ``report`` has a line for, in the legend's
+    order (categories.yaml), then any other in the order first met."""
+    found: list[str] = []
+    for article in report["articles"]:
+        scores = report["analysis"][article["id"]]["scores"]
+        for kind in scores.get("loaded_per_100_words") or {}:
+            if kind not in found:
+                found.append(kind)
+    order = list(categories())
+    return sorted(found, key=lambda k: order.index(k) if k in order else len(order))
+
+
 def _per_category(by_category: dict[str, Any], analysis: dict[str, Any]) -> list[dict]:
-    """One line per loaded-wording category found, under the total."""
+    """One line per loaded-wording category given, under the total."""
     lines = []
     for category, figure in by_category.items():
         info = categories().get(category, {"label": category, "legend": ""})
