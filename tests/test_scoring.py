@@ -342,6 +342,12 @@ def test_a_text_in_an_unsupported_language_is_scored_with_a_warning() -> None:
         "warning stdin:1: language 'de' is not one of ru, uk, en: scored, but segmentation and "
         "wording analysis are generic"
     )
+    # --silent drops the warning too, and its help says so (it said "No progress bar."
+    # only: a researcher's -s run hid that a text was not scored as ru/uk/en; session 20)
+    quiet = CliRunner().invoke(cli, ["score", "-", "--no-suggestions", "-s"], input=records)
+    assert (quiet.stderr, quiet.stdout) == ("", result.stdout)
+    helped = " ".join(CliRunner().invoke(cli, ["score", "--help"]).stdout.split())
+    assert "-s, --silent No progress bar, and no warnings (a language other than ru," in helped
 
 
 @pytest.mark.parametrize("fmt", ["json", "csv"])

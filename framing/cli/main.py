@@ -46,7 +46,12 @@ def cli() -> None:
 @click.option("--date", help="Date (YYYY-MM-DD) of inputs that do not carry one.")
 @click.option("--lang", help="Language (ru, uk, en, …) instead of detecting it.")
 @MAX_BYTES_OPTION
-@click.option("-s", "--silent", is_flag=True, help="No progress bar.")
+@click.option(
+    "-s",
+    "--silent",
+    is_flag=True,
+    help="No progress bar, and no warnings on stderr (the summary keeps them).",
+)
 @click.option(
     "--analyse",
     is_flag=True,
@@ -587,7 +592,13 @@ def calibrate(data: str, model: str | None) -> None:
 )
 @DETECTOR_OPTION
 @MAX_BYTES_OPTION
-@click.option("-s", "--silent", is_flag=True, help="No progress bar.")
+@click.option(
+    "-s",
+    "--silent",
+    is_flag=True,
+    help="No progress bar, and no warnings (a language other than ru, uk, en); refusals "
+    "are still listed.",
+)
 @friendly_errors
 def score(
     paths: tuple[str, ...],
