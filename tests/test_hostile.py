@@ -425,6 +425,14 @@ def test_serve_refuses_a_short_key_before_loading(tmp_path: Path) -> None:
         ("/?q=%25", 400, "Field 'q': '%' has no letters or digits to search for."),
         ("/api/articles?q=%C2%AB%C2%BB", 400, "Field 'q': '«»' has no letters or digits"),
         ("/api/home?q=%C2%AB%D0%9F%D0%B5%D1%81%D0%BA%D0%BE%D0%B2%C2%BB", 200, '"ok":true'),
+        # an outlet by its name listed nothing, "ok": true; a misspelt one likewise
+        ("/api/articles?outlet=Sputnik", 200, '"outlet":"sputnik"'),
+        (
+            "/api/home?outlet=Sputnk",
+            400,
+            "Field 'outlet': no outlet 'Sputnk': give an outlet's id or name (GET /api/outlets "
+            "lists them).",
+        ),
         ("/api/home?from=2024-11-07&to=2024-11-07", 200, '"ok":true'),
         ("/api/home?to=2024-11-07", 200, '"ok":true'),
     ],
