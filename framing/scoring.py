@@ -104,6 +104,9 @@ def _record(raw: RawInput, article: Article, with_model: bool, recall: bool) -> 
         "id": article.id,
         "input_id": raw.fields.get("id"),
         "source": raw.source,
+        # how a text that was not clean UTF-8 was read (a code-page guess to check), as
+        # ingest reports it; score said nothing of it (QA, session 20)
+        "decoding": raw.decoding,
         "url": article.url,
         "outlet": article.outlet,
         "lang": article.lang,

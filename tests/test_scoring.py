@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -384,3 +385,22 @@ def test_ctrl_c_ends_the_output_whole_and_says_so(tmp_path, fmt: str) -> None:
     assert f"Interrupted: the output holds the first {n} article" in err
     assert "Run the command again to score them all." in err
     assert "Traceback" not in err
+
+
+def test_a_code_page_guess_is_reported_as_ingest_reports_it(tmp_path) -> None:
+    """`framing ingest` says "not UTF-8: decoded as cp1251, a guess …" of a legacy file;
+    `framing score` scored it without a word (QA, session 20)."""
+    text = (
+        "Песков заявил журналистам, что Кремль не получал предложений о встрече.\n\n"
+        "По его словам, график президента на следующую неделю ещё не составлен.\n"
+    )
+    (tmp_path / "legacy.txt").write_bytes(text.encode("cp1251"))
+    (tmp_path / "plain.txt").write_text(text.replace("Песков", "Дмитрий Песков"), "utf-8")
+    result = CliRunner().invoke(cli, ["score", str(tmp_path), "--no-suggestions"])
+    assert result.exit_code == 0, result.stderr
+    records = {Path(r["source"]).name: r for r in map(json.loads, result.stdout.splitlines())}
+    guess = "not UTF-8: decoded as cp1251, a guess from its bytes: check the text"
+    assert records["legacy.txt"]["decoding"] == guess
+    assert records["plain.txt"]["decoding"] is None
+    assert f"warning {tmp_path / 'legacy.txt'}: {guess}" in result.stderr.splitlines()
+    assert "plain.txt" not in result.stderr

@@ -671,10 +671,11 @@ def score(
                     refused += 1
                     click.echo(f"refused {record['refused']}: {record['reason']}", err=True)
                     continue
-                # as ingest says it: a German text's figures are not zeros to trust
-                warning = language_warning(record["lang"], "scored")
-                if warning and not silent:
-                    click.echo(f"warning {record['source']}: {warning}", err=True)
+                # as ingest says them: a code-page guess, and a German text's figures are
+                # not zeros to trust
+                for warning in (record["decoding"], language_warning(record["lang"], "scored")):
+                    if warning and not silent:
+                        click.echo(f"warning {record['source']}: {warning}", err=True)
                 if fmt == "csv":
                     record = _csv_record(record)
                 written += 1
