@@ -71,8 +71,8 @@ def record_correction(
     if verdict not in VERDICTS:
         raise FramingError(f"Field 'verdict': {verdict!r} is not one of {', '.join(VERDICTS)}.")
     first, second = (
-        _named_article(store, a[0], "a_article"),
-        _named_article(store, b[0], "b_article"),
+        named_article(store, a[0], "a_article"),
+        named_article(store, b[0], "b_article"),
     )
     if first["id"] == second["id"]:
         raise FramingError("Field 'b_article': a link joins sentences of two different articles.")
@@ -84,7 +84,7 @@ def record_correction(
     return store.add_correction(record)
 
 
-def _named_article(store: Store, given: str, field: str) -> dict[str, Any]:
+def named_article(store: Store, given: str, field: str) -> dict[str, Any]:
     """The stored article ``given``, or an error naming the request's field: an unknown id was
     "No article with id 'zzz'. List them with: framing articles" (a 404 naming neither the
     field nor a way a script can list them; QA, session 19)."""

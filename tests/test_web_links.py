@@ -125,6 +125,22 @@ def test_rejecting_through_the_json_api(client, seed_event, seeds_by_file) -> No
             "error": f"Field '{field}': {reason} (GET /api/articles lists them).",
         }
         assert unknown.status_code == 400
+    # the list by article took full ids only: a prefix, or an unknown id, listed nothing
+    # with "ok": true (QA, session 20)
+    listed = client.get(f"/api/links?articles={link['a'][:6]}&articles={link['b']}")
+    assert [c["verdict"] for c in listed.get_json()["corrections"]] == ["rejected"] * len(
+        made["corrections"]
+    )
+    unknown = client.get(f"/api/links?articles={link['a']}&articles=abcdef12")
+    assert (unknown.status_code, unknown.get_json()) == (
+        400,
+        {
+            "ok": False,
+            "status": 400,
+            "error": "Field 'articles': no article with id 'abcdef12' (GET /api/articles lists "
+            "them).",
+        },
+    )
 
 
 def test_handout_is_honest_about_omissions(client, seed_event, seeds_by_file) -> None:

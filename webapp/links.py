@@ -13,7 +13,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 from flask import Blueprint, abort, jsonify, redirect, request
 
 from framing.errors import FramingError
-from framing.links import record_correction
+from framing.links import named_article, record_correction
 
 from .db import get_store
 from .security import csrf_token
@@ -120,8 +120,13 @@ def undo() -> Any:
 @bp.get("/api/links")
 def list_json() -> Any:
     """Corrections, all or (``articles=…``) those between the given articles."""
-    wanted = request.args.getlist("articles") or None
-    return jsonify({"ok": True, "corrections": get_store().corrections(wanted)})
+    store = get_store()
+    # by id or prefix, as every other route takes them: a prefix or an unknown id listed
+    # nothing, "ok": true, as if the articles had no corrections (QA, session 20)
+    wanted = [
+        named_article(store, given, "articles")["id"] for given in request.args.getlist("articles")
+    ]
+    return jsonify({"ok": True, "corrections": store.corrections(wanted or None)})
 
 
 @bp.post("/api/links")
