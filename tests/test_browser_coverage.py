@@ -89,3 +89,21 @@ def test_outlet_chart_bars_lead_to_their_articles(site: str, page) -> None:  # n
     twin = page.request.get(f"{site}/api/articles/{article_id}").json()
     assert twin["article"]["outlet"] == "sputnik"
     assert page.locator("mark.hl").count() == len(twin["highlights"])
+
+
+def test_outlet_chart_labels_are_not_cut(site: str, page) -> None:  # noqa: F811
+    """The asides chart's top label "100%" began left of its drawing, so it showed as
+    "l00%" (QA, session 20): every label of every chart lies inside its SVG."""
+    page.goto(site + "/outlets/sputnik")
+    cut = page.evaluate(
+        """() => [...document.querySelectorAll('figure.trend svg')].flatMap(svg => {
+            const box = svg.viewBox.baseVal;
+            return [...svg.querySelectorAll('text')]
+                .map(t => [t.textContent, t.getBBox()])
+                .filter(([, b]) => b.x < box.x || b.x + b.width > box.x + box.width)
+                .map(([text]) => text);
+        })"""
+    )
+    labels = page.locator("figure.trend[data-figure=editorial_insertion_share] text")
+    assert "100%" in labels.all_text_contents()  # the case that was cut is on the page
+    assert cut == []
