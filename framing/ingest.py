@@ -252,8 +252,11 @@ def language_warning(lang: str | None, done: str = "stored") -> str | None:
     if lang is None:
         return "language could not be detected; give it with --lang"
     if lang not in supported:
+        mixups = dict(pair.split(":", 1) for pair in setting("language_code_mixups"))
+        meant = mixups.get(lang.lower())
+        hint = f" (for {meant!r}, give --lang {meant})" if meant in supported else ""
         return (
             f"language {lang!r} is not one of {', '.join(supported)}: {done}, but "
-            "segmentation and wording analysis are generic"
+            f"segmentation and wording analysis are generic{hint}"
         )
     return None

@@ -343,6 +343,12 @@ def test_a_text_in_an_unsupported_language_is_scored_with_a_warning() -> None:
         "warning stdin:1: language 'de' is not one of ru, uk, en: scored, but segmentation and "
         "wording analysis are generic"
     )
+    # a country code for a language (Ukraine's "ua" for Ukrainian "uk") names the code meant
+    given = json.dumps(
+        {"text": "Пєсков заперечив телефонну розмову Путіна з Трампом.", "lang": "ua"}
+    )
+    mixed = CliRunner().invoke(cli, ["score", "-", "--no-suggestions"], input=given)
+    assert mixed.stderr.splitlines()[-1].endswith("are generic (for 'uk', give --lang uk)")
     # --silent drops the warning too, and its help says so (it said "No progress bar."
     # only: a researcher's -s run hid that a text was not scored as ru/uk/en; session 20)
     quiet = CliRunner().invoke(cli, ["score", "-", "--no-suggestions", "-s"], input=records)
