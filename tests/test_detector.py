@@ -216,6 +216,13 @@ def test_head_inputs_see_neighbours_in_the_sentence_only() -> None:
     sparse[0] = 1.0
     one_in_100 = head_inputs(np.zeros((100, 2), np.float32), np.zeros(100), sparse, "ru", ["ru"])
     assert one_in_100[0, -1] == pytest.approx(0.01 / LEXICON_DENSITY_FULL)
+    # a head whose document feature reads another layer: that layer's mean, nothing else moves
+    lower = np.full((4, 2), 7.0, np.float32)
+    other = head_inputs(states, sentence, lexicon, "ru", ["en", "ru", "uk"], lower)
+    assert other[:, 9:11].tolist() == [[7.0, 7.0]] * 4
+    assert np.array_equal(np.delete(other, [9, 10], 1), np.delete(rows, [9, 10], 1))
+    with pytest.raises(DetectorError, match="one state per word"):
+        head_inputs(states, sentence, lexicon, "ru", ["en", "ru", "uk"], lower[:3])
 
 
 def test_suggestions_beyond_the_lexicon() -> None:
@@ -365,6 +372,7 @@ def test_train_detector_writes_a_loadable_artifact(
         "post_max_words": 0,  # every tiny record counts as an article
         "select_on": {"post": {"en": [], "ru": [], "uk": []}, "article": every},
         "fallback": {lang: {"post": [lang, "article"]} for lang in every},
+        **({"document_layer": None} if head == "gru" else {}),
     }
     report = train_detector(data, out, progress=messages.append, overrides=overrides)
     assert report["written"] == str(out) and messages
@@ -384,6 +392,13 @@ def test_train_detector_writes_a_loadable_artifact(
     # the training data's loaded words score above its plain words (cross-validated)
     assert report["languages"]["ru"]["cross_validated_articles"]["semeval2023_ru"]["f1"] > 0.5
     assert list((tmp_path / "cache").glob("framing-detector-states/*.npy"))  # states cached
+    # the document feature's layer and the cascade as training.json names them (the GRU run
+    # leaves document_layer out: the head's own layer, no key written)
+    settings = {**training_settings(), **overrides}
+    document = settings.get("document_layer") or settings["layer"]
+    assert config.get("document_layer", config["layer"]) == document
+    assert ("document_layer" in config) == (document != config["layer"])
+    assert config.get("cascade") == settings.get("cascade")
 
 
 def test_train_detector_without_data_says_how_to_fix(tmp_path: Path) -> None:
@@ -522,6 +537,7 @@ def test_the_layer_comparison_writes_what_train_detector_writes(
         "select_on": {"post": {"en": [], "ru": [], "uk": []}, "article": every},
         "fallback": {lang: {"post": [lang, "article"]} for lang in every},
         "lexical": {**training_settings()["lexical"], "weights": [1.0, 0.5]},
+        "document_layer": None,  # each layer's own mean (training.json's 4 is not cached here)
     }
     encoder = load_model().encoder
     found = compare(data, encoder, [2, 3], tmp_path / "layers", lambda m: None, overrides)

@@ -230,11 +230,20 @@ class Model:
         return float(lexical["weight"][lang]) if lexical else 1.0
 
     def linear_logits(
-        self, text: str, lang: str, tokens: Sequence[Span], hits: Sequence[Any] | None = None
+        self,
+        text: str,
+        lang: str,
+        tokens: Sequence[Span],
+        hits: Sequence[Any] | None = None,
+        words: Any = None,
     ) -> np.ndarray:
         """The linear model's logit of each token of ``text`` (its word features hashed;
-        ``hits``: the lexicon's hits in it, when found already)."""
-        matrix = token_matrix(text, lang, tokens, hits, int(self.config["lexical"]["n_features"]))
+        ``hits``: the lexicon's hits in it, when found already; ``words``: the features'
+        matrix, when another model hashed them into as many slots already)."""
+        n_features = int(self.config["lexical"]["n_features"])
+        matrix = words
+        if matrix is None or matrix.shape != (len(tokens), n_features):
+            matrix = token_matrix(text, lang, tokens, hits, n_features)
         bias = self.arrays["lexical_bias"][self.languages.index(lang)]
         return np.asarray(matrix @ self.arrays[f"lexical_{lang}"] + bias, dtype=np.float64)
 
@@ -546,13 +555,15 @@ def token_probabilities(
     hits: Sequence[LexiconHit] | None = None,
     states: np.ndarray | None = None,
     sentences: Sequence[tuple[int, int]] | None = None,
+    words: Any = None,
 ) -> tuple[list[Span], np.ndarray]:
     """The word tokens of ``text`` and each one's probability of being loaded (``hits``: the
     lexicon's hits in ``text``, when the caller found them already; ``states``: each word's
     state after each of :attr:`Model.state_layers` (``layers × words × dim``), or after the
     head's layer (``words × dim``) for a head whose document feature reads that layer too,
     when the caller has them, else :func:`layer_states`; ``sentences``: the character
-    spans of the text's sentences, when the caller has them)."""
+    spans of the text's sentences, when the caller has them; ``words``: the matrix of its
+    hashed word features, when the caller has it, :meth:`Model.linear_logits`)."""
     model = model or load_model()
     tokens = word_spans(text)
     if not tokens:
@@ -578,7 +589,7 @@ def token_probabilities(
     head = model.probabilities(inputs, sentence)
     if model.blend_weight(lang) >= 1.0:
         return tokens, head
-    return tokens, model.blend(head, model.linear_logits(text, lang, tokens, hits), lang)
+    return tokens, model.blend(head, model.linear_logits(text, lang, tokens, hits, words), lang)
 
 
 def cascade_encoder(model: Model) -> StateEncoder | None:
@@ -616,7 +627,12 @@ def _cascade_probabilities(
     found = list(lower.piece_states(text, tokens, [split]))
     below = pool_pieces(found, tokens, 1, dim)[0]
     hits = find_loaded(text, lang) if hits is None else hits
-    _, gated = token_probabilities(text, lang, gate, hits, below)
+    words = None  # the hashed word features, once for the gate's linear model and the head's
+    if model.blend_weight(lang) < 1.0 and gate.blend_weight(lang) < 1.0:
+        n_features = int(model.config["lexical"]["n_features"])
+        if n_features == int(gate.config["lexical"]["n_features"]):
+            words = token_matrix(text, lang, tokens, hits, n_features)
+    _, gated = token_probabilities(text, lang, gate, hits, below, None, words)
     bar = float(cascade["bar"])
     kept = [item for item in found if gated[item[0][2] : item[0][3]].max() >= bar]
     keep = np.zeros(len(tokens), dtype=bool)
@@ -634,7 +650,7 @@ def _cascade_probabilities(
     inputs = head_inputs(states, sentence, lexicon, lang, model.languages, below)
     probs = model.probabilities(inputs, sentence)
     if model.blend_weight(lang) < 1.0:
-        probs = model.blend(probs, model.linear_logits(text, lang, tokens, hits), lang)
+        probs = model.blend(probs, model.linear_logits(text, lang, tokens, hits, words), lang)
     return np.where(keep, probs, 0.0)
 
 
