@@ -48,12 +48,11 @@ GATE_LAYER = 4
 
 def _session19(model: Any) -> Any:
     """``model`` as session 19 measured it: the document feature read from the head's own
-    layer, no cascade (the shipped deep head reads it from layer 4 since session 20, when a
-    cascade keeps every kept piece's probabilities whole; this module measured the head
-    before it)."""
+    layer (a head trained with ``document_layer`` below it, as session 20 tried, would
+    otherwise be measured with the wrong document feature)."""
     from framing.wording.detector import Model
 
-    config = {k: v for k, v in model.config.items() if k not in ("document_layer", "cascade")}
+    config = {k: v for k, v in model.config.items() if k != "document_layer"}
     return Model(config, model.arrays, model.thresholds)
 
 

@@ -516,8 +516,6 @@ def write_artifact(
             {"states_encoder": settings["states_encoder"]} if settings.get("states_encoder") else {}
         ),
         **head_config(settings),
-        # the split-layer cascade the run time applies (Model.cascade): data, not learnt here
-        **({"cascade": dict(settings["cascade"])} if settings.get("cascade") else {}),
         "post_max_words": int(settings["post_max_words"]),
         **(lexical or {}),
         "trained_on": {name: "train split (is_test(id) false)" for name in settings["sets"]},

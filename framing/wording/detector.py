@@ -41,13 +41,7 @@ from framing.errors import FramingError
 from framing.text.morphology import Span, function_words, normalise, word_spans
 from framing.wording.lexicon import LANGUAGES, LexiconHit, find_loaded
 from framing.wording.sequence_head import ARRAYS, gelu, logits, segments, sigmoid
-from framing.wording.token_states import (
-    StateEncoder,
-    load_cascade,
-    load_encoder,
-    pool_pieces,
-    shared_passes,
-)
+from framing.wording.token_states import load_encoder, shared_passes
 from framing.wording.word_features import (
     SENTENCE_BREAK_RE,
     sentence_ids,
@@ -230,20 +224,11 @@ class Model:
         return float(lexical["weight"][lang]) if lexical else 1.0
 
     def linear_logits(
-        self,
-        text: str,
-        lang: str,
-        tokens: Sequence[Span],
-        hits: Sequence[Any] | None = None,
-        words: Any = None,
+        self, text: str, lang: str, tokens: Sequence[Span], hits: Sequence[Any] | None = None
     ) -> np.ndarray:
         """The linear model's logit of each token of ``text`` (its word features hashed;
-        ``hits``: the lexicon's hits in it, when found already; ``words``: the features'
-        matrix, when another model hashed them into as many slots already)."""
-        n_features = int(self.config["lexical"]["n_features"])
-        matrix = words
-        if matrix is None or matrix.shape != (len(tokens), n_features):
-            matrix = token_matrix(text, lang, tokens, hits, n_features)
+        ``hits``: the lexicon's hits in it, when found already)."""
+        matrix = token_matrix(text, lang, tokens, hits, int(self.config["lexical"]["n_features"]))
         bias = self.arrays["lexical_bias"][self.languages.index(lang)]
         return np.asarray(matrix @ self.arrays[f"lexical_{lang}"] + bias, dtype=np.float64)
 
@@ -267,18 +252,6 @@ class Model:
         with the document from layer 4 needs layers 5-8 only where it may suggest
         something: a cascade has every word's layer 4 (issue 13, session 20)."""
         return int(self.config.get("document_layer", self.layer))
-
-    @property
-    def cascade(self) -> dict[str, Any] | None:
-        """The split-layer cascade (``config.json`` ``cascade``: ``gate``, the detector whose
-        head reads the layer-``document_layer`` states, and ``bar``), or None: the encoder
-        runs up to ``document_layer`` over every piece, the gate's probabilities over the
-        words of a piece decide (its largest at or above ``bar``) whether layers above run on
-        it, and a piece they skip suggests nothing. The head's document feature reads
-        ``document_layer``, which every word has, so a kept piece's probabilities are the
-        full pass's, bit for bit (issue 13, session 20, BENCHMARKS.md)."""
-        found = self.config.get("cascade")
-        return dict(found) if found else None
 
     @property
     def state_layers(self) -> list[int]:
@@ -514,13 +487,6 @@ def states_together(texts: Sequence[str]) -> Iterator[bool]:
     if len(texts) < 2 or recipe.get("sentence_prompt") is not None:
         yield False
         return
-    lower = cascade_encoder(model)
-    if lower is not None:  # the lower part over every piece; the upper per text, kept pieces
-        with shared_passes():
-            yield lower.keep_passes(
-                [(text, word_spans(text)) for text in texts], [model.document_layer]
-            )
-        return
     encoder = load_encoder(recipe)
     if not encoder.batch_invariant:
         yield False
@@ -555,23 +521,17 @@ def token_probabilities(
     hits: Sequence[LexiconHit] | None = None,
     states: np.ndarray | None = None,
     sentences: Sequence[tuple[int, int]] | None = None,
-    words: Any = None,
 ) -> tuple[list[Span], np.ndarray]:
     """The word tokens of ``text`` and each one's probability of being loaded (``hits``: the
     lexicon's hits in ``text``, when the caller found them already; ``states``: each word's
     state after each of :attr:`Model.state_layers` (``layers × words × dim``), or after the
     head's layer (``words × dim``) for a head whose document feature reads that layer too,
     when the caller has them, else :func:`layer_states`; ``sentences``: the character
-    spans of the text's sentences, when the caller has them; ``words``: the matrix of its
-    hashed word features, when the caller has it, :meth:`Model.linear_logits`)."""
+    spans of the text's sentences, when the caller has them)."""
     model = model or load_model()
     tokens = word_spans(text)
     if not tokens:
         return tokens, np.zeros(0)
-    if states is None and model.cascade and model.states_encoder.get("sentence_prompt") is None:
-        lower = cascade_encoder(model)
-        if lower is not None:
-            return tokens, _cascade_probabilities(text, lang, tokens, model, lower, hits)
     wanted = model.state_layers
     if states is not None and states.ndim == 2:
         if len(wanted) > 1:
@@ -589,69 +549,7 @@ def token_probabilities(
     head = model.probabilities(inputs, sentence)
     if model.blend_weight(lang) >= 1.0:
         return tokens, head
-    return tokens, model.blend(head, model.linear_logits(text, lang, tokens, hits, words), lang)
-
-
-def cascade_encoder(model: Model) -> StateEncoder | None:
-    """The encoder cut after the document layer when ``model`` runs a cascade
-    (:attr:`Model.cascade`), else None; None too where the cut graph cannot give the whole
-    graph's states (a CPU that runs it in bf16: a piece's states there follow its batch):
-    the full pass then runs."""
-    if not model.cascade or model.document_layer >= model.layer:
-        return None
-    try:
-        return load_cascade(model.states_encoder, model.document_layer)
-    except ValueError:
-        return None
-
-
-def _cascade_probabilities(
-    text: str,
-    lang: str,
-    tokens: list[Span],
-    model: Model,
-    lower: StateEncoder,
-    hits: Sequence[LexiconHit] | None,
-) -> np.ndarray:
-    """:func:`token_probabilities` through the cascade: the lower layers over every piece,
-    the gate (:attr:`Model.cascade`) over the document layer's word states, the upper
-    layers over the kept pieces only; the words of a skipped piece get probability 0."""
-    cascade = model.cascade or {}
-    gate = load_model(str(cascade["gate"]))
-    if gate.state_layers != [model.document_layer]:
-        raise DetectorError(
-            f"The cascade's gate {cascade['gate']!r} reads layers {gate.state_layers}; it must "
-            f"read layer {model.document_layer}, where the cascade cuts the encoder."
-        )
-    split, dim = model.document_layer, lower.runner.dim
-    found = list(lower.piece_states(text, tokens, [split]))
-    below = pool_pieces(found, tokens, 1, dim)[0]
-    hits = find_loaded(text, lang) if hits is None else hits
-    words = None  # the hashed word features, once for the gate's linear model and the head's
-    if model.blend_weight(lang) < 1.0 and gate.blend_weight(lang) < 1.0:
-        n_features = int(model.config["lexical"]["n_features"])
-        if n_features == int(gate.config["lexical"]["n_features"]):
-            words = token_matrix(text, lang, tokens, hits, n_features)
-    _, gated = token_probabilities(text, lang, gate, hits, below, None, words)
-    bar = float(cascade["bar"])
-    kept = [item for item in found if gated[item[0][2] : item[0][3]].max() >= bar]
-    keep = np.zeros(len(tokens), dtype=bool)
-    for (_, _, first, last), _, _ in kept:
-        keep[first:last] = True
-    if not kept:
-        return np.zeros(len(tokens))
-    upper = lower.upper_states(
-        [text[s:e] for (s, e, _, _), _, _ in kept], [h[0] for _, h, _ in kept], [model.layer]
-    )
-    pooled = [(part, h, offsets) for (part, _, offsets), h in zip(kept, upper, strict=True)]
-    states = pool_pieces(pooled, tokens, 1, dim)[0]
-    lexicon = inside([(h.start, h.end) for h in hits], tokens)
-    sentence = sentence_ids(text, tokens)
-    inputs = head_inputs(states, sentence, lexicon, lang, model.languages, below)
-    probs = model.probabilities(inputs, sentence)
-    if model.blend_weight(lang) < 1.0:
-        probs = model.blend(probs, model.linear_logits(text, lang, tokens, hits, words), lang)
-    return np.where(keep, probs, 0.0)
+    return tokens, model.blend(head, model.linear_logits(text, lang, tokens, hits), lang)
 
 
 def beyond_lexicon(

@@ -182,53 +182,6 @@ def _cut_lookup(graph_path: Path, matrix_path: Path) -> None:
     onnx.save(model, str(graph_path))
 
 
-def split_files(folder: Path, layer: int) -> tuple[Path, Path]:
-    """The fp32 graph in ``folder`` cut after ``layer`` (built once beside it, from the graph
-    itself: the same weights and operations): the lower part reads the graph's inputs and
-    gives ``layer1`` … ``layer<layer>``; the upper part reads ``layer<layer>`` (with the ids
-    and the mask: the attention mask's shape) and gives the layers above. The detector's
-    cascade (:func:`framing.wording.detector.token_probabilities`) runs the upper part on
-    the pieces its gate keeps only; its layers are the whole graph's, bit for bit, under
-    OpenVINO f32 (issue 13, sessions 19-20; ``tests/test_detector_cascade.py``)."""
-    lower, upper = folder / f"lower{layer}-{GRAPH_FP32}", folder / f"upper{layer}-{GRAPH_FP32}"
-    with _split_lock:
-        if not (lower.is_file() and upper.is_file()):
-            _split(folder / GRAPH_FP32, lower, upper, layer)
-    return lower, upper
-
-
-_split_lock = threading.Lock()
-
-
-def _split(graph: Path, lower: Path, upper: Path, layer: int) -> None:
-    """Write the two parts of ``graph`` cut after ``layer`` (each under a temporary name,
-    then renamed: never half a part). The extracted upper part still holds the embeddings'
-    Add, which reads ``inputs_embeds`` for its shape only (a graph built with its lookup
-    mapped out, ``word_embeddings: mapped``); it is pointed at the layer's states, of the
-    same shape."""
-    import onnx
-    from onnx.utils import Extractor
-
-    model = onnx.load(str(graph))
-    inputs = [i.name for i in model.graph.input]
-    outputs = [o.name for o in model.graph.output]
-    if not 1 <= layer < len(outputs):
-        raise ValueError(f"cannot cut a graph of {len(outputs)} layers after layer {layer}")
-    extractor = Extractor(model)
-    first = extractor.extract_model(inputs, [f"layer{k}" for k in range(1, layer + 1)])
-    above = [f"layer{k}" for k in range(layer + 1, len(outputs) + 1)]
-    second = extractor.extract_model([f"layer{layer}", "attention_mask", "input_ids"], above)
-    for node in second.graph.node:  # the embeddings' Add, which reads their shape only
-        for k, name in enumerate(node.input):
-            if name == EMBEDS_INPUT:
-                node.input[k] = f"layer{layer}"
-    onnx.checker.check_model(second)
-    for part, path in ((first, lower), (second, upper)):
-        partial = path.with_name(path.name + ".partial")
-        onnx.save(part, str(partial))
-        partial.replace(path)
-
-
 def mapped_lookup(folder: Path) -> MappedRows | None:
     """The word-embedding matrix of a graph built without its lookup, memory-mapped
     read-only (None for a graph that looks its rows up itself)."""
@@ -304,23 +257,6 @@ def open_runner(folder: Path, recipe: dict[str, Any], threads: int) -> GraphRunn
     return GraphRunner(folder / graph_file(recipe), threads, mapped_lookup(folder))
 
 
-def open_split(
-    folder: Path, recipe: dict[str, Any], layer: int, threads: int
-) -> tuple[OpenVinoRunner, OpenVinoRunner]:
-    """The runners of the graph in ``folder`` cut after ``layer`` (:func:`split_files`):
-    OpenVINO in f32 only, where a piece's states do not depend on its batch (the cascade
-    batches the upper part's pieces anew; ``batch_invariant``)."""
-    if recipe.get("runtime") != "openvino" or recipe.get("int8_ops"):
-        raise ValueError("a cascade needs an fp32 graph run by OpenVINO (runtime: openvino)")
-    lower_path, upper_path = split_files(folder, layer)
-    shapes = _bucket_shapes()
-    lower = OpenVinoRunner(lower_path, threads, mapped_lookup(folder), shapes)
-    upper = OpenVinoRunner(upper_path, threads, None, shapes, below=f"layer{layer}")
-    if not (lower.batch_invariant and upper.batch_invariant):
-        raise ValueError("a cascade needs f32 states (this CPU computes the graph in bf16)")
-    return lower, upper
-
-
 def _bucket_shapes() -> dict[str, Any]:
     from framing.settings import packaged_yaml
 
@@ -347,14 +283,10 @@ class OpenVinoRunner:
         threads: int,
         lookup: MappedRows | None = None,
         shapes: dict[str, Any] | None = None,
-        below: str | None = None,
     ) -> None:
         from framing.alignment.ov_encoder import runtime
 
         self._lookup = lookup
-        # the upper part of a graph cut in two (split_files) reads the states of the layer
-        # below it (this input) instead of the embeddings
-        self.below = below
         self._shapes = shapes  # None: each batch as it comes
         self.min_fill = float((shapes or {}).get("min_fill", 0.0))
         core = runtime().Core()  # OpenVINO imported with its telemetry blocked
@@ -381,16 +313,7 @@ class OpenVinoRunner:
         self.batch_invariant = self.precision == "f32"
         self.dim = int(self._model.outputs[0].get_partial_shape()[-1].get_length())
 
-    def run(
-        self,
-        ids: np.ndarray,
-        mask: np.ndarray,
-        layers: list[int] | None = None,
-        below: np.ndarray | None = None,
-    ) -> np.ndarray:
-        """The states after each of ``layers`` (default: every output); an upper part
-        (``self.below``) reads ``below``, the states of the layer under it (batch × tokens ×
-        dim, padded positions masked: their values are never read)."""
+    def run(self, ids: np.ndarray, mask: np.ndarray, layers: list[int] | None = None) -> np.ndarray:
         names = [out.get_any_name() for out in self._model.outputs]
         wanted = names if layers is None else [f"layer{k}" for k in layers]
         rows, width = ids.shape
@@ -399,24 +322,10 @@ class OpenVinoRunner:
         else:
             ids, mask = padded(ids, mask, self._shapes["tokens"], PAD_ID)
             parts = chunks(rows, self._shapes["rows"])
-        if below is not None and below.shape[1] < ids.shape[1]:
-            wide = np.zeros((rows, ids.shape[1], below.shape[2]), dtype=np.float32)
-            wide[:, : below.shape[1]] = below
-            below = wide
         found = []
         with self._lock:
             for start, end in parts:
-                if self.below is not None:
-                    if below is None:
-                        raise ValueError(f"the upper part reads {self.below}: pass below=")
-                    feeds = {
-                        "input_ids": ids[start:end],
-                        "attention_mask": mask[start:end],
-                        self.below: np.ascontiguousarray(below[start:end], dtype=np.float32),
-                    }
-                else:
-                    feeds = _feeds(ids[start:end], mask[start:end], self._lookup)
-                out = self._request.infer(feeds)
+                out = self._request.infer(_feeds(ids[start:end], mask[start:end], self._lookup))
                 found.append(
                     np.stack(
                         [np.array(out[self._model.output(name)][:, :width]) for name in wanted]

@@ -102,11 +102,6 @@ class StateEncoder:
     # prompt (the inputs of the comparison's sentence pass), when its sentences are given;
     # None: as pieces (:func:`pieces`)
     prompt: str | None = None
-    # a cascade (:func:`load_cascade`): ``runner`` is the graph's lower part (layers 1 …
-    # ``layers``) and ``upper`` its part above, run by :meth:`upper_states` on chosen
-    # pieces only, up to layer ``upper_layers``
-    upper: Any = None
-    upper_layers: int = 0
 
     def word_states(
         self,
@@ -125,37 +120,21 @@ class StateEncoder:
             found = self.sentence_states(text, tokens, sentences, keep)
             if found is not None:
                 return found
-        found = list(self.piece_states(text, tokens, keep))
-        return pool_pieces(found, tokens, len(keep), self.runner.dim)
-
-    def upper_states(
-        self, texts: list[str], below: Sequence[np.ndarray], keep: Sequence[int]
-    ) -> list[np.ndarray]:
-        """A cascade's upper part over the pieces ``texts``: ``below`` holds each one's
-        subword states after :attr:`layers` (as :meth:`piece_states` gave them, special
-        tokens included); each piece's subword states after each layer of ``keep``
-        (layers × subword tokens × dim), batched as :meth:`_run` batches."""
-        if self.upper is None:
-            raise ValueError("not a cascade: load it with load_cascade")
-        if not all(self.layers < layer <= self.upper_layers for layer in keep):
-            raise ValueError(f"layers {keep} outside {self.layers + 1} … {self.upper_layers}")
-        encoded = self.tokenizer.encode_batch(texts)
-        out: list[np.ndarray] = [np.zeros(0)] * len(texts)
-        for batch in self._batches([len(e.ids) for e in encoded]):
-            width = max(len(encoded[k].ids) for k in batch)
-            ids = np.full((len(batch), width), self.tokenizer.token_to_id("<pad>"), np.int64)
-            mask = np.zeros((len(batch), width), dtype=np.int64)
-            rows = np.zeros((len(batch), width, self.runner.dim), dtype=np.float32)
-            for row, k in enumerate(batch):
-                seq = encoded[k].ids
-                if len(below[k]) != len(seq):
-                    raise ValueError(f"piece {k}: {len(below[k])} states for {len(seq)} subwords")
-                ids[row, : len(seq)] = seq
-                mask[row, : len(seq)] = 1
-                rows[row, : len(seq)] = below[k]
-            hidden = self.upper.run(ids, mask, list(keep), rows)
-            for row, k in enumerate(batch):
-                out[k] = hidden[:, row, : len(encoded[k].ids)]
+        out = np.zeros((len(keep), len(tokens), self.runner.dim), dtype=np.float32)
+        found = sorted(self.piece_states(text, tokens, keep), key=lambda item: item[0][0])
+        if not all(_in_order(offsets) for _, _, offsets in found):
+            for part, hidden, offsets in found:
+                start, _, first, last = part
+                _pool(out, hidden, offsets, tokens, start, first, last)
+            return out
+        # the pieces hold their words' characters and no other piece's, so their subwords,
+        # moved to offsets in the text and put side by side, pool each word as its piece
+        # alone did (the same rows added in the same order), in one call for the text
+        # instead of a dozen array operations for each sentence
+        if found:
+            offsets = [(s + part[0], e + part[0]) for part, _, spans in found for s, e in spans]
+            hidden = np.concatenate([hidden for _, hidden, _ in found], axis=1)
+            _pool(out, hidden, offsets, tokens, 0, 0, len(tokens))
         return out
 
     def sentence_states(
@@ -322,33 +301,6 @@ class StateEncoder:
         return batches
 
 
-def pool_pieces(
-    found: list[tuple[tuple[int, int, int, int], np.ndarray, list[tuple[int, int]]]],
-    tokens: Sequence[Span],
-    layers: int,
-    dim: int,
-) -> np.ndarray:
-    """Each word's state (``layers × len(tokens) × dim``) from the pieces ``found`` (as
-    :meth:`StateEncoder.piece_states` yields them; some pieces may be left out: their words
-    keep zero states), the mean of its subwords' states."""
-    out = np.zeros((layers, len(tokens), dim), dtype=np.float32)
-    found = sorted(found, key=lambda item: item[0][0])
-    if not all(_in_order(offsets) for _, _, offsets in found):
-        for part, hidden, offsets in found:
-            start, _, first, last = part
-            _pool(out, hidden, offsets, tokens, start, first, last)
-        return out
-    # the pieces hold their words' characters and no other piece's, so their subwords,
-    # moved to offsets in the text and put side by side, pool each word as its piece
-    # alone did (the same rows added in the same order), in one call for the text
-    # instead of a dozen array operations for each sentence
-    if found:
-        offsets = [(s + part[0], e + part[0]) for part, _, spans in found for s, e in spans]
-        hidden = np.concatenate([hidden for _, hidden, _ in found], axis=1)
-        _pool(out, hidden, offsets, tokens, 0, 0, len(tokens))
-    return out
-
-
 def sentence_word_states(
     tokens: Sequence[Span],
     sentences: Sequence[tuple[int, int]],
@@ -471,21 +423,7 @@ def load_encoder(recipe: dict[str, Any]) -> StateEncoder:
         return _encoders[key]
 
 
-def load_cascade(recipe: dict[str, Any], split: int) -> StateEncoder:
-    """The encoder of ``recipe`` (an fp32 graph run by OpenVINO) cut after layer ``split``:
-    :meth:`StateEncoder.piece_states` runs layers 1 … ``split`` and
-    :meth:`StateEncoder.upper_states` the layers above, on the pieces a caller chooses. Loaded
-    once per process; the whole graph is not compiled beside it."""
-    from framing.wording.state_graph import recipe_key
-
-    key = f"{recipe_key(recipe)}-split{split}"
-    with _lock:
-        if key not in _encoders:
-            _encoders[key] = _load(recipe, split)
-        return _encoders[key]
-
-
-def _load(recipe: dict[str, Any], split: int = 0) -> StateEncoder:
+def _load(recipe: dict[str, Any]) -> StateEncoder:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     from tokenizers import Tokenizer
@@ -505,19 +443,8 @@ def _load(recipe: dict[str, Any], split: int = 0) -> StateEncoder:
     tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
     tokenizer.enable_truncation(max_length=MAX_TOKENS)
     tokenizer.no_padding()
-    fill = float(recipe.get("min_fill", 0))
-    if split:
-        lower, upper = state_graph.open_split(graph, built, split, _threads[0])
-        return StateEncoder(
-            lower,
-            tokenizer,
-            split,
-            fill,
-            recipe.get("sentence_prompt"),
-            upper,
-            int(recipe["layers"]),
-        )
     runner = state_graph.open_runner(graph, built, _threads[0])
+    fill = float(recipe.get("min_fill", 0))
     return StateEncoder(
         runner, tokenizer, int(recipe["layers"]), fill, recipe.get("sentence_prompt")
     )
