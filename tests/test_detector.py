@@ -216,6 +216,35 @@ def test_head_inputs_see_neighbours_in_the_sentence_only() -> None:
     sparse[0] = 1.0
     one_in_100 = head_inputs(np.zeros((100, 2), np.float32), np.zeros(100), sparse, "ru", ["ru"])
     assert one_in_100[0, -1] == pytest.approx(0.01 / LEXICON_DENSITY_FULL)
+    # a head whose document feature reads another layer: that layer's mean, nothing else moves
+    lower = np.full((4, 2), 7.0, np.float32)
+    other = head_inputs(states, sentence, lexicon, "ru", ["en", "ru", "uk"], lower)
+    assert other[:, 9:11].tolist() == [[7.0, 7.0]] * 4
+    assert np.array_equal(np.delete(other, [9, 10], 1), np.delete(rows, [9, 10], 1))
+    with pytest.raises(DetectorError, match="one state per word"):
+        head_inputs(states, sentence, lexicon, "ru", ["en", "ru", "uk"], lower[:3])
+
+
+def test_a_head_with_a_lower_document_layer_reads_both_layers() -> None:
+    """A head whose document feature reads layer 4 (``document_layer``) is given the states
+    of layers 8 and 4 of one pass; handed layer 8 alone it refuses, rather than read the
+    wrong document feature."""
+    from framing.wording.detector import Model, layer_states, token_probabilities
+
+    deep = load_model("deep")
+    model = Model({**deep.config, "document_layer": 4}, deep.arrays, deep.thresholds)
+    assert model.state_layers == [8, 4] and deep.state_layers == [8]
+    text = "The corrupt regime's thugs crushed the protest. The council met on Tuesday."
+    tokens = word_spans(text)
+    both = layer_states(text, "en", tokens, model)
+    assert both.shape == (2, len(tokens), 384)
+    with pytest.raises(DetectorError, match="document feature reads layer 4"):
+        token_probabilities(text, "en", model, None, both[0])
+    _, got = token_probabilities(text, "en", model, None, both)
+    _, own = token_probabilities(text, "en", model)  # its own pass: the same two layers
+    assert np.array_equal(got, own)
+    _, shipped = token_probabilities(text, "en", deep, None, both[0])
+    assert not np.array_equal(got, shipped)  # the document feature moved
 
 
 def test_suggestions_beyond_the_lexicon() -> None:
@@ -365,6 +394,9 @@ def test_train_detector_writes_a_loadable_artifact(
         "post_max_words": 0,  # every tiny record counts as an article
         "select_on": {"post": {"en": [], "ru": [], "uk": []}, "article": every},
         "fallback": {lang: {"post": [lang, "article"]} for lang in every},
+        # the MLP run reads its document feature from layer 4 (training.json's option,
+        # measured in issue 13's session 20 and not shipped); the GRU run from its own layer
+        **({"document_layer": 4} if head == "mlp" else {}),
     }
     report = train_detector(data, out, progress=messages.append, overrides=overrides)
     assert report["written"] == str(out) and messages
@@ -384,6 +416,14 @@ def test_train_detector_writes_a_loadable_artifact(
     # the training data's loaded words score above its plain words (cross-validated)
     assert report["languages"]["ru"]["cross_validated_articles"]["semeval2023_ru"]["f1"] > 0.5
     assert list((tmp_path / "cache").glob("framing-detector-states/*.npy"))  # states cached
+    # the document feature's layer as the settings name it (none: the head's own, no key)
+    settings = {**training_settings(), **overrides}
+    document = settings.get("document_layer") or settings["layer"]
+    assert config.get("document_layer", config["layer"]) == document
+    assert ("document_layer" in config) == (head == "mlp")
+    from framing.wording.detector import Model
+
+    assert Model(config, {}, {}).state_layers == ([8, 4] if head == "mlp" else [8])
 
 
 def test_train_detector_without_data_says_how_to_fix(tmp_path: Path) -> None:
@@ -522,6 +562,7 @@ def test_the_layer_comparison_writes_what_train_detector_writes(
         "select_on": {"post": {"en": [], "ru": [], "uk": []}, "article": every},
         "fallback": {lang: {"post": [lang, "article"]} for lang in every},
         "lexical": {**training_settings()["lexical"], "weights": [1.0, 0.5]},
+        "document_layer": None,  # each layer's own mean (training.json's 4 is not cached here)
     }
     encoder = load_model().encoder
     found = compare(data, encoder, [2, 3], tmp_path / "layers", lambda m: None, overrides)

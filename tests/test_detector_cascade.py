@@ -18,7 +18,9 @@ TEXT = (
 
 
 def _inputs() -> tuple:
-    model = load_model("deep")
+    from framing.lab.detector_cascade import _session19
+
+    model = _session19(load_model("deep"))  # the head session 19 measured: layer-8 document
     tokens = word_spans(TEXT)
     states = np.random.default_rng(3).normal(size=(len(tokens), 384)).astype(np.float32)
     hits = find_loaded(TEXT, "en")

@@ -44,6 +44,18 @@ import numpy as np
 from framing.text.morphology import Span
 
 GATE_LAYER = 4
+
+
+def _session19(model: Any) -> Any:
+    """``model`` as session 19 measured it: the document feature read from the head's own
+    layer (a head trained with ``document_layer`` below it, as session 20 tried, would
+    otherwise be measured with the wrong document feature)."""
+    from framing.wording.detector import Model
+
+    config = {k: v for k, v in model.config.items() if k != "document_layer"}
+    return Model(config, model.arrays, model.thresholds)
+
+
 DOC_BARS = (0.45, 0.5, 0.55, 0.6)
 GRID = (0.3, 0.4, 0.5, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95)
 
@@ -106,7 +118,7 @@ def measure(out: Path, limit: int | None, posts: int) -> None:
     from framing.wording.token_states import load_encoder, pieces
     from framing.wording.word_features import sentence_ids
 
-    deep, quick = load_model("deep"), load_model("quick")
+    deep, quick = _session19(load_model("deep")), load_model("quick")
     encoder = load_encoder(deep.states_encoder)
     rows = []
     started = time.time()
@@ -239,7 +251,7 @@ def dev_page_precision(bars: Sequence[float] = DOC_BARS) -> list[dict[str, Any]]
     from framing.wording.token_states import load_encoder, pieces
     from framing.wording.word_features import sentence_ids
 
-    deep, quick = load_model("deep"), load_model("quick")
+    deep, quick = _session19(load_model("deep")), load_model("quick")
     encoder = load_encoder(deep.states_encoder)
     counts: dict[str, list[int]] = {}
     for page in load_pages():
@@ -447,7 +459,7 @@ def measure_document(out: Path, per_set: int, posts: int) -> None:
     from framing.wording.token_states import load_encoder, pieces
     from framing.wording.word_features import sentence_ids
 
-    deep, quick = load_model("deep"), load_model("quick")
+    deep, quick = _session19(load_model("deep")), load_model("quick")
     encoder = load_encoder(deep.states_encoder)
     news = ("semeval2023_ru", "semeval2023_en", "ptc2020_en")
     train = read_sets(Path(DEFAULT_DATA), [*news, "unlp2025"], split="train")

@@ -98,12 +98,15 @@ def examples_of(
     layer: int,
     languages: list[str],
     n_features: int | None = None,
+    document_layer: int | None = None,
 ) -> list[Example]:
     """Head inputs of every record of one cached set (lexicon flags computed now, so a
     lexicon edit is seen by the next training run), and its hashed word features when
-    ``n_features`` is given."""
+    ``n_features`` is given; the document feature is the mean of ``document_layer``'s
+    states (default ``layer``'s)."""
     by_id = {doc.id: doc for doc in docs}
     states = cached.states[layer]
+    document_states = cached.states[document_layer or layer]
     out = []
     for k, record_id in enumerate(cached.ids):
         doc = by_id[record_id]
@@ -112,7 +115,9 @@ def examples_of(
         lexicon = inside([(h.start, h.end) for h in find_loaded(doc.text, doc.lang)], tokens)
         sentence = sentence_ids(doc.text, tokens)
         rows = np.asarray(states[lo:hi], dtype=np.float32)
-        inputs = head_inputs(rows, sentence, lexicon, doc.lang, languages).astype(np.float16)
+        document = np.asarray(document_states[lo:hi], dtype=np.float32)
+        inputs = head_inputs(rows, sentence, lexicon, doc.lang, languages, document)
+        inputs = inputs.astype(np.float16)
         words = None
         if n_features:
             words = feature_matrix(token_features(doc.text, doc.lang, tokens), n_features)
@@ -256,18 +261,32 @@ def load_examples(
     data_dir: Path, settings: dict[str, Any], split: str, say: Progress
 ) -> list[Example]:
     """Examples of every training set's ``split``, states from the cache (built if missing)."""
-    layer = int(settings["layer"])
+    layer, document_layer = int(settings["layer"]), document_layer_of(settings)
+    layers = settings["cache_layers"]
+    if not {layer, document_layer} <= set(layers):
+        raise DetectorError(
+            f"training.json: cache_layers {layers} must hold the head's layer {layer} and the "
+            f"document_layer {document_layer}."
+        )
     examples: list[Example] = []
     for name in settings["sets"]:
         say(f"{name}/{split}: e5 word states (cached after the first run)")
         limit = settings["max_records"].get(name) if split == "train" else None
-        layers = settings["cache_layers"]
         encoder = states_encoder(settings)
         cached = build(Path(data_dir), name, split, layers, encoder, progress=False, limit=limit)
         docs = subsample(read_sets(Path(data_dir), [name], split=split), limit)
         n_features = int(settings["lexical"]["n_features"]) if _blends(settings) else None
-        examples += examples_of(cached, docs, layer, list(settings["languages"]), n_features)
+        examples += examples_of(
+            cached, docs, layer, list(settings["languages"]), n_features, document_layer
+        )
     return examples
+
+
+def document_layer_of(settings: dict[str, Any]) -> int:
+    """The layer whose mean word state is the head's document feature: ``document_layer``
+    when the settings name one, else the head's ``layer`` (the shipped heads before issue
+    13's twentieth session)."""
+    return int(settings.get("document_layer") or settings["layer"])
 
 
 def states_encoder(settings: dict[str, Any]) -> dict[str, Any]:
@@ -487,6 +506,11 @@ def write_artifact(
         "feature_version": FEATURE_VERSION,
         "languages": list(settings["languages"]),
         "layer": int(settings["layer"]),
+        **(
+            {"document_layer": document_layer_of(settings)}
+            if document_layer_of(settings) != int(settings["layer"])
+            else {}
+        ),
         "encoder": settings["encoder"],
         **(
             {"states_encoder": settings["states_encoder"]} if settings.get("states_encoder") else {}

@@ -111,7 +111,12 @@ def inside(spans: Sequence[tuple[int, int]], tokens: Sequence[Span]) -> np.ndarr
 
 
 def head_inputs(
-    states: np.ndarray, sentence: np.ndarray, lexicon: np.ndarray, lang: str, languages: list[str]
+    states: np.ndarray,
+    sentence: np.ndarray,
+    lexicon: np.ndarray,
+    lang: str,
+    languages: list[str],
+    document: np.ndarray | None = None,
 ) -> np.ndarray:
     """The head's input rows: state, neighbours' mean state (same sentence only), lexicon
     flag, language one-hot, the text's length in words on a log scale (a short post and a
@@ -119,8 +124,16 @@ def head_inputs(
     must serve both), and the document: the mean state of all its words and the share of
     its words the lexicon flags. The same word is loaded in an op-ed or a manipulative post
     and plain in a wire report; with the document in view the head can be bolder in the one
-    and quieter in the other (cross-validated in issue 13's seventh session)."""
+    and quieter in the other (cross-validated in issue 13's seventh session). ``document``:
+    the word states whose mean is the document feature, one row per word (default
+    ``states``; a head whose ``document_layer`` is below its ``layer`` reads a lower
+    layer's, which a cascade has for every word, :attr:`Model.document_layer`)."""
     n, dim = states.shape
+    document_rows = states if document is None else document
+    if document_rows.shape[0] != n:
+        raise DetectorError(
+            f"The document feature needs one state per word: {document_rows.shape[0]} for {n}."
+        )
     neighbours = np.zeros((n, dim), dtype=np.float32)
     count = np.zeros((n, 1), dtype=np.float32)
     if n > 1:
@@ -133,10 +146,10 @@ def head_inputs(
     language = np.zeros((n, len(languages)), dtype=np.float32)
     language[:, languages.index(lang)] = 1.0
     length = np.full((n, 1), min(np.log1p(n) / np.log1p(LONG_TEXT_WORDS), 1.0), np.float32)
-    document = np.tile(states.mean(axis=0, dtype=np.float32), (n, 1))
+    document_mean = np.tile(document_rows.mean(axis=0, dtype=np.float32), (n, 1))
     density = min(float(lexicon.mean()) / LEXICON_DENSITY_FULL, 1.0) if n else 0.0
     hits = np.full((n, 1), density, np.float32)
-    columns = [states, neighbours, lexicon[:, None], language, length, document, hits]
+    columns = [states, neighbours, lexicon[:, None], language, length, document_mean, hits]
     return np.hstack(columns).astype(np.float32)
 
 
@@ -231,6 +244,19 @@ class Model:
     @property
     def layer(self) -> int:
         return int(self.config["layer"])
+
+    @property
+    def document_layer(self) -> int:
+        """The layer whose mean word state is the head's document feature (``config.json``
+        ``document_layer``; the head's own ``layer`` when absent). A head reading layer 8
+        with the document from layer 4 needs layers 5-8 only where it may suggest
+        something: a cascade has every word's layer 4 (issue 13, session 20)."""
+        return int(self.config.get("document_layer", self.layer))
+
+    @property
+    def state_layers(self) -> list[int]:
+        """The layers the head reads: its own, then the document's when that differs."""
+        return sorted({self.layer, self.document_layer}, key=lambda k: k != self.layer)
 
     @property
     def encoder(self) -> dict[str, Any]:
@@ -412,12 +438,27 @@ def word_states(
     model: Model,
     sentences: Sequence[tuple[int, int]] | None = None,
 ) -> np.ndarray:
-    """Each word's state after the head's layer (``len(tokens) × dim``). A head trained on
+    """Each word's state after the head's layer (``len(tokens) × dim``), see
+    :func:`layer_states`."""
+    return layer_states(text, lang, tokens, model, sentences, [model.layer])[0]
+
+
+def layer_states(
+    text: str,
+    lang: str,
+    tokens: Sequence[Span],
+    model: Model,
+    sentences: Sequence[tuple[int, int]] | None = None,
+    layers: Sequence[int] | None = None,
+) -> np.ndarray:
+    """Each word's state after each of ``layers`` (default :attr:`Model.state_layers`), from
+    one pass: ``len(layers) × len(tokens) × dim``. A head trained on
     sentences behind a prompt (``states_encoder`` ``sentence_prompt``) reads the text's
     sentences (``sentences``, else the splitter's): from the comparison's sentence pass
     when one kept them (:func:`~framing.alignment.sentence_states.passes_of`: compare-your-own
     then runs no pass of its own), else from its own graph; the same inputs, so
     ``framing score`` and the web view show the same highlights. Otherwise the text's pieces."""
+    wanted = list(layers or model.state_layers)
     recipe = model.states_encoder
     prompt = recipe.get("sentence_prompt")
     if prompt is not None:
@@ -426,11 +467,11 @@ def word_states(
 
             sentences = [(s.start, s.end) for s in split_sentences(text, lang)]
         spans = [(a, b) for a, b in sentences if b > a]
-        found = _kept_states(text, tokens, spans, model.layer, str(prompt))
-        if found is not None:
-            return found
+        kept = [_kept_states(text, tokens, spans, layer, str(prompt)) for layer in wanted]
+        if all(found is not None for found in kept):
+            return np.stack(kept)  # type: ignore[arg-type]
     encoder = load_encoder(recipe)
-    return encoder.word_states(text, tokens, [model.layer], sentences)[0]
+    return encoder.word_states(text, tokens, wanted, sentences)
 
 
 @contextmanager
@@ -451,7 +492,7 @@ def states_together(texts: Sequence[str]) -> Iterator[bool]:
         yield False
         return
     with shared_passes():
-        yield encoder.keep_passes([(text, word_spans(text)) for text in texts], [model.layer])
+        yield encoder.keep_passes([(text, word_spans(text)) for text in texts], model.state_layers)
 
 
 def _kept_states(
@@ -483,18 +524,28 @@ def token_probabilities(
 ) -> tuple[list[Span], np.ndarray]:
     """The word tokens of ``text`` and each one's probability of being loaded (``hits``: the
     lexicon's hits in ``text``, when the caller found them already; ``states``: each word's
-    state after the head's layer, when the caller has them, else :func:`word_states`;
-    ``sentences``: the character spans of the text's sentences, when the caller has them)."""
+    state after each of :attr:`Model.state_layers` (``layers × words × dim``), or after the
+    head's layer (``words × dim``) for a head whose document feature reads that layer too,
+    when the caller has them, else :func:`layer_states`; ``sentences``: the character
+    spans of the text's sentences, when the caller has them)."""
     model = model or load_model()
     tokens = word_spans(text)
     if not tokens:
         return tokens, np.zeros(0)
-    if states is None or states.shape[0] != len(tokens):
-        states = word_states(text, lang, tokens, model, sentences)
+    wanted = model.state_layers
+    if states is not None and states.ndim == 2:
+        if len(wanted) > 1:
+            raise DetectorError(
+                f"This head's document feature reads layer {model.document_layer}: pass the "
+                f"states of layers {wanted}, not of layer {model.layer} alone."
+            )
+        states = states[None]
+    if states is None or states.shape[:2] != (len(wanted), len(tokens)):
+        states = layer_states(text, lang, tokens, model, sentences, wanted)
     hits = find_loaded(text, lang) if hits is None else hits
     lexicon = inside([(h.start, h.end) for h in hits], tokens)
     sentence = sentence_ids(text, tokens)
-    inputs = head_inputs(states, sentence, lexicon, lang, model.languages)
+    inputs = head_inputs(states[0], sentence, lexicon, lang, model.languages, states[-1])
     head = model.probabilities(inputs, sentence)
     if model.blend_weight(lang) >= 1.0:
         return tokens, head
