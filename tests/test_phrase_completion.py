@@ -180,7 +180,14 @@ def test_shipped_settings_are_read_and_checked():
         ("ru", "Он назвал враньем обвинения Киева в адрес РФ.", "враньем", ["complement"]),
         # an adverb qualifies a verb or a clause: "allegedly make" is no phrase
         ("en", "They allegedly make weapons there.", "allegedly", ["qualifier"]),
+        ("en", "He is not lying either way.", "lying", ["qualifier"]),
     ],
 )
 def test_what_is_no_phrase_stays(lang, text, word, rules):
     assert widen(text, lang, word, rules, "delegitimising_qualifier") == word
+
+
+def test_a_label_takes_only_agreeing_modifiers():
+    # «батькові» may be a plural adjective, «диктатора» is a singular noun: no agreement
+    text = "Він передав батькові диктатора лист."
+    assert widen(text, "uk", "диктатора", ["label"]) == "диктатора"

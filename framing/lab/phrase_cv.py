@@ -196,16 +196,32 @@ def counts(key: str, items: Sequence, predicted: Sequence[list[Span]]) -> dict[s
     return span_prf((p, d.gold) for (d, _), p in zip(items, predicted, strict=True))
 
 
-def candidates(lang: str) -> list[dict[str, Any]]:
-    """The settings searched for one language."""
+def candidates(lang: str, without: Sequence[str] = ()) -> list[dict[str, Any]]:
+    """The settings searched for one language; ``without``: rules left out of the search
+    (the reader's veto on the dev pages)."""
     if lang == "en":
-        names = ["qualifier", "chunk_right", "chunk_left", "coordination"]
+        names = [
+            n
+            for n in ("qualifier", "chunk_right", "chunk_left", "coordination")
+            if n not in without
+        ]
         rule_sets = [
             [n for n, on in zip(names, mask, strict=True) if on]
             for mask in itertools.product([0, 1], repeat=len(names))
         ]
     else:
-        names = ["modifier", "complement", "prepositional", "label", "qualifier", "coordination"]
+        names = [
+            n
+            for n in (
+                "modifier",
+                "complement",
+                "prepositional",
+                "label",
+                "qualifier",
+                "coordination",
+            )
+            if n not in without
+        ]
         rule_sets = [
             [n for n, on in zip(names, mask, strict=True) if on]
             for mask in itertools.product([0, 1], repeat=len(names))
@@ -228,11 +244,11 @@ def candidates(lang: str) -> list[dict[str, Any]]:
     ]
 
 
-def cross_validate(key: str, items: Sequence) -> dict[str, Any]:
+def cross_validate(key: str, items: Sequence, without: Sequence[str] = ()) -> dict[str, Any]:
     """Nested choice: for each fold, the candidate with the best F1 on the other folds."""
     lang = key.split(":")[1]
     folds = [fold_of(doc.id) for doc, _ in items]
-    cands = candidates(lang)
+    cands = candidates(lang, without)
     # each candidate's completed highlights, once (the choice then only re-scores folds)
     outputs = [predict(items, Settings.of(c)) for c in cands]
     base = predict(items, None)
@@ -331,6 +347,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--sets", nargs="+", default=list(SETS))
     parser.add_argument("--system", choices=["union", "lexicon"], default="union")
+    parser.add_argument("--without", nargs="*", default=[], help="rules left out of the search")
     args = parser.parse_args(argv)
     if args.step == "cache":
         cache(args.data, args.cached, args.sets)
@@ -351,7 +368,7 @@ def main(argv: Sequence[str] | None = None) -> None:
                 ),
             }
         else:
-            report = cross_validate(key, items)
+            report = cross_validate(key, items, args.without)
         print(json.dumps(report, ensure_ascii=False), flush=True)
 
 

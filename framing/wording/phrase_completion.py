@@ -147,6 +147,18 @@ class _Words:
         """The cases the word may stand in as one of ``kinds`` (parts of speech)."""
         return {str(p.tag.case) for p in self.readings(i) if p.tag.POS in kinds and p.tag.case}
 
+    def forms(self, i: int, kinds: set[str]) -> set[tuple[str, str, str]]:
+        """The (case, number, gender in the singular) the word may stand in as one of
+        ``kinds``: what a modifier and its noun agree in («батькові диктатора»: a plural
+        adjective, a singular noun, no agreement)."""
+        out = set()
+        for p in self.readings(i):
+            if p.tag.POS in kinds and p.tag.case:
+                number = str(p.tag.number)
+                gender = str(p.tag.gender) if number == "sing" else ""
+                out.add((str(p.tag.case), number, gender))
+        return out
+
     def content(self, i: int) -> bool:
         """A content word: not a function word, not a number (the English chunk rule)."""
         word = self.word(i)
@@ -251,9 +263,10 @@ def _widen(
         if quoted is not None:
             return first, quoted
         if words.lang == "en":
-            # an adverb ("allegedly") qualifies a verb or a clause, not a chunk after it
-            adverb = normalise(words.word(last)).endswith("ly")
-            new_last = last if adverb else _chunk_right(words, last, right_limit)
+            # an adverb ("allegedly") or a verb in -ing ("lying") qualifies a verb or a
+            # clause, not the chunk after it ("allegedly make", "lying either")
+            verbal = normalise(words.word(last)).endswith(("ly", "ing"))
+            new_last = last if verbal else _chunk_right(words, last, right_limit)
         else:
             new_last = _noun_phrase_after(words, last, right_limit, rules)
         return first, words.spans[new_last][1]
@@ -263,13 +276,13 @@ def _widen(
         new_first = _chunk_left(words, first, left_limit) if "chunk_left" in rules else first
         return new_first, words.spans[new_last][1]
     if "modifier" in rules and words.pos(last) in _MODIFIERS:
-        new_last = _head_noun(words, last, right_limit, words.cases(last, _MODIFIERS))
+        new_last = _head_noun(words, last, right_limit, words.forms(last, _MODIFIERS))
     if words.pos(new_last) == "NOUN":
         new_last = _complements(words, new_last, right_limit, rules)
     new_first = first
     if "label" in rules and words.pos(first) == "NOUN":
-        cases = words.cases(first, {"NOUN"})
-        while new_first > left_limit and words.cases(new_first - 1, _MODIFIERS) & cases:
+        agree = words.forms(first, {"NOUN"})
+        while new_first > left_limit and words.forms(new_first - 1, _MODIFIERS) & agree:
             if words.pos(new_first - 1) not in _MODIFIERS:
                 break
             new_first -= 1
@@ -297,15 +310,15 @@ def _coordinated(
     return words.spans[_complements(words, found, limit, rules)][1]
 
 
-def _head_noun(words: _Words, i: int, limit: int, cases: set[str]) -> int:
+def _head_noun(words: _Words, i: int, limit: int, agree: set[tuple[str, str, str]]) -> int:
     """From a modifier at ``i``: the agreeing noun it modifies (with the agreeing modifiers
     before it), or ``i`` when none is within ``limit``."""
     j = i
     while j < limit:
         j += 1
-        if words.pos(j) in _MODIFIERS and words.cases(j, _MODIFIERS) & cases:
+        if words.pos(j) in _MODIFIERS and words.forms(j, _MODIFIERS) & agree:
             continue
-        if words.pos(j) == "NOUN" and words.cases(j, {"NOUN"}) & cases:
+        if words.pos(j) == "NOUN" and words.forms(j, {"NOUN"}) & agree:
             return j
         break
     return i
