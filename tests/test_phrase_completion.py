@@ -191,3 +191,23 @@ def test_a_label_takes_only_agreeing_modifiers():
     # «батькові» may be a plural adjective, «диктатора» is a singular noun: no agreement
     text = "Він передав батькові диктатора лист."
     assert widen(text, "uk", "диктатора", ["label"]) == "диктатора"
+
+
+def test_score_shows_the_widened_phrase_with_its_text():
+    # title highlights are lexicon hits read like the body's (no detector: quick to test)
+    from framing.wording.profile import title_highlights
+
+    title = "Кремлівський диктатор знову погрожує Європі"
+    [hit] = title_highlights(title, "uk")
+    assert (hit["text"], hit["start"], hit["end"]) == ("Кремлівський диктатор", 0, 21)
+    assert title[hit["start"] : hit["end"]] == hit["text"]
+
+
+def test_body_highlights_are_widened_without_the_detector():
+    from framing.records import Sentence
+    from framing.wording.profile import ArticleText, highlights
+
+    text = "Это сделала киевская хунта вчера."
+    article = ArticleText(text, [Sentence(0, 0, len(text), text)], "ru")
+    found = [h for h in highlights(article, with_model=False) if h["source"] == "lexicon"]
+    assert [h["text"] for h in found] == ["киевская хунта"]

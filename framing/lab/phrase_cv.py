@@ -39,12 +39,14 @@ from framing.lab.loaded_data import (
 )
 from framing.text.morphology import word_spans
 from framing.wording.phrase_completion import Settings, complete_spans
+from framing.wording.phrase_completion import settings as shipped
 
 MODEL = "model_suggestion"
 
 
-def cache(data_dir: Path, out: Path, sets: Sequence[str]) -> None:
-    """Lexicon hits, suggestions and the union's suggestion pieces of each train record."""
+def cache(data_dir: Path, out: Path, sets: Sequence[str], split: str = "train") -> None:
+    """Lexicon hits, suggestions and the union's suggestion pieces of each record of
+    ``split`` (``test`` only once the settings are chosen, to report them)."""
     from framing.wording.detector import beyond_lexicon, detect_loaded, load_model
     from framing.wording.lexicon import find_loaded
 
@@ -53,7 +55,7 @@ def cache(data_dir: Path, out: Path, sets: Sequence[str]) -> None:
     for name in sets:
         kind = "article" if name in NEWS_SETS else "post"
         rows = []
-        for doc in read_sets(data_dir, [name], split="train"):
+        for doc in read_sets(data_dir, [name], split=split):
             hits = find_loaded(doc.text, doc.lang)
             found = detect_loaded(doc.text, doc.lang, kind=kind)
             lexicon = [(h.start, h.end) for h in hits]
@@ -67,16 +69,17 @@ def cache(data_dir: Path, out: Path, sets: Sequence[str]) -> None:
                     ],
                 }
             )
-        (out / f"{name}.train.json").write_text(json.dumps(rows), encoding="utf-8")
+        (out / f"{name}.{split}.json").write_text(json.dumps(rows), encoding="utf-8")
 
 
-def load(data_dir: Path, cached: Path, name: str) -> list[tuple[Doc, list[tuple[int, int, str]]]]:
-    """Each train record of ``name`` with its union highlights ``(start, end, category)``."""
-    rows = {
-        r["id"]: r for r in json.loads((cached / f"{name}.train.json").read_text(encoding="utf-8"))
-    }
+def load(
+    data_dir: Path, cached: Path, name: str, split: str = "train"
+) -> list[tuple[Doc, list[tuple[int, int, str]]]]:
+    """Each record of ``name`` with its union highlights ``(start, end, category)``."""
+    path = cached / f"{name}.{split}.json"
+    rows = {r["id"]: r for r in json.loads(path.read_text(encoding="utf-8"))}
     out = []
-    for doc in read_sets(data_dir, [name], split="train"):
+    for doc in read_sets(data_dir, [name], split=split):
         row = rows[doc.id]
         spans = [(a, z, c) for a, z, c, *_ in row["lexicon"]] + [
             (a, z, MODEL) for a, z in row["beyond"]
@@ -166,14 +169,14 @@ def gold_lengths(docs: Sequence[Doc]) -> dict[str, float]:
 
 
 def groups(
-    data_dir: Path, cached: Path, sets: Sequence[str], system: str = "union"
+    data_dir: Path, cached: Path, sets: Sequence[str], system: str = "union", split: str = "train"
 ) -> dict[str, list]:
     """The train records by (set, language): ``set:lang`` -> [(doc, highlights)];
     ``system`` ``lexicon`` keeps the lexicon's hits alone (no suggestion: the detector was
     trained on these records, so its suggestions there are in-sample)."""
     out: dict[str, list] = {}
     for name in sets:
-        for doc, spans in load(data_dir, cached, name):
+        for doc, spans in load(data_dir, cached, name, split):
             if system == "lexicon":
                 spans = [s for s in spans if s[2] != MODEL]
             out.setdefault(f"{name}:{doc.lang}", []).append((doc, spans))
@@ -342,7 +345,8 @@ def _mid_word(text: str, start: int, end: int) -> bool:
 
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("step", choices=["cache", "decompose", "cv", "dev"])
+    parser.add_argument("step", choices=["cache", "decompose", "cv", "dev", "score"])
+    parser.add_argument("--split", choices=["train", "test"], default="train")
     parser.add_argument("cached", type=Path, help="folder of the cached train predictions")
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--sets", nargs="+", default=list(SETS))
@@ -350,14 +354,23 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--without", nargs="*", default=[], help="rules left out of the search")
     args = parser.parse_args(argv)
     if args.step == "cache":
-        cache(args.data, args.cached, args.sets)
+        cache(args.data, args.cached, args.sets, args.split)
         return
     if args.step == "dev":
         for row in dev_pages():
             print(json.dumps(row, ensure_ascii=False), flush=True)
         return
-    for key, items in groups(args.data, args.cached, args.sets, args.system).items():
-        if args.step == "decompose":
+    cached = groups(args.data, args.cached, args.sets, args.system, args.split)
+    for key, items in cached.items():
+        if args.step == "score":  # the shipped settings against none, on ``--split``
+            report = {
+                "set": key,
+                "split": args.split,
+                "records": len(items),
+                "before": counts(key, items, predict(items, None)),
+                "after": counts(key, items, predict(items, shipped())),
+            }
+        elif args.step == "decompose":
             docs = [doc for doc, _ in items]
             report = {
                 "set": key,
