@@ -324,9 +324,11 @@ def test_a_suggestion_inside_a_speakers_quotation_is_marked_quoting(
     monkeypatch.setattr(detector, "detect_loaded", lambda *args, **kwargs: fake)
     shown = [h for h in highlights(ArticleText(text, [], "ru")) if h["source"] == "model"]
     factor, note = quoted_mark("ru")
+    # each shown widened to its phrase (framing/wording/phrase_completion.py), the quoted
+    # one no further than its quotation
     assert [(h["text"], h["note"], h["confidence"]) for h in shown] == [
-        ("большая", note, round(0.9 * factor, 3)),
-        ("большой", "", 0.8),
+        ("большая провокация киевских властей", note, round(0.9 * factor, 3)),
+        ("большой глупостью", "", 0.8),
     ]
     assert "note" in HIGHLIGHT_FIELDS
 

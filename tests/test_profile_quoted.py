@@ -20,7 +20,7 @@ def test_a_quoted_loaded_word_is_counted_as_quoted_not_as_the_outlets() -> None:
     figures = profile(article, found)
     quoted = [found[n]["text"] for n in figures["quoted_loaded_per_100_words"]["evidence"]]
     own = [found[n]["text"] for n in figures["loaded_total_per_100_words"]["evidence"]]
-    assert quoted == ["выдумкой"]
+    assert quoted == ["чистой выдумкой"]  # the noun with its modifier, inside the quotation
     assert own == ["якобы"]
     assert [found[n]["text"] for n in figures["hedges_per_100_words"]["evidence"]] == ["якобы"]
     words = figures["words"]

@@ -40,7 +40,7 @@ def test_a_loaded_title_gets_its_highlights_with_offsets_into_the_title() -> Non
     record = score(LOADED)
     title = record["title"]
     found = record["title_highlights"]
-    assert [h["text"] for h in found] == ["Так называемые", "пропагандистские СМИ", "лгут"]
+    assert [h["text"] for h in found] == ["Так называемые выборы", "пропагандистские СМИ", "лгут"]
     for h in found:
         assert title[h["start"] : h["end"]] == h["text"]
         assert h["source"] == "lexicon" and h["explanation"] and h["neutral"]
@@ -79,7 +79,7 @@ def test_the_article_page_marks_a_loaded_title_and_escapes_it(app) -> None:
     assert "<script>" not in h1 and "&lt;script&gt;alert(1)&lt;/script&gt;" in h1
     marked = re.findall(r'<mark class="hl cat-([a-z_]+)"[^>]*>([^<]*)</mark>', h1)
     assert marked == [
-        ("delegitimising_qualifier", "Так называемые"),
+        ("delegitimising_qualifier", "Так называемые выборы"),
         ("pejorative_label", "пропагандистские СМИ"),
         ("delegitimising_qualifier", "лгут"),
     ]
@@ -102,7 +102,7 @@ def test_the_comparison_marks_the_titles_of_its_columns(app) -> None:
     assert len(titles) == 2
     assert "&lt;script&gt;" in titles[0] and "<script>" not in titles[0]
     assert re.findall(r"<mark [^>]*>([^<]*)</mark>", titles[0]) == [
-        "Так называемые",
+        "Так называемые выборы",
         "пропагандистские СМИ",
         "лгут",
     ]
@@ -125,7 +125,7 @@ def test_the_handout_marks_the_titles_of_its_reports(app) -> None:
     [marked] = [i for i in items if "&lt;script&gt;" in i]
     assert "<script>" not in reports
     assert re.findall(r"<mark [^>]*>([^<]*)</mark>", marked) == [
-        "Так называемые",
+        "Так называемые выборы",
         "пропагандистские СМИ",
         "лгут",
     ]
@@ -139,7 +139,7 @@ HOSTILE = (
     '<script>alert(1)</script> "><img src=x onerror=alert(2)> Так называемые выборы: '
     "\u202eпропагандистские СМИ\u202c снова лгут ' onmouseover='alert(3)"
 )
-MARKED = ["Так называемые", "пропагандистские СМИ", "лгут"]
+MARKED = ["Так называемые выборы", "пропагандистские СМИ", "лгут"]
 
 
 def _marks(html: str) -> list[str]:
@@ -265,7 +265,7 @@ def test_the_event_picker_and_the_handouts_words_to_discuss_take_the_headline(ap
     where = {
         word: re.findall(r'class="muted small where">([^<]*)<', row) for word, row in rows.items()
     }
-    assert where["Так называемые"] == ["in the headline"]
+    assert where["Так называемые выборы"] == ["in the headline"]
     assert where["пропагандистские СМИ"] == ["in the headline"]
     assert where["лгут"] == ["1 of 2 in the headline"]
     assert "× 2" in rows["лгут"]

@@ -158,7 +158,10 @@ def test_compare_stored_articles(client, seeds_by_file) -> None:
 def test_article_page_has_highlights_and_scores(client, seeds_by_file) -> None:
     article = seeds_by_file["001"]
     html = client.get(f"/articles/{article['id']}").get_data(as_text=True)
-    assert re.search(r'<mark class="hl cat-pejorative_label"[^>]*>страны-агрессора</mark>', html)
+    # the label with its genitive complement (framing/wording/phrase_completion.py)
+    assert re.search(
+        r'<mark class="hl cat-pejorative_label"[^>]*>страны-агрессора России</mark>', html
+    )
     assert "Wording and sourcing" in html and "Loaded words per 100 words" in html
     twin = client.get(f"/api/articles/{article['id']}").get_json()
     assert twin["scores"]["loaded_total_per_100_words"]["value"] > 0

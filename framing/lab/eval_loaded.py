@@ -9,7 +9,9 @@ Two official measures, implemented exactly:
 
 :func:`evaluate` scores three systems per data set and language: the curated lexicon alone,
 the contextual detector alone, and their union as ``framing score`` shows it by default
-(lexicon hits plus the suggestions that overlap no lexicon hit). Only the held-out *test*
+(lexicon hits plus the suggestions that overlap no lexicon hit); the lexicon and the union
+with each highlight widened to its phrase (:mod:`framing.wording.phrase_completion`), as
+``framing score`` shows them (``--no-suggestions`` and the default). Only the held-out *test*
 fifth of each set (a hash of the record id, see :mod:`framing.lab.loaded_data`) is scored:
 the shipped detector was trained on the other four fifths, and its thresholds were chosen by
 cross-validation inside them.
@@ -35,6 +37,7 @@ from framing.lab.loaded_data import (
 from framing.text.morphology import word_spans
 from framing.wording.detector import beyond_lexicon, detect_loaded, load_model, variant
 from framing.wording.lexicon import find_loaded
+from framing.wording.phrase_completion import complete_spans
 
 SYSTEMS = ("lexicon", "detector", "union")
 TEST_NOTE = (
@@ -136,14 +139,25 @@ def evaluate_docs(
     suggestions = [detect_loaded(doc.text, lang, kind=kind, recall=recall) for doc in docs]
     detector = [[(s.start, s.end) for s in found] for found in suggestions]
     seconds = time.perf_counter() - started
-    lexicon = [[(h.start, h.end) for h in find_loaded(doc.text, lang)] for doc in docs]
+    hits = [[(h.start, h.end, h.category) for h in find_loaded(doc.text, lang)] for doc in docs]
     # the reader's view drops lone function words left around lexicon hits in an article
     # (what `framing score` and the web view read); a post is read as annotated, whole
     shown_as = lang if kind == "article" else None
     union = [
-        sorted([*a, *[(s.start, s.end) for s in beyond_lexicon(found, a, doc.text, shown_as)]])
-        for a, found, doc in zip(lexicon, suggestions, docs, strict=True)
+        sorted(
+            [
+                *found_hits,
+                *[
+                    (s.start, s.end, "model_suggestion")
+                    for s in beyond_lexicon(found, [h[:2] for h in found_hits], doc.text, shown_as)
+                ],
+            ]
+        )
+        for found_hits, found, doc in zip(hits, suggestions, docs, strict=True)
     ]
+    # both as `framing score` shows them: each highlight widened to its phrase
+    lexicon = [complete_spans(d.text, lang, h) for d, h in zip(docs, hits, strict=True)]
+    union = [sorted(complete_spans(d.text, lang, u)) for d, u in zip(docs, union, strict=True)]
     row: dict[str, Any] = {
         "set": set_name,
         "lang": lang,

@@ -46,7 +46,7 @@ def default_db_path() -> Path:
 
 # Bump when an analysis changes in a way the settings files do not show, so cached
 # analyses made by older code are not served.
-ANALYSIS_VERSION = 19  # 4: compare links carry tiers (issue 12); 5: an undated pair is one event;
+ANALYSIS_VERSION = 20  # 4: compare links carry tiers (issue 12); 5: an undated pair is one event;
 # 6: a quoted name («Интерфакс», газета «Известия») is not a quotation for quote fidelity;
 # event labels leave out outlets and weekdays; an insertion takes the quote mark that closes
 # a quote its words open; 7: a quotation of a few words of another's is compared with that part;
@@ -67,7 +67,8 @@ ANALYSIS_VERSION = 19  # 4: compare links carry tiers (issue 12); 5: an undated 
 # the guard's name skeleton drops a first g («Гитлер» = "Hitler"); 19: a partial quotation
 # in a sentence with a speaker is the speaker's, scare quotes by class, quoted hits counted
 # apart in the profile; event grouping leaves background sentences out and needs three shared
-# claims where the dates speak against one event; an event is headed without loaded wording
+# claims where the dates speak against one event; an event is headed without loaded wording;
+# 20: a loaded-wording highlight is widened to its phrase (framing/wording/phrase_completion.py)
 
 
 def analysis_key(kind: str, *parts: Any) -> str:

@@ -23,6 +23,7 @@ from framing.wording.lexicon import (
     quoted_mark,
     quoted_speech,
 )
+from framing.wording.phrase_completion import complete_spans
 
 HEDGE_CATEGORIES = {"distancing_hedge"}
 
@@ -50,6 +51,7 @@ def highlights(
     found.extend(_lexicon_record(hit) for hit in hits)
     if with_model:
         found += _model_suggestions(article, found, recall, hits)
+    widen_to_phrases(article.text, article.lang, found)
     for sentence, cue in text_cues(article.text, article.sentences, article.lang):
         found.append(
             {
@@ -79,8 +81,18 @@ def title_highlights(title: str | None, lang: str | None) -> list[dict[str, Any]
     if not title or lang not in LANGUAGES:
         return []
     found = [{**_lexicon_record(hit), "sentence": None} for hit in find_loaded(title, lang)]
+    widen_to_phrases(title, lang, found)
     found.sort(key=lambda h: (h["start"], -h["end"]))
     return found
+
+
+def widen_to_phrases(text: str, lang: str, found: list[dict[str, Any]]) -> None:
+    """Each lexicon hit and suggestion in ``found`` widened in place to the loaded phrase it
+    stands in (:mod:`framing.wording.phrase_completion`): «пропагандистскими заявлениями»
+    for «пропагандистскими», its ``text`` with it."""
+    spans = complete_spans(text, lang, [(h["start"], h["end"], h["category"]) for h in found])
+    for highlight, (start, end) in zip(found, spans, strict=True):
+        highlight.update(start=start, end=end, text=text[start:end])
 
 
 def _lexicon_record(hit: LexiconHit) -> dict[str, Any]:
