@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -155,3 +156,33 @@ def test_sessions_sleep_instead_of_spinning_by_default(tmp_path: Path) -> None:
     assert packaged_yaml("encoder_graph.yaml")["run"]["spinning"] is False
     assert spins(cpu_session(path, 2)) == "0"
     assert spins(cpu_session(path, 2, spinning=True)) == "1"
+
+
+def test_an_export_leaves_the_shared_model_in_inference_mode(tmp_path: Path) -> None:
+    """The exporter puts the module it exports back in the mode it found it in, children
+    included; the wrapper was a new module (training mode), so the shared fp32 model came
+    out of the first int8 build with its dropout on and every later embedding drifted."""
+    import torch
+
+    from framing.alignment.quantize import keyword_forward
+
+    class Tiny(torch.nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.dense, self.dropout = torch.nn.Linear(4, 4), torch.nn.Dropout(0.5)
+
+        def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
+            return self.dropout(self.dense(input_ids.float() * attention_mask))
+
+    tiny = Tiny().eval()
+    ids = torch.ones(1, 4, dtype=torch.long)
+    with torch.inference_mode(), warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the legacy exporter's deprecation notice
+        torch.onnx.export(
+            keyword_forward(tiny, lambda out: out),
+            (ids, ids),
+            str(tmp_path / "tiny.onnx"),
+            input_names=["input_ids", "attention_mask"],
+            dynamo=False,
+        )
+    assert not tiny.training and not tiny.dropout.training

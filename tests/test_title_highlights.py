@@ -184,7 +184,7 @@ def test_the_home_page_marks_loaded_headlines_in_its_lists_and_twins(app) -> Non
     client.get("/")  # starts the grouping that puts the two reports in one event
     assert app.extensions["framing_analysis"].wait(timeout=600)
     html = client.get("/").get_data(as_text=True)
-    rows = re.findall(r'<td data-label="Title">(.*?)</td>', html, re.S)
+    rows = re.findall(r'<td data-label="Title"[^>]*>(.*?)</td>', html, re.S)
     [row] = [r for r in rows if f"/articles/{hostile}" in r]
     assert _marks(row) == MARKED
     _shown_as_text(row)

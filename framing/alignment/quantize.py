@@ -166,7 +166,11 @@ def keyword_forward(module: Any, pick: Callable[[Any], Any], **options: Any) -> 
             out = self.module(input_ids=input_ids, attention_mask=attention_mask, **options)
             return pick(out)
 
-    return KeywordForward()
+    # In the wrapped module's own mode: the exporter puts the wrapper back in the mode it
+    # found it in, children included, and a new module is in training mode, so the shared
+    # fp32 model came out of an export with its dropout on (every later embedding in that
+    # process drifted; the first int8 build on a machine broke the tests that ran after it).
+    return KeywordForward().train(module.training)
 
 
 def cpu_session(graph: Path, threads: int, spinning: bool | None = None) -> Any:
