@@ -23,7 +23,7 @@ def test_article_page_and_twin(client) -> None:
     komentarii = next(a for a in articles["articles"] if a["outlet"] == "komentarii")
     page = client.get(f"/articles/{komentarii['id']}").get_data(as_text=True)
     assert "Песков отметил в разговоре с пропагандистскими СМИ" in page
-    assert "Site furniture removed" in page and "Теги по теме" in page
+    assert "Lines removed from the page: menus, captions" in page and "Теги по теме" in page
     twin = client.get(f"/api/articles/{komentarii['id']}").get_json()
     assert twin["ok"] is True and twin["article"]["outlet"] == "komentarii"
 
@@ -134,7 +134,7 @@ def test_an_untitled_pages_tab_and_its_one_removed_line(app) -> None:
     page = app.test_client().get(f"/articles/{result.article_id}").get_data(as_text=True)
     title = re.search(r"<title>(.*?)</title>", page, re.S).group(1)
     assert title.startswith("Untitled: Песков &lt;b&gt;заявил&lt;/b&gt; журналистам"), title
-    assert "Site furniture removed (1 line)" in page
+    assert "that are not the report (1 line)</summary>" in page
 
 
 def test_an_override_left_open_in_a_title_stays_out_of_the_tab(app) -> None:
@@ -252,7 +252,7 @@ def test_a_figure_without_a_value_says_why(client) -> None:
     ids = {(a["title"] or "")[:12]: a["id"] for a in listed}
     page = client.get(f"/compare?articles={ids['Kremlin Says']}&articles={ids['Putin Congra']}")
     html = page.get_data(as_text=True)
-    cards = html.split("Lowest quote fidelity")[1:]
+    cards = html.split("How closely quotes match the other reports")[1:]
     assert len(cards) == 2, "one card per report"
     for card in cards:
         figure = card.split("</li>", 1)[0]
