@@ -321,3 +321,15 @@ def test_a_row_that_is_partly_the_same_says_so(client, seed_event) -> None:
         gutter = html.split(f'id="row-{row["number"]}"', 1)[1].split('<div class="cell"', 1)[0]
         assert "Partly the same</span>" in gutter
         assert "one says more than the other" in gutter
+
+
+def test_the_events_list_carries_each_events_headline(client, seed_event) -> None:
+    """`/api/events` listed events without the heading the home page's card shows (QA,
+    session 20): each carries the same `headline` as `/api/home`, null only where it is."""
+    listed = client.get("/api/events").get_json()["events"]
+    home = {e["id"]: e["headline"] for e in client.get("/api/home").get_json()["events"]}
+    assert {e["id"] for e in listed} == set(home)
+    assert all("headline" in e for e in listed)
+    assert {e["id"]: e["headline"] for e in listed} == home
+    seed = next(e for e in listed if e["id"] == seed_event["id"])
+    assert seed["headline"]["text"] and seed["headline"]["lang"]
