@@ -745,3 +745,29 @@ def test_the_title_repeated_far_down_the_page_cuts_nothing() -> None:
     )
     moved = clean_text(nearer, title="Zelensky says situation on frontline is tough.")
     assert len([r for r in moved.removed if r.reason == "above-headline"]) == limit
+
+
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        # Life.ru, 18 Aug 2025: the caption and its credit on one line stayed a sentence of
+        # the report, offered as a counterpart of "President Trump greeted…" (QA, session 20)
+        (
+            "Кадры встречи Трампа и Зеленского у Белого дома. Видео © Х / White House",
+            "photo-caption",
+        ),
+        ("Протестующие у здания парламента. Фото © AFP", "photo-caption"),
+        ("Crowds outside the embassy in Kyiv. Video © Reuters / Gleb Garanich", "photo-caption"),
+        ("Люди біля зруйнованого будинку. Відео © ДСНС", "photo-caption"),
+        ("Видео © Х / White House", "photo-credit"),
+        # reporting: a sentence that ends in a full stop, and "video:" without a credit sign
+        ("Минобороны опубликовало видео: на нём видны обломки ракеты.", None),
+        ("Минобороны опубликовало видео: удар по позициям на левом берегу Днепра", None),
+    ],
+)
+def test_a_caption_with_its_credit_on_one_line(line: str, reason: str | None) -> None:
+    result = clean(f"{REPORT_A}\n\n{line}\n\n{REPORT_B}")
+    if reason:
+        assert reasons(result) == {3: reason}, line
+    else:  # (a short line without a full stop between paragraphs is a subheading)
+        assert reasons(result).get(3) not in ("photo-caption", "photo-credit"), line
