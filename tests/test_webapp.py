@@ -102,7 +102,9 @@ def test_an_untitled_article_is_named_by_its_escaped_opening_words(app) -> None:
     client = app.test_client()
     client.get("/")  # starts the analysis that puts the new article in an event
     assert app.extensions["framing_analysis"].wait(timeout=600)
-    named = '<span class="untitled"><span lang="en">Untitled:</span> Песков &lt;b&gt;заявил&lt;/b&gt;'
+    named = (
+        '<span class="untitled"><span lang="en">Untitled:</span> Песков &lt;b&gt;заявил&lt;/b&gt;'
+    )
     home = client.get("/").get_data(as_text=True)
     assert f'<li lang="ru"><bdi>{named}' in home  # its event's card
     row = f'data-label="Title" lang="ru"><a href="/articles/{result.article_id}"><bdi>{named}'
@@ -291,3 +293,21 @@ def test_score_cards_side_by_side_have_the_same_rows(client) -> None:
     ]
     # the seed reports differ: a kind one has is 0.0 on the other card, not missing
     assert kinds and any("0.0" in v for v in values), (kinds, values)
+
+
+def test_a_stored_comparison_has_its_printable_handout(client) -> None:
+    """A teacher's own two reports, saved but grouped as two events (the known recall limit
+    of short undated reports), had a comparison to print but no handout (QA, session 21)."""
+    listed = client.get("/api/articles").get_json()["articles"]
+    ids = {(a["title"] or "")[:12]: a["id"] for a in listed}
+    query = f"articles={ids['Kremlin Says']}&articles={ids['Putin Congra']}&same_event=1"
+    page = client.get(f"/compare?{query}").get_data(as_text=True)
+    link = f'href="/compare/handout?{query.replace("&", "&amp;")}">Printable handout</a>'
+    assert link in page
+    handout = client.get(f"/compare/handout?{query}")
+    assert handout.status_code == 200
+    html = handout.get_data(as_text=True)
+    assert "<h2>The reports</h2>" in html and "Questions for the class" in html
+    assert f'<a href="/compare?{query.replace("&", "&amp;")}">← Back to the comparison</a>' in html
+    assert "2024-11-07" in html.split("reports compared")[0]  # the reports' date
+    assert client.get("/compare/handout?articles=abcd").status_code == 400
