@@ -166,6 +166,13 @@ def test_a_switched_off_kind_explains_nothing(site, page) -> None:
     mark.hover()
     page.wait_for_timeout(200)
     assert popover.is_hidden()
+    # the printout explains no kind it does not show; the screen keeps every explanation
+    help_of = page.locator("dl.legend-help [data-kind=pejorative_label]")
+    assert help_of.is_visible()
+    page.emulate_media(media="print")
+    assert help_of.is_hidden()
+    assert page.locator("dl.legend-help [data-kind=phrase_insertion]").is_visible()  # ticked
+    page.emulate_media(media="screen")
 
 
 def assert_nothing_ran(page) -> None:

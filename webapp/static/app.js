@@ -47,10 +47,13 @@
   function switchedOff(mark) {
     return document.body.classList.contains("hide-" + mark.dataset.cat);
   }
+  // ... and a printout does not explain a kind it does not show (style.css, print)
   function setTabStops(kind) {
     var off = document.body.classList.contains("hide-" + kind);
     document.querySelectorAll("mark.hl[data-cat='" + kind + "']:not(.sample)").forEach(
       function (mark) { mark.tabIndex = off ? -1 : 0; });
+    document.querySelectorAll("dl.legend-help [data-kind='" + kind + "']").forEach(
+      function (item) { item.toggleAttribute("data-off", off); });
   }
 
   document.addEventListener("mouseover", function (e) {
