@@ -22,6 +22,21 @@ class InputRefused(FramingError):
         self.reason = reason
 
 
+class FieldError(FramingError):
+    """A field of a request (a query string's, a form's, a JSON body's) whose value cannot be
+    used. The message names the field as an API's caller knows it ("Field 'q': …");
+    ``plain``, when given, says the same to someone who filled in a form and never saw the
+    field's name, for a page that labels the field as its form does (webapp/errors.py).
+    ``status`` is the HTTP status a web answer gives (404: a page past the last)."""
+
+    def __init__(self, field: str, problem: str, plain: str | None = None, status: int = 400):
+        super().__init__(f"Field '{field}': {problem}")
+        self.field = field
+        self.problem = problem
+        self.plain = plain or problem
+        self.status = status
+
+
 class StoreError(FramingError):
     """The corpus database cannot be opened or written."""
 

@@ -143,6 +143,38 @@ def test_toggling_a_category_hides_its_highlights(site, page) -> None:
     assert mark.evaluate("m => getComputedStyle(m).backgroundColor") == shown
 
 
+def test_a_switched_off_kind_explains_nothing(site, page) -> None:
+    """Added words start switched off, yet hovering one showed its popover, and each took a
+    Tab stop though nothing marked it (QA, session 21)."""
+    seed_event_url(site, page)
+    added = page.locator(".matrix mark.hl.cat-phrase_insertion").first
+    assert added.count() == 1, "the seed event has added words"
+    popover = page.locator("#popover")
+    assert added.get_attribute("tabindex") == "-1"
+    added.hover()
+    page.wait_for_timeout(200)
+    assert popover.is_hidden()
+    page.locator("input[data-toggle=phrase_insertion]").check()
+    assert added.get_attribute("tabindex") == "0"
+    added.hover()
+    popover.wait_for(state="visible")
+    page.mouse.move(0, 0)
+    # a kind on by default, switched off, likewise
+    mark = page.locator("mark.hl.cat-pejorative_label", has_text="пропагандистскими СМИ")
+    page.locator("input[data-toggle=pejorative_label]").uncheck()
+    assert mark.get_attribute("tabindex") == "-1"
+    mark.hover()
+    page.wait_for_timeout(200)
+    assert popover.is_hidden()
+    # the printout explains no kind it does not show; the screen keeps every explanation
+    help_of = page.locator("dl.legend-help [data-kind=pejorative_label]")
+    assert help_of.is_visible()
+    page.emulate_media(media="print")
+    assert help_of.is_hidden()
+    assert page.locator("dl.legend-help [data-kind=phrase_insertion]").is_visible()  # ticked
+    page.emulate_media(media="screen")
+
+
 def assert_nothing_ran(page) -> None:
     assert page.evaluate("window.__pwned") is None
     assert page.dialogs == []

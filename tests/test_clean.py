@@ -666,6 +666,8 @@ def test_custom_furniture_file(tmp_path: Path) -> None:
         (("  menu_min_lines: 3", "  menu_lines: 3"), "missing menu_min_lines"),
         (("reason: byline", "reason: by-line"), "reason 'by-line' has no entry"),
         (("settings:", "settings: ["), "not valid YAML"),
+        (('"-": ["–",', '"-": ["––",'), "same_marks['-'] must be a list of single characters"),
+        (("same_marks:\n", "same_marks: 3\nunused:\n"), "same_marks must map a mark to a list"),
     ],
 )
 def test_broken_furniture_file_says_what_to_fix(tmp_path: Path, change, message: str) -> None:
@@ -745,3 +747,63 @@ def test_the_title_repeated_far_down_the_page_cuts_nothing() -> None:
     )
     moved = clean_text(nearer, title="Zelensky says situation on frontline is tough.")
     assert len([r for r in moved.removed if r.reason == "above-headline"]) == limit
+
+
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        # Life.ru, 18 Aug 2025: the caption and its credit on one line stayed a sentence of
+        # the report, offered as a counterpart of "President Trump greeted…" (QA, session 20)
+        (
+            "Кадры встречи Трампа и Зеленского у Белого дома. Видео © Х / White House",
+            "photo-caption",
+        ),
+        ("Протестующие у здания парламента. Фото © AFP", "photo-caption"),
+        ("Crowds outside the embassy in Kyiv. Video © Reuters / Gleb Garanich", "photo-caption"),
+        ("Люди біля зруйнованого будинку. Відео © ДСНС", "photo-caption"),
+        ("Видео © Х / White House", "photo-credit"),
+        # reporting: a sentence that ends in a full stop, and "video:" without a credit sign
+        ("Минобороны опубликовало видео: на нём видны обломки ракеты.", None),
+        ("Минобороны опубликовало видео: удар по позициям на левом берегу Днепра", None),
+    ],
+)
+def test_a_caption_with_its_credit_on_one_line(line: str, reason: str | None) -> None:
+    result = clean(f"{REPORT_A}\n\n{line}\n\n{REPORT_B}")
+    if reason:
+        assert reasons(result) == {3: reason}, line
+    else:  # (a short line without a full stop between paragraphs is a subheading)
+        assert reasons(result).get(3) not in ("photo-caption", "photo-credit"), line
+
+
+def test_an_agencys_photo_caption_and_a_line_without_words() -> None:
+    """Washington Examiner, 15 Aug 2025: the caption "… Aug. 15, 2025. (AP Photo/Jae C.
+    Hong)", shown twice, became two rows of sentences each, and a lone "." a row of its
+    own, in a compare-your-own (QA, session 21)."""
+    caption = "President Donald Trump, right, and Russia's President Vladimir Putin arrive, Friday."
+    lines = [
+        REPORT_A,
+        ".",
+        f"{caption} (AP Photo/Jae C. Hong)",
+        "Crowds outside the parliament in Kyiv on Monday. (Reuters photo)",
+        "* * *",
+        REPORT_B,
+    ]
+    result = clean("\n\n".join(lines))
+    assert reasons(result) == {
+        3: "short-fragment",
+        5: "photo-caption",
+        7: "photo-caption",
+        9: "short-fragment",
+    }
+    assert {r.detail for r in result.removed if r.reason == "short-fragment"} == {
+        "A line of punctuation or symbols with no word in it, not a sentence."
+    }
+    assert result.text == f"{REPORT_A}\n\n{REPORT_B}"
+
+
+def test_a_line_repeated_with_other_quote_marks_is_a_repeat() -> None:
+    """The same caption with ’ on one copy and ' on the other did not count as repeated:
+    repetition reads the marks in `same_marks` (furniture.yaml) as one."""
+    line = "Russia’s envoy spoke to the press in the hall of the embassy on Friday morning."
+    text = f"{REPORT_A}\n\n{line}\n\n{REPORT_B}\n\n{line.replace('’', chr(39))}"
+    assert reasons(clean(text)) == {7: "repeated-line"}

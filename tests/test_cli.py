@@ -270,3 +270,25 @@ def test_events_says_on_stderr_what_it_is_doing(runner: CliRunner, seed_copy: Pa
     assert "Loading" not in again.stderr and again.stdout == result.stdout
     silent = runner.invoke(cli, ["events", "--db", str(seed_copy), "--silent"])
     assert (silent.exit_code, silent.stderr, silent.stdout) == (0, "", result.stdout)
+
+
+def test_compare_json_says_each_claims_kind_as_the_view_does(
+    runner: CliRunner, seed_copy: Path, seed_ids: dict[str, str]
+) -> None:
+    """The JSON's `claims` carried no kind, which the text format and the web view show
+    (QA, session 20): `rows` holds each claim with its kind, status and links, as the web
+    app's JSON has them, in the claims' order."""
+    args = ["compare", seed_ids["001"], seed_ids["002"], "--db", str(seed_copy), "--no-phrases"]
+    result = runner.invoke(cli, [*args, "-s"])
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    rows = data["rows"]
+    assert [r["cells"] for r in rows] == data["claims"]
+    assert [r["number"] for r in rows] == list(range(len(rows)))
+    text = runner.invoke(cli, [*args, "-s", "--format", "text"]).stdout
+    said = re.findall(r"^Claim \d+ \((shared|possible counterpart|only)", text, re.MULTILINE)
+    kinds = {"shared": "shared", "possible counterpart": "possible", "only": "only"}
+    assert [kinds[s] for s in said] == [r["kind"] for r in rows]
+    assert {"shared", "only"} <= {r["kind"] for r in rows}
+    for row in rows:
+        assert all(link["kind"] in ("equivalent", "partial") for link in row["links"])

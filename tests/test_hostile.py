@@ -23,6 +23,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from markupsafe import escape
 
 from framing.cli.main import cli
 from framing.errors import FramingError
@@ -408,11 +409,15 @@ def test_serve_refuses_a_short_key_before_loading(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("path", "status", "message"),
     [
-        ("/?from=2024-13-45", 400, "Field 'from': '2024-13-45' is not a date like 2024-11-07."),
+        (
+            "/api/home?from=2024-13-45",
+            400,
+            "Field 'from': '2024-13-45' is not a date like 2024-11-07.",
+        ),
         ("/api/home?to=2023-02-29", 400, "Field 'to': '2023-02-29' is not a date like 2024-11-07."),
         # the dates the wrong way round listed nothing, as if nothing matched
         (
-            "/?from=2024-11-30&to=2024-11-01",
+            "/api/home?from=2024-11-30&to=2024-11-01",
             400,
             "Field 'to': 2024-11-01 is before 'from' (2024-11-30): swap the two dates.",
         ),
@@ -422,7 +427,7 @@ def test_serve_refuses_a_short_key_before_loading(tmp_path: Path) -> None:
             "Field 'to': 2024-11-01 is before 'from' (2024-11-30): swap the two dates.",
         ),
         # a search with no word in it matched every event (QA, session 20)
-        ("/?q=%25", 400, "Field 'q': '%' has no letters or digits to search for."),
+        ("/api/home?q=%25", 400, "Field 'q': '%' has no letters or digits to search for."),
         ("/api/articles?q=%C2%AB%C2%BB", 400, "Field 'q': '«»' has no letters or digits"),
         ("/api/home?q=%C2%AB%D0%9F%D0%B5%D1%81%D0%BA%D0%BE%D0%B2%C2%BB", 200, '"ok":true'),
         # an outlet by its name listed nothing, "ok": true; a misspelt one likewise
@@ -441,6 +446,38 @@ def test_impossible_dates_are_refused(client, path: str, status: int, message: s
     response = client.get(path)
     assert response.status_code == status
     assert message in response.get_data(as_text=True).replace("&#39;", "'")
+
+
+@pytest.mark.parametrize(
+    ("query", "said"),
+    [
+        ("from=2024-13-45", "From: “2024-13-45” is not a date: write it like 2024-11-07."),
+        (
+            "from=2024-11-30&to=2024-11-01",
+            "To: 2024-11-01 is before the From date, 2024-11-30: swap the two dates.",
+        ),
+        (
+            "q=%25",
+            "Words in the text or title: “%” has no letters or digits to search for: "
+            "type a word or a name.",
+        ),
+        ("outlet=Sputnk", "Outlet: no outlet “Sputnk” has reports here: choose one from the list."),
+        ("page=two", "Events page: “two” is not a page number (1, 2, 3 …)."),
+    ],
+)
+def test_the_search_forms_errors_speak_the_forms_words(client, query: str, said: str) -> None:
+    """A teacher who searched from the home page read the API's "Field 'q': …" (QA, session
+    20): the page says the form's label and plain words, the JSON twin the field's name."""
+    page = client.get(f"/?{query}")
+    assert page.status_code == 400
+    html = page.get_data(as_text=True)
+    assert f'<p class="error">{escape(said)}</p>' in html
+    assert "Field" not in html.split('<p class="error">')[1].split("</p>")[0]
+    label = said.split(":")[0]
+    if not query.startswith("page="):  # the pager has no label of its own
+        assert f"<label>{label}" in client.get("/").get_data(as_text=True)  # the form's label
+    twin = client.get(f"/api/home?{query}").get_json()
+    assert twin["error"].startswith("Field '") and twin["status"] == 400
 
 
 @pytest.mark.parametrize("path", ["/", "/glossary", "/outlets", "/api/home", "/compare"])

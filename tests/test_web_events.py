@@ -271,3 +271,67 @@ def test_handout_says_which_words_a_report_only_quotes() -> None:
     }
     rows = [(t["article"]["id"], t["count"], t["quoted"]) for t in discussion_terms(report)]
     assert rows == [("a", 1, 1), ("b", 3, 2)]
+
+
+# Words a class does not use, which the pages a teacher reads showed as labels (QA, session
+# 20): each has plain words now, its JSON key kept; the handout, printed for the class, no
+# longer calls the program "the aligner" (QA, session 21).
+JARGON = ("Site furniture", "Overlapping", "quote fidelity", "Lowest quote")
+
+
+def visible_text(html: str) -> str:
+    """What a page shows: no script, style, comments, tags or attributes."""
+    html = re.sub(r"<(script|style)\b.*?</\1>|<!--.*?-->", " ", html, flags=re.S)
+    return re.sub(r"<[^>]+>", " ", html)
+
+
+def test_teacher_pages_use_plain_words(client, seed_event) -> None:
+    listed = client.get("/api/articles").get_json()["articles"]
+    ids = [a["id"] for a in listed]
+    pages = [
+        "/",
+        f"/articles/{ids[0]}",
+        f"/events/{seed_event['id']}",
+        f"/events/{seed_event['id']}/handout",
+        f"/compare?articles={ids[0]}&articles={ids[1]}",
+        *(f"/articles/{i}" for i in ids),
+    ]
+    for path in pages:
+        response = client.get(path)
+        assert response.status_code == 200, path
+        shown = visible_text(response.get_data(as_text=True))
+        words = JARGON + (("aligner",) if path.endswith("/handout") else ())
+        found = [word for word in words if word.casefold() in shown.casefold()]
+        assert not found, (path, found)
+    profiles = client.get(f"/api/events/{seed_event['id']}").get_json()["comparison"]["profiles"]
+    assert all("quote_fidelity" in p for p in profiles.values())  # the JSON keeps its keys
+
+
+def test_a_row_that_is_partly_the_same_says_so(client, seed_event) -> None:
+    """A confident link that is not "equivalent" was labelled "Overlapping"."""
+    report = client.get(f"/api/events/{seed_event['id']}").get_json()["comparison"]
+    html = client.get(f"/events/{seed_event['id']}").get_data(as_text=True)
+    partial = [
+        r
+        for r in report["rows"]
+        if r["kind"] == "shared"
+        and r["status"] != "confirmed"
+        and {link["kind"] for link in r["links"]} != {"equivalent"}
+    ]
+    assert partial, "the seed event has a row whose link is partial"
+    for row in partial:
+        gutter = html.split(f'id="row-{row["number"]}"', 1)[1].split('<div class="cell"', 1)[0]
+        assert "Partly the same</span>" in gutter
+        assert "one says more than the other" in gutter
+
+
+def test_the_events_list_carries_each_events_headline(client, seed_event) -> None:
+    """`/api/events` listed events without the heading the home page's card shows (QA,
+    session 20): each carries the same `headline` as `/api/home`, null only where it is."""
+    listed = client.get("/api/events").get_json()["events"]
+    home = {e["id"]: e["headline"] for e in client.get("/api/home").get_json()["events"]}
+    assert {e["id"] for e in listed} == set(home)
+    assert all("headline" in e for e in listed)
+    assert {e["id"]: e["headline"] for e in listed} == home
+    seed = next(e for e in listed if e["id"] == seed_event["id"])
+    assert seed["headline"]["text"] and seed["headline"]["lang"]

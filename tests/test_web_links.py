@@ -146,8 +146,8 @@ def test_rejecting_through_the_json_api(client, seed_event, seeds_by_file) -> No
 def test_handout_is_honest_about_omissions(client, seed_event, seeds_by_file) -> None:
     html = client.get(f"/events/{seed_event['id']}/handout").get_data(as_text=True)
     assert "What only one outlet reports" not in html
-    assert "Statements the aligner found in one report only" in html
-    assert "Not found by the aligner in the other report" in html
+    assert "Statements found in one report only" in html
+    assert "Not found by the matching in the other report" in html
     assert "check before telling a class" in html
     urls = [seeds_by_file[n]["url"] for n in ("001", "002")]
     for url in urls:
@@ -168,7 +168,7 @@ def test_handout_lists_a_statement_with_candidates_as_possible_not_as_one_report
     assert with_candidates  # the seed briefing has some (e.g. «Общение не исключается»)
     html = client.get(f"/events/{seed_event['id']}/handout").get_data(as_text=True)
     possible = html.split("<h2>Possibly the same statement (check)</h2>")[1].split("<h2>")[0]
-    only = html.split("<h2>Statements the aligner found in one report only</h2>")[1]
+    only = html.split("<h2>Statements found in one report only</h2>")[1]
     only = only.split("<h2>")[0]
     ids = re.findall(r' id="([^"]+)"', html)  # a statement shown twice keeps one anchor
     assert len(ids) == len(set(ids))

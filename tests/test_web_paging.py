@@ -73,6 +73,7 @@ def test_a_bad_page_number_names_the_field(client, value) -> None:
 def test_a_page_past_the_last_says_so(client, small_pages) -> None:
     response = client.get("/?page=9")
     assert response.status_code == 404
-    assert "Field &#39;page&#39;: there is no page 9; the last page is" in response.get_data(
-        as_text=True
-    )
+    assert "Events page: there is no page 9; the last page is" in response.get_data(as_text=True)
+    twin = client.get("/api/home?page=9")
+    assert twin.status_code == 404
+    assert twin.get_json()["error"].startswith("Field 'page': there is no page 9;")

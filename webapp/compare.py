@@ -44,6 +44,15 @@ def compare() -> Any:
     return render_template("event.html", event=None, **comparison_context(stored_comparison()))
 
 
+@bp.get("/compare/handout")
+@cached_page
+def handout() -> Any:
+    """The printable handout of a stored comparison: a teacher's own reports, which the
+    grouping often leaves two events, had a comparison to print but no handout (QA,
+    session 21)."""
+    return render_template("handout.html", event=None, **comparison_context(stored_comparison()))
+
+
 @bp.get("/api/compare")
 @cached_page
 def compare_json() -> Any:

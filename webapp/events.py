@@ -23,6 +23,7 @@ from framing.output import write_rows
 from framing.report import (
     cached_comparison_report,
     chosen_articles,
+    event_headline,
     event_title,
     find_event,
     matrix_records,
@@ -104,7 +105,14 @@ def handout(event_id: str) -> Any:
 @cached_page
 def events_json() -> Any:
     analysis = finished_analysis()  # never waits: the grouping runs in the background
-    return jsonify({"ok": True, "events": analysis["events"], "analysis": analysis["status"]})
+    store, embedder = get_store(), get_embedder()
+    summaries = {a["id"]: a for a in store.articles()}
+    # each with the heading the home page's card shows (the list had none; QA, session 20)
+    events = [
+        {**event, "headline": event_headline(store, event, embedder, summaries)}
+        for event in analysis["events"]
+    ]
+    return jsonify({"ok": True, "events": events, "analysis": analysis["status"]})
 
 
 @bp.get("/api/events/<event_id>")

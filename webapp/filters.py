@@ -66,11 +66,13 @@ def article_title(article: Any) -> str | Markup:
         first = article["sentences"][0]
         lead = first.get("text") if isinstance(first, dict) else first
     lead = " ".join(str(lead or "").split())
+    # "Untitled" is English inside an element of the report's language: a screen reader
+    # read it with a Russian voice (QA, session 20)
     if not lead:
-        return Markup('<span class="untitled">Untitled</span>')
+        return Markup('<span class="untitled"><span lang="en">Untitled</span></span>')
     if len(lead) > UNTITLED_LEAD_CHARS:
         lead = lead[:UNTITLED_LEAD_CHARS].rsplit(" ", 1)[0] + " …"
-    return Markup('<span class="untitled">Untitled: {}</span>').format(lead)
+    return Markup('<span class="untitled"><span lang="en">Untitled:</span> {}</span>').format(lead)
 
 
 def title_text(article: Any) -> str:

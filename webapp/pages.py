@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Blueprint, jsonify, render_template, request
 
-from framing.errors import FramingError
+from framing.errors import FieldError
 from framing.outlets import publisher_label
 from framing.report import (
     article_report,
@@ -22,6 +22,7 @@ from framing.report import (
 from framing.settings import setting
 
 from .db import finished_analysis, get_embedder, get_store
+from .errors import form_labels
 from .page_cache import cached_page
 from .paging import paginate
 
@@ -42,23 +43,34 @@ def is_date(value: str) -> bool:
 
 
 def search_filters() -> dict[str, str]:
-    """The search form's fields, checked: a malformed date is an error naming the field."""
+    """The search form's fields, checked: a malformed date is an error naming the field
+    (as the API knows it, and as the form labels it: :class:`FieldError`)."""
     found = {}
     for name in ("q", "outlet", "from", "to"):
         value = request.args.get(name, "").strip()
         if value and name in ("from", "to") and not is_date(value):
-            raise FramingError(f"Field '{name}': {value!r} is not a date like 2024-11-07.")
+            raise FieldError(
+                name,
+                f"{value!r} is not a date like 2024-11-07.",
+                f"“{value[:40]}” is not a date: write it like 2024-11-07.",
+            )
         if value and name == "q" and not re.search(r"\w", value):
             # the search reads words only (Store.search_articles): "%" or "«»" searched for
             # nothing and so listed every event under "Events with matching articles"
-            raise FramingError(f"Field 'q': {value[:40]!r} has no letters or digits to search for.")
+            raise FieldError(
+                "q",
+                f"{value[:40]!r} has no letters or digits to search for.",
+                f"“{value[:40]}” has no letters or digits to search for: type a word or a name.",
+            )
         if value and name == "outlet":
             value = outlet_id(value)
         if value:
             found[name] = value[:200]
     if found.get("from", "") > found.get("to", "9999"):  # empty, not "nothing matches"
-        raise FramingError(
-            f"Field 'to': {found['to']} is before 'from' ({found['from']}): swap the two dates."
+        raise FieldError(
+            "to",
+            f"{found['to']} is before 'from' ({found['from']}): swap the two dates.",
+            f"{found['to']} is before the From date, {found['from']}: swap the two dates.",
         )
     return found
 
@@ -75,9 +87,10 @@ def outlet_id(given: str) -> str:
     for outlet in outlets:
         if key in (outlet["id"].casefold(), (outlet["name"] or "").casefold()):
             return str(outlet["id"])
-    raise FramingError(
-        f"Field 'outlet': no outlet {given[:80]!r}: give an outlet's id or name "
-        "(GET /api/outlets lists them)."
+    raise FieldError(
+        "outlet",
+        f"no outlet {given[:80]!r}: give an outlet's id or name (GET /api/outlets lists them).",
+        f"no outlet “{given[:80]}” has reports here: choose one from the list.",
     )
 
 
@@ -160,7 +173,7 @@ def with_undated_members(
 @bp.get("/")
 @cached_page
 def index() -> Any:
-    return render_template("index.html", **home_data())
+    return render_template("index.html", labels=form_labels(), **home_data())
 
 
 @bp.get("/api/home")

@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import request, url_for
 
-from framing.errors import FramingError, NotFound
+from framing.errors import FieldError
 
 
 def page_number(field: str) -> int:
@@ -16,7 +16,11 @@ def page_number(field: str) -> int:
     if not raw:
         return 1
     if not raw.isascii() or not raw.isdigit() or int(raw) < 1:
-        raise FramingError(f"Field '{field}': {raw[:40]!r} is not a page number (1, 2, 3 …).")
+        raise FieldError(
+            field,
+            f"{raw[:40]!r} is not a page number (1, 2, 3 …).",
+            f"“{raw[:40]}” is not a page number (1, 2, 3 …).",
+        )
     return int(raw)
 
 
@@ -30,7 +34,7 @@ def paginate(items: list[Any], field: str, size: int) -> tuple[list[Any], dict[s
     number = page_number(field)
     pages = max(1, -(-len(items) // size))
     if number > pages:
-        raise NotFound(f"Field '{field}': there is no page {number}; the last page is {pages}.")
+        raise FieldError(field, f"there is no page {number}; the last page is {pages}.", status=404)
     start = (number - 1) * size
     return items[start : start + size], {
         "page": number,

@@ -384,7 +384,11 @@ def compare(
     if fmt == "text":
         click.echo(render_comparison(result))
     else:
-        write_object(result, sys.stdout)
+        from framing.report import claim_rows
+
+        # The claims as the web view and its JSON twin show them, each with its kind: the
+        # claims themselves ({article id: [indices]}) had none (QA, session 20).
+        write_object({**result, "rows": claim_rows(result)}, sys.stdout)
 
 
 def _status_line(silent: bool) -> Callable[[str], None]:

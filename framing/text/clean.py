@@ -59,7 +59,7 @@ lead_in_min_words pattern_max_chars vocabulary_overrides standfirst_min_words
 standfirst_min_function_words headline_max_lines_above""".split()
 _CODE_REASONS = """source-header headline repeated-line url timestamp photo-caption navigation
 subheading short-fragment above-headline""".split()
-_NOTES = ["headline-repeat", "caption-beside-credit", "image-url"]
+_NOTES = ["headline-repeat", "caption-beside-credit", "image-url", "no-words"]
 
 
 @dataclass(frozen=True)
@@ -98,6 +98,7 @@ class Furniture:
     vocabulary: tuple[tuple[str, re.Pattern[str]], ...]
     date_words: frozenset[str]
     keep: re.Pattern[str]  # lines that are the report's own, whatever their shape
+    same_marks: dict[int, str]  # str.translate table: marks that repetition reads as one
 
 
 def load_furniture(path: Path | str | None = None) -> Furniture:
@@ -188,7 +189,22 @@ def _compile(text: str, source: str) -> Furniture:
         vocabulary=vocabulary,
         date_words=frozenset(w.casefold() for w in strings("date_words", data.get("date_words"))),
         keep=regex("keep", strings("keep", data.get("keep") or []) or ["(?!)"]),
+        same_marks=str.maketrans(_same_marks(data.get("same_marks") or {}, fail)),
     )
+
+
+def _same_marks(given: Any, fail: Any) -> dict[str, str]:
+    """``same_marks``: {plain mark: [its typographic variants]} as {variant: plain mark}."""
+    if not isinstance(given, dict):
+        raise fail("same_marks must map a mark to a list of its variants.")
+    found = {}
+    for plain, variants in given.items():
+        if not isinstance(variants, list) or not all(
+            isinstance(v, str) and len(v) == 1 for v in variants
+        ):
+            raise fail(f"same_marks[{plain!r}] must be a list of single characters.")
+        found.update(dict.fromkeys(variants, str(plain)))
+    return found
 
 
 @dataclass(eq=False)
@@ -228,7 +244,7 @@ def clean_text(
     with a reason code and a plain-words detail. A text that is all furniture gives ``""``.
     """
     fur = furniture or _packaged()
-    lines = _split(text)
+    lines = _split(text, fur.same_marks)
     content = [ln for ln in lines if ln.text]
     if not content:
         return CleanedText(text="")
@@ -319,12 +335,13 @@ def _phrase(ln: _Line, s: dict[str, Any]) -> bool:
     )
 
 
-def _split(text: str) -> list[_Line]:
+def _split(text: str, same_marks: dict[int, str]) -> list[_Line]:
     lines, para = [], 0
     for no, raw in enumerate(_LINE_BREAK.split(text.removeprefix("\ufeff")), start=1):
         line = raw.strip()
         para += not line
-        key = " ".join(line.casefold().split())
+        # a caption shown twice, once with ’ and once with ' (Washington Examiner), repeats
+        key = " ".join(line.casefold().translate(same_marks).split())
         lower = next((c.islower() for c in line if c.isalpha()), False)
         terminal = bool(_TERMINAL.search(line))
         lines.append(_Line(no, line, para, len(line.split()), key, terminal, lower))
@@ -339,6 +356,10 @@ def _classify(ln: _Line, fur: Furniture, first: bool) -> tuple[str, str] | None:
     if fur.keep.fullmatch(text):
         ln.keep = True
         return None
+    if not any(c.isalnum() for c in text):
+        # a lone "." or "* * *" is no sentence (one became a row of the comparison; QA,
+        # session 21)
+        return "short-fragment", fur.notes["no-words"]
     linked = sum(len(link) for link in _LINK.findall(text))
     # mostly web address, unless the words around it are prose on their own (a paragraph
     # of reporting ending in a long tracking link is not "a bare web address")

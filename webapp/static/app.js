@@ -42,23 +42,41 @@
 
   function hide() { if (pop) pop.hidden = true; }
 
+  // A kind switched off in the legend (added words start off) explains nothing: its words
+  // showed their popover on hover, and took a Tab stop each, unmarked (QA, session 21).
+  function switchedOff(mark) {
+    return document.body.classList.contains("hide-" + mark.dataset.cat);
+  }
+  // ... and a printout does not explain a kind it does not show (style.css, print)
+  function setTabStops(kind) {
+    var off = document.body.classList.contains("hide-" + kind);
+    document.querySelectorAll("mark.hl[data-cat='" + kind + "']:not(.sample)").forEach(
+      function (mark) { mark.tabIndex = off ? -1 : 0; });
+    document.querySelectorAll("dl.legend-help [data-kind='" + kind + "']").forEach(
+      function (item) { item.toggleAttribute("data-off", off); });
+  }
+
   document.addEventListener("mouseover", function (e) {
     var mark = e.target.closest && e.target.closest("mark.hl[data-label]:not(.sample)");
-    if (mark) show(mark);
+    if (mark && !switchedOff(mark)) show(mark);
   });
   document.addEventListener("mouseout", function (e) {
     var mark = e.target.closest && e.target.closest("mark.hl");
     if (mark && !mark.contains(e.relatedTarget)) hide();
   });
   document.addEventListener("focusin", function (e) {
-    if (e.target.matches && e.target.matches("mark.hl[data-label]:not(.sample)")) show(e.target);
+    if (e.target.matches && e.target.matches("mark.hl[data-label]:not(.sample)") &&
+        !switchedOff(e.target)) show(e.target);
   });
   document.addEventListener("focusout", hide);
   document.addEventListener("keydown", function (e) { if (e.key === "Escape") hide(); });
 
   document.querySelectorAll("input[data-toggle]").forEach(function (box) {
+    setTabStops(box.dataset.toggle);
     box.addEventListener("change", function () {
       document.body.classList.toggle("hide-" + box.dataset.toggle, !box.checked);
+      setTabStops(box.dataset.toggle);
+      hide();
     });
   });
   document.querySelectorAll("[data-print]").forEach(function (button) {
