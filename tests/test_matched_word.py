@@ -31,12 +31,14 @@ def test_a_widened_title_highlight_keeps_its_matched_word():
 
 def test_what_nothing_widened_is_its_own_match():
     text = "Так называемые выборы прошли. Напомним, что Лавров говорил об этом."
-    article = ArticleText(text, [Sentence(0, 0, len(text), text)], "ru")
-    for h in highlights(article, with_model=False):
-        if h["source"] == "insertion":
-            assert h["matched"] == {k: h[k] for k in ("start", "end", "text")}
-            assert matched_word(h) is None
-    [so_called] = [h for h in highlights(article, with_model=False) if h["source"] == "lexicon"]
+    second = text.index("Напомним")
+    sentences = [Sentence(0, 0, second - 1, text[: second - 1]),
+                 Sentence(1, second, len(text), text[second:])]  # fmt: skip
+    found = highlights(ArticleText(text, sentences, "ru"), with_model=False)
+    [recap] = [h for h in found if h["source"] == "insertion"]
+    assert recap["matched"] == {"start": second, "end": second + 13, "text": "Напомним, что"}
+    assert matched_word(recap) is None
+    [so_called] = [h for h in found if h["source"] == "lexicon"]
     assert (so_called["text"], so_called["matched"]["text"]) == ("Так называемые выборы",
                                                                   "Так называемые")  # fmt: skip
 
