@@ -34,6 +34,7 @@ from framing.wording.attribution_cues import rules
 from framing.wording.detector import detector_fingerprint
 from framing.wording.glosses import neutral_gloss
 from framing.wording.lexicon import lexicon_fingerprint
+from framing.wording.matched_word import matched_word, neutral_replaces_phrase
 from framing.wording.profile import ArticleText, highlights, profile, title_highlights
 from framing.wording.speakers import is_speech_verb
 from framing.wording.token_states import shared_passes
@@ -88,10 +89,18 @@ def article_analysis(store: Store, article: dict[str, Any]) -> dict[str, Any]:
 
 
 def _for_display(highlight: dict[str, Any], lang: str | None) -> dict[str, Any]:
-    """``highlight`` with what a page shows of it: its display category and an English gloss
-    of a Russian or Ukrainian neutral alternative, for any class."""
+    """``highlight`` with what a page shows of it: its display category, an English gloss
+    of a Russian or Ukrainian neutral alternative, for any class, ``widened`` (whether the
+    phrase completion widened it beyond its ``matched`` words, which the explanation is
+    about) and ``neutral_replaces``: ``"matched"`` where the neutral alternative stands for
+    the matched words alone, ``"text"`` for the whole highlight, None without one."""
     highlight["display"] = category_of(highlight)
     highlight["neutral_en"] = neutral_gloss(lang, highlight.get("neutral"))
+    widened = matched_word(highlight) is not None
+    highlight["widened"] = widened
+    phrase = not widened or neutral_replaces_phrase(highlight, lang)
+    replaces = "text" if phrase else "matched"
+    highlight["neutral_replaces"] = replaces if highlight.get("neutral") else None
     return highlight
 
 

@@ -26,6 +26,7 @@ HIGHLIGHT_FIELDS = (
     "start",
     "end",
     "text",
+    "matched",
     "category",
     "source",
     "explanation",

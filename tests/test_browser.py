@@ -111,6 +111,14 @@ def test_loaded_term_is_highlighted_with_its_popover(site, page) -> None:
     page.keyboard.press("Escape")
     mark.focus()
     popover.wait_for(state="visible")
+    # a widened highlight names the word its explanation and alternative are about
+    page.keyboard.press("Escape")
+    widened = page.locator("mark.hl", has_text="так называемых справедливых договоренностей")
+    widened.hover()
+    popover.wait_for(state="visible")
+    text = popover.inner_text()
+    assert "“так называемых” in this phrase: Calling something" in text
+    assert "Neutral alternative to “так называемых”: (убрать; назвать предмет прямо)" in text
 
 
 def test_aligned_statements_share_a_row(site, page) -> None:

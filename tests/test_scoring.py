@@ -45,6 +45,25 @@ def test_001_loaded_wording(seed_records: dict[str, dict]) -> None:
         assert h["explanation"] and h["sentence"] is not None
 
 
+def test_each_highlight_says_what_was_matched_in_it(seed_records: dict[str, dict]) -> None:
+    # the span the lexicon found, inside the widened phrase (the whole span where nothing
+    # widened it): the word the explanation is about
+    record = seed_records["001"]
+    matched = {h["text"]: h["matched"]["text"] for h in record["highlights"]}
+    assert matched["так называемых справедливых договоренностей"] == "так называемых"
+    assert matched["страны-агрессора России"] == "страны-агрессора"
+    assert matched["пропагандистскими СМИ"] == "пропагандистскими СМИ"  # a two-word entry
+    assert matched["Напомним, что"] == "Напомним, что"  # an insertion is never widened
+    for record in seed_records.values():
+        text = (ROOT / record["source"]).read_text("utf-8")
+        for h in [*record["highlights"], *record["title_highlights"]]:
+            m = h["matched"]
+            assert set(m) == {"start", "end", "text"}
+            assert h["start"] <= m["start"] < m["end"] <= h["end"]
+            assert m["text"] == h["text"][m["start"] - h["start"] : m["end"] - h["start"]]
+            assert m["text"] in text
+
+
 def test_000_hedges(seed_records: dict[str, dict]) -> None:
     hedges = flagged(seed_records["000"], "distancing_hedge")
     assert hedges == ["предполагаемыми нарушениями", "якобы", "якобы"]

@@ -142,6 +142,39 @@ def test_handout(client, seed_event) -> None:
     assert "Questions for the class" in html and "@media print" not in html
 
 
+def test_a_widened_highlight_names_its_matched_word(client, seed_event) -> None:
+    # «так называемых справедливых договоренностей»: the explanation and the neutral
+    # alternative are about «так называемых»; «страны-агрессора России» → «Россия» stands
+    # for the whole phrase (framing/wording/matched_word.py)
+    html = client.get(f"/events/{seed_event['id']}").get_data(as_text=True)
+    marks = dict(
+        (m.group(2), m.group(1))
+        for m in re.finditer(r'<mark class="hl [^>]*?(data-[^>]*)>([^<]*)</mark>', html, re.S)
+    )
+    so_called = marks["так называемых справедливых договоренностей"]
+    assert 'data-matched="“так называемых” in this phrase:"' in so_called
+    assert 'data-neutral-label="Neutral alternative to “так называемых”:"' in so_called
+    label = marks["страны-агрессора России"]
+    assert 'data-matched="“страны-агрессора” in this phrase:"' in label
+    assert 'data-neutral-label="Neutral alternative to the whole phrase:"' in label
+    whole = marks["пропагандистскими СМИ"]  # the entry's own two words: nothing to name
+    assert "data-matched" not in whole and "data-neutral-label" not in whole
+    handout = client.get(f"/events/{seed_event['id']}/handout").get_data(as_text=True)
+    assert '<span lang="ru">“так называемых”</span> in this phrase:</strong> Calling' in handout
+    assert 'instead of <span lang="ru">“так называемых”</span>:' in handout
+    assert "instead of the whole phrase:" in handout
+    twin = client.get(f"/api/events/{seed_event['id']}").get_json()
+    found = [
+        h
+        for analysis in twin["comparison"]["analysis"].values()
+        for h in analysis["highlights"]
+        if h["text"] == "так называемых справедливых договоренностей"
+    ]
+    assert [(h["matched"]["text"], h["widened"], h["neutral_replaces"]) for h in found] == [
+        ("так называемых", True, "matched")
+    ]
+
+
 def test_compare_stored_articles(client, seeds_by_file) -> None:
     a, b = seeds_by_file["000"]["id"], seeds_by_file["003"]["id"]
     page = client.get(f"/compare?articles={a}&articles={b}")

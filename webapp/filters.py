@@ -12,6 +12,7 @@ from markupsafe import Markup
 from framing.markup import Segment
 from framing.outlets import publisher_label
 from framing.report import categories, figures, language_note, title_marks
+from framing.wording.matched_word import quoted
 
 
 def figure_value(value: Any, name: str) -> str:
@@ -97,6 +98,7 @@ def today() -> str:
 def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(categories=categories, figures=figures, today=today)
     app.jinja_env.filters["figure"] = figure_value
+    app.jinja_env.filters["quoted"] = quoted
     app.jinja_env.filters["short"] = short_name
     app.jinja_env.filters["wbr"] = breakable
     app.jinja_env.filters["without_bidi_controls"] = without_bidi_controls

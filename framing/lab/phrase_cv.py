@@ -151,10 +151,23 @@ def decompose(docs: Sequence[tuple[Doc, Sequence[Span]]], tokens: bool) -> dict[
 
 
 def gold_lengths(docs: Sequence[Doc]) -> dict[str, float]:
-    """Words per merged gold span: median, mean, share of one word and of four or more."""
-    counts = sorted(
-        len(word_spans(doc.text[a:z])) for doc in docs for a, z in merge_spans(doc.gold)
+    """Words per merged gold span: :func:`_length_summary`."""
+    return _length_summary(
+        [len(word_spans(doc.text[a:z])) for doc in docs for a, z in merge_spans(doc.gold)]
     )
+
+
+def _highlight_lengths(items: Sequence) -> dict[str, float]:
+    """Words per highlight (before completion): :func:`_length_summary`."""
+    return _length_summary(
+        [len(word_spans(doc.text[a:z])) for doc, spans in items for a, z, _ in spans]
+    )
+
+
+def _length_summary(lengths: Sequence[int]) -> dict[str, float]:
+    """Spans' lengths in words: median, mean, share of one word and of four or more ({}
+    without a span)."""
+    counts = sorted(lengths)
     if not counts:
         return {}
     return {
@@ -383,17 +396,6 @@ def main(argv: Sequence[str] | None = None) -> None:
         else:
             report = cross_validate(key, items, args.without)
         print(json.dumps(report, ensure_ascii=False), flush=True)
-
-
-def _highlight_lengths(items: Sequence) -> dict[str, float]:
-    counts_ = sorted(len(word_spans(doc.text[a:z])) for doc, spans in items for a, z, _ in spans)
-    if not counts_:
-        return {}
-    return {
-        "median": counts_[len(counts_) // 2],
-        "mean": round(sum(counts_) / len(counts_), 2),
-        "one_word": round(sum(c == 1 for c in counts_) / len(counts_), 3),
-    }
 
 
 if __name__ == "__main__":

@@ -53,11 +53,13 @@ def highlights(
         found += _model_suggestions(article, found, recall, hits)
     widen_to_phrases(article.text, article.lang, found)
     for sentence, cue in text_cues(article.text, article.sentences, article.lang):
+        start, end = sentence.start + cue.start, sentence.start + cue.end
         found.append(
             {
-                "start": sentence.start + cue.start,
-                "end": sentence.start + cue.end,
+                "start": start,
+                "end": end,
                 "text": cue.text,
+                "matched": _span(article.text, start, end),  # an insertion is never widened
                 "category": f"editorial_{cue.kind}",
                 "source": "insertion",
                 "explanation": cue.explanation,
@@ -89,10 +91,18 @@ def title_highlights(title: str | None, lang: str | None) -> list[dict[str, Any]
 def widen_to_phrases(text: str, lang: str, found: list[dict[str, Any]]) -> None:
     """Each lexicon hit and suggestion in ``found`` widened in place to the loaded phrase it
     stands in (:mod:`framing.wording.phrase_completion`): «пропагандистскими заявлениями»
-    for «пропагандистскими», its ``text`` with it."""
+    for «пропагандистскими», its ``text`` with it; ``matched`` keeps what was found
+    (``{start, end, text}``, the whole span where nothing widened it), so a page can say
+    which word the explanation is about."""
     spans = complete_spans(text, lang, [(h["start"], h["end"], h["category"]) for h in found])
     for highlight, (start, end) in zip(found, spans, strict=True):
+        highlight.update(matched=_span(text, highlight["start"], highlight["end"]))
         highlight.update(start=start, end=end, text=text[start:end])
+
+
+def _span(text: str, start: int, end: int) -> dict[str, Any]:
+    """``{start, end, text}`` of ``text[start:end]``: a highlight's ``matched`` core."""
+    return {"start": start, "end": end, "text": text[start:end]}
 
 
 def _lexicon_record(hit: LexiconHit) -> dict[str, Any]:

@@ -25,8 +25,9 @@
     quoted.className = "pop-text";
     quoted.textContent = "\u201c" + mark.textContent + "\u201d";
     pop.appendChild(quoted);
-    line("", "", mark.dataset.explanation);
-    line("", "Neutral alternative:", mark.dataset.neutral);
+    // a widened highlight's explanation is about the words that were found in it
+    line("", mark.dataset.matched || "", mark.dataset.explanation);
+    line("", mark.dataset.neutralLabel || "Neutral alternative:", mark.dataset.neutral);
     line("pop-note", "In English:", mark.dataset.neutralEn);
     line("pop-note", "Note:", mark.dataset.note);
     line("pop-note", "Also:", mark.dataset.also);
