@@ -117,7 +117,12 @@ def app(web_db: Path, tmp_path: Path, model):
     shutil.copy(web_db, copy)
     app = create_app({"TESTING": True, "DATABASE": str(copy)})
     app.extensions["framing_embedder"] = model
-    return app
+    yield app
+    # A test that stored an article started the background event analysis: stop it here, so
+    # that it does not run on into later tests (and into their setup) over a deleted store.
+    worker = app.extensions.get("framing_analysis")
+    if worker is not None:
+        worker.stop()
 
 
 @pytest.fixture
