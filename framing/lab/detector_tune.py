@@ -149,7 +149,7 @@ def _head_inputs(layers: Any, batch: Sequence[Record]) -> Any:
     mask = torch.zeros(len(lengths), width, dtype=torch.bool)
     p = 0
     for r in batch:
-        states = torch.from_numpy(np.asarray(r.source.states[r.rows[0] : r.rows[1]], np.float32))
+        states = torch.from_numpy(np.array(r.source.states[r.rows[0] : r.rows[1]], np.float32))
         row = 0
         for n in r.piece_lengths:
             x[p, :n] = states[row : row + n]
