@@ -290,8 +290,14 @@ def fit(
     )
     loss_fn = torch.nn.BCEWithLogitsLoss(pos_weight=torch.tensor(pos_weight))
     generator = torch.Generator().manual_seed(int(settings["seed"]))
-    epochs = int(tune["epochs"])
-    steps = epochs * len(batches(records, range(len(records)), int(tune["batch_subwords"])))
+    budget = int(tune["batch_subwords"])
+    # each epoch's batches, packed in its own order (how many depends on the order: the
+    # schedule must know them all before the first step)
+    plan = [
+        batches(records, torch.randperm(len(records), generator=generator).tolist(), budget)
+        for _ in range(int(tune["epochs"]))
+    ]
+    steps = sum(len(epoch) for epoch in plan)
     schedule = torch.optim.lr_scheduler.OneCycleLR(
         optimiser,
         max_lr=[float(tune["encoder_lr"]), float(tune["head_lr"])],
@@ -300,9 +306,8 @@ def fit(
     )
     net.train()
     step = 0
-    for _ in range(epochs):
-        order = torch.randperm(len(records), generator=generator).tolist()
-        for batch in batches(records, order, int(tune["batch_subwords"])):
+    for epoch in plan:
+        for batch in epoch:
             y = torch.from_numpy(np.concatenate([r.labels for r in batch]).astype(np.float32))
             optimiser.zero_grad()
             loss = loss_fn(net(batch), y)
@@ -311,7 +316,7 @@ def fit(
             schedule.step()
             step += 1
             if say and step % 50 == 0:
-                say(f"step {step}/{steps} loss {float(loss):.4f}")
+                say(f"step {step}/{steps} loss {loss.item():.4f}")
     net.eval()
     return net
 

@@ -45,7 +45,16 @@ from framing.lab.detector_train import (
     fit_linear,
     states_encoder,
 )
-from framing.lab.detector_tune import Progress, Record, below_of, fit, predict, records_of
+from framing.lab.detector_tune import (
+    Progress,
+    Record,
+    below_of,
+    fit,
+    head_arrays,
+    layer_arrays,
+    predict,
+    records_of,
+)
 from framing.lab.eval_loaded import _score, shown_spans
 from framing.lab.loaded_data import NEWS_SETS, fold_of, split_unit
 from framing.wording.detector import Model, load_model, spans_from_tokens
@@ -177,7 +186,11 @@ def _mix(head: np.ndarray, linear: np.ndarray, weight: float) -> np.ndarray:
 
 
 def compare(
-    data_dir: Path, settings: dict[str, Any], share: float, say: Progress
+    data_dir: Path,
+    settings: dict[str, Any],
+    share: float,
+    say: Progress,
+    keep: Path | None = None,
 ) -> dict[str, Any]:
     """The frozen and the tuned detector, trained on the same records, measured on fold 0."""
     import torch
@@ -213,6 +226,8 @@ def compare(
     step = time.perf_counter()
     net = fit([records[i] for i in train], settings, say, head=head)
     report["tune_seconds"] = round(time.perf_counter() - step)
+    if keep is not None:  # the tuned layer and head, for a later look
+        np.savez(keep, **layer_arrays(net), **head_arrays(net))
     report["epochs"] = int(tune["epochs"])
     systems["tuned"] = dict(zip(held, predict(net, [records[i] for i in held]), strict=True))
     for tag, found in systems.items():
@@ -225,6 +240,7 @@ def compare(
 
 
 if __name__ == "__main__":  # python -m framing.lab.detector_tune_compare DATA SHARE [OUT.json]
+    # (beside OUT.json, OUT.npz: the tuned layer and head)
     from framing.lab.detector_train import training_settings
 
     found = compare(
@@ -232,6 +248,7 @@ if __name__ == "__main__":  # python -m framing.lab.detector_tune_compare DATA S
         {**training_settings(), "seed": 0},
         float(sys.argv[2]),
         lambda m: print(time.strftime("%H:%M:%S"), m, file=sys.stderr, flush=True),
+        Path(sys.argv[3]).with_suffix(".npz") if len(sys.argv) > 3 else None,
     )
     text = json.dumps(found, indent=1, default=float)
     if len(sys.argv) > 3:
