@@ -6,9 +6,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from framing.lab import detector_tune
 from framing.lab.detector_subwords import SubwordSet
 from framing.lab.detector_train import training_settings
-from framing.lab.detector_tune import _head_inputs, below_of, records_of
+from framing.lab.detector_tune import _head_inputs, below_of, fit, records_of
 from framing.lab.loaded_data import Doc
 from framing.text.morphology import word_spans
 from framing.wording.detector import head_inputs, inside, sentence_ids
@@ -22,14 +23,16 @@ LANGUAGES = ["en", "ru", "uk"]
 DIM = 8
 
 
-def _subword_set(rng: np.random.Generator) -> tuple[SubwordSet, list[np.ndarray]]:
-    """Two records cut into pieces of one to three subwords a word (each subword in one
-    word, one word of each record in two pieces' overlap rules aside), random states, and
-    each record's word states pooled as run time pools them (the mean of its subwords)."""
+def _subword_set(
+    rng: np.random.Generator, texts: list[tuple[str, str]] = TEXTS
+) -> tuple[SubwordSet, list[np.ndarray]]:
+    """Records (``texts``) cut into pieces of four words, one to three subwords a word,
+    random states, and each record's word states pooled as run time pools them (the mean
+    of its subwords)."""
     docs, pairs, offsets, pooled = [], [], [], []
     word_start, piece_start, piece_row = [0], [0], [0]
     states = []
-    for k, (lang, text) in enumerate(TEXTS):
+    for k, (lang, text) in enumerate(texts):
         doc = Doc(f"r{k}", "test", lang, text, ())
         tokens = word_spans(text)
         words = np.zeros((len(tokens), DIM), np.float32)
@@ -92,3 +95,43 @@ def test_the_tuned_layers_top_the_heads_stack() -> None:
     wrong = {**settings, "tune": {**settings["tune"], "below": settings["layer"]}}
     with pytest.raises(ValueError, match="tune.below"):
         below_of(wrong)
+
+
+class _Scale:
+    """A stand-in for a transformer layer: its input times one weight."""
+
+    def __new__(cls) -> object:
+        import torch
+
+        class Scale(torch.nn.Module):
+            def __init__(self) -> None:
+                super().__init__()
+                self.weight = torch.nn.Parameter(torch.ones(1))
+
+            def forward(self, x: object, mask: object) -> object:
+                return x * self.weight
+
+        return Scale()
+
+
+def test_the_schedule_counts_every_shuffled_batch(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Records of very different sizes pack into more or fewer batches depending on their
+    order: the one-cycle schedule must know the shuffled epochs' count, or it stops the run
+    with 'Tried to step n+1 times' (what ended the first 8-layer comparison)."""
+    import torch
+
+    monkeypatch.setattr(
+        detector_tune, "base_layers", lambda first, count: torch.nn.ModuleList([_Scale()])
+    )
+    words = "Officials met again on Monday and said nothing new about it."
+    # long and short records in turn, a long and a short one filling a batch exactly: in
+    # their own order they pack two by two, shuffled two long ones meet and split
+    texts = [("en", words if k % 2 == 0 else "Again.") for k in range(24)]
+    cached, _ = _subword_set(np.random.default_rng(1), texts)
+    cached.labels[::3] = True
+    records = records_of(cached, LANGUAGES)
+    budget = sum(r.rows[1] - r.rows[0] for r in records[:2])
+    settings = {**training_settings(), "seed": 0, "hidden": 4}
+    settings["tune"] = {**settings["tune"], "batch_subwords": budget, "epochs": 2, "threads": 1}
+    net = fit(records, settings)
+    assert not net.training
