@@ -2,16 +2,24 @@
 
 Fine-tuning the top of e5-small through all its layers costs about 50 minutes an epoch on two
 cores. The layers below the tuned one stay frozen, so their output is computed once, through
-the same int8 graph run time uses (:mod:`framing.wording.state_graph`), and kept on disk per
-set and split: every piece's subword states after layer ``below`` (float16, special tokens
-included; the attention mask is all ones over a piece's own length), and which word of the
-record each subword overlaps. A training step then runs the tuned layer(s) and the head on
-these inputs only (:mod:`framing.lab.detector_tune`).
+the graph run time reads the head's states through (:mod:`framing.wording.state_graph`: the
+artifact's ``states_encoder``, else its ``encoder``), and kept on disk per set and split:
+every piece's subword states after layer ``below`` (float16, special tokens included; the
+attention mask is all ones over a piece's own length), and which word of the record each
+subword overlaps. A training step then runs the tuned layer(s) and the head on these inputs
+only (:mod:`framing.lab.detector_tune`).
+
+``words``: layers whose word states (each word's mean subword state, float16) are kept too,
+from the same pass and pooled as run time pools them
+(:meth:`~framing.wording.token_states.StateEncoder.word_states`, the pass shared): the
+frozen head's inputs of the comparison, at no second pass. ``folds``: only the train
+records of those folds (:func:`framing.lab.loaded_data.fold_of`), e.g. a held-out fold of a
+set that is measured but not trained on.
 
 Files (in the cache folder of :func:`framing.lab.detector_states.default_cache`): one ``.npz``
 of metadata (each record's first word row and first piece; each piece's first subword row,
 length and first word; the (subword row, word row) pairs of the pooling; word offsets; gold
-labels) and one ``.npy`` of states.
+labels) and one ``.npy`` of states, plus one ``.npy`` of word states per layer of ``words``.
 """
 
 from __future__ import annotations
@@ -19,17 +27,18 @@ from __future__ import annotations
 import hashlib
 import json
 import sys
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from framing.lab.detector_states import default_cache
-from framing.lab.loaded_data import Doc, read_sets, token_labels
+from framing.lab.loaded_data import Doc, fold_of, read_sets, token_labels
 from framing.text.morphology import word_spans
 from framing.wording.state_graph import recipe_key
-from framing.wording.token_states import load_encoder
+from framing.wording.token_states import load_encoder, shared_passes
 
 CACHE_VERSION = 1
 
@@ -46,11 +55,22 @@ class SubwordSet:
     offsets: np.ndarray  # (words, 2) word character offsets in their record
     labels: np.ndarray  # (words,) bool
     states: np.ndarray  # (subwords, dim) float16, memory-mapped
+    words: dict[int, np.ndarray] = field(default_factory=dict)  # layer -> (words, dim) float16
 
 
-def _stem(folder: Path, set_name: str, split: str, encoder: dict[str, Any], below: int) -> Path:
+def _stem(
+    folder: Path,
+    set_name: str,
+    split: str,
+    encoder: dict[str, Any],
+    below: int,
+    folds: Sequence[int] | None = None,
+    dtype: str = "float16",
+) -> Path:
     key = recipe_key(encoder)
-    return folder / f"sub{CACHE_VERSION}-{set_name}-{split}-enc{key}-L{below}"
+    only = "-f" + "".join(str(k) for k in sorted(folds)) if folds is not None else ""
+    wide = "" if dtype == "float16" else f"-{dtype}"
+    return folder / f"sub{CACHE_VERSION}-{set_name}-{split}{only}-enc{key}-L{below}{wide}"
 
 
 def build(
@@ -61,19 +81,31 @@ def build(
     encoder: dict[str, Any],
     folder: Path | None = None,
     progress: bool = True,
+    words: Sequence[int] = (),
+    folds: Sequence[int] | None = None,
+    dtype: str = "float16",
 ) -> SubwordSet:
     """The subword states after layer ``below`` of the ``encoder`` recipe for every record of
-    ``set_name``/``split``, from the cache or encoded now."""
+    ``set_name``/``split`` (of ``folds`` only, when given), and the word states after each
+    layer of ``words``, from the cache or encoded now; ``dtype``: the states' (float32 to
+    check that the tuned net reproduces run time's probabilities without rounding)."""
     folder = folder or default_cache()
-    stem = _stem(folder, set_name, split, encoder, below)
+    stem = _stem(folder, set_name, split, encoder, below, folds, dtype)
     docs = read_sets(Path(data_dir), [set_name], split=split)
+    if folds is not None:
+        docs = [d for d in docs if fold_of(d.id) in set(folds)]
     digest = hashlib.sha256("".join(d.id + d.text for d in docs).encode()).hexdigest()
     meta_path = stem.with_suffix(".json")
-    if meta_path.is_file() and json.loads(meta_path.read_text())["digest"] == digest:
-        return _read(stem, docs)
+    if meta_path.is_file():
+        meta = json.loads(meta_path.read_text())
+        if meta["digest"] == digest and set(words) <= set(meta.get("words", [])):
+            return _read(stem, docs, words)
     folder.mkdir(parents=True, exist_ok=True)
     encoder_run = load_encoder(encoder)
+    if words and not encoder_run.batch_invariant:
+        raise ValueError("word states from the same pass need a batch-invariant graph")
     chunks: list[np.ndarray] = []
+    word_chunks: dict[int, list[np.ndarray]] = {layer: [] for layer in words}
     pairs: list[tuple[int, int]] = []
     offsets: list[tuple[int, int]] = []
     labels: list[bool] = []
@@ -81,14 +113,19 @@ def build(
     for n, doc in enumerate(docs, 1):
         tokens = word_spans(doc.text)
         base_word = len(offsets)
-        found = sorted(
-            encoder_run.piece_states(doc.text, tokens, [below]), key=lambda item: item[0][2]
-        )
+        with shared_passes():  # the word states below read the pieces' pass
+            found = sorted(
+                encoder_run.piece_states(doc.text, tokens, [below]), key=lambda item: item[0][2]
+            )
+            if words:
+                pooled = encoder_run.word_states(doc.text, tokens, list(words))
+                for row, layer in enumerate(words):
+                    word_chunks[layer].append(pooled[row].astype(dtype))
         for (start, _, first, last), hidden, piece_offsets in found:
             row0 = piece_row[-1]
             for w, r in _overlaps(piece_offsets, tokens, start, first, last):
                 pairs.append((row0 + r, base_word + w))
-            chunks.append(hidden[0].astype(np.float16))
+            chunks.append(hidden[0].astype(dtype))
             piece_row.append(row0 + hidden.shape[1])
         offsets.extend(tokens)
         labels.extend(token_labels(tokens, doc.gold))
@@ -96,8 +133,12 @@ def build(
         piece_start.append(len(piece_row) - 1)
         if progress and n % 100 == 0:
             print(f"{set_name}/{split}: {n}/{len(docs)}", file=sys.stderr, flush=True)
-    states = np.concatenate(chunks) if chunks else np.zeros((0, 384), np.float16)
+    dim = encoder_run.runner.dim
+    states = np.concatenate(chunks) if chunks else np.zeros((0, dim), dtype)
     np.save(f"{stem}.npy", states)
+    for layer, parts in word_chunks.items():
+        kept = np.concatenate(parts) if parts else np.zeros((0, dim), dtype)
+        np.save(f"{stem}-W{layer}.npy", kept)
     np.savez(
         f"{stem}.npz",
         word_start=np.array(word_start, np.int64),
@@ -107,8 +148,8 @@ def build(
         offsets=np.array(offsets, np.int64).reshape(-1, 2),
         labels=np.array(labels, bool),
     )
-    meta_path.write_text(json.dumps({"digest": digest, "below": below}))
-    return _read(stem, docs)
+    meta_path.write_text(json.dumps({"digest": digest, "below": below, "words": list(words)}))
+    return _read(stem, docs, words)
 
 
 def _overlaps(
@@ -130,7 +171,7 @@ def _overlaps(
     return found
 
 
-def _read(stem: Path, docs: list[Doc]) -> SubwordSet:
+def _read(stem: Path, docs: list[Doc], words: Sequence[int] = ()) -> SubwordSet:
     with np.load(f"{stem}.npz") as data:
         meta = {name: data[name] for name in data.files}
     return SubwordSet(
@@ -142,12 +183,19 @@ def _read(stem: Path, docs: list[Doc]) -> SubwordSet:
         meta["offsets"],
         meta["labels"],
         np.load(f"{stem}.npy", mmap_mode="r"),
+        {layer: np.load(f"{stem}-W{layer}.npy", mmap_mode="r") for layer in words},
     )
 
 
-if __name__ == "__main__":  # python -m framing.lab.detector_subwords DATA SET SPLIT BELOW
-    from framing.lab.detector_train import training_settings
+if __name__ == "__main__":  # python -m framing.lab.detector_subwords DATA SET SPLIT BELOW [WORDS]
+    import time
 
-    data, name, split, below = sys.argv[1:]
-    cached = build(Path(data), name, split, int(below), training_settings()["encoder"])
-    print(name, split, len(cached.states), "subwords", len(cached.labels), "words")
+    from framing.lab.detector_train import states_encoder, training_settings
+
+    data, name, split, below, *kept = sys.argv[1:]
+    started = time.perf_counter()
+    encoder = states_encoder(training_settings())
+    layers = [int(k) for k in kept]
+    cached = build(Path(data), name, split, int(below), encoder, words=layers)
+    print(name, split, len(cached.states), "subwords", len(cached.labels), "words", end=" ")
+    print(f"{time.perf_counter() - started:.0f} s")

