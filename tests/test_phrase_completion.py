@@ -143,6 +143,16 @@ def test_a_scare_quoted_hit_takes_its_noun_outside_its_own_marks():
 def test_never_more_than_max_words():
     text = "They are radical Islamist jihadist militant terrorists here."
     assert widen(text, "en", "radical", ["chunk_right"], max_words=2) == "radical Islamist jihadist"
+    # the same bound to the left (the two sides share one limit: a test for each direction)
+    assert (
+        widen(text, "en", "terrorists", ["chunk_left"], max_words=2)
+        == "jihadist militant terrorists"
+    )
+
+
+def test_a_widening_to_the_left_stops_at_punctuation():
+    text = "Он сказал: злобная, кровавая хунта пришла."
+    assert widen(text, "ru", "хунта", ["label"]) == "кровавая хунта"
 
 
 def test_never_into_another_highlight_and_order_kept():

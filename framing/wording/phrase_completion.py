@@ -191,8 +191,8 @@ def complete_spans(
         if first is None or last is None:
             continue
         others = [result[j] for j in range(len(result)) if j != k]
-        left_limit = _left_limit(words, first, others, config.max_words[lang], (start, end))
-        right_limit = _right_limit(words, last, others, config.max_words[lang], (start, end))
+        left_limit = _limit(words, first, -1, others, config.max_words[lang], (start, end))
+        right_limit = _limit(words, last, 1, others, config.max_words[lang], (start, end))
         new_first, new_end = _widen(
             words, first, last, category, rules, config, left_limit, right_limit
         )
@@ -219,30 +219,23 @@ def _taken(others: Sequence[tuple[int, int]], i: int, words: _Words) -> bool:
     return any(b < z and a < e for b, e in others)
 
 
-def _right_limit(
-    words: _Words, last: int, others: Sequence[tuple[int, int]], most: int, held: tuple[int, int]
+def _limit(
+    words: _Words,
+    edge: int,
+    step: int,
+    others: Sequence[tuple[int, int]],
+    most: int,
+    held: tuple[int, int],
 ) -> int:
-    """The last word a widening to the right may reach (joined, free, within ``most``)."""
-    limit = last
+    """The farthest word a widening from ``edge`` (the highlight's last word, ``step`` 1, or
+    its first, ``step`` -1) may reach: joined to the one before, free, within ``most``."""
+    limit = edge
     while (
-        limit - last < most
-        and words.joined(limit, held if limit == last else None)
-        and not _taken(others, limit + 1, words)
+        abs(limit - edge) < most
+        and words.joined(min(limit, limit + step), held if limit == edge else None)
+        and not _taken(others, limit + step, words)
     ):
-        limit += 1
-    return limit
-
-
-def _left_limit(
-    words: _Words, first: int, others: Sequence[tuple[int, int]], most: int, held: tuple[int, int]
-) -> int:
-    limit = first
-    while (
-        first - limit < most
-        and words.joined(limit - 1, held if limit == first else None)
-        and not _taken(others, limit - 1, words)
-    ):
-        limit -= 1
+        limit += step
     return limit
 
 
