@@ -237,22 +237,37 @@ def test_a_possible_counterpart_says_why_the_guard_withheld_it(client) -> None:
 
 def test_a_counterpart_found_through_the_third_report_names_it(client) -> None:
     """Three reports: a pair's possible counterparts chained through the third
-    (framing/alignment/pivot.py) name that report; the seed briefing beside the 2020 report."""
+    (framing/alignment/pivot.py) name that report, wherever the JSON twin shows one; the seed
+    briefing beside the 2020 report and beside the other Sputnik report. Which triple shows a
+    chained counterpart depends on the CPU's rounding (a pivot sits 0.3-0.4 z over its bar:
+    the first on a CPU without bf16, the second on one with it), so both are asked and at least
+    one must show it."""
     from pathlib import Path
 
     seeds = Path(__file__).resolve().parent.parent / "corpus" / "seeds"
-    texts = [next(seeds.glob(f"{n}_*.txt")).read_text("utf-8") for n in ("001", "002", "000")]
-    data = {"csrf_token": token(client), **{f"text{k}": t for k, t in enumerate(texts, 1)}}
-    html = client.post("/compare/new", data=data).get_data(as_text=True)
-    found = re.findall(r'<span class="why muted small">found through ([^<]+)</span>', html)
-    assert found, "no possible counterpart names the report it was found through"
-    columns = re.findall(r'<div class="colhead"><strong>([^<]+)</strong>', html)
-    assert len(columns) == 3
-    assert all(any(column.startswith(name) for column in columns) for name in found)
-    # Such a counterpart often joins a row two reports share to the third's sentence in
-    # another row: that row's empty cell points at it instead of reading "not found".
-    shared_rows = html.split('<div class="mrow shared"')[1:]
-    assert any("possible counterpart in" in row.split('<div class="mrow')[0] for row in shared_rows)
+    shown_somewhere = False
+    for triple in (("001", "002", "000"), ("001", "002", "003")):
+        texts = [next(seeds.glob(f"{n}_*.txt")).read_text("utf-8") for n in triple]
+        rows = client.post("/api/compare", json={"texts": texts}).get_json()["comparison"]["rows"]
+        chained = [
+            link for row in rows for link in row["links"] + row["elsewhere"] if link.get("via")
+        ]
+        data = {"csrf_token": token(client), **{f"text{k}": t for k, t in enumerate(texts, 1)}}
+        html = client.post("/compare/new", data=data).get_data(as_text=True)
+        found = re.findall(r'<span class="why muted small">found through ([^<]+)</span>', html)
+        assert bool(found) == bool(chained), (triple, found, chained)
+        columns = re.findall(r'<div class="colhead"><strong>([^<]+)</strong>', html)
+        assert len(columns) == 3
+        assert all(any(column.startswith(name) for column in columns) for name in found)
+        if chained:
+            shown_somewhere = True
+            # Such a counterpart often joins a row two reports share to the third's sentence
+            # in another row: that row's empty cell points at it instead of reading "not found".
+            shared_rows = html.split('<div class="mrow shared"')[1:]
+            assert any(
+                "possible counterpart in" in row.split('<div class="mrow')[0] for row in shared_rows
+            )
+    assert shown_somewhere, "no possible counterpart found through a third report is shown"
 
 
 def test_a_counterpart_found_through_a_restatement_says_so(client, monkeypatch) -> None:
