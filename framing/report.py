@@ -13,6 +13,8 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextvars import copy_context
 from functools import cache, lru_cache
 from typing import Any
 
@@ -31,7 +33,7 @@ from framing.text.metadata import WIRE_DATELINE, WIRE_PLACE
 from framing.text.morphology import TEXT_WORD_RE, normalise
 from framing.text.quoting import PAIRS, unbalanced
 from framing.wording.attribution_cues import rules
-from framing.wording.detector import detector_fingerprint
+from framing.wording.detector import detector_fingerprint, load_model
 from framing.wording.glosses import neutral_gloss
 from framing.wording.lexicon import lexicon_fingerprint
 from framing.wording.matched_word import matched_word, neutral_replaces_phrase
@@ -68,24 +70,51 @@ def article_text(article: dict[str, Any]) -> ArticleText:
     return ArticleText(article["text"], sentences, article["lang"])
 
 
-def article_analysis(store: Store, article: dict[str, Any]) -> dict[str, Any]:
+def article_analysis(
+    store: Store, article: dict[str, Any], computed: Future[dict[str, Any]] | None = None
+) -> dict[str, Any]:
     """``{"highlights": [...], "scores": {...}, "title_highlights": [...], "language_note"}``
     of a stored article (cached); ``title_highlights``: lexicon hits in its title, offsets
-    into the title, counted by no figure; ``language_note``: :func:`language_note`."""
+    into the title, counted by no figure; ``language_note``: :func:`language_note`.
+    ``computed``: the analysis already under way (:func:`analyses_ahead`), used when the
+    store has none."""
     key = _article_key(article["id"])
     result = store.cached_analysis(key)
     if result is None:
-        text = article_text(article)
-        found = highlights(text)
-        result = {
-            "highlights": found,
-            "scores": profile(text, found),
-            "title_highlights": title_highlights(article.get("title"), article["lang"]),
-        }
+        result = computed.result() if computed is not None else computed_analysis(article)
         store.cache_analysis(key, "article", result)
     for highlight in [*result["highlights"], *result["title_highlights"]]:
         _for_display(highlight, article["lang"])
     return {**result, "language_note": language_note(article["lang"])}
+
+
+def computed_analysis(article: dict[str, Any]) -> dict[str, Any]:
+    """The highlights and figures of ``article``, computed (no store involved)."""
+    text = article_text(article)
+    found = highlights(text)
+    return {
+        "highlights": found,
+        "scores": profile(text, found),
+        "title_highlights": title_highlights(article.get("title"), article["lang"]),
+    }
+
+
+def analyses_ahead(
+    store: Store, articles: list[dict[str, Any]], pool: ThreadPoolExecutor
+) -> dict[str, Future[dict[str, Any]]]:
+    """The analyses the store does not hold yet, started on ``pool`` so that they run while
+    the comparison encodes and aligns (compare-your-own: the detector's encoder pass
+    beside the sentence pass; neither keeps both cores busy alone). Each runs in a copy of
+    the caller's context (its shared encoder passes); the store is only read, here, in the
+    caller's thread. None ahead when the detector reads the comparison's own sentence pass
+    (it must come after it)."""
+    if load_model().reads_sentence_pass:
+        return {}
+    return {
+        article["id"]: pool.submit(copy_context().run, computed_analysis, article)
+        for article in articles
+        if store.cached_analysis(_article_key(article["id"])) is None
+    }
 
 
 def _for_display(highlight: dict[str, Any], lang: str | None) -> dict[str, Any]:
@@ -227,10 +256,12 @@ def comparison_report(
         article = store.article(article_ids[0])
         return _single(store, article)
     loaded = {a["id"]: a for a in map(store.article, article_ids)}
-    # The word score of the comparison and the detector's highlights read one encoder
-    # pass over each article's sentences, not two (bit for bit the same states); the deep
-    # detector reads its layer-8 word states from the comparison's sentence pass.
-    with shared_passes(), kept_passes():
+    # The word score of the comparison and the quick detector's highlights read one encoder
+    # pass over each article's sentences, not two (bit for bit the same states); the shared
+    # detector reads its layer-8 word states from the comparison's sentence pass. The
+    # highlights not stored yet are computed beside the comparison (analyses_ahead).
+    with shared_passes(), kept_passes(), ThreadPoolExecutor(1) as pool:
+        ahead = analyses_ahead(store, list(loaded.values()), pool)
         found = run_compare(store, article_ids, embedder, same_event=same_event, loaded=loaded)
         # Readers' corrections win over the aligner (the cached result stays the aligner's).
         result = apply_corrections(
@@ -241,7 +272,7 @@ def comparison_report(
         per_article, articles = {}, []
         for article in result["articles"]:
             stored = loaded[article["id"]]
-            per_article[article["id"]] = article_analysis(store, stored)
+            per_article[article["id"]] = article_analysis(store, stored, ahead.get(article["id"]))
             articles.append({**article, "cited": stored["cited"]})
     # The other report as its column is headed (the registry's name, else the site), not its
     # title: "Был ли телефонный разговор между Путиным и Трампом's version" read aloud as

@@ -275,6 +275,12 @@ class Model:
     def languages(self) -> list[str]:
         return list(self.config["languages"])
 
+    @property
+    def reads_sentence_pass(self) -> bool:
+        """Whether the head reads its states from a comparison's sentence pass when one was
+        kept (a ``sentence_prompt`` recipe, :func:`layer_states`)."""
+        return self.states_encoder.get("sentence_prompt") is not None
+
 
 def _read_json(name: str, detector: str) -> dict[str, Any]:
     path = artifact_dir(detector).joinpath(name)
