@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from framing.lab import detector_tune_compare
-from framing.lab.detector_tune_compare import measure, overridden
+from framing.lab.detector_tune_compare import measure, overridden, tune_share
 
 
 def test_settings_are_replaced_by_dotted_keys_with_json_values() -> None:
@@ -66,3 +66,18 @@ def test_bars_are_chosen_on_the_records_asked_for(monkeypatch: pytest.MonkeyPatc
     seen.clear()
     measure(examples, [0, 1, 4], probs, settings)
     assert [0] in seen and [4] in seen and all(2 not in p and 3 not in p for p in seen)
+
+
+class _Record:
+    def __init__(self, record_id: str) -> None:
+        self.doc = type("D", (), {"id": record_id})()
+
+
+def test_the_tuned_share_is_a_fixed_subset_of_the_train_records() -> None:
+    records = [_Record(f"doc{k}") for k in range(400)]
+    train = list(range(0, 400, 2))
+    assert tune_share(records, train, 1.0) == train
+    half = tune_share(records, train, 0.5)
+    assert set(half) < set(train) and 70 < len(half) < 130
+    assert tune_share(records, train, 0.5) == half  # by the ids' hash: every run the same
+    assert set(tune_share(records, train, 0.25)) < set(half)  # a smaller share, within it

@@ -149,6 +149,15 @@ def overridden(settings: dict[str, Any], pairs: list[str]) -> dict[str, Any]:
     return out
 
 
+def tune_share(records: list[Record], train: list[int], share: float) -> list[int]:
+    """The ``train`` records the tuned layers see: a ``share`` of them by a hash of the id
+    (``tune.share``, when an epoch over all costs more than there is time for; the frozen
+    head, the linear models and the head the tuning starts from still learn from all)."""
+    if share >= 1.0:
+        return list(train)
+    return [i for i in train if split_unit(f"{records[i].doc.id}#tune-share") < share]
+
+
 def measure(
     examples: list[Example],
     held: list[int],
@@ -279,7 +288,13 @@ def compare(
     report["frozen_seconds"] = round(time.perf_counter() - step)
     systems = {"frozen": probs}
     step = time.perf_counter()
-    net = fit([records[i] for i in train], settings, say, head=head)
+    tuned_on = tune_share(records, train, float(tune.get("share", 1.0)))
+    report.update(
+        tuned_records=len(tuned_on),
+        tuned_subwords=sum(records[i].rows[1] - records[i].rows[0] for i in tuned_on),
+    )
+    say(f"tuned on {len(tuned_on)} records, {report['tuned_subwords']} subwords")
+    net = fit([records[i] for i in tuned_on], settings, say, head=head)
     report["tune_seconds"] = round(time.perf_counter() - step)
     if keep is not None:  # the tuned layer and head, for a later look
         np.savez(keep, **layer_arrays(net), **head_arrays(net))
