@@ -135,3 +135,31 @@ def test_the_schedule_counts_every_shuffled_batch(monkeypatch: pytest.MonkeyPatc
     settings["tune"] = {**settings["tune"], "batch_subwords": budget, "epochs": 2, "threads": 1}
     net = fit(records, settings)
     assert not net.training
+
+
+def test_autocast_runs_the_layers_in_bf16_and_gives_float32_inputs() -> None:
+    """``tune.autocast`` runs the tuned layers under CPU autocast (a linear layer's output
+    then carries bf16 rounding) while the head's inputs stay float32, close to the float32
+    ones."""
+    import torch
+
+    cached, _ = _subword_set(np.random.default_rng(2))
+    records = records_of(cached, LANGUAGES)
+    torch.manual_seed(0)
+    linear = torch.nn.Linear(DIM, DIM)
+
+    class Layer(torch.nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.linear = linear
+
+        def forward(self, x: object, mask: object) -> object:
+            return self.linear(x)
+
+    layers = torch.nn.ModuleList([Layer()])
+    with torch.no_grad():
+        exact = _head_inputs(layers, records)
+        rounded = _head_inputs(layers, records, "bfloat16")
+    assert exact.dtype == rounded.dtype == torch.float32
+    gap = float((exact - rounded).abs().max())
+    assert 0.0 < gap < 0.05

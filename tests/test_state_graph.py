@@ -156,6 +156,20 @@ def test_openvino_states_follow_the_fp32_layers(openvino_encoder, encoder) -> No
     assert _cosines(together, runner.run(alone_ids, np.ones_like(alone_ids))[-1, 0]).min() > 0.99
 
 
+def test_a_recipe_can_keep_openvino_in_f32(openvino_encoder) -> None:
+    """``precision: f32`` in a recipe (the lab's subword cache keeps two layers of one pass,
+    which needs batch-invariant states) compiles the same graph in f32 on any CPU: the same
+    graph folder, and a text's states bit for bit the same alone or padded beside another."""
+    recipe = {**OPENVINO_RECIPE, "precision": "f32"}
+    assert state_graph.graph_recipe(recipe) == OPENVINO_RECIPE  # the same graph, not rebuilt
+    f32 = token_states.load_encoder(recipe)
+    assert f32.runner.precision == "f32" and f32.batch_invariant
+    ids, mask = _ids(f32, " ".join(TEXTS * 3), TEXTS[1])
+    alone_ids = ids[1:2, : int(mask[1].sum())]
+    together = f32.runner.run(ids, mask)[-1, 1, : alone_ids.shape[1]]
+    assert np.array_equal(together, f32.runner.run(alone_ids, np.ones_like(alone_ids))[-1, 0])
+
+
 def test_without_openvino_the_fp32_graph_runs_in_onnx_runtime(
     openvino_encoder, encoder, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -1,9 +1,9 @@
 """Does tuning the detector's top encoder layer beat the frozen stack? A held-out comparison.
 
 Two detectors are trained on the same train records outside fold 0 (every one, or a
-``share`` of them by a hash of the id) and measured on every train record of fold 0 (folds
-are by id hash: an article or post is on one side only; PTC and SemEval en share ids, so
-SemEval en's fold 0 is unseen too):
+``share`` of them by a hash of the id; outside the bar fold too when one is given) and
+measured on every train record of fold 0 (folds are by id hash: an article or post is on
+one side only; PTC and SemEval en share ids, so SemEval en's fold 0 is unseen too):
 
 * **frozen**: the head of ``training.json`` (:func:`framing.lab.detector_train.fit_head`)
   on the word states after ``layer`` layers as run time computes them (kept in the subword
@@ -16,12 +16,16 @@ Both are blended with the same linear models (one per language over hashed word 
 trained on the same records; ``lexical.C``) at the shipped artifact's blend weights, and
 read like ``framing eval-loaded``: news as articles, UNLP posts as posts, the union being
 the lexicon's hits plus the suggestions beyond them, each widened to its phrase
-(:func:`framing.lab.eval_loaded.shown_spans`). Each language's bars are chosen on fold 0
-itself for both, as training chooses them (articles: the best F-beta ``article_beta``
-among bars whose span precision reaches ``article_min_precision``; posts: F1), and at the
-F1-optimal bars besides: the same optimistic choice for both.
+(:func:`framing.lab.eval_loaded.shown_spans`). Each language's bars are chosen as
+training chooses them (articles: the best F-beta ``article_beta`` among bars whose span
+precision reaches ``article_min_precision``; posts: F1), and at the F1-optimal bars
+besides, the same way for both: on fold 0 itself (``bars_fold0``: optimistic), and, when
+``bar_fold`` names a train fold, on that fold's records, which then train neither
+(``bars_fold<k>``: bars never chosen on the measured records).
 
-Run: ``python -m framing.lab.detector_tune_compare DATA SHARE [OUT.json]``.
+Run: ``python -m framing.lab.detector_tune_compare DATA SHARE [OUT.json] [KEY=VALUE ...]``,
+each ``KEY=VALUE`` a setting of ``training.json`` replaced for this run (a dotted key into
+nested settings, a JSON value: ``tune.layers=4``), or ``bar_fold=1``.
 """
 
 from __future__ import annotations
@@ -122,19 +126,63 @@ def blended(
     return out
 
 
+def overridden(settings: dict[str, Any], pairs: list[str]) -> dict[str, Any]:
+    """``settings`` with each ``KEY=VALUE`` of ``pairs`` replaced: a dotted key reaches into
+    nested settings (every level but the last must exist), the value is JSON (a bare word
+    that is not JSON is a string)."""
+    out = json.loads(json.dumps(settings))  # a deep copy: the caller's stays as read
+    for pair in pairs:
+        key, sep, text = pair.partition("=")
+        if not sep or not key:
+            raise ValueError(f"not KEY=VALUE: {pair!r}")
+        try:
+            value = json.loads(text)
+        except ValueError:
+            value = text
+        *path, last = key.split(".")
+        node = out
+        for part in path:
+            if not isinstance(node.get(part), dict):
+                raise ValueError(f"no settings {part!r} in {key!r}")
+            node = node[part]
+        node[last] = value
+    return out
+
+
+def tune_share(records: list[Record], train: list[int], share: float) -> list[int]:
+    """The ``train`` records the tuned layers see: a ``share`` of them by a hash of the id
+    (``tune.share``, when an epoch over all costs more than there is time for; the frozen
+    head, the linear models and the head the tuning starts from still learn from all)."""
+    if share >= 1.0:
+        return list(train)
+    return [i for i in train if split_unit(f"{records[i].doc.id}#tune-share") < share]
+
+
 def measure(
-    examples: list[Example], held: list[int], probs: dict[int, np.ndarray], settings: dict
+    examples: list[Example],
+    held: list[int],
+    probs: dict[int, np.ndarray],
+    settings: dict,
+    choose_on: list[int] | None = None,
 ) -> dict[str, Any]:
     """Detector and union figures of each row of :data:`ROWS` on the ``held`` examples,
-    at the bars chosen as training chooses them and at the F1-optimal ones."""
+    at the bars chosen as training chooses them and at the F1-optimal ones, chosen on the
+    ``choose_on`` examples (default: ``held`` itself)."""
     cuts = cuts_of(settings["threshold_grid"], settings["extend_steps"], settings["bridge_steps"])
     floor = (float(settings["article_beta"]), float(settings["article_min_precision"]))
-    rows_of = {
-        (name, lang): [
-            i for i in held if examples[i].doc.set_name == name and examples[i].doc.lang == lang
-        ]
-        for name, lang, _ in ROWS
-    }
+
+    def rows_in(indices: list[int]) -> dict[tuple[str, str], list[int]]:
+        return {
+            (name, lang): [
+                i
+                for i in indices
+                if examples[i].doc.set_name == name and examples[i].doc.lang == lang
+            ]
+            for name, lang, _ in ROWS
+        }
+
+    rows_of = rows_in(held)
+    pick_of = rows_in(held if choose_on is None else choose_on)
     out: dict[str, Any] = {}
     bars: dict[tuple[str, str, str], Any] = {}
     for name, lang, chosen_on in ROWS:
@@ -146,7 +194,7 @@ def measure(
         for rule in ("rule", "f1_optimal"):
             key = (chosen_on, lang, rule)
             if key not in bars:
-                pick = rows_of[(chosen_on, lang)]
+                pick = pick_of[(chosen_on, lang)]
                 strict = floor if kind == "article" and rule == "rule" else (1.0, 0.0)
                 found = choose_threshold(
                     [examples[i] for i in pick], [probs[i] for i in pick], cuts, [chosen_on],
@@ -191,8 +239,12 @@ def compare(
     share: float,
     say: Progress,
     keep: Path | None = None,
+    bar_fold: int | None = None,
 ) -> dict[str, Any]:
-    """The frozen and the tuned detector, trained on the same records, measured on fold 0."""
+    """The frozen and the tuned detector, trained on the same records, measured on fold 0;
+    with ``bar_fold``, that fold trains neither and the bars are chosen on it as well."""
+    if bar_fold == HELD_FOLD:
+        raise ValueError(f"the bar fold must not be the measured fold {HELD_FOLD}")
     import torch
 
     tune = settings["tune"]
@@ -205,52 +257,79 @@ def compare(
         for i, r in enumerate(records)
         if r.tokens
         and r.doc.set_name in trained
-        and fold_of(r.doc.id) != HELD_FOLD
+        and fold_of(r.doc.id) not in (HELD_FOLD, bar_fold)
         and split_unit(f"{r.doc.id}#tune") < share
     ]
     held = [i for i, r in enumerate(records) if r.tokens and fold_of(r.doc.id) == HELD_FOLD]
+    bar = [
+        i
+        for i, r in enumerate(records)
+        if bar_fold is not None
+        and r.tokens
+        and r.doc.set_name in trained
+        and fold_of(r.doc.id) == bar_fold
+    ]
     size = sum(records[i].rows[1] - records[i].rows[0] for i in train)
-    report.update(train_records=len(train), train_subwords=size, held_records=len(held))
-    say(f"train: {len(train)} records, {size} subwords; held out: {len(held)} records")
+    report.update(
+        train_records=len(train), train_subwords=size, held_records=len(held),
+        bar_records=len(bar), settings=settings,
+    )  # fmt: skip
+    say(f"train: {len(train)} records, {size} subwords; held out: {len(held)}; bars: {len(bar)}")
+    scored = held + bar
     weights = load_model().config["lexical"]["weight"]
     step = time.perf_counter()
-    linear = blended(examples, train, held, settings)
+    linear = blended(examples, train, scored, settings)
     report["linear_seconds"] = round(time.perf_counter() - step)
     torch.set_num_threads(int(tune["threads"]))
     step = time.perf_counter()
     head = fit_head([examples[i] for i in train], {**settings, "threads": int(tune["threads"])})
     frozen = Model({}, head, {})
-    probs = {i: frozen.probabilities(examples[i].inputs.astype(np.float32)) for i in held}
+    probs = {i: frozen.probabilities(examples[i].inputs.astype(np.float32)) for i in scored}
     report["frozen_seconds"] = round(time.perf_counter() - step)
     systems = {"frozen": probs}
     step = time.perf_counter()
-    net = fit([records[i] for i in train], settings, say, head=head)
+    tuned_on = tune_share(records, train, float(tune.get("share", 1.0)))
+    report.update(
+        tuned_records=len(tuned_on),
+        tuned_subwords=sum(records[i].rows[1] - records[i].rows[0] for i in tuned_on),
+    )
+    say(f"tuned on {len(tuned_on)} records, {report['tuned_subwords']} subwords")
+    net = fit([records[i] for i in tuned_on], settings, say, head=head)
     report["tune_seconds"] = round(time.perf_counter() - step)
     if keep is not None:  # the tuned layer and head, for a later look
         np.savez(keep, **layer_arrays(net), **head_arrays(net))
     report["epochs"] = int(tune["epochs"])
-    systems["tuned"] = dict(zip(held, predict(net, [records[i] for i in held]), strict=True))
+    step = time.perf_counter()
+    systems["tuned"] = dict(zip(scored, predict(net, [records[i] for i in scored]), strict=True))
+    report["predict_seconds"] = round(time.perf_counter() - step)
     for tag, found in systems.items():
         mixed = {
             i: _mix(p, linear[i], float(weights[examples[i].doc.lang])) for i, p in found.items()
         }
-        report[tag] = measure(examples, held, mixed, settings)
+        report[tag] = {f"bars_fold{HELD_FOLD}": measure(examples, held, mixed, settings)}
+        if bar:
+            report[tag][f"bars_fold{bar_fold}"] = measure(examples, held, mixed, settings, bar)
         say(f"{tag}: {json.dumps(report[tag])}")
     return report
 
 
 if __name__ == "__main__":  # python -m framing.lab.detector_tune_compare DATA SHARE [OUT.json]
-    # (beside OUT.json, OUT.npz: the tuned layer and head)
+    # [KEY=VALUE ...] (beside OUT.json, OUT.npz: the tuned layers and head)
     from framing.lab.detector_train import training_settings
 
+    given = [a for a in sys.argv[3:] if "=" in a]
+    out_path = next((Path(a) for a in sys.argv[3:] if "=" not in a), None)
+    run = overridden({**training_settings(), "seed": 0}, given)
+    chosen_fold = run.pop("bar_fold", None)
     found = compare(
         Path(sys.argv[1]),
-        {**training_settings(), "seed": 0},
+        run,
         float(sys.argv[2]),
         lambda m: print(time.strftime("%H:%M:%S"), m, file=sys.stderr, flush=True),
-        Path(sys.argv[3]).with_suffix(".npz") if len(sys.argv) > 3 else None,
+        out_path.with_suffix(".npz") if out_path else None,
+        None if chosen_fold is None else int(chosen_fold),
     )
     text = json.dumps(found, indent=1, default=float)
-    if len(sys.argv) > 3:
-        Path(sys.argv[3]).write_text(text + "\n", "utf-8")
+    if out_path:
+        out_path.write_text(text + "\n", "utf-8")
     print(text)

@@ -60,6 +60,10 @@ PAD_ID = 1  # e5-small's (XLM-R's) <pad>
 # how texts are batched and cut for the graph, not the graph: "sentence_prompt" reads a text
 # as its sentences behind that prompt (token_states.StateEncoder.sentence_states)
 BATCHING_KEYS = ("min_fill", "sentence_prompt")
+# how the graph is run, not the graph: "precision" "f32" keeps OpenVINO in f32 on a CPU that
+# multiplies bf16 in hardware (bit-for-bit batch-invariant states, e.g. for a lab cache that
+# keeps two layers from one pass); absent, the CPU's best
+RUNTIME_KEYS = ("precision",)
 
 
 def recipe_key(recipe: dict[str, Any]) -> str:
@@ -67,8 +71,12 @@ def recipe_key(recipe: dict[str, Any]) -> str:
 
 
 def graph_recipe(recipe: dict[str, Any]) -> dict[str, Any]:
-    """The part of ``recipe`` that makes the graph (its batching left out)."""
-    return {key: value for key, value in recipe.items() if key not in BATCHING_KEYS}
+    """The part of ``recipe`` that makes the graph (its batching and runtime left out)."""
+    return {
+        key: value
+        for key, value in recipe.items()
+        if key not in BATCHING_KEYS and key not in RUNTIME_KEYS
+    }
 
 
 def graph_folder(fp32_folder: Path, recipe: dict[str, Any]) -> Path:
@@ -240,9 +248,11 @@ def chunks(rows: int, sizes: list[int]) -> list[tuple[int, int]]:
     return found
 
 
-def open_runner(folder: Path, recipe: dict[str, Any], threads: int) -> GraphRunner | OpenVinoRunner:
+def open_runner(
+    folder: Path, recipe: dict[str, Any], threads: int, precision: str | None = None
+) -> GraphRunner | OpenVinoRunner:
     """The runner of the graph in ``folder``: OpenVINO for an fp32 graph whose recipe asks
-    for it (when OpenVINO is installed), ONNX Runtime otherwise."""
+    for it (when OpenVINO is installed; in ``precision`` when given), ONNX Runtime otherwise."""
     if recipe.get("runtime") == "openvino" and not recipe.get("int8_ops"):
         from framing.alignment.ov_encoder import runtime
 
@@ -252,7 +262,7 @@ def open_runner(folder: Path, recipe: dict[str, Any], threads: int) -> GraphRunn
             pass
         else:
             return OpenVinoRunner(
-                folder / GRAPH_FP32, threads, mapped_lookup(folder), _bucket_shapes()
+                folder / GRAPH_FP32, threads, mapped_lookup(folder), _bucket_shapes(), precision
             )
     return GraphRunner(folder / graph_file(recipe), threads, mapped_lookup(folder))
 
@@ -283,6 +293,7 @@ class OpenVinoRunner:
         threads: int,
         lookup: MappedRows | None = None,
         shapes: dict[str, Any] | None = None,
+        precision: str | None = None,
     ) -> None:
         from framing.alignment.ov_encoder import runtime
 
@@ -291,7 +302,7 @@ class OpenVinoRunner:
         self.min_fill = float((shapes or {}).get("min_fill", 0.0))
         core = runtime().Core()  # OpenVINO imported with its telemetry blocked
         bf16 = "BF16" in core.get_property("CPU", "OPTIMIZATION_CAPABILITIES")
-        self.precision = "bf16" if bf16 else "f32"
+        self.precision = precision or ("bf16" if bf16 else "f32")
         self._model = core.compile_model(
             core.read_model(str(graph)),
             "CPU",

@@ -443,7 +443,7 @@ def _load(recipe: dict[str, Any]) -> StateEncoder:
     tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
     tokenizer.enable_truncation(max_length=MAX_TOKENS)
     tokenizer.no_padding()
-    runner = state_graph.open_runner(graph, built, _threads[0])
+    runner = state_graph.open_runner(graph, built, _threads[0], recipe.get("precision"))
     fill = float(recipe.get("min_fill", 0))
     return StateEncoder(
         runner, tokenizer, int(recipe["layers"]), fill, recipe.get("sentence_prompt")
