@@ -11,6 +11,7 @@ They only translate between the command line and :mod:`framing.lab` (``eval_alig
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -360,15 +361,21 @@ def lab_pair_head_command(
 @click.option("--seed", default=0, show_default=True)
 @click.option("--groups", default=6, show_default=True, help="Folds: groups of held-out events.")
 @click.option("--documents", default=40, show_default=True, help="NTREX documents drawn.")
-@click.option("--synthetic", default=2000, show_default=True, help="Stage-1 synthetic pairs.")
+@click.option("--synthetic", default=1500, show_default=True, help="Stage-1 synthetic pairs.")
 @click.option("--replay", default=300, show_default=True, help="Synthetic pairs in stage 2.")
-@click.option("--negatives", default=1600, show_default=True, help="Gold negatives a fold.")
+@click.option("--negatives", default=1200, show_default=True, help="Gold negatives a fold.")
 @click.option("--rank", default=8, show_default=True, help="LoRA rank.")
 @click.option(
     "--scores",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
     help="JSON file for the held-out pool logits, written fold by fold.",
+)
+@click.option(
+    "--from-scores",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    default=None,
+    help="Evaluate a --scores file (the folds it finished) without training.",
 )
 @format_option(("text", "json"), default="text")
 @friendly_errors
@@ -383,6 +390,7 @@ def lab_cross_encoder_command(
     negatives: int,
     rank: int,
     scores: Path | None,
+    from_scores: Path | None,
     fmt: str,
 ) -> None:
     """Issue 12 lab: e5-small as a cross-encoder (both sentences in one input, LoRA),
@@ -399,13 +407,18 @@ def lab_cross_encoder_command(
 
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     from framing.alignment.embedder import LazyEmbedder
-    from framing.lab.cross_encoder import run
+    from framing.lab.cross_encoder import evaluate, run
     from framing.lab.eval_guard import DEFAULT_NTREX
+    from framing.lab.pair_head import gold_records
 
-    found = run(
-        LazyEmbedder(model), data or DEFAULT_NTREX, seed, groups, documents, synthetic,
-        replay, negatives, rank, scores,
-    )  # fmt: skip
+    if from_scores is not None:
+        saved = json.loads(from_scores.read_text("utf-8"))
+        found = evaluate(gold_records(LazyEmbedder(model)), saved)
+    else:
+        found = run(
+            LazyEmbedder(model), data or DEFAULT_NTREX, seed, groups, documents, synthetic,
+            replay, negatives, rank, scores,
+        )  # fmt: skip
     if fmt == "json":
         write_object(found, sys.stdout)
         return
