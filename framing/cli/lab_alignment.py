@@ -359,11 +359,11 @@ def lab_pair_head_command(
     help="NTREX JSON Lines file (default: ../shared/data/parallel/ntrex128_news_en_ru_uk.jsonl).",
 )
 @click.option("--seed", default=0, show_default=True)
-@click.option("--groups", default=6, show_default=True, help="Folds: groups of held-out events.")
+@click.option("--groups", default=4, show_default=True, help="Folds: groups of held-out events.")
 @click.option("--documents", default=40, show_default=True, help="NTREX documents drawn.")
-@click.option("--synthetic", default=1500, show_default=True, help="Stage-1 synthetic pairs.")
-@click.option("--replay", default=300, show_default=True, help="Synthetic pairs in stage 2.")
-@click.option("--negatives", default=1200, show_default=True, help="Gold negatives a fold.")
+@click.option("--synthetic", default=1000, show_default=True, help="Stage-1 synthetic pairs.")
+@click.option("--replay", default=150, show_default=True, help="Synthetic pairs in stage 2.")
+@click.option("--negatives", default=600, show_default=True, help="Gold negatives a fold.")
 @click.option("--rank", default=8, show_default=True, help="LoRA rank.")
 @click.option(
     "--scores",
@@ -401,7 +401,7 @@ def lab_cross_encoder_command(
 
     Example:
 
-        framing lab-cross-encoder --seed 0 --groups 6 --scores /tmp/ce_scores.json
+        framing lab-cross-encoder --seed 0 --groups 4 --scores /tmp/ce_scores.json
     """
     import os
 
