@@ -365,6 +365,8 @@ def lab_pair_head_command(
 @click.option("--replay", default=150, show_default=True, help="Synthetic pairs in stage 2.")
 @click.option("--negatives", default=600, show_default=True, help="Gold negatives a fold.")
 @click.option("--rank", default=8, show_default=True, help="LoRA rank.")
+@click.option("--lr", default=2e-3, show_default=True, help="Learning rate (LoRA and head).")
+@click.option("--epochs", default=2, show_default=True, help="Stage-2 epochs a fold.")
 @click.option(
     "--scores",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -389,6 +391,8 @@ def lab_cross_encoder_command(
     replay: int,
     negatives: int,
     rank: int,
+    lr: float,
+    epochs: int,
     scores: Path | None,
     from_scores: Path | None,
     fmt: str,
@@ -417,7 +421,7 @@ def lab_cross_encoder_command(
     else:
         found = run(
             LazyEmbedder(model), data or DEFAULT_NTREX, seed, groups, documents, synthetic,
-            replay, negatives, rank, scores,
+            replay, negatives, rank, lr, epochs, scores,
         )  # fmt: skip
     if fmt == "json":
         write_object(found, sys.stdout)

@@ -133,12 +133,15 @@ def run(
     replay: int = 150,
     negatives: int = 600,
     rank: int = 8,
+    lr: float = 2e-3,
+    epochs: int = 2,
     scores_path: Path | None = None,
     progress: Progress | None = None,
 ) -> dict[str, Any]:
     """Train and score the cross-encoder fold by fold (see the module docstring); each
     fold's pool logits are written to ``scores_path`` as they come (a long run can be
-    evaluated from what it finished: :func:`evaluate`)."""
+    evaluated from what it finished: :func:`evaluate`). Stage 1 runs one epoch, stage 2
+    ``epochs``; both at learning rate ``lr`` (linear warm-up and decay)."""
     import torch
 
     from framing.lab.cross_encoder_model import CrossEncoder, load_base, predict, train
@@ -160,7 +163,7 @@ def run(
     base, tokenizer = load_base()
     model = CrossEncoder(base, rank)
     t0 = time.process_time()
-    train(model, tokenizer, first, seed=seed, progress=say)
+    train(model, tokenizer, first, seed=seed, lr=lr, progress=say)
     say(f"stage 1: {len(first)} synthetic pairs, {time.process_time() - t0:.0f} CPU-s")
     stage1 = {k: v.clone() for k, v in model.trained().items()}
     scores: dict[str, Any] = {"folds": folds, "stage1_cpu_s": time.process_time() - t0, "pools": {}}
@@ -171,7 +174,7 @@ def run(
         examples = gold_examples(records, training, negatives, rng)
         examples += rng.sample(rest, min(replay, len(rest)))
         t0 = time.process_time()
-        train(model, tokenizer, examples, seed=seed + k, progress=say)
+        train(model, tokenizer, examples, seed=seed + k, epochs=epochs, lr=lr, progress=say)
         trained_s = time.process_time() - t0
         t0 = time.process_time()
         for r in records:
