@@ -8,7 +8,7 @@ import pytest
 import torch
 from transformers import BertConfig, BertModel
 
-from framing.lab.cross_encoder import event_groups, shifted
+from framing.lab.cross_encoder import event_groups, paired_bootstrap, shifted
 from framing.lab.cross_encoder_model import TARGETS, CrossEncoder, LoRALinear, add_lora, pair_inputs
 
 
@@ -102,3 +102,19 @@ def test_shifted_adds_the_weighted_logit_on_the_pool_only() -> None:
     assert out[0, 1] == pytest.approx(5.5) and out[1, 0] == pytest.approx(3.5)
     assert np.array_equal(shifted(cand, [(0, 0)], np.array([3.0]), 0.0), cand)
     assert cand[0, 0] == 5.0  # not changed in place
+
+
+def test_paired_bootstrap_measures_the_change_per_gold_pair() -> None:
+    same = {"tp": 2, "fp": 1, "fn": 2}
+    better = {"tp": 3, "fp": 1, "fn": 1}
+    flat = paired_bootstrap([(same, same)] * 5, draws=50)
+    assert flat["candidate_recall"] == {
+        "change": 0.0,
+        "interval": [0.0, 0.0],
+        "at_or_below_zero": 1.0,
+    }
+    up = paired_bootstrap([(same, better)] * 5, draws=50)
+    assert up["candidate_recall"]["change"] == 0.25  # 10/20 -> 15/20
+    assert up["candidate_recall"]["at_or_below_zero"] == 0.0
+    assert up["shown_f1"]["change"] > 0
+    assert paired_bootstrap([]) == {}

@@ -225,6 +225,7 @@ def evaluate(records: Sequence[dict[str, Any]], scores: dict[str, Any]) -> dict[
     ]
     by_group = {tuple(g): [r for r in records if r["event"] in g] for g in done}
     grid: dict[tuple[str, ...], dict[float, dict[str, dict[str, int]]]] = {}
+    each: dict[tuple[str, ...], dict[float, list[dict[str, int]]]] = {}  # shown, per record
     for g, rows in by_group.items():
         others = np.concatenate(
             [
@@ -237,14 +238,15 @@ def evaluate(records: Sequence[dict[str, Any]], scores: dict[str, Any]) -> dict[
             or [np.zeros(1)]
         )
         mean, std = float(others.mean()), float(others.std() + 1e-9)
-        grid[g] = {}
+        grid[g], each[g] = {}, {}
         for w in W_GRID:
             counted = []
             for r in rows:
                 pool, logits = pools.get(_key(r), ([], np.zeros(0)))
                 counted.append(tier_counts(r, shifted(r["cand"], pool, (logits - mean) / std, w)))
             grid[g][w] = {t: _add([c[t] for c in counted]) for t in ("shown", "confident")}
-    out_folds = []
+            each[g][w] = [c["shown"] for c in counted]
+    out_folds, paired = [], []
     for g, rows in by_group.items():
         rest = [h for h in by_group if h != g]
 
@@ -252,6 +254,7 @@ def evaluate(records: Sequence[dict[str, Any]], scores: dict[str, Any]) -> dict[
             return figures(_add([grid[h][w]["shown"] for h in rest]), beta=2.0)["f"]
 
         chosen = max(W_GRID, key=lambda w: (f2(w), -w)) if rest else 0.0
+        paired += list(zip(each[g][0.0], each[g][chosen], strict=True))
         cand, ce, labels = [], [], []
         for r in rows:
             pool, logits = pools.get(_key(r), ([], np.zeros(0)))
@@ -279,7 +282,37 @@ def evaluate(records: Sequence[dict[str, Any]], scores: dict[str, Any]) -> dict[
             }
         )
     timing = {k: scores.get(k) for k in ("cost", "stage1_cpu_s", "fold_cpu_s")}
-    return {"folds": out_folds, **timing}
+    return {"folds": out_folds, "bootstrap": paired_bootstrap(paired), **timing}
+
+
+def paired_bootstrap(
+    paired: Sequence[tuple[dict[str, int], dict[str, int]]], draws: int = 5000, seed: int = 0
+) -> dict[str, Any]:
+    """The change of candidate recall and shown F1 from the first counts of each gold pair
+    to the second, resampling the gold pairs (article pairs): the change, its 95% interval
+    and the share of draws at or below zero."""
+    if not paired:
+        return {}
+    x = np.asarray([[a[k] for k in ("tp", "fp", "fn")] + [b[k] for k in ("tp", "fp", "fn")]
+                    for a, b in paired], dtype=float)  # fmt: skip
+
+    def change(rows: np.ndarray) -> np.ndarray:
+        t = rows.sum(0)
+        recall = [t[k] / max(t[k] + t[k + 2], 1.0) for k in (0, 3)]
+        f1 = [2 * t[k] / max(2 * t[k] + t[k + 1] + t[k + 2], 1.0) for k in (0, 3)]
+        return np.array([recall[1] - recall[0], f1[1] - f1[0]])
+
+    rng = np.random.default_rng(seed)
+    boot = np.array([change(x[rng.integers(0, len(x), len(x))]) for _ in range(draws)])
+    out = {}
+    for k, name in enumerate(("candidate_recall", "shown_f1")):
+        lo, hi = np.percentile(boot[:, k], [2.5, 97.5])
+        out[name] = {
+            "change": round(float(change(x)[k]), 4),
+            "interval": [round(float(lo), 4), round(float(hi), 4)],
+            "at_or_below_zero": round(float((boot[:, k] <= 0).mean()), 4),
+        }
+    return out
 
 
 def _key(record: dict[str, Any]) -> str:
