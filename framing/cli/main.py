@@ -730,6 +730,7 @@ from framing.cli.lab_alignment import (  # noqa: E402
     eval_alignment_command,
     eval_guard_command,
     lab_alignment_cv_command,
+    lab_cross_encoder_command,
     lab_pair_head_command,
     lab_paraphrase_adapter_command,
 )
@@ -748,6 +749,7 @@ cli.add_command(eval_alignment_command)
 cli.add_command(eval_guard_command)
 cli.add_command(lab_alignment_cv_command)
 cli.add_command(lab_pair_head_command)
+cli.add_command(lab_cross_encoder_command)
 cli.add_command(lab_paraphrase_adapter_command)
 cli.add_command(eval_events_command)
 cli.add_command(event_bars_command)

@@ -101,6 +101,43 @@ def candidate_pool(
     return pool | {(int(i), j) for j in cols for i in np.argsort(-scores[:, j])[:k]}
 
 
+def gold_records(embedder: Any) -> list[dict[str, Any]]:
+    """Every gold pair of the CV pool (:func:`framing.lab.alignment_cv.gold_folders`) as the
+    shipped aligner sees it: its event, the candidate score matrix, the gold, the confident
+    and shown pairs, the sentences left without a link, the sentences, and the
+    :class:`~framing.lab.eval_alignment.GoldPair` itself (``gold``, to align it again)."""
+    from framing.alignment.pair_scores import combine
+    from framing.lab.alignment_cv import gold_folders
+    from framing.lab.eval_alignment import align_gold, folder_gold_pairs
+
+    records = []
+    for gold in gold_folders():
+        for pair in folder_gold_pairs(gold.folders, gold.gold, embedder):
+            scorer = pair.candidate_scores
+            found = align_gold(pair)
+            records.append(
+                {
+                    "pair": f"{pair.a}-{pair.b}",
+                    "event": gold.event_of(pair),
+                    "cand": combine(pair.z, *scorer.signals()),  # type: ignore[union-attr]
+                    "expected": pair.expected,
+                    "same_event": pair.same_event,
+                    "confident": found.pairs(),
+                    "shown": found.shown_pairs(),
+                    "only": (found.only_a, found.only_b),
+                    "sentences": (scorer.a.sentences, scorer.b.sentences),  # type: ignore[union-attr]
+                    "gold": pair,
+                }
+            )
+    return records
+
+
+def held_out_pool(record: dict[str, Any], k: int = 3) -> list[tuple[int, int]]:
+    """A record's test pool: the ``k`` best counterparts by the candidate score of each
+    sentence left without a confident link, confident pairs removed."""
+    return sorted(candidate_pool(record["cand"], *record["only"], k) - record["confident"])
+
+
 def auc(scores: np.ndarray, labels: np.ndarray) -> float:
     """Area under the ROC curve (ties count half); nan without both classes."""
     pos, neg = scores[labels == 1], scores[labels == 0]
@@ -142,29 +179,9 @@ def pilot(
     ``paraphrases`` (session 18): real same-event pairs of different outlets (MSRP,
     :func:`paraphrase_examples`) added to the training examples. Without gold in training
     (``gold_weight`` 0) the head does not depend on the fold: it is trained once."""
-    from framing.alignment.pair_scores import combine
-    from framing.lab.alignment_cv import gold_folders
-    from framing.lab.eval_alignment import align_gold, folder_gold_pairs
     from framing.lab.pair_head_model import predict, train
 
-    records = []
-    for gold in gold_folders():
-        for pair in folder_gold_pairs(gold.folders, gold.gold, embedder):
-            scorer = pair.candidate_scores
-            found = align_gold(pair)
-            records.append(
-                {
-                    "pair": f"{pair.a}-{pair.b}",
-                    "event": gold.event_of(pair),
-                    "cand": combine(pair.z, *scorer.signals()),  # type: ignore[union-attr]
-                    "expected": pair.expected,
-                    "same_event": pair.same_event,
-                    "confident": found.pairs(),
-                    "shown": found.shown_pairs(),
-                    "only": (found.only_a, found.only_b),
-                    "sentences": (scorer.a.sentences, scorer.b.sentences),  # type: ignore[union-attr]
-                }
-            )
+    records = gold_records(embedder)
     items = synthetic_pairs(ntrex, documents, seed)
     random.Random(seed).shuffle(items)
     items = items[:synthetic] + list(paraphrases or [])
@@ -194,7 +211,7 @@ def pilot(
         for r in records:
             if r["event"] != held:
                 continue
-            pool = sorted(candidate_pool(r["cand"], *r["only"], 3) - r["confident"])
+            pool = held_out_pool(r)
             heads = predict(model, [pair_tokens(r, i, j) for i, j in pool])
             scored = dict(zip(pool, heads, strict=True))
             cand += [float(r["cand"][p]) for p in pool]
