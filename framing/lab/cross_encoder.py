@@ -36,6 +36,8 @@ from typing import Any
 
 import numpy as np
 
+from framing.lab.alignment_cv import f_beta
+from framing.lab.eval_alignment import _counts, _summed
 from framing.lab.eval_guard import DEFAULT_NTREX
 from framing.lab.pair_head import _standard, auc, candidate_pool, held_out_pool
 
@@ -104,23 +106,6 @@ def tier_counts(record: dict[str, Any], scores: np.ndarray) -> dict[str, dict[st
         "shown": _counts(found.shown_pairs(), record["expected"]),
         "confident": _counts(found.pairs(), record["expected"]),
     }
-
-
-def _counts(found: set[tuple[int, int]], expected: set[tuple[int, int]]) -> dict[str, int]:
-    return {"tp": len(found & expected), "fp": len(found - expected), "fn": len(expected - found)}
-
-
-def _add(rows: Sequence[dict[str, int]]) -> dict[str, int]:
-    return {k: sum(r[k] for r in rows) for k in ("tp", "fp", "fn")}
-
-
-def figures(counts: dict[str, int], beta: float = 1.0) -> dict[str, float]:
-    """Precision, recall and F-beta of summed counts."""
-    tp, fp, fn = counts["tp"], counts["fp"], counts["fn"]
-    p = tp / (tp + fp) if tp + fp else 1.0
-    r = tp / (tp + fn) if tp + fn else 1.0
-    f = (1 + beta**2) * p * r / (beta**2 * p + r) if p + r else 0.0
-    return {"precision": round(p, 3), "recall": round(r, 3), "f": round(f, 3)}
 
 
 def run(
@@ -244,14 +229,14 @@ def evaluate(records: Sequence[dict[str, Any]], scores: dict[str, Any]) -> dict[
             for r in rows:
                 pool, logits = pools.get(_key(r), ([], np.zeros(0)))
                 counted.append(tier_counts(r, shifted(r["cand"], pool, (logits - mean) / std, w)))
-            grid[g][w] = {t: _add([c[t] for c in counted]) for t in ("shown", "confident")}
+            grid[g][w] = {t: _summed([c[t] for c in counted]) for t in ("shown", "confident")}
             each[g][w] = [c["shown"] for c in counted]
     out_folds, paired = [], []
     for g, rows in by_group.items():
         rest = [h for h in by_group if h != g]
 
         def f2(w: float, rest: list[tuple[str, ...]] = rest) -> float:
-            return figures(_add([grid[h][w]["shown"] for h in rest]), beta=2.0)["f"]
+            return f_beta(_summed(grid[h][w]["shown"] for h in rest), beta=2.0)
 
         chosen = max(W_GRID, key=lambda w: (f2(w), -w)) if rest else 0.0
         paired += list(zip(each[g][0.0], each[g][chosen], strict=True))
@@ -276,7 +261,7 @@ def evaluate(records: Sequence[dict[str, Any]], scores: dict[str, Any]) -> dict[
                 "w": chosen,
                 "base": grid[g][0.0],
                 # the shipped aligner's own shown pairs (align_gold): "base" must equal it
-                "shipped": _add([_counts(r["shown"], r["expected"]) for r in rows]),
+                "shipped": _summed([_counts(r["shown"], r["expected"]) for r in rows]),
                 "chosen": grid[g][chosen],
                 "grid": {w: grid[g][w]["shown"] for w in W_GRID},
             }
