@@ -149,7 +149,7 @@ def events_up_to_date(store: Store, model_id: str, ids: list[str] | None = None)
     """Whether the grouping of the corpus as it is now is already in the store."""
     ids = store.article_ids() if ids is None else ids
     key = analysis_key("events", model_id, ids, thresholds())
-    return not ids or store.cached_analysis(key) is not None
+    return not ids or store.has_analysis(key)
 
 
 def check_count(count: int) -> None:

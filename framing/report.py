@@ -76,10 +76,10 @@ def article_analysis(
     """``{"highlights": [...], "scores": {...}, "title_highlights": [...], "language_note"}``
     of a stored article (cached); ``title_highlights``: lexicon hits in its title, offsets
     into the title, counted by no figure; ``language_note``: :func:`language_note`.
-    ``computed``: the analysis already under way (:func:`analyses_ahead`), used when the
-    store has none."""
+    ``computed``: the analysis already under way (:func:`analyses_ahead`, which starts one
+    only where the store holds none), stored when it is done."""
     key = _article_key(article["id"])
-    result = store.cached_analysis(key)
+    result = store.cached_analysis(key) if computed is None else None
     if result is None:
         result = computed.result() if computed is not None else computed_analysis(article)
         store.cache_analysis(key, "article", result)
@@ -113,7 +113,7 @@ def analyses_ahead(
     return {
         article["id"]: pool.submit(copy_context().run, computed_analysis, article)
         for article in articles
-        if store.cached_analysis(_article_key(article["id"])) is None
+        if not store.has_analysis(_article_key(article["id"]))
     }
 
 
@@ -305,7 +305,7 @@ def comparison_stored(store: Store, article_ids: list[str], embedder: Embedder) 
     a look-up only, nothing is built."""
     if len(article_ids) > 1 and cached_compare(store, article_ids, embedder) is None:
         return False
-    return all(store.cached_analysis(_article_key(i)) is not None for i in article_ids)
+    return all(store.has_analysis(_article_key(i)) for i in article_ids)
 
 
 def _single(store: Store, article: dict[str, Any]) -> dict[str, Any]:

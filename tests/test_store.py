@@ -182,3 +182,10 @@ def test_a_store_made_before_migration_19_keeps_its_corrections(db_path: Path) -
         assert store.db["link_corrections"].indexes
         store.delete_correction(5)
         assert store.add_correction(_correction(6))["id"] == 6
+
+
+def test_has_analysis_tells_a_stored_result_from_none(store: Store) -> None:
+    assert not store.has_analysis("k1")
+    store.cache_analysis("k1", "article", {"highlights": []})
+    assert store.has_analysis("k1") and not store.has_analysis("k2")
+    assert store.cached_analysis("k1") == {"highlights": []}

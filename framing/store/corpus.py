@@ -403,6 +403,10 @@ class Store:
         rows = list(self.db.query("select result from analyses where key = ?", [key]))
         return json.loads(rows[0]["result"]) if rows else None
 
+    def has_analysis(self, key: str) -> bool:
+        """Whether a result is cached under ``key``: a look-up that decodes nothing."""
+        return bool(list(self.db.query("select 1 from analyses where key = ? limit 1", [key])))
+
     def cached_analyses(self, kind: str) -> Iterator[Any]:
         """Every cached analysis of ``kind``, newest first (older groupings of events, say)."""
         sql = "select result from analyses where kind = ? order by created_at desc, rowid desc"
