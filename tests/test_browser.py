@@ -137,14 +137,65 @@ def test_aligned_statements_share_a_row(site, page) -> None:
     assert 0 <= header["y"] < 5
 
 
+# Each highlight followed by punctuation, copied into a box whose width is stepped across every
+# place a line can end: the line that holds the highlight's end (where its letter sits) must
+# hold the comma or stop after it too.
+PUNCTUATION_LEFT_BEHIND = """() => {
+  const box = document.createElement('div');
+  box.style.cssText = 'font-size:16px;line-height:1.5';
+  document.querySelector('main').append(box);
+  const broken = [];
+  let tried = 0;
+  for (const s of document.querySelectorAll('.sentence')) {
+    const marks = [...s.querySelectorAll('mark.hl')].filter(m => m.nextSibling
+      && m.nextSibling.nodeType === 3 && /^[,.;:!?»)]/.test(m.nextSibling.data));
+    if (!marks.length) continue;
+    tried += marks.length;
+    box.innerHTML = s.outerHTML;
+    const copies = [...box.querySelectorAll('mark.hl')].filter(m => m.nextSibling
+      && m.nextSibling.nodeType === 3 && /^[,.;:!?»)]/.test(m.nextSibling.data));
+    for (let width = 240; width <= 720; width += 2) {
+      box.style.width = width + 'px';
+      for (const m of copies) {
+        const rects = m.getClientRects();
+        const end = rects[rects.length - 1];
+        const range = document.createRange();
+        range.setStart(m.nextSibling, 0);
+        range.setEnd(m.nextSibling, 1);
+        if (range.getBoundingClientRect().top > end.top + 4) {
+          broken.push(m.textContent + m.nextSibling.data[0] + ' at ' + width + 'px');
+        }
+      }
+    }
+  }
+  box.remove();
+  return {tried, broken};
+}"""
+
+
+def test_punctuation_stays_on_the_line_of_its_highlight(site, page) -> None:
+    """The highlight's letter was an inline-block (to keep the underline off it), and a line
+    could break between it and the comma after the highlight, in print as on screen."""
+    seed_event_url(site, page)
+    for media in ("screen", "print"):
+        page.emulate_media(media=media)
+        found = page.evaluate(PUNCTUATION_LEFT_BEHIND)
+        assert found["tried"] >= 3, "the seed event has highlights followed by punctuation"
+        assert found["broken"] == [], media
+    page.emulate_media(media="screen")
+
+
 def test_toggling_a_category_hides_its_highlights(site, page) -> None:
     seed_event_url(site, page)
     mark = page.locator("mark.hl.cat-pejorative_label", has_text="пропагандистскими СМИ")
     shown = mark.evaluate("m => getComputedStyle(m).backgroundColor")
     assert shown != "rgba(0, 0, 0, 0)"
+    underline = "t => getComputedStyle(t).textDecorationLine"
+    assert mark.locator(".hl-text").evaluate(underline) == "underline"
     page.locator("input[data-toggle=pejorative_label]").uncheck()
     assert mark.evaluate("m => getComputedStyle(m).backgroundColor") == "rgba(0, 0, 0, 0)"
     assert mark.evaluate("m => getComputedStyle(m, '::after').content") == "none"
+    assert mark.locator(".hl-text").evaluate(underline) == "none"
     other = page.locator("mark.hl.cat-editorial").first
     assert other.evaluate("m => getComputedStyle(m).backgroundColor") != "rgba(0, 0, 0, 0)"
     page.locator("input[data-toggle=pejorative_label]").check()

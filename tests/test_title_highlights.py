@@ -14,6 +14,10 @@ from click.testing import CliRunner
 
 from framing.cli.main import cli
 
+# a highlight's words sit in its <mark>'s inner span (webapp/templates/_marks.html)
+HIGHLIGHT_WORDS = r'><span class="hl-text">([^<]*)</span></mark>'
+
+
 BODY = (
     "Пресс-секретарь Кремля Дмитрий Песков заявил в четверг, что Россия не обсуждает встречу "
     "президентов. По его словам, никакой подготовки к встрече пока не ведется. Песков "
@@ -77,7 +81,7 @@ def test_the_article_page_marks_a_loaded_title_and_escapes_it(app) -> None:
     loaded = _ingest(app, LOADED)
     h1 = _h1(client.get(f"/articles/{loaded}").get_data(as_text=True))
     assert "<script>" not in h1 and "&lt;script&gt;alert(1)&lt;/script&gt;" in h1
-    marked = re.findall(r'<mark class="hl cat-([a-z_]+)"[^>]*>([^<]*)</mark>', h1)
+    marked = re.findall(r'<mark class="hl cat-([a-z_]+)"[^>]*' + HIGHLIGHT_WORDS, h1)
     assert marked == [
         ("delegitimising_qualifier", "Так называемые выборы"),
         ("pejorative_label", "пропагандистские СМИ"),
@@ -101,7 +105,7 @@ def test_the_comparison_marks_the_titles_of_its_columns(app) -> None:
     titles = re.findall(r'<p class="title"[^>]*>(.*?)</p>', html, re.S)
     assert len(titles) == 2
     assert "&lt;script&gt;" in titles[0] and "<script>" not in titles[0]
-    assert re.findall(r"<mark [^>]*>([^<]*)</mark>", titles[0]) == [
+    assert re.findall(r"<mark [^>]*" + HIGHLIGHT_WORDS, titles[0]) == [
         "Так называемые выборы",
         "пропагандистские СМИ",
         "лгут",
@@ -124,7 +128,7 @@ def test_the_handout_marks_the_titles_of_its_reports(app) -> None:
     items = re.findall(r"<li>(.*?)</li>", reports, re.S)
     [marked] = [i for i in items if "&lt;script&gt;" in i]
     assert "<script>" not in reports
-    assert re.findall(r"<mark [^>]*>([^<]*)</mark>", marked) == [
+    assert re.findall(r"<mark [^>]*" + HIGHLIGHT_WORDS, marked) == [
         "Так называемые выборы",
         "пропагандистские СМИ",
         "лгут",
@@ -143,7 +147,7 @@ MARKED = ["Так называемые выборы", "пропагандист�
 
 
 def _marks(html: str) -> list[str]:
-    return re.findall(r"<mark [^>]*>([^<]*)</mark>", html)
+    return re.findall(r"<mark [^>]*" + HIGHLIGHT_WORDS, html)
 
 
 def _shown_as_text(html: str) -> None:
@@ -259,7 +263,7 @@ def test_the_event_picker_and_the_handouts_words_to_discuss_take_the_headline(ap
     handout = client.get(f"/events/{event['id']}/handout?{chosen}").get_data(as_text=True)
     terms = re.search(r'<table class="handout-terms.*?</table>', handout, re.S).group(0)
     rows = {
-        re.search(r"<mark [^>]*>([^<]*)</mark>", r).group(1): r
+        re.search(r"<mark [^>]*" + HIGHLIGHT_WORDS, r).group(1): r
         for r in re.findall(r"<tr><td .*?</tr>", terms, re.S)
     }
     where = {

@@ -8,6 +8,9 @@ import re
 
 import pytest
 
+# a highlight's words sit in its <mark>'s inner span (webapp/templates/_marks.html)
+HIGHLIGHT_WORDS = r'><span class="hl-text">([^<]*)</span></mark>'
+
 
 @pytest.fixture
 def seed_event(client, seeds_by_file) -> dict:
@@ -58,7 +61,9 @@ def test_event_page_lines_up_the_reports(client, seed_event, seeds_by_file) -> N
     ru, en = seeds_by_file["001"]["id"], seeds_by_file["002"]["id"]
     # the loaded term is a highlight with its explanation and neutral alternative
     mark = re.search(
-        r'<mark class="hl cat-pejorative_label"[^>]*>пропагандистскими СМИ</mark>', html
+        r'<mark class="hl cat-pejorative_label"[^>]*'
+        + HIGHLIGHT_WORDS.replace("([^<]*)", "пропагандистскими СМИ"),
+        html,
     )
     assert mark is not None
     assert 'data-neutral="российские государственные СМИ"' in mark.group(0)
@@ -149,7 +154,7 @@ def test_a_widened_highlight_names_its_matched_word(client, seed_event) -> None:
     html = client.get(f"/events/{seed_event['id']}").get_data(as_text=True)
     marks = dict(
         (m.group(2), m.group(1))
-        for m in re.finditer(r'<mark class="hl [^>]*?(data-[^>]*)>([^<]*)</mark>', html, re.S)
+        for m in re.finditer(r'<mark class="hl [^>]*?(data-[^>]*)' + HIGHLIGHT_WORDS, html, re.S)
     )
     so_called = marks["так называемых справедливых договоренностей"]
     assert 'data-matched="“так называемых” in this phrase:"' in so_called
@@ -193,7 +198,9 @@ def test_article_page_has_highlights_and_scores(client, seeds_by_file) -> None:
     html = client.get(f"/articles/{article['id']}").get_data(as_text=True)
     # the label with its genitive complement (framing/wording/phrase_completion.py)
     assert re.search(
-        r'<mark class="hl cat-pejorative_label"[^>]*>страны-агрессора России</mark>', html
+        r'<mark class="hl cat-pejorative_label"[^>]*'
+        + HIGHLIGHT_WORDS.replace("([^<]*)", "страны-агрессора России"),
+        html,
     )
     assert "Wording and sourcing" in html and "Loaded words per 100 words" in html
     twin = client.get(f"/api/articles/{article['id']}").get_json()
