@@ -12,10 +12,11 @@ the contextual detector alone, and their union as ``framing score`` shows it by 
 (lexicon hits, those of an ambiguous class only where the detector's words support them,
 :mod:`framing.wording.lexicon_gate`, plus the suggestions that overlap no hit shown); the
 lexicon and the union with each highlight widened to its phrase
-(:mod:`framing.wording.phrase_completion`), as ``framing score`` shows them (``--no-suggestions`` and the default). Only the held-out *test*
-fifth of each set (a hash of the record id, see :mod:`framing.lab.loaded_data`) is scored:
-the shipped detector was trained on the other four fifths, and its thresholds were chosen by
-cross-validation inside them.
+(:mod:`framing.wording.phrase_completion`), as ``framing score`` shows them
+(``--no-suggestions`` and the default). Only the held-out *test* fifth of each set (a hash
+of the record id, see :mod:`framing.lab.loaded_data`) is scored: the shipped detector was
+trained on the other four fifths, and its thresholds were chosen by cross-validation inside
+them.
 """
 
 from __future__ import annotations
