@@ -321,9 +321,7 @@ def test_a_suggestion_inside_a_speakers_quotation_is_marked_quoting(
         Suggestion(quoted, quoted + 7, "большая", 0.9, ((quoted, quoted + 7),)),
         Suggestion(own, own + 7, "большой", 0.8, ((own, own + 7),)),
     ]
-    tokens = word_spans(text)  # every word fully supported: no lexicon hit held back
-    read = (fake, tokens, np.ones(len(tokens)))
-    monkeypatch.setattr(detector, "detection", lambda *args, **kwargs: read)
+    monkeypatch.setattr(detector, "detect_loaded", lambda *args, **kwargs: fake)
     shown = [h for h in highlights(ArticleText(text, [], "ru")) if h["source"] == "model"]
     factor, note = quoted_mark("ru")
     # each shown widened to its phrase (framing/wording/phrase_completion.py), the quoted

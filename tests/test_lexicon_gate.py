@@ -1,15 +1,18 @@
-"""The detector's gate on ambiguous lexicon hits (framing/wording/lexicon_gate.py; issue 13,
-session 23): a hit of a gated class is shown by default only where the detector's words
-support it; other hits, --more-suggestions and --no-suggestions show every hit."""
+"""The measured (and not shipped) detector gate on ambiguous lexicon hits
+(framing/lab/lexicon_gate.py; issue 13, session 23): hit classes, support, and the choice of
+a gate by the union's F1 under a precision floor."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-import pytest
+import numpy as np
 
-from framing.wording.lexicon import CATEGORIES, SCARE_QUOTES
-from framing.wording.lexicon_gate import CONTEXT_SUFFIX, gate_bars, gated, hit_class, support
+from framing.lab.eval_loaded import span_prf, union_spans
+from framing.lab.lexicon_gate import choose_gate, figures, gate_record, hit_class, support
+from framing.lab.loaded_data import Doc
+from framing.text.morphology import word_spans
+from framing.wording.lexicon import SCARE_QUOTES
 
 
 @dataclass(frozen=True)
@@ -20,10 +23,6 @@ class FakeHit:
     needs_context: bool = False
 
 
-TOKENS = [(0, 4), (5, 9), (10, 14), (15, 19)]
-PROBS = [0.1, 0.6, 0.2, 0.05]
-
-
 def test_the_class_of_a_hit_is_its_category_and_whether_it_needs_context() -> None:
     assert hit_class(FakeHit(0, 4, "pejorative_label")) == "pejorative_label"
     assert hit_class(FakeHit(0, 4, "pejorative_label", True)) == "pejorative_label/needs_context"
@@ -32,54 +31,58 @@ def test_the_class_of_a_hit_is_its_category_and_whether_it_needs_context() -> No
 
 
 def test_support_is_the_highest_probability_on_the_hits_words() -> None:
-    assert support(FakeHit(0, 9, "x"), TOKENS, PROBS) == 0.6
-    assert support(FakeHit(11, 13, "x"), TOKENS, PROBS) == 0.2  # inside one word
-    assert support(FakeHit(9, 10, "x"), TOKENS, PROBS) == 0.0  # a space: no word
+    tokens, probs = [(0, 4), (5, 9), (10, 14)], [0.1, 0.6, 0.2]
+    assert support(FakeHit(0, 9, "x"), tokens, probs) == 0.6
+    assert support(FakeHit(11, 13, "x"), tokens, probs) == 0.2  # inside one word
+    assert support(FakeHit(9, 10, "x"), tokens, probs) == 0.0  # a space: no word
 
 
-def test_a_gated_hit_is_shown_only_at_its_bar_and_others_always() -> None:
-    quoted = FakeHit(0, 9, SCARE_QUOTES, True)  # support 0.6
-    weak = FakeHit(10, 19, SCARE_QUOTES, True)  # support 0.2
-    plain = FakeHit(15, 19, "pejorative_label")  # support 0.05, class not gated
-    bars = {SCARE_QUOTES: 0.5}
-    shown, held = gated([quoted, weak, plain], TOKENS, PROBS, "en", bars)
-    assert shown == [quoted, plain]
-    assert held == [weak]
-    assert gated([quoted], TOKENS, PROBS, "en", {SCARE_QUOTES: 0.6})[0] == [quoted]  # at the bar
-    # no bars: nothing is held back
-    assert gated([quoted, weak, plain], TOKENS, PROBS, "en", {})[1] == []
+def _record(number: int, text: str, gold: list[tuple[int, int]], loaded: float) -> object:
+    """A PTC-like article whose words all get probability 0.05, "regime" ``loaded``."""
+    doc = Doc(f"t{number}", "ptc2020_en", "en", text, tuple(gold))
+    tokens = word_spans(text)
+    probs = np.array([loaded if text[a:z] == "regime" else 0.05 for a, z in tokens])
+    return gate_record(doc, tokens, probs)
 
 
-def test_the_shipped_bars_name_known_classes_and_probabilities() -> None:
-    known = {SCARE_QUOTES, *CATEGORIES, *(c + CONTEXT_SUFFIX for c in CATEGORIES)}
-    bars = gate_bars("deep")
-    assert set(bars) <= {"en", "ru", "uk"}
-    for classes in bars.values():
-        assert set(classes) <= known
-        assert all(0.0 < bar < 1.0 for bar in classes.values())
-    # a detector whose probabilities the bars were not chosen on gates nothing
-    assert gate_bars("quick") == {}
+def test_a_class_the_detector_sorts_is_gated_and_one_it_cannot_is_not() -> None:
+    plain = "The regime said it would act on Monday."
+    start = plain.index("regime")
+    # "regime" is a needs_context entry: loaded (gold) where the detector is sure of it, a
+    # plain word (no gold) where it is not; "allegedly" is outside gold whatever it says
+    records = [
+        _record(k, plain, [(start, start + 6)] if k % 2 else [], 0.9 if k % 2 else 0.1)
+        for k in range(30)
+    ]
+    hedged = "Officials allegedly took bribes, the paper wrote."
+    records += [_record(100 + k, hedged, [], 0.05) for k in range(30)]
+    ungated = figures(records, {})["ptc2020_en"]
+    gate = choose_gate(records, "en", [0.2, 0.5, 0.8], min_hits=20, tie=0.001)
+    # the bar separates the supported hits from the others; the hedge, which the detector
+    # never supports, is dropped at any bar (the lowest that gains is kept)
+    assert gate["delegitimising_qualifier/needs_context"] in (0.2, 0.5)
+    assert gate["distancing_hedge/needs_context"] == 0.2
+    gated = figures(records, gate)["ptc2020_en"]
+    assert gated["precision"] > ungated["precision"]
+    assert gated["f1"] > ungated["f1"]
+    # the same as the official measure on the union built from the hits the gate keeps
+    pairs = []
+    for r in records:
+        kept = [h for h, keep in zip(r.hits, r.keep(gate), strict=True) if keep]
+        pairs.append((union_spans(r.doc.text, "en", "article", kept, r.suggestions), r.doc.gold))
+    assert abs(span_prf(pairs)["f1"] - gated["f1"]) < 1e-9
+    assert sum(len(p) for p, _ in pairs) == 15  # the supported "regime" of odd records only
 
 
-@pytest.mark.parametrize("name", ["deep"])
-def test_the_gate_is_part_of_the_detector_fingerprint(name: str, monkeypatch) -> None:
-    from framing.wording import detector
-
-    before = detector._fingerprint(name)
-    detector._fingerprint.cache_clear()
-    real = detector.artifact_dir
-
-    class Folder:
-        def __init__(self, inner) -> None:
-            self.inner = inner
-
-        def joinpath(self, part: str):
-            if part == "lexicon_gate.json":
-                return real(name).joinpath("config.json")  # another file's bytes
-            return self.inner.joinpath(part)
-
-    monkeypatch.setattr(detector, "artifact_dir", lambda n=None: Folder(real(n)))
-    try:
-        assert detector._fingerprint(name) != before
-    finally:
-        detector._fingerprint.cache_clear()
+def test_a_class_inside_gold_stays_ungated() -> None:
+    plain = "The regime said it would act on Monday."
+    start = plain.index("regime")
+    # every "regime" loaded by the gold, the detector unsure of half of them: gating them
+    # would only lose recall
+    records = [
+        _record(k, plain, [(start, start + 6)], 0.9 if k % 2 else 0.1) for k in range(30)
+    ]
+    assert choose_gate(records, "en", [0.2, 0.5, 0.8], min_hits=20, tie=0.001) == {}
+    # fewer hits than min_hits: never gated
+    few = [_record(k, plain, [], 0.1) for k in range(5)]
+    assert choose_gate(few, "en", [0.2, 0.5, 0.8], min_hits=20, tie=0.001) == {}

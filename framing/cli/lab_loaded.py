@@ -137,36 +137,24 @@ def eval_loaded_command(
     help="Pickle of the detector's out-of-fold word probabilities on the train records: read "
     "when it exists, else computed (as train-detector does, e5 states cached) and written.",
 )
-@click.option(
-    "--write",
-    "write_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Write the chosen gate (the selection settings kept) to this file, e.g. "
-    "framing/data/detector/lexicon_gate.json.",
-)
 @click.option("-s", "--silent", is_flag=True, help="No progress messages on stderr.")
 @friendly_errors
-def lexicon_gate_command(
-    data: Path | None, probabilities: Path, write_path: Path | None, silent: bool
-) -> None:
-    """Choose the detector's gate on ambiguous lexicon hits by cross-validation.
+def lexicon_gate_command(data: Path | None, probabilities: Path, silent: bool) -> None:
+    """Measure a detector gate on ambiguous lexicon hits by cross-validation (not shipped).
 
-    A lexicon hit of a gated class (scare quotes, context-dependent entries, ...) is shown by
-    default only when the detector's probability on one of its words reaches the class's
-    bar. This command reads the detector's out-of-fold probabilities on the train four fifths
-    (heads and linear models trained per fold with train-detector's fixed seed), chooses
-    each language's classes and bars on all folds, and reports the union's figures with the
-    gate chosen out of fold (nested: chosen on four folds, scored on the fifth) against the
-    ungated union, and each class's hits. The test fifth is never read.
+    A lexicon hit of a gated class (scare quotes, context-dependent entries, ...) would be
+    shown by default only when the detector's probability on one of its words reaches the
+    class's bar. Reads the detector's out-of-fold probabilities on the train four fifths
+    (heads and linear models trained per fold with train-detector's fixed seed; about 30
+    minutes on two busy cores the first time, with the e5 states), chooses each language's
+    classes and bars (data/lexicon_gate.yaml says how), and reports the union with the gate
+    chosen out of fold (on four folds, scored on the fifth) against the ungated union, the
+    gate chosen on all folds and each class's hits. The test fifth is never read.
 
     Example:
 
-        framing lexicon-gate --probabilities /tmp/oof.pkl \\
-            --write framing/data/detector/lexicon_gate.json
+        framing lexicon-gate --probabilities /tmp/oof.pkl
     """
-    import json
-
     from framing.lab.lexicon_gate import derive_gate
     from framing.lab.loaded_data import DEFAULT_DATA
 
@@ -174,11 +162,6 @@ def lexicon_gate_command(
         click.echo(message, err=True)
 
     report = derive_gate(data or DEFAULT_DATA, probabilities, progress if not silent else _quiet)
-    if write_path is not None:
-        shipped = json.loads(write_path.read_text("utf-8")) if write_path.is_file() else {}
-        shipped.update(selection=report["selection"], bars=report["bars"])
-        shipped["cross_validated"] = report["cross_validated"]
-        write_path.write_text(json.dumps(shipped, indent=2, ensure_ascii=False) + "\n", "utf-8")
     write_object(report, sys.stdout)
 
 

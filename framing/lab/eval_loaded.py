@@ -9,14 +9,12 @@ Two official measures, implemented exactly:
 
 :func:`evaluate` scores three systems per data set and language: the curated lexicon alone,
 the contextual detector alone, and their union as ``framing score`` shows it by default
-(lexicon hits, those of an ambiguous class only where the detector's words support them,
-:mod:`framing.wording.lexicon_gate`, plus the suggestions that overlap no hit shown); the
-lexicon and the union with each highlight widened to its phrase
-(:mod:`framing.wording.phrase_completion`), as ``framing score`` shows them
-(``--no-suggestions`` and the default). Only the held-out *test* fifth of each set (a hash
-of the record id, see :mod:`framing.lab.loaded_data`) is scored: the shipped detector was
-trained on the other four fifths, and its thresholds were chosen by cross-validation inside
-them.
+(lexicon hits plus the suggestions that overlap no lexicon hit); the lexicon and the union
+with each highlight widened to its phrase (:mod:`framing.wording.phrase_completion`), as
+``framing score`` shows them (``--no-suggestions`` and the default). Only the held-out *test*
+fifth of each set (a hash of the record id, see :mod:`framing.lab.loaded_data`) is scored:
+the shipped detector was trained on the other four fifths, and its thresholds were chosen by
+cross-validation inside them.
 """
 
 from __future__ import annotations
@@ -40,12 +38,11 @@ from framing.text.morphology import word_spans
 from framing.wording.detector import (
     Suggestion,
     beyond_lexicon,
-    detection,
+    detect_loaded,
     load_model,
     variant,
 )
 from framing.wording.lexicon import find_loaded
-from framing.wording.lexicon_gate import gated
 from framing.wording.phrase_completion import complete_spans
 
 SYSTEMS = ("lexicon", "detector", "union")
@@ -177,15 +174,10 @@ def union_spans(
 
 
 def shown_spans(
-    docs: Sequence[Doc],
-    lang: str,
-    kind: str,
-    suggestions: Sequence[Sequence[Suggestion]],
-    shown_hits: Sequence[Sequence[Any]] | None = None,
+    docs: Sequence[Doc], lang: str, kind: str, suggestions: Sequence[Sequence[Suggestion]]
 ) -> tuple[list[list[Span]], list[list[Span]]]:
-    """The lexicon's highlights and the union (the hits ``shown_hits`` of each doc, default
-    all its hits, plus the ``suggestions`` that overlap none) of each of ``docs`` as
-    ``framing score`` shows them (:func:`union_spans`)."""
+    """The lexicon's highlights and the union (its hits plus the ``suggestions`` that overlap
+    none) of each of ``docs`` as ``framing score`` shows them (:func:`union_spans`)."""
     hits = [find_loaded(doc.text, lang) for doc in docs]
     lexicon = [
         complete_spans(d.text, lang, [(h.start, h.end, h.category) for h in found])
@@ -193,7 +185,7 @@ def shown_spans(
     ]
     union = [
         union_spans(d.text, lang, kind, found_hits, found)
-        for d, found_hits, found in zip(docs, shown_hits or hits, suggestions, strict=True)
+        for d, found_hits, found in zip(docs, hits, suggestions, strict=True)
     ]
     return lexicon, union
 
@@ -209,18 +201,10 @@ def evaluate_docs(
     kind = "article" if set_name in NEWS_SETS else "post"
     load_model()  # read once, outside the timing; the detector runs the lexicon matcher too
     started = time.perf_counter()
-    read = [detection(doc.text, lang, kind, recall) for doc in docs]
-    seconds = time.perf_counter() - started
-    suggestions = [found for found, _, _ in read]
+    suggestions = [detect_loaded(doc.text, lang, kind=kind, recall=recall) for doc in docs]
     detector = [[(s.start, s.end) for s in found] for found in suggestions]
-    # the hits shown beside the detector: an ambiguous one only where the detector's words
-    # support it (framing.wording.lexicon_gate), as framing score shows them; all of them
-    # in the recall reading (--more-suggestions)
-    shown = [
-        find_loaded(doc.text, lang) if recall else gated(find_loaded(doc.text, lang), t, p, lang)[0]
-        for doc, (_, t, p) in zip(docs, read, strict=True)
-    ]
-    lexicon, union = shown_spans(docs, lang, kind, suggestions, shown)
+    seconds = time.perf_counter() - started
+    lexicon, union = shown_spans(docs, lang, kind, suggestions)
     row: dict[str, Any] = {
         "set": set_name,
         "lang": lang,

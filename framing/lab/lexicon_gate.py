@@ -1,4 +1,14 @@
-"""Choosing the detector's gate on ambiguous lexicon hits (:mod:`framing.wording.lexicon_gate`).
+"""A detector gate on ambiguous lexicon hits, measured (issue 13, session 23; not shipped).
+
+The idea: a lexicon hit of an ambiguous class (scare quotes around what may be a genuine
+quotation, a ``needs_context`` entry such as «предполагаемый» or "regime", a category with
+a low train precision) is shown by default only when the deep detector's probability on one
+of its words reaches the class's bar; clear entries stay unconditional. Classes and bars are
+chosen by data per language (``data/lexicon_gate.yaml``). It was measured and not shipped:
+out of fold it lifted the English union (PTC 0.370 -> 0.387) and left SemEval ru and UNLP as
+they were, and on the reader-marked real pages every highlight it held back was one the
+reader judged right (distancing hedges such as «якобы», «мол», "allegedly", "claimed", which
+SemEval and PTC's annotators leave unmarked); BENCHMARKS.md and docs/loaded_eval.md.
 
 What it reads: every train record of the detector's training sets (SemEval-2023 ru, UNLP 2025,
 PTC 2020; the test fifth is never read) with the detector's *out-of-fold* word probabilities:
@@ -9,19 +19,20 @@ its own probabilities on them are inflated where the gold is; out-of-fold ones a
 would say of an unseen article. SemEval-2023 en holds PTC's articles annotated again: it is
 scored with PTC's probabilities where the words are the same (a check, not a selection set).
 
-For each record: the lexicon hits, each one's class (:func:`hit_class`) and support (the
-highest probability on its words), and the detector's suggestions at the shipped bars (article
-bars for news, post bars for posts, as ``eval-loaded`` reads them). A gate (class -> bar)
-keeps a hit of a gated class when its support reaches the bar; the union is built from the
-kept hits as ``eval-loaded`` builds it (:func:`framing.lab.eval_loaded.union_spans`) and
-scored with each set's official measure.
+For each record: the lexicon hits, each one's class (:func:`hit_class`) and support
+(:func:`support`: the highest probability on its words), and the detector's suggestions at
+the shipped bars (article bars for news, post bars for posts, as ``eval-loaded`` reads
+them). A gate (class -> bar) keeps a hit of a gated class when its support reaches the bar;
+the union is built from the kept hits as ``eval-loaded`` builds it
+(:func:`framing.lab.eval_loaded.union_spans`) and scored with each set's official measure.
 
 How a gate is chosen for one language on some records (:func:`choose_gate`): coordinate
 ascent over the classes with at least ``min_hits`` hits, each class's bar from ``grid`` or
 ungated, maximising the mean union F1 over the language's sets among the gates under which no
 set's union precision falls below the ungated union's; a change must gain more than ``tie``
 (else the class stays ungated). Its honest figure (:func:`nested_cv`): the gate chosen on four
-folds scores the fifth, the five fifths pooled. The shipped gate is chosen on all folds.
+folds scores the fifth, the five fifths pooled. :func:`derive_gate` also chooses one on all
+folds, the gate that would have shipped.
 """
 
 from __future__ import annotations
@@ -42,12 +53,27 @@ from framing.lab.eval_loaded import (
 )
 from framing.lab.loaded_data import FOLDS, NEWS_SETS, Doc, fold_of, read_sets
 from framing.wording.detector import Suggestion, load_model, spans_from_tokens
-from framing.wording.lexicon import find_loaded
-from framing.wording.lexicon_gate import hit_class, support
+from framing.wording.lexicon import SCARE_QUOTES, find_loaded
 
 Progress = Callable[[str], None]
 Gate = dict[str, float]  # class -> bar
+CONTEXT_SUFFIX = "/needs_context"
 SELECT_SETS = {"en": ["ptc2020_en"], "ru": ["semeval2023_ru", "unlp2025"], "uk": ["unlp2025"]}
+
+
+def hit_class(hit: Any) -> str:
+    """The gate's class of a lexicon hit: its category, with ``/needs_context`` for an entry
+    whose sense depends on context (scare quotes, which the matcher also marks so, are one
+    class)."""
+    if hit.needs_context and hit.category != SCARE_QUOTES:
+        return hit.category + CONTEXT_SUFFIX
+    return hit.category
+
+
+def support(hit: Any, tokens: Sequence[tuple[int, int]], probs: Sequence[float]) -> float:
+    """The detector's highest word probability inside the hit (0 when it covers no word)."""
+    inside = [p for (a, z), p in zip(tokens, probs, strict=True) if a < hit.end and hit.start < z]
+    return float(max(inside)) if inside else 0.0
 
 
 @dataclass
@@ -67,7 +93,7 @@ class GateRecord:
     memo: dict[bytes, tuple[float, ...]] = field(default_factory=dict)
 
     def counts(self, keep: np.ndarray) -> tuple[float, ...]:
-        key = np.packbits(keep).tobytes() + bytes([len(self.hits) % 8])
+        key = np.packbits(keep).tobytes()  # one record: always as many hits
         if key not in self.memo:
             kept = [h for h, k in zip(self.hits, keep, strict=True) if k]
             text, lang = self.doc.text, self.doc.lang
@@ -263,13 +289,10 @@ def nested_cv(
 
 
 def selection_settings() -> dict[str, Any]:
-    """How the gate is chosen: the ``selection`` of the shipped gate file."""
-    import json
+    """How the gate is chosen (``data/lexicon_gate.yaml``)."""
+    from framing.settings import packaged_yaml
 
-    from framing.wording.detector import artifact_dir
-    from framing.wording.lexicon_gate import GATE_FILE
-
-    return dict(json.loads(artifact_dir().joinpath(GATE_FILE).read_text("utf-8"))["selection"])
+    return dict(packaged_yaml("lexicon_gate.yaml"))
 
 
 def derive_gate(

@@ -364,8 +364,7 @@ def _fingerprint(detector: str) -> str:
     import hashlib
 
     digest = hashlib.sha256()
-    # the lexicon gate's bars (framing.wording.lexicon_gate) change what is shown as well
-    for name in ("config.json", "thresholds.json", HEAD_FILE, "lexicon_gate.json"):
+    for name in ("config.json", "thresholds.json", HEAD_FILE):
         path = artifact_dir(detector).joinpath(name)
         digest.update(path.read_bytes() if path.is_file() else b"-")
     return digest.hexdigest()[:16]
@@ -649,26 +648,10 @@ def detect_loaded(
         raise DetectorError(f"detect_loaded needs a str, got {type(text).__name__}.")
     if kind is not None and kind not in KINDS:
         raise DetectorError(f"No text kind {kind!r}; use one of {KINDS} or None (by length).")
-    return detection(text, lang, kind, recall, hits, states, sentences)[0]
-
-
-def detection(
-    text: str,
-    lang: str,
-    kind: str | None = None,
-    recall: bool = False,
-    hits: Sequence[LexiconHit] | None = None,
-    states: np.ndarray | None = None,
-    sentences: Sequence[tuple[int, int]] | None = None,
-) -> tuple[list[Suggestion], list[Span], np.ndarray]:
-    """:func:`detect_loaded`'s suggestions with the word tokens and their probabilities
-    they were cut from (what the lexicon gate asks of a hit's words,
-    :mod:`framing.wording.lexicon_gate`); the arguments are detect_loaded's, unchecked."""
     model = load_model()
     tokens, probs = token_probabilities(text, lang, model, hits, states, sentences)
     if kind is None:
         cut = model.threshold(lang, len(tokens), recall)
     else:
         cut = model.thresholds[lang][RECALL if recall and kind == "article" else kind]
-    found = spans_from_tokens(text, tokens, probs.tolist(), cut.seed, cut.extend, cut.bridge)
-    return found, tokens, probs
+    return spans_from_tokens(text, tokens, probs.tolist(), cut.seed, cut.extend, cut.bridge)

@@ -46,13 +46,11 @@ def highlights(
     (``framing score --more-suggestions``) instead of its precise default."""
     if article.lang not in LANGUAGES:
         return []
+    found: list[dict[str, Any]] = []
     hits = find_loaded(article.text, article.lang)
-    found: list[dict[str, Any]]
+    found.extend(_lexicon_record(hit) for hit in hits)
     if with_model:
-        shown, suggestions = _model_suggestions(article, recall, hits)
-        found = [_lexicon_record(hit) for hit in shown] + suggestions
-    else:
-        found = [_lexicon_record(hit) for hit in hits]
+        found += _model_suggestions(article, found, recall, hits)
     widen_to_phrases(article.text, article.lang, found)
     for sentence, cue in text_cues(article.text, article.sentences, article.lang):
         start, end = sentence.start + cue.start, sentence.start + cue.end
@@ -123,22 +121,21 @@ def _lexicon_record(hit: LexiconHit) -> dict[str, Any]:
 
 
 def _model_suggestions(
-    article: ArticleText, recall: bool, hits: list[LexiconHit]
-) -> tuple[list[LexiconHit], list[dict]]:
-    """The lexicon ``hits`` shown with the detector and its suggestions that none of them
-    covers, read as a news article whatever its length (what is scored here is an article).
-    A hit of an ambiguous class is shown by default only when the detector's words support
-    it (:mod:`framing.wording.lexicon_gate`); ``recall`` (``--more-suggestions``) shows them
-    all. The detector reads the hits too (found once)."""
-    from framing.wording.detector import beyond_lexicon, detection
-    from framing.wording.lexicon_gate import gated
+    article: ArticleText,
+    lexicon: list[dict[str, Any]],
+    recall: bool = False,
+    hits: list[LexiconHit] | None = None,
+) -> list[dict]:
+    """The contextual detector's suggestions that no lexicon hit already covers, read as a
+    news article whatever its length (what is scored here is an article); ``hits``: the
+    lexicon's hits behind ``lexicon``, which the detector reads too (found once)."""
+    from framing.wording.detector import beyond_lexicon, detect_loaded
 
+    taken = [(h["start"], h["end"]) for h in lexicon]
+    out = []
     lang = str(article.lang)
     spans = [(s.start, s.end) for s in article.sentences]
-    found, tokens, probs = detection(article.text, lang, "article", recall, hits, None, spans)
-    shown = list(hits) if recall else gated(hits, tokens, probs, lang)[0]
-    taken = [(h.start, h.end) for h in shown]
-    out = []
+    found = detect_loaded(article.text, lang, "article", recall, hits, None, spans)
     speech = quoted_speech(article.text, lang) if found else []
     factor, quoted = quoted_mark(lang)
     for s in beyond_lexicon(found, taken, article.text, article.lang):
@@ -160,7 +157,7 @@ def _model_suggestions(
                 "note": quoted if in_speech else "",
             }
         )
-    return shown, out
+    return out
 
 
 def _sentence_of(sentences: list[Sentence], offset: int) -> int | None:
