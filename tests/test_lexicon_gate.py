@@ -79,9 +79,7 @@ def test_a_class_inside_gold_stays_ungated() -> None:
     start = plain.index("regime")
     # every "regime" loaded by the gold, the detector unsure of half of them: gating them
     # would only lose recall
-    records = [
-        _record(k, plain, [(start, start + 6)], 0.9 if k % 2 else 0.1) for k in range(30)
-    ]
+    records = [_record(k, plain, [(start, start + 6)], 0.9 if k % 2 else 0.1) for k in range(30)]
     assert choose_gate(records, "en", [0.2, 0.5, 0.8], min_hits=20, tie=0.001) == {}
     # fewer hits than min_hits: never gated
     few = [_record(k, plain, [], 0.1) for k in range(5)]
