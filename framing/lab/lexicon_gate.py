@@ -52,6 +52,7 @@ from framing.lab.eval_loaded import (
     union_spans,
 )
 from framing.lab.loaded_data import FOLDS, NEWS_SETS, Doc, fold_of, read_sets
+from framing.text.morphology import word_spans
 from framing.wording.detector import Suggestion, load_model, spans_from_tokens
 from framing.wording.lexicon import SCARE_QUOTES, find_loaded
 
@@ -177,8 +178,6 @@ def gate_records(data_dir: Path, rows: list[dict[str, Any]], say: Progress) -> l
             ptc[doc.id] = (row["tokens"], probs)
         if n % 500 == 0:
             say(f"{n}/{len(rows)} records")
-    from framing.text.morphology import word_spans
-
     for (name, record_id), doc in docs.items():
         if name == "semeval2023_en" and record_id in ptc:
             tokens, probs = ptc[record_id]
