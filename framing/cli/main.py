@@ -737,6 +737,7 @@ from framing.cli.lab_alignment import (  # noqa: E402
 from framing.cli.lab_events import eval_events_command, event_bars_command  # noqa: E402
 from framing.cli.lab_loaded import (  # noqa: E402
     eval_loaded_command,
+    lexicon_gate_command,
     lexicon_mining_group,
     train_detector_command,
 )
@@ -745,6 +746,7 @@ from framing.cli.links import links_group  # noqa: E402
 cli.add_command(train_detector_command)
 cli.add_command(eval_loaded_command)
 cli.add_command(lexicon_mining_group)
+cli.add_command(lexicon_gate_command)
 cli.add_command(eval_alignment_command)
 cli.add_command(eval_guard_command)
 cli.add_command(lab_alignment_cv_command)

@@ -84,16 +84,49 @@ def span_prf(pairs: Iterable[tuple[Sequence[Span], Sequence[Span]]]) -> dict[str
     p_num = r_num = 0.0
     p_den = r_den = 0
     for predicted, gold in pairs:
-        spans, truth = merge_spans(predicted), merge_spans(gold)
-        p_den += len(spans)
-        r_den += len(truth)
-        for s_start, s_end in spans:
-            for t_start, t_end in truth:
-                shared = min(s_end, t_end) - max(s_start, t_start)
-                if shared > 0:
-                    p_num += shared / (s_end - s_start)
-                    r_num += shared / (t_end - t_start)
+        counts = span_counts(predicted, gold)
+        p_num, p_den = p_num + counts[0], p_den + int(counts[1])
+        r_num, r_den = r_num + counts[2], r_den + int(counts[3])
     return _prf(p_num, p_den, r_num, r_den)
+
+
+def span_counts(predicted: Sequence[Span], gold: Sequence[Span]) -> tuple[float, ...]:
+    """One document's terms of :func:`span_prf`: the precision numerator and denominator
+    (predicted spans), the recall numerator and denominator (gold spans); summed over
+    documents they give the pooled measure (:func:`prf_of_counts`)."""
+    p_num = r_num = 0.0
+    spans, truth = merge_spans(predicted), merge_spans(gold)
+    for s_start, s_end in spans:
+        for t_start, t_end in truth:
+            shared = min(s_end, t_end) - max(s_start, t_start)
+            if shared > 0:
+                p_num += shared / (s_end - s_start)
+                r_num += shared / (t_end - t_start)
+    return (p_num, float(len(spans)), r_num, float(len(truth)))
+
+
+def token_counts(
+    tokens: Sequence[Span], predicted: Sequence[Span], gold: Sequence[Span]
+) -> tuple[float, ...]:
+    """One text's terms of :func:`token_prf` over its word ``tokens``, in the shape of
+    :func:`span_counts`: (TP, TP + FP, TP, TP + FN)."""
+    tp = fp = fn = 0
+    for guess, truth in zip(
+        token_labels(tokens, predicted), token_labels(tokens, gold), strict=True
+    ):
+        tp += guess and truth
+        fp += guess and not truth
+        fn += truth and not guess
+    return (float(tp), float(tp + fp), float(tp), float(tp + fn))
+
+
+def prf_of_counts(counts: Sequence[float], measure: str) -> dict[str, float]:
+    """P/R/F1 of summed :func:`span_counts` or :func:`token_counts` (``measure`` "span" or
+    "token"), as :func:`span_prf` and :func:`token_prf` give them."""
+    p_num, p_den, r_num, r_den = counts
+    if measure == "token" and p_den == 0 and r_den == 0:
+        return {"precision": 1.0, "recall": 1.0, "f1": 1.0}
+    return _prf(p_num, int(p_den), r_num, int(r_den))
 
 
 def token_prf(pairs: Iterable[tuple[str, Sequence[Span], Sequence[Span]]]) -> dict[str, float]:
@@ -106,18 +139,11 @@ def token_prf(pairs: Iterable[tuple[str, Sequence[Span], Sequence[Span]]]) -> di
     positive on either side. (UNLP 2025 scored binary token labels the same way; its own
     tokeniser is not published with the data, so figures can differ slightly from Kaggle's.)
     """
-    tp = fp = fn = 0
+    total = [0.0, 0.0, 0.0, 0.0]
     for text, predicted, gold in pairs:
-        tokens = word_spans(text)
-        for guess, truth in zip(
-            token_labels(tokens, predicted), token_labels(tokens, gold), strict=True
-        ):
-            tp += guess and truth
-            fp += guess and not truth
-            fn += truth and not guess
-    if tp + fp + fn == 0:
-        return {"precision": 1.0, "recall": 1.0, "f1": 1.0}
-    return _prf(tp, tp + fp, tp, tp + fn)
+        for k, value in enumerate(token_counts(word_spans(text), predicted, gold)):
+            total[k] += value
+    return prf_of_counts(total, "token")
 
 
 # --- the three systems on the held-out split ------------------------------------------------
@@ -131,29 +157,36 @@ def _score(measure: str, docs: list[Doc], predicted: list[list[Span]]) -> dict[s
     return {name: round(value, 4) for name, value in scores.items()}
 
 
+def union_spans(
+    text: str, lang: str, kind: str, hits: Sequence[Any], found: Sequence[Suggestion]
+) -> list[Span]:
+    """One text's union as ``framing score`` shows it: the lexicon ``hits`` plus the parts of
+    the suggestions ``found`` that overlap none (:func:`beyond_lexicon`), each widened to its
+    phrase; lone function words around hits dropped in an article (a post is read as
+    annotated, whole)."""
+    shown_as = lang if kind == "article" else None
+    spans = [(h.start, h.end, h.category) for h in hits]
+    taken = [h[:2] for h in spans]
+    extra = [
+        (s.start, s.end, "model_suggestion") for s in beyond_lexicon(found, taken, text, shown_as)
+    ]
+    return sorted(complete_spans(text, lang, sorted([*spans, *extra])))
+
+
 def shown_spans(
     docs: Sequence[Doc], lang: str, kind: str, suggestions: Sequence[Sequence[Suggestion]]
 ) -> tuple[list[list[Span]], list[list[Span]]]:
     """The lexicon's highlights and the union (its hits plus the ``suggestions`` that overlap
-    none) of each of ``docs`` as ``framing score`` shows them: each highlight widened to its
-    phrase, lone function words around hits dropped in an article (a post is read as
-    annotated, whole)."""
-    hits = [[(h.start, h.end, h.category) for h in find_loaded(doc.text, lang)] for doc in docs]
-    shown_as = lang if kind == "article" else None
-    union = [
-        sorted(
-            [
-                *found_hits,
-                *[
-                    (s.start, s.end, "model_suggestion")
-                    for s in beyond_lexicon(found, [h[:2] for h in found_hits], doc.text, shown_as)
-                ],
-            ]
-        )
-        for found_hits, found, doc in zip(hits, suggestions, docs, strict=True)
+    none) of each of ``docs`` as ``framing score`` shows them (:func:`union_spans`)."""
+    hits = [find_loaded(doc.text, lang) for doc in docs]
+    lexicon = [
+        complete_spans(d.text, lang, [(h.start, h.end, h.category) for h in found])
+        for d, found in zip(docs, hits, strict=True)
     ]
-    lexicon = [complete_spans(d.text, lang, h) for d, h in zip(docs, hits, strict=True)]
-    union = [sorted(complete_spans(d.text, lang, u)) for d, u in zip(docs, union, strict=True)]
+    union = [
+        union_spans(d.text, lang, kind, found_hits, found)
+        for d, found_hits, found in zip(docs, hits, suggestions, strict=True)
+    ]
     return lexicon, union
 
 
