@@ -699,6 +699,39 @@ def neighbour_study(data: list[Event]) -> dict[str, Any]:
     return bands
 
 
+def pivot_cv(
+    data: list[Event],
+    mode: str = "one",
+    score_grid: bool = False,
+    rule_names: Sequence[str] = (),
+    pivot_z: Sequence[float] | None = None,
+) -> dict[str, Any]:
+    """The ``cv`` command: leave one event out over the bars and the pivot's settings (with
+    ``score_grid``, the candidate score's too, and the shipped point beside each fold),
+    against the same CV with the pivot off; with ``rule_names`` (``alignment_cv.RULES``)
+    their values searched too, and the same CV with them at their shipped values."""
+    pivot = PIVOT_WIDE if score_grid else PIVOT
+    pivot = {**pivot, "pivot_z": tuple(pivot_z)} if pivot_z else pivot
+    score = SCORE if score_grid else {}
+    rules = {rule: RULES[rule] for rule in rule_names}
+    with_pivot = _points({**BARS, **score, **pivot, **rules})
+    without = _points({**BARS, **score, "pivot_z": (99.0,), "pivot_legs": (0.0,), **_off(rules)})
+    if 99.0 not in pivot["pivot_z"]:  # the pivot-off points are needed for the baseline
+        pivot = {**pivot, "pivot_z": (*pivot["pivot_z"], 99.0)}
+        with_pivot = _points({**BARS, **score, **pivot, **rules})
+    table = grid_table(data, with_pivot, mode)
+    shipped = shipped_point() if score_grid else None
+    result = {
+        "mode": mode,
+        "without_pivot": cv(_subtable(table, with_pivot, without), without),
+        "with_pivot": cv(table, with_pivot, shipped=shipped),
+    }
+    if rules:  # the baseline of a rule: the same CV with the rule at its shipped value
+        off = _points({**BARS, **score, **pivot, **_off(rules)})
+        result["rule_off"] = cv(_subtable(table, with_pivot, off), off, shipped=shipped)
+    return result
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("what", choices=("misses", "cv", "restate", "neighbours"))
@@ -742,27 +775,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         table = grid_table(data, points, args.mode)
         result = {"mode": args.mode, "restate": cv(table, points, shipped=RESTATE_OFF)}
     else:
-        pivot = PIVOT_WIDE if args.score else PIVOT
-        pivot = {**pivot, "pivot_z": tuple(args.pivot_z)} if args.pivot_z else pivot
-        score = SCORE if args.score else {}
-        rules = {rule: RULES[rule] for rule in args.rules}
-        with_pivot = _points({**BARS, **score, **pivot, **rules})
-        without = _points(
-            {**BARS, **score, "pivot_z": (99.0,), "pivot_legs": (0.0,), **_off(rules)}
-        )
-        if 99.0 not in pivot["pivot_z"]:  # the pivot-off points are needed for the baseline
-            pivot = {**pivot, "pivot_z": (*pivot["pivot_z"], 99.0)}
-            with_pivot = _points({**BARS, **score, **pivot, **rules})
-        table = grid_table(data, with_pivot, args.mode)
-        shipped = shipped_point() if args.score else None
-        result = {
-            "mode": args.mode,
-            "without_pivot": cv(_subtable(table, with_pivot, without), without),
-            "with_pivot": cv(table, with_pivot, shipped=shipped),
-        }
-        if rules:  # the baseline of a rule: the same CV with the rule at its shipped value
-            off = _points({**BARS, **score, **pivot, **_off(rules)})
-            result["rule_off"] = cv(_subtable(table, with_pivot, off), off, shipped=shipped)
+        result = pivot_cv(data, args.mode, args.score, args.rules, args.pivot_z)
     text = json.dumps(result, indent=1, ensure_ascii=False)
     if args.out:
         args.out.write_text(text, "utf-8")
