@@ -313,3 +313,12 @@ def test_a_pair_diagonally_next_to_a_confident_link_gets_the_neighbour_bonus() -
     assert sorted(link.score for link in bonus.candidates) == [4.5, 4.6]
     small = _with(candidate_z=5.0, candidate_mutual_z=5.0, candidate_neighbour_bonus=0.45)
     assert align(z, small).candidate_pairs() == {(3, 3)}  # 4.6 + 0.45 over 5.0, 4.95 not
+
+
+def test_diagonal_neighbours_stay_inside_and_leave_the_links_out() -> None:
+    from framing.alignment.align import diagonal_neighbours
+
+    near = diagonal_neighbours((3, 4), {(0, 0), (1, 1), (2, 3)})
+    # (0, 0) -> (1, 1), a link itself; (1, 1) -> (0, 0) (a link) and (2, 2);
+    # (2, 3) -> (1, 2), and (3, 4) lies outside the matrix.
+    assert {(int(i), int(j)) for i, j in np.argwhere(near)} == {(2, 2), (1, 2)}
