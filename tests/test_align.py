@@ -294,3 +294,31 @@ def test_a_second_counterpart_at_the_second_bar_when_asked() -> None:
     # Only beside a shown best: with the best under candidate_z, no second either.
     alone = _with(candidate_z=6.5, candidate_mutual_z=9.0, candidate_second_z=5.0)
     assert align(z, alone).candidate_pairs() == set()
+
+
+def test_a_pair_diagonally_next_to_a_confident_link_gets_the_neighbour_bonus() -> None:
+    z = np.full((5, 6), 0.0)
+    z[0, 0] = z[4, 4] = 7.0  # confident links
+    z[1, 1] = 4.5  # continues the link (0, 0): (i - 1, j - 1) is linked
+    z[3, 3] = 4.6  # precedes the link (4, 4): (i + 1, j + 1) is linked
+    z[2, 5] = 4.7  # the same score, isolated: no link beside it in either order
+    settings = _with(candidate_z=5.0, candidate_mutual_z=5.0)
+    plain = align(z, settings)
+    assert plain.pairs() == {(0, 0), (4, 4)}
+    assert plain.candidate_pairs() == set()  # every pair under the bars
+    bonus = align(z, _with(candidate_z=5.0, candidate_mutual_z=5.0, candidate_neighbour_bonus=1.0))
+    assert bonus.pairs() == plain.pairs()  # the confident tier never reads the bonus
+    assert bonus.candidate_pairs() == {(1, 1), (3, 3)}  # not the isolated (2, 5)
+    # The candidate keeps its own score: the bonus only ranks and meets the bars.
+    assert sorted(link.score for link in bonus.candidates) == [4.5, 4.6]
+    small = _with(candidate_z=5.0, candidate_mutual_z=5.0, candidate_neighbour_bonus=0.45)
+    assert align(z, small).candidate_pairs() == {(3, 3)}  # 4.6 + 0.45 over 5.0, 4.95 not
+
+
+def test_diagonal_neighbours_stay_inside_and_leave_the_links_out() -> None:
+    from framing.alignment.align import diagonal_neighbours
+
+    near = diagonal_neighbours((3, 4), {(0, 0), (1, 1), (2, 3)})
+    # (0, 0) -> (1, 1), a link itself; (1, 1) -> (0, 0) (a link) and (2, 2);
+    # (2, 3) -> (1, 2), and (3, 4) lies outside the matrix.
+    assert {(int(i), int(j)) for i, j in np.argwhere(near)} == {(2, 2), (1, 2)}

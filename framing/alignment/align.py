@@ -53,6 +53,9 @@ class AlignmentSettings:
     candidate_near_z: float = 99.0  # bar of a pair best one way and second or better the other
     candidate_near_taken: float = 0.0  # 1: ... also when one of its sentences is linked
     candidate_second_z: float = 99.0  # bar of a sentence's second counterpart (99: off)
+    # Session 23: added to the candidate score of a pair diagonally next to a confident pair
+    # (local order: a passage runs in the same order in both reports; 0: off).
+    candidate_neighbour_bonus: float = 0.0
     # Session 15, through a third report of the event (framing/alignment/pivot.py):
     pivot_z: float = 99.0  # bar on the pair's own candidate score (99: off)
     pivot_legs: float = 0.0  # how many of the two links through it may be possible ones
@@ -217,8 +220,13 @@ def _candidates(
     one); a second counterpart is shown when it scores within ``candidate_margin`` of the
     first shown (never more than two a sentence); a pair the guard vetoes needs
     ``candidate_veto_offset`` more (less, below 0); a sentence's second counterpart is shown
-    at ``candidate_second_z`` (99: off). Whatever the rules pick, a sentence
-    without a link is in at most :data:`MOST_SHOWN` candidates, its best-scoring."""
+    at ``candidate_second_z`` (99: off); a pair diagonally next to a confident pair
+    ranks and meets every bar with ``candidate_neighbour_bonus`` added to its score
+    (:func:`neighbour_bonus`; the candidate keeps its own score). Whatever the rules pick,
+    a sentence without a link is in at most :data:`MOST_SHOWN` candidates, its best-scoring."""
+    own = z
+    if settings.candidate_neighbour_bonus:
+        z = neighbour_bonus(z, linked, settings.candidate_neighbour_bonus)
     keep = int(settings.candidates)
     found: set[tuple[int, int]] = set()
     if only_a and only_b:
@@ -246,9 +254,34 @@ def _candidates(
     # A vetoed pair that would have been linked is shown too, with the guard's reason.
     found |= {pair for pair in vetoed if pair[0] in only_a or pair[1] in only_b}
     return [
-        Link([i], [j], float(z[i, j]), "partial", POSSIBLE, _reason(i, j, vetoed, guard))
+        Link([i], [j], float(own[i, j]), "partial", POSSIBLE, _reason(i, j, vetoed, guard))
         for i, j in sorted(_at_most_shown(z, found - linked, set(only_a), set(only_b)))
     ]
+
+
+def diagonal_neighbours(shape: tuple[int, int], linked: set[tuple[int, int]]) -> np.ndarray:
+    """Which pairs (i, j) are not confident pairs themselves but have one diagonally next
+    to them, (i - 1, j - 1) or (i + 1, j + 1): the pair continues a confident link in
+    both reports' order ("Peskov said X. He added Y." told in the same order by both)."""
+    near = np.zeros(shape, dtype=bool)
+    n, m = shape
+    for i, j in linked:
+        for di in (-1, 1):
+            if 0 <= i + di < n and 0 <= j + di < m:
+                near[i + di, j + di] = True
+    for pair in linked:
+        near[pair] = False
+    return near
+
+
+def neighbour_bonus(z: np.ndarray, linked: set[tuple[int, int]], bonus: float) -> np.ndarray:
+    """``z`` with ``bonus`` added at the diagonal neighbours of the ``linked`` pairs (issue
+    12, session 23: local order as evidence for a possible counterpart, as sentence
+    aligners of translations use continuity along the diagonal)."""
+    near = diagonal_neighbours(z.shape, linked)
+    if not near.any():
+        return z
+    return np.where(near, z + bonus, z)
 
 
 def _at_most_shown(

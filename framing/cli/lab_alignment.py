@@ -207,7 +207,8 @@ def eval_guard_command(ntrex: Path | None, documents: int, model: str | None) ->
     help="Search the decision grid (the score settings near the shipped point, wider "
     "candidate bars) with this candidate rule's values added (repeatable): "
     "candidate_taken_offset, candidate_margin, candidate_veto_offset, candidate_near_z, "
-    "candidate_near_taken, candidate_second_z, strip_offset (the reported content's offset, "
+    "candidate_near_taken, candidate_second_z, candidate_neighbour_bonus (a pair diagonally "
+    "next to a confident link), strip_offset (the reported content's offset, "
     "a score setting), merge_member_z (a merged unit's member's own z floor), "
     "word_length_ratio (the word score's smaller direction for uneven lengths). Without "
     "it: the score grid of earlier sessions.",

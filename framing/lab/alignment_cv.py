@@ -75,6 +75,9 @@ RULES: dict[str, tuple[float, ...]] = {
     # the other's words (99: the larger always).
     "merge_member_z": (-99.0, 0.0, 1.0, 2.0, 3.0),
     "word_length_ratio": (1.0, 2.0, 3.0, 4.0, 99.0),
+    # Session 23, local order: added to the candidate score of a pair diagonally next to a
+    # confident pair (0: off).
+    "candidate_neighbour_bonus": (0.0, 0.5, 1.0, 1.5, 2.0, 3.0),
 }
 
 

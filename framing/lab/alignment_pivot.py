@@ -40,7 +40,7 @@ from typing import Any
 import numpy as np
 import yaml
 
-from framing.alignment.align import PairAlignment, align, alignment_settings
+from framing.alignment.align import PairAlignment, align, alignment_settings, diagonal_neighbours
 from framing.alignment.pair_scores import (
     Merges,
     PairScorer,
@@ -51,7 +51,14 @@ from framing.alignment.pair_scores import (
     standardised,
 )
 from framing.alignment.pivot import add_pivoted, add_restated, legs_of
-from framing.lab.alignment_cv import BRIEFING, article_events, event_of, f_beta, gold_folders
+from framing.lab.alignment_cv import (
+    BRIEFING,
+    RULES,
+    article_events,
+    event_of,
+    f_beta,
+    gold_folders,
+)
 from framing.lab.eval_alignment import GoldPair, _counts, _prf, gold_pairs, ingest_named
 from framing.store import open_store
 
@@ -425,6 +432,19 @@ def cv(
     }
 
 
+def _off(rules: dict[str, Sequence[float]]) -> dict[str, tuple[float, ...]]:
+    """Each of ``rules`` at its shipped value (``alignment.yaml``: the rule off)."""
+    shipped = shipped_point()
+    return {rule: (float(shipped[rule]),) for rule in rules}
+
+
+def _subtable(table: list[Row], points: list[dict[str, float]], subset: list[dict]) -> list[Row]:
+    """``table`` (over ``points``) cut to the grid points ``subset``, in its order."""
+    index = {json.dumps(p, sort_keys=True): k for k, p in enumerate(points)}
+    keys = [index[json.dumps(p, sort_keys=True)] for p in subset]
+    return [replace(r, counts=[r.counts[k] for k in keys]) for r in table]
+
+
 def _index(points: list[dict[str, float]], point: dict[str, float]) -> int:
     """The index of the grid point that holds ``point``'s values (each key of the grid)."""
     for k, candidate in enumerate(points):
@@ -642,9 +662,79 @@ def _pair_totals(data: list[Event], point: dict[str, float]) -> tuple[Counts, bo
     return total, kept
 
 
+# Score bands of the neighbour study (candidate score, z's scale).
+BANDS = (-99.0, 2.0, 3.0, 4.0, 5.0, 6.5, 99.0)
+
+
+def neighbour_study(data: list[Event]) -> dict[str, Any]:
+    """Session 23, in sample at the shipped settings, each gold pair alone (no third report):
+    of the gold pairs not shown, how many are diagonal neighbours of a confident pair
+    (:func:`framing.alignment.align.diagonal_neighbours`), against the pairs not shown
+    that are not gold, by candidate-score band; only pairs the candidate tier reads (a
+    sentence without a link on at least one side)."""
+    bands: dict[str, dict[str, dict[str, dict[str, int]]]] = {}
+    for event in data:
+        found = _direct(event, {})
+        for pair in event.pairs:
+            direct = found[(pair.a, pair.b)]
+            if direct.scores is None:
+                continue
+            near = diagonal_neighbours(pair.z.shape, direct.pairs())
+            free = np.zeros(pair.z.shape, dtype=bool)
+            free[direct.only_a, :] = True
+            free[:, direct.only_b] = True
+            shown = direct.shown_pairs()
+            for i, j in np.argwhere(free):
+                key = (int(i), int(j))
+                if key in shown:
+                    continue
+                score = float(direct.scores[key])
+                k = int(np.searchsorted(BANDS, score, side="right")) - 1
+                band = f"{BANDS[k]:g}..{BANDS[k + 1]:g}"
+                kind = "gold_missed" if key in pair.expected else "false"
+                cell = bands.setdefault(event.gold, {}).setdefault(band, {})
+                counts = cell.setdefault(kind, {"pairs": 0, "neighbours": 0})
+                counts["pairs"] += 1
+                counts["neighbours"] += int(near[key])
+    return bands
+
+
+def pivot_cv(
+    data: list[Event],
+    mode: str = "one",
+    score_grid: bool = False,
+    rule_names: Sequence[str] = (),
+    pivot_z: Sequence[float] | None = None,
+) -> dict[str, Any]:
+    """The ``cv`` command: leave one event out over the bars and the pivot's settings (with
+    ``score_grid``, the candidate score's too, and the shipped point beside each fold),
+    against the same CV with the pivot off; with ``rule_names`` (``alignment_cv.RULES``)
+    their values searched too, and the same CV with them at their shipped values."""
+    pivot = PIVOT_WIDE if score_grid else PIVOT
+    pivot = {**pivot, "pivot_z": tuple(pivot_z)} if pivot_z else pivot
+    score = SCORE if score_grid else {}
+    rules = {rule: RULES[rule] for rule in rule_names}
+    with_pivot = _points({**BARS, **score, **pivot, **rules})
+    without = _points({**BARS, **score, "pivot_z": (99.0,), "pivot_legs": (0.0,), **_off(rules)})
+    if 99.0 not in pivot["pivot_z"]:  # the pivot-off points are needed for the baseline
+        pivot = {**pivot, "pivot_z": (*pivot["pivot_z"], 99.0)}
+        with_pivot = _points({**BARS, **score, **pivot, **rules})
+    table = grid_table(data, with_pivot, mode)
+    shipped = shipped_point() if score_grid else None
+    result = {
+        "mode": mode,
+        "without_pivot": cv(_subtable(table, with_pivot, without), without),
+        "with_pivot": cv(table, with_pivot, shipped=shipped),
+    }
+    if rules:  # the baseline of a rule: the same CV with the rule at its shipped value
+        off = _points({**BARS, **score, **pivot, **_off(rules)})
+        result["rule_off"] = cv(_subtable(table, with_pivot, off), off, shipped=shipped)
+    return result
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("what", choices=("misses", "cv", "restate"))
+    parser.add_argument("what", choices=("misses", "cv", "restate", "neighbours"))
     parser.add_argument("--mode", choices=("one", "all"), default="one")
     parser.add_argument("--out", type=Path, help="write the JSON here (else stdout)")
     parser.add_argument(
@@ -661,10 +751,23 @@ def main(argv: Sequence[str] | None = None) -> None:
         action="store_true",
         help="the restatement pivot's grid (RESTATE) against it off, all else shipped",
     )
+    parser.add_argument(
+        "--rule",
+        dest="rules",
+        action="append",
+        default=[],
+        help="with cv: also search this candidate rule's values (alignment_cv.RULES), "
+        "against the same CV with the rule off (repeatable)",
+    )
     args = parser.parse_args(argv)
+    unknown = sorted(set(args.rules) - set(RULES))
+    if unknown:
+        parser.error(f"unknown rules {unknown}: choose among {sorted(RULES)}")
     data = load()
     if args.what == "misses":
         result = misses(data)
+    elif args.what == "neighbours":
+        result = neighbour_study(data)
     elif args.what == "restate":
         result = restate_study(data)
     elif args.restate:
@@ -672,24 +775,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         table = grid_table(data, points, args.mode)
         result = {"mode": args.mode, "restate": cv(table, points, shipped=RESTATE_OFF)}
     else:
-        pivot = PIVOT_WIDE if args.score else PIVOT
-        pivot = {**pivot, "pivot_z": tuple(args.pivot_z)} if args.pivot_z else pivot
-        score = SCORE if args.score else {}
-        with_pivot = _points({**BARS, **score, **pivot})
-        without = _points({**BARS, **score, "pivot_z": (99.0,), "pivot_legs": (0.0,)})
-        if 99.0 not in pivot["pivot_z"]:  # the pivot-off points are needed for the baseline
-            pivot = {**pivot, "pivot_z": (*pivot["pivot_z"], 99.0)}
-            with_pivot = _points({**BARS, **score, **pivot})
-        table = grid_table(data, with_pivot, args.mode)
-        index = {json.dumps(p, sort_keys=True): k for k, p in enumerate(with_pivot)}
-        keys = [index[json.dumps(p, sort_keys=True)] for p in without]
-        plain = [replace(r, counts=[r.counts[k] for k in keys]) for r in table]
-        shipped = shipped_point() if args.score else None
-        result = {
-            "mode": args.mode,
-            "without_pivot": cv(plain, without),
-            "with_pivot": cv(table, with_pivot, shipped=shipped),
-        }
+        result = pivot_cv(data, args.mode, args.score, args.rules, args.pivot_z)
     text = json.dumps(result, indent=1, ensure_ascii=False)
     if args.out:
         args.out.write_text(text, "utf-8")
