@@ -432,9 +432,11 @@ def choose_cuts(
     linear: list[np.ndarray] | None,
     settings: dict[str, Any],
     say: Progress,
+    fixed_blend: dict[str, float] | None = None,
 ) -> tuple[dict[str, dict[str, Cut]], dict[str, float], dict[str, Any]]:
     """Each language's blend weight and bars per kind, chosen on the out-of-fold head
-    probabilities ``oof`` and linear logits ``linear``, and the figures of the report."""
+    probabilities ``oof`` and linear logits ``linear``, and the figures of the report;
+    ``fixed_blend`` keeps each language's blend weight as given (only the bars chosen)."""
     weights = [float(w) for w in settings.get("lexical", {}).get("weights", [1.0])]
     thresholds: dict[str, dict[str, Cut]] = {}
     blend: dict[str, float] = {}
@@ -450,7 +452,8 @@ def choose_cuts(
             "positive_tokens": int(sum(examples[i].labels.sum() for i in mine)),
         }
         best: tuple[float, float, dict[str, Cut], dict[str, Any]] | None = None
-        for weight in weights if linear is not None else [1.0]:
+        tried = [fixed_blend[lang]] if fixed_blend is not None else weights
+        for weight in tried if linear is not None else [1.0]:
             probs = {i: _mixed(oof[i], linear[i] if linear else None, weight) for i in mine}
             chosen, figures, objective = _choose_bars(examples, probs, mine, cuts, lang, settings)
             if linear is not None:
