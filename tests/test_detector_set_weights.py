@@ -65,3 +65,46 @@ def test_word_weights_average_one_and_refuse_nonsense() -> None:
         word_weights(examples, _settings(set_weights={"a": -1.0}))
     with pytest.raises(DetectorError, match="mlp"):
         word_weights(examples, _settings(head="gru", set_weights={"a": 2.0}))
+
+
+def _news(probability: float) -> Example:
+    """A short news record whose one gold word the head gives ``probability``."""
+    from framing.text.morphology import word_spans
+
+    text = "Министр сказал, что бюджет вырос."
+    start = text.index("вырос")
+    doc = Doc("n1", "semeval2023_ru", "ru", text, ((start, start + len("вырос")),))
+    tokens = word_spans(text)
+    labels = np.array([int(a == start) for a, _ in tokens])
+    return Example(doc, tokens, labels, np.zeros((len(tokens), 4), np.float16))
+
+
+def test_union_figures_score_the_suggestions_at_the_bars() -> None:
+    from framing.lab.detector_set_weights import union_figures
+    from framing.wording.detector import Cut
+
+    bars = {"ru": {"article": Cut(0.5, 0.5, 0), "post": Cut(0.5, 0.5, 0)}}
+    for probability, recall in ((0.9, 1.0), (0.1, 0.0)):
+        example = _news(probability)
+        probs = np.where(example.labels == 1, probability, 0.05)
+        found = union_figures([example], [probs], None, bars, {"ru": 1.0})
+        assert found["semeval2023_ru/ru"]["recall"] == recall
+
+
+def test_choose_cuts_can_keep_the_blend_weight() -> None:
+    from framing.lab.detector_train import choose_cuts
+
+    example = _news(0.9)
+    head = [np.where(example.labels == 1, 0.9, 0.05)]
+    linear = [np.where(example.labels == 1, -5.0, 5.0)]  # the linear model is wrong
+    settings = {
+        **training_settings(),
+        "languages": ["ru"],
+        "select_on": {"post": {"ru": ["semeval2023_ru"]}, "article": {"ru": []}},
+        "fallback": {"ru": {"article": ["ru", "post"], "article_recall": ["ru", "post"]}},
+        "lexical": {"weights": [1.0, 0.5]},
+    }
+    _, chosen, _ = choose_cuts([example], head, linear, settings, lambda m: None)
+    assert chosen == {"ru": 1.0}  # the head alone finds the word, a blend does not
+    _, kept, _ = choose_cuts([example], head, linear, settings, lambda m: None, {"ru": 0.5})
+    assert kept == {"ru": 0.5}
