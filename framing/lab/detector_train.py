@@ -154,6 +154,7 @@ def fit_head(examples: list[Example], settings: dict[str, Any]) -> dict[str, np.
     y = torch.from_numpy(np.concatenate([e.labels for e in examples]).astype(np.float32))
     positives = float(y.sum())
     pos_weight = ((len(y) - positives) / max(positives, 1.0)) ** float(settings["balance"])
+    weights = word_weights(examples, settings)
     hidden = int(settings["hidden"])
     net = torch.nn.Sequential(
         torch.nn.Linear(x.shape[1], hidden),
@@ -164,7 +165,8 @@ def fit_head(examples: list[Example], settings: dict[str, Any]) -> dict[str, np.
     optimiser = torch.optim.AdamW(
         net.parameters(), lr=float(settings["lr"]), weight_decay=float(settings["weight_decay"])
     )
-    loss_fn = torch.nn.BCEWithLogitsLoss(pos_weight=torch.tensor(pos_weight))
+    reduction = "mean" if weights is None else "none"
+    loss_fn = torch.nn.BCEWithLogitsLoss(pos_weight=torch.tensor(pos_weight), reduction=reduction)
     generator = torch.Generator().manual_seed(int(settings["seed"]))
     batch = int(settings["batch"])
     net.train()
@@ -174,6 +176,8 @@ def fit_head(examples: list[Example], settings: dict[str, Any]) -> dict[str, np.
             rows = order[start : start + batch]
             optimiser.zero_grad()
             loss = loss_fn(net(x[rows].float()).squeeze(1), y[rows])
+            if weights is not None:
+                loss = (loss * weights[rows]).mean()
             loss.backward()
             optimiser.step()
     first, last = net[0], net[3]
@@ -183,6 +187,27 @@ def fit_head(examples: list[Example], settings: dict[str, Any]) -> dict[str, np.
         "w2": last.weight.detach().numpy()[0].copy(),
         "b2": last.bias.detach().numpy().copy(),
     }
+
+
+def word_weights(examples: list[Example], settings: dict[str, Any]) -> Any:
+    """Each word's weight in the head's loss, by its record's set (``set_weights``; a set not
+    named weighs 1), scaled so that the mean word weighs 1 (the step size stays the one
+    ``lr`` was chosen for); None when every set weighs 1, so the default loss is the plain
+    mean, bit for bit the one before the setting existed. Why a weight: the sets are pooled
+    and SemEval ru's news are a small minority of the words the one head is fitted to."""
+    import torch
+
+    chosen = {str(k): float(v) for k, v in (settings.get("set_weights") or {}).items()}
+    if all(chosen.get(e.doc.set_name, 1.0) == 1.0 for e in examples):
+        return None
+    if settings.get("head", "mlp") != "mlp":
+        raise DetectorError("training.json: set_weights applies to the 'mlp' head only.")
+    per_word = np.concatenate(
+        [np.full(e.labels.size, chosen.get(e.doc.set_name, 1.0)) for e in examples]
+    )
+    if (per_word < 0).any() or per_word.sum() <= 0:
+        raise DetectorError(f"training.json: set_weights must be >= 0, some > 0: {chosen}.")
+    return torch.from_numpy((per_word / per_word.mean()).astype(np.float32))
 
 
 def predict(model: Model, examples: list[Example]) -> list[np.ndarray]:
@@ -407,9 +432,11 @@ def choose_cuts(
     linear: list[np.ndarray] | None,
     settings: dict[str, Any],
     say: Progress,
+    fixed_blend: dict[str, float] | None = None,
 ) -> tuple[dict[str, dict[str, Cut]], dict[str, float], dict[str, Any]]:
     """Each language's blend weight and bars per kind, chosen on the out-of-fold head
-    probabilities ``oof`` and linear logits ``linear``, and the figures of the report."""
+    probabilities ``oof`` and linear logits ``linear``, and the figures of the report;
+    ``fixed_blend`` keeps each language's blend weight as given (only the bars chosen)."""
     weights = [float(w) for w in settings.get("lexical", {}).get("weights", [1.0])]
     thresholds: dict[str, dict[str, Cut]] = {}
     blend: dict[str, float] = {}
@@ -425,7 +452,8 @@ def choose_cuts(
             "positive_tokens": int(sum(examples[i].labels.sum() for i in mine)),
         }
         best: tuple[float, float, dict[str, Cut], dict[str, Any]] | None = None
-        for weight in weights if linear is not None else [1.0]:
+        tried = [fixed_blend[lang]] if fixed_blend is not None else weights
+        for weight in tried if linear is not None else [1.0]:
             probs = {i: _mixed(oof[i], linear[i] if linear else None, weight) for i in mine}
             chosen, figures, objective = _choose_bars(examples, probs, mine, cuts, lang, settings)
             if linear is not None:
