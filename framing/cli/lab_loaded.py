@@ -64,13 +64,9 @@ def train_detector_command(data: Path | None, out: Path | None, silent: bool) ->
         framing train-detector --data ../shared/data/loaded-language
     """
     from framing.lab.detector_train import train_detector
-
-    def progress(message: str) -> None:
-        click.echo(message, err=True)
-
     from framing.lab.loaded_data import DEFAULT_DATA
 
-    report = train_detector(data or DEFAULT_DATA, out, progress=None if silent else progress)
+    report = train_detector(data or DEFAULT_DATA, out, progress=None if silent else _to_stderr)
     write_object(report, sys.stdout)
 
 
@@ -158,11 +154,13 @@ def lexicon_gate_command(data: Path | None, probabilities: Path, silent: bool) -
     from framing.lab.lexicon_gate import derive_gate
     from framing.lab.loaded_data import DEFAULT_DATA
 
-    def progress(message: str) -> None:
-        click.echo(message, err=True)
-
-    report = derive_gate(data or DEFAULT_DATA, probabilities, progress if not silent else _quiet)
+    report = derive_gate(data or DEFAULT_DATA, probabilities, _quiet if silent else _to_stderr)
     write_object(report, sys.stdout)
+
+
+def _to_stderr(message: str) -> None:
+    """A lab command's progress line, on stderr (stdout holds its JSON)."""
+    click.echo(message, err=True)
 
 
 def _quiet(message: str) -> None:

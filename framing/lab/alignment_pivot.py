@@ -32,7 +32,7 @@ import copy
 import itertools
 import json
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -593,40 +593,35 @@ def restate_study(data: list[Event]) -> dict[str, Any]:
     within-article z, through which tier, at which candidate score), and what each point of
     :data:`RESTATE` adds (gold / false pairs) and whether it keeps the seed briefing."""
     misses = []
-    for event in data:
-        found = _direct(event, {})
-        for pair in event.pairs:
-            direct = found[(pair.a, pair.b)]
-            if direct.scores is None:
-                continue
-            if pair.inner is None:
-                continue
-            inner_a, inner_b = pair.inner
-            legs = legs_of(direct)
-            only_a, only_b = set(direct.only_a), set(direct.only_b)
-            for k, j in sorted(pair.expected - direct.shown_pairs()):
-                routes = [
-                    (float(inner_a[i, k]), tier)
-                    for (i, jj), tier in legs.items()
-                    if jj == j and i != k and (i, jj) in pair.expected
-                ] + [
-                    (float(inner_b[jj, j]), tier)
-                    for (i, jj), tier in legs.items()
-                    if i == k and jj != j and (i, jj) in pair.expected
-                ]
-                best = max(routes) if routes else None
-                misses.append(
-                    {
-                        "gold": event.gold,
-                        "pair": f"{pair.a}-{pair.b}",
-                        "k": k,
-                        "j": j,
-                        "score": round(float(direct.scores[k, j]), 2),
-                        "route_inner_z": None if best is None else round(best[0], 2),
-                        "route_leg": None if best is None else ("confident", "possible")[best[1]],
-                        "both_linked": k not in only_a and j not in only_b,
-                    }
-                )
+    for event, pair, direct in _scored_pairs(data):
+        if pair.inner is None:
+            continue
+        inner_a, inner_b = pair.inner
+        legs = legs_of(direct)
+        only_a, only_b = set(direct.only_a), set(direct.only_b)
+        for k, j in sorted(pair.expected - direct.shown_pairs()):
+            routes = [
+                (float(inner_a[i, k]), tier)
+                for (i, jj), tier in legs.items()
+                if jj == j and i != k and (i, jj) in pair.expected
+            ] + [
+                (float(inner_b[jj, j]), tier)
+                for (i, jj), tier in legs.items()
+                if i == k and jj != j and (i, jj) in pair.expected
+            ]
+            best = max(routes) if routes else None
+            misses.append(
+                {
+                    "gold": event.gold,
+                    "pair": f"{pair.a}-{pair.b}",
+                    "k": k,
+                    "j": j,
+                    "score": round(float(direct.scores[k, j]), 2),
+                    "route_inner_z": None if best is None else round(best[0], 2),
+                    "route_leg": None if best is None else ("confident", "possible")[best[1]],
+                    "both_linked": k not in only_a and j not in only_b,
+                }
+            )
     base = _pair_totals(data, {})
     points = []
     for point in _points(RESTATE):
@@ -673,30 +668,36 @@ def neighbour_study(data: list[Event]) -> dict[str, Any]:
     that are not gold, by candidate-score band; only pairs the candidate tier reads (a
     sentence without a link on at least one side)."""
     bands: dict[str, dict[str, dict[str, dict[str, int]]]] = {}
+    for event, pair, direct in _scored_pairs(data):
+        near = diagonal_neighbours(pair.z.shape, direct.pairs())
+        free = np.zeros(pair.z.shape, dtype=bool)
+        free[direct.only_a, :] = True
+        free[:, direct.only_b] = True
+        shown = direct.shown_pairs()
+        for i, j in np.argwhere(free):
+            key = (int(i), int(j))
+            if key in shown:
+                continue
+            score = float(direct.scores[key])
+            k = int(np.searchsorted(BANDS, score, side="right")) - 1
+            band = f"{BANDS[k]:g}..{BANDS[k + 1]:g}"
+            kind = "gold_missed" if key in pair.expected else "false"
+            cell = bands.setdefault(event.gold, {}).setdefault(band, {})
+            counts = cell.setdefault(kind, {"pairs": 0, "neighbours": 0})
+            counts["pairs"] += 1
+            counts["neighbours"] += int(near[key])
+    return bands
+
+
+def _scored_pairs(data: list[Event]) -> Iterator[tuple[Event, GoldPair, PairAlignment]]:
+    """Each gold pair alone at the shipped settings, with its alignment, when the
+    alignment kept its candidate scores (the pairs the restatement and neighbour studies read)."""
     for event in data:
         found = _direct(event, {})
         for pair in event.pairs:
             direct = found[(pair.a, pair.b)]
-            if direct.scores is None:
-                continue
-            near = diagonal_neighbours(pair.z.shape, direct.pairs())
-            free = np.zeros(pair.z.shape, dtype=bool)
-            free[direct.only_a, :] = True
-            free[:, direct.only_b] = True
-            shown = direct.shown_pairs()
-            for i, j in np.argwhere(free):
-                key = (int(i), int(j))
-                if key in shown:
-                    continue
-                score = float(direct.scores[key])
-                k = int(np.searchsorted(BANDS, score, side="right")) - 1
-                band = f"{BANDS[k]:g}..{BANDS[k + 1]:g}"
-                kind = "gold_missed" if key in pair.expected else "false"
-                cell = bands.setdefault(event.gold, {}).setdefault(band, {})
-                counts = cell.setdefault(kind, {"pairs": 0, "neighbours": 0})
-                counts["pairs"] += 1
-                counts["neighbours"] += int(near[key])
-    return bands
+            if direct.scores is not None:
+                yield event, pair, direct
 
 
 def pivot_cv(
