@@ -48,11 +48,27 @@ class CachedSet:
     states: dict[int, np.ndarray]  # layer -> (tokens, dim) float16
 
 
+def runtime_precision(encoder: dict[str, Any]) -> str | None:
+    """The precision the ``encoder`` recipe's graph runs in on this CPU (None: a runtime that
+    does not choose one). The encoder is loaded once per process, so asking costs nothing after
+    the first time."""
+    return getattr(load_encoder(encoder).runner, "precision", None)
+
+
 def _stem(
-    folder: Path, set_name: str, split: str, encoder: dict[str, Any], limit: int | None
+    folder: Path,
+    set_name: str,
+    split: str,
+    encoder: dict[str, Any],
+    limit: int | None,
+    precision: str | None = None,
 ) -> Path:
+    """The cache's file stem; ``precision`` is the runtime's (the recipe may leave it to the
+    CPU: OpenVINO runs the same fp32 graph in bf16 on a CPU with bf16 in hardware, and states
+    differ by up to ~5e-3, so the two kinds never share a cache)."""
     cap = f"-max{limit}" if limit else ""
-    return folder / f"v{CACHE_VERSION}-{set_name}-{split}{cap}-enc{recipe_key(encoder)}"
+    run = f"-{precision}" if precision else ""
+    return folder / f"v{CACHE_VERSION}-{set_name}-{split}{cap}-enc{recipe_key(encoder)}{run}"
 
 
 def build(
@@ -69,7 +85,7 @@ def build(
     (:mod:`framing.wording.state_graph`), from the cache or encoded; ``limit`` keeps at most
     that many records (the same ones on every run)."""
     folder = folder or default_cache()
-    stem = _stem(folder, set_name, split, encoder, limit)
+    stem = _stem(folder, set_name, split, encoder, limit, runtime_precision(encoder))
     meta_path = stem.with_suffix(".json")
     docs = subsample(read_sets(Path(data_dir), [set_name], split=split), limit)
     digest = hashlib.sha256("".join(d.id + d.text for d in docs).encode()).hexdigest()

@@ -34,7 +34,7 @@ from typing import Any
 
 import numpy as np
 
-from framing.lab.detector_states import default_cache
+from framing.lab.detector_states import default_cache, runtime_precision
 from framing.lab.loaded_data import Doc, fold_of, read_sets, token_labels
 from framing.text.morphology import word_spans
 from framing.wording.state_graph import recipe_key
@@ -66,11 +66,13 @@ def _stem(
     below: int,
     folds: Sequence[int] | None = None,
     dtype: str = "float16",
+    precision: str | None = None,
 ) -> Path:
     key = recipe_key(encoder)
     only = "-f" + "".join(str(k) for k in sorted(folds)) if folds is not None else ""
     wide = "" if dtype == "float16" else f"-{dtype}"
-    return folder / f"sub{CACHE_VERSION}-{set_name}-{split}{only}-enc{key}-L{below}{wide}"
+    run = f"-{precision}" if precision else ""  # as detector_states: bf16 and f32 apart
+    return folder / f"sub{CACHE_VERSION}-{set_name}-{split}{only}-enc{key}-L{below}{wide}{run}"
 
 
 def build(
@@ -90,7 +92,8 @@ def build(
     layer of ``words``, from the cache or encoded now; ``dtype``: the states' (float32 to
     check that the tuned net reproduces run time's probabilities without rounding)."""
     folder = folder or default_cache()
-    stem = _stem(folder, set_name, split, encoder, below, folds, dtype)
+    precision = runtime_precision(encoder)
+    stem = _stem(folder, set_name, split, encoder, below, folds, dtype, precision)
     docs = read_sets(Path(data_dir), [set_name], split=split)
     if folds is not None:
         docs = [d for d in docs if fold_of(d.id) in set(folds)]
