@@ -206,6 +206,12 @@ def cached_compare(
     return None if found is None else dict(found)
 
 
+def compare_stored(store: Store, article_ids: list[str], embedder: Embedder) -> bool:
+    """Whether :func:`cached_compare` would find the comparison: a look-up that decodes
+    nothing (the background analysis asks this of every event on each pass)."""
+    return store.has_analysis(_compare_key(embedder, article_ids, True, None))
+
+
 def _compare_key(
     embedder: Embedder, resolved: list[str], phrases: bool, same_event: bool | None
 ) -> str:

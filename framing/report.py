@@ -20,7 +20,7 @@ from typing import Any
 
 from framing.alignment.embedder import Embedder
 from framing.alignment.sentence_states import kept_passes
-from framing.compare import cached_compare, group_stored_events
+from framing.compare import cached_compare, compare_stored, group_stored_events
 from framing.compare import compare as run_compare
 from framing.errors import FramingError, NotFound
 from framing.links import CONFIDENT_TIERS, apply_corrections, row_status
@@ -303,7 +303,7 @@ def cached_comparison_report(
 def comparison_stored(store: Store, article_ids: list[str], embedder: Embedder) -> bool:
     """Whether the comparison of these (full) ids and each article's highlights are stored:
     a look-up only, nothing is built."""
-    if len(article_ids) > 1 and cached_compare(store, article_ids, embedder) is None:
+    if len(article_ids) > 1 and not compare_stored(store, article_ids, embedder):
         return False
     return all(store.has_analysis(_article_key(i)) for i in article_ids)
 

@@ -51,3 +51,22 @@ def test_a_process_exiting_mid_analysis_stops_it_cleanly(seed_db: Path, tmp_path
     assert worker.stop(timeout=1) and not worker.running
     worker.request()  # a stopped worker starts nothing more
     assert not worker.running
+
+
+def test_the_stored_check_agrees_with_the_stored_comparison(
+    seed_copy: Path, seed_ids: dict[str, str], model
+):
+    """comparison_stored is a look-up of the key cached_compare decodes, asked of every event
+    on each background pass: it must say "stored" exactly when the comparison and each
+    article's highlights are there."""
+    from framing.compare import cached_compare
+    from framing.report import comparison_report, comparison_stored
+
+    pair = [seed_ids["001"], seed_ids["002"]]
+    with open_store(seed_copy) as store:
+        assert cached_compare(store, pair, model) is None
+        assert not comparison_stored(store, pair, model)
+        comparison_report(store, pair, model)
+        assert cached_compare(store, pair, model) is not None
+        assert comparison_stored(store, pair, model)
+        assert not comparison_stored(store, [seed_ids["000"], seed_ids["003"]], model)
