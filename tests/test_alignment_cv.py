@@ -280,3 +280,36 @@ def test_the_pivot_cv_aligns_through_a_restatement_when_its_point_says_so() -> N
     assert _direct(event, {**on, "restate_inner_z": 6.5})[("a", "b")].shown_pairs() == {(0, 0)}
     assert _direct(event, RESTATE_OFF)[("a", "b")].shown_pairs() == {(0, 0)}
     assert restate_points()[0] == RESTATE_OFF and RESTATE_OFF["restate_z"] >= 50
+
+
+def _event(gold: str, a: str, b: str, second: float):
+    from framing.lab.alignment_pivot import Event
+
+    z = np.array([[7.0, 0.0, 0.0], [0.0, second, 0.0], [0.0, 0.0, 0.0]])
+    pair = GoldPair(a, b, z, {(0, 0), (1, 1)}, True, None, z)
+    return Event(gold, [pair], {(a, b): pair}, {a: [a, b], b: [a, b]})
+
+
+def test_the_pivot_cv_searches_a_rule_against_it_at_its_shipped_value() -> None:
+    """``python -m framing.lab.alignment_pivot cv --rule R``: R's values join the grid, and
+    the baseline is the same CV with R at its shipped value; a rule whose score the pivot's
+    CV cannot re-make from a pair's parts is refused by name (it used to end in a KeyError)."""
+    from framing.lab.alignment_cv import RULES
+    from framing.lab.alignment_pivot import main, pivot_cv, searchable_rules, shipped_point
+
+    # the seed briefing must reach its targets at some point for any point to be allowed
+    data = [_event("seed", "001", "002", 8.0), _event("real", "101", "102", 5.2),
+            _event("fresh", "201", "202", 5.2)]  # fmt: skip
+    rule = "candidate_second_z"
+    found = pivot_cv(data, rule_names=[rule])
+    values = RULES[rule]
+    assert found["with_pivot"]["points"] == len(values) * found["rule_off"]["points"]
+    for fold in found["rule_off"]["folds"]:
+        assert fold["point"][rule] == shipped_point()[rule]
+    assert {"strip_offset", "word_length_ratio"}.isdisjoint(searchable_rules())
+    assert "candidate_neighbour_bonus" in searchable_rules()
+    with pytest.raises(ValueError, match=r"cannot search \['strip_offset'\]"):
+        pivot_cv(data, rule_names=["strip_offset"])
+    with pytest.raises(SystemExit) as refused:  # before the gold is loaded
+        main(["cv", "--rule", "word_length_ratio"])
+    assert refused.value.code == 2

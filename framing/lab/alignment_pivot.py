@@ -714,6 +714,12 @@ def pivot_cv(
     pivot = PIVOT_WIDE if score_grid else PIVOT
     pivot = {**pivot, "pivot_z": tuple(pivot_z)} if pivot_z else pivot
     score = SCORE if score_grid else {}
+    cannot = sorted(set(rule_names) - set(searchable_rules()))
+    if cannot:
+        raise ValueError(
+            f"the pivot's CV cannot search {cannot}: it re-makes the candidate score from "
+            f"its parts without them; search them with `framing lab-alignment-cv --rule`"
+        )
     rules = {rule: RULES[rule] for rule in rule_names}
     with_pivot = _points({**BARS, **score, **pivot, **rules})
     without = _points({**BARS, **score, "pivot_z": (99.0,), "pivot_legs": (0.0,), **_off(rules)})
@@ -731,6 +737,15 @@ def pivot_cv(
         off = _points({**BARS, **score, **pivot, **_off(rules)})
         result["rule_off"] = cv(_subtable(table, with_pivot, off), off, shipped=shipped)
     return result
+
+
+def searchable_rules() -> list[str]:
+    """The rules of :data:`RULES` this CV can search: the alignment's settings and the score
+    settings re-made from a pair's parts (the rule-off baseline takes each at its shipped
+    value). The reported content's offset and the word score's length ratio need the
+    sentences, which the parts do not keep."""
+    shipped = shipped_point()
+    return [rule for rule in RULES if rule in shipped]
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -761,9 +776,9 @@ def main(argv: Sequence[str] | None = None) -> None:
         "against the same CV with the rule off (repeatable)",
     )
     args = parser.parse_args(argv)
-    unknown = sorted(set(args.rules) - set(RULES))
+    unknown = sorted(set(args.rules) - set(searchable_rules()))
     if unknown:
-        parser.error(f"unknown rules {unknown}: choose among {sorted(RULES)}")
+        parser.error(f"rules {unknown} cannot be searched here: choose among {searchable_rules()}")
     data = load()
     if args.what == "misses":
         result = misses(data)
