@@ -1330,6 +1330,16 @@ def test_a_quoted_word_after_a_verb_of_complaining_is_the_speakers(
     assert (word, True) in quoted(text, lang)
 
 
+def test_words_quoted_after_a_perfective_verb_of_thanking_are_the_speakers() -> None:
+    # Companion on Zaluzhnyi's dismissal (qa6): Zelensky's words, not the outlet's scare quote
+    text = "Сирський замінить Залужного, якому глава держави подякував “за два роки захисту”."
+    assert [h for h in flagged(text, "uk") if h[1] == SCARE_QUOTES] == []
+    assert quoted_speech(text, "uk") != []
+    assert quoted_speech("Путин поблагодарил Трампа за «теплый прием».", "ru") != []
+    # «благодаря» ("thanks to") is no speaker: the imperfective verb is not listed
+    assert ("спецоперации", False) in quoted("Благодаря «спецоперации» цены выросли.", "ru")
+
+
 def test_an_english_name_in_quotes_capitalises_each_word() -> None:
     # "Fox News" stays a name (nobody's wording), "Russia hoax" is a phrase
     assert quoted_speech('Trump complained about "Fox News" coverage.', "en") == []
