@@ -292,3 +292,31 @@ def test_compare_json_says_each_claims_kind_as_the_view_does(
     assert {"shared", "only"} <= {r["kind"] for r in rows}
     for row in rows:
         assert all(link["kind"] in ("equivalent", "partial") for link in row["links"])
+
+
+def test_compare_text_says_which_report_lacks_an_insertion() -> None:
+    """With three reports the same added words were listed twice, once against each other
+    report, with nothing to tell the lines apart (QA, session 24): each says which report
+    lacks them, as the JSON's `against` does."""
+    from framing.cli.main import render_comparison
+
+    articles = [
+        {"id": aid, "lang": lang, "outlet": outlet, "url": None, "sentences": [{"text": "…"}]}
+        for aid, lang, outlet in (
+            ("a1", "uk", "companion-ua"),
+            ("b2", "ru", None),
+            ("c3", "en", None),
+        )
+    ]
+    added = {"article": "a1", "sentence": 0, "text": "за два роки захисту", "kind": "content"}
+    result = {
+        "articles": articles,
+        "pairs": [],
+        "claims": [],
+        "insertions": [{**added, "against": "b2"}, {**added, "against": "c3"}],
+        "quotes": [],
+    }
+    lines = render_comparison(result).splitlines()
+    assert len(lines) == 2 and lines[0] != lines[1]
+    assert lines[0].endswith(", not in Unknown outlet (ru, b2): «за два роки захисту» (content)")
+    assert "not in Unknown outlet (en, c3)" in lines[1]
