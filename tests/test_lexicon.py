@@ -1376,3 +1376,6 @@ def test_words_quoted_again_after_their_speaker_are_the_speakers() -> None:
     qualified = 'Войска отошли на так называемые "более выгодные рубежи".\n\n'
     said = 'По его словам, войска отошли на "более выгодные рубежи".'
     assert ('"более выгодные рубежи"', SCARE_QUOTES) in flagged(qualified + said, "ru")
+    # a word or two quoted again stays the outlet's (repeated_quote_min_words, common.yaml)
+    irony = 'He said the "reforms" were needed.\n\nYet the "reforms" emptied the seminaries.'
+    assert ('"reforms"', SCARE_QUOTES) in flagged(irony, "en")
