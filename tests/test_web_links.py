@@ -66,6 +66,10 @@ def test_correcting_a_link_shows_everywhere_and_undoes(client, seed_event, seeds
     page = client.get(location.split("#")[0]).get_data(as_text=True)
     assert "Confirmed by a reader" in page and "data-undo=" in page
     assert "You added the link between" in page
+    # the sentence opens a quotation it does not close: its own mark is left out inside the
+    # page's «…», not doubled («"Общение…»; «««Виходячи…», QA, session 24)
+    bar = page.split("data-undo-bar>")[1].split("</div>")[0]
+    assert '«<span lang="ru">Общение не исключается.</span>»' in bar
     after = client.get(f"/api/events/{seed_event['id']}").get_json()["comparison"]
     row = shared_with(after, ru["id"], quote)
     assert row["kind"] == "shared" and row["status"] == "confirmed"
