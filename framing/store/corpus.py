@@ -70,9 +70,8 @@ ANALYSIS_VERSION = 22  # 4: compare links carry tiers (issue 12); 5: an undated 
 # claims where the dates speak against one event; an event is headed without loaded wording;
 # 20: a loaded-wording highlight is widened to its phrase (framing/wording/phrase_completion.py)
 # 21: a highlight keeps its ``matched`` words; the cleaner drops captions with a credit on
-# one line and agency photo credits; 22: writing is saying (attribution), words quoted again
-# after their speaker, or after a verb of complaining, are the speaker's; an English phrase
-# with a lowercase word is no name
+# one line and agency photo credits; 22: words quoted again after their speaker, or after a
+# verb of complaining, are the speaker's; an English phrase with a lowercase word is no name
 
 
 def analysis_key(kind: str, *parts: Any) -> str:
