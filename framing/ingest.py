@@ -228,10 +228,33 @@ def ingest(
             "added" if added else "unchanged",
             article.id,
             article.title,
-            warning=_changed_page(earlier, article.id) or language_warning(article.lang),
+            warning=_changed_page(earlier, article.id)
+            or (None if added else _metadata_not_applied(store, article))
+            or language_warning(article.lang),
             fetched=item.fetch,
             decoding=item.decoding,
         )
+
+
+def _metadata_not_applied(store: Store, article: Article) -> str | None:
+    """For a text already stored: a note naming what this input says of it that the stored
+    article does not (its outlet, date or URL), which is not applied. A researcher's JSON
+    Lines records with outlets and dates, ingested after the same texts as bare files, were
+    "unchanged" and their metadata dropped without a word (QA, session 24)."""
+    if article.outlet is None and article.date is None and article.url is None:
+        return None  # nothing to apply: a bare file again reads nothing from the store
+    stored = store.article(article.id)
+    differs = [
+        f"{name} {mine!r}"
+        for name, mine in (("outlet", article.outlet), ("date", article.date), ("url", article.url))
+        if mine is not None and mine != stored.get(name)
+    ]
+    if not differs:
+        return None
+    return (
+        f"the same text is already stored as article {article.id}; this input's "
+        f"{', '.join(differs)} not applied (the stored article keeps its own)"
+    )
 
 
 def _changed_page(earlier: list[str], article_id: str) -> str | None:

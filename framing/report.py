@@ -689,12 +689,30 @@ def event_title(report: dict[str, Any], limit: int = 120) -> dict[str, str] | No
         key=lambda aid: (0 not in best["cells"][aid], loaded(aid), articles[aid]["lang"] != "en"),
     )
     text = words(chosen)
+    if not _reports_opening(best) and text.lstrip()[:1] in PAIRS:
+        # a quotation from inside the reports, which none opens with, says who spoke, not
+        # what happened («Вживаємо заходів щодо стабілізації обстановки…» headed two
+        # reports of the withdrawal from Avdiivka): a report's own title does (one without
+        # loaded wording, English first)
+        titled = [a for a in report["articles"] if (a.get("title") or "").strip()]
+        if titled:
+            title = min(titled, key=lambda a: (_loaded_title(a), a.get("lang") != "en"))
+            return {
+                "text": shorten(title["title"], limit, title["lang"]),
+                "lang": title["lang"] or "",
+            }
     return {
         "text": shorten(
             without_stray_marks(without_dateline(text)), limit, articles[chosen]["lang"]
         ),
         "lang": articles[chosen]["lang"] or "",
     }
+
+
+def _loaded_title(article: dict[str, Any]) -> bool:
+    """Whether an article's title holds loaded wording in the outlet's own voice."""
+    hits = title_highlights(article.get("title"), article.get("lang"))
+    return any(not hit.get("note") for hit in hits)
 
 
 def _reports_opening(row: dict[str, Any]) -> int:

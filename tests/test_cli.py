@@ -157,6 +157,29 @@ def test_ingest_stdin_jsonl_with_flags(runner: CliRunner, tmp_path: Path) -> Non
     )
 
 
+def test_ingesting_a_stored_text_again_says_its_metadata_is_not_applied(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    """A researcher's JSON Lines records (outlet, date), ingested after the same texts as
+    bare files, were "unchanged" and their outlet and date dropped without a word (QA,
+    session 24): the warning names what was not applied; the stored article is unchanged."""
+    db = str(tmp_path / "x.db")
+    (tmp_path / "ru.txt").write_text(RU, "utf-8")
+    assert runner.invoke(cli, ["ingest", str(tmp_path / "ru.txt"), "--db", db, "-s"]).exit_code == 0
+    record = json.dumps({"id": "r1", "text": RU, "outlet": "TASS", "date": "2024-11-07"})
+    (tmp_path / "batch.jsonl").write_text(record + "\n", "utf-8")
+    result = runner.invoke(cli, ["ingest", str(tmp_path / "batch.jsonl"), "--db", db])
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["unchanged"] == 1
+    assert "batch.jsonl:1: the same text is already stored as article" in result.stderr
+    assert "outlet 'tass', date '2024-11-07' not applied" in result.stderr
+    [row] = seed_rows(Path(db))
+    assert (row["outlet"], row["date"]) == (None, None)
+    # the same file again brings nothing new: no warning
+    again = runner.invoke(cli, ["ingest", str(tmp_path / "ru.txt"), "--db", db])
+    assert "not applied" not in again.stderr
+
+
 def test_ingest_bad_flag_values(runner: CliRunner, tmp_path: Path) -> None:
     db = str(tmp_path / "x.db")
     result = runner.invoke(cli, ["ingest", str(SEEDS), "--db", db, "--date", "yesterday"])
@@ -292,3 +315,31 @@ def test_compare_json_says_each_claims_kind_as_the_view_does(
     assert {"shared", "only"} <= {r["kind"] for r in rows}
     for row in rows:
         assert all(link["kind"] in ("equivalent", "partial") for link in row["links"])
+
+
+def test_compare_text_says_which_report_lacks_an_insertion() -> None:
+    """With three reports the same added words were listed twice, once against each other
+    report, with nothing to tell the lines apart (QA, session 24): each says which report
+    lacks them, as the JSON's `against` does."""
+    from framing.cli.main import render_comparison
+
+    articles = [
+        {"id": aid, "lang": lang, "outlet": outlet, "url": None, "sentences": [{"text": "…"}]}
+        for aid, lang, outlet in (
+            ("a1", "uk", "companion-ua"),
+            ("b2", "ru", None),
+            ("c3", "en", None),
+        )
+    ]
+    added = {"article": "a1", "sentence": 0, "text": "за два роки захисту", "kind": "content"}
+    result = {
+        "articles": articles,
+        "pairs": [],
+        "claims": [],
+        "insertions": [{**added, "against": "b2"}, {**added, "against": "c3"}],
+        "quotes": [],
+    }
+    lines = render_comparison(result).splitlines()
+    assert len(lines) == 2 and lines[0] != lines[1]
+    assert lines[0].endswith(", not in Unknown outlet (ru, b2): «за два роки захисту» (content)")
+    assert "not in Unknown outlet (en, c3)" in lines[1]

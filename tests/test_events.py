@@ -473,3 +473,17 @@ def test_an_event_label_names_ukrainian_places_and_adjectival_surnames_in_the_no
     # not the noun «біле»
     assert name_in_nominative("uk", "Мінську") == "Мінську"
     assert name_in_nominative("uk", "Білому") == "Білий"
+
+
+def test_an_event_label_never_cuts_a_hyphenated_word() -> None:
+    """Zaluzhnyi's dismissal (8 Feb 2024) was labelled "Zelenskyy, Syrskyi, Colonel-, Armed
+    Forces" on the home page (QA, session 24): before another capitalised word the name
+    pattern backed off into "Colonel-General" and took its first half."""
+    sentences = [
+        "Zelenskyy has appointed Colonel-General Oleksandr Syrskyi as the new commander.",
+        "I have appointed Colonel-General Syrskyi, Zelenskyy said.",
+        "Zelenskyy thanked Zaluzhnyi, and Syrskyi takes over.",
+    ]
+    label = label_of(sentences, "en")
+    assert not [name for name in label if name.endswith("-") or name.startswith("-")]
+    assert label[:2] == ["Zelenskyy", "Syrskyi"]

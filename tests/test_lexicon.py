@@ -1306,3 +1306,76 @@ def test_the_outlets_so_called_keeps_its_word_in_a_speech_sentence() -> None:
     # fresh_pages/426: the occupiers claim, but «так званої» and its marks are the outlet's
     text = 'Окупанти цинічно заявляють, що цілі так званої "спецоперації" – неправдиві.'
     assert ("спецоперації", False) in quoted(text, "uk")
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "word"),
+    [
+        # the Washington Examiner on the Anchorage summit (qa5, qa6): Trump's word, after a verb
+        # of complaining whose subject he is; two words with a lowercase one are no English name
+        (
+            "en",
+            "Trump spent part of the news conference complaining about the “Russia hoax,”"
+            " before praising Putin.",
+            "hoax",
+        ),
+        ("en", 'The president complained about the "hoax" again.', "hoax"),
+        ("ru", "Захарова сетовала на «ложь» западных СМИ.", "ложь"),
+        ("uk", 'Пєсков поскаржився на "брехню" західних ЗМІ.', "брехню"),
+    ],
+)
+def test_a_quoted_word_after_a_verb_of_complaining_is_the_speakers(
+    lang: str, text: str, word: str
+) -> None:
+    assert (word, True) in quoted(text, lang)
+
+
+def test_words_quoted_after_a_perfective_verb_of_thanking_are_the_speakers() -> None:
+    # Companion on Zaluzhnyi's dismissal (qa6): Zelensky's words, not the outlet's scare quote
+    text = "Сирський замінить Залужного, якому глава держави подякував “за два роки захисту”."
+    assert [h for h in flagged(text, "uk") if h[1] == SCARE_QUOTES] == []
+    assert quoted_speech(text, "uk") != []
+    assert quoted_speech("Путин поблагодарил Трампа за «теплый прием».", "ru") != []
+    # «благодаря» ("thanks to") is no speaker: the imperfective verb is not listed
+    assert ("спецоперации", False) in quoted("Благодаря «спецоперации» цены выросли.", "ru")
+
+
+def test_an_english_name_in_quotes_capitalises_each_word() -> None:
+    # "Fox News" stays a name (nobody's wording), "Russia hoax" is a phrase
+    assert quoted_speech('Trump complained about "Fox News" coverage.', "en") == []
+    assert quoted_speech('Trump complained about the "Russia hoax" again.', "en") != []
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        # TVC on the Anchorage summit (qa5, qa6): the quoted words name the format
+        ("ru", 'Они продлились 2 часа 45 минут и проходили в формате "три-на-три".'),
+        ("ru", "Переговоры прошли в формате «три на три»."),
+        ("uk", 'Зустріч пройшла у форматі "три на три".'),
+        ("en", 'Kyiv rejects the formula "land for peace".'),
+    ],
+)
+def test_a_term_after_a_noun_naming_its_kind_is_no_scare_quote(lang: str, text: str) -> None:
+    assert [h for h in flagged(text, lang) if h[1] == SCARE_QUOTES] == []
+    # while the same marks in the outlet's own description are its scare quotes
+    assert (
+        '"дружеской"',
+        SCARE_QUOTES,
+    ) in flagged('Переговоры проходили в "дружеской" атмосфере.', "ru")
+
+
+def test_words_quoted_again_after_their_speaker_are_the_speakers() -> None:
+    # Smotrim on Avdiivka (qa6): a standfirst repeats the words the body attributes
+    lead = 'Подразделения переходят к обороне "на более выгодных рубежах".\n\n'
+    body = 'По его словам, украинские силы переходят к обороне "на более выгодных рубежах".'
+    assert [h for h in flagged(lead + body, "ru") if h[1] == SCARE_QUOTES] == []
+    assert len(quoted_speech(lead + body, "ru")) == 2
+    # the lead alone keeps its scare quotes, and so does the outlet's own qualifier
+    assert ('"на более выгодных рубежах"', SCARE_QUOTES) in flagged(lead, "ru")
+    qualified = 'Войска отошли на так называемые "более выгодные рубежи".\n\n'
+    said = 'По его словам, войска отошли на "более выгодные рубежи".'
+    assert ('"более выгодные рубежи"', SCARE_QUOTES) in flagged(qualified + said, "ru")
+    # a word or two quoted again stays the outlet's (repeated_quote_min_words, common.yaml)
+    irony = 'He said the "reforms" were needed.\n\nYet the "reforms" emptied the seminaries.'
+    assert ('"reforms"', SCARE_QUOTES) in flagged(irony, "en")

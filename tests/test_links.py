@@ -525,3 +525,38 @@ def test_a_shortened_headline_keeps_a_closing_clause_only_when_it_says_who_spoke
     assert shorten(ru + "и эскалации, — заявил пресс-секретарь Песков.", 120).endswith(
         "— заявил пресс-секретарь Песков."
     )
+
+
+def test_a_quotation_no_report_opens_with_leaves_the_event_to_a_title() -> None:
+    """Two reports of the withdrawal from Avdiivka (17 Feb 2024) shared only quotations
+    from inside them, and compare-your-own was headed «Вживаємо заходів щодо стабілізації
+    обстановки…», which says who spoke, not what happened (QA, session 24): a report's
+    own title heads it then, one without loaded wording, English first."""
+    from framing.report import event_title
+
+    def article(aid: str, lang: str, title: str | None, *texts: str) -> dict:
+        return {"id": aid, "lang": lang, "title": title, "sentences": [{"text": t} for t in texts]}
+
+    opening, quote = "Українські війська вийшли з Авдіївки.", "«Вживаємо заходів."
+    uk = article("u", "uk", "Сирський заявив про виведення військ з Авдіївки", opening, quote, "")
+    ru = article("r", "ru", "Сырский объявил о выводе из Авдеевки", "Главком объявил.", '"Меры.')
+    quoted = {"kind": "shared", "status": "aligned", "cells": {"u": [1], "r": [1]}, "links": []}
+    report = {"articles": [uk, ru], "rows": [quoted]}
+    assert event_title(report) == {
+        "text": "Сирський заявив про виведення військ з Авдіївки",
+        "lang": "uk",
+    }
+    # a statement of the outlet's own, or one a report opens with, still heads it
+    own = {**quoted, "cells": {"u": [2], "r": [1]}}
+    uk["sentences"][2]["text"] = "Бої тривають."
+    assert event_title({**report, "rows": [own]})["text"] == "Бої тривають."
+    first = {**quoted, "cells": {"u": [0], "r": [1]}}
+    assert (
+        event_title({**report, "rows": [first]})["text"] == "Українські війська вийшли з Авдіївки."
+    )
+    # an English title first; a title with loaded wording last
+    en = article("e", "en", "Ukraine withdraws from Avdiivka", "x", '"We take measures.')
+    both = {**quoted, "cells": {"u": [1], "e": [1]}}
+    assert event_title({"articles": [uk, en], "rows": [both]})["text"] == (
+        "Ukraine withdraws from Avdiivka"
+    )

@@ -66,6 +66,10 @@ def test_correcting_a_link_shows_everywhere_and_undoes(client, seed_event, seeds
     page = client.get(location.split("#")[0]).get_data(as_text=True)
     assert "Confirmed by a reader" in page and "data-undo=" in page
     assert "You added the link between" in page
+    # the sentence opens a quotation it does not close: its own mark is left out inside the
+    # page's «…», not doubled («"Общение…»; «««Виходячи…», QA, session 24)
+    bar = page.split("data-undo-bar>")[1].split("</div>")[0]
+    assert '«<span lang="ru">Общение не исключается.</span>»' in bar
     after = client.get(f"/api/events/{seed_event['id']}").get_json()["comparison"]
     row = shared_with(after, ru["id"], quote)
     assert row["kind"] == "shared" and row["status"] == "confirmed"
@@ -299,3 +303,16 @@ def test_reports_dated_far_apart_say_why_little_is_linked(client, seeds_by_file)
     assert f'href="/compare?{amp}&amp;same_event=1">compare them as one event</a>' in html
     vouched = client.get(f"/compare?{ids}&same_event=1").get_data(as_text=True)
     assert "dated too far apart" not in vouched
+
+
+def test_a_report_with_no_statement_of_its_own_says_none_on_the_handout(client) -> None:
+    """Three reports of Zaluzhnyi's dismissal: the handout's "Statements found in one report
+    only" headed RIA Novosti Krym "(0 statements)" over an empty list (QA, session 24)."""
+    data = {"csrf_token": token(client), "text1": RU, "text2": EN, "save": "yes"}
+    query = client.post("/compare/new", data=data).headers["Location"].split("?", 1)[1]
+    html = client.get(f"/compare/handout?{query}").get_data(as_text=True)
+    only = html.split("<h2>Statements found in one report only</h2>")[1].split("<h2>")[0]
+    blocks = only.split("<h3>")[1:]
+    assert "0 statements" not in only
+    none = [b for b in blocks if "None: each of its statements is listed above." in b]
+    assert none and all("<ul" not in b for b in none)  # the translations share every line

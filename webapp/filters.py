@@ -11,7 +11,7 @@ from markupsafe import Markup
 
 from framing.markup import Segment
 from framing.outlets import publisher_label
-from framing.report import categories, figures, language_note, title_marks
+from framing.report import categories, figures, language_note, title_marks, without_stray_marks
 from framing.wording.matched_word import quoted
 
 
@@ -99,6 +99,9 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(categories=categories, figures=figures, today=today)
     app.jinja_env.filters["figure"] = figure_value
     app.jinja_env.filters["quoted"] = quoted
+    # a sentence cut short inside «…» on a page: its own opening mark, which the cut leaves
+    # unclosed, would double the page's («««Виходячи з…» and …», QA, session 24)
+    app.jinja_env.filters["without_stray_marks"] = without_stray_marks
     app.jinja_env.filters["short"] = short_name
     app.jinja_env.filters["wbr"] = breakable
     app.jinja_env.filters["without_bidi_controls"] = without_bidi_controls

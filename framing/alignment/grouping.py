@@ -191,7 +191,7 @@ def asked_same_event(a: ArticleVectors, b: ArticleVectors, settings: dict[str, A
 
 # A capitalised word not followed by another one: the head of a name ("Donald Trump",
 # "Russian President Vladimir Putin" count as Trump and Putin).
-NAME = re.compile(r"(?<![\w.])[A-ZА-ЯЁІЇЄҐ][\w'’-]{2,}\b(?!\s+[A-ZА-ЯЁІЇЄҐ])")
+NAME = re.compile(r"(?<![\w.])[A-ZА-ЯЁІЇЄҐ][\w'’-]{2,}(?![\w'’-])(?!\s+[A-ZА-ЯЁІЇЄҐ])")
 # The capitalised words before a name's head: "The Washington" of "The Washington Post".
 RUN_BEFORE = re.compile(r"(?:[A-ZА-ЯЁІЇЄҐ][\w'’.-]*\s+)+$")
 WEEKDAY = re.compile(WEEKDAYS.removesuffix(r",?\s+"), re.IGNORECASE)

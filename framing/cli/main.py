@@ -500,8 +500,12 @@ def render_comparison(result: dict[str, Any]) -> str:
             for index in indices:
                 lines.append(f"  {names[article_id]} [{index}] {sentences[index]['text']}")
     for insertion in result["insertions"]:
+        # with three reports the same words are listed once against each of the others:
+        # the line says which one lacks them (the JSON's ``against``)
+        against = insertion.get("against")
+        lacking = f", not in {names[against]}" if against in names else ""
         lines.append(
-            f"Insertion in {names[insertion['article']]} [{insertion['sentence']}]: "
+            f"Insertion in {names[insertion['article']]} [{insertion['sentence']}]{lacking}: "
             f"«{insertion['text']}» ({insertion.get('kind', 'content')})"
         )
     for quote in result["quotes"]:

@@ -86,7 +86,7 @@ SETTINGS = (
     "plain context quoted_factor quoted_note attribution_window_chars scare_quote_max_words "
     "scare_quote_max_words_qualified "
     "scare_quote scare_quote_explanation "
-    "scare_quote_source speaker_label_max_words"
+    "scare_quote_source speaker_label_max_words repeated_quote_min_words"
 ).split()
 DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
