@@ -327,6 +327,26 @@ SYNTHETIC = [
             ("named_speaker", "Lavrov", "Lavrov reminded", "indirect"),
         ],
     ),
+    # a post quoted from a channel (qa6: RIA Novosti Krym and Companion on Zaluzhnyi's
+    # dismissal had no source at all): writing is saying
+    (
+        "ru",
+        "Об этом Зеленский написал в Telegram. «Я назначил Сырского», — написал он.",
+        [
+            ("named_speaker", "Зеленский", "Зеленский написал", "indirect"),
+            ("named_speaker", "Зеленский", "написал он", "direct"),
+        ],
+    ),
+    (
+        "uk",
+        "Про це Зеленський написав у телеграмі.",
+        [("named_speaker", "Зеленський", "Зеленський написав", "indirect")],
+    ),
+    (
+        "en",
+        '"The time for such a renewal is now," Zelensky wrote.',
+        [("named_speaker", "Zelensky", "Zelensky wrote", "direct")],
+    ),
 ]
 
 
