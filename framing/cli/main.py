@@ -496,7 +496,7 @@ def _warm_up_in_background(app: Any) -> None:
 def render_comparison(result: dict[str, Any]) -> str:
     """The claim matrix as plain text: one block per claim, one line per outlet."""
     from framing.outlets import publisher_label
-    from framing.report import candidates_by_sentence, candidates_elsewhere
+    from framing.report import candidates_by_sentence, candidates_elsewhere, fidelity_label
 
     articles = {a["id"]: a for a in result["articles"]}
     names = {
@@ -550,7 +550,8 @@ def render_comparison(result: dict[str, Any]) -> str:
     for quote in result["quotes"]:
         a, b = quote["a"], quote["b"]
         lines.append(
-            f"Quote fidelity {quote['fidelity']:.2f}: {names[a['article']]} [{a['sentence']}]"
+            f"Quote fidelity {fidelity_label(quote['fidelity'], quote.get('differences'))}: "
+            f"{names[a['article']]} [{a['sentence']}]"
             f" ~ {names[b['article']]} [{b['sentence']}]" + _quoted_part(quote, articles)
         )
     return "\n".join(lines)
