@@ -80,9 +80,13 @@ class IngestResult:
     warning: str | None = None
     fetched: dict[str, Any] | None = None  # for a link: final URL, time, size (fetch.py)
     decoding: str | None = None
+    # for a text already stored: what this input said of it that was not applied
+    # ({"outlet": "tass"}), for a caller that words it itself (the web form); ``warning``
+    # says it for the CLI, so the summary leaves it out
+    not_applied: dict[str, str] | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        return {k: v for k, v in self.__dict__.items() if v is not None}
+        return {k: v for k, v in self.__dict__.items() if v is not None and k != "not_applied"}
 
 
 def article_id(clean: str) -> str:
@@ -223,34 +227,41 @@ def ingest(
             continue
         earlier = store.article_ids_at(article.url) if item.fetch and article.url else []
         added = store.add_article(article)
+        dropped = None if added else not_applied(store, article)
         yield IngestResult(
             item.source,
             "added" if added else "unchanged",
             article.id,
             article.title,
             warning=_changed_page(earlier, article.id)
-            or (None if added else _metadata_not_applied(store, article))
+            or _metadata_not_applied(article, dropped)
             or language_warning(article.lang),
             fetched=item.fetch,
             decoding=item.decoding,
+            not_applied=dropped or None,
         )
 
 
-def _metadata_not_applied(store: Store, article: Article) -> str | None:
-    """For a text already stored: a note naming what this input says of it that the stored
-    article does not (its outlet, date or URL), which is not applied. A researcher's JSON
-    Lines records with outlets and dates, ingested after the same texts as bare files, were
-    "unchanged" and their metadata dropped without a word (QA, session 24)."""
+def not_applied(store: Store, article: Article) -> dict[str, str]:
+    """For a text already stored: what this input says of it that the stored article does
+    not (its outlet, date or URL), which is not applied. A researcher's JSON Lines records
+    with outlets and dates, ingested after the same texts as bare files, were "unchanged"
+    and their metadata dropped without a word (QA, session 24)."""
     if article.outlet is None and article.date is None and article.url is None:
-        return None  # nothing to apply: a bare file again reads nothing from the store
+        return {}  # nothing to apply: a bare file again reads nothing from the store
     stored = store.article(article.id)
-    differs = [
-        f"{name} {mine!r}"
+    return {
+        name: mine
         for name, mine in (("outlet", article.outlet), ("date", article.date), ("url", article.url))
         if mine is not None and mine != stored.get(name)
-    ]
-    if not differs:
+    }
+
+
+def _metadata_not_applied(article: Article, dropped: dict[str, str] | None) -> str | None:
+    """The note on stderr and in the summary for :func:`not_applied`'s fields."""
+    if not dropped:
         return None
+    differs = [f"{name} {mine!r}" for name, mine in dropped.items()]
     return (
         f"the same text is already stored as article {article.id}; this input's "
         f"{', '.join(differs)} not applied (the stored article keeps its own)"

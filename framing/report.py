@@ -11,6 +11,7 @@ hits plus the detector's suggestions.
 from __future__ import annotations
 
 import bisect
+import math
 import re
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -52,6 +53,18 @@ def categories() -> dict[str, dict[str, str]]:
 def figures() -> dict[str, dict[str, str]]:
     """Reader-facing names of profile figures and what their evidence points at."""
     return dict(packaged_yaml("figures.yaml")["figures"])
+
+
+def fidelity_label(fidelity: float, differences: Any = None) -> str:
+    """A quote fidelity as a reader sees it: floored to two decimals, so that 0.996 is not
+    "1.00"; and "0.99+" when it is 1 (the scale is clipped there) but words are listed as
+    differing ("fidelity 1.00 … Differs: (every word matched) ↔ “Від”", QA session 24).
+    ``differences``: the quote's ``{"a": [...], "b": [...]}``. The JSON keeps the number."""
+    floored = math.floor(float(fidelity) * 100 + 1e-9) / 100
+    listed = isinstance(differences, dict) and any(differences.get(s) for s in ("a", "b"))
+    if floored >= 1 and listed:
+        return "0.99+"
+    return f"{floored:.2f}"
 
 
 def category_of(highlight: dict[str, Any]) -> str:

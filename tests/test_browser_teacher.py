@@ -228,7 +228,8 @@ def assert_no_overlaps(page) -> None:
     broken = page.evaluate(
         """() => {
       const found = [];
-      for (const el of document.querySelectorAll(".gutter .rowkind, .gutter .pair")) {
+      const labels = ".gutter .rowkind, .gutter .pair, .row-links .pair";
+      for (const el of document.querySelectorAll(labels)) {
         if (el.offsetParent === null) continue;
         const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
         for (let node = walker.nextNode(); node; node = walker.nextNode()) {

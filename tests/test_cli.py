@@ -343,3 +343,42 @@ def test_compare_text_says_which_report_lacks_an_insertion() -> None:
     assert len(lines) == 2 and lines[0] != lines[1]
     assert lines[0].endswith(", not in Unknown outlet (ru, b2): «за два роки захисту» (content)")
     assert "not in Unknown outlet (en, c3)" in lines[1]
+
+
+def test_compare_outlet_names_each_file_in_order(
+    runner: CliRunner, seed_copy: Path, tmp_path: Path, model
+) -> None:
+    """`framing compare FILE…` named each file "Unknown outlet (ru, af976e)" (QA, session
+    24): --outlet, once per file, in their order, as score and ingest spell it."""
+    ru, en = tmp_path / "ru.txt", tmp_path / "en.txt"
+    ru.write_text("Песков заявил, что Кремль не получал предложения о встрече.\n", "utf-8")
+    en.write_text("Peskov said the Kremlin had received no proposal for a meeting.\n", "utf-8")
+    args = ["compare", str(ru), str(en), "--db", str(seed_copy), "--no-phrases", "--same-event"]
+    result = runner.invoke(cli, [*args, "--outlet", "RIA Krym", "--outlet", "Kyiv Wire"])
+    assert result.exit_code == 0, result.stderr
+    outlets = [article["outlet_name"] for article in json.loads(result.stdout)["articles"]]
+    assert outlets == ["RIA Krym", "Kyiv Wire"]
+    # the same texts again with other outlets: stored as they were, and said so
+    again = runner.invoke(cli, [*args, "--outlet", "TASS", "--outlet", "Kyiv Wire"])
+    assert again.exit_code == 0, again.stderr
+    assert f"warning {ru}: the same text is already stored" in again.stderr
+    assert "outlet 'tass' not applied" in again.stderr  # the registry's id
+    assert str(en) not in again.stderr  # its outlet was the stored one
+
+
+def test_compare_outlet_count_must_match_the_files(
+    runner: CliRunner, seed_copy: Path, seed_ids: dict[str, str], tmp_path: Path
+) -> None:
+    text = tmp_path / "ru.txt"
+    text.write_text("Песков заявил, что Кремль не получал предложения о встрече.\n", "utf-8")
+    before = seed_rows(seed_copy)
+    both = ["--outlet", "RIA", "--outlet", "TASS"]
+    result = runner.invoke(
+        cli, ["compare", str(text), seed_ids["001"], "--db", str(seed_copy), *both]
+    )
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "Error: --outlet given 2 times for 1 file or link: give one --outlet per file or link, "
+        "in their order (stored ids take none)\n"
+    )
+    assert seed_rows(seed_copy) == before

@@ -323,6 +323,33 @@ def test_cli_text_names_the_quotes_it_compares() -> None:
     # one side quotes only part of the other's quotation: the line says which words
     result["quotes"][0]["part"] = {"side": "a", "start": 1, "end": 4}
     assert render_comparison(result).endswith(", on the part quoted by both: «Нет»")
+    # a fidelity at the top of the scale beside a listed difference is not "1.00"
+    del result["quotes"][0]["part"]
+    result["quotes"][0].update(fidelity=1.0, differences={"a": [], "b": [{"text": "No"}]})
+    assert render_comparison(result).startswith("Quote fidelity 0.99+: ")
+
+
+@pytest.mark.parametrize(
+    ("fidelity", "differences", "shown"),
+    [
+        (1.0, None, "1.00"),
+        (1.0, {"a": [], "b": []}, "1.00"),
+        # clipped at 1 with a word listed as differing (Companion and Euromaidan Press
+        # quoting Zelenskyy, 8 Feb 2024: "fidelity 1.00 … Differs: (every word matched) ↔ “Від”")
+        (1.0, {"a": [], "b": [{"text": "Від"}]}, "0.99+"),
+        # floored, not rounded: 0.996 is not "1.00"
+        (0.996, {"a": [{"text": "x"}], "b": []}, "0.99"),
+        (0.996, None, "0.99"),
+        (0.97, None, "0.97"),
+        (0.0, None, "0.00"),
+    ],
+)
+def test_a_fidelity_never_reads_one_beside_a_difference(
+    fidelity: float, differences: dict | None, shown: str
+) -> None:
+    from framing.report import fidelity_label
+
+    assert fidelity_label(fidelity, differences) == shown
 
 
 def test_cli_text_points_a_lone_claim_at_its_possible_counterparts() -> None:
@@ -414,3 +441,22 @@ def test_cli_stderr_has_no_model_loading_bar(seed_copy: Path, seed_ids: dict[str
     )
     assert done.returncode == 0, done.stderr
     assert "Loading weights" not in done.stderr and '"claims"' in done.stdout
+
+
+def test_the_page_shows_a_quote_fidelity_as_the_text_output_does() -> None:
+    """The web page's quote line and score card read the fidelity through the same label."""
+    from flask import Flask, render_template_string
+
+    from webapp.filters import figure_value, init_app
+
+    app = Flask(__name__)
+    init_app(app)
+    with app.app_context():
+        line = render_template_string(
+            "{{ q.fidelity|fidelity(q.differences) }}",
+            q={"fidelity": 1.0, "differences": {"a": [], "b": [{"text": "Від"}]}},
+        )
+    assert line == "0.99+"
+    template = Path(__file__).parents[1] / "webapp" / "templates" / "event.html"
+    assert "fidelity {{ q.fidelity|fidelity(q.differences) }}" in template.read_text("utf-8")
+    assert figure_value(0.996, "quote_fidelity") == "0.99"

@@ -98,6 +98,37 @@ def test_one_participant_in_its_forms(
     assert differs(read(a, lang_a), read(b, lang_b)) == reason
 
 
+@pytest.mark.parametrize(
+    ("a", "lang_a", "b", "lang_b", "reason"),
+    [
+        # English capitalises the institution Russian writes lowercase (RIA Novosti Krym and
+        # Euromaidan Press quoting Zelenskyy's post, 8 Feb 2024): not other people
+        ('"Сегодня к руководству вооруженными силами Украины приступает новая управленческая '
+         "команда.", "ru",
+         "Starting today, a new management team will take over the Armed Forces’ leadership,” "
+         "Zelenskyy said.", "en", None),
+        ("Министр заявил, что Россия готова.", "ru",
+         "The Foreign Minister said Russia was ready.", "en", None),
+        # a title does not hide the people named beside it
+        ("Шольц поговорил с Путиным.", "ru", "The Defense Minister spoke with Erdogan.", "en",
+         "different people named"),
+        # within one language titles are names as before
+        ("Sources at the Defense Ministry denied it.", "en", "The Foreign Office denied it.", "en",
+         "different people named"),
+    ],
+)  # fmt: skip
+def test_titles_are_not_names_across_languages(
+    a: str, lang_a: str, b: str, lang_b: str, reason: str | None
+) -> None:
+    assert differs(read(a, lang_a), read(b, lang_b)) == reason
+
+
+def test_a_title_across_languages_does_not_block_equivalent() -> None:
+    ru = read("Зеленский назначил Сырского главнокомандующим.", "ru")
+    en = read("Zelensky appointed Syrskyi as Commander-in-Chief.", "en")
+    assert differs(ru, en) is None and equivalent_readings(ru, en)
+
+
 def test_sentence_guard_indexes_both_sides() -> None:
     guard = sentence_guard(
         ["Путин приедет.", "Путин не приедет."], "ru", ["Putin will come."], "en"

@@ -58,6 +58,29 @@ def test_compare_and_save(client) -> None:
     assert len(client.get("/api/articles").get_json()["articles"]) == 6
 
 
+def test_an_outlet_typed_for_a_text_already_saved_is_said_not_applied(client) -> None:
+    """A text already in the corpus keeps the outlet it was saved with; the form dropped a
+    typed outlet without a word while `ingest` warned (QA, session 24). The page and its JSON
+    twin say so, and the page is shown rather than the permalink, so the note is read."""
+    data = {"csrf_token": token(client), "text1": RU, "text2": EN, "save": "yes"}
+    assert client.post("/compare/new", data=data).status_code == 303
+    again = client.post("/compare/new", data={**data, "outlet2": "Kyiv Wire"})
+    html = again.get_data(as_text=True)
+    assert again.status_code == 200, html[:500]
+    assert (
+        "Article 2: this text is already in the corpus (saved earlier under “no outlet”), so "
+        "the outlet you typed “Kyiv Wire” was not applied" in html
+    )
+    assert "Article 1: this text" not in html  # nothing typed for it: nothing to say
+    body = {"texts": [RU, {"text": EN, "outlet": "Kyiv Wire"}], "save": True}
+    answer = client.post("/api/compare", json=body).get_json()
+    assert list(answer["not_applied"]) == ["text2"]
+    assert "“Kyiv Wire” was not applied" in answer["not_applied"]["text2"]
+    # nothing typed: nothing to say
+    plain = client.post("/api/compare", json={"texts": [RU, EN], "save": True}).get_json()
+    assert plain["not_applied"] == {}
+
+
 def test_one_text_is_not_enough(client) -> None:
     response = client.post("/compare/new", data={"csrf_token": token(client), "text1": RU})
     assert response.status_code == 400

@@ -87,6 +87,29 @@ def test_a_rows_confirm_buttons_say_which_sentences(page) -> None:
     assert lit and all(f'id="{s}"' in html for ids in lit for s in ids.split())
 
 
+def test_a_rows_pairs_sit_under_the_row_not_stacked_in_its_label(page) -> None:
+    """With three reports a row's label column stacked every pair's name with its ✓ ✗: a
+    row ~500 px tall around one line of text per report (QA, session 24). The pairs of a
+    row's own links go on one line under its cells; the label column keeps the row's kind."""
+    html = page["html"]
+    rows = re.findall(r'<div class="mrow (?:shared|possible)"(.*?)(?=<div class="mrow |</section>)',
+                      html, re.S)  # fmt: skip
+    assert rows
+    for row in rows:
+        gutter = row.split('<div class="cell"', 1)[0]
+        under = re.search(r'<div class="row-links" data-row-links>(.*?)</div>', row, re.S)
+        assert under, row[:300]
+        assert under[1].count("data-link-tools") >= 1
+        assert "data-link-tools" not in gutter
+    # a possible counterpart in another row: its ✓ ✗ under the row too, after the row it names
+    # (the three Peskov reports have one: not an empty check)
+    pointing = [r for r in re.findall(r'<div class="row-links" data-row-links>(.*?)</div>', html,
+                                      re.S) if "row-links-to" in r]  # fmt: skip
+    assert pointing and all(
+        re.search(r'<span class="row-links-to">counterpart in row \d+:</span>', r) for r in pointing
+    )
+
+
 def test_a_reason_for_a_possible_counterpart_is_given_once(page) -> None:
     """Two pairs of the three withheld for one reason read "differs: one side is negated"
     twice in one row's label (each pair has its ✓ / ✗ below)."""

@@ -11,7 +11,14 @@ from markupsafe import Markup
 
 from framing.markup import Segment
 from framing.outlets import publisher_label
-from framing.report import categories, figures, language_note, title_marks, without_stray_marks
+from framing.report import (
+    categories,
+    fidelity_label,
+    figures,
+    language_note,
+    title_marks,
+    without_stray_marks,
+)
 from framing.wording.matched_word import quoted
 
 
@@ -22,7 +29,7 @@ def figure_value(value: Any, name: str) -> str:
     if name.endswith("_share"):
         return f"{100 * float(value):.0f}%"
     if name == "quote_fidelity":
-        return f"{float(value):.2f}"
+        return fidelity_label(value)  # floored, as each quote's line shows it
     if isinstance(value, float):
         return f"{value:.1f}"
     return str(value)
@@ -98,6 +105,7 @@ def today() -> str:
 def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(categories=categories, figures=figures, today=today)
     app.jinja_env.filters["figure"] = figure_value
+    app.jinja_env.filters["fidelity"] = fidelity_label
     app.jinja_env.filters["quoted"] = quoted
     # a sentence cut short inside «…» on a page: its own opening mark, which the cut leaves
     # unclosed, would double the page's («««Виходячи з…» and …», QA, session 24)

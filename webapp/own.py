@@ -39,6 +39,9 @@ class Submission:
     errors: dict[str, str] = field(default_factory=dict)
     texts: dict[str, str] = field(default_factory=dict)  # pasted texts, to refill the form
     fetched: dict[str, dict[str, Any]] = field(default_factory=dict)  # links, by slot field
+    # per slot field, a note on what was typed but not applied (a text already stored keeps
+    # its outlet: the form dropped a typed outlet without a word, QA session 24)
+    notes: dict[str, str] = field(default_factory=dict)
 
 
 def read_submission(form: Any, files: Any) -> Submission:
@@ -171,6 +174,8 @@ def _analyse(store: Store, submission: Submission) -> dict[str, Any]:
                 else:
                     ids.append(str(result.article_id))
                     numbers[str(result.article_id)] = int(slot[-1])
+                    if result.not_applied:
+                        submission.notes[slot] = _not_applied_note(store, raw, result)
             if len(ids) < 2:
                 raise _NothingCompared
     except _NothingCompared:
@@ -179,6 +184,24 @@ def _analyse(store: Store, submission: Submission) -> dict[str, Any]:
     # cannot share the three claims the automatic judgement needs).
     report = comparison_report(store, ids, get_embedder(), same_event=True)
     return {"report": report, "ids": ids, "numbers": numbers}
+
+
+def _not_applied_note(store: Store, raw: RawInput, result: Any) -> str:
+    """In plain words: this text is already in the corpus, and what the user gave of it
+    (the outlet typed; a link's address) stays as it was first saved."""
+    stored = store.article(str(result.article_id))
+    names = {"outlet": "outlet", "date": "date", "url": "address"}
+    typed = {"outlet": (raw.fields or {}).get("outlet")}
+    given = ", ".join(
+        f"the {names[key]} {'you typed ' if key in typed else ''}“{typed.get(key) or value}”"
+        for key, value in result.not_applied.items()
+    )
+    kept = stored.get("outlet_name") or stored.get("outlet") or "no outlet"
+    return (
+        f"{raw.source}: this text is already in the corpus (saved earlier under “{kept}”), "
+        f"so {given} was not applied; a text is stored once, with what it was first "
+        "saved with."
+    )
 
 
 @bp.get("/compare/new")
@@ -202,7 +225,7 @@ def submit() -> Any:
             save=save,
         ), 400  # fmt: skip
     permalink = url_for("compare.compare", articles=outcome["ids"], same_event=1) if save else None
-    if permalink and not submission.errors and not submission.fetched:
+    if permalink and not submission.errors and not submission.fetched and not submission.notes:
         # Saved: the result is the comparison of stored articles, so show it at its
         # permanent address (one code path with /compare; same ids, same settings).
         return redirect(permalink, code=303)
@@ -210,7 +233,8 @@ def submit() -> Any:
     context = comparison_context(outcome["report"], linkable=save, numbers=outcome["numbers"])
     return render_template(
         "event.html", event=None, own=True, own_saved=save, refused=submission.errors,
-        fetched=submission.fetched, permalink=permalink, **context,
+        fetched=submission.fetched, not_applied=submission.notes, permalink=permalink,
+        **context,
     )  # fmt: skip
 
 
@@ -283,6 +307,7 @@ def submit_json() -> Any:
             "permalink": permalink,
             "refused": submission.errors,
             "fetched": submission.fetched,
+            "not_applied": submission.notes,
             "comparison": outcome["report"],
         }
     )

@@ -24,7 +24,9 @@ in full:
   "the West", «Запад»);
   two sentences that both name someone but share no name are about different people.
   When both quote, only the names inside their quotations count: around a quotation one
-  report names the speaker and another says "he".
+  report names the speaker and another says "he". Between two languages the titles and
+  institutions one of them capitalises and the other does not ("the Armed Forces" against
+  «вооруженные силы», ``guard.titles``) are not compared.
 
 Word lists are data (``data/alignment.yaml``, ``guard``). The guard errs towards vetoing:
 a false veto costs a confident link but not the pair (it stays shown as a candidate).
@@ -33,7 +35,7 @@ a false veto costs a confident link but not the pair (it stays shown as a candid
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 
 from framing.alignment.align import thresholds
@@ -66,6 +68,10 @@ class Reading:
     # the names inside the sentence's quotations, None when it quotes nothing
     quoted: frozenset[str] | None = None
     contrastive: bool = False  # a negation of a replaced term ("Biden, not Trump"), not counted
+    # the names that are only titles or institutions (``guard.titles``), and the language:
+    # compared as names only against a sentence of the same language
+    titled: frozenset[str] = frozenset()
+    lang: str | None = None
 
 
 @cache
@@ -90,6 +96,13 @@ def _word_pattern(lang: str, key: str) -> re.Pattern[str]:
     word start (a language without any matches nothing)."""
     found = thresholds()["guard"][key].get(lang) or ["(?!)"]
     return re.compile(r"(?<!\w)(?:" + "|".join(found) + ")", re.IGNORECASE)
+
+
+@cache
+def _titles(lang: str) -> re.Pattern[str]:
+    """A whole word of ``guard.titles`` for ``lang`` (a possessive ending allowed)."""
+    found = thresholds()["guard"].get("titles", {}).get(lang) or ["(?!)"]
+    return re.compile(r"(?:" + "|".join(found) + r")(?:['’]s?)?", re.IGNORECASE)
 
 
 def _scope_patterns(lang: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
@@ -162,6 +175,12 @@ def read(sentence: str, lang: str | None) -> Reading:
     words = [m.group(0) for m in WORD.finditer(sentence)]
     names = _names(words[1:])
     first = participant(words[0]) if words else ""
+    title = _titles(lang or "en")
+    # a skeleton some other name of the sentence also gives stays a name
+    plain = _names([w for w in words[1:] if not title.fullmatch(w)])
+    titled = _names([w for w in words[1:] if title.fullmatch(w)]) - plain
+    if words and title.fullmatch(words[0]) and first not in plain:
+        titled |= {first}
     # "Biden, not Trump", «не двійник, а …»: a particle negating a replaced term, not the
     # claim (``guard.contrastive``); left out of the count, remembered for "equivalent".
     contrasts = [m.span() for m in _word_pattern(lang or "en", "contrastive").finditer(rest)]
@@ -185,7 +204,7 @@ def read(sentence: str, lang: str | None) -> Reading:
     )
     return Reading(
         negations, bool(found_possible), found_forecast, frozenset(names), first, main, inverted,
-        hedged, quoted, len(found) < len(every),
+        hedged, quoted, len(found) < len(every), titled, lang,
     )  # fmt: skip
 
 
@@ -194,8 +213,26 @@ def _names(words: list[str]) -> frozenset[str]:
     return frozenset({participant(w) for w in words if w[0].isupper() and len(w) > 2} - {""})
 
 
+def _untitled(reading: Reading) -> Reading:
+    """``reading`` without the names that are only titles or institutions."""
+    return replace(
+        reading,
+        names=reading.names - reading.titled,
+        first="" if reading.first in reading.titled else reading.first,
+        quoted=None if reading.quoted is None else reading.quoted - reading.titled,
+    )
+
+
+def _comparable(a: Reading, b: Reading) -> tuple[Reading, Reading]:
+    """The two readings as their names are compared: across languages, without titles."""
+    if a.lang == b.lang:
+        return a, b
+    return _untitled(a), _untitled(b)
+
+
 def differs(a: Reading, b: Reading) -> str | None:
     """Why two readings cannot be one statement, or None."""
+    a, b = _comparable(a, b)
     if bool(a.negations) != bool(b.negations):
         return "one side is negated"
     if a.possible != b.possible:
@@ -224,6 +261,7 @@ def equivalent_readings(a: Reading, b: Reading) -> bool:
     found in the other (a stricter test than :func:`differs`, which would drop the link;
     this only keeps it "partial"). A forecast against an act done is never the same claim
     in full, nor a contrast ("Biden, not Trump") against a sentence without one."""
+    a, b = _comparable(a, b)
     if a.forecast != b.forecast or a.hedged != b.hedged or a.contrastive != b.contrastive:
         return False
     # The negations and the verbs that hold one add up alike ("were being prevented" =

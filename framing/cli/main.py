@@ -320,6 +320,13 @@ def events(
     "days apart (without it they are one event unless so dated; an unknown date is not "
     "far apart).",
 )
+@click.option(
+    "--outlet",
+    "outlets",
+    multiple=True,
+    help="Publisher (id or name) of a file or link that does not name one; once per file or "
+    "link, in their order among ARTICLES (stored ids are skipped).",
+)
 @MAX_BYTES_OPTION
 @click.option("-s", "--silent", is_flag=True, help="No status lines on stderr.")
 @friendly_errors
@@ -330,6 +337,7 @@ def compare(
     fmt: str,
     no_phrases: bool,
     same_event: bool,
+    outlets: tuple[str, ...],
     max_bytes: int | None,
     silent: bool,
 ) -> None:
@@ -343,6 +351,8 @@ def compare(
     Example:
 
         framing compare 7883 65b2 --db x.db --format text
+
+        framing compare ria.txt unian.txt --outlet ria --outlet unian --format text
     """
     import time
 
@@ -358,16 +368,18 @@ def compare(
     check_count(len(articles))  # before a file is read or a store created
     limit = max_bytes or setting("max_input_bytes")
     read = [_read_if_input(given, limit) for given in articles]
+    given_outlets = _outlets_in_order(outlets, read)
+    say = _status_line(silent)
     with open_store(db, create=any(items is not None for items in read)) as store:
         with store.transaction():
             ids = [
-                _stored_id(store, given, items) for given, items in zip(articles, read, strict=True)
+                _stored_id(store, given, items, outlet, say)
+                for given, items, outlet in zip(articles, read, given_outlets, strict=True)
             ]
             ids = resolved_ids(store, ids)
         # the model loads for about half a minute on a small machine: say what is going on
         # (on stderr, as ingest and score report their progress; QA, session 19)
         started = time.monotonic()
-        say = _status_line(silent)
         say(f"Comparing {len(ids)} articles…")
         result = run_compare(
             store,
@@ -419,18 +431,45 @@ def _read_if_input(given: str, limit: int) -> list[Any] | None:
     return list(read_inputs([given], limit))
 
 
-def _stored_id(store: Any, given: str, items: list[Any] | None) -> str:
-    """The id of a stored article, ingesting the one input ``given`` held first."""
+def _outlets_in_order(outlets: tuple[str, ...], read: list[list[Any] | None]) -> list[str | None]:
+    """Each argument's ``--outlet``: the Nth given to the Nth file or link (stored ids take
+    none); a count that differs from the number of files and links is an error, since which
+    publisher goes with which file would be a guess."""
     from framing.errors import FramingError
+
+    inputs = sum(items is not None for items in read)
+    if outlets and len(outlets) != inputs:
+        raise FramingError(
+            f"--outlet given {len(outlets)} time{'s' if len(outlets) != 1 else ''} for "
+            f"{inputs} file{'s' if inputs != 1 else ''} or link{'s' if inputs != 1 else ''}: "
+            "give one --outlet per file or link, in their order (stored ids take none)"
+        )
+    given = iter(outlets)
+    return [None if items is None else next(given, None) for items in read]
+
+
+def _stored_id(
+    store: Any,
+    given: str,
+    items: list[Any] | None,
+    outlet: str | None = None,
+    say: Callable[[str], None] | None = None,
+) -> str:
+    """The id of a stored article, ingesting the one input ``given`` held first (with its
+    ``--outlet``, if any; a note through ``say`` when the text was stored without it)."""
+    from framing.errors import FramingError
+    from framing.ingest import IngestOptions
     from framing.ingest import ingest as run_ingest
 
     if items is None:
         return str(store.resolve_id(given))
     if len(items) != 1:
         raise FramingError(f"{given}: compare takes files holding one article each")
-    [result] = run_ingest(items, store)
+    [result] = run_ingest(items, store, IngestOptions(outlet=outlet))
     if result.status == "refused":
         raise FramingError(f"{result.source}: {result.reason}")
+    if result.warning and say is not None:
+        say(f"warning {result.source}: {result.warning}")
     return str(result.article_id)
 
 
@@ -457,7 +496,7 @@ def _warm_up_in_background(app: Any) -> None:
 def render_comparison(result: dict[str, Any]) -> str:
     """The claim matrix as plain text: one block per claim, one line per outlet."""
     from framing.outlets import publisher_label
-    from framing.report import candidates_by_sentence, candidates_elsewhere
+    from framing.report import candidates_by_sentence, candidates_elsewhere, fidelity_label
 
     articles = {a["id"]: a for a in result["articles"]}
     names = {
@@ -511,7 +550,8 @@ def render_comparison(result: dict[str, Any]) -> str:
     for quote in result["quotes"]:
         a, b = quote["a"], quote["b"]
         lines.append(
-            f"Quote fidelity {quote['fidelity']:.2f}: {names[a['article']]} [{a['sentence']}]"
+            f"Quote fidelity {fidelity_label(quote['fidelity'], quote.get('differences'))}: "
+            f"{names[a['article']]} [{a['sentence']}]"
             f" ~ {names[b['article']]} [{b['sentence']}]" + _quoted_part(quote, articles)
         )
     return "\n".join(lines)
