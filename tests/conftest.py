@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 from collections.abc import Iterator
@@ -58,7 +59,7 @@ def store(db_path: Path):
 
 
 @pytest.fixture(scope="session")
-def seed_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def seed_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """A database holding the four seed articles, built once per test session."""
     from framing.ingest import ingest
     from framing.text.readers import read_inputs
@@ -67,13 +68,28 @@ def seed_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     with open_store(path) as opened:
         results = list(ingest(read_inputs([str(SEEDS)], 4 * 2**20), opened))
     assert [r.status for r in results] == ["added"] * 4, results
-    return path
+    built = hashlib.sha256(path.read_bytes()).hexdigest()
+    yield path
+    # A comparison or grouping stored here by one test made later tests see it cached, and
+    # they passed or failed by the order the modules ran in: writers take seed_copy.
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == built, (
+        "a test wrote into the shared seed store; give it seed_copy or seed_module_copy"
+    )
 
 
 @pytest.fixture
 def seed_copy(seed_db: Path, tmp_path: Path) -> Path:
     """A private copy of the seeded database, for tests that write."""
     copy = tmp_path / "seeds.db"
+    shutil.copy(seed_db, copy)
+    return copy
+
+
+@pytest.fixture(scope="module")
+def seed_module_copy(seed_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the seeded database shared by one module's tests, for modules whose
+    module-scoped fixtures compare or group (and so store) once for many tests."""
+    copy = tmp_path_factory.mktemp("seeded-module") / "seeds.db"
     shutil.copy(seed_db, copy)
     return copy
 

@@ -20,8 +20,8 @@ def index_of(article: dict, key: str) -> int:
 
 
 @pytest.fixture(scope="module")
-def peskov_2024(seed_db: Path, seed_ids: dict[str, str], model) -> dict:
-    with open_store(seed_db) as store:
+def peskov_2024(seed_module_copy: Path, seed_ids: dict[str, str], model) -> dict:
+    with open_store(seed_module_copy) as store:
         return compare(store, [seed_ids["001"], seed_ids["002"]], model, phrases=False)
 
 
@@ -127,20 +127,22 @@ def test_negation_and_another_president_are_not_the_same_statement(
     assert text.stdout.startswith("Claim 1 (possible counterpart, check):\n")
 
 
-def test_different_events_share_nothing(seed_db: Path, seed_ids: dict[str, str], model) -> None:
-    with open_store(seed_db) as store:
+def test_different_events_share_nothing(
+    seed_module_copy: Path, seed_ids: dict[str, str], model
+) -> None:
+    with open_store(seed_module_copy) as store:
         result = compare(store, [seed_ids["002"], seed_ids["003"]], model, phrases=False)
     assert result["pairs"][0]["same_event"] is False
     assert result["pairs"][0]["links"] == []
 
 
 def test_an_undated_report_is_one_event_with_what_it_is_put_beside(
-    seed_db: Path, seed_ids: dict[str, str], model
+    seed_module_copy: Path, seed_ids: dict[str, str], model
 ) -> None:
     """000 (Interfax, 2020, no date) beside 003 (Sputnik, 15 Dec 2020): an unknown date is
     not "far apart", so the pair is aligned as one event and its links are shown, though
     it shares too few strong claims for the claim test."""
-    with open_store(seed_db) as store:
+    with open_store(seed_module_copy) as store:
         result = compare(store, [seed_ids["000"], seed_ids["003"]], model, phrases=False)
     [pair] = result["pairs"]
     assert pair["same_event"] is True
@@ -253,9 +255,11 @@ def test_restatements_within_a_report_show_counterparts_when_on(
         (["001", "ffffffff"], NotFound, "No article with id 'ffffffff'"),
     ],
 )
-def test_bad_requests(seed_db: Path, seed_ids: dict[str, str], model, given, error, message):
+def test_bad_requests(
+    seed_module_copy: Path, seed_ids: dict[str, str], model, given, error, message
+):
     ids = [seed_ids.get(g, g) for g in given]
-    with open_store(seed_db) as store, pytest.raises(error, match=message):
+    with open_store(seed_module_copy) as store, pytest.raises(error, match=message):
         compare(store, ids, model, phrases=False)
 
 

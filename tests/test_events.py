@@ -21,8 +21,8 @@ from framing.compare import group_stored_events
 from framing.store import open_store
 
 
-def test_seed_events(seed_db: Path, seed_ids: dict[str, str], model) -> None:
-    with open_store(seed_db) as store:
+def test_seed_events(seed_module_copy: Path, seed_ids: dict[str, str], model) -> None:
+    with open_store(seed_module_copy) as store:
         found = group_stored_events(store, model)
     by_article = {article: event for event in found for article in event["articles"]}
     peskov_2024 = by_article[seed_ids["001"]]
@@ -36,8 +36,10 @@ def test_seed_events(seed_db: Path, seed_ids: dict[str, str], model) -> None:
     assert sorted(a for e in found for a in e["articles"]) == sorted(seed_ids.values())
 
 
-def test_undated_articles_do_not_break_grouping(tmp_path: Path, seed_db: Path, model) -> None:
-    with open_store(seed_db) as store:
+def test_undated_articles_do_not_break_grouping(
+    tmp_path: Path, seed_module_copy: Path, model
+) -> None:
+    with open_store(seed_module_copy) as store:
         first = group_stored_events(store, model)
         again = group_stored_events(store, model)  # from cached vectors: same answer
     assert first == again

@@ -19,8 +19,8 @@ FLOORS = json.loads((ROOT / "tests" / "quality_floors.json").read_text("utf-8"))
 GOLD = ROOT / "tests" / "gold" / "seed_alignment.yaml"
 
 
-def test_seed_alignment(seed_db: Path, seed_ids: dict[str, str], model) -> None:
-    with open_store(seed_db) as store:
+def test_seed_alignment(seed_module_copy: Path, seed_ids: dict[str, str], model) -> None:
+    with open_store(seed_module_copy) as store:
         scores = evaluate_alignment(store, GOLD, seed_ids, model)
     print("seed alignment:", json.dumps(scores))
     confident = scores["tiers"]["same statement"]
