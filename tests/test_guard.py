@@ -66,6 +66,14 @@ def test_not_excluded_against_no_plans() -> None:
         # one side quoting, the other not: the names of the whole sentences, as before
         ("«Шольц поговорил с Путиным», — сказал Песков.", "ru",
          "Macron spoke with Erdogan by phone.", "en", "different people named"),
+        # two first words alike are no shared name: the others differ
+        ("The Kremlin said Peskov would meet Orban.", "en",
+         "The ministry said Zakharova would meet Scholz.", "en", "different people named"),
+        ("Zelensky met Biden in Washington.", "en", "Zelensky met Macron in Paris.", "en",
+         "different people named"),
+        # a first word the other side names later is one participant
+        ("Песков заявил, что Путин готов к разговору.", "ru",
+         "Putin is ready for talks, Peskov said.", "en", None),
     ],
 )  # fmt: skip
 def test_differs(a: str, lang_a: str, b: str, lang_b: str, reason: str | None) -> None:

@@ -248,8 +248,9 @@ def differs(a: Reading, b: Reading) -> str | None:
             return "different people named"
         return None
     # The first word is always capitalised ("Трамп также ...", "This is ..."): it counts as
-    # a name only when the other side names it too.
-    if a.names and b.names and not (a.names | {a.first}) & (b.names | {b.first}):
+    # a name only when the other side names it too, after its own first word — two first
+    # words alike ("The … / The …", "Zelensky met Biden / Zelensky met Macron") share no name.
+    if a.names and b.names and not (a.names & (b.names | {b.first}) or a.first in b.names):
         return "different people named"
     return None
 
