@@ -106,6 +106,13 @@ def decode_reported(data: bytes, source: str) -> Decoded:
             except UnicodeDecodeError as exc:
                 raise InputRefused(source, f"undecodable bytes after a {encoding} BOM") from exc
     if b"\x00" in data:
+        if found := _bomless_utf16(data):
+            text, encoding = found
+            note = (
+                f"not UTF-8: decoded as {encoding} without a byte-order mark, a guess from its"
+                " bytes: check the text"
+            )
+            return Decoded(_checked(text, source), encoding, note)
         raise InputRefused(source, "binary file (contains NUL bytes), not text")
     try:
         return Decoded(_checked(data.decode("utf-8"), source), "utf-8")
@@ -130,6 +137,36 @@ def decode_reported(data: bytes, source: str) -> Decoded:
         return _with_replacements(replaced, n_bad, source)
     note = f"not UTF-8: decoded as {best.encoding}, a guess from its bytes: check the text"
     return Decoded(_checked(text, source), best.encoding, note)
+
+
+def _bomless_utf16(data: bytes) -> tuple[str, str] | None:
+    """UTF-16 saved without a byte-order mark (qa7: such a file was refused as "binary"):
+    every NUL byte on one side of its pair (the high byte of an ASCII character) and the
+    decoded text all letters, digits, spaces and punctuation of the scripts read here. A
+    binary file decoded this way gives control characters or scattered CJK and other
+    scripts, and is still refused."""
+    if len(data) % 2:
+        return None
+    for encoding, side in (("utf-16-le", 1), ("utf-16-be", 0)):
+        if data[1 - side :: 2].count(0) or not data[side::2].count(0):
+            continue
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        readable = sum(
+            1
+            for ch in text
+            if ch in "\t\n\r"
+            or (ch.isprintable() and (ord(ch) < 0x0530 or 0x2000 <= ord(ch) < 0x2070))
+        )
+        if readable >= _UTF16_READABLE * len(text):
+            return text, encoding
+    return None
+
+
+# The share of a BOM-less UTF-16 text's characters that must read as text (see _bomless_utf16).
+_UTF16_READABLE = 0.98
 
 
 def _with_replacements(replaced: str, n_bad: int, source: str) -> Decoded:
