@@ -193,7 +193,7 @@ def test_jsonl_bad_lines_are_refused_and_the_others_ingested(tmp_path: Path) -> 
     assert result.stderr.splitlines() == [
         f"refused {path}:2: field 'text' holds an unpaired surrogate (U+D800), not text",
         f"refused {path}:3: field 'text' is missing",
-        f"refused {path}:4: field 'date' must be a string or null",
+        f"refused {path}:4: field 'date' must be a string or null, not a number (20240105)",
         f"refused {path}:7: malformed JSON line: Unterminated string starting at column 10",
     ]
     summary = json.loads(result.stdout)

@@ -225,6 +225,20 @@ def kind_of(text: str) -> str:
     return "text"
 
 
+def _json_type(value: object) -> str:
+    """What a JSON value is, in JSON's words (qa7: a record whose text was the number
+    20240719 was refused as "must be a non-empty string", which did not say what it was)."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, int | float):
+        return f"a number ({value})"
+    return (
+        "a list" if isinstance(value, list) else "an object" if isinstance(value, dict) else "text"
+    )
+
+
 def _record(obj: object, source: str, max_bytes: int) -> RawInput:
     if not isinstance(obj, dict):
         raise InputRefused(source, f"a record must be a JSON object, not {type(obj).__name__}")
@@ -237,7 +251,8 @@ def _record(obj: object, source: str, max_bytes: int) -> RawInput:
         raise InputRefused(source, "field 'text' is missing")
     body = obj[body_key]
     if not isinstance(body, str) or not body.strip():
-        raise InputRefused(source, f"field '{body_key}' must be a non-empty string")
+        found = "an empty one" if isinstance(body, str) else _json_type(body)
+        raise InputRefused(source, f"field '{body_key}' must be a non-empty string, not {found}")
     if len(body.encode("utf-8", "surrogatepass")) > max_bytes:
         raise InputRefused(source, f"field '{body_key}' is larger than {max_bytes} bytes")
     fields: dict[str, str | None] = {}
@@ -246,7 +261,9 @@ def _record(obj: object, source: str, max_bytes: int) -> RawInput:
         if isinstance(value, int | float) and name == "id":
             value = str(value)
         if value is not None and not isinstance(value, str):
-            raise InputRefused(source, f"field '{name}' must be a string or null")
+            raise InputRefused(
+                source, f"field '{name}' must be a string or null, not {_json_type(value)}"
+            )
         fields[name] = value.strip() or None if isinstance(value, str) else None
     for name, value in [(body_key, body), *fields.items()]:
         refuse_surrogates(value, source, name)
