@@ -809,8 +809,34 @@ def shorten(text: str, limit: int, lang: str | None = None) -> str:
         tail = None
     keep = text[tail.start() :] if tail else ""
     room = limit - len(keep) - 1
-    cut = text[: tail.start() if tail else limit][:room].rsplit(" ", 1)[0].rstrip(",;:—–- ")
-    return cut + "…" + keep
+    head = text[: tail.start() if tail else limit]
+    cut = _cut(head, room)
+    if closers := _closers(cut):  # the marks fit within the limit too
+        cut = _cut(head, room - len(closers))
+    return cut + "…" + _closers(cut) + keep
+
+
+def _cut(text: str, room: int) -> str:
+    return text[:room].rsplit(" ", 1)[0].rstrip(",;:—–- ")
+
+
+# Paired quote marks a cut can leave open; „ is left out (its closer “ opens in English).
+_PAIRED_MARKS = (("«", "»"), ("“", "”"))
+
+
+def _closers(cut: str) -> str:
+    """The marks that close the quotations a cut leaves open, innermost first: a heading cut
+    inside «…» read «…у «шпигунстві за…» with nothing to end the quotation (qa7)."""
+    opened = []
+    for char in cut:
+        for opening, closing in _PAIRED_MARKS:
+            if char == opening:
+                opened.append(closing)
+            elif char == closing and closing in opened:
+                del opened[len(opened) - 1 - opened[::-1].index(closing)]
+    if cut.count('"') % 2:
+        opened.append('"')
+    return "".join(reversed(opened))
 
 
 def _says_who_spoke(clause: str, lang: str | None) -> bool:

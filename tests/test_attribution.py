@@ -347,6 +347,47 @@ SYNTHETIC = [
         '"The time for such a renewal is now," Zelensky wrote.',
         [("named_speaker", "Zelensky", "Zelensky wrote", "direct")],
     ),
+    # qa7: a role's genitive complement is part of who spoke («глава», said qa6's RIA
+    # Novosti Krym), and a court's people are roles (the judge's sentence had no source)
+    (
+        "ru",
+        "«Мы победим», — написал глава киевского режима.",
+        [
+            (
+                "named_speaker",
+                "глава киевского режима",
+                "написал глава киевского режима",
+                "direct",
+            )
+        ],
+    ),
+    (
+        "uk",
+        "Про це заявив голова обласної військової адміністрації.",
+        [
+            (
+                "named_speaker",
+                "голова обласної військової адміністрації",
+                "заявив голова обласної військової адміністрації",
+                "indirect",
+            )
+        ],
+    ),
+    (
+        "ru",
+        "«Признать Гершковича Эвана виновным и назначить наказание», — сказал судья.",
+        [("named_speaker", "судья", "сказал судья", "direct")],
+    ),
+    (
+        "uk",
+        "«Визнати Гершковича винним», — сказав суддя.",
+        [("named_speaker", "суддя", "сказав суддя", "direct")],
+    ),
+    (
+        "en",
+        '"The sentence is 16 years," the judge said.',
+        [("named_speaker", "judge", "the judge said", "direct")],
+    ),
 ]
 
 
@@ -435,3 +476,40 @@ def test_the_cleaned_body_gives_the_same_cues(number: str) -> None:
     assert all(body[a.start : a.end] == a.text for a in found)
     raw = SEED_TABLES[number]
     assert all(row in raw for row in table(body, LANGS[number]))  # furniture only removes cues
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        (
+            "ru",
+            "Главные заявления Владимира Путина:\nотношения России и США опустились «до самой "
+            "низкой точки»;\nРоссия готова к переговорам.\n\nТрамп назвал встречу продуктивной.",
+        ),
+        (
+            "uk",
+            "Головні заяви Путіна:\nвідносини Росії та США «на найнижчій точці»;\nРосія готова "
+            "до переговорів.\n\nТрамп назвав зустріч продуктивною.",
+        ),
+        (
+            "en",
+            'Putin\'s main statements:\nrelations are at "their lowest point";\nRussia is ready '
+            "to talk.\n\nTrump called the meeting productive.",
+        ),
+    ],
+)
+def test_the_items_under_a_heading_of_someones_statements_are_theirs(lang: str, text: str) -> None:
+    """qa7: TVC's items under «Главные заявления Владимира Путина:» had no speaker (qa6),
+    so its partial quotation counted as no direct quote. The items are Putin's until one
+    ends without ";"; the sentence after the list is not."""
+    sentences = split_sentences(text, lang)
+    sources = sentence_sources(sentences, lang)
+    who = [s.attributions[0].who if s.attributions else None for s in sources]
+    assert who[1:3] == [{"en": "Putin", "ru": "Путин", "uk": "Путін"}[lang]] * 2
+    assert [s.quote for s in sources[1:]] == ["direct", "indirect", None]
+    assert sources[1].carried and who[3] is None
+
+
+def test_a_colon_ending_a_sentence_is_no_heading_of_statements() -> None:
+    sentences = split_sentences("Вот что сказал Песков журналистам в Москве:\nзавод горит.", "ru")
+    assert not sentence_sources(sentences, "ru")[1].attributed

@@ -95,6 +95,25 @@ def test_legacy_encodings_are_decoded(tmp_path: Path, encoding: str) -> None:
     assert json.loads(shown.stdout)["text"] == (RU + RU2).strip()
 
 
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_a_byte_order_mark_is_decoded_and_said(tmp_path: Path, encoding: str) -> None:
+    """qa7: a UTF-16 file saved without a BOM was refused as "binary file (contains NUL
+    bytes)"; it is text, read with a warning that the encoding was a guess."""
+    path = tmp_path / "nobom.txt"
+    path.write_bytes((RU + RU2).encode(encoding))
+    result = ingest(tmp_path, str(path))
+    assert result.exit_code == 0, result.stderr
+    [row] = json.loads(result.stdout)["results"]
+    assert f"decoded as {encoding} without a byte-order mark" in row["decoding"]
+    shown = CliRunner().invoke(cli, ["show", row["article_id"], "--db", str(tmp_path / "x.db")])
+    assert json.loads(shown.stdout)["text"] == (RU + RU2).strip()
+    # a binary file whose NUL bytes all fall on one side is still no text
+    path.write_bytes(bytes(range(1, 256)) * 2 + b"\x00\x01" * 20)
+    assert refused_line(ingest(tmp_path, str(path))) == (
+        f"refused {path}: binary file (contains NUL bytes), not text"
+    )
+
+
 def test_too_large(tmp_path: Path) -> None:
     path = tmp_path / "big.txt"
     path.write_bytes(RU.encode() * (4 * 2**20 // len(RU.encode()) + 1))
@@ -174,7 +193,7 @@ def test_jsonl_bad_lines_are_refused_and_the_others_ingested(tmp_path: Path) -> 
     assert result.stderr.splitlines() == [
         f"refused {path}:2: field 'text' holds an unpaired surrogate (U+D800), not text",
         f"refused {path}:3: field 'text' is missing",
-        f"refused {path}:4: field 'date' must be a string or null",
+        f"refused {path}:4: field 'date' must be a string or null, not a number (20240105)",
         f"refused {path}:7: malformed JSON line: Unterminated string starting at column 10",
     ]
     summary = json.loads(result.stdout)

@@ -521,6 +521,36 @@ def test_headline_glued_to_the_first_paragraph() -> None:
     assert result.text == f"{REPORT_A}\n{REPORT_B}"
 
 
+GLAVCOM = (
+    "Московський суд виніс вирок журналісту The Wall Street Journal Евану Гершковичу, якого "
+    "звинувачували у «шпигунстві за підприємством російського ВПК». Про це повідомили "
+    "російські ЗМІ.\nСуд засудив Гершковича до 16 років колонії суворого режиму."
+)
+
+
+def test_a_headline_keeps_its_place_above_its_kicker() -> None:
+    """qa7: Glavcom pasted without its URL, headline and kicker on two lines above the first
+    sentence: the kicker, nearer, won and the headline was dropped as a short fragment."""
+    result = clean(
+        "Московський суд обрав суворе покарання журналісту The Wall Street Journal Гершковичу\n"
+        f"Суд оголосив вирок Гершковичу – 16 років колонії суворого режиму\n{GLAVCOM}"
+    )
+    assert result.title.startswith("Московський суд обрав суворе покарання")
+    assert reasons(result) == {1: "headline", 2: "short-fragment"}
+
+
+@pytest.mark.parametrize(
+    "banner", ["Новости Украины и мира сегодня", "Война России против Украины", "Политика"]
+)
+def test_a_banner_above_a_headline_stays_no_headline(banner: str) -> None:
+    body = (
+        "Президент России Владимир Путин заявил в пятницу, что Москва готова к переговорам с "
+        "Киевом без предварительных условий.\nОб этом он сказал журналистам."
+    )
+    result = clean(f"{banner}\nПутин заявил о готовности к переговорам с Киевом\n{body}")
+    assert result.title == "Путин заявил о готовности к переговорам с Киевом"
+
+
 def test_headline_below_a_photo_credit_is_not_a_caption() -> None:
     result = clean(f"Фото: Укрінформ\nЗеленський: Україна отримає нові системи ППО\n\n{REPORT_A}")
     assert reasons(result) == {1: "photo-credit", 2: "headline"}

@@ -39,3 +39,18 @@ def test_hedges_are_within_the_total_and_the_labels_say_so(scores: dict) -> None
     assert "distancing hedges included" in shown["loaded_total_per_100_words"]["help"]
     assert shown["hedges_per_100_words"]["label"].endswith("(within loaded words)")
     assert "not counted twice" in shown["hedges_per_100_words"]["help"]
+
+
+def test_the_unnamed_sources_line_says_what_it_counts() -> None:
+    """qa7: the card said unnamed sources were "sources", "experts" or "media" without a name,
+    but Glavcom's «Про це повідомили російські ЗМІ.» counts as a source named (the media, as
+    README's table has it), not as an unnamed one: the help may not promise media."""
+    text = (
+        "Суд засудив журналіста до 16 років. Про це повідомили російські ЗМІ. "
+        "За даними джерел, обмін готують."
+    )
+    record = score_one(RawInput(source="t.txt", text=text), IngestOptions(lang="uk"), False)
+    s = record["scores"]
+    assert s["attributed_sentence_share"]["evidence"] == [1, 2]
+    assert s["anonymous_source_share"]["evidence"] == [2]  # the sources, not the media
+    assert 'or "media" without a name' not in figures()["anonymous_source_share"]["help"]

@@ -1379,3 +1379,20 @@ def test_words_quoted_again_after_their_speaker_are_the_speakers() -> None:
     # a word or two quoted again stays the outlet's (repeated_quote_min_words, common.yaml)
     irony = 'He said the "reforms" were needed.\n\nYet the "reforms" emptied the seminaries.'
     assert ('"reforms"', SCARE_QUOTES) in flagged(irony, "en")
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        # qa7: a court's sentence is no label: Glavcom's «колонії суворого режиму» and TAG24's
+        # quoted "strict regime colony" were read as "calling a government a regime".
+        ("uk", "Суд засудив Гершковича до 16 років колонії суворого режиму."),
+        ("uk", "Засуджений відбуватиме покарання в колонії загального режиму."),
+        ("ru", "Его приговорили к трём годам колонии общего режима."),
+        ("en", "He was sentenced to 16 years in a strict regime colony."),
+        ("en", "He was sent to a strict-regime penal colony."),
+        ("en", "He faces 20 years in a maximum security regime colony."),
+    ],
+)
+def test_a_prisons_regime_is_literal(lang: str, text: str) -> None:
+    assert find_loaded(text, lang) == []

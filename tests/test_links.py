@@ -560,3 +560,21 @@ def test_a_quotation_no_report_opens_with_leaves_the_event_to_a_title() -> None:
     assert event_title({"articles": [uk, en], "rows": [both]})["text"] == (
         "Ukraine withdraws from Avdiivka"
     )
+
+
+def test_a_heading_cut_inside_a_quotation_closes_it() -> None:
+    """qa7: Glavcom's first sentence as an event heading ended «…у «шпигунстві за…», the
+    quotation opened and never closed."""
+    from framing.report import shorten
+
+    uk = (
+        "Московський суд виніс вирок журналісту The Wall Street Journal Евану Гершковичу, "
+        "якого звинувачували у «шпигунстві за підприємством російського ВПК»."
+    )
+    cut = shorten(uk, 120, "uk")
+    assert cut.endswith("«шпигунстві за…»") and len(cut) <= 120
+    nested = "Он заявил, что «мы не будем «играть в поддавки» с теми, кто угрожает нашей стране»"
+    assert shorten(nested, 80, "ru").endswith("…»")
+    en = 'He called it a "special military operation going according to plan" again and again'
+    assert shorten(en, 60, "en").endswith('…"')
+    assert shorten("«Мы победим», — заявил он. " * 6, 60, "ru").count("«") == 2

@@ -152,7 +152,7 @@ def test_jsonl_records_and_bad_lines(tmp_path: Path) -> None:
             "malformed JSON line: Expecting property name enclosed in double quotes at column 2",
         ),
         ("batch.jsonl:3", "field 'text' is missing"),
-        ("batch.jsonl:4", "field 'date' must be a string or null"),
+        ("batch.jsonl:4", "field 'date' must be a string or null, not a number (20241107)"),
         ("batch.jsonl:5", "a record must be a JSON object, not list"),
         ("batch.jsonl:7", "ok"),
     ]
@@ -166,13 +166,25 @@ def test_jsonl_records_and_bad_lines(tmp_path: Path) -> None:
     }
 
 
+def test_a_record_of_the_wrong_type_says_what_it_is(tmp_path: Path) -> None:
+    """qa7: a JSON array with a record whose text was the number 20240719."""
+    records = [{"text": RU}, {"text": 20240719}, {"text": ["a"]}, {"text": RU, "outlet": True}]
+    path = write(tmp_path, "batch.json", json.dumps(records))
+    reasons = [i.reason for i in read_inputs([str(path)], LIMIT) if isinstance(i, InputRefused)]
+    assert reasons == [
+        "field 'text' must be a non-empty string, not a number (20240719)",
+        "field 'text' must be a non-empty string, not a list",
+        "field 'outlet' must be a string or null, not true or false",
+    ]
+
+
 def test_json_list_file(tmp_path: Path) -> None:
     path = write(tmp_path, "batch.json", json.dumps([{"text": RU}, {"text": ""}]))
     items = list(read_inputs([str(path)], LIMIT))
     assert isinstance(items[0], RawInput)
     assert isinstance(items[1], InputRefused)
     assert items[1].source.endswith("batch.json[2]")
-    assert items[1].reason == "field 'text' must be a non-empty string"
+    assert items[1].reason == "field 'text' must be a non-empty string, not an empty one"
 
 
 @pytest.mark.parametrize(

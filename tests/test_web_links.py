@@ -70,6 +70,8 @@ def test_correcting_a_link_shows_everywhere_and_undoes(client, seed_event, seeds
     # page's «…», not doubled («"Общение…»; «««Виходячи…», QA, session 24)
     bar = page.split("data-undo-bar>")[1].split("</div>")[0]
     assert '«<span lang="ru">Общение не исключается.</span>»' in bar
+    # a shortened sentence ends in one ellipsis character, as the ✓ / ✗ titles do (qa7)
+    assert "..." not in bar and "…</span>»" in bar
     after = client.get(f"/api/events/{seed_event['id']}").get_json()["comparison"]
     row = shared_with(after, ru["id"], quote)
     assert row["kind"] == "shared" and row["status"] == "confirmed"

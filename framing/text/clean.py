@@ -494,29 +494,57 @@ def _pick_title(
     if page_url:
         slugs.append(_slug_words(page_url))
     sizes = Counter(ln.para for ln in content)
-    best, best_score = None, s["title_min_score"] - 1
-    for ln in content[:start]:
+
+    def shaped(ln: _Line) -> bool:  # short, not ending like a sentence, not lowercase
         bare = ln.text.rstrip(_CLOSERS)
-        if (
+        return not (
             ln.reason is not None
             or not s["title_min_words"] <= ln.words <= s["title_max_words"]
             or len(ln.text) > s["title_max_chars"]
             or bare.endswith((".", ",", ":", ";"))
             or not any(c.isalpha() for c in ln.text)
             or ln.lowercase
-        ):
+        )
+
+    # The line above the article, or the first of a run of such lines right above it in
+    # one paragraph: a headline with its kicker below it (qa7: Glavcom's «Суд оголосив
+    # вирок…» under «Московський суд обрав суворе покарання…» won as the line nearest).
+    above = start - 1
+    while (
+        above > 0
+        and content[above - 1].para == content[above].para
+        and content[above - 1].words >= 4 <= content[above].words
+        and shaped(content[above - 1])
+        and shaped(content[above])
+        and _shared(content[above - 1], content[start])
+        >= max(2, _shared(content[above], content[start]))
+    ):
+        above -= 1  # a banner or rubric shares fewer words with the first sentence than a headline
+    best, best_score = None, s["title_min_score"] - 1
+    for ln in content[:start]:
+        if not shaped(ln):
             continue
         score = (
             2 * (counts[ln.key] > 1)
             + 2 * _in_slug(ln.text, slugs, s["slug_overlap"])
             + (sizes[ln.para] == 1)
             + (ln.words >= 4)
-            + (ln is content[start - 1])
+            + (ln is content[above])
         )
         if score > best_score:
             best, best_score = ln, score
     # The headline is the first copy of a repeated one; the others are its repeats.
     return next((ln for ln in content if best and ln.key == best.key and not ln.reason), best)
+
+
+def _stems(text: str) -> set[str]:
+    """The first five letters of the words of four letters or more: enough to tell that a
+    headline and a first sentence speak of the same things across their word endings."""
+    return {w.casefold()[:5] for w in _WORD.findall(text) if len(w) >= 4}
+
+
+def _shared(line: _Line, sentence: _Line) -> int:
+    return len(_stems(line.text) & _stems(sentence.text))
 
 
 def _slug_words(url: str) -> set[str]:

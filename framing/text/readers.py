@@ -106,6 +106,13 @@ def decode_reported(data: bytes, source: str) -> Decoded:
             except UnicodeDecodeError as exc:
                 raise InputRefused(source, f"undecodable bytes after a {encoding} BOM") from exc
     if b"\x00" in data:
+        if found := _bomless_utf16(data):
+            text, encoding = found
+            note = (
+                f"not UTF-8: decoded as {encoding} without a byte-order mark, a guess from its"
+                " bytes: check the text"
+            )
+            return Decoded(_checked(text, source), encoding, note)
         raise InputRefused(source, "binary file (contains NUL bytes), not text")
     try:
         return Decoded(_checked(data.decode("utf-8"), source), "utf-8")
@@ -130,6 +137,36 @@ def decode_reported(data: bytes, source: str) -> Decoded:
         return _with_replacements(replaced, n_bad, source)
     note = f"not UTF-8: decoded as {best.encoding}, a guess from its bytes: check the text"
     return Decoded(_checked(text, source), best.encoding, note)
+
+
+def _bomless_utf16(data: bytes) -> tuple[str, str] | None:
+    """UTF-16 saved without a byte-order mark (qa7: such a file was refused as "binary"):
+    every NUL byte on one side of its pair (the high byte of an ASCII character) and the
+    decoded text all letters, digits, spaces and punctuation of the scripts read here. A
+    binary file decoded this way gives control characters or scattered CJK and other
+    scripts, and is still refused."""
+    if len(data) % 2:
+        return None
+    for encoding, side in (("utf-16-le", 1), ("utf-16-be", 0)):
+        if data[1 - side :: 2].count(0) or not data[side::2].count(0):
+            continue
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        readable = sum(
+            1
+            for ch in text
+            if ch in "\t\n\r"
+            or (ch.isprintable() and (ord(ch) < 0x0530 or 0x2000 <= ord(ch) < 0x2070))
+        )
+        if readable >= _UTF16_READABLE * len(text):
+            return text, encoding
+    return None
+
+
+# The share of a BOM-less UTF-16 text's characters that must read as text (see _bomless_utf16).
+_UTF16_READABLE = 0.98
 
 
 def _with_replacements(replaced: str, n_bad: int, source: str) -> Decoded:
@@ -188,6 +225,20 @@ def kind_of(text: str) -> str:
     return "text"
 
 
+def _json_type(value: object) -> str:
+    """What a JSON value is, in JSON's words (qa7: a record whose text was the number
+    20240719 was refused as "must be a non-empty string", which did not say what it was)."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, int | float):
+        return f"a number ({value})"
+    return (
+        "a list" if isinstance(value, list) else "an object" if isinstance(value, dict) else "text"
+    )
+
+
 def _record(obj: object, source: str, max_bytes: int) -> RawInput:
     if not isinstance(obj, dict):
         raise InputRefused(source, f"a record must be a JSON object, not {type(obj).__name__}")
@@ -200,7 +251,8 @@ def _record(obj: object, source: str, max_bytes: int) -> RawInput:
         raise InputRefused(source, "field 'text' is missing")
     body = obj[body_key]
     if not isinstance(body, str) or not body.strip():
-        raise InputRefused(source, f"field '{body_key}' must be a non-empty string")
+        found = "an empty one" if isinstance(body, str) else _json_type(body)
+        raise InputRefused(source, f"field '{body_key}' must be a non-empty string, not {found}")
     if len(body.encode("utf-8", "surrogatepass")) > max_bytes:
         raise InputRefused(source, f"field '{body_key}' is larger than {max_bytes} bytes")
     fields: dict[str, str | None] = {}
@@ -209,7 +261,9 @@ def _record(obj: object, source: str, max_bytes: int) -> RawInput:
         if isinstance(value, int | float) and name == "id":
             value = str(value)
         if value is not None and not isinstance(value, str):
-            raise InputRefused(source, f"field '{name}' must be a string or null")
+            raise InputRefused(
+                source, f"field '{name}' must be a string or null, not {_json_type(value)}"
+            )
         fields[name] = value.strip() or None if isinstance(value, str) else None
     for name, value in [(body_key, body), *fields.items()]:
         refuse_surrogates(value, source, name)

@@ -139,6 +139,7 @@ def sentence_sources(sentences: Sequence[SentenceLike], lang: str) -> list[Sente
     lang_rules = rules(lang)
     own = _own(sentences, lang_rules)
     carried = _carry(sentences, own, lang_rules)
+    listed = _listed(sentences, own, int(lang_rules.settings["max_list_items"]))
     out = []
     for i, s in enumerate(sentences):
         if own[i]:
@@ -147,6 +148,9 @@ def sentence_sources(sentences: Sequence[SentenceLike], lang: str) -> list[Sente
             out.append(SentenceSource(i, s.start, s.end, tuple(own[i]), False, quote))
         elif i in carried:  # a sentence of someone's quotation
             out.append(SentenceSource(i, s.start, s.end, carried[i], True, "direct"))
+        elif i in listed:  # an item of a list of someone's statements
+            quote = "direct" if _QUOTE_MARK.search(s.text) else "indirect"
+            out.append(SentenceSource(i, s.start, s.end, listed[i], True, quote))
         else:
             out.append(SentenceSource(i, s.start, s.end))
     return out
@@ -359,6 +363,37 @@ class _Resolver:
         elif a.kind == "document" and a.who is not None:
             self.documents.append(a)
         return a
+
+
+# What ends a heading that introduces a list («Главные заявления Владимира Путина:») and
+# an item that another follows («…;»); a quote mark in an item makes it a direct quote.
+_HEADING_END = re.compile(r":\s*$")
+_ITEM_END = re.compile(r";\s*$")
+_QUOTE_MARK = re.compile(r"[«\"„“]")
+
+
+def _listed(
+    sentences: Sequence[SentenceLike], own: list[list[Attribution]], limit: int
+) -> dict[int, tuple[Attribution, ...]]:
+    """Items of a list under a heading that is all a speaker's cue and ends in a colon
+    («Главные заявления Владимира Путина:», "Putin's main statements:", «Песков заявил:»)
+    are that speaker's: the sentences after it with no cue of their own, while the one
+    before ends in ";" (or is the heading), at most ``limit`` (qa7: TVC's items had no
+    source)."""
+    listed: dict[int, tuple[Attribution, ...]] = {}
+    for i, heading in enumerate(sentences):
+        cues = tuple(a for a in own[i] if a.kind == "named_speaker" and a.who)
+        if not cues or not _HEADING_END.search(heading.text):
+            continue
+        if _words(heading.text) > sum(_words(a.text) for a in cues):
+            continue  # more than the cue: a sentence that ends in a colon, not a heading
+        for j in range(i + 1, min(i + 1 + limit, len(sentences))):
+            if own[j]:
+                break
+            listed[j] = cues
+            if not _ITEM_END.search(sentences[j].text):
+                break
+    return listed
 
 
 def _carry(

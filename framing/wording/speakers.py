@@ -83,6 +83,16 @@ def _nominative(r: Rules, tok: Token) -> bool:
     return False
 
 
+def _genitive(r: Rules, tok: Token) -> bool:
+    """Can the (lowercase) word be a genitive modifier of a role before it («глава
+    киевского режима», «голова обласної адміністрації»)? en has no case: never."""
+    if r.lang == "en":
+        return False
+    return any(
+        p.tag.POS in {"NOUN", "ADJF", "PRTF"} and "gent" in p.tag for p in parses(r.lang, tok.norm)
+    )
+
+
 def classify(r: Rules, tok: Token) -> str:
     """What a word can be in a speaker phrase: pronoun, group, role, name or other."""
     if tok.norm in r.pronouns:
@@ -377,6 +387,8 @@ def right(r: Rules, toks: list[Token], i: int, bounds: list[bool]) -> Speaker | 
             last = j
         elif tok.word[0].isupper():
             last = j  # «спикер Кремля»: a capitalised modifier
+        elif role is not None and last == j - 1 and _genitive(r, tok):
+            last = j  # «глава киевского режима»: the role's complement is part of who spoke
         elif r.lang == "en" and tok.norm not in r.determiners:
             break
         j += 1
