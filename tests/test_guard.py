@@ -405,3 +405,30 @@ def test_a_contrast_is_not_vetoed_but_kept_partial() -> None:
     assert differs(ru, negated) == "one side is negated"
     assert not equivalent_readings(ru, en)
     assert equivalent_readings(ru, contrast)
+
+
+@pytest.mark.parametrize(
+    ("a", "lang_a", "b", "lang_b", "reason"),
+    [
+        # a speaker one side names is who said it, not a participant (qa7, Gershkovich)
+        ("Суд засудив Гершковича до 16 років колонії суворого режиму.", "uk",
+         'He was sentenced to "punishment in the form of imprisonment for a term of 16 years in '
+         'a strict regime colony," Judge Andrei Mineyev said.', "en", None),
+        ('Не було тоді телефонної розмови Путіна з Трампом минулого тижня."', "uk",
+         "По словам представителя Кремля, такой беседы не было.", "ru", None),
+        # two speakers named are two sources
+        ("The talks failed, Peskov said.", "en", "The talks failed, Zakharova said.", "en",
+         "different people named"),
+        # the people of the claim still count beside a speaker
+        ("Putin met Erdogan, Peskov said.", "en", "Biden met Macron.", "en",
+         "different people named"),
+        # a sentence that only names its source is about that source (real gold 111-112)
+        ("Об этом сообщает Süddeutsche Zeitung.", "ru",
+         "This was reported by the German government press service.", "en",
+         "different people named"),
+    ],
+)  # fmt: skip
+def test_a_speaker_named_on_one_side_only(
+    a: str, lang_a: str, b: str, lang_b: str, reason: str | None
+) -> None:
+    assert sentence_guard([a], lang_a, [b], lang_b).veto(0, 0) == reason

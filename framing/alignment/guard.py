@@ -55,6 +55,9 @@ LATIN = [("sch", "sh"), ("ck", "k"), ("ph", "f"), ("ts", "z"), ("tz", "z"), ("c"
 NOT_CONSONANT = re.compile(r"[aeiouyjh_'’-]")
 
 
+DIFFERENT_PEOPLE = "different people named"
+
+
 @dataclass(frozen=True)
 class Reading:
     negations: int
@@ -72,6 +75,9 @@ class Reading:
     # compared as names only against a sentence of the same language
     titled: frozenset[str] = frozenset()
     lang: str | None = None
+    # the names inside the sentence's own attribution cues ("…, Judge Andrei Mineyev said"),
+    # None until SentenceGuard reads them (they need the article's sentences)
+    spoken_by: frozenset[str] | None = None
 
 
 @cache
@@ -213,6 +219,24 @@ def _names(words: list[str]) -> frozenset[str]:
     return frozenset({participant(w) for w in words if w[0].isupper() and len(w) > 2} - {""})
 
 
+def speaker_names(sentences: list[str], lang: str | None) -> list[frozenset[str]]:
+    """Per sentence of one article, the participants named inside its own attribution cues
+    (:func:`framing.alignment.reported.attribution_spans`: "Judge Andrei Mineyev said",
+    «по словам Пескова») when the sentence reports a claim besides them
+    (:func:`~framing.alignment.reported.reported_contents`). A sentence that only names its
+    source («Об этом сообщает Süddeutsche Zeitung.») is about that source: none then."""
+    from framing.alignment.reported import attribution_spans, reported_contents
+
+    spans = attribution_spans(sentences, lang)
+    claims = reported_contents(sentences, lang)
+    return [
+        frozenset().union(*(_names(WORD.findall(text, a, b)) for a, b in found))
+        if claim is not None
+        else frozenset()
+        for text, found, claim in zip(sentences, spans, claims, strict=True)
+    ]
+
+
 def _untitled(reading: Reading) -> Reading:
     """``reading`` without the names that are only titles or institutions."""
     return replace(
@@ -245,13 +269,21 @@ def differs(a: Reading, b: Reading) -> str | None:
     # it vetoed two true confident links of the golds.
     if a.quoted is not None and b.quoted is not None:
         if a.quoted and b.quoted and not a.quoted & b.quoted:
-            return "different people named"
+            return DIFFERENT_PEOPLE
         return None
+    # A speaker one side names and the other does not is who said it, not a participant
+    # («Суд засудив Гершковича…» / "He was sentenced to "…," Judge Andrei Mineyev said."):
+    # left out then; two speakers named (Peskov said / Zakharova said) still differ.
+    names_a, names_b = a.names, b.names
+    if a.spoken_by and not b.spoken_by:
+        names_a = names_a - a.spoken_by
+    elif b.spoken_by and not a.spoken_by:
+        names_b = names_b - b.spoken_by
     # The first word is always capitalised ("Трамп также ...", "This is ..."): it counts as
     # a name only when the other side names it too, after its own first word — two first
     # words alike ("The … / The …", "Zelensky met Biden / Zelensky met Macron") share no name.
-    if a.names and b.names and not (a.names & (b.names | {b.first}) or a.first in b.names):
-        return "different people named"
+    if names_a and names_b and not (names_a & (names_b | {b.first}) or a.first in names_b):
+        return DIFFERENT_PEOPLE
     return None
 
 
@@ -283,9 +315,26 @@ class SentenceGuard:
     ) -> None:
         self.read_a = [read(s, lang_a) for s in sentences_a]
         self.read_b = [read(s, lang_b) for s in sentences_b]
+        self._articles = ((sentences_a, lang_a), (sentences_b, lang_b))
+        self._spoken: list[list[frozenset[str]] | None] = [None, None]
 
     def veto(self, i: int, j: int) -> str | None:
-        return differs(self.read_a[i], self.read_b[j])
+        reason = differs(self.read_a[i], self.read_b[j])
+        if reason != DIFFERENT_PEOPLE or (
+            self.read_a[i].quoted is not None and self.read_b[j].quoted is not None
+        ):
+            return reason
+        # Read the speakers only here: finding the attribution cues costs milliseconds a
+        # sentence, and few pairs ever reach this check.
+        a = replace(self.read_a[i], spoken_by=self._speakers(0)[i])
+        b = replace(self.read_b[j], spoken_by=self._speakers(1)[j])
+        return differs(a, b)
+
+    def _speakers(self, side: int) -> list[frozenset[str]]:
+        found = self._spoken[side]
+        if found is None:
+            found = self._spoken[side] = speaker_names(*self._articles[side])
+        return found
 
     def allows_equivalent(self, i: int, j: int) -> bool:
         return equivalent_readings(self.read_a[i], self.read_b[j])

@@ -77,9 +77,18 @@ def _contents(sentences: tuple[str, ...], lang: str) -> tuple[str | None, ...]:
     return tuple(out)
 
 
+def attribution_spans(sentences: Sequence[str], lang: str | None) -> list[list[tuple[int, int]]]:
+    """Per sentence of one article, the character spans of its own attribution cues (a
+    speaker with a speech verb, «по словам …», "according to …"; none for a sentence whose
+    source is carried from an earlier one, nor in a language without attribution rules)."""
+    return _cue_spans(tuple(sentences), lang or "")
+
+
+@lru_cache(maxsize=64)
 def _cue_spans(sentences: tuple[str, ...], lang: str) -> list[list[tuple[int, int]]]:
     """Per sentence, the character spans of its own attribution cues (none in a language
-    without attribution rules)."""
+    without attribution rules). Cached: the guard asks for them after the reported contents
+    of the same sentences (callers only read the lists)."""
     from framing.wording.attribution import AttributionError, sentence_sources
 
     offsets, start = [], 0
