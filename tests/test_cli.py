@@ -51,6 +51,8 @@ def test_articles_formats_exact(runner: CliRunner, seed_db: Path) -> None:
 
     as_jsonl = runner.invoke(cli, ["articles", "--db", str(seed_db), "--format", "jsonl"]).stdout
     assert as_jsonl == "".join(json.dumps(p, ensure_ascii=False) + "\n" for p in picked)
+    # sqlite-utils' spelling, which a researcher types from habit (QA, session 25)
+    assert runner.invoke(cli, ["articles", "--db", str(seed_db), "--nl"]).stdout == as_jsonl
 
     as_csv = runner.invoke(cli, ["articles", "--db", str(seed_db), "--format", "csv"]).stdout
     lines = as_csv.splitlines()

@@ -59,7 +59,9 @@ DETECTOR_OPTION = click.option(
 
 
 def format_option(choices: tuple[str, ...] = FORMATS, default: str = "json") -> Callable:
-    return click.option(
+    """``--format``; with JSON Lines among the choices also ``--nl``, its sqlite-utils
+    spelling (newline-delimited JSON), which researchers type from habit."""
+    chosen = click.option(
         "--format",
         "fmt",
         type=click.Choice(choices),
@@ -67,6 +69,12 @@ def format_option(choices: tuple[str, ...] = FORMATS, default: str = "json") -> 
         show_default=True,
         help="Output format.",
     )
+    if "jsonl" not in choices:
+        return chosen
+    newline = click.option(
+        "--nl", "fmt", flag_value="jsonl", help="Newline-delimited JSON: --format jsonl."
+    )
+    return lambda command: chosen(newline(command))
 
 
 def progress_bar(stream: Any, label: str, paths: tuple[str, ...], silent: bool) -> Any:
