@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from framing.cli.lab_loaded import train_detector_command
-from framing.lab.detector_train import train_detector, training_settings
+from framing.lab.detector_train import head_seeds, train_detector, training_settings
 from framing.lab.loaded_data import is_test
 from framing.text.morphology import word_spans
 from framing.wording.detector import (
@@ -74,7 +74,11 @@ def test_artifact_is_small_data(name: str) -> None:
     if model.sequential:
         assert model.arrays["proj_w"].shape[0] == columns and model.config["max_words"] >= 8
     else:
-        assert model.arrays["w1"].shape == (columns, model.config["hidden"])
+        heads = model.config.get("heads", 1)  # a seed ensemble: a leading axis of K heads
+        assert model.arrays["w1"].shape == (heads,) * (heads > 1) + (
+            columns,
+            model.config["hidden"],
+        )
     assert 1 <= model.layer <= 12
     lexical = model.config.get("lexical")
     if lexical:  # the linear model over word features: one hashed weight vector a language
@@ -399,6 +403,8 @@ def test_train_detector_writes_a_loadable_artifact(
         # the MLP run reads its document feature from layer 4 (training.json's option,
         # measured in issue 13's session 20 and not shipped); the GRU run from its own layer
         **({"document_layer": 4} if head == "mlp" else {}),
+        # the MLP run trains a seed ensemble of two heads (training.json's head_seeds)
+        "head_seeds": [13, 14] if head == "mlp" else None,
     }
     report = train_detector(data, out, progress=messages.append, overrides=overrides)
     assert report["written"] == str(out) and messages
@@ -412,7 +418,11 @@ def test_train_detector_writes_a_loadable_artifact(
     assert written["languages"] == report["languages"]
     first, width = ("w1", 16) if head == "mlp" else ("proj_w", 16)
     with np.load(out / "head.npz", allow_pickle=False) as arrays:
-        assert arrays[first].dtype == np.float16 and arrays[first].shape[1] == width
+        assert arrays[first].dtype == np.float16 and arrays[first].shape[-1] == width
+    heads = len(head_seeds({**training_settings(), **overrides}))
+    assert json.loads((out / "config.json").read_text("utf-8")).get("heads", 1) == heads
+    assert heads == (2 if head == "mlp" else 1)
+    assert written["settings"]["head_seeds"] == overrides["head_seeds"]  # the report says so
     config = json.loads((out / "config.json").read_text("utf-8"))
     assert config["head"] == head and config.get("max_words", 4) == 4
     # the training data's loaded words score above its plain words (cross-validated)

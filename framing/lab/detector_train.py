@@ -126,16 +126,44 @@ def examples_of(
     return out
 
 
+def head_seeds(settings: dict[str, Any]) -> list[int]:
+    """The seeds of the heads whose probabilities are averaged (``head_seeds``: a seed
+    ensemble, the 'mlp' head only); absent, the one head of ``seed``."""
+    seeds = [int(s) for s in settings.get("head_seeds") or [settings["seed"]]]
+    if len(seeds) != len(set(seeds)):
+        raise DetectorError(f"training.json: head_seeds repeats a seed: {seeds}.")
+    if len(seeds) > 1 and settings.get("head", "mlp") != "mlp":
+        raise DetectorError("training.json: head_seeds applies to the 'mlp' head only.")
+    return seeds
+
+
 def head_config(settings: dict[str, Any]) -> dict[str, Any]:
     """What :class:`Model` needs to know of the head: its kind and, for the sequence head,
-    the longest piece of a sentence it reads as one sequence."""
+    the longest piece of a sentence it reads as one sequence; for an ensemble, how many
+    heads."""
     if settings.get("head", "mlp") == "gru":
         return {"head": "gru", "max_words": int(settings["gru"]["max_words"])}
-    return {"head": "mlp", "hidden": int(settings["hidden"])}
+    heads = len(head_seeds(settings))
+    return {
+        "head": "mlp",
+        "hidden": int(settings["hidden"]),
+        **({"heads": heads} if heads > 1 else {}),
+    }
 
 
 def fit_head(examples: list[Example], settings: dict[str, Any]) -> dict[str, np.ndarray]:
-    """Train the head on ``examples``; returns its arrays (float32)."""
+    """Train the head on ``examples``; returns its arrays (float32). With several
+    ``head_seeds``, one head per seed, stacked along a leading axis (an ensemble whose
+    probabilities :class:`Model` averages)."""
+    seeds = head_seeds(settings)
+    if len(seeds) > 1:
+        each = [_fit_one(examples, {**settings, "seed": seed}) for seed in seeds]
+        return {name: np.stack([arrays[name] for arrays in each]) for name in each[0]}
+    return _fit_one(examples, {**settings, "seed": seeds[0]})
+
+
+def _fit_one(examples: list[Example], settings: dict[str, Any]) -> dict[str, np.ndarray]:
+    """Train one head (at ``settings``' seed) on ``examples``."""
     if settings.get("head", "mlp") == "gru":
         sentences = [e.sentence for e in examples]
         if any(s is None for s in sentences):

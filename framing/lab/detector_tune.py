@@ -232,6 +232,8 @@ def started_net(
     inputs = 3 * records[0].source.states.shape[1] + records[0].extra.shape[1] + 1
     net = _net(settings, inputs)
     if head is not None:
+        if np.ndim(head["w1"]) != 2:
+            raise ValueError("Fine-tuning starts from one head, not a seed ensemble.")
         first, last = net.head[0], net.head[3]
         with torch.no_grad():
             first.weight.copy_(torch.from_numpy(np.asarray(head["w1"], np.float32).T))

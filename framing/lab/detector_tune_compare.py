@@ -282,7 +282,9 @@ def compare(
     report["linear_seconds"] = round(time.perf_counter() - step)
     torch.set_num_threads(int(tune["threads"]))
     step = time.perf_counter()
-    head = fit_head([examples[i] for i in train], {**settings, "threads": int(tune["threads"])})
+    # one head (its seed), not training.json's seed ensemble: the tuned net starts from it
+    one = {**settings, "threads": int(tune["threads"]), "head_seeds": None}
+    head = fit_head([examples[i] for i in train], one)
     frozen = Model({}, head, {})
     probs = {i: frozen.probabilities(examples[i].inputs.astype(np.float32)) for i in scored}
     report["frozen_seconds"] = round(time.perf_counter() - step)

@@ -186,7 +186,8 @@ class Model:
     """The head's weights, its configuration and each language's threshold."""
 
     config: dict[str, Any]
-    # per word ("head": "mlp"): w1 (inputs × hidden), b1, w2 (hidden), b2 (1); sequence
+    # per word ("head": "mlp"): w1 (inputs × hidden), b1, w2 (hidden), b2 (1), or, for an
+    # ensemble of K heads (config.json "heads": K), each with a leading K axis; sequence
     # ("head": "gru"): the arrays of framing.wording.sequence_head
     arrays: dict[str, np.ndarray]
     thresholds: dict[str, dict[str, Cut]]  # language -> text kind -> bars
@@ -214,7 +215,9 @@ class Model:
                 raise DetectorError("The sequence head needs each word's sentence number.")
             pieces = segments(sentence, int(self.config["max_words"]))
             return sigmoid(logits(a, inputs, pieces))
-        return sigmoid(gelu(inputs @ a["w1"] + a["b1"]) @ a["w2"] + a["b2"])
+        if a["w1"].ndim == 2:
+            return sigmoid(gelu(inputs @ a["w1"] + a["b1"]) @ a["w2"] + a["b2"])
+        return ensemble_probabilities(inputs, a)
 
     def blend_weight(self, lang: str) -> float:
         """How much of the head's logit a word's score keeps (1: the head alone); the rest
@@ -282,6 +285,23 @@ class Model:
         return self.states_encoder.get("sentence_prompt") is not None
 
 
+def ensemble_probabilities(inputs: np.ndarray, a: dict[str, np.ndarray]) -> np.ndarray:
+    """The mean of K per-word heads' probabilities (w1: K × inputs × hidden, b1 and w2:
+    K × hidden, b2: K × 1): heads trained alike with different seeds disagree by more than
+    their mean does (issue 13, session 24: PTC's out-of-fold union F1 moved 0.34-0.37 with
+    the seed alone). One matrix product reads every head's hidden layer at once."""
+    heads, columns, hidden = a["w1"].shape
+    first = a["w1"].transpose(1, 0, 2).reshape(columns, heads * hidden)
+    rows = gelu(inputs @ first + a["b1"].reshape(-1)).reshape(len(inputs), heads, hidden)
+    each = np.einsum("nkh,kh->nk", rows, a["w2"]) + a["b2"].reshape(heads)
+    return sigmoid(each).mean(axis=1)
+
+
+def head_count(config: dict[str, Any]) -> int:
+    """How many heads the artifact averages (``config.json`` ``heads``; 1 when absent)."""
+    return int(config.get("heads", 1))
+
+
 def _read_json(name: str, detector: str) -> dict[str, Any]:
     path = artifact_dir(detector).joinpath(name)
     try:
@@ -323,6 +343,11 @@ def _load_model(name: str) -> Model:
             if config.get("lexical"):
                 names = (*names, "lexical_bias", *(f"lexical_{x}" for x in config["languages"]))
             arrays = {name: data[name].astype(np.float32) for name in names}
+        heads = head_count(config)
+        if config.get("head", "mlp") == "mlp" and arrays["w1"].shape[:-2] != (
+            (heads,) if heads > 1 else ()
+        ):
+            raise ValueError(f"config.json says {heads} head(s), w1 is {arrays['w1'].shape}")
     except (OSError, ValueError, KeyError) as exc:
         raise DetectorError(
             f"Cannot read the detector head {path}: {exc}. Rebuild it with "
