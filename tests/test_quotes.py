@@ -319,3 +319,22 @@ def test_many_pairs_take_one_encoder_call_and_give_each_pairs_result(emb, monkey
             )
             assert got.differences == want.differences
             assert (got.fidelity, got.cosine) == (want.fidelity, want.cosine)
+
+
+def test_one_word_in_common_is_no_quoted_part(emb) -> None:
+    """qa7 (Gershkovich's sentence, 19 Jul 2024): Альтернативы' three words of the
+    Investigative Committee against Главком's long FSB quotation share one word's meaning
+    at most; they were shown as "quotes only part of Главком's quotation; compared with that
+    part: “діючи”" at fidelity 0.00. One word is no evidence of a part: compared whole."""
+    ru = (
+        "Следствие считает, что Гершкович работал по заданию ЦРУ с соблюдением «тщательных мер "
+        "конспирации»."
+    )
+    uk = (
+        "За даними ФСБ, Гершкович, нібито «діючи за завданням американської сторони, "
+        "здійснював збір відомостей, що становлять державну таємницю, про діяльність одного з "
+        "підприємств російського військово-промислового комплексу»."
+    )
+    for a, b, la, lb in ((ru, uk, "ru", "uk"), (uk, ru, "uk", "ru")):
+        result = quote_fidelity(a, b, emb, la, lb)
+        assert result is None or result.part is None, result

@@ -271,6 +271,10 @@ def _quoted_part(
     counts = np.convolve(linked.astype(int), np.ones(size, dtype=int), mode="valid")
     start = int(np.argmax(counts))
     inside = [k for k in range(start, start + size) if linked[k]]
+    # One word in common is no evidence that one outlet quotes part of the other's quotation
+    # («тщательных мер конспирации» against a long FSB quote sharing «діючи» alone).
+    if len(inside) < min(len(is_), _partial_min_linked()):
+        return None
     return il[inside[0] : inside[-1] + 1]
 
 
@@ -296,6 +300,10 @@ def _partial_ratio() -> float:
 
 def _partial_window() -> float:
     return float(config()["quotes"]["partial_window"])
+
+
+def _partial_min_linked() -> int:
+    return int(config()["quotes"]["partial_min_linked"])
 
 
 @cache
