@@ -167,3 +167,16 @@ def base() -> Iterator[str]:
 
     with page_server() as url:
         yield url
+
+
+@pytest.fixture
+def artifact_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A private copy of the shipped detector artifact that ``load_model`` reads instead."""
+    from framing.wording import detector
+
+    folder = tmp_path / "detector"
+    shutil.copytree(Path(str(detector.artifact_dir())), folder)
+    monkeypatch.setattr(detector, "artifact_dir", lambda name=None: folder)
+    detector._load_model.cache_clear()
+    yield folder
+    detector._load_model.cache_clear()

@@ -444,21 +444,6 @@ def test_train_detector_without_data_says_how_to_fix(tmp_path: Path) -> None:
     assert "Pass --data with the folder holding" in result.output
 
 
-@pytest.fixture
-def artifact_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    """A private copy of the shipped artifact that load_model reads instead."""
-    import shutil
-
-    from framing.wording import detector
-
-    folder = tmp_path / "detector"
-    shutil.copytree(Path(str(artifact_dir())), folder)
-    monkeypatch.setattr(detector, "artifact_dir", lambda name=None: folder)
-    detector._load_model.cache_clear()
-    yield folder
-    detector._load_model.cache_clear()
-
-
 def test_stale_or_broken_artifact_says_how_to_fix(artifact_copy: Path) -> None:
     config = json.loads((artifact_copy / "config.json").read_text("utf-8"))
     (artifact_copy / "config.json").write_text(json.dumps({**config, "feature_version": 0}))

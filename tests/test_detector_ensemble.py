@@ -4,7 +4,6 @@ seeds, their probabilities averaged; one head (no ``head_seeds``) stays as it wa
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import numpy as np
@@ -13,7 +12,7 @@ import pytest
 from framing.lab.detector_train import Example, fit_head, head_config, training_settings
 from framing.lab.loaded_data import Doc
 from framing.wording import detector
-from framing.wording.detector import DetectorError, Model, artifact_dir, load_model
+from framing.wording.detector import DetectorError, Model, load_model
 
 
 def _examples() -> list[Example]:
@@ -65,16 +64,6 @@ def test_head_seeds_refuse_a_repeat_and_the_sequence_head() -> None:
         head_config(_settings(head_seeds=[3, 3]))
     with pytest.raises(DetectorError, match="'mlp' head only"):
         fit_head(_examples(), _settings(head="gru", head_seeds=[3, 5]))
-
-
-@pytest.fixture
-def artifact_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    folder = tmp_path / "detector"
-    shutil.copytree(Path(str(artifact_dir())), folder)
-    monkeypatch.setattr(detector, "artifact_dir", lambda name=None: folder)
-    detector._load_model.cache_clear()
-    yield folder
-    detector._load_model.cache_clear()
 
 
 def test_an_ensemble_artifact_loads_and_says_its_count(artifact_copy: Path) -> None:
