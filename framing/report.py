@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import bisect
 import math
-import re
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextvars import copy_context
@@ -21,8 +20,8 @@ from typing import Any
 
 from framing.alignment.embedder import Embedder
 from framing.alignment.sentence_states import kept_passes
-from framing.compare import cached_compare, compare_stored, group_stored_events
 from framing.compare import compare as run_compare
+from framing.compare import compare_stored, group_stored_events
 from framing.errors import FramingError, NotFound
 from framing.links import CONFIDENT_TIERS, apply_corrections, row_status
 from framing.markup import Segment, segments
@@ -30,16 +29,11 @@ from framing.outlets import publisher_label
 from framing.records import Sentence
 from framing.settings import packaged_yaml, setting
 from framing.store import Store, analysis_key
-from framing.text.metadata import WIRE_DATELINE, WIRE_PLACE
-from framing.text.morphology import TEXT_WORD_RE, normalise
-from framing.text.quoting import PAIRS, unbalanced
-from framing.wording.attribution_cues import rules
 from framing.wording.detector import detector_fingerprint, load_model
 from framing.wording.glosses import neutral_gloss
 from framing.wording.lexicon import lexicon_fingerprint
 from framing.wording.matched_word import matched_word, neutral_replaces_phrase
 from framing.wording.profile import ArticleText, highlights, profile, title_highlights
-from framing.wording.speakers import is_speech_verb
 from framing.wording.token_states import shared_passes
 
 
@@ -539,310 +533,6 @@ def _sentences_over(article: dict[str, Any]) -> Callable[[int, int], list[int]]:
         return found
 
     return over
-
-
-def discussion_terms(report: dict[str, Any]) -> list[dict[str, Any]]:
-    """The handout's "words to discuss": each report's lexicon hits and editorial asides
-    (background dates and suggestions to check are not words to discuss), one row per
-    report, kind and wording, with how often the report uses it («якобы» three times is one
-    row, ``count`` 3), how many of those uses sit inside a quotation of a speaker
-    (``quoted``: the outlet quotes the word, it does not use it; Sputnik's "shameful" was
-    Putin's, yet the handout set it under Sputnik with no word of it) and how many stand in
-    its headline (``headline``: the title's highlights, which a class reads first, are
-    words to discuss like the body's), in the order the reports and their words come (a
-    report's headline first)."""
-    rows: dict[tuple[str, str, str], dict[str, Any]] = {}
-    for article in report["articles"]:
-        analysis = report["analysis"][article["id"]]
-        in_title = [(h, True) for h in analysis.get("title_highlights") or []]
-        for found, headline in [*in_title, *((h, False) for h in analysis["highlights"])]:
-            if found["source"] != "lexicon" and found["display"] != "editorial":
-                continue
-            key = (article["id"], found["display"], " ".join(found["text"].casefold().split()))
-            row = rows.setdefault(
-                key,
-                {"article": article, "highlight": found, "count": 0, "quoted": 0, "headline": 0},
-            )
-            row["count"] += 1
-            row["quoted"] += bool(found["source"] == "lexicon" and found.get("note"))
-            row["headline"] += headline
-    return list(rows.values())
-
-
-def score_card(report: dict[str, Any], article_id: str) -> list[dict[str, Any]]:
-    """The figures of one article of a comparison (or alone), in display order, each with
-    its evidence resolved to what the reader is pointed at: ``{"kind": "highlight" |
-    "sentence" | "claim" | "quote", "ref": number, "text": ...}``.
-
-    Under the loaded-words total, one line per kind of loaded wording found in any of the
-    compared articles (0.0 where this one has none): with a line only where an article had
-    the kind, the cards side by side had their rows out of line (QA, session 20)."""
-    article = next(a for a in report["articles"] if a["id"] == article_id)
-    analysis = report["analysis"][article_id]
-    values = {**analysis["scores"], **report.get("profiles", {}).get(article_id, {})}
-    kinds = _kinds_found(report)
-    card = []
-    for name, spec in figures().items():
-        figure = values.get(name)
-        if not isinstance(figure, dict) or "value" not in figure:
-            continue
-        evidence = [
-            _evidence(spec["evidence"], ref, article, analysis, report)
-            for ref in figure["evidence"]
-        ]
-        card.append({"name": name, **spec, "value": figure["value"], "evidence": evidence})
-        if name == "loaded_total_per_100_words":
-            by_category = values.get("loaded_per_100_words") or {}
-            card += _per_category(
-                {k: by_category.get(k, {"value": 0.0, "evidence": []}) for k in kinds}, analysis
-            )
-    return card
-
-
-def _kinds_found(report: dict[str, Any]) -> list[str]:
-    """The loaded-wording kinds any article of ``report`` has a line for, in the legend's
-    order (categories.yaml), then any other in the order first met."""
-    found: list[str] = []
-    for article in report["articles"]:
-        scores = report["analysis"][article["id"]]["scores"]
-        for kind in scores.get("loaded_per_100_words") or {}:
-            if kind not in found:
-                found.append(kind)
-    order = list(categories())
-    return sorted(found, key=lambda k: order.index(k) if k in order else len(order))
-
-
-def _per_category(by_category: dict[str, Any], analysis: dict[str, Any]) -> list[dict]:
-    """One line per loaded-wording category given, under the total."""
-    lines = []
-    for category, figure in by_category.items():
-        info = categories().get(category, {"label": category, "legend": ""})
-        evidence = [
-            {"kind": "highlight", "ref": n, "text": analysis["highlights"][n]["text"]}
-            for n in figure["evidence"]
-        ]
-        lines.append(
-            {
-                "name": f"loaded.{category}",
-                "label": f"· {info['label']}",
-                "help": f"{info['legend']} Per 100 words.",
-                "evidence_kind": "highlights",
-                "value": figure["value"],
-                "evidence": evidence,
-            }
-        )
-    return lines
-
-
-def _evidence(
-    kind: str, ref: int, article: dict[str, Any], analysis: dict[str, Any], report: dict[str, Any]
-) -> dict[str, Any]:
-    if kind == "highlights":
-        return {"kind": "highlight", "ref": ref, "text": analysis["highlights"][ref]["text"]}
-    if kind == "sentences":
-        return {"kind": "sentence", "ref": ref, "text": article["sentences"][ref]["text"]}
-    if kind == "claims":
-        return {"kind": "claim", "ref": ref, "text": _claim_text(report, ref)}
-    quote = report["quotes"][ref]
-    return {"kind": "quote", "ref": ref, "text": _sentence_text(report, quote["a"])}
-
-
-def _claim_text(report: dict[str, Any], row: int) -> str:
-    article_id, indices = next(iter(report["claims"][row].items()))
-    return _sentence_text(report, {"article": article_id, "sentence": indices[0]})
-
-
-def _sentence_text(report: dict[str, Any], where: dict[str, Any]) -> str:
-    article = next(a for a in report["articles"] if a["id"] == where["article"])
-    return str(article["sentences"][where["sentence"]]["text"])
-
-
-def event_title(report: dict[str, Any], limit: int = 120) -> dict[str, str] | None:
-    """What an event is about, in the words of its reports: a statement they share (the
-    one most reports open with, then the one most of them share, then one a reader
-    confirmed, then the aligner's strongest), in the words of a report that opens with it
-    (English first), else in English when one report is English; shortened, without a
-    dateline. ``{"text", "lang"}``; None when they share nothing sure (a reader's
-    confirmation makes a possible counterpart sure).
-
-    A report's first sentence is written to stand alone; the strongest link is often a
-    short quote that does not ("Це чиста вигадка." headed the 8 reports of Peskov's denial
-    of 11 Nov 2024) or a sentence that opens with "He". A confirmation says a link is
-    right, not that it is what the event is about: confirming a side quote of the Valdai
-    speech renamed the event after it ("First of all, I can tell you that his behavior…")."""
-    rows = [r for r in report["rows"] if r["kind"] == "shared" and r.get("status") != "possible"]
-    if not rows:
-        return None
-
-    def strength(row: dict[str, Any]) -> tuple[int, int, bool, float]:
-        scores = [link["score"] for link in row["links"] if link["score"] is not None]
-        confirmed = row.get("status") == "confirmed"
-        return _reports_opening(row), len(row["cells"]), confirmed, max(scores, default=0.0)
-
-    best = max(rows, key=strength)  # the earliest of equals: max keeps the first
-    articles = {a["id"]: a for a in report["articles"]}
-
-    def words(aid: str) -> str:
-        return " ".join(articles[aid]["sentences"][i]["text"] for i in best["cells"][aid])
-
-    def loaded(aid: str) -> bool:
-        # The event's heading reads as the site's own words: one outlet's loaded wording
-        # ("Прессекретар російського диктатора Дмитро Пєсков…" headed Peskov's denial on
-        # the home page, though two other reports open with the statement in plain words).
-        # Loaded words the report quotes a speaker saying (a hit with a ``note``) are the
-        # speaker's, and the heading shows them as a quotation.
-        hits = title_highlights(words(aid), articles[aid]["lang"])
-        return any(not hit.get("note") for hit in hits)
-
-    # a report that opens with the statement gives the words (one without loaded wording,
-    # then English first among them): a later sentence leans on what came before ("Peskov
-    # also pointed out that…")
-    chosen = min(
-        best["cells"],
-        key=lambda aid: (0 not in best["cells"][aid], loaded(aid), articles[aid]["lang"] != "en"),
-    )
-    text = words(chosen)
-    if not _reports_opening(best) and text.lstrip()[:1] in PAIRS:
-        # a quotation from inside the reports, which none opens with, says who spoke, not
-        # what happened («Вживаємо заходів щодо стабілізації обстановки…» headed two
-        # reports of the withdrawal from Avdiivka): a report's own title does (one without
-        # loaded wording, English first)
-        titled = [a for a in report["articles"] if (a.get("title") or "").strip()]
-        if titled:
-            title = min(titled, key=lambda a: (_loaded_title(a), a.get("lang") != "en"))
-            return {
-                "text": shorten(title["title"], limit, title["lang"]),
-                "lang": title["lang"] or "",
-            }
-    return {
-        "text": shorten(
-            without_stray_marks(without_dateline(text)), limit, articles[chosen]["lang"]
-        ),
-        "lang": articles[chosen]["lang"] or "",
-    }
-
-
-def _loaded_title(article: dict[str, Any]) -> bool:
-    """Whether an article's title holds loaded wording in the outlet's own voice."""
-    hits = title_highlights(article.get("title"), article.get("lang"))
-    return any(not hit.get("note") for hit in hits)
-
-
-def _reports_opening(row: dict[str, Any]) -> int:
-    """How many reports open with the row's statement."""
-    return sum(0 in indices for indices in row["cells"].values())
-
-
-# A wire dateline and its agency before a report's first words: "Moscow, Feb 19 (Prensa Latina) ",
-# "LONDON, February 26. /TASS/. ", "MOSCOW (Reuters) - ". With no date, only a dash after the
-# agency marks one ("Putin (pictured) said" keeps its brackets).
-_AGENCY = r"(?:\([^()]{2,40}\)|/[^/]{2,20}/)\.?"
-AGENCY_DATELINE = re.compile(
-    rf"^(?:{WIRE_DATELINE.pattern}\s*{_AGENCY}\s*[-–—]?|{WIRE_PLACE}\s*{_AGENCY}\s*[-–—])\s*"
-)
-
-
-def without_dateline(text: str) -> str:
-    """``text`` less a wire dateline at its start (:data:`AGENCY_DATELINE`)."""
-    return AGENCY_DATELINE.sub("", text, count=1)
-
-
-def without_stray_marks(text: str) -> str:
-    """``text`` less a quote mark at its start that nothing in it closes, or at its end that
-    nothing opens: a sentence cut from a longer quotation (‘"This is pure fiction.’) makes a
-    headline that looks broken."""
-    text = text.strip()
-    for opener, closers in PAIRS.items():
-        opened, closed = unbalanced(text, opener)
-        if opened and text.startswith(opener):
-            text = text[1:].lstrip()
-        elif closed and text.endswith(tuple(closers)):
-            text = text[:-1].rstrip()
-    return text
-
-
-def event_headline(
-    store: Store,
-    event: dict[str, Any],
-    embedder: Embedder | None,
-    summaries: dict[str, dict[str, Any]] | None = None,
-) -> dict[str, str] | None:
-    """:func:`event_title` of an event from its stored comparison (never computed here:
-    the home page lists events without comparing them); a lone report's own title.
-    ``summaries`` (:meth:`Store.articles` by id) spares a lone report its article read: the
-    home page lists thousands of them."""
-    members = list(event["articles"])
-    if len(members) == 1:
-        known = (summaries or {}).get(members[0])
-        if known is not None:
-            text, lang = known["title"] or known["lead"] or "", known["lang"]
-        else:
-            article = store.article(members[0])
-            text = article["title"] or (article["sentences"] or [{"text": ""}])[0]["text"]
-            lang = article["lang"]
-        return {"text": shorten(text, 120, lang), "lang": lang or ""} if text else None
-    if embedder is None:
-        return None
-    found = cached_compare(store, members[:3], embedder)
-    if found is None:
-        return None
-    corrected = apply_corrections(
-        found, store.corrections(members[:3]), lambda i: store.article(i)["text"]
-    )
-    return event_title({**corrected, "rows": claim_rows(corrected)})
-
-
-# A short closing clause (", Peskov said."; " – сказал Песков."): kept when it says who spoke.
-_SPEAKER_TAIL = re.compile(r"(?:,|\s[–—])\s[^,–—]{2,40}$")
-
-
-def shorten(text: str, limit: int, lang: str | None = None) -> str:
-    """``text`` cut at a word boundary to at most ``limit`` characters, with an ellipsis;
-    a short closing clause with a speech verb is kept, so a headline still says who
-    spoke (another closing clause is not: «…, який переміг на виборах» said nothing of
-    who). ``lang``: the text's language (any of ru, uk, en when unknown)."""
-    text = " ".join(text.split())
-    if len(text) <= limit:
-        return text
-    tail = _SPEAKER_TAIL.search(text)
-    if tail and not _says_who_spoke(tail.group(0), lang):
-        tail = None
-    keep = text[tail.start() :] if tail else ""
-    room = limit - len(keep) - 1
-    head = text[: tail.start() if tail else limit]
-    cut = _cut(head, room)
-    if closers := _closers(cut):  # the marks fit within the limit too
-        cut = _cut(head, room - len(closers))
-    return cut + "…" + _closers(cut) + keep
-
-
-def _cut(text: str, room: int) -> str:
-    return text[:room].rsplit(" ", 1)[0].rstrip(",;:—–- ")
-
-
-# Paired quote marks a cut can leave open; „ is left out (its closer “ opens in English).
-_PAIRED_MARKS = (("«", "»"), ("“", "”"))
-
-
-def _closers(cut: str) -> str:
-    """The marks that close the quotations a cut leaves open, innermost first: a heading cut
-    inside «…» read «…у «шпигунстві за…» with nothing to end the quotation (qa7)."""
-    opened = []
-    for char in cut:
-        for opening, closing in _PAIRED_MARKS:
-            if char == opening:
-                opened.append(closing)
-            elif char == closing and closing in opened:
-                del opened[len(opened) - 1 - opened[::-1].index(closing)]
-    if cut.count('"') % 2:
-        opened.append('"')
-    return "".join(reversed(opened))
-
-
-def _says_who_spoke(clause: str, lang: str | None) -> bool:
-    languages = [lang] if lang in {"ru", "uk", "en"} else ["ru", "uk", "en"]
-    words = [normalise(w) for w in TEXT_WORD_RE.findall(clause)]
-    return any(is_speech_verb(rules(code), word) for code in languages for word in words)
 
 
 def matrix_records(report: dict[str, Any]) -> list[dict[str, Any]]:

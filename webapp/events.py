@@ -19,12 +19,11 @@ from flask import (
 )
 
 from framing.coverage import event_coverage
+from framing.event_title import event_headline, event_title
 from framing.output import write_rows
 from framing.report import (
     cached_comparison_report,
     chosen_articles,
-    event_headline,
-    event_title,
     find_event,
     matrix_records,
     with_title_highlights,
