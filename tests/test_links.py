@@ -228,8 +228,8 @@ def test_gold_from_db_needs_corrections(runner, seed_copy: Path) -> None:
 def test_possible_counterparts_are_not_shared_until_confirmed() -> None:
     """Links the aligner marks "possible counterpart" (its confidence tiers) show as
     "possible — check"; a reader's confirmation makes them sure."""
-    from framing.event_title import event_title
     from framing.report import claim_rows
+    from framing.report.event_title import event_title
 
     sentence = {"index": 0, "start": 0, "end": 3}
     result = {
@@ -301,7 +301,7 @@ def test_an_event_title_drops_a_quote_mark_its_sentence_never_closes(
 ) -> None:
     """The shared statement that titles an event can be one sentence of a longer quote: the
     8 reports of 11 Nov 2024 were headed ‘"Це чиста вигадка.’ in the browser."""
-    from framing.event_title import event_title
+    from framing.report.event_title import event_title
 
     row = {"kind": "shared", "status": "confirmed", "cells": {"a": [0]}, "links": []}
     report = {"articles": [{"id": "a", "lang": "uk", "sentences": [{"text": sentence}]}]}
@@ -320,7 +320,7 @@ def test_an_event_title_drops_a_quote_mark_its_sentence_never_closes(
     ],
 )
 def test_an_event_title_leaves_out_a_wire_dateline(sentence: str, title: str) -> None:
-    from framing.event_title import event_title
+    from framing.report.event_title import event_title
 
     row = {"kind": "shared", "status": "aligned", "cells": {"a": [0]}, "links": []}
     report = {"articles": [{"id": "a", "lang": "en", "sentences": [{"text": sentence}]}]}
@@ -333,7 +333,7 @@ def test_an_event_title_is_a_statement_a_report_opens_with() -> None:
     reports that share it, one that opens with it gives the words (English first): the
     Bundeswehr-recording event was headed "Peskov also pointed out that…", the English
     report's second sentence, though the Russian one opens with the statement."""
-    from framing.event_title import event_title
+    from framing.report.event_title import event_title
 
     def sentences(*texts: str) -> list[dict]:
         return [{"text": t} for t in texts]
@@ -388,7 +388,7 @@ def test_an_event_title_takes_the_words_of_a_report_without_loaded_wording() -> 
     open with it, and the event was headed in the first one's words, "Прессекретар
     російського диктатора…" (name-calling), on the home page and its own (QA, session 19).
     Loaded words in every report's version: the rule before (English first)."""
-    from framing.event_title import event_title
+    from framing.report.event_title import event_title
 
     def article(aid: str, lang: str, first: str) -> dict:
         return {"id": aid, "lang": lang, "sentences": [{"text": first}, {"text": "Далі."}]}
@@ -416,7 +416,7 @@ def test_an_event_title_takes_the_words_of_a_report_without_loaded_wording() -> 
 def test_an_event_title_may_quote_a_speakers_loaded_words() -> None:
     """A report that quotes the speaker's own loaded words is not loaded in the outlet's
     voice: it still gives the heading before a plain report in another language."""
-    from framing.event_title import event_title
+    from framing.report.event_title import event_title
 
     def article(aid: str, lang: str, first: str) -> dict:
         return {"id": aid, "lang": lang, "sentences": [{"text": first}, {"text": "Далее."}]}
@@ -511,7 +511,7 @@ def test_a_candidate_in_another_row_is_shown_with_its_row() -> None:
 def test_a_shortened_headline_keeps_a_closing_clause_only_when_it_says_who_spoke() -> None:
     """Cards read «…готовий сам зателефонувати…, який переміг на виборах президента США.»:
     the closing clause kept to say who spoke was a relative clause."""
-    from framing.event_title import shorten
+    from framing.report.event_title import shorten
 
     long = "Russian representatives did not have any contacts with the campaign office " * 2
     said = shorten(long + "during the campaign, Kremlin spokesman Dmitry Peskov said.", 120, "en")
@@ -533,7 +533,7 @@ def test_a_quotation_no_report_opens_with_leaves_the_event_to_a_title() -> None:
     from inside them, and compare-your-own was headed «Вживаємо заходів щодо стабілізації
     обстановки…», which says who spoke, not what happened (QA, session 24): a report's
     own title heads it then, one without loaded wording, English first."""
-    from framing.event_title import event_title
+    from framing.report.event_title import event_title
 
     def article(aid: str, lang: str, title: str | None, *texts: str) -> dict:
         return {"id": aid, "lang": lang, "title": title, "sentences": [{"text": t} for t in texts]}
@@ -566,7 +566,7 @@ def test_a_quotation_no_report_opens_with_leaves_the_event_to_a_title() -> None:
 def test_a_heading_cut_inside_a_quotation_closes_it() -> None:
     """qa7: Glavcom's first sentence as an event heading ended «…у «шпигунстві за…», the
     quotation opened and never closed."""
-    from framing.event_title import shorten
+    from framing.report.event_title import shorten
 
     uk = (
         "Московський суд виніс вирок журналісту The Wall Street Journal Евану Гершковичу, "

@@ -277,7 +277,7 @@ def test_the_event_picker_and_the_handouts_words_to_discuss_take_the_headline(ap
 
 
 def test_discussion_terms_count_the_headline_uses_of_a_wording() -> None:
-    from framing.score_card import discussion_terms
+    from framing.report.score_card import discussion_terms
 
     def hit(text: str) -> dict:
         return {"text": text, "display": "name_calling", "source": "lexicon", "note": ""}

@@ -246,7 +246,7 @@ def test_every_highlight_kind_has_a_name_and_a_style() -> None:
 def test_a_lone_report_headline_from_the_listing_equals_the_article_read(seed_db) -> None:
     # The home page passes the article listing so that thousands of lone reports are not
     # read one by one; the headline must not change with it.
-    from framing.event_title import event_headline, shorten
+    from framing.report.event_title import event_headline, shorten
     from framing.store import open_store
 
     with open_store(seed_db) as store:
@@ -266,7 +266,7 @@ def test_a_lone_report_headline_from_the_listing_equals_the_article_read(seed_db
 def test_handout_lists_each_wording_of_a_report_once() -> None:
     """A report that writes «якобы» three times had three identical rows under "Words to
     discuss"; now one, with its count."""
-    from framing.score_card import discussion_terms
+    from framing.report.score_card import discussion_terms
 
     def hit(text: str, display: str = "distancing_hedge", source: str = "lexicon") -> dict:
         return {"text": text, "display": display, "source": source}
@@ -300,7 +300,7 @@ def test_handout_lists_each_wording_of_a_report_once() -> None:
 def test_handout_says_which_words_a_report_only_quotes() -> None:
     """Sputnik's "shameful" on the Valdai handout was Putin's word, inside his quotation,
     yet the row set it under Sputnik like the outlet's own."""
-    from framing.score_card import discussion_terms
+    from framing.report.score_card import discussion_terms
 
     quoted = "Inside a quotation attributed to a speaker: the outlet is quoting these words."
     own = {"text": "позорный", "display": "emotive_intensifier", "source": "lexicon", "note": ""}

@@ -19,7 +19,6 @@ from flask import (
 )
 
 from framing.coverage import event_coverage
-from framing.event_title import event_headline, event_title
 from framing.output import write_rows
 from framing.report import (
     cached_comparison_report,
@@ -28,6 +27,7 @@ from framing.report import (
     matrix_records,
     with_title_highlights,
 )
+from framing.report.event_title import event_headline, event_title
 
 from .db import finished_analysis, get_analysis, get_embedder, get_store
 from .page_cache import cached_page

@@ -9,10 +9,10 @@ from typing import Any
 from flask import Flask
 from markupsafe import Markup
 
-from framing.event_title import without_stray_marks
 from framing.markup import Segment
 from framing.outlets import publisher_label
 from framing.report import categories, fidelity_label, figures, language_note, title_marks
+from framing.report.event_title import without_stray_marks
 from framing.wording.matched_word import quoted
 
 

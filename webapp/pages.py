@@ -9,7 +9,6 @@ from typing import Any
 from flask import Blueprint, jsonify, render_template, request
 
 from framing.errors import FieldError
-from framing.event_title import event_headline
 from framing.outlets import publisher_label
 from framing.report import (
     article_report,
@@ -18,7 +17,8 @@ from framing.report import (
     title_marks,
     with_title_highlights,
 )
-from framing.score_card import score_card
+from framing.report.event_title import event_headline
+from framing.report.score_card import score_card
 from framing.settings import setting
 
 from .db import finished_analysis, get_embedder, get_store

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from framing.event_title import event_title
 from framing.outlets import UNKNOWN, publisher_label
 from framing.report import citations_by_sentence, sentence_marks, title_marks
-from framing.score_card import discussion_terms, score_card
+from framing.report.event_title import event_title
+from framing.report.score_card import discussion_terms, score_card
 
 from .filters import short_name
 from .links import just_made

@@ -1,6 +1,8 @@
 """What a reader sees of stored articles: highlights and figures per article, and the
 comparison of an event laid out as rows. The web view and its JSON twins are built from
-these; nothing here knows about HTML.
+these; nothing here knows about HTML. Beside this module: an event's title on the pages that
+list it (:mod:`framing.report.event_title`) and an article's score card with the handout's
+words to discuss (:mod:`framing.report.score_card`).
 
 Highlights and figures depend on the article, the lexicons and the detector, so they are
 cached in the store under a key holding all three (a curator's edit to a lexicon or a
