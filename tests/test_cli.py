@@ -323,7 +323,7 @@ def test_compare_text_says_which_report_lacks_an_insertion() -> None:
     """With three reports the same added words were listed twice, once against each other
     report, with nothing to tell the lines apart (QA, session 24): each says which report
     lacks them, as the JSON's `against` does."""
-    from framing.cli.main import render_comparison
+    from framing.cli.compare import render_comparison
 
     articles = [
         {"id": aid, "lang": lang, "outlet": outlet, "url": None, "sentences": [{"text": "…"}]}

@@ -299,7 +299,7 @@ def test_cli_compare_with_a_file(seed_copy: Path, seed_ids: dict[str, str], tmp_
 def test_cli_text_names_the_quotes_it_compares() -> None:
     """The text output's quote lines read like its claim lines (they printed raw dicts), and a
     report of an outlet missing from the registry is named by its site."""
-    from framing.cli.main import render_comparison
+    from framing.cli.compare import render_comparison
 
     def article(article_id: str, lang: str, **who: str | None) -> dict:
         sentences = [{"text": "«Нет», — сказал он."}, {"text": '"No," he said.'}]
@@ -360,7 +360,7 @@ def test_cli_text_points_a_lone_claim_at_its_possible_counterparts() -> None:
     """A one-outlet claim whose possible counterpart sits in another claim (a second wording
     of a shared statement) says so, as the web view and the handout do, instead of reading
     as found in one report only."""
-    from framing.cli.main import render_comparison
+    from framing.cli.compare import render_comparison
 
     def article(article_id: str, lang: str, *texts: str) -> dict:
         return {"id": article_id, "lang": lang, "outlet_name": article_id[:2].upper(),
@@ -397,7 +397,7 @@ def test_cli_text_points_a_shared_claim_at_a_counterpart_in_the_report_it_lacks(
     """Three reports: a claim two of them share, whose sentence has a possible counterpart in
     the third report's sentence in another claim (e.g. one found through the third report,
     framing/alignment/pivot.py), says so, as the web view's empty cell does."""
-    from framing.cli.main import render_comparison
+    from framing.cli.compare import render_comparison
 
     def article(article_id: str, *texts: str) -> dict:
         return {"id": article_id, "lang": "en", "outlet_name": article_id[:2].upper(),

