@@ -13,8 +13,6 @@ import time
 import urllib.request
 from pathlib import Path
 
-import pytest
-
 FRAMING = Path(sys.executable).parent / "framing"
 
 
@@ -150,31 +148,3 @@ def test_serve_refuses_a_taken_port_before_loading_anything(tmp_path: Path) -> N
         "make run PORT=N."
     ]
     assert not db.exists()  # the sample was not loaded first
-
-
-def test_serve_reads_the_lexicons_before_it_serves(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Every page listing titles marks their loaded words. A restarted server read the
-    lexicons in its first request, beside the warm-up's models, and the first home page took
-    30-38 s on a busy machine: serve reads them before it starts serving."""
-    import waitress
-    from click.testing import CliRunner
-
-    from framing.cli.main import cli
-    from framing.wording import lexicon
-
-    loaded_when_serving: list[int] = []
-    monkeypatch.setattr(
-        waitress,
-        "serve",
-        lambda app, **_: loaded_when_serving.append(lexicon._load.cache_info().currsize),
-    )
-    monkeypatch.setenv("FRAMING_SECRET_KEY", "k" * 40)
-    monkeypatch.setenv("FRAMING_SERVE_WARM_UP", "false")
-    lexicon._load.cache_clear()
-    result = CliRunner().invoke(
-        cli, ["serve", "--db", str(tmp_path / "x.db"), "--port", str(free_port())]
-    )
-    assert result.exit_code == 0, result.output
-    assert loaded_when_serving == [len(lexicon.LANGUAGES)]

@@ -225,15 +225,7 @@ def serve(db: str | None, host: str, port: int, debug: bool, load_sample: bool) 
         click.echo("Analysing its events (once; cached in the store)…", err=True)
         with open_store(db) as store:
             analyse_events(store)
-    if not debug:  # debug's reloader runs the app elsewhere
-        # Every page listing titles marks their loaded words: read the lexicons before
-        # serving and before the warm-up's models, not in the first request beside them
-        # (a restarted server's first home page took 30-38 s on a busy 2-core machine).
-        from framing.wording.lexicon import LANGUAGES, load_lexicon
-
-        for lang in LANGUAGES:
-            load_lexicon(lang)
-    if setting("serve_warm_up") and not debug:
+    if setting("serve_warm_up") and not debug:  # debug's reloader runs the app elsewhere
         _warm_up_in_background(app)
     click.echo(f"Serving on http://{host}:{port}/", err=True)
     if debug:
