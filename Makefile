@@ -20,8 +20,10 @@ instance/secret_key:
 	@mkdir -p instance
 	@umask 077 && $(PYTHON) -c "import secrets; print(secrets.token_hex(32))" > $@
 
+# make run PORT=5001 when 5000 is taken.
+PORT ?= 5000
 run: install instance/secret_key
-	FRAMING_SECRET_KEY=$$(cat instance/secret_key) $(BIN)/framing serve --load-sample --host 127.0.0.1 --port 5000
+	FRAMING_SECRET_KEY=$$(cat instance/secret_key) $(BIN)/framing serve --load-sample --host 127.0.0.1 --port $(PORT)
 
 # Browser tests drive Debian's Chromium (no browser download works here): install it when
 # missing, as root or through sudo.

@@ -347,3 +347,15 @@ def test_disk_full(tmp_path: Path) -> None:
         assert 0 < len(kept) < 40
         with sqlite3.connect(db) as conn:
             assert conn.execute("pragma integrity_check").fetchone()[0] == "ok"
+
+
+def test_a_link_of_another_scheme_is_refused_as_a_link(tmp_path: Path) -> None:
+    """README's "Links as input": `framing ingest file:///etc/passwd` said "no such file or
+    folder", as if it were a file name; it is a link, refused by its scheme."""
+    result = ingest(tmp_path, "file:///etc/passwd", "FTP://example.org/a.txt", "no/such.txt")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "refused file:///etc/passwd: only http and https links can be fetched, not file:",
+        "refused FTP://example.org/a.txt: only http and https links can be fetched, not ftp:",
+        "refused no/such.txt: no such file or folder",
+    ]

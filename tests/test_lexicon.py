@@ -1396,3 +1396,22 @@ def test_words_quoted_again_after_their_speaker_are_the_speakers() -> None:
 )
 def test_a_prisons_regime_is_literal(lang: str, text: str) -> None:
     assert find_loaded(text, lang) == []
+
+
+def test_lexicon_files_are_read_by_libyaml_as_pyyaml_reads_them(tmp_path: Path) -> None:
+    """A restarted server's first home page waited for the lexicons, and PyYAML's pure-Python
+    loader took most of en.yaml's time: they are read with libyaml's safe loader (where
+    PyYAML has it, as in requirements.txt's wheels), which gives the same data; a broken file
+    still names itself."""
+    from framing.wording.lexicon import read_lexicon_yaml
+
+    if yaml.__with_libyaml__:
+        import framing.wording.lexicon as lexicon
+
+        assert lexicon.YAML_LOADER is yaml.CSafeLoader
+    for path in sorted(LEXICONS.rglob("*.yaml")):
+        assert read_lexicon_yaml(path) == yaml.safe_load(path.read_text("utf-8")), path
+    broken = tmp_path / "en.yaml"
+    broken.write_text("entries: [\n", "utf-8")
+    with pytest.raises(LexiconError, match=f"The lexicon file {re.escape(str(broken))} is not"):
+        read_lexicon_yaml(broken)

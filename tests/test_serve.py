@@ -123,3 +123,28 @@ def test_serve_loads_the_models_ahead_of_the_first_comparison(tmp_path: Path) ->
             server.terminate()
             server.wait(timeout=30)
     assert said[-1].startswith("Models loaded for compare-your-own ("), said
+
+
+def test_serve_refuses_a_taken_port_before_loading_anything(tmp_path: Path) -> None:
+    """A second `make run` beside the first loaded and analysed the sample, then died with
+    waitress's traceback: now one line naming the port and what to do, nothing stored."""
+    db = tmp_path / "site.db"
+    env = {**os.environ, "FRAMING_SECRET_KEY": "k" * 40, "FRAMING_SERVE_WARM_UP": "false"}
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = subprocess.run(
+            [str(FRAMING), "serve", "--db", str(db), "--load-sample", "--port", str(port)],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+    assert done.returncode == 1
+    assert done.stderr.splitlines() == [
+        f"Error: Port {port} on 127.0.0.1 is in use by another program (a `framing serve` or "
+        "`make run` still running?). Stop it, or choose another port: framing serve --port N, "
+        "make run PORT=N."
+    ]
+    assert not db.exists()  # the sample was not loaded first

@@ -184,7 +184,9 @@ def render_text(article: dict[str, Any]) -> str:
 @cli.command()
 @DB_OPTION
 @click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=5000, show_default=True, type=int)
+@click.option(
+    "--port", default=5000, show_default=True, type=int, help="Port to listen on (make run PORT=N)."
+)
 @click.option("--debug", is_flag=True, help="Flask's debug server with reloading.")
 @click.option("--load-sample", is_flag=True, help="Ingest the sample corpus first if needed.")
 @friendly_errors
@@ -200,6 +202,9 @@ def serve(db: str | None, host: str, port: int, debug: bool, load_sample: bool) 
     from framing.store import open_store
     from webapp import create_app
 
+    # Before anything slow: a taken port failed only after loading and analysing the sample,
+    # with waitress's traceback (a second `make run` beside the first).
+    _check_port_free(host, port)
     config: dict[str, Any] = {"DATABASE": db, "DEBUG": debug} if db else {"DEBUG": debug}
     if not debug and not setting("secret_key"):
         # As Datasette does: a key for this process only, so `serve` works out of the box.
@@ -304,6 +309,32 @@ def events(
     plural = "s" if len(found) != 1 else ""
     say(f"Found {len(found)} event{plural} in {time.monotonic() - started:.0f} s.")
     write_rows(found, fmt, sys.stdout)
+
+
+def _check_port_free(host: str, port: int) -> None:
+    """Refuse, in one line, a port another process listens on. The probe binds as waitress
+    does (SO_REUSEADDR), so a port a stopped server left in TIME_WAIT is not refused."""
+    import errno
+    import socket
+
+    from framing.errors import FramingError
+
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+    except socket.gaierror as exc:
+        raise FramingError(f"Cannot serve on {host}: {exc.strerror}.") from exc
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                raise FramingError(
+                    f"Port {port} on {host} is in use by another program (a `framing serve` "
+                    "or `make run` still running?). Stop it, or choose another port: "
+                    "framing serve --port N, make run PORT=N."
+                ) from exc
+            raise FramingError(f"Cannot serve on {host}:{port}: {exc.strerror}.") from exc
 
 
 def _warm_up_in_background(app: Any) -> None:

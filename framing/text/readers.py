@@ -442,6 +442,9 @@ def iter_files(path: Path) -> Iterator[Path]:
         yield path
 
 
+LINK_SCHEME = re.compile(r"[a-z][a-z0-9+.-]*://", re.IGNORECASE)
+
+
 def read_inputs(
     paths: Iterable[str], max_bytes: int, stdin: BinaryIO | None = None
 ) -> Iterator[RawInput | InputRefused]:
@@ -462,6 +465,14 @@ def read_inputs(
                 yield from read_stdin(stdin, max_bytes)
             continue
         path = Path(name)
+        if not path.exists() and LINK_SCHEME.match(name):
+            # file:///etc/passwd, ftp://…: a link, refused as one ("only http and https links
+            # can be fetched"), not "no such file or folder". fetch refuses it by its scheme
+            # before any connection.
+            from framing.text.fetch import fetch_input
+
+            yield fetch_input(name)
+            continue
         if not path.exists():
             yield InputRefused(display_name(name), "no such file or folder")
             continue
