@@ -82,7 +82,8 @@ ANALYSIS_VERSION = 28  # 4: compare links carry tiers (issue 12); 5: an undated 
 # 27: one word in common is no quoted part for quote fidelity (quotes.partial_min_linked)
 # 28: attribution finds institutions after «по данным/за даними», plural labels and «місцеві»
 # as unnamed sources, a coordinated verb's speaker; a loaded word in content attributed to a
-# named speaker without quote marks carries the quoting note (profile.reported_content)
+# named speaker without quote marks carries the quoting note (profile.reported_content);
+# compare's added-words spans never end inside a capitalised name (phrases.whole_names)
 
 
 def analysis_key(kind: str, *parts: Any) -> str:
