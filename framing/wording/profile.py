@@ -165,6 +165,14 @@ def _model_suggestions(
 # What may stand between a leading cue and the content it reports: «Песков заявил, что …»,
 # «По данным НАК, …», "Peskov said: …", "according to X, …"
 _OPENS_CONTENT = re.compile(r"\s*(?:[,:]|[—–-]\s)|\s+(?:что|чтобы|що|щоб|that)\b", re.IGNORECASE)
+# What sets a cue that ends a sentence off from its content: a comma, a dash or a closing
+# quote mark, at most three words before the cue («…фейком — об этом сообщил X», "…, Ms.
+# Mandelker said"); a headline's "… Audio From The Night Of The Massacre Reveals" has none
+_SETS_OFF = re.compile(r"[,—–»\"”]\s*(?:-\s*)?(?:[\w.’'-]+\s+){0,3}$")
+# Words an outlet chooses when it retells someone without quote marks: its euphemism
+# («Боррель заявил, что … против спецоперации России»: Borrell never said it) and its
+# distancing hedge («…, это, мол, плата за демократию»); read on the train split (attrib8)
+_OUTLETS_IN_PARAPHRASE = frozenset({"euphemism", "distancing_hedge", "scare_quotes"})
 
 
 def _sources(article: ArticleText) -> list[SentenceSource]:
@@ -197,15 +205,15 @@ def reported_content(article: ArticleText) -> list[tuple[int, int]]:
     for src in _sources(article):
         if src.carried:
             continue
-        sentence = article.sentences[src.index]
         for cue in src.attributions:
             if cue.kind != "named_speaker" or not cue.who:
                 continue
             after = article.text[cue.end : src.end]
             if not TEXT_WORD_RE.search(after):
-                spans.append((src.start, cue.start))  # «…, — заявил Песков.»
+                if _SETS_OFF.search(article.text, src.start, cue.start):
+                    spans.append((src.start, cue.start))  # «…, — заявил Песков.»
             elif _OPENS_CONTENT.match(after):
-                spans.append((cue.end, sentence.end))  # «Песков заявил, что …»
+                spans.append((cue.end, src.end))  # «Песков заявил, что …»
     return spans
 
 
@@ -214,7 +222,9 @@ def _mark_reported(article: ArticleText, found: list[dict[str, Any]]) -> None:
     (:func:`reported_content`) are the speaker's claim, not the outlet's word: the quoting
     note and the quoted confidence, as inside a quotation (qa7: 360.ru's «фейком» before
     «— об этом сообщил советник главы Крыма Олег Крючков» read as the outlet's label). The
-    lexicon and the detector are not asked: they read words, not who reports them."""
+    lexicon and the detector are not asked: they read words, not who reports them. Not the
+    outlet's euphemism or distancing hedge, which it chooses when it retells anyone
+    (``_OUTLETS_IN_PARAPHRASE``)."""
     if not found or article.lang not in LANGUAGES:
         return
     spans = reported_content(article)
@@ -222,12 +232,10 @@ def _mark_reported(article: ArticleText, found: list[dict[str, Any]]) -> None:
         return
     factor, note = quoted_mark(str(article.lang))
     for h in found:
-        if (
-            h["note"]
-            or h["category"] == "scare_quotes"
-            or not inside_any(spans, h["start"], h["end"])
-        ):
+        if h["note"] or h["category"] in _OUTLETS_IN_PARAPHRASE:
             continue
+        if not any(a <= h["start"] and h["end"] <= b for a, b in spans):
+            continue  # (inside_any is strict: a hit may open the sentence, «Фейк, — заявил»)
         h.update(note=note, confidence=round(float(h["confidence"]) * factor, 3))
 
 
