@@ -48,8 +48,9 @@ def _shown(text: str, lang: str) -> dict[str, str]:
          "Крючков.", "фейком"),
         ("uk", "Це фейк, — заявив радник керівника Офісу президента Михайло Подоляк.", "фейк"),
         ("ru", "Фейк, — заявил Песков.", "Фейк"),  # the sentence's first word
-        ("en", "According to Peskov, the Kiev regime staged the attack.", "Kiev regime"),
-        ("ru", "Песков заявил, что киевский режим совершил теракт.", "киевский режим"),
+        ("en", "According to Peskov, the thugs staged the attack.", "thugs"),
+        ("ru", "Песков заявил, что боевики совершили теракт.", "боевики"),
+        ("uk", "Як каже Денисова, окупанти виставляють на продаж квартири.", "окупанти"),
     ],
 )  # fmt: skip
 def test_a_loaded_word_in_content_attributed_to_a_named_speaker_is_the_speakers(
@@ -81,6 +82,7 @@ def test_a_loaded_word_in_content_attributed_to_a_named_speaker_is_the_speakers(
             "спецоперации",
         ),
         ("ru", "Вестагер заявила, что цены будут расти – это, мол, плата за демократию.", "мол"),
+        ("ru", "Арестович заявил, что жители не забыты киевским режимом.", "киевским режимом"),
         # a cue that ends a sentence with no comma or dash before it: a headline's verb
         (
             "en",

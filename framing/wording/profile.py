@@ -170,9 +170,12 @@ _OPENS_CONTENT = re.compile(r"\s*(?:[,:]|[—–-]\s)|\s+(?:что|чтобы|щ
 # Mandelker said"); a headline's "… Audio From The Night Of The Massacre Reveals" has none
 _SETS_OFF = re.compile(r"[,—–»\"”]\s*(?:-\s*)?(?:[\w.’'-]+\s+){0,3}$")
 # Words an outlet chooses when it retells someone without quote marks: its euphemism
-# («Боррель заявил, что … против спецоперации России»: Borrell never said it) and its
-# distancing hedge («…, это, мол, плата за демократию»); read on the train split (attrib8)
-_OUTLETS_IN_PARAPHRASE = frozenset({"euphemism", "distancing_hedge", "scare_quotes"})
+# («Боррель заявил, что … против спецоперации России»: Borrell never said it), its
+# cliché («Арестович заявил, … что они не забыты киевским режимом») and its distancing
+# hedge («…, это, мол, плата за демократию»); read on the train split (attrib8)
+_OUTLETS_IN_PARAPHRASE = frozenset(
+    {"euphemism", "propaganda_cliche", "distancing_hedge", "scare_quotes"}
+)
 
 
 def _sources(article: ArticleText) -> list[SentenceSource]:
@@ -223,7 +226,7 @@ def _mark_reported(article: ArticleText, found: list[dict[str, Any]]) -> None:
     note and the quoted confidence, as inside a quotation (qa7: 360.ru's «фейком» before
     «— об этом сообщил советник главы Крыма Олег Крючков» read as the outlet's label). The
     lexicon and the detector are not asked: they read words, not who reports them. Not the
-    outlet's euphemism or distancing hedge, which it chooses when it retells anyone
+    outlet's euphemism, cliché or distancing hedge, which it chooses when it retells anyone
     (``_OUTLETS_IN_PARAPHRASE``)."""
     if not found or article.lang not in LANGUAGES:
         return
