@@ -513,3 +513,127 @@ def test_the_items_under_a_heading_of_someones_statements_are_theirs(lang: str, 
 def test_a_colon_ending_a_sentence_is_no_heading_of_statements() -> None:
     sentences = split_sentences("Вот что сказал Песков журналистам в Москве:\nзавод горит.", "ru")
     assert not sentence_sources(sentences, "ru")[1].attributed
+
+
+# --- attrib8: what the seventh QA pass left (qa7, 360.ru, vikna.tv) -------------------------
+
+
+def cues(text: str, lang: str) -> list[tuple]:
+    return [(a.kind, a.who, a.text) for a in attributions(text, lang)]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "expected"),
+    [
+        (
+            "ru",
+            "По данным Национального антитеррористического комитета (НАК), все произошло в 06:07.",
+            ("Национальный антитеррористический комитет (НАК)",
+             "По данным Национального антитеррористического комитета (НАК)"),
+        ),
+        (
+            "ru",
+            "По версии Следственного комитета РФ, грузовик взорвался на мосту.",
+            ("Следственный комитет РФ", "По версии Следственного комитета РФ"),
+        ),
+        (
+            "ru",
+            "По информации Министерства обороны России, удар нанесен ночью.",
+            ("Министерство обороны России", "По информации Министерства обороны России"),
+        ),
+        ("ru", "По данным Минобороны Украина потеряла танк.",
+         ("Минобороны", "По данным Минобороны")),
+        (
+            "uk",
+            "За даними Національного антитерористичного комітету (НАК), все сталося о 06:07.",
+            ("Національний антитерористичний комітет (НАК)",
+             "За даними Національного антитерористичного комітету (НАК)"),
+        ),
+        (
+            "uk",
+            "За версією Слідчого комітету РФ, вантажівка вибухнула.",
+            ("Слідчий комітет РФ", "За версією Слідчого комітету РФ"),
+        ),
+        ("uk", "За інформацією Генштабу ЗСУ, ворог втратив танк.",
+         ("Генштаб ЗСУ", "За інформацією Генштабу ЗСУ")),
+        (
+            "en",
+            "According to the National Anti-Terrorism Committee (NAC), it happened at 06:07.",
+            ("National Anti-Terrorism Committee (NAC)",
+             "According to the National Anti-Terrorism Committee (NAC)"),
+        ),
+        # a person after the same cues stays a person, by surname
+        ("ru", "По данным Дмитрия Пескова, встреча не планируется.",
+         ("Песков", "По данным Дмитрия Пескова")),
+        ("ru", "По словам президента России Владимира Путина, всё идёт по плану.",
+         ("Путин", "По словам президента России Владимира Путина")),
+    ],
+)  # fmt: skip
+def test_a_named_institution_after_according_to_is_the_source(
+    lang: str, text: str, expected: tuple[str, str]
+) -> None:
+    """qa7: «По данным Национального антитеррористического комитета (НАК), …» and «По версии
+    Следственного комитета РФ, …» (360.ru) gave no cue; the institution, with its
+    abbreviation, is the source, named whole in the nominative."""
+    assert cues(text, lang) == [("named_speaker", *expected)]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "cue"),
+    [
+        ("uk", "Окупанти стверджують, що зайнялась цистерна з паливом.", "Окупанти стверджують"),
+        ("ru", "Оккупанты утверждают, что загорелась цистерна.", "Оккупанты утверждают"),
+        ("ru", "Военные заявили, что мост восстановят.", "Военные заявили"),
+        ("uk", "Росіяни заявили, що міст відновлять.", "Росіяни заявили"),
+        ("ru", "Об этом сообщили спасатели.", "сообщили спасатели"),
+        ("en", "Occupiers claim that a fuel tank caught fire.", "Occupiers claim"),
+        ("uk", "Про це повідомляють місцеві в соцмережах.", "повідомляють місцеві"),
+        ("ru", "Об этом сообщают местные в соцсетях.", "сообщают местные"),
+        ("en", "Locals said the bridge was closed.", "Locals said"),
+    ],
+)
+def test_a_plural_label_or_the_locals_are_an_unnamed_source(lang: str, text: str, cue: str) -> None:
+    """qa7: «Окупанти стверджують, …» (vikna.tv) had no cue, and «Про це повідомляють
+    місцеві в соцмережах.» none either; a plural noun naming people is an unnamed group, as
+    README's table defines the unnamed sources («Росіяни заявили» was a named one)."""
+    assert cues(text, lang) == [("anonymous", None, cue)]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("ru", "Правительство утверждает бюджет на 2023 год."),  # "approves"
+        ("en", "Jones said it was fine."),  # a surname ending in -s is no plural
+        ("ru", "Мария Захарова заявила, что это ложь."),
+    ],
+)
+def test_no_plural_label_where_there_is_none(lang: str, text: str) -> None:
+    found = cues(text, lang)
+    assert all(kind != "anonymous" for kind, _, _ in found)
+    if lang == "ru" and "бюджет" in text:
+        assert found == []
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "who", "cue"),
+    [
+        ("uk", "Держприкордонслужба України опублікувала відео та попередила, що рух заборонено.",
+         "Держприкордонслужба", "попередила"),
+        ("ru", "Госпогранслужба Украины опубликовала видео и предупредила, что движение закрыто.",
+         "Госпогранслужба", "предупредила"),
+        ("en", "The State Border Guard Service published a video and warned that traffic stopped.",
+         "State Border Guard Service", "warned"),
+    ],
+)  # fmt: skip
+def test_the_subject_of_the_first_of_two_verbs_speaks_in_the_second(
+    lang: str, text: str, who: str, cue: str
+) -> None:
+    """qa7: «Держприкордонслужба України опублікувала … та попередила, що …» (vikna.tv) had
+    no cue: the speech verb after the conjunction has the first verb's subject."""
+    assert cues(text, lang) == [("named_speaker", who, cue)]
+
+
+def test_a_second_speech_verb_goes_on_with_the_first_cue() -> None:
+    assert cues("Песков заявил и добавил, что всё хорошо.", "ru") == [
+        ("named_speaker", "Песков", "Песков заявил")
+    ]

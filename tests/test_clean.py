@@ -622,6 +622,60 @@ def test_a_tag_or_menu_line_as_long_as_a_standfirst_is_still_furniture(line: str
     assert [r.text for r in result.removed] == [line]  # as a fragment, or taken for a headline
 
 
+# qa7: 360.ru's page, its headline, a 10-word standfirst with no full stop, then the report
+BRIDGE_HEADLINE = "Взрыв на Крымском мосту. Главное к этому часу"
+BRIDGE_STANDFIRST = '"360" обобщил всю имеющуюся информацию о взрыве на Крымском мосту'
+BRIDGE_REPORT = (
+    "По данным Национального антитеррористического комитета (НАК), все произошло в 06:07. "
+    "На автомобильной части Крымского моста подорвался грузовик."
+)
+
+
+@pytest.mark.parametrize(
+    ("lang", "headline", "standfirst", "report"),
+    [
+        ("ru", BRIDGE_HEADLINE, BRIDGE_STANDFIRST, BRIDGE_REPORT),
+        (
+            "uk",
+            "Кримський міст підірвали: що відомо про вибух на мосту",
+            "Ми зібрали все, що відомо про вибух на Кримському мосту на цей час",
+            "Вранці 8 жовтня на Кримському мосту стався вибух. Рух мостом зупинено.",
+        ),
+        (
+            "en",
+            "Crimean bridge explosion: what we know",
+            "We gathered all that is known about the blast on the Crimean bridge so far",
+            "A truck exploded on the road part of the bridge on Saturday. Traffic was halted.",
+        ),
+    ],
+)
+def test_a_short_standfirst_under_the_headline_is_kept(
+    lang: str, headline: str, standfirst: str, report: str
+) -> None:
+    """A standfirst shorter than ``standfirst_min_words`` with no final full stop, alone
+    between the headline and the first sentence, is the report's, not a short fragment.
+    The page's title names the headline (a paste without it may take the standfirst for
+    the headline, which the headline's scoring decides: ru's opens with a quote mark)."""
+    assert len(standfirst.split()) < FURNITURE.settings["standfirst_min_words"]
+    title = None if lang == "ru" else headline
+    result = clean_text(f"{headline}\n\n{standfirst}\n\n{report}", title=title)
+    assert result.title == headline
+    assert result.text == f"{standfirst}\n\n{report}"
+    assert result.removed[0].reason == "headline" and len(result.removed) == 1
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Взрыв на Крымском мосту",  # too short to be prose: a rubric or a kicker
+        "взрыв, мост, грузовик, цистерны, поезд, Керчь, НАК",  # a tag list: no function words
+    ],
+)
+def test_a_short_line_under_the_headline_that_is_no_prose_is_still_dropped(line: str) -> None:
+    result = clean(f"{BRIDGE_HEADLINE}\n\n{line}\n\n{BRIDGE_REPORT}")
+    assert result.text == BRIDGE_REPORT
+
+
 # --- posts: texts with no sentence ending at all ----------------------------------------------
 
 

@@ -7,11 +7,17 @@ import pytest
 from framing.alignment.embedder import load_embedder
 from framing.alignment.phrases import (
     Insertion,
+    TokenStates,
+    Word,
+    _runs,
+    _stop_words,
     aligned_words,
     phrase_insertions,
     phrase_insertions_batch,
     token_states,
+    whole_names,
 )
+from framing.text.morphology import TEXT_WORD_RE
 
 from .conftest import SEED_IDS, SEEDS
 
@@ -199,3 +205,48 @@ def test_a_cited_name_in_quotes_is_inserted_whole(emb) -> None:
     assert [i.text for i in found if i.kind == "attribution"] == [
         'повідомляє "Українська правда"'
     ], found
+
+
+def _states(text: str) -> TokenStates:
+    """Token states without the model: the words alone (whole_names and _runs read no vector)."""
+    import numpy as np
+
+    words = [Word(m.start(), m.end(), m.group()) for m in TEXT_WORD_RE.finditer(text)]
+    empty = np.zeros((0, 2), dtype=np.int64)
+    return TokenStates(text, empty, np.zeros((0, 4), np.float32), words, [[] for _ in words])
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "matched", "expected"),
+    [
+        # qa7: Альтернативы [0] against TAG24 [0]: «The Wall Street» was added, "Journal" matched
+        ("en", "Gershkovich, a reporter for The Wall Street Journal, was sentenced.",
+         {"Gershkovich", "sentenced", "Journal"}, ["reporter"]),
+        ("ru", "Суд приговорил журналиста The Wall Street Journal Эвана Гершковича.",
+         {"Суд", "приговорил", "Journal", "Гершковича"}, ["журналиста"]),
+        ("uk", "Суд засудив журналіста The Wall Street Journal Евана Гершковича.",
+         {"Суд", "засудив", "Journal", "Гершковича"}, ["журналіста"]),
+    ],
+)  # fmt: skip
+def test_an_insertion_never_ends_inside_a_capitalised_name(
+    lang: str, text: str, matched: set[str], expected: list[str]
+) -> None:
+    import numpy as np
+
+    a = _states(text)
+    aligned = np.array([w.text in matched for w in a.words])
+    stops = _stop_words(lang)
+    spans = _runs(a, whole_names(a, aligned, stops), stops, lang)
+    assert [text[s:e] for s, e in spans] == expected
+    assert any("Wall Street" in text[s:e] for s, e in _runs(a, aligned, stops, lang))
+
+
+def test_a_name_matched_nowhere_is_still_inserted_whole() -> None:
+    import numpy as np
+
+    text = "Gershkovich worked for The Wall Street Journal in Moscow."
+    a = _states(text)
+    aligned = np.array([w.text in {"Gershkovich", "Moscow"} for w in a.words])
+    stops = _stop_words("en")
+    spans = _runs(a, whole_names(a, aligned, stops), stops, "en")
+    assert [text[s:e] for s, e in spans] == ["worked for The Wall Street Journal"]

@@ -321,7 +321,8 @@ def insertions_from_states(
     from framing.outlets import load_registry
 
     stops = _stop_words(lang_a)
-    spans = [(s, e, False) for s, e in _runs(a, aligned_words(a, bs), stops, lang_a)]
+    aligned = whole_names(a, aligned_words(a, bs), stops)
+    spans = [(s, e, False) for s, e in _runs(a, aligned, stops, lang_a)]
     # An outlet cited by a but by none of bs is an insertion as a whole, whatever its words
     # happen to align to («Согласно сообщению агентства Интерфакс» vs "…, Peskov said").
     registry = load_registry()
@@ -365,6 +366,47 @@ def aligned_words(a: TokenStates, bs: list[TokenStates]) -> np.ndarray:
         if not aligned[i]:
             aligned[i] = any(same_name(w.text, v) for v in b_words)
     return aligned
+
+
+# The longest run of capitalised words read as one name ("The Wall Street Journal",
+# «Национальный антитеррористический комитет» is lowercase after its first word)
+NAME_MAX_WORDS = 5
+
+
+def whole_names(a: TokenStates, aligned: np.ndarray, stops: frozenset[str]) -> np.ndarray:
+    """``aligned`` with every word of a capitalised name aligned when one of its words is:
+    a name is one unit, so an insertion never ends or starts inside it (qa7: «The Wall
+    Street» added, "Journal" matched on the other side). A name is a run of two or more
+    capitalised words with only spaces between them (stop words such as "The" may lead
+    it) and written in one script (two names meet in «журналиста The Wall Street Journal
+    Эвана Гершковича»), at most ``NAME_MAX_WORDS`` (a longer run is a headline in Title
+    Case); the first
+    word of the text counts only as a stop word, being capitalised by its place."""
+    words, out = a.words, aligned.copy()
+
+    def capital(i: int) -> bool:
+        w = words[i]
+        return w.text[:1].isupper() and (i > 0 or _fold(w.text) in stops)
+
+    i = 0
+    while i < len(words):
+        j = i
+        while (
+            capital(j)
+            and j + 1 < len(words)
+            and capital(j + 1)
+            and not a.text[words[j].end : words[j + 1].start].strip()
+            and _latin(words[j].text) == _latin(words[j + 1].text)
+        ):
+            j += 1
+        if 0 < j - i < NAME_MAX_WORDS and out[i : j + 1].any():
+            out[i : j + 1] = True
+        i = j + 1
+    return out
+
+
+def _latin(word: str) -> bool:
+    return word[:1].isascii()
 
 
 def _runs(

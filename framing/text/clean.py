@@ -220,6 +220,7 @@ class _Line:
     detail: str = ""
     opener: Opener | None = None
     keep: bool = False  # an attribution line ("Source: X"): never dropped
+    standfirst: bool = False  # a short standfirst under the headline: prose, full stop or not
 
     def drop(self, reason: str, detail: str) -> None:
         if not self.keep:
@@ -266,6 +267,7 @@ def clean_text(
     picked = below or _known_title(content, start, title, fur.settings) or picked
     if picked is not None:
         picked.drop("headline", fur.reasons["headline"])
+        start = _standfirst_under(content, picked, start, fur.settings)
     _mark_repeats(content, counts, picked, fur)
     if start is not None:
         _mark_regions(content[start:], fur)
@@ -430,7 +432,7 @@ def _leads_in(ln: _Line, s: dict[str, Any]) -> bool:
 
 
 def _prose(ln: _Line, s: dict[str, Any]) -> bool:
-    return ln.terminal or ln.words >= s["long_line_words"] or _leads_in(ln, s)
+    return ln.standfirst or ln.terminal or ln.words >= s["long_line_words"] or _leads_in(ln, s)
 
 
 def _standfirst(ln: _Line, s: dict[str, Any]) -> bool:
@@ -446,6 +448,26 @@ def _standfirst(ln: _Line, s: dict[str, Any]) -> bool:
         and ln.text.count("|") < 2
         and not _title_case(ln.text, s)
     )
+
+
+def _standfirst_under(
+    content: list[_Line], headline: _Line, start: int | None, s: dict[str, Any]
+) -> int | None:
+    """The article's start, moved up to a shorter standfirst that stands alone between the
+    headline and the first sentence: at least ``prose_min_words`` words of running prose
+    (as :func:`_standfirst` reads it, at any length), no final full stop (qa7: 360.ru's
+    «"360" обобщил всю имеющуюся информацию о взрыве на Крымском мосту», 10 words, was a
+    short fragment). Only once the headline is known: above the first sentence, a line this
+    short may be the headline itself."""
+    if start is None or start < 2 or content[start - 2] is not headline:
+        return start
+    line = content[start - 1]
+    if line.reason is not None or line.words < s["prose_min_words"]:
+        return start
+    if not _standfirst(line, {**s, "standfirst_min_words": s["prose_min_words"]}):
+        return start
+    line.standfirst = True
+    return start - 1
 
 
 def _reporting(ln: _Line, s: dict[str, Any]) -> bool:

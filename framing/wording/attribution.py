@@ -25,7 +25,13 @@ said"), ``document`` ("the statement reads", «говорится в заявл�
    "…, adding that"), when it stands in the clause an earlier cue reports («заявила, что
    Москва ответит»), or, in en, when it is passive, an infinitive or capitalised mid-sentence
    ("was declared", "declined to comment", "the United States"). A role in the plural or
-   after "a"/"an", and a group word ("experts"), are anonymous.
+   after "a"/"an", a group word ("experts", «місцеві»), and a plural noun naming people
+   with no name («Окупанти стверджують», «Военные заявили», "Occupiers claim") are
+   anonymous. A speech verb after a conjunction with no speaker of its own has the subject
+   of the verb before it («Держприкордонслужба … опублікувала відео та попередила, що»).
+   After «по данным», «по версии», «за даними», "according to" an institution is named
+   whole, with its bracketed abbreviation («Национальный антитеррористический комитет
+   (НАК)»).
 3. **Quote.** ``direct`` when quoted words touch the cue (``"…", — сказал он``, ``Peskov
    said: "…"``; not ``"…." He added``, which starts a new sentence) or, at least
    ``min_quote_words`` of them, follow it in the reported clause ("said that … "would serve

@@ -18,7 +18,7 @@ from typing import Any
 from framing.errors import FramingError
 from framing.outlets import Registry, load_registry
 from framing.settings import packaged_yaml
-from framing.text.morphology import TEXT_WORD_RE, normalise
+from framing.text.morphology import TEXT_WORD_RE, lemma_keys, normalise, parses
 from framing.wording.speakers import (
     Speaker,
     Token,
@@ -79,13 +79,15 @@ class Rules:
     complementizers: frozenset[str]
     noun_like: frozenset[str]
     institution_heads: frozenset[str]
+    clause_verbs: frozenset[str]
+    coordinators: frozenset[str]
     patterns: tuple[Pattern, ...]
     settings: dict[str, Any] = field(hash=False, compare=False)
 
     def __hash__(self) -> int:
         """The language's: rules are keys of the per-word caches of :mod:`speakers`, looked
         up for every word of every sentence, and the hash the dataclass would make hashes
-        all fifteen fields and each pattern's regex on every lookup (2 % of a scoring
+        all seventeen fields and each pattern's regex on every lookup (2 % of a scoring
         worker's time). Equal rules have the same language, so this agrees with ``==``."""
         return hash(self.lang)
 
@@ -144,7 +146,8 @@ def rules(lang: str) -> Rules:
                  words("determiners"), words("passive_markers"),
                  words("institution_prepositions"), words("infinitive_markers"),
                  words("complementizers"),
-                 words("noun_like_forms"), words("institution_heads"), tuple(patterns),
+                 words("noun_like_forms"), words("institution_heads"),
+                 words("clause_verbs"), words("coordinators"), tuple(patterns),
                  dict(data["settings"]))  # fmt: skip
 
 
@@ -227,12 +230,25 @@ def pattern_cues(
                 continue
             cue = AttributionCue(pattern.kind, start, end, quote=pattern.quote)
             name, pronoun = m.groupdict().get("name"), m.groupdict().get("pronoun")
+            if m.groupdict().get("source") is not None:
+                named = source_name(r, text, toks, m.start("source"), pattern.case)
+                if named is None:
+                    continue
+                cue.end, name = named[0], named[1]
+                if _overlaps(cue.start, cue.end, existing + found):
+                    continue
             outlet = registry.find(name) if name and registry else None
             if outlet is not None:
                 cue.kind, cue.who = "agency", outlet["id"]
             elif name and pattern.kind == "document":  # «заявлении МИД России»: the head noun
                 first, *rest = name.split()
                 cue.who = " ".join([surname(r, first, pattern.case), *rest])
+            elif m.groupdict().get("source") is not None:
+                cue.who = named[2]
+            elif name and r.lang == "en" and normalise(name.split()[-1]) in r.institution_heads:
+                # "according to the National Anti-Terrorism Committee (NAC)": the whole name
+                run = _CAPITALISED_RUN.search(text, start, m.end("name"))
+                cue.end, cue.who = _abbreviated(text, cue.end, run.group() if run else name)
             elif name:  # «пресс-секретаря Кремля Дмитрия Пескова»: the surname
                 cue.who = surname(r, name.split()[-1], pattern.case)
             elif pronoun:
@@ -241,6 +257,96 @@ def pattern_cues(
                 _document_issuer(r, text, toks, cue)
             found.append(cue)
     return found
+
+
+# The capitalised words that end a span ("the National Anti-Terrorism Committee").
+_CAPITALISED_RUN = re.compile(r"(?:(?-i:[A-Z])[\w'’-]*[ \t\u00a0]+)*(?-i:[A-Z])[\w'’-]*$")
+# A bracketed abbreviation after an institution's name: «(НАК)», "(NAC)".
+_ABBREVIATION_RE = re.compile(r"[ \t\u00a0]*\((?-i:[A-ZА-ЯЁІЇЄҐ]{2,}[\w-]*)\)")
+
+
+def _abbreviated(text: str, end: int, name: str) -> tuple[int, str]:
+    """The end of an institution's name with the bracketed abbreviation after it, if any,
+    and the name so written ("National Anti-Terrorism Committee (NAC)")."""
+    m = _ABBREVIATION_RE.match(text, end)
+    if m is None:
+        return end, name
+    return m.end(), f"{name} {m.group().strip()}"
+
+
+def source_name(
+    r: Rules, text: str, toks: list[Token], start: int, case: str
+) -> tuple[int, str, str] | None:
+    """The source named from ``start`` on, after «по данным», «за версією»: its end, its
+    words and who it is. It runs from its first word over words in ``case`` and
+    abbreviations (ru/uk: «Национального антитеррористического комитета», «Министерства
+    обороны России»), at most six words, to a bracketed abbreviation («(НАК)»). A name with a
+    lowercase word or such an abbreviation is an institution, named whole with the words up
+    to its first noun in the nominative («Национальный антитеррористический комитет (НАК)»,
+    «Следственный комитет РФ»); else a person (or a one-word body), by its last word in the
+    nominative («Дмитрия Пескова» → Песков, «Минобороны»). qa7: 360.ru's «По данным
+    Национального антитеррористического комитета (НАК), все произошло в 06:07.» gave no cue."""
+    first = next((k for k, t in enumerate(toks) if t.start == start), None)
+    if first is None:
+        return None
+    bounds = boundaries(toks, text)
+    last = first
+    while last + 1 < len(toks) and last + 1 - first < 6 and not bounds[last + 1]:
+        nxt = toks[last + 1]
+        if nxt.norm in r.stop or not (nxt.word.isupper() or _in_case(r, nxt.norm, case)):
+            break  # «По данным Минобороны Украина потеряла…»: «Украина» begins the clause
+        last += 1
+    words = [t.word for t in toks[first : last + 1]]
+    end, institution = toks[last].end, any(w[0].islower() for w in words)
+    m = _ABBREVIATION_RE.match(text, end)
+    if m is not None:
+        end, institution = m.end(), True
+    if not institution and _person(r, toks[last].norm):
+        return end, " ".join(words), surname(r, words[-1], case)
+    named = " ".join(_institution_words(r, toks[first : last + 1], case))
+    return end, " ".join(words), named + (f" {m.group().strip()}" if m is not None else "")
+
+
+def _person(r: Rules, norm: str) -> bool:
+    """Can the word be a person's name (pymorphy3's surname, first name or patronymic)?"""
+    return any({"Surn", "Name", "Patr"} & set(p.tag.grammemes) for p in parses(r.lang, norm))
+
+
+def _in_case(r: Rules, norm: str, case: str) -> bool:
+    return any(
+        p.tag.POS in {"NOUN", "ADJF", "PRTF"} and case in p.tag for p in parses(r.lang, norm)
+    )
+
+
+def _institution_words(r: Rules, toks: list[Token], case: str) -> list[str]:
+    """An institution's words with those up to its first noun in the nominative: the
+    noun's dependents after it stay in their case («Министерства обороны России» →
+    «Министерство обороны России»)."""
+    noun = next((p for t in toks for p in parses(r.lang, t.norm)[:1] if p.tag.POS == "NOUN"), None)
+    gender = {"nomn", "plur"} if noun is not None and noun.tag.number == "plur" else None
+    if gender is None:
+        gender = {"nomn", (noun.tag.gender if noun is not None else None) or "masc"}
+    out, done = [], False
+    for tok in toks:
+        if done or tok.word.isupper():
+            out.append(tok.word)
+            continue
+        reading = next(
+            (p for p in parses(r.lang, tok.norm)
+             if case in p.tag and p.tag.POS in {"NOUN", "ADJF", "PRTF"}),
+            None,
+        )  # fmt: skip
+        if reading is None:
+            out.append(tok.word)
+            continue
+        if reading.tag.POS == "NOUN":
+            done = True
+            form = reading.inflect({"nomn"})
+        else:
+            form = reading.inflect(gender)
+        word = form.word if form is not None else tok.word
+        out.append(word[:1].upper() + word[1:] if tok.word[0].isupper() else word)
+    return out
 
 
 def trim_edges(text: str, start: int, end: int, edge: str = _EDGE) -> tuple[int, int]:
@@ -283,17 +389,60 @@ def verb_cues(
         speaker = left(r, toks, i, bounds)
         if speaker is None:
             speaker = right(r, toks, i, bounds)
-        if speaker is None or speaker.kind == "passive":
-            continue  # no speaker of its own: it continues an earlier cue ("…, adding that")
         first = i
         while first > 0 and not bounds[first] and toks[first - 1].norm in r.skip:
             first -= 1  # «также заметил Песков»: the adverb belongs to the cue
+        if speaker is None:
+            # «… опублікувала відео та попередила, що …»: the cue is the verb alone, its
+            # speaker the subject of the verb before the conjunction
+            subject = _coordinated(r, toks, bounds, first, existing + found)
+            if subject is not None:
+                found.append(_speaker_cue(r, toks, subject, toks[first].start, tok.end))
+            continue
+        if speaker.kind == "passive":
+            continue  # no speaker of its own: it continues an earlier cue ("…, adding that")
         start = min(toks[speaker.start].start, toks[first].start)
         end = max(toks[speaker.end].end, tok.end)
         if _overlaps(start, end, existing + found):
             continue
         found.append(_speaker_cue(r, toks, speaker, start, end))
     return found
+
+
+def _coordinated(
+    r: Rules, toks: list[Token], bounds: list[bool], i: int, cues: list[AttributionCue]
+) -> Speaker | None:
+    """The speaker of a speech verb at token i that follows a coordinating conjunction
+    with no punctuation between: the subject of the finite verb before the conjunction
+    («Держприкордонслужба України опублікувала відео та попередила, що …», "The State
+    Border Guard Service published a video and warned that …"; qa7: no cue). None when that
+    verb is itself a cue's: «Песков заявил и добавил» goes on with the cue it has."""
+    c = i - 1
+    if c < 1 or bounds[i] or toks[c].norm not in r.coordinators:
+        return None
+    window = int(r.settings["speaker_window"])
+    for v in range(c - 1, max(-1, c - 1 - window), -1):
+        if bounds[v + 1]:
+            return None  # punctuation between the two verbs: another clause
+        if not _finite_verb(r, toks, v):
+            continue
+        if _overlaps(toks[v].start, toks[v].end, cues):
+            return None
+        speaker = left(r, toks, v, bounds)
+        return speaker if speaker is not None and speaker.kind != "passive" else None
+    return None
+
+
+def _finite_verb(r: Rules, toks: list[Token], v: int) -> bool:
+    """Is token v a finite verb? ru/uk: pymorphy3's likeliest reading. en, which has no
+    tags: the first lowercase word of the sentence after a capitalised subject ("The State
+    Border Guard Service published")."""
+    if r.lang != "en":
+        found = parses(r.lang, toks[v].norm)
+        return bool(found) and found[0].tag.POS == "VERB"
+    if v == 0 or not toks[v].word[0].islower() or toks[v].norm in r.stop | r.determiners:
+        return False
+    return all(t.word[0].isupper() or t.norm in r.determiners for t in toks[:v])
 
 
 def _reported(r: Rules, toks: list[Token], i: int, cues: list[AttributionCue]) -> bool:
@@ -310,6 +459,10 @@ def _verb_here(r: Rules, toks: list[Token], bounds: list[bool], i: int) -> bool:
     tok = toks[i]
     if not is_speech_verb(r, tok.norm):
         return False
+    if r.clause_verbs and lemma_keys(r.lang, tok.norm) & r.clause_verbs:
+        # «утверждают, что», «— утверждает он»; not «утверждает бюджет» ("approves")
+        if not (bounds[i] or i + 1 == len(toks) or bounds[i + 1]):
+            return False
     if r.lang != "en":
         return True
     if tok.word[0].isupper() and not _title_case(toks):

@@ -8,12 +8,13 @@ number counts. The figures describe wording and sourcing; they are no verdict on
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
 from framing.records import Sentence
 from framing.text.morphology import TEXT_WORD_RE
-from framing.wording.attribution import sentence_sources
+from framing.wording.attribution import SentenceSource, sentence_sources
 from framing.wording.editorial import text_cues
 from framing.wording.lexicon import (
     LANGUAGES,
@@ -51,6 +52,7 @@ def highlights(
     found.extend(_lexicon_record(hit) for hit in hits)
     if with_model:
         found += _model_suggestions(article, found, recall, hits)
+    _mark_reported(article, found)
     widen_to_phrases(article.text, article.lang, found)
     for sentence, cue in text_cues(article.text, article.sentences, article.lang):
         start, end = sentence.start + cue.start, sentence.start + cue.end
@@ -160,6 +162,86 @@ def _model_suggestions(
     return out
 
 
+# What may stand between a leading cue and the content it reports: «Песков заявил, что …»,
+# «По данным НАК, …», "Peskov said: …", "according to X, …"
+_OPENS_CONTENT = re.compile(r"\s*(?:[,:]|[—–-]\s)|\s+(?:что|чтобы|що|щоб|that)\b", re.IGNORECASE)
+# What sets a cue that ends a sentence off from its content: a comma, a dash or a closing
+# quote mark, at most three words before the cue («…фейком — об этом сообщил X», "…, Ms.
+# Mandelker said"); a headline's "… Audio From The Night Of The Massacre Reveals" has none
+_SETS_OFF = re.compile(r"[,—–»\"”]\s*(?:-\s*)?(?:[\w.’'-]+\s+){0,3}$")
+# Words an outlet chooses when it retells someone without quote marks: its euphemism
+# («Боррель заявил, что … против спецоперации России»: Borrell never said it), its
+# cliché («Арестович заявил, … что они не забыты киевским режимом») and its distancing
+# hedge («…, это, мол, плата за демократию»); read on the train split (attrib8)
+_OUTLETS_IN_PARAPHRASE = frozenset(
+    {"euphemism", "propaganda_cliche", "distancing_hedge", "scare_quotes"}
+)
+
+
+def _sources(article: ArticleText) -> list[SentenceSource]:
+    """The sentences' sources, found once for :func:`highlights` and :func:`profile` of the
+    same article (both run on every scored article). The last one is kept as one tuple, so
+    a thread reads a key with its own value."""
+    if article.lang not in LANGUAGES:
+        return []
+    key = (article.text, article.lang, tuple((s.start, s.end) for s in article.sentences))
+    last = _LAST_SOURCES[-1] if _LAST_SOURCES else None
+    if last is not None and last[0] == key:
+        return last[1]
+    found = sentence_sources(article.sentences, article.lang)
+    _LAST_SOURCES[:] = [(key, found)]
+    return found
+
+
+_LAST_SOURCES: list[tuple[Any, list[SentenceSource]]] = []
+
+
+def reported_content(article: ArticleText) -> list[tuple[int, int]]:
+    """Where a sentence's content is attributed to a named speaker without quote marks:
+    the sentence before a cue that ends it («…часть видео оказались фейком — об этом сообщил
+    советник главы Крыма Олег Крючков», "…, Peskov said") and the sentence after a cue that
+    opens the content with a comma, colon, dash or complementiser («По данным НАК, …»,
+    «Песков заявил, что …»). Never the cue itself: a label in it is the outlet's («глава
+    киевского режима заявил»), nor words before a cue that opens the content («Лидер
+    киевского режима, по словам Пескова, уехал»: the label stays the outlet's)."""
+    spans = []
+    for src in _sources(article):
+        if src.carried:
+            continue
+        for cue in src.attributions:
+            if cue.kind != "named_speaker" or not cue.who:
+                continue
+            after = article.text[cue.end : src.end]
+            if not TEXT_WORD_RE.search(after):
+                if _SETS_OFF.search(article.text, src.start, cue.start):
+                    spans.append((src.start, cue.start))  # «…, — заявил Песков.»
+            elif _OPENS_CONTENT.match(after):
+                spans.append((cue.end, src.end))  # «Песков заявил, что …»
+    return spans
+
+
+def _mark_reported(article: ArticleText, found: list[dict[str, Any]]) -> None:
+    """Lexicon hits and suggestions in content a sentence attributes to a named speaker
+    (:func:`reported_content`) are the speaker's claim, not the outlet's word: the quoting
+    note and the quoted confidence, as inside a quotation (qa7: 360.ru's «фейком» before
+    «— об этом сообщил советник главы Крыма Олег Крючков» read as the outlet's label). The
+    lexicon and the detector are not asked: they read words, not who reports them. Not the
+    outlet's euphemism, cliché or distancing hedge, which it chooses when it retells anyone
+    (``_OUTLETS_IN_PARAPHRASE``)."""
+    if not found or article.lang not in LANGUAGES:
+        return
+    spans = reported_content(article)
+    if not spans:
+        return
+    factor, note = quoted_mark(str(article.lang))
+    for h in found:
+        if h["note"] or h["category"] in _OUTLETS_IN_PARAPHRASE:
+            continue
+        if not any(a <= h["start"] and h["end"] <= b for a, b in spans):
+            continue  # (inside_any is strict: a hit may open the sentence, «Фейк, — заявил»)
+        h.update(note=note, confidence=round(float(h["confidence"]) * factor, 3))
+
+
 def _sentence_of(sentences: list[Sentence], offset: int) -> int | None:
     for sentence in sentences:
         if sentence.start <= offset < sentence.end:
@@ -196,7 +278,7 @@ def profile(article: ArticleText, found: list[dict[str, Any]]) -> dict[str, Any]
     editorial = sorted(
         {h["sentence"] for h in found if h["source"] == "insertion" and h["sentence"] is not None}
     )
-    sources = sentence_sources(article.sentences, article.lang) if article.lang in LANGUAGES else []
+    sources = _sources(article)
     attributed = [s.index for s in sources if s.attributed]
     direct = [s.index for s in sources if s.quote == "direct"]
     anonymous = [s.index for s in sources if "anonymous" in s.kinds]

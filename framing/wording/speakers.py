@@ -93,6 +93,30 @@ def _genitive(r: Rules, tok: Token) -> bool:
     )
 
 
+def _people(r: Rules, tok: Token) -> bool:
+    """Is the word a plural noun naming people, with no name among its readings: a label
+    for an unnamed group («Окупанти стверджують», «Военные заявили», «сообщили спасатели»;
+    qa7: «Окупанти» was a named source)? ru/uk: pymorphy3's likeliest reading is an animate
+    plural noun in the nominative. en has no tags: see :func:`_plural_label`."""
+    if r.lang == "en" or tok.word.isupper():
+        return False
+    found = parses(r.lang, tok.norm)
+    if not found or any(PROPER_NAME_TAGS & set(p.tag.grammemes) for p in found[:3]):
+        return False
+    return found[0].tag.POS == "NOUN" and {"anim", "plur", "nomn"} <= set(found[0].tag.grammemes)
+
+
+def _plural_label(r: Rules, tok: Token) -> bool:
+    """en: a capitalised first word of a sentence that is the plural of a word the
+    dictionary knows ("Occupiers claim"; not "Jones said", whose lemma is itself)."""
+    import simplemma
+
+    if r.lang != "en" or not tok.norm.endswith("s"):
+        return False
+    lemma = simplemma.lemmatize(tok.norm, lang="en").casefold()
+    return lemma != tok.norm and simplemma.is_known(lemma, lang="en")
+
+
 def classify(r: Rules, tok: Token) -> str:
     """What a word can be in a speaker phrase: pronoun, group, role, name or other."""
     if tok.norm in r.pronouns:
@@ -101,6 +125,8 @@ def classify(r: Rules, tok: Token) -> str:
         return "group"
     if _lemma_in(r, tok.norm, r.titles) and _nominative(r, tok):
         return "role"
+    if _people(r, tok):
+        return "group"
     if tok.word[0].isupper() and tok.norm not in r.stop and tok.norm not in r.determiners:
         return "name" if _nominative(r, tok) else "other"
     return "other"
@@ -313,6 +339,10 @@ def left(r: Rules, toks: list[Token], i: int, bounds: list[bool]) -> Speaker | N
         return None
     if kind == "pronoun":
         return Speaker("pronoun", head, k, head)
+    if kind == "name" and head == 0 and _plural_label(r, toks[head]):
+        kind = "group"  # "Occupiers claim": capitalised as the sentence's first word only
+    if kind == "name":
+        head = _body_head(r, toks, bounds, head)
     start = head
     while start > 0 and not bounds[start] and head - start < window:
         prev = toks[start - 1]
@@ -327,6 +357,31 @@ def left(r: Rules, toks: list[Token], i: int, bounds: list[bool]) -> Speaker | N
     ):
         start += 1
     return _finish(r, toks, kind, head, start, k)
+
+
+def _body_head(r: Rules, toks: list[Token], bounds: list[bool], head: int) -> int:
+    """The head of a body's name whose last word is a place or body in the genitive, which
+    uk may also read as a nominative plural: «Держприкордонслужба України» is the service,
+    not «України» (nor «Міністерство оборони України»). A person's name stays («Мария
+    Захарова», though «Захарова» can be a genitive)."""
+    if r.lang == "en" or _a_person(r, toks[head]) or not _genitive(r, toks[head]):
+        return head
+    j = head - 1
+    while j >= 0 and head - j <= 3 and not bounds[j + 1]:
+        tok = toks[j]
+        if tok.word[0].isupper():
+            nominative = any(
+                p.tag.POS == "NOUN" and "nomn" in p.tag for p in parses(r.lang, tok.norm)
+            )
+            return j if nominative and not _a_person(r, tok) else head
+        if not _genitive(r, tok):
+            return head
+        j -= 1
+    return head
+
+
+def _a_person(r: Rules, tok: Token) -> bool:
+    return any({"Surn", "Name", "Patr"} & set(p.tag.grammemes) for p in parses(r.lang, tok.norm))
 
 
 def _institution(
