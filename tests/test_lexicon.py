@@ -1396,3 +1396,23 @@ def test_words_quoted_again_after_their_speaker_are_the_speakers() -> None:
 )
 def test_a_prisons_regime_is_literal(lang: str, text: str) -> None:
     assert find_loaded(text, lang) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "loaded"),
+    [
+        # qa8: Новини Донбасу's «Російські окупаційні війська … завдали масового ракетного
+        # удару» was read aloud as "'Occupation' before 'authorities' denies them legitimacy",
+        # with «встановлений Росією» as the neutral word for troops
+        ("Російські окупаційні війська сьогодні вночі завдали масового ракетного удару.", []),
+        ("Удар завдали підрозділи окупаційної армії.", []),
+        ("Позиції окупаційного угруповання обстріляли вночі.", []),
+        # the occupation's authorities stay a stance
+        ("Окупаційна влада оголосила евакуацію.", ["Окупаційна"]),
+        ("Це рішення ухвалила окупаційна адміністрація міста.", ["окупаційна"]),
+    ],
+)
+def test_occupation_troops_are_literal_occupation_authorities_are_not(
+    text: str, loaded: list[str]
+) -> None:
+    assert [h.text for h in find_loaded(text, "uk")] == loaded
