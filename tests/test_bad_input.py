@@ -145,6 +145,30 @@ def test_a_short_text_is_called_short(tmp_path: Path, text: str, shown: int) -> 
     )
 
 
+def test_a_headline_alone_is_named_in_ingest_and_score(tmp_path: Path) -> None:
+    """qa8: a file holding only a headline went through `score` and `ingest` as an article of
+    one sentence and no title, and nothing said so. It is not refused (a one-line post is
+    one sentence too), but each command names it on stderr."""
+    path = tmp_path / "headline_only.txt"
+    path.write_text("Росія та Україна провели обмін полоненими за формулою 146 на 146\n", "utf-8")
+    expected = f"warning {path}: one line and no sentence's end: a headline alone?"
+    for command in (["ingest", "--db", str(tmp_path / "x.db")], ["score", "--no-suggestions"]):
+        result = CliRunner().invoke(cli, [*command, str(path)])
+        assert result.exit_code == 0, result.stderr
+        warnings = [line for line in result.stderr.splitlines() if line.startswith("warning ")]
+        assert [w.split(" It is read")[0] for w in warnings] == [expected], command
+    # one sentence with its full stop is a short text, not a headline; a record with an id
+    # is a researcher's own one-line input: no warning
+    path.write_text("Росія та Україна провели обмін полоненими за формулою 146 на 146.\n", "utf-8")
+    result = CliRunner().invoke(cli, ["score", "--no-suggestions", str(path)])
+    assert result.exit_code == 0 and "warning" not in result.stderr
+    records = tmp_path / "one.jsonl"
+    line = {"id": "r1", "text": "Росія та Україна провели обмін полоненими за формулою 146 на 146"}
+    records.write_text(json.dumps(line, ensure_ascii=False) + "\n", "utf-8")
+    result = CliRunner().invoke(cli, ["score", "--no-suggestions", str(records)])
+    assert result.exit_code == 0 and "warning" not in result.stderr
+
+
 def test_unsupported_language_is_ingested_with_a_warning(tmp_path: Path) -> None:
     path = tmp_path / "x.txt"
     path.write_text(DE * 2, "utf-8")

@@ -489,3 +489,18 @@ def test_an_event_label_never_cuts_a_hyphenated_word() -> None:
     label = label_of(sentences, "en")
     assert not [name for name in label if name.endswith("-") or name.startswith("-")]
     assert label[:2] == ["Zelenskyy", "Syrskyi"]
+
+
+def test_a_word_after_an_opening_quote_mark_opens_its_sentence() -> None:
+    """The Kyiv Independent on the DniproHES strike (22 Mar 2024) was labelled "The,
+    Ukraine" on the home page (qa8): «"The goal is not just to damage it…"» and «"The enemy
+    launched…"» counted "The" as a word capitalised inside a sentence."""
+    sentences = [
+        '"The enemy launched one of the largest attacks on Ukraine," Halushchenko wrote.',
+        '"The goal is not just to damage it." Russian forces struck Ukraine again.',
+        "The company said Ukrhydroenergo had the fire under control in Zaporizhzhia.",
+        "Traffic across Zaporizhzhia was blocked, Ukrhydroenergo said.",
+    ]
+    label = label_of(sentences, "en")
+    assert "The" not in label
+    assert "Zaporizhzhia" in label and "Ukrhydroenergo" in label

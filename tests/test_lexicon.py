@@ -1415,3 +1415,23 @@ def test_lexicon_files_are_read_by_libyaml_as_pyyaml_reads_them(tmp_path: Path) 
     broken.write_text("entries: [\n", "utf-8")
     with pytest.raises(LexiconError, match=f"The lexicon file {re.escape(str(broken))} is not"):
         read_lexicon_yaml(broken)
+
+
+@pytest.mark.parametrize(
+    ("text", "loaded"),
+    [
+        # qa8: Новини Донбасу's «Російські окупаційні війська … завдали масового ракетного
+        # удару» was read aloud as "'Occupation' before 'authorities' denies them legitimacy",
+        # with «встановлений Росією» as the neutral word for troops
+        ("Російські окупаційні війська сьогодні вночі завдали масового ракетного удару.", []),
+        ("Удар завдали підрозділи окупаційної армії.", []),
+        ("Позиції окупаційного угруповання обстріляли вночі.", []),
+        # the occupation's authorities stay a stance
+        ("Окупаційна влада оголосила евакуацію.", ["Окупаційна"]),
+        ("Це рішення ухвалила окупаційна адміністрація міста.", ["окупаційна"]),
+    ],
+)
+def test_occupation_troops_are_literal_occupation_authorities_are_not(
+    text: str, loaded: list[str]
+) -> None:
+    assert [h.text for h in find_loaded(text, "uk")] == loaded

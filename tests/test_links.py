@@ -579,3 +579,25 @@ def test_a_heading_cut_inside_a_quotation_closes_it() -> None:
     en = 'He called it a "special military operation going according to plan" again and again'
     assert shorten(en, 60, "en").endswith('…"')
     assert shorten("«Мы победим», — заявил он. " * 6, 60, "ru").count("«") == 2
+
+
+def test_a_heading_does_not_run_one_word_into_a_next_sentence() -> None:
+    """qa8: Zvezda's row of two sentences headed the comparison «Кроме того, вернулись
+    восемь граждан … сообщили в Минобороны. Кроме…»: the first sentence stands alone."""
+    from framing.report.event_title import shorten
+
+    ru = (
+        "Кроме того, вернулись восемь граждан Российской Федерации - жителей Курской области, "
+        "сообщили в Минобороны. Кроме того, на Родину вернулись восемь жителей Курской области."
+    )
+    assert shorten(ru, 120, "ru") == (
+        "Кроме того, вернулись восемь граждан Российской Федерации - жителей Курской области, "
+        "сообщили в Минобороны."
+    )
+    # four words or more of the next sentence are worth the ellipsis; an initial is no end
+    en = "Talks ended. Officials in both capitals described the long conversation as businesslike"
+    assert shorten(en, 60, "en").endswith("…")
+    initial = (
+        "Пресс-секретарь президента Д. Песков заявил журналистам, что встреча пока не обсуждается"
+    )
+    assert shorten(initial, 45, "ru").endswith("…")

@@ -54,13 +54,49 @@ def test_empty_and_out_of_range() -> None:
     ]
 
 
+def test_added_words_lie_under_a_loaded_phrase_inside_them() -> None:
+    """Zvezda (qa8): the added words «незаконно удерживал киевский режим» took the stock
+    phrase's characters; with added words hidden by default «киевский режим» showed nowhere
+    and its evidence link had no target. The phrase keeps its characters; the added words
+    take the rest, the first piece anchored."""
+    text = "которых незаконно удерживал киевский режим, их доставят домой"
+    added = {"start": 8, "end": 42, "source": "comparison", "id": "added"}
+    loaded = {"start": 28, "end": 42, "source": "lexicon", "id": "loaded"}
+    parts = segments(text, [added, loaded])
+    assert [(p.text, p.highlight and p.highlight["id"], p.first) for p in parts] == [
+        ("которых ", None, False),
+        ("незаконно удерживал ", "added", True),
+        ("киевский режим", "loaded", True),
+        (", их доставят домой", None, False),
+    ]
+    assert parts[2].extra == [added]
+    # added words around a phrase: two pieces, the anchor on the first
+    around = {"start": 8, "end": 61, "source": "comparison", "id": "added"}
+    parts = segments(text, [around, loaded])
+    assert [(p.highlight and p.highlight["id"], p.first) for p in parts] == [
+        (None, False),
+        ("added", True),
+        ("loaded", True),
+        ("added", False),
+    ]
+
+
 @given(
     st.text(max_size=60),
-    st.lists(st.tuples(st.integers(-5, 70), st.integers(-5, 70)), max_size=8),
+    st.lists(
+        st.tuples(
+            st.integers(-5, 70), st.integers(-5, 70), st.sampled_from(["lexicon", "comparison"])
+        ),
+        max_size=8,
+    ),
 )
-def test_every_character_once_in_order(text: str, ranges: list[tuple[int, int]]) -> None:
-    highlights = [{"start": a, "end": b} for a, b in ranges]
+def test_every_character_once_in_order(text: str, ranges: list[tuple[int, int, str]]) -> None:
+    highlights = [{"start": a, "end": b, "source": source} for a, b, source in ranges]
     parts = segments(text, highlights)
     assert "".join(p.text for p in parts) == text
     assert all(text[p.start : p.end] == p.text for p in parts)
     assert all(a.end == b.start for a, b in zip(parts, parts[1:], strict=False))
+    # every highlight that has a piece of its own has exactly one anchored piece
+    for h in highlights:
+        pieces = [p for p in parts if p.highlight is h]
+        assert not pieces or sum(p.first for p in pieces) == 1

@@ -193,6 +193,13 @@ def test_dates_in_page_addresses(url: str, expected: str | None) -> None:
         ),
         ("Updated March 3rd, 2022", "2022-03-03"),
         ("May 2023", None),
+        # a time stamp in figures beside the author's name (tvzvezda.ru, qa8), and with a time
+        # of day in the Ukrainian way; a bare date in figures may be anything: no date
+        ("Лиза Губина 2025-08-24 15:01:36", "2025-08-24"),
+        ("Оновлено 12.06.2024 о 10:15", "2024-06-12"),
+        ("24.08.2025, 15:01", "2025-08-24"),
+        ("archive-2025-08-24.pdf", None),
+        ("2025-13-40 10:00", None),
     ],
 )
 def test_dates_on_furniture_lines(line: str, expected: str | None) -> None:

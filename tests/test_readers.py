@@ -201,6 +201,12 @@ def test_malformed_json_file_says_where(tmp_path: Path, data: str, reason: str) 
     assert item.reason == f"malformed JSON: {reason}"
 
 
+def test_an_empty_json_array_is_refused_by_name(tmp_path: Path) -> None:
+    [item] = read_inputs([str(write(tmp_path, "empty.json", "[]\n"))], LIMIT)
+    assert isinstance(item, InputRefused)
+    assert item.reason == "empty JSON array: no records"
+
+
 def test_stdin_jsonl_streams_with_line_numbers() -> None:
     data = (json.dumps({"id": "a", "text": RU}) + "\n" + "oops\n").encode("utf-8")
     items = list(read_stdin(io.BufferedReader(io.BytesIO(data)), LIMIT))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import re
+from pathlib import Path
 
 import pytest
 
@@ -375,3 +376,11 @@ def test_the_events_list_carries_each_events_headline(client, seed_event) -> Non
     assert {e["id"]: e["headline"] for e in listed} == home
     seed = next(e for e in listed if e["id"] == seed_event["id"])
     assert seed["headline"]["text"] and seed["headline"]["lang"]
+
+
+def test_a_one_sentence_report_is_counted_in_the_singular(app) -> None:
+    """qa8: a pasted headline's card in compare-your-own read "undated · 1 sentences"."""
+    render = app.jinja_env.from_string("{{ 1|counted('sentence') }}; {{ 6|counted('sentence') }}")
+    assert render.render() == "1 sentence; 6 sentences"
+    template = (Path(__file__).parent.parent / "webapp" / "templates" / "event.html").read_text()
+    assert "}} sentences" not in template

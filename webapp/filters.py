@@ -96,9 +96,15 @@ def today() -> str:
     return date.today().isoformat()
 
 
+def counted(n: int, noun: str) -> str:
+    """ "1 sentence", "6 sentences": a one-sentence report's card read "1 sentences" (qa8)."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(categories=categories, figures=figures, today=today)
     app.jinja_env.filters["figure"] = figure_value
+    app.jinja_env.filters["counted"] = counted
     app.jinja_env.filters["fidelity"] = fidelity_label
     app.jinja_env.filters["quoted"] = quoted
     # a sentence cut short inside «…» on a page: its own opening mark, which the cut leaves

@@ -217,7 +217,11 @@ def key_terms(members: list[ArticleVectors], limit: int = 4) -> list[str]:
     sentences = [s for m in members if (m.lang or "") == lang for s in m.sentences]
     named = [
         [
-            (start == 0, name if " " in name else name_in_nominative(lang, name), whole)
+            (
+                _opens(sentence, start),
+                name if " " in name else name_in_nominative(lang, name),
+                whole,
+            )
             for m in NAME.finditer(sentence)
             for start, name, whole in [_name(sentence, m, lang)]
             if not _not_a_subject(sentence, m, lang)
@@ -233,6 +237,17 @@ def key_terms(members: list[ArticleVectors], limit: int = 4) -> list[str]:
     return [name for name, n in counts.most_common(limit) if n > 1] or [
         name for name, _ in counts.most_common(limit)
     ]
+
+
+# What may stand before a sentence's first word: opening quote marks and brackets. The Kyiv
+# Independent's «"The goal is not just to damage it…"» labelled its event "The, Ukraine": a
+# word after an opening mark counted as written capitalised inside a sentence (qa8).
+OPENING_MARKS = " \"'«“„‘‹([—–-"
+
+
+def _opens(sentence: str, start: int) -> bool:
+    """Whether a word at ``start`` opens the sentence (only opening marks before it)."""
+    return not sentence[:start].strip(OPENING_MARKS)
 
 
 # "Putin's", "Russia’s", "Russiaʼs" (the modifier letter apostrophe some outlets type)

@@ -468,16 +468,30 @@ def score(
 
         framing score big.jsonl --engine dask --scheduler tcp://10.0.0.5:8786
     """
-    from framing.ingest import IngestOptions, language_warning
+    from framing.ingest import (
+        IngestOptions,
+        headline_warning,
+        language_warning,
+        looks_like_a_headline,
+    )
     from framing.scoring import score_stream
-    from framing.text.readers import read_inputs
+    from framing.text.readers import RawInput, read_inputs
 
     if scheduler is not None and engine != "dask":
         raise click.UsageError("--scheduler needs --engine dask.")
     if more_suggestions and not suggestions:
         raise click.UsageError("--more-suggestions needs the suggestions on.")
     limit = max_bytes or setting("max_input_bytes")
-    inputs = read_inputs(paths, limit, stdin=sys.stdin.buffer)
+    headlines: set[str] = set()  # sources that are one line without a sentence's end
+
+    def noted(items: Any) -> Any:
+        for item in items:
+            if isinstance(item, RawInput) and item.kind == "text" and "id" not in item.fields:
+                if looks_like_a_headline(item.text):
+                    headlines.add(item.source)
+            yield item
+
+    inputs = noted(read_inputs(paths, limit, stdin=sys.stdin.buffer))
     options = IngestOptions(outlet=outlet, lang=lang)
     refused = written = 0
     interrupted = False
@@ -510,7 +524,15 @@ def score(
                     continue
                 # as ingest says them: a code-page guess, and a German text's figures are
                 # not zeros to trust
-                for warning in (record["decoding"], language_warning(record["lang"], "scored")):
+                for warning in (
+                    record["decoding"],
+                    language_warning(record["lang"], "scored"),
+                    headline_warning()
+                    if record["source"] in headlines
+                    and record["scores"]["sentences"] == 1
+                    and not record["title"]
+                    else None,
+                ):
                     if warning and not silent:
                         click.echo(f"warning {record['source']}: {warning}", err=True)
                 if fmt == "csv":

@@ -174,9 +174,26 @@ def shorten(text: str, limit: int, lang: str | None = None) -> str:
     room = limit - len(keep) - 1
     head = text[: tail.start() if tail else limit]
     cut = _cut(head, room)
+    if not keep and (end := _last_sentence_end(cut)) and len(cut[end:].split()) < _RUN_ON_WORDS:
+        # Zvezda's two sentences as a heading read «…, сообщили в Минобороны. Кроме…» (qa8):
+        # one or two words of a next sentence say nothing; the whole sentences stand alone
+        return cut[:end].rstrip()
     if closers := _closers(cut):  # the marks fit within the limit too
         cut = _cut(head, room - len(closers))
     return cut + "…" + _closers(cut) + keep
+
+
+# Fewer words than this of a next sentence after a cut are dropped with it (see shorten).
+_RUN_ON_WORDS = 4
+# A sentence's end inside a text: . ! ? … (and closing marks) before a space and a capital or
+# an opening mark; not after a lone capital, an initial («Д. Песков»).
+_SENTENCE_END = re.compile(r"(?<![\s.][A-ZА-ЯЁІЇЄҐ])[.!?…][»”\"')]*(?=\s+[A-ZА-ЯЁІЇЄҐ«“\"])")
+
+
+def _last_sentence_end(text: str) -> int | None:
+    """Where the last whole sentence of ``text`` ends (after its mark), if one does."""
+    ends = [m.end() for m in _SENTENCE_END.finditer(text)]
+    return ends[-1] if ends else None
 
 
 def _cut(text: str, room: int) -> str:

@@ -165,14 +165,30 @@ def date_from_url(url: str | None) -> str | None:
     return None
 
 
+# A time stamp in figures with its time of day, as a byline or a page's header carries it:
+# Zvezda's «Лиза Губина 2025-08-24 15:01:36» gave no date (qa8), «24.08.2025 15:01». The time
+# is required: a bare "2025-08-24" in a removed line may be anything (a link, a file name).
+FIGURE_STAMP = re.compile(
+    r"(?<![\d.-])(?:(?P<y>(?:19|20)\d{2})-(?P<m>[01]\d)-(?P<d>[0-3]\d)"
+    r"|(?P<d2>[0-3]?\d)\.(?P<m2>[01]?\d)\.(?P<y2>(?:19|20)\d{2}))"
+    r"(?:,?\s*(?:в|о|at)?\s*|T)[0-2]?\d:[0-5]\d(?![\d.-])"
+)
+
+
 def date_from_lines(lines: list[str]) -> str | None:
-    """A dateline such as "08:33 GMT15 December 2020" among (usually removed) page lines."""
+    """A dateline such as "08:33 GMT15 December 2020", or a time stamp in figures such as
+    "2025-08-24 15:01:36", among (usually removed) page lines; the first line that has one."""
     for line in lines:
-        match = DATELINE.search(line)
-        if match and len(line) < 80:
+        if len(line) >= 80:
+            continue
+        if match := DATELINE.search(line):
             if match["y"]:
                 return _ymd(int(match["y"]), MONTHS[match["month"].lower()], int(match["d"]))
             return _ymd(int(match["y2"]), MONTHS[match["month2"].lower()], int(match["d2"]))
+        if match := FIGURE_STAMP.search(line):
+            if match["y"]:
+                return _ymd(int(match["y"]), int(match["m"]), int(match["d"]))
+            return _ymd(int(match["y2"]), int(match["m2"]), int(match["d2"]))
     return None
 
 

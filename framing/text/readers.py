@@ -277,6 +277,11 @@ def _records_from_json(text: str, source: str, max_bytes: int) -> Iterator[RawIn
     except json.JSONDecodeError as exc:
         yield InputRefused(source, f"malformed JSON: {_json_error(exc, lines=True)}")
         return
+    if parsed == []:
+        # `framing score empty.json` scored nothing and named nothing (qa8): a file that holds
+        # no record is refused like an empty JSON Lines file
+        yield InputRefused(source, "empty JSON array: no records")
+        return
     items = parsed if isinstance(parsed, list) else [parsed]
     for number, obj in enumerate(items, 1):
         where = f"{source}[{number}]" if isinstance(parsed, list) else source
