@@ -27,7 +27,7 @@ import threading
 import time
 from typing import Any
 
-from framing.alignment.embedder import Embedder
+from framing.alignment.embedder import Embedder, interpreter_exiting
 from framing.compare import events_up_to_date, finished_events, group_stored_events
 from framing.report import chosen_articles, comparison_report, comparison_stored
 from framing.store import Store, open_store
@@ -119,6 +119,8 @@ class BackgroundAnalysis:
             except AnalysisStopped:
                 return
             except Exception as exc:  # a thread nobody joins: keep the failure visible
+                if interpreter_exiting(exc):
+                    return  # the process is ending under it: nothing failed
                 log.exception("background event analysis failed")
                 _record_failure(self.db_path, f"{type(exc).__name__}: {exc}")
                 self._failed_at = time.monotonic()

