@@ -26,13 +26,13 @@ from bench_own import article_pair, load, sentences  # noqa: E402
 
 # (label, module file suffix, function name): cumulative CPU of each, in the table.
 STEPS = [
-    ("the request (comparison_report)", "framing/report.py", "comparison_report"),
+    ("the request (comparison_report)", "framing/report/__init__.py", "comparison_report"),
     ("sentence pass (prepare: embed_texts)", "framing/compare.py", "prepare"),
     ("candidate score (PairScorer)", "framing/alignment/pair_scores.py", "__call__"),
     ("  merged units (merge_scores, encoded)", "pair_scores.py", "merge_scores"),
     ("  word score's states (sentence_words)", "pair_scores.py", "sentence_words"),
     ("phrase insertions and quote fidelity", "phrase_analysis.py", "insertions_and_quotes"),
-    ("per-article analysis (article_analysis)", "framing/report.py", "article_analysis"),
+    ("per-article analysis (article_analysis)", "framing/report/__init__.py", "article_analysis"),
     ("  deep detector (token_probabilities)", "framing/wording/detector.py", "token_probabilities"),
     ("  lexicon (find_loaded)", "framing/wording/lexicon.py", "find_loaded"),
     ("ingest (split, store)", "framing/ingest.py", "ingest"),
