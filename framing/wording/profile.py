@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from framing.records import Sentence
@@ -180,20 +181,15 @@ _OUTLETS_IN_PARAPHRASE = frozenset(
 
 def _sources(article: ArticleText) -> list[SentenceSource]:
     """The sentences' sources, found once for :func:`highlights` and :func:`profile` of the
-    same article (both run on every scored article). The last one is kept as one tuple, so
-    a thread reads a key with its own value."""
+    same article (both run on every scored article)."""
     if article.lang not in LANGUAGES:
         return []
-    key = (article.text, article.lang, tuple((s.start, s.end) for s in article.sentences))
-    last = _LAST_SOURCES[-1] if _LAST_SOURCES else None
-    if last is not None and last[0] == key:
-        return last[1]
-    found = sentence_sources(article.sentences, article.lang)
-    _LAST_SOURCES[:] = [(key, found)]
-    return found
+    return _sources_of(tuple(article.sentences), str(article.lang))
 
 
-_LAST_SOURCES: list[tuple[Any, list[SentenceSource]]] = []
+@lru_cache(maxsize=1)
+def _sources_of(sentences: tuple[Sentence, ...], lang: str) -> list[SentenceSource]:
+    return sentence_sources(sentences, lang)
 
 
 def reported_content(article: ArticleText) -> list[tuple[int, int]]:
