@@ -484,17 +484,17 @@ def test_the_cleaned_body_gives_the_same_cues(number: str) -> None:
         (
             "ru",
             "Главные заявления Владимира Путина:\nотношения России и США опустились «до самой "
-            "низкой точки»;\nРоссия готова к переговорам.\n\nТрамп назвал встречу продуктивной.",
+            "низкой точки»;\nРоссия готова к переговорам.\n\nТрамп провёл встречу в Анкоридже.",
         ),
         (
             "uk",
             "Головні заяви Путіна:\nвідносини Росії та США «на найнижчій точці»;\nРосія готова "
-            "до переговорів.\n\nТрамп назвав зустріч продуктивною.",
+            "до переговорів.\n\nТрамп провів зустріч в Анкориджі.",
         ),
         (
             "en",
             'Putin\'s main statements:\nrelations are at "their lowest point";\nRussia is ready '
-            "to talk.\n\nTrump called the meeting productive.",
+            "to talk.\n\nTrump held the meeting in Anchorage.",
         ),
     ],
 )

@@ -81,13 +81,15 @@ class Rules:
     institution_heads: frozenset[str]
     clause_verbs: frozenset[str]
     coordinators: frozenset[str]
+    time_words: frozenset[str]
+    time_prepositions: frozenset[str]
     patterns: tuple[Pattern, ...]
     settings: dict[str, Any] = field(hash=False, compare=False)
 
     def __hash__(self) -> int:
         """The language's: rules are keys of the per-word caches of :mod:`speakers`, looked
         up for every word of every sentence, and the hash the dataclass would make hashes
-        all seventeen fields and each pattern's regex on every lookup (2 % of a scoring
+        all nineteen fields and each pattern's regex on every lookup (2 % of a scoring
         worker's time). Equal rules have the same language, so this agrees with ``==``."""
         return hash(self.lang)
 
@@ -147,7 +149,8 @@ def rules(lang: str) -> Rules:
                  words("institution_prepositions"), words("infinitive_markers"),
                  words("complementizers"),
                  words("noun_like_forms"), words("institution_heads"),
-                 words("clause_verbs"), words("coordinators"), tuple(patterns),
+                 words("clause_verbs"), words("coordinators"), words("time_words"),
+                 words("time_prepositions"), tuple(patterns),
                  dict(data["settings"]))  # fmt: skip
 
 

@@ -313,9 +313,7 @@ def _finish(r: Rules, toks: list[Token], kind: str, head: int, start: int, end: 
 def left(r: Rules, toks: list[Token], i: int, bounds: list[bool]) -> Speaker | None:
     """The speaker before the verb: «Песков заявил», "Kremlin spokesman said", "he added"."""
     window = int(r.settings["speaker_window"])
-    k = i - 1
-    while k >= 0 and not bounds[k + 1] and toks[k].norm in r.skip:
-        k -= 1
+    k = _skip_back(r, toks, i - 1, bounds)
     if k < 0 or bounds[k + 1]:
         return None
     if toks[k].norm in r.passive:
@@ -357,6 +355,23 @@ def left(r: Rules, toks: list[Token], i: int, bounds: list[bool]) -> Speaker | N
     ):
         start += 1
     return _finish(r, toks, kind, head, start, k)
+
+
+def _skip_back(r: Rules, toks: list[Token], k: int, bounds: list[bool]) -> int:
+    """From token k leftwards, the first word that is not one that may stand between a
+    speaker and its verb: a skip word, or a time phrase ("The Kremlin on Monday denied",
+    «Песков в понедельник заявил»: a weekday was taken for the speaker, or ended the
+    search at «в»)."""
+    while k >= 0 and not bounds[k + 1]:
+        if toks[k].norm in r.skip:
+            k -= 1
+        elif toks[k].norm in r.time_words:
+            k -= 1
+            if k >= 0 and not bounds[k + 1] and toks[k].norm in r.time_prepositions:
+                k -= 1
+        else:
+            break
+    return k
 
 
 def _body_head(r: Rules, toks: list[Token], bounds: list[bool], head: int) -> int:
@@ -409,6 +424,19 @@ def _institution(
     return None
 
 
+def _name_after_role(
+    r: Rules, toks: list[Token], bounds: list[bool], m: int, limit: int
+) -> int | None:
+    """Where a name starts that follows role words from token m on, within the same clause
+    and before ``limit`` ("Kremlin | spokesman | Dmitry Peskov"), or None."""
+    start = m
+    while m < min(len(toks), limit) and not bounds[m] and classify(r, toks[m]) == "role":
+        m += 1
+    if m == start or m >= min(len(toks), limit) or bounds[m]:
+        return None
+    return m if classify(r, toks[m]) == "name" else None
+
+
 def right(r: Rules, toks: list[Token], i: int, bounds: list[bool]) -> Speaker | None:
     """The speaker after the verb: «сказал он», «заявил пресс-секретарь … Дмитрий Песков»."""
     window = int(r.settings["speaker_window"])
@@ -436,7 +464,11 @@ def right(r: Rules, toks: list[Token], i: int, bounds: list[bool]) -> Speaker | 
                 j += 1
                 name = j
             last = j
-            break
+            after_role = _name_after_role(r, toks, bounds, j + 1, k + window)
+            if after_role is None:
+                break
+            j = after_role  # "said Kremlin spokesman Dmitry Peskov": the person, not the body
+            continue
         if kind in {"role", "group"}:
             role = role if role is not None else (j, kind)
             last = j
