@@ -146,6 +146,7 @@ def sentence_sources(sentences: Sequence[SentenceLike], lang: str) -> list[Sente
     own = _own(sentences, lang_rules)
     carried = _carry(sentences, own, lang_rules)
     listed = _listed(sentences, own, int(lang_rules.settings["max_list_items"]))
+    backed = _referred_back(sentences, own, lang_rules)
     out = []
     for i, s in enumerate(sentences):
         if own[i]:
@@ -157,6 +158,9 @@ def sentence_sources(sentences: Sequence[SentenceLike], lang: str) -> list[Sente
         elif i in listed:  # an item of a list of someone's statements
             quote = "direct" if _QUOTE_MARK.search(s.text) else "indirect"
             out.append(SentenceSource(i, s.start, s.end, listed[i], True, quote))
+        elif i in backed:  # «…. Об этом сообщает X.»
+            quote = "direct" if _QUOTE_MARK.search(s.text) else "indirect"
+            out.append(SentenceSource(i, s.start, s.end, backed[i], True, quote))
         else:
             out.append(SentenceSource(i, s.start, s.end))
     return out
@@ -183,6 +187,7 @@ def _opens(text: str, i: int) -> bool:
 def _marks(text: str) -> _Marks:
     """Pair quote marks (nested ones stay inside the outer quotation)."""
     marks, stack, last = _Marks(), [], 0
+    closed_by: set[str] = set()  # the closing marks of the quotations complete in the text
     for i, ch in enumerate(text):
         if ch not in _OPENERS and ch not in _CLOSERS:
             continue
@@ -194,11 +199,18 @@ def _marks(text: str) -> _Marks:
             del stack[match:]
             if not stack:
                 marks.spans.append((opener + 1, i))
+                closed_by.add(ch)
                 last = i + 1
         elif ch in _OPENERS and (ch != '"' or _opens(text, i)):
             stack.append((ch, i))
         elif not stack and not marks.spans and ch in _CLOSERS:
             marks.spans.append((last, i))
+            marks.closes_earlier = True
+            last = i + 1
+        elif not stack and not marks.closes_earlier and ch in _CLOSERS and ch not in closed_by:
+            # «…: «Мінська-3» не буде – нам потрібен мир", — наголошує Зеленський.»: the
+            # quotation from earlier sentences closes after one nested in it
+            marks.spans = [(0, i)]
             marks.closes_earlier = True
             last = i + 1
     if stack:
@@ -330,15 +342,59 @@ def _own(sentences: Sequence[SentenceLike], r: Rules) -> list[list[Attribution]]
         sentences, _quote_groups(sentences, int(r.settings["max_quote_sentences"]))
     )
     resolver = _Resolver()
-    found = []
+    found: list[list[Attribution]] = []
     for i, s in enumerate(sentences):
         out = []
         for cue, quote in _sentence_cues(s.text, regions[i], r):
             a = Attribution(cue.kind, cue.who, s.start + cue.start, s.start + cue.end,
                             s.text[cue.start : cue.end], quote, i)  # fmt: skip
-            out.append(resolver.resolve(cue, a))
+            if resolver.resolve(cue, a) is None:
+                resolver.pending.append((i, len(out), cue.roles if cue.ref == "role" else None))
+            out.append(resolver.resolved)
         found.append(out)
+    _resolve_forward(found, resolver, r)
     return found
+
+
+def _resolve_forward(found: list[list[Attribution]], resolver: _Resolver, r: Rules) -> None:
+    """A role no earlier cue names takes the first speaker named after it (at most
+    ``forward_sentences`` on) whose own title is of the same kind (``title_classes``): a
+    lede's "the Ukrainian leader said" is the "President Volodymyr Zelenskyy" of the next
+    sentence, but "The spokesman clarified" is not the "Lavrov" who "reminded". A pronoun
+    no earlier cue names takes the speaker of such a role before it. Pronouns are not
+    resolved forwards on their own: "Navalnaya released a video in which she said" is
+    about Navalnaya, whom no cue names, not the speaker of the next sentence."""
+    window = int(r.settings["forward_sentences"])
+    waiting = {(i, k) for i, k, _ in resolver.pending}
+    named = [
+        (i, k, a) for i, out in enumerate(found) for k, a in enumerate(out)
+        if a.kind == "named_speaker" and a.who and (i, k) not in waiting
+    ]  # fmt: skip
+
+    def kinds(roles: set[str] | frozenset[str]) -> set[int]:
+        return {n for n, titles in enumerate(r.title_classes) if titles & roles}
+
+    last_role: Attribution | None = None
+    for i, k, roles in resolver.pending:
+        a = found[i][k]
+        target = None
+        if roles is not None:
+            target = next(
+                (
+                    n for p, q, n in named
+                    if (p, q) > (i, k) and p - i <= window
+                    and kinds(roles) & kinds(resolver.roles.get(n.who or "", set()))
+                ),
+                None,
+            )  # fmt: skip
+        elif last_role is not None:  # a pronoun
+            target = last_role
+        if target is None:
+            continue
+        ref_start = target.refers_to if target.refers_to is not None else target.start
+        found[i][k] = replace(a, who=target.who, refers_to=ref_start)
+        if roles is not None:
+            last_role = found[i][k]
 
 
 class _Resolver:
@@ -348,8 +404,20 @@ class _Resolver:
         self.named: list[Attribution] = []  # named speakers in text order
         self.roles: dict[str, set[str]] = {}
         self.documents: list[Attribution] = []
+        # (sentence, position, the roles of a role; None for a pronoun) of the role and
+        # pronoun cues no earlier cue named
+        self.pending: list[tuple[int, int, frozenset[str] | None]] = []
+        self.resolved: Attribution | None = None
 
-    def resolve(self, cue: AttributionCue, a: Attribution) -> Attribution:
+    def resolve(self, cue: AttributionCue, a: Attribution) -> Attribution | None:
+        """``a`` with its speaker worked out (also kept as ``resolved``), or None when it
+        refers back to a person or role that no earlier cue names (``resolved`` holds it
+        as found)."""
+        self.resolved = self._resolve(cue, a)
+        unresolved = cue.ref in {"role", "pronoun"} and self.resolved.refers_to is None
+        return None if unresolved else self.resolved
+
+    def _resolve(self, cue: AttributionCue, a: Attribution) -> Attribution:
         target = None
         if cue.ref == "document":
             target = self.documents[-1] if self.documents else None
@@ -402,6 +470,22 @@ def _listed(
     return listed
 
 
+def _referred_back(
+    sentences: Sequence[SentenceLike], own: list[list[Attribution]], r: Rules
+) -> dict[int, tuple[Attribution, ...]]:
+    """A sentence with no cue of its own, followed by one that opens by pointing back at it
+    and names a source («Об этом сообщает Süddeutsche Zeitung.», «Про це виданню Die Zeit
+    стало відомо з урядових джерел.», "This was reported by …"), takes that source: the
+    wire's lede and its source line are two sentences. Only the sentence just before."""
+    if r.back_reference is None:
+        return {}
+    return {
+        i - 1: tuple(own[i])
+        for i in range(1, len(sentences))
+        if own[i] and not own[i - 1] and r.back_reference.match(sentences[i].text)
+    }
+
+
 def _carry(
     sentences: Sequence[SentenceLike], own: list[list[Attribution]], lang_rules: Rules
 ) -> dict[int, tuple[Attribution, ...]]:
@@ -414,6 +498,14 @@ def _carry(
             return ()
         return tuple(a for a in own[i] if a.quote == "direct") or carried.get(i, ())
 
+    def named(i: int, group: list[int]) -> tuple[Attribution, ...]:
+        """The speakers named by sentence i, for a quotation of several sentences after it
+        that names nobody ("Russia is ready to resume contacts, Putin said." then ‘"I have
+        already said… This will be the case."’)."""
+        if i < 0 or len(group) < 2 or any(own[j] for j in group):
+            return ()
+        return tuple(a for a in own[i] if a.kind == "named_speaker" and a.who)
+
     groups = {group[0]: group for group in _quote_groups(sentences, limit)}
     i = 0
     while i < len(sentences):
@@ -421,7 +513,7 @@ def _carry(
         first = group[0]
         sources = direct(group[-1]) or direct(first)
         if not sources and _STARTS_QUOTED.match(sentences[first].text) and not own[first]:
-            sources = direct(first - 1)
+            sources = direct(first - 1) or named(first - 1, group)
         if sources and (len(group) > 1 or not own[first]):
             for j in group:
                 if not own[j]:

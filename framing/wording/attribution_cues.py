@@ -84,12 +84,14 @@ class Rules:
     time_words: frozenset[str]
     time_prepositions: frozenset[str]
     patterns: tuple[Pattern, ...]
+    back_reference: re.Pattern[str] | None
+    title_classes: tuple[frozenset[str], ...]
     settings: dict[str, Any] = field(hash=False, compare=False)
 
     def __hash__(self) -> int:
         """The language's: rules are keys of the per-word caches of :mod:`speakers`, looked
         up for every word of every sentence, and the hash the dataclass would make hashes
-        all nineteen fields and each pattern's regex on every lookup (2 % of a scoring
+        all twenty-one fields and each pattern's regex on every lookup (2 % of a scoring
         worker's time). Equal rules have the same language, so this agrees with ``==``."""
         return hash(self.lang)
 
@@ -112,6 +114,18 @@ class AttributionCue:
 
 def _data() -> dict[str, Any]:
     return packaged_yaml("attribution.yaml")
+
+
+def _back_reference(code: str, table: dict[str, Any]) -> re.Pattern[str] | None:
+    source = table.get("back_reference")
+    if not source:
+        return None
+    try:
+        return re.compile(source, re.IGNORECASE)
+    except re.error as exc:
+        raise AttributionError(
+            f"attribution.yaml: {code} back_reference is not a valid regex: {exc}"
+        ) from exc
 
 
 @cache
@@ -150,7 +164,9 @@ def rules(lang: str) -> Rules:
                  words("complementizers"),
                  words("noun_like_forms"), words("institution_heads"),
                  words("clause_verbs"), words("coordinators"), words("time_words"),
-                 words("time_prepositions"), tuple(patterns),
+                 words("time_prepositions"), tuple(patterns), _back_reference(code, table),
+                 tuple(frozenset(normalise(str(w)) for w in c)
+                       for c in table.get("title_classes") or []),
                  dict(data["settings"]))  # fmt: skip
 
 
@@ -252,6 +268,9 @@ def pattern_cues(
                 # "according to the National Anti-Terrorism Committee (NAC)": the whole name
                 run = _CAPITALISED_RUN.search(text, start, m.end("name"))
                 cue.end, cue.who = _abbreviated(text, cue.end, run.group() if run else name)
+            elif name and (role := _role_of_a_body(r, text, m)):
+                # «по словам представителя Кремля»: the spokesman, not the Kremlin
+                cue.who, cue.ref, cue.roles = text[role[0] : m.end()], "role", role[1]
             elif name:  # «пресс-секретаря Кремля Дмитрия Пескова»: the surname
                 cue.who = surname(r, name.split()[-1], pattern.case)
             elif pronoun:
@@ -308,6 +327,24 @@ def source_name(
         return end, " ".join(words), surname(r, words[-1], case)
     named = " ".join(_institution_words(r, toks[first : last + 1], case))
     return end, " ".join(words), named + (f" {m.group().strip()}" if m is not None else "")
+
+
+def _role_of_a_body(
+    r: Rules, text: str, m: re.Match[str]
+) -> tuple[int, frozenset[str]] | None:
+    """Where the role words before a pattern's {name} begin, and their roles, when that
+    name is a body, not a person («по словам представителя Кремля»: the Kremlin's
+    spokesman, whom another cue names); else None. ru/uk only: en names carry no case to
+    tell a body by."""
+    if r.lang == "en" or any(_person(r, normalise(w)) for w in m.group("name").split()):
+        return None
+    first, found = None, set()
+    for word in TEXT_WORD_RE.finditer(text, m.start(), m.start("name")):
+        roles = lemma_keys(r.lang, normalise(word.group())) & r.titles
+        if roles and first is None:
+            first = word.start()
+        found |= roles
+    return (first, frozenset(found)) if first is not None else None
 
 
 def _person(r: Rules, norm: str) -> bool:
@@ -502,9 +539,13 @@ def _who(r: Rules, toks: list[Token], sp: Speaker) -> str:
 def _speaker_cue(r: Rules, toks: list[Token], sp: Speaker, start: int, end: int) -> AttributionCue:
     head = toks[sp.head]
     if sp.kind == "name":
-        run = " ".join(t.word for t in toks[sp.start : sp.end + 1] if t.word[0].isupper())
+        run = [t.word for t in toks[sp.start : sp.end + 1] if t.word[0].isupper()]
         registry = _registry()
-        outlet = registry.find(run) if registry else None
+        # «Издание The Washington Post писало»: the outlet is the end of the capitalised run
+        outlet = next(
+            (o for k in range(len(run)) if registry and (o := registry.find(" ".join(run[k:])))),
+            None,
+        )
         if outlet is None and registry is not None:
             outlet = registry.find(head.word)
         if outlet is not None:

@@ -341,6 +341,8 @@ def left(r: Rules, toks: list[Token], i: int, bounds: list[bool]) -> Speaker | N
         kind = "group"  # "Occupiers claim": capitalised as the sentence's first word only
     if kind == "name":
         head = _body_head(r, toks, bounds, head)
+        if classify(r, toks[head]) == "role":
+            kind = "role"  # «Президент України підкреслює»: the title, not a body's name
     start = head
     while start > 0 and not bounds[start] and head - start < window:
         prev = toks[start - 1]
