@@ -12,8 +12,7 @@ from framing.wording.attribution_cues import rules
 
 def sources(text: str, lang: str) -> list[list[str | None]]:
     return [
-        [a.who for a in s.attributions]
-        for s in sentence_sources(split_sentences(text, lang), lang)
+        [a.who for a in s.attributions] for s in sentence_sources(split_sentences(text, lang), lang)
     ]
 
 
@@ -31,9 +30,7 @@ def sources(text: str, lang: str) -> list[list[str | None]]:
         ("en", "said White House spokesman John Kirby on Friday", "Kirby"),
     ],
 )
-def test_the_speaker_is_found_past_a_time_phrase_and_a_body(
-    lang: str, text: str, who: str
-) -> None:
+def test_the_speaker_is_found_past_a_time_phrase_and_a_body(lang: str, text: str, who: str) -> None:
     assert sources(text, lang)[0] == [who]
 
 
@@ -98,8 +95,8 @@ def test_a_quotation_closes_after_a_quotation_nested_in_it() -> None:
     """Суспільне-style: the closing mark follows «Мінська-3» in the last sentence; the
     sentences before it had no source."""
     text = (
-        "Зеленський виступив увечері.\n\"Так, як він робив. Це давало можливість. Знаємо, "
-        "як діяти. І хочемо попередити: «Мінська-3» не буде\", — наголошує Зеленський."
+        'Зеленський виступив увечері.\n"Так, як він робив. Це давало можливість. Знаємо, '
+        'як діяти. І хочемо попередити: «Мінська-3» не буде", — наголошує Зеленський.'
     )
     assert sources(text, "uk") == [[]] + [["Зеленський"]] * 4
 
@@ -129,3 +126,9 @@ def test_a_title_at_the_start_is_a_role_not_a_body() -> None:
 def test_new_speech_verbs(lang: str, text: str, who: str | None) -> None:
     found = sentence_sources(split_sentences(text, lang), lang)
     assert [a.who for a in found[0].attributions] == [who]
+
+
+def test_an_ing_form_takes_no_speaker_after_it() -> None:
+    """ "He blamed the Kremlin, describing Putin's regime as…": Putin was the speaker."""
+    text = "He blamed the Kremlin, describing Putin’s regime as a terrorist."
+    assert sources(text, "en") == [[]]

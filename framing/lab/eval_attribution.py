@@ -95,9 +95,7 @@ def same_source(accepted: str, found: str) -> bool:
     return len(short) >= MIN_CONTAINED and short in long
 
 
-def match_sentence(
-    gold: Sequence[tuple[str, ...]], found: Sequence[str]
-) -> tuple[int, int, int]:
+def match_sentence(gold: Sequence[tuple[str, ...]], found: Sequence[str]) -> tuple[int, int, int]:
     """True, false and missed sources of one sentence: each gold source takes the first
     unused found name that one of its accepted names matches."""
     unused = list(dict.fromkeys(found))
@@ -164,9 +162,7 @@ def evaluate_attribution(folders: Sequence[Path], gold_path: Path) -> dict[str, 
                 _check_segmentation(gold_path, name, wanted, article.sentences)
                 lang = str(article.lang)
                 sources = sentence_sources(article.sentences, lang)
-                for sentence, truth, source in zip(
-                    article.sentences, wanted, sources, strict=True
-                ):
+                for sentence, truth, source in zip(article.sentences, wanted, sources, strict=True):
                     if truth.unsure:
                         unsure += 1
                         continue
@@ -220,8 +216,7 @@ def as_text(found: dict[str, Any]) -> str:
             f"{s['fn']} missed)"
         )
 
-    lines = [line(f"all ({found['articles']} articles, {found['unsure']} unsure left out)",
-                  found)]
+    lines = [line(f"all ({found['articles']} articles, {found['unsure']} unsure left out)", found)]
     lines += [line(f"  {lang}", figures) for lang, figures in found["by_language"].items()]
     lines.append("disagreements:")
     for e in found["errors"]:

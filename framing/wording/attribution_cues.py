@@ -329,9 +329,7 @@ def source_name(
     return end, " ".join(words), named + (f" {m.group().strip()}" if m is not None else "")
 
 
-def _role_of_a_body(
-    r: Rules, text: str, m: re.Match[str]
-) -> tuple[int, frozenset[str]] | None:
+def _role_of_a_body(r: Rules, text: str, m: re.Match[str]) -> tuple[int, frozenset[str]] | None:
     """Where the role words before a pattern's {name} begin, and their roles, when that
     name is a body, not a person («по словам представителя Кремля»: the Kremlin's
     spokesman, whom another cue names); else None. ru/uk only: en names carry no case to
@@ -427,7 +425,8 @@ def verb_cues(
         if _reported(r, toks, i, existing + found):
             continue  # «Захарова заявила, что Москва ответит»: inside what was reported
         speaker = left(r, toks, i, bounds)
-        if speaker is None:
+        if speaker is None and not (r.lang == "en" and tok.norm.endswith("ing")):
+            # "…, describing Putin's regime as": an -ing form's subject is never after it
             speaker = right(r, toks, i, bounds)
         first = i
         while first > 0 and not bounds[first] and toks[first - 1].norm in r.skip:
