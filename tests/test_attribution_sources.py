@@ -132,3 +132,16 @@ def test_an_ing_form_takes_no_speaker_after_it() -> None:
     """ "He blamed the Kremlin, describing Putin's regime as…": Putin was the speaker."""
     text = "He blamed the Kremlin, describing Putin’s regime as a terrorist."
     assert sources(text, "en") == [[]]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "found"),
+    [
+        ("ru", "Отмечается, что это первый разговор.", [("anonymous", None)]),
+        ("uk", "Відповідно до інформації, розглядається розмова.", [("anonymous", None)]),
+        ("uk", "Відповідно до даних Генштабу, втрати зросли.", []),  # a name: not this rule
+    ],
+)
+def test_impersonal_sources(lang: str, text: str, found: list[tuple]) -> None:
+    [source] = sentence_sources(split_sentences(text, lang), lang)
+    assert [(a.kind, a.who) for a in source.attributions] == found

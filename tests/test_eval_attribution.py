@@ -92,3 +92,13 @@ def test_attribution_floors(gold: str, folder: str, prefix: str) -> None:
     print(gold, json.dumps({k: v for k, v in found.items() if k != "errors"}))
     assert found["sources"]["f1"] >= FLOORS[f"{prefix}_sources_f1"]
     assert found["attributed"]["f1"] >= FLOORS[f"{prefix}_attributed_f1"]
+
+
+def test_a_role_nobody_named_counts_as_unnamed() -> None:
+    from framing.lab.eval_attribution import found_names
+    from framing.text.segment import split_sentences
+    from framing.wording.attribution import sentence_sources
+
+    text = "Scholz informed Zelenskyy, the spokesperson said. Peskov said no."
+    found = sentence_sources(split_sentences(text, "en"), "en")
+    assert [found_names(s) for s in found] == [[UNNAMED], ["Peskov"]]

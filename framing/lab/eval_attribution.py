@@ -10,7 +10,8 @@ quoting notes and the aligner's reported contents read) is scored per sentence:
 - **attributed**: precision, recall and F1 of "this sentence has a source";
 - **sources**: precision, recall and F1 over the sources themselves, each gold source
   matched by at most one found source that carries one of its accepted names; a found cue
-  naming nobody (or an anonymous or generic-media one) is ``?unnamed``.
+  naming nobody (an anonymous or generic-media one, or a role no cue names: "the
+  spokesperson said" left as "spokesperson") is ``?unnamed``.
 
 A gold sentence records its first words, so a change in segmentation that moves the
 sentences is an error naming the article, not a silent mismatch. Never imported at run
@@ -29,7 +30,7 @@ import yaml
 
 from framing.errors import FramingError
 from framing.lab.eval_alignment import ingest_named
-from framing.wording.attribution import SentenceSource
+from framing.wording.attribution import Attribution, SentenceSource
 
 UNNAMED = "?unnamed"
 # Kinds whose ``who`` is a description ("sources", «американские СМИ»), not a name.
@@ -78,9 +79,15 @@ def _gold_sentence(path: Path, name: str, index: int, entry: dict[str, Any]) -> 
 def found_names(source: SentenceSource) -> list[str]:
     """The sources found for one sentence, one name each (``?unnamed`` when none)."""
     return [
-        UNNAMED if a.who is None or a.kind in UNNAMED_KINDS else a.who
+        UNNAMED if a.who is None or a.kind in UNNAMED_KINDS or _role_as_written(a) else a.who
         for a in dict.fromkeys(source.attributions)
     ]
+
+
+def _role_as_written(a: Attribution) -> bool:
+    """A speaker given by a role nobody named («представителя Кремля», "spokesperson"):
+    a name is capitalised, an outlet's id is an agency's."""
+    return a.kind == "named_speaker" and bool(a.who) and a.who[0].islower()
 
 
 def same_source(accepted: str, found: str) -> bool:
