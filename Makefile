@@ -54,6 +54,8 @@ bench: install
 	$(BIN)/framing eval-alignment --ceiling --format text
 	$(BIN)/framing eval-alignment --gold tests/gold/real_alignment.yaml --articles tests/gold/real_articles --articles tests/gold/real_events_articles --events tests/gold/real_events.yaml --ceiling --format text
 	$(BIN)/framing eval-guard
+	$(BIN)/framing eval-attribution
+	$(BIN)/framing eval-attribution --gold tests/gold/attribution_holdout.yaml --articles tests/gold/fresh_alignment_articles
 	$(BIN)/framing eval-events --grid
 	$(BIN)/python benchmarks/bench_score.py
 	$(BIN)/python benchmarks/bench_dask.py
