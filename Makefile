@@ -56,6 +56,7 @@ bench: install
 	$(BIN)/framing eval-guard
 	$(BIN)/framing eval-attribution
 	$(BIN)/framing eval-attribution --gold tests/gold/attribution_holdout.yaml --articles tests/gold/fresh_alignment_articles
+	$(BIN)/framing eval-quotes
 	$(BIN)/framing eval-events --grid
 	$(BIN)/python benchmarks/bench_score.py
 	$(BIN)/python benchmarks/bench_dask.py

@@ -590,7 +590,6 @@ from framing.cli.lab_alignment import (  # noqa: E402
     lab_pair_head_command,
     lab_paraphrase_adapter_command,
 )
-from framing.cli.lab_attribution import eval_attribution_command  # noqa: E402
 from framing.cli.lab_events import eval_events_command, event_bars_command  # noqa: E402
 from framing.cli.lab_loaded import (  # noqa: E402
     eval_loaded_command,
@@ -598,6 +597,7 @@ from framing.cli.lab_loaded import (  # noqa: E402
     lexicon_mining_group,
     train_detector_command,
 )
+from framing.cli.lab_sources import eval_attribution_command, eval_quotes_command  # noqa: E402
 from framing.cli.links import links_group  # noqa: E402
 
 cli.add_command(compare_command)
@@ -613,6 +613,7 @@ cli.add_command(lab_cross_encoder_command)
 cli.add_command(lab_paraphrase_adapter_command)
 cli.add_command(eval_events_command)
 cli.add_command(eval_attribution_command)
+cli.add_command(eval_quotes_command)
 cli.add_command(event_bars_command)
 cli.add_command(links_group)
 

@@ -88,7 +88,8 @@ ANALYSIS_VERSION = 33  # 4: compare links carry tiers (issue 12); 5: an undated 
 # event's label ("The, Ukraine" named the Kyiv Independent's DniproHES report, qa8)
 # 33: attribution measured against a hand-made gold (framing eval-attribution): a source line
 # that points back sources the sentence before, a lede's role takes a later name of its kind,
-# time phrases, "Kremlin spokesman X", nested quotations, more speech verbs (lead, session 27)
+# time phrases, "Kremlin spokesman X", nested quotations, more speech verbs; quote fidelity leaves
+# editors' notes out and compares a clause of a longer quotation (lead, session 27)
 
 
 def analysis_key(kind: str, *parts: Any) -> str:
