@@ -51,6 +51,7 @@ def test_the_unnamed_sources_line_says_what_it_counts() -> None:
     )
     record = score_one(RawInput(source="t.txt", text=text), IngestOptions(lang="uk"), False)
     s = record["scores"]
-    assert s["attributed_sentence_share"]["evidence"] == [1, 2]
+    # the first sentence's source is the line after it that points back at it (session 27)
+    assert s["attributed_sentence_share"]["evidence"] == [0, 1, 2]
     assert s["anonymous_source_share"]["evidence"] == [2]  # the sources, not the media
     assert 'or "media" without a name' not in figures()["anonymous_source_share"]["help"]
