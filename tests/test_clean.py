@@ -372,6 +372,11 @@ REPORT_B = "Officials in both capitals described the conversation as businesslik
         ("This story is developing and will be updated.", "known-furniture"),
         ("Новость дополняется", "known-furniture"), ("Інформація уточнюється.", "known-furniture"),
         ("Лиза Губина 2025-08-24 15:01:36", "byline"),
+        # an embedded tweet after the report's own translation of it (rus.delfi.lv; qa9)
+        ("The day has come, @IAEAorg's Support and Assistance Mission to #Zaporizhzhya (ISAMZ) "
+         "is now on its way. Proud to lead this mission which will be in #ZNPP later this "
+         "week. pic.twitter.com/tyVY7l4SrM", "known-furniture"),
+        ("— Rafael Mariano Grossi (@rafaelmgrossi) August 29, 2022", "known-furniture"),
     ],
 )  # fmt: skip
 def test_known_furniture_between_paragraphs(line: str, reason: str) -> None:
@@ -401,6 +406,8 @@ def test_known_furniture_between_paragraphs(line: str, reason: str) -> None:
         "Editor's note: The Kyiv Independent could not verify the claims made by the ministry.",
         "The audio was created with a phone, the investigators said.",
         "Информация уточняется у источников в министерстве, сказал он.",
+        # a report that names an embed's address is no embed (qa9)
+        "He posted the picture, pic.twitter.com/tyVY7l4SrM, an hour before the strike.",
         "The story is developing quickly, a senior official told reporters on Monday.",
         "Officials in both capitals described the talks as businesslike and said more "
         "would be known tomorrow. (Reuters/AP)",
@@ -428,6 +435,44 @@ def test_marker_mid_article_does_not_cut_the_reporting() -> None:
     result = clean(text)
     assert reasons(result) == {3: "section-heading", 4: "related-link"}
     assert result.text.endswith("Заседание продолжится в среду, сообщили в пресс-службе.")
+
+
+OSTRO_LISTING = """\
+Раніше «ОстроВ» підтримували грантодавці. Сьогодні нашу незалежність збереже тільки Ваша підтримка
+
+Підтримати
+
+Статті
+
+Світ
+12.11.2025
+17:00
+
+«Трамп затягує зашморг на шиї Зеленського». Російські ЗМІ про Україну
+
+Під час обшуку в Енергоатомі детективи НАБУ знайшли сумки з доларами. З'явилися версії, \
+що це гроші, які надійшли в Україну і прилипли до рук українських...
+Світ
+11.11.2025
+16:00
+
+Вибори в США: програш Трампа та нове обличчя демократів...
+"""
+
+
+def test_a_listing_of_other_articles_below_the_report_is_removed() -> None:
+    """ostro.org's "Статті" below a report on Wagner: section, date, time, headline and a
+    teaser cut off with an ellipsis; the teasers stayed sentences of the report (qa9)."""
+    result = clean(f"{REPORT_A}\n\n{REPORT_B}\n\n{OSTRO_LISTING}")
+    assert result.text == f"{REPORT_A}\n\n{REPORT_B}"
+    teasers = [r.text[:20] for r in result.removed if r.detail.startswith("A teaser")]
+    assert teasers == ["«Трамп затягує зашмо", "Під час обшуку в Ене", "Вибори в США: програ"]
+
+
+def test_a_cut_off_line_under_a_time_alone_stays() -> None:
+    """A live report's entry carries a time, not a date: its words stay, ellipsis or not."""
+    entry = "Зеленський заявив, що переговори тривають і буде ще..."
+    assert clean(f"{REPORT_A}\n\n17:00\n\n{entry}").text == f"{REPORT_A}\n\n{entry}"
 
 
 def test_menu_of_short_lines_inside_the_body() -> None:

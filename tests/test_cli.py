@@ -116,8 +116,8 @@ def test_compare_names_a_missing_file_as_a_file(runner: CliRunner, seed_db: Path
         (typo, f"Error: {typo}: no such file (nor an article id, which is hexadecimal)"),
         (
             tmp_path,
-            f"Error: {tmp_path}: a folder: compare takes files (nor an article id, which is "
-            "hexadecimal)",
+            f"Error: {tmp_path}: a folder, not a file: compare takes 2 or 3 files, links or "
+            "article ids (give the files in it by name)",
         ),
         ("zzzz", "Error: No article with id 'zzzz': ids are hexadecimal, at least 4 characters."),
     ]:

@@ -315,6 +315,8 @@ def test_an_event_title_drops_a_quote_mark_its_sentence_never_closes(
         ("Moscow, Feb 19 (Prensa Latina) The Kremlin said.", "The Kremlin said."),
         ("LONDON, February 26. /TASS/. Peskov told the FT.", "Peskov told the FT."),
         ("МОСКВА, 1 марта. /ТАСС/. Кремль не знает.", "Кремль не знает."),
+        ("YEREVAN, AUGUST 29, ARMENPRESS. Grossi has announced.", "Grossi has announced."),
+        ("Moscow, June 5, Peskov said. He left.", "Moscow, June 5, Peskov said. He left."),
         ("Putin (pictured) said so.", "Putin (pictured) said so."),
         ("Напомним, 1 марта Симоньян заявила.", "Напомним, 1 марта Симоньян заявила."),
     ],

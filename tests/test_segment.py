@@ -423,6 +423,16 @@ def test_our_razdel_driver_matches_razdel(prefix: str) -> None:
             ["МОСКВА, 1 марта. /ТАСС/. Кремль пока не знает.", "Это так."],
         ),
         ("Kyiv, Nov 21. Russia fired a missile.", "en", ["Kyiv, Nov 21. Russia fired a missile."]),
+        # Armenpress signs its dateline in capitals; it stood alone as the first statement (qa9)
+        (
+            "YEREVAN, AUGUST 29, ARMENPRESS. Director General Rafael Grossi has announced it. "
+            "He will lead it.",
+            "en",
+            [
+                "YEREVAN, AUGUST 29, ARMENPRESS. Director General Rafael Grossi has announced it.",
+                "He will lead it.",
+            ],
+        ),
         # the same shape without a month is a sentence
         ("Yes, chapter 5. We go on.", "en", ["Yes, chapter 5.", "We go on."]),
     ],

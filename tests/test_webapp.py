@@ -118,6 +118,9 @@ def test_an_untitled_article_is_named_by_its_escaped_opening_words(app) -> None:
     assert article_title({"title": "", "sentences": [{"text": "Первое предложение."}]}) == (
         '<span class="untitled"><span lang="en">Untitled:</span> Первое предложение.</span>'
     )
+    # a wire dateline is no opening words (Armenpress; qa9)
+    dated = {"title": None, "lead": "YEREVAN, AUGUST 29, ARMENPRESS. Grossi has announced it."}
+    assert article_title(dated).striptags() == "Untitled: Grossi has announced it."
 
 
 def test_an_untitled_pages_tab_and_its_one_removed_line(app) -> None:

@@ -12,7 +12,7 @@ from markupsafe import Markup
 from framing.markup import Segment
 from framing.outlets import publisher_label
 from framing.report import categories, fidelity_label, figures, language_note, title_marks
-from framing.report.event_title import without_stray_marks
+from framing.report.event_title import without_dateline, without_stray_marks
 from framing.wording.matched_word import quoted
 
 
@@ -68,6 +68,9 @@ def article_title(article: Any) -> str | Markup:
         first = article["sentences"][0]
         lead = first.get("text") if isinstance(first, dict) else first
     lead = " ".join(str(lead or "").split())
+    # a wire dateline is no opening words: Armenpress's read "Untitled: YEREVAN, AUGUST 29,
+    # ARMENPRESS." (qa9)
+    lead = without_dateline(lead) or lead
     # "Untitled" is English inside an element of the report's language: a screen reader
     # read it with a Russian voice (QA, session 20)
     if not lead:

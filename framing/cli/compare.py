@@ -130,8 +130,12 @@ def _read_if_input(given: str, limit: int) -> list[Any] | None:
         if re.search(r"[/\\]", given) or path.suffix or path.is_dir():  # a path, not an id
             from framing.errors import FramingError
 
-            what = "a folder: compare takes files" if path.is_dir() else "no such file"
-            raise FramingError(f"{given}: {what} (nor an article id, which is hexadecimal)")
+            if path.is_dir():  # "compare takes files (nor an article id…)" did not parse (qa9)
+                raise FramingError(
+                    f"{given}: a folder, not a file: compare takes 2 or 3 files, links or "
+                    "article ids (give the files in it by name)"
+                )
+            raise FramingError(f"{given}: no such file (nor an article id, which is hexadecimal)")
         return None
     return list(read_inputs([given], limit))
 

@@ -12,7 +12,7 @@ from framing.compare import cached_compare
 from framing.links import apply_corrections
 from framing.report import claim_rows
 from framing.store import Store
-from framing.text.metadata import WIRE_DATELINE, WIRE_PLACE
+from framing.text.metadata import WIRE_DATELINE, WIRE_DAY, WIRE_PLACE, WIRE_SIGNATURE
 from framing.text.morphology import TEXT_WORD_RE, normalise
 from framing.text.quoting import PAIRS, unbalanced
 from framing.wording.attribution_cues import rules
@@ -97,11 +97,13 @@ def _reports_opening(row: dict[str, Any]) -> int:
 
 
 # A wire dateline and its agency before a report's first words: "Moscow, Feb 19 (Prensa Latina) ",
-# "LONDON, February 26. /TASS/. ", "MOSCOW (Reuters) - ". With no date, only a dash after the
-# agency marks one ("Putin (pictured) said" keeps its brackets).
+# "LONDON, February 26. /TASS/. ", "MOSCOW (Reuters) - ", "YEREVAN, AUGUST 29, ARMENPRESS. ".
+# With no date, only a dash after the agency marks one ("Putin (pictured) said" keeps its
+# brackets).
 _AGENCY = r"(?:\([^()]{2,40}\)|/[^/]{2,20}/)\.?"
 AGENCY_DATELINE = re.compile(
-    rf"^(?:{WIRE_DATELINE.pattern}\s*{_AGENCY}\s*[-–—]?|{WIRE_PLACE}\s*{_AGENCY}\s*[-–—])\s*"
+    rf"^(?:{WIRE_DATELINE.pattern}\s*{_AGENCY}\s*[-–—]?|{WIRE_PLACE}\s*{_AGENCY}\s*[-–—]"
+    rf"|{WIRE_PLACE},\s+{WIRE_DAY}{WIRE_SIGNATURE}[.:]\s)\s*"
 )
 
 

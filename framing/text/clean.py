@@ -12,7 +12,9 @@ than a stray button label. Passes, each looking only at lines no earlier pass re
    it and a standfirst of running prose, full stop or not) and, above it, the headline;
 4. repetition: a line seen twice is layout (a long sentence keeps its first copy);
 5. regions: after an end-of-article marker ("Tags:", "Recommended", "Community standards")
-   the page is furniture, until a sentence of reporting shows the article goes on;
+   the page is furniture, until a sentence of reporting shows the article goes on; and a
+   listing of other articles below this one: a line cut off with an ellipsis under a dated
+   time stamp is another article's teaser;
 6. structure: runs of short lines are menus, a lone short line between paragraphs is a
    subheading, and whatever is left above the article is a fragment of the page. A text with
    no sentence ending at all but lines of several words (a social-media post) has no
@@ -49,6 +51,9 @@ _QUOTED = re.compile(r"«[^»]*»|“[^”]*”|„[^“”]*[“”]|\"[^\"]*\"
 _TOKEN = re.compile(r"\d+|[^\W\d_]+(?:['’ʼ][^\W\d_]+)?")
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")
 _DATE_SHAPE = re.compile(r"\d:\d\d|\d[./-]\d")
+# A teaser's end: a word cut off by the site, "…прилипли до рук українських..." (a quote that
+# trails off, «…», is not one: the mark after a closing quote does not end a word).
+_CUT_OFF = re.compile(r"\w(?:\.{3}|…)$")
 _SLUG_WORD = re.compile(r"[a-z0-9]+")
 _LABEL_GAP = " \t|·•/,;:"
 # What the code relies on a furniture file to define.
@@ -59,7 +64,7 @@ lead_in_min_words pattern_max_chars vocabulary_overrides standfirst_min_words
 standfirst_min_function_words headline_max_lines_above""".split()
 _CODE_REASONS = """source-header headline repeated-line url timestamp photo-caption navigation
 subheading short-fragment above-headline""".split()
-_NOTES = ["headline-repeat", "caption-beside-credit", "image-url", "no-words"]
+_NOTES = ["headline-repeat", "caption-beside-credit", "image-url", "no-words", "teaser"]
 
 
 @dataclass(frozen=True)
@@ -271,6 +276,7 @@ def clean_text(
     _mark_repeats(content, counts, picked, fur)
     if start is not None:
         _mark_regions(content[start:], fur)
+        _mark_teasers(content[start:], fur)
     _mark_structure(content, start, fur, post=start is None and _has_phrases(content, fur))
     return _assemble(lines, picked)
 
@@ -630,6 +636,29 @@ def _mark_regions(lines: list[_Line], fur: Furniture) -> None:
         if vocabulary and reason in s["vocabulary_overrides"]:
             reason = vocabulary
         ln.drop(reason, fur.reasons[reason])
+
+
+def _mark_teasers(lines: list[_Line], fur: Furniture, reach: int = 3) -> None:
+    """Pass 5, listings: below the article, a line cut off with an ellipsis that stands at most
+    ``reach`` lines under a time stamp with a date is the teaser of another article, and so
+    are the free lines between (its headline). ostro.org's "Статті" listed section, date,
+    time, headline and teaser, and the teasers («Під час обшуку в Енергоатомі … до рук
+    українських...») stayed sentences of a report on Wagner (qa9). A time alone ("17:00") is
+    no listing's: a live report's entries carry one."""
+    for i, ln in enumerate(lines):
+        if ln.reason is not None or not _CUT_OFF.search(ln.text):
+            continue
+        above = lines[max(i - reach, 0) : i]
+        dated = [j for j, up in enumerate(above) if up.reason == "timestamp" and _dated(up.text)]
+        if dated:
+            for up in [*above[dated[-1] + 1 :], ln]:
+                if up.reason is None:
+                    up.drop("related-link", fur.notes["teaser"])
+
+
+def _dated(stamp: str) -> bool:
+    """Whether a time stamp gives a day ("12.11.2025", "12 листопада"), not only a time."""
+    return bool(re.search(r"\d[./-]\d", stamp)) or any(c.isalpha() for c in stamp)
 
 
 def _mark_structure(

@@ -85,7 +85,10 @@ DATELINE = re.compile(
 _WIRE_MONTH = "(?i:" + "|".join([*MONTHS, *{m[:3] for m in MONTHS if m.isascii()}]) + ")"
 WIRE_PLACE = r"[A-ZА-ЯЁІЇЄҐ][\w’'.-]*(?:[ -][A-ZА-ЯЁІЇЄҐ][\w’'.-]*)*"
 WIRE_DAY = rf"(?:{_WIRE_MONTH}\.?\s+[0-3]?\d|[0-3]?\d\s+{_WIRE_MONTH})(?!\w)"
-WIRE_DATELINE = re.compile(rf"{WIRE_PLACE},\s+{WIRE_DAY}\.?")
+# An agency may sign the dateline in capitals after a comma: Armenpress's "YEREVAN, AUGUST 29,
+# ARMENPRESS." stood alone as a report's first sentence and its title (qa9).
+WIRE_SIGNATURE = r",\s+[A-ZА-ЯЁІЇЄҐ]{3,}(?:[ -][A-ZА-ЯЁІЇЄҐ]{2,})?"
+WIRE_DATELINE = re.compile(rf"{WIRE_PLACE},\s+{WIRE_DAY}(?:{WIRE_SIGNATURE})?\.?")
 
 WEEKDAYS = (
     r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|понедельник|вторник|среда|"
