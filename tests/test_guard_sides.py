@@ -110,22 +110,3 @@ def test_generated_sides_are_vetoed_and_one_side_is_not() -> None:
     ]  # fmt: skip
     assert not wrong, wrong[:5]
     assert {c.lang_a for c in cases} == {"ru", "uk", "en"}
-
-
-@pytest.mark.parametrize(
-    ("a", "b", "reason"),
-    [
-        # a source in common is no participant in common
-        ("In Ankara Putin met Erdogan, Peskov said.", "In Paris Biden met Macron, Peskov said.",
-         DIFFERENT_PEOPLE),
-        # two sources of one claim about the same people
-        ("In Ankara Putin met Erdogan, Peskov said.",
-         "In Ankara Putin met Erdogan, Zakharova said.", None),
-        # two sources and no one else named: two statements, as before
-        ("The talks failed, Peskov said.", "The talks failed, Zakharova said.", DIFFERENT_PEOPLE),
-    ],
-)  # fmt: skip
-def test_sources_on_both_sides_leave_the_people_to_compare(
-    a: str, b: str, reason: str | None
-) -> None:
-    assert sentence_guard([a], "en", [b], "en").veto(0, 0) == reason

@@ -300,18 +300,12 @@ def differs(a: Reading, b: Reading) -> str | None:
         return None
     # A speaker one side names and the other does not is who said it, not a participant
     # («Суд засудив Гершковича…» / "He was sentenced to "…," Judge Andrei Mineyev said."):
-    # left out then; two speakers named (Peskov said / Zakharova said) still differ. When
-    # both name a source and both name people besides, the people are compared: a source
-    # in common is no participant in common ("Peskov said Putin met Xi" / "Peskov said Biden
-    # met Macron"), nor do two sources make two sets of people.
+    # left out then; two speakers named (Peskov said / Zakharova said) still differ.
     names_a, names_b = a.names, b.names
-    own_a, own_b = names_a - (a.spoken_by or set()), names_b - (b.spoken_by or set())
-    if a.spoken_by and b.spoken_by and own_a and own_b:
-        names_a, names_b = own_a, own_b
-    elif a.spoken_by and not b.spoken_by:
-        names_a = own_a
+    if a.spoken_by and not b.spoken_by:
+        names_a = names_a - a.spoken_by
     elif b.spoken_by and not a.spoken_by:
-        names_b = own_b
+        names_b = names_b - b.spoken_by
     # The first word is always capitalised ("Трамп также ...", "This is ..."): it counts as
     # a name only when the other side names it too, after its own first word — two first
     # words alike ("The … / The …", "Zelensky met Biden / Zelensky met Macron") share no name.
@@ -354,12 +348,10 @@ class SentenceGuard:
         self._spoken: list[list[frozenset[str]] | None] = [None, None]
 
     def veto(self, i: int, j: int) -> str | None:
-        read_a, read_b = self.read_a[i], self.read_b[j]
-        reason = differs(read_a, read_b)
-        if read_a.quoted is not None and read_b.quoted is not None:
-            return reason
-        # A pair that shares a name may share only its source: read the speakers then too.
-        if reason != DIFFERENT_PEOPLE and not (reason is None and read_a.names and read_b.names):
+        reason = differs(self.read_a[i], self.read_b[j])
+        if reason != DIFFERENT_PEOPLE or (
+            self.read_a[i].quoted is not None and self.read_b[j].quoted is not None
+        ):
             return reason
         # Read the speakers only here: finding the attribution cues costs milliseconds a
         # sentence, and few pairs ever reach this check.
