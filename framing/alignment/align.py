@@ -78,6 +78,9 @@ class Guard(Protocol):
     def allows_equivalent(self, i: int, j: int) -> bool:
         """Whether the pair may be called "equivalent" (else at most "partial")."""
 
+    # Optional: ``offers(i, j) -> bool``, whether the pair may be a possible counterpart at
+    # all (read by :func:`_candidates` when the guard has it).
+
 
 @dataclass
 class Link:
@@ -253,6 +256,11 @@ def _candidates(
     )
     # A vetoed pair that would have been linked is shown too, with the guard's reason.
     found |= {pair for pair in vetoed if pair[0] in only_a or pair[1] in only_b}
+    # ... unless the guard says it is no counterpart at all (two bare attributions of
+    # different sources: "This was reported by X" against "... by Y").
+    offers = getattr(guard, "offers", None)
+    if offers is not None:
+        found = {pair for pair in found if offers(*pair)}
     return [
         Link([i], [j], float(own[i, j]), "partial", POSSIBLE, _reason(i, j, vetoed, guard))
         for i, j in sorted(_at_most_shown(z, found - linked, set(only_a), set(only_b)))

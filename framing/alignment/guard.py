@@ -23,10 +23,15 @@ in full:
   the forms of one participant grouped as data ("Russia", "Russian", "Moscow", "Kremlin";
   "the West", «Запад»);
   two sentences that both name someone but share no name are about different people.
+  A nationality word counts as the participant it names (``guard.sides``: Russian and
+  Ukrainian write «российские», «українські» lowercase) when shared, never to make a
+  sentence "name someone".
   When both quote, only the names inside their quotations count: around a quotation one
   report names the speaker and another says "he". Between two languages the titles and
   institutions one of them capitalises and the other does not ("the Armed Forces" against
-  «вооруженные силы», ``guard.titles``) are not compared.
+  «вооруженные силы», ``guard.titles``) are not compared;
+- **sides**: the same class of people with another nationality or side ("Russian civilians"
+  against «цивільних українців»: :mod:`framing.alignment.sides`) are other people.
 
 Word lists are data (``data/alignment.yaml``, ``guard``). The guard errs towards vetoing:
 a false veto costs a confident link but not the pair (it stays shown as a candidate).
@@ -39,6 +44,7 @@ from dataclasses import dataclass, replace
 from functools import cache
 
 from framing.alignment.align import thresholds
+from framing.alignment.sides import different_sides, people_sides, side_names, side_of
 from framing.text.quoting import quoted_spans
 
 WORD = re.compile(r"[^\W\d_][\w'’-]*")
@@ -56,6 +62,7 @@ NOT_CONSONANT = re.compile(r"[aeiouyjh_'’-]")
 
 
 DIFFERENT_PEOPLE = "different people named"
+DIFFERENT_SIDES = "people of different sides named"
 
 
 @dataclass(frozen=True)
@@ -78,6 +85,11 @@ class Reading:
     # the names inside the sentence's own attribution cues ("…, Judge Andrei Mineyev said"),
     # None until SentenceGuard reads them (they need the article's sentences)
     spoken_by: frozenset[str] | None = None
+    # the (class, side) pairs of the people it names with a side ("Russian civilians"), and
+    # every side a nationality word names (lowercase in ru/uk: «українські» -> Ukraine)
+    sides: frozenset[tuple[str, str]] = frozenset()
+    sided: frozenset[str] = frozenset()
+    bare: bool = False  # only says who reported it ("This was reported by ...")
 
 
 @cache
@@ -179,12 +191,12 @@ def read(sentence: str, lang: str | None) -> Reading:
     # particle that negates nothing: remove both before counting.
     rest = _word_pattern(lang or "en", "concessive").sub(" ", possible.sub(" ", sentence))
     words = [m.group(0) for m in WORD.finditer(sentence)]
-    names = _names(words[1:])
-    first = participant(words[0]) if words else ""
+    names = _names(words[1:], lang)
+    first = (side_of(words[0], lang) or participant(words[0])) if words else ""
     title = _titles(lang or "en")
     # a skeleton some other name of the sentence also gives stays a name
-    plain = _names([w for w in words[1:] if not title.fullmatch(w)])
-    titled = _names([w for w in words[1:] if title.fullmatch(w)]) - plain
+    plain = _names([w for w in words[1:] if not title.fullmatch(w)], lang)
+    titled = _names([w for w in words[1:] if title.fullmatch(w)], lang) - plain
     if words and title.fullmatch(words[0]) and first not in plain:
         titled |= {first}
     # "Biden, not Trump", «не двійник, а …»: a particle negating a replaced term, not the
@@ -204,19 +216,32 @@ def read(sentence: str, lang: str | None) -> Reading:
     hedged = bool(hedge.search(rest))
     spans = quoted_spans(sentence)
     quoted = (
-        frozenset().union(*(_names(WORD.findall(sentence, a, b)[1:]) for a, b in spans))
+        frozenset().union(*(_names(WORD.findall(sentence, a, b)[1:], lang) for a, b in spans))
         if spans
         else None
     )
     return Reading(
         negations, bool(found_possible), found_forecast, frozenset(names), first, main, inverted,
-        hedged, quoted, len(found) < len(every), titled, lang,
+        hedged, quoted, len(found) < len(every), titled, lang, None,
+        people_sides(sentence, lang), side_names(sentence, lang),
+        bare_attribution(sentence, lang, len(words)),
     )  # fmt: skip
 
 
-def _names(words: list[str]) -> frozenset[str]:
-    """The participants of the capitalised words (the caller leaves out a first word)."""
-    return frozenset({participant(w) for w in words if w[0].isupper() and len(w) > 2} - {""})
+def bare_attribution(sentence: str, lang: str | None, words: int) -> bool:
+    """Whether ``sentence`` (of ``words`` words) only says who reported what came before:
+    «Об этом сообщило Минобороны России.», "This was reported by the ministry." It has no
+    claim of its own to be a counterpart of (``guard.bare_attribution``)."""
+    limit = int(thresholds()["guard"].get("bare_attribution_words", 0))
+    return words <= limit and bool(_word_pattern(lang or "en", "bare_attribution").match(sentence))
+
+
+def _names(words: list[str], lang: str | None = None) -> frozenset[str]:
+    """The participants of the capitalised words (the caller leaves out a first word); a
+    nationality word is its side's ("Chinese" and «Китая» are China's)."""
+    return frozenset(
+        {side_of(w, lang) or participant(w) for w in words if w[0].isupper() and len(w) > 2} - {""}
+    )
 
 
 def speaker_names(sentences: list[str], lang: str | None) -> list[frozenset[str]]:
@@ -230,7 +255,7 @@ def speaker_names(sentences: list[str], lang: str | None) -> list[frozenset[str]
     spans = attribution_spans(sentences, lang)
     claims = reported_contents(sentences, lang)
     return [
-        frozenset().union(*(_names(WORD.findall(text, a, b)) for a, b in found))
+        frozenset().union(*(_names(WORD.findall(text, a, b), lang) for a, b in found))
         if claim is not None
         else frozenset()
         for text, found, claim in zip(sentences, spans, claims, strict=True)
@@ -261,6 +286,8 @@ def differs(a: Reading, b: Reading) -> str | None:
         return "one side is negated"
     if a.possible != b.possible:
         return "one side says it is possible, the other does not"
+    if different_sides(a.sides, b.sides):
+        return DIFFERENT_SIDES
     # Two quotations of one statement name the same people inside the marks; outside them
     # one report names the speaker and the other says "he" and names whom he answered
     # (Peskov's «…», — сказал он, … заявление Навальной / "…," Dmitry Peskov told reporters).
@@ -282,7 +309,9 @@ def differs(a: Reading, b: Reading) -> str | None:
     # The first word is always capitalised ("Трамп также ...", "This is ..."): it counts as
     # a name only when the other side names it too, after its own first word — two first
     # words alike ("The … / The …", "Zelensky met Biden / Zelensky met Macron") share no name.
-    if names_a and names_b and not (names_a & (names_b | {b.first}) or a.first in names_b):
+    # A side named by a nationality word («українські військові») is shared with its name.
+    shared = names_a & (names_b | {b.first} | b.sided) or names_b & a.sided
+    if names_a and names_b and not (shared or a.first in names_b):
         return DIFFERENT_PEOPLE
     return None
 
@@ -338,6 +367,15 @@ class SentenceGuard:
 
     def allows_equivalent(self, i: int, j: int) -> bool:
         return equivalent_readings(self.read_a[i], self.read_b[j])
+
+    def offers(self, i: int, j: int) -> bool:
+        """Whether the pair may be offered as a possible counterpart: not two bare
+        attributions of different sources (:func:`bare_attribution`)."""
+        a, b = self.read_a[i], self.read_b[j]
+        if not (a.bare and b.bare):
+            return True
+        names_a, names_b = a.names | a.sided, b.names | b.sided
+        return not (names_a and names_b) or bool(names_a & names_b)
 
 
 def sentence_guard(

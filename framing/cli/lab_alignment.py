@@ -172,7 +172,9 @@ def eval_guard_command(ntrex: Path | None, documents: int, model: str | None) ->
     Each Russian and Ukrainian NTREX sentence is aligned against its document's English
     sentences with its own translation negated, or with a shared name swapped; prints, per
     kind, how many such pairs the aligner links with and without the polarity and
-    participant guard (JSON).
+    participant guard (JSON); and, without the model, how many generated pairs of people
+    of two sides ("Russian soldiers" against «украинских военнослужащих») the guard vetoes,
+    and of one side (none should be).
 
     Example:
 

@@ -11,6 +11,11 @@ is replaced by
 
 A "same statement" link between the sentence and the altered translation is an error: the
 count is reported with and without the guard, so the guard's effect is measured, not assumed.
+
+A third kind needs no model: **sides**, pairs generated from paradigms
+(:mod:`framing.lab.side_cases`: "Russian soldiers" against «украинских военнослужащих», in
+four cases, ru/uk/en), counted as the guard vetoes them (all pairs of two sides should be,
+none of one side).
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ from framing.alignment.calibration import pair_calibration
 from framing.alignment.embedder import Embedder
 from framing.alignment.guard import participant, read, sentence_guard
 from framing.lab.loaded_data import DEFAULT_DATA
+from framing.lab.side_cases import count_side_cases
 
 DEFAULT_NTREX = DEFAULT_DATA.parent / "parallel" / "ntrex128_news_en_ru_uk.jsonl"
 
@@ -34,6 +40,7 @@ AUXILIARY = re.compile(
 )
 NAME = re.compile(r"(?<=\s)[A-Z][a-z]{2,}\b")
 SWAP = ("Macron", "Johnson")  # two names no NTREX sentence pair shares with these documents
+SIDE_CASES_EVERY = 7  # one generated sides pair in 7 (17,737 pairs)
 
 
 def negated(sentence: str) -> str | None:
@@ -107,4 +114,4 @@ def evaluate_guard(path: Path, embedder: Embedder, limit: int = 30) -> dict[str,
                     any(k in x.a and k in x.b and x.kind == "equivalent" for x in guarded.links)
                 )
                 tally["shown_as_candidate"] += int((k, k) in guarded.candidate_pairs())
-    return counts
+    return {**counts, "sides": count_side_cases(SIDE_CASES_EVERY)}
