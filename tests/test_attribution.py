@@ -659,8 +659,8 @@ def test_a_second_speech_verb_goes_on_with_the_first_cue() -> None:
 def test_a_speech_verbs_plural_noun_after_a_possessive_is_no_cue(
     lang: str, text: str, expected: list[tuple]
 ) -> None:
-    """"Don Lemon's comments, I thought…" gave the cue "Don Lemon's comments" (speaker
-    Lemon): "comments" before a comma was read as a verb (session 26, attrib8)."""
+    """A cue "Don Lemon's comments" (speaker Lemon) came from "Don Lemon's comments, I
+    thought…": "comments" before a comma was read as a verb (session 26, attrib8)."""
     assert cues(text, lang) == expected
 
 
