@@ -243,7 +243,28 @@ def in_order(result: dict[str, Any], order: Sequence[str]) -> dict[str, Any]:
     numbered = sorted(enumerate(result["claims"]), key=lambda item: position(item[1]))
     claims = [{i: row[i] for i in sorted(row, key=rank.__getitem__)} for _, row in numbered]
     moved = {old: new for new, (old, _) in enumerate(numbered)}
-    out = {**result, "articles": articles, "pairs": pairs, "claims": claims}
+    pair_rank = {frozenset((p["a"], p["b"])): n for n, p in enumerate(pairs)}
+    insertions = sorted(  # pair by pair as asked, each report's in reading order
+        result["insertions"],
+        key=lambda i: (
+            pair_rank[frozenset((i["article"], i["against"]))],
+            rank[i["article"]],
+            i["sentence"],
+            i["start"],
+        ),
+    )
+    quotes = [  # in place: the figures point at them by position
+        q if rank[q["a"]["article"]] < rank[q["b"]["article"]] else _quote_facing(q)
+        for q in result["quotes"]
+    ]
+    out = {
+        **result,
+        "articles": articles,
+        "pairs": pairs,
+        "claims": claims,
+        "insertions": insertions,
+        "quotes": quotes,
+    }
     if "profiles" in result:
         profiles = {}
         for article_id in sorted(result["profiles"], key=rank.__getitem__):
@@ -256,6 +277,18 @@ def in_order(result: dict[str, Any], order: Sequence[str]) -> dict[str, Any]:
         out["profiles"] = profiles
         out["shared_sources"] = shared_provenance(profiles)
     return out
+
+
+def _quote_facing(quote: dict[str, Any]) -> dict[str, Any]:
+    """A compared quotation with its two sides swapped."""
+    differences = quote.get("differences") or {}
+    return {
+        **quote,
+        "a": quote["b"],
+        "b": quote["a"],
+        "differences": {"a": differences.get("b", []), "b": differences.get("a", [])},
+        "part": {"a": "b", "b": "a"}.get(quote.get("part")),
+    }
 
 
 def _facing(pair: dict[str, Any], rank: Mapping[str, int]) -> dict[str, Any]:

@@ -485,6 +485,8 @@ def test_either_order_is_one_comparison(
         looked_up = compare_module.cached_compare(store, [c, a], model)
         assert compare_module.compare_stored(store, [c, a], model)
     assert looked_up is not None and [x["id"] for x in looked_up["articles"]] == [c, a]
+    # a compared quotation faces the order asked too (its differences with their sides)
+    assert all(q["a"]["article"] == c for q in looked_up["quotes"])
     assert [x["id"] for x in again["articles"]] == [c, b, a]
     assert [(p["a"], p["b"]) for p in again["pairs"]] == [(c, b), (c, a), (b, a)]
 
