@@ -51,7 +51,7 @@ def main() -> None:
         ("event-popover", f"/events/{main_event['id']}", "mark.hl[id].cat-pejorative_label", False),
         ("article", f"/articles/{first}", None, True),
         ("handout", f"/events/{main_event['id']}/handout", None, True),
-        ("glossary", "/glossary?lang=ru", None, False),
+        ("glossary", "/glossary?lang=ru&category=pejorative_label", None, False),
         ("compare-your-own", "/compare/new", None, False),
     ]
     with sync_playwright() as playwright:

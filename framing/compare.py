@@ -189,12 +189,13 @@ def compare(
     embedder = embedder or LazyEmbedder()
     key = _compare_key(embedder, resolved, phrases, same_event)
     cached = store.cached_analysis(key)
-    if cached is not None:
-        return dict(cached)
-    articles = {i: (loaded or {}).get(i) or store.article(i) for i in resolved}
-    result = _compare(articles, store, embedder, phrases, same_event)
-    store.cache_analysis(key, "compare", result)
-    return result
+    if cached is None:
+        # Made in one order per set of articles (their ids sorted), so `compare B A` after
+        # `compare A B` is the same comparison, read from the store (session 26, docs8).
+        articles = {i: (loaded or {}).get(i) or store.article(i) for i in sorted(resolved)}
+        cached = _compare(articles, store, embedder, phrases, same_event)
+        store.cache_analysis(key, "compare", cached)
+    return in_order(dict(cached), resolved)
 
 
 def cached_compare(
@@ -203,7 +204,7 @@ def cached_compare(
     """The stored comparison of these articles, or None when it was never made (a page
     that only shows a summary should not start a comparison)."""
     found = store.cached_analysis(_compare_key(embedder, article_ids, True, same_event))
-    return None if found is None else dict(found)
+    return None if found is None else in_order(dict(found), article_ids)
 
 
 def compare_stored(store: Store, article_ids: list[str], embedder: Embedder) -> bool:
@@ -216,7 +217,94 @@ def _compare_key(
     embedder: Embedder, resolved: list[str], phrases: bool, same_event: bool | None
 ) -> str:
     options = {"phrases": phrases} | ({} if same_event is None else {"same_event": same_event})
-    return analysis_key("compare", embedder.model_id, resolved, thresholds(), options)
+    # the set of articles, not their order: one comparison serves every order it is asked in
+    return analysis_key("compare", embedder.model_id, sorted(resolved), thresholds(), options)
+
+
+def in_order(result: dict[str, Any], order: Sequence[str]) -> dict[str, Any]:
+    """A comparison made in one order of its articles, as asked in ``order`` (the same
+    ids): the articles and pairs in that order, each pair's sides (and its links') swapped
+    where the asker's order puts them the other way round, the claim rows in the asker's
+    reading order (by :func:`claim_matrix`'s rule) and the figures' row numbers following
+    them. What was found is the same in every order."""
+    if [a["id"] for a in result["articles"]] == list(order):
+        return result
+    rank = {article_id: n for n, article_id in enumerate(order)}
+    articles = sorted(result["articles"], key=lambda a: rank[a["id"]])
+    pairs = sorted(
+        (_facing(pair, rank) for pair in result["pairs"]),
+        key=lambda p: (rank[p["a"]], rank[p["b"]]),
+    )
+    sizes = {a["id"]: max(1, len(a["sentences"])) for a in articles}
+
+    def position(row: dict[str, list[int]]) -> float:
+        return min(min(row[i]) / sizes[i] + rank[i] * 1e-3 for i in row)
+
+    numbered = sorted(enumerate(result["claims"]), key=lambda item: position(item[1]))
+    claims = [{i: row[i] for i in sorted(row, key=rank.__getitem__)} for _, row in numbered]
+    moved = {old: new for new, (old, _) in enumerate(numbered)}
+    pair_rank = {frozenset((p["a"], p["b"])): n for n, p in enumerate(pairs)}
+    insertions = sorted(  # pair by pair as asked, each report's in reading order
+        result["insertions"],
+        key=lambda i: (
+            pair_rank[frozenset((i["article"], i["against"]))],
+            rank[i["article"]],
+            i["sentence"],
+            i["start"],
+        ),
+    )
+    quotes = [  # in place: the figures point at them by position
+        q if rank[q["a"]["article"]] < rank[q["b"]["article"]] else _quote_facing(q)
+        for q in result["quotes"]
+    ]
+    out = {
+        **result,
+        "articles": articles,
+        "pairs": pairs,
+        "claims": claims,
+        "insertions": insertions,
+        "quotes": quotes,
+    }
+    if "profiles" in result:
+        profiles = {}
+        for article_id in sorted(result["profiles"], key=rank.__getitem__):
+            profile = dict(result["profiles"][article_id])
+            if "omission_share" in profile:
+                share = profile["omission_share"]
+                evidence = sorted(moved[n] for n in share["evidence"])
+                profile["omission_share"] = {**share, "evidence": evidence}
+            profiles[article_id] = profile
+        out["profiles"] = profiles
+        out["shared_sources"] = shared_provenance(profiles)
+    return out
+
+
+def _quote_facing(quote: dict[str, Any]) -> dict[str, Any]:
+    """A compared quotation with its two sides swapped."""
+    differences = quote.get("differences") or {}
+    return {
+        **quote,
+        "a": quote["b"],
+        "b": quote["a"],
+        "differences": {"a": differences.get("b", []), "b": differences.get("a", [])},
+        "part": {"a": "b", "b": "a"}.get(quote.get("part")),
+    }
+
+
+def _facing(pair: dict[str, Any], rank: Mapping[str, int]) -> dict[str, Any]:
+    """A pair of a comparison with ``a`` the article that comes first in ``rank``."""
+    if rank[pair["a"]] < rank[pair["b"]]:
+        return pair
+    links = [{**link, "a": link["b"], "b": link["a"]} for link in pair["links"]]
+    links.sort(key=lambda link: (min(link["a"]), min(link["b"]), link["tier"]))
+    return {
+        **pair,
+        "a": pair["b"],
+        "b": pair["a"],
+        "links": links,
+        "only_a": pair["only_b"],
+        "only_b": pair["only_a"],
+    }
 
 
 def _compare(

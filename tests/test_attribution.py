@@ -637,3 +637,40 @@ def test_a_second_speech_verb_goes_on_with_the_first_cue() -> None:
     assert cues("Песков заявил и добавил, что всё хорошо.", "ru") == [
         ("named_speaker", "Песков", "Песков заявил")
     ]
+
+
+# --- polish9: what the eighth QA pass left (attrib8's "left wrong") ------------------------
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "expected"),
+    [
+        ("en", "Don Lemon's comments, I thought, were out of line.", []),
+        ("en", "The minister’s remarks, by all accounts, went down badly.", []),
+        ("en", "His comments, analysts said, were out of line.",
+         [("anonymous", None, "analysts said")]),
+        ("en", "These claims, Peskov said, are false.",
+         [("named_speaker", "Peskov", "Peskov said")]),
+        # ru/uk have no such class: a noun has a lemma of its own («заявление», «заява»)
+        ("ru", "Его заявления, как я думаю, были резкими.", []),
+        ("uk", "Його заяви, на мою думку, були різкими.", []),
+    ],
+)  # fmt: skip
+def test_a_speech_verbs_plural_noun_after_a_possessive_is_no_cue(
+    lang: str, text: str, expected: list[tuple]
+) -> None:
+    """A cue "Don Lemon's comments" (speaker Lemon) came from "Don Lemon's comments, I
+    thought…": "comments" before a comma was read as a verb (session 26, attrib8)."""
+    assert cues(text, lang) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "cue"),
+    [
+        ("Trump comments, saying the deal is dead.", "Trump comments"),
+        ("Peskov notes that the talks stalled.", "Peskov notes"),
+        ("The spokesman claims, however, that nothing happened.", "The spokesman claims"),
+    ],
+)
+def test_a_speech_verbs_s_form_after_its_speaker_is_still_a_cue(text: str, cue: str) -> None:
+    assert [c for _, _, c in cues(text, "en")] == [cue]

@@ -119,6 +119,8 @@ def test_hostile_text_is_text_on_every_page(site, page, kind: str) -> None:  # n
     blocked: list[str] = []  # the CSP must block nothing of the app's own pages
     page.on("console", lambda m: blocked.append(m.text) if "Content Security" in m.text else 0)
     page.goto(site["url"] + pages(site)[kind])
+    # the glossary's kinds of wording are collapsed sections: open them all to read them
+    page.evaluate("document.querySelectorAll('details').forEach((d) => { d.open = true; })")
     shown = page.locator("main").inner_text()
     expected = {
         "event": ['<script>window.__pwned = "script"</script>', "<script>window.__pwned='outlet'"],

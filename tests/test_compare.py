@@ -464,3 +464,65 @@ def test_the_page_shows_a_quote_fidelity_as_the_text_output_does() -> None:
     template = Path(__file__).parents[1] / "webapp" / "templates" / "event.html"
     assert "fidelity {{ q.fidelity|fidelity(q.differences) }}" in template.read_text("utf-8")
     assert figure_value(0.996, "quote_fidelity") == "0.99"
+
+
+def test_either_order_is_one_comparison(
+    seed_copy: Path, seed_ids: dict[str, str], model, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`compare B A` after `compare A B` reads the stored comparison (it recomputed, 21 s:
+    session 26) and hands it back in the order asked; the event pages' look-up
+    (``cached_compare``) finds it in any order too."""
+    import framing.compare as compare_module
+
+    a, b, c = seed_ids["001"], seed_ids["002"], seed_ids["000"]
+    with open_store(seed_copy) as store:
+        first = compare(store, [a, b, c], model, phrases=False)
+        compare(store, [a, c], model)
+        monkeypatch.setattr(compare_module, "_compare", lambda *_: pytest.fail("recomputed"))
+        again = compare(store, [c, b, a], model, phrases=False)
+        # compare-your-own and the event pages look up with phrases, as made here
+        assert compare_module.cached_compare(store, [b, c, a], model) is None
+        looked_up = compare_module.cached_compare(store, [c, a], model)
+        assert compare_module.compare_stored(store, [c, a], model)
+    assert looked_up is not None and [x["id"] for x in looked_up["articles"]] == [c, a]
+    # a compared quotation faces the order asked too (its differences with their sides)
+    assert all(q["a"]["article"] == c for q in looked_up["quotes"])
+    assert [x["id"] for x in again["articles"]] == [c, b, a]
+    assert [(p["a"], p["b"]) for p in again["pairs"]] == [(c, b), (c, a), (b, a)]
+
+    def edges(result: dict) -> set:
+        return {
+            (frozenset({(p["a"], i), (p["b"], j)}), link["tier"])
+            for p in result["pairs"]
+            for link in p["links"]
+            for i in link["a"]
+            for j in link["b"]
+        }
+
+    def rows(result: dict, numbers: list[int] | None = None) -> set:
+        chosen = result["claims"] if numbers is None else [result["claims"][n] for n in numbers]
+        return {frozenset((k, tuple(v)) for k, v in row.items()) for row in chosen}
+
+    def lonely(result: dict, article_id: str) -> set:
+        return {
+            i
+            for p in result["pairs"]
+            for side in ("a", "b")
+            if p[side] == article_id
+            for i in p["only_" + side]
+        }
+
+    assert edges(again) == edges(first)
+    assert all(lonely(again, i) == lonely(first, i) for i in (a, b, c))
+    assert rows(again) == rows(first)
+    # the rows in claim_matrix's order for the order asked: c's first sentence first, each
+    # row where it first appears (its earliest sentence, as a share of its article)
+    size = {x["id"]: len(x["sentences"]) for x in again["articles"]}
+    rank = {c: 0, b: 1, a: 2}
+    at = [min(min(v) / size[k] + rank[k] * 1e-3 for k, v in row.items()) for row in again["claims"]]
+    assert at == sorted(at) and again["claims"][0][c] == [0]
+    assert all(list(row) == sorted(row, key=rank.__getitem__) for row in again["claims"])
+    for article_id in (a, b, c):  # the figures point at the same rows as before
+        shown, made = (r["profiles"][article_id]["omission_share"] for r in (again, first))
+        assert rows(again, shown["evidence"]) == rows(first, made["evidence"])
+        assert shown["value"] == made["value"]

@@ -1435,3 +1435,18 @@ def test_occupation_troops_are_literal_occupation_authorities_are_not(
     text: str, loaded: list[str]
 ) -> None:
     assert [h.text for h in find_loaded(text, "uk")] == loaded
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "found"),
+    [
+        # Ukrhydroenergo quoted by a uk outlet (qa8, session 26): no uk entry at all
+        ("uk", "Нелюди не заспокоїлись, зруйнувавши Каховську ГЕС.", ["Нелюди"]),
+        ("uk", "Ці нелюди обстріляли місто, а нелюдів покарають.", ["нелюди", "нелюдів"]),
+        # ru had «нелюдь», but the morphology reads the plural as a lemma of its own
+        ("ru", "Эти нелюди обстреляли город, нелюдей накажут.", ["нелюди", "нелюдей"]),
+    ],
+)
+def test_non_humans_is_a_dehumanising_label(lang: str, text: str, found: list[str]) -> None:
+    hits = [h for h in find_loaded(text, lang) if h.category == "pejorative_label"]
+    assert [text[h.start : h.end] for h in hits] == found

@@ -364,3 +364,31 @@ def test_renaming_a_shipped_entry_retires_the_old_pattern(curator, corpus: Path)
     html = curator.get("/glossary?lang=en&q=thing").get_data(as_text=True)
     assert 'href="/glossary/en/so%20called%20thing/edit"' in html
     assert curator.get("/glossary/en/so%20called%20thing/edit").status_code == 200
+
+
+def test_the_whole_glossary_opens_as_collapsed_sections_with_counts(client) -> None:
+    """Every entry of the three languages at once was one page 125,830 px tall, 4.7 s to
+    lay out (session 26): each language and each kind of wording is a collapsed section
+    with its count until a filter narrows the list; the page and its JSON twin still hold
+    every entry."""
+    import re
+
+    html = client.get("/glossary").get_data(as_text=True)
+    everything = client.get("/api/lexicon").get_json()["entries"]
+    assert html.count('<article class="term"') == len(everything)
+    languages = re.findall(r'<details class="glossary-lang" id="lang-(\w+)"( open)?>', html)
+    assert [code for code, _ in languages] == ["ru", "uk", "en"]
+    assert all(not opened for _, opened in languages)
+    kinds = re.findall(r'<details class="glossary-category" id="[^"]+"( open)?>', html)
+    assert kinds and not any(kinds)
+    for code in ("ru", "uk", "en"):
+        count = sum(e["lang"] == code for e in everything)
+        assert re.search(rf'id="lang-{code}">\s*<summary><h2>.*?{count} entries</span>', html)
+    # a language chosen: its section open, its kinds still collapsed
+    ru = client.get("/glossary?lang=ru").get_data(as_text=True)
+    assert '<details class="glossary-lang" id="lang-ru" open>' in ru
+    assert '<details class="glossary-category" id="ru-kind-euphemism">' in ru
+    # a word or a kind searched for: everything found is open
+    found = client.get("/glossary?q=so-called").get_data(as_text=True)
+    assert re.search(r'<details class="glossary-category" id="en-kind-\w+" open>', found)
+    assert not re.search(r'<details class="glossary-(lang|category)" id="[^"]+">', found)

@@ -47,6 +47,7 @@ from __future__ import annotations
 import bisect
 import hashlib
 import re
+import threading
 from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
@@ -415,11 +416,18 @@ def _forms(lang: str, words: list[str] | None) -> frozenset[str]:
     return frozenset(form for word in words or [] for form in word_forms(lang, str(word)))
 
 
+# One reader of a language's lexicon at a time: a request beside the server's first-page
+# thread (framing/cli/main.py) waits for the lexicon being read instead of reading it again.
+_READING = {lang: threading.RLock() for lang in LANGUAGES}
+
+
 def load_lexicon(lang: str) -> Lexicon:
     """The lexicon of ``lang`` (ru, uk or en), validated; read once per process and path."""
     if lang not in LANGUAGES:
         raise LexiconError(f"No lexicon for language {lang!r}; use one of {LANGUAGES}.")
-    return _load(lang, lexicon_path(lang), lexicon_fingerprint())
+    path, stamp = lexicon_path(lang), lexicon_fingerprint()
+    with _READING[lang]:
+        return _load(lang, path, stamp)
 
 
 def find_loaded(text: str, lang: str) -> list[LexiconHit]:

@@ -273,6 +273,20 @@
     });
   }
 
+  // The glossary's sections are collapsed on screen; a printed glossary holds every entry
+  // the page lists (the filters choose which), so printing opens them and then closes them.
+  var shut = [];
+  window.addEventListener("beforeprint", function () {
+    shut = Array.prototype.filter.call(
+      document.querySelectorAll("details.glossary-lang, details.glossary-category"),
+      function (d) { return !d.open; });
+    shut.forEach(function (d) { d.open = true; });
+  });
+  window.addEventListener("afterprint", function () {
+    shut.forEach(function (d) { d.open = false; });
+    shut = [];
+  });
+
   document.querySelectorAll("[data-today]").forEach(function (el) {
     el.textContent = new Date().toISOString().slice(0, 10);
   });
