@@ -102,3 +102,19 @@ def test_a_role_nobody_named_counts_as_unnamed() -> None:
     text = "Scholz informed Zelenskyy, the spokesperson said. Peskov said no."
     found = sentence_sources(split_sentences(text, "en"), "en")
     assert [found_names(s) for s in found] == [[UNNAMED], ["Peskov"]]
+
+
+def test_the_command_prints_the_figures_and_names_a_moved_segmentation(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from framing.cli.main import cli
+
+    runner = CliRunner()
+    result = runner.invoke(cli, ["eval-attribution", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    found = json.loads(result.output)
+    assert found["articles"] == 19 and found["sources"]["f1"] >= FLOORS["attribution_sources_f1"]
+    bad = _gold(tmp_path, 'articles:\n  "211":\n    0: {starts: "Не то", sources: []}\n')
+    result = runner.invoke(cli, ["eval-attribution", "--gold", str(bad)])
+    assert result.exit_code == 1
+    assert "article 211 now has 3 sentences, the gold 1" in result.output

@@ -73,3 +73,14 @@ def test_quote_fidelity_floors(model) -> None:
     assert found["auc"] >= FLOORS["quote_fidelity_auc"]
     assert found["faithful_at_bar"] >= FLOORS["quote_fidelity_faithful_at_half"]
     assert found["unfaithful_at_bar"] <= FLOORS["quote_fidelity_unfaithful_at_half_max"]
+
+
+def test_the_command_prints_the_figures() -> None:
+    from click.testing import CliRunner
+
+    from framing.cli.main import cli
+
+    result = CliRunner().invoke(cli, ["eval-quotes"])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("all (70 pairs): 58 faithful, 12 not; AUC ")
+    assert "  real: 38 faithful, 10 not" in result.output

