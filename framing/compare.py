@@ -282,12 +282,13 @@ def in_order(result: dict[str, Any], order: Sequence[str]) -> dict[str, Any]:
 def _quote_facing(quote: dict[str, Any]) -> dict[str, Any]:
     """A compared quotation with its two sides swapped."""
     differences = quote.get("differences") or {}
+    part = quote.get("part")  # which side was cut to the part the other quotes, and where
     return {
         **quote,
         "a": quote["b"],
         "b": quote["a"],
         "differences": {"a": differences.get("b", []), "b": differences.get("a", [])},
-        "part": {"a": "b", "b": "a"}.get(quote.get("part")),
+        "part": None if part is None else {**part, "side": {"a": "b", "b": "a"}[part["side"]]},
     }
 
 

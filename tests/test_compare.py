@@ -526,3 +526,22 @@ def test_either_order_is_one_comparison(
         shown, made = (r["profiles"][article_id]["omission_share"] for r in (again, first))
         assert rows(again, shown["evidence"]) == rows(first, made["evidence"])
         assert shown["value"] == made["value"]
+
+
+def test_a_quotation_compared_on_a_part_faces_the_order_asked() -> None:
+    """The lead's review: the part of a compared quotation is a dict naming the side cut
+    to it; in the other order it named an unhashable key and raised TypeError."""
+    from framing.compare import _quote_facing
+
+    quote = {
+        "a": {"article": "x", "sentence": 0},
+        "b": {"article": "y", "sentence": 2},
+        "fidelity": 0.54,
+        "differences": {"a": [{"text": "untrue"}], "b": []},
+        "part": {"side": "a", "start": 27, "end": 45, "text": "it's pure fiction."},
+    }
+    swapped = _quote_facing(quote)
+    assert swapped["a"] == {"article": "y", "sentence": 2}
+    assert swapped["part"] == {**quote["part"], "side": "b"}
+    assert swapped["differences"] == {"a": [], "b": [{"text": "untrue"}]}
+    assert _quote_facing({**quote, "part": None})["part"] is None
