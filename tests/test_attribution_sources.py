@@ -6,14 +6,16 @@ from __future__ import annotations
 import pytest
 
 from framing.text.segment import split_sentences
-from framing.wording.attribution import sentence_sources
+from framing.wording.attribution import SentenceSource, sentence_sources
 from framing.wording.attribution_cues import rules
 
 
+def found(text: str, lang: str) -> list[SentenceSource]:
+    return sentence_sources(split_sentences(text, lang), lang)
+
+
 def sources(text: str, lang: str) -> list[list[str | None]]:
-    return [
-        [a.who for a in s.attributions] for s in sentence_sources(split_sentences(text, lang), lang)
-    ]
+    return [[a.who for a in s.attributions] for s in found(text, lang)]
 
 
 @pytest.mark.parametrize(
@@ -40,16 +42,13 @@ def test_en_on_is_a_word_not_a_yaml_boolean() -> None:
 
 
 def test_according_to_a_pronoun_and_to_an_unnamed_official() -> None:
-    found = sentence_sources(
-        split_sentences(
-            "Peskov said the talks were over. According to him, they failed. The talks "
-            "stalled, according to a German government official.",
-            "en",
-        ),
-        "en",
+    text = (
+        "Peskov said the talks were over. According to him, they failed. The talks "
+        "stalled, according to a German government official."
     )
-    assert [a.who for a in found[1].attributions] == ["Peskov"]
-    assert [(a.kind, a.who) for a in found[2].attributions] == [("anonymous", None)]
+    result = found(text, "en")
+    assert [a.who for a in result[1].attributions] == ["Peskov"]
+    assert [(a.kind, a.who) for a in result[2].attributions] == [("anonymous", None)]
 
 
 def test_a_spokesman_of_a_body_is_the_person_named_before() -> None:
@@ -68,9 +67,9 @@ def test_a_spokesman_of_a_body_is_the_person_named_before() -> None:
 def test_a_source_line_that_points_back_sources_the_sentence_before(
     lang: str, text: str, outlet: str
 ) -> None:
-    found = sentence_sources(split_sentences(text, lang), lang)
-    assert [a.who for a in found[0].attributions] == [outlet]
-    assert found[0].carried and not found[1].carried
+    result = found(text, lang)
+    assert [a.who for a in result[0].attributions] == [outlet]
+    assert result[0].carried and not result[1].carried
 
 
 def test_only_the_sentence_just_before_a_source_line_is_sourced() -> None:
@@ -103,9 +102,9 @@ def test_a_quotation_closes_after_a_quotation_nested_in_it() -> None:
 
 def test_a_quotation_after_a_reported_statement_is_the_speakers() -> None:
     text = 'Russia is ready to talk, Putin said. "I have said it before. This will be the case."'
-    found = sentence_sources(split_sentences(text, "en"), "en")
-    assert [[a.who for a in s.attributions] for s in found] == [["Putin"]] * 3
-    assert found[1].carried and found[1].quote == "direct"
+    result = found(text, "en")
+    assert sources(text, "en") == [["Putin"]] * 3
+    assert result[1].carried and result[1].quote == "direct"
 
 
 def test_a_title_at_the_start_is_a_role_not_a_body() -> None:
@@ -124,8 +123,7 @@ def test_a_title_at_the_start_is_a_role_not_a_body() -> None:
     ],
 )
 def test_new_speech_verbs(lang: str, text: str, who: str | None) -> None:
-    found = sentence_sources(split_sentences(text, lang), lang)
-    assert [a.who for a in found[0].attributions] == [who]
+    assert sources(text, lang)[0] == [who]
 
 
 def test_an_ing_form_takes_no_speaker_after_it() -> None:
@@ -135,13 +133,13 @@ def test_an_ing_form_takes_no_speaker_after_it() -> None:
 
 
 @pytest.mark.parametrize(
-    ("lang", "text", "found"),
+    ("lang", "text", "expected"),
     [
         ("ru", "Отмечается, что это первый разговор.", [("anonymous", None)]),
         ("uk", "Відповідно до інформації, розглядається розмова.", [("anonymous", None)]),
         ("uk", "Відповідно до даних Генштабу, втрати зросли.", []),  # a name: not this rule
     ],
 )
-def test_impersonal_sources(lang: str, text: str, found: list[tuple]) -> None:
-    [source] = sentence_sources(split_sentences(text, lang), lang)
-    assert [(a.kind, a.who) for a in source.attributions] == found
+def test_impersonal_sources(lang: str, text: str, expected: list[tuple]) -> None:
+    [source] = found(text, lang)
+    assert [(a.kind, a.who) for a in source.attributions] == expected

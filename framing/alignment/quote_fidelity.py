@@ -117,20 +117,18 @@ def _compared(
     states_a, states_b = states[sent_a], states[sent_b]
     ia, ib = _inside(states_a.words, quotes_a), _inside(states_b.words, quotes_b)
     part = None
+    # the longer side's clauses are candidates for the part too (:func:`_best_clause`)
+    clauses: tuple[str, list[tuple[int, int]]] | None = None
     if ia and ib and len(ib) <= _partial_ratio() * len(ia):
+        clauses = ("a", _clauses(sent_a, quotes_a))
         cut = _quoted_part(states_a, ia, states_b, ib)
         ia, part = (cut, "a") if cut else (ia, None)
     elif ia and ib and len(ia) <= _partial_ratio() * len(ib):
+        clauses = ("b", _clauses(sent_b, quotes_b))
         cut = _quoted_part(states_b, ib, states_a, ia)
         ib, part = (cut, "b") if cut else (ib, None)
     text_a = _words_text(states_a, ia, quotes_a) if part == "a" else _quoted_text(sent_a, quotes_a)
     text_b = _words_text(states_b, ib, quotes_b) if part == "b" else _quoted_text(sent_b, quotes_b)
-    clauses: tuple[str, list[tuple[int, int]]] | None = None
-    whole_a, whole_b = _inside(states_a.words, quotes_a), _inside(states_b.words, quotes_b)
-    if whole_a and whole_b and len(whole_b) <= _partial_ratio() * len(whole_a):
-        clauses = ("a", _clauses(sent_a, quotes_a))
-    elif whole_a and whole_b and len(whole_a) <= _partial_ratio() * len(whole_b):
-        clauses = ("b", _clauses(sent_b, quotes_b))
     return {
         "states": (states_a, states_b),
         "idx": (ia, ib),

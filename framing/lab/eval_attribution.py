@@ -29,7 +29,7 @@ from typing import Any
 import yaml
 
 from framing.errors import FramingError
-from framing.lab.eval_alignment import ingest_named
+from framing.lab.eval_alignment import _prf, ingest_named
 from framing.wording.attribution import Attribution, SentenceSource
 
 UNNAMED = "?unnamed"
@@ -116,17 +116,8 @@ def match_sentence(gold: Sequence[tuple[str, ...]], found: Sequence[str]) -> tup
 
 
 def prf(true: int, false: int, missed: int) -> dict[str, Any]:
-    precision = true / (true + false) if true + false else 1.0
-    recall = true / (true + missed) if true + missed else 1.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return {
-        "precision": round(precision, 3),
-        "recall": round(recall, 3),
-        "f1": round(f1, 3),
-        "tp": true,
-        "fp": false,
-        "fn": missed,
-    }
+    counts = {"tp": true, "fp": false, "fn": missed}
+    return {**_prf(counts), **counts}
 
 
 class _Tally:

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import yaml
 
 from framing.alignment.embedder import Embedder
@@ -47,11 +48,14 @@ def _sentence(article: dict[str, Any], key: str, where: str) -> str:
 
 
 def auc(positives: Sequence[float], negatives: Sequence[float]) -> float | None:
-    """The chance that a faithful pair scores above an unfaithful one (ties count half)."""
+    """The chance that a faithful pair scores above an unfaithful one (ties count half:
+    :func:`framing.lab.pair_head.auc`); None without both kinds."""
+    from framing.lab.pair_head import auc as roc_auc
+
     if not positives or not negatives:
         return None
-    wins = sum(1.0 if p > n else 0.5 if p == n else 0.0 for p in positives for n in negatives)
-    return round(wins / (len(positives) * len(negatives)), 3)
+    labels = np.array([1] * len(positives) + [0] * len(negatives))
+    return round(roc_auc(np.array([*positives, *negatives], dtype=float), labels), 3)
 
 
 def evaluate_quotes(folders: Sequence[Path], gold_path: Path, embedder: Embedder) -> dict[str, Any]:

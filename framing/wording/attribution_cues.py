@@ -117,16 +117,12 @@ def _data() -> dict[str, Any]:
     return packaged_yaml("attribution.yaml")
 
 
-def _back_reference(code: str, table: dict[str, Any]) -> re.Pattern[str] | None:
-    source = table.get("back_reference")
-    if not source:
-        return None
+def _compiled(source: str, where: str) -> re.Pattern[str]:
+    """A regex of attribution.yaml, case-insensitive; ``where`` names it in the error."""
     try:
         return re.compile(source, re.IGNORECASE)
     except re.error as exc:
-        raise AttributionError(
-            f"attribution.yaml: {code} back_reference is not a valid regex: {exc}"
-        ) from exc
+        raise AttributionError(f"attribution.yaml: {where} is not a valid regex: {exc}") from exc
 
 
 @cache
@@ -145,12 +141,7 @@ def rules(lang: str) -> Rules:
     patterns = []
     for number, raw in enumerate(table.get("patterns") or [], start=1):
         source = raw["regex"].replace("{name}", NAME).replace("{words}", WORDS)
-        try:
-            regex = re.compile(source, re.IGNORECASE)
-        except re.error as exc:
-            raise AttributionError(
-                f"attribution.yaml: {code} pattern {number} is not a valid regex: {exc}"
-            ) from exc
+        regex = _compiled(source, f"{code} pattern {number}")
         if raw["kind"] not in KINDS:
             raise AttributionError(
                 f"attribution.yaml: {code} pattern {number} has kind {raw['kind']!r}; "
@@ -158,6 +149,8 @@ def rules(lang: str) -> Rules:
             )
         patterns.append(Pattern(raw["kind"], regex, raw.get("case", "nomn"), raw.get("quote"),
                                 bool(raw.get("with_agency"))))  # fmt: skip
+    found = table.get("back_reference")
+    back_reference = _compiled(found, f"{code} back_reference") if found else None
     return Rules(code, words("speech_verbs"), words("titles"), words("unnamed_groups"),
                  words("pronouns"), words("skip_words"), words("stop_words"),
                  words("determiners"), words("passive_markers"),
@@ -165,7 +158,7 @@ def rules(lang: str) -> Rules:
                  words("complementizers"),
                  words("noun_like_forms"), words("owner_words"), words("institution_heads"),
                  words("clause_verbs"), words("coordinators"), words("time_words"),
-                 words("time_prepositions"), tuple(patterns), _back_reference(code, table),
+                 words("time_prepositions"), tuple(patterns), back_reference,
                  tuple(frozenset(normalise(str(w)) for w in c)
                        for c in table.get("title_classes") or []),
                  dict(data["settings"]))  # fmt: skip
